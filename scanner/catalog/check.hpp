@@ -1,0 +1,81 @@
+// Check definitions: immutable values loaded once from the catalog and shared by every host worker.
+#pragma once
+
+#include "util/regex.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+// One command to run on a host; checks that need the same probe share it (same id).
+struct ProbeSpec {
+  std::string id;       // "p-" + 12 hex of sha256(type, argument): stable across runs
+  std::string type;     // a row of the probe type table
+  std::string argument; // after variable substitution
+  std::string command;  // the POSIX sh command the probe type built (quoted, never pasted)
+  int timeout_seconds = 30;
+};
+
+// One node of an expectation tree: an operator of the operator table and its argument.
+struct Expectation {
+  std::string op;
+  int line = 0;
+  std::vector<Expectation> children;         // all / any / none
+  std::vector<std::string> values;           // equals, contains, owner, group
+  std::shared_ptr<const util::Regex> regex;  // line, no_line, compare
+  std::string compare_op;                    // compare: < <= == != >= >
+  double number = 0;                         // compare value, mode_at_most mask, exists flag
+  std::vector<long long> integers;           // exit_code
+};
+
+struct Benchmark {
+  std::string id;
+  std::string version;
+  std::string ref;
+  std::string level;
+};
+
+// Where a check applies: every listed condition must hold; an empty list does not constrain.
+struct Applicability {
+  std::vector<std::string> os;        // os-release ID (or ID_LIKE)
+  std::string version;                // os-release VERSION_ID prefix, e.g. "12"
+  std::vector<std::string> roles;     // host has at least one of these roles
+  std::vector<std::string> not_roles; // host has none of these roles
+  std::vector<std::string> packages;  // every one installed
+  std::vector<std::string> services;  // every one enabled
+  std::map<std::string, std::string> facts; // fact equals value
+};
+
+enum class OnMissing { error, fail };
+
+struct Check {
+  std::string id;
+  std::string title;
+  Benchmark benchmark;
+  std::vector<std::string> safeguards;
+  Applicability applies;
+  std::optional<ProbeSpec> probe; // absent for manual checks
+  std::optional<Expectation> expect;
+  double weight = 1.0;
+  bool requires_root = false;
+  OnMissing on_missing = OnMissing::error;
+  std::string rationale;
+  std::string remediation;
+  std::string file;
+  int line = 0;
+  std::string sha256; // of the check's YAML text as loaded
+};
+
+using CheckPtr = std::shared_ptr<const Check>;
+
+struct Catalog {
+  std::vector<CheckPtr> checks;
+  std::vector<std::string> files; // check files used, sorted
+  std::string digest;             // sha256 over (path, sha256 of content) of every file used
+};
+
+} // namespace cisscan

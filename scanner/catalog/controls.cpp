@@ -1,0 +1,77 @@
+#include "catalog/controls.hpp"
+
+#include "util/error.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace cisscan {
+
+namespace {
+
+[[noreturn]] void fail(const std::filesystem::path& path, const YAML::Node& node,
+                       const std::string& what) {
+  throw ConfigError(path.string() + ":" + std::to_string(node.Mark().line + 1) + ": " + what);
+}
+
+std::string required(const std::filesystem::path& path, const YAML::Node& node, const char* key) {
+  if (!node[key] || !node[key].IsScalar()) {
+    fail(path, node, std::string("expected '") + key + "'");
+  }
+  return node[key].as<std::string>();
+}
+
+} // namespace
+
+ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path.string());
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(path.string() + ": cannot read the CIS Controls catalog");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (!root.IsMap() || !root["safeguards"] || !root["safeguards"].IsSequence()) {
+    throw ConfigError(path.string() + ":1: expected a 'safeguards' list");
+  }
+  ControlsCatalog catalog;
+  catalog.m_version = root["version"] ? root["version"].as<std::string>() : "8";
+  for (const auto& node : root["controls"]) {
+    catalog.m_controls.push_back({required(path, node, "id"), required(path, node, "title")});
+  }
+  for (const auto& node : root["safeguards"]) {
+    Safeguard s;
+    s.id = required(path, node, "id");
+    s.control = required(path, node, "control");
+    s.title = required(path, node, "title");
+    s.asset_type = node["asset_type"] ? node["asset_type"].as<std::string>() : "";
+    s.function = node["function"] ? node["function"].as<std::string>() : "";
+    for (const auto& ig : node["ig"]) {
+      const int group = ig.as<int>();
+      s.ig1 = s.ig1 || group == 1;
+      s.ig2 = s.ig2 || group == 2;
+      s.ig3 = s.ig3 || group == 3;
+    }
+    if (catalog.m_index.count(s.id) != 0) {
+      fail(path, node, "duplicate safeguard " + s.id);
+    }
+    catalog.m_index[s.id] = catalog.m_safeguards.size();
+    catalog.m_safeguards.push_back(std::move(s));
+  }
+  return catalog;
+}
+
+const Safeguard* ControlsCatalog::find(const std::string& id) const {
+  const auto it = m_index.find(id);
+  return it == m_index.end() ? nullptr : &m_safeguards[it->second];
+}
+
+size_t ControlsCatalog::ig1_count() const {
+  size_t n = 0;
+  for (const auto& s : m_safeguards) {
+    n += s.ig1 ? 1 : 0;
+  }
+  return n;
+}
+
+} // namespace cisscan

@@ -1,0 +1,33 @@
+// Loads every check file under the given paths into immutable definitions, collecting problems.
+#pragma once
+
+#include "catalog/check.hpp"
+#include "catalog/controls.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+// One problem in an input file: "file:line: check-id: message".
+struct Diagnostic {
+  std::string file;
+  int line = 0;
+  std::string check_id;
+  std::string message;
+  std::string to_string() const;
+};
+
+struct CatalogLoad {
+  Catalog catalog;
+  std::vector<Diagnostic> diagnostics;
+};
+
+// Paths may be files or folders (searched recursively for *.yaml and *.yml, in sorted order).
+// Files whose top level has no `checks:` but another known kind (`safeguards:`, `register:`,
+// `waivers:`, `attestations:`) are skipped. Every problem becomes a diagnostic.
+CatalogLoad load_catalog(const std::vector<std::filesystem::path>& paths,
+                         const ControlsCatalog& controls);
+
+} // namespace cisscan

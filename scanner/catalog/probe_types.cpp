@@ -1,0 +1,116 @@
+#include "catalog/probe_types.hpp"
+
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cisscan {
+
+namespace {
+
+using util::shell_quote;
+
+std::string validate_path(std::string_view path) {
+  if (path.empty() || path.front() != '/') {
+    return "an absolute path";
+  }
+  if (path.find('\n') != std::string_view::npos || path.find('\0') != std::string_view::npos) {
+    return "a path without newlines";
+  }
+  return {};
+}
+
+bool all_chars(std::string_view text, std::string_view extra) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || extra.find(c) != std::string_view::npos;
+  });
+}
+
+std::string validate_command(std::string_view command) {
+  return util::trim(command).empty() ? "a non-empty shell command" : "";
+}
+
+std::string validate_sysctl(std::string_view name) {
+  return all_chars(name, "._-") && name.find("..") == std::string_view::npos
+             ? ""
+             : "a sysctl name such as net.ipv4.ip_forward";
+}
+
+std::string validate_package(std::string_view name) {
+  return all_chars(name, "+.-:") ? "" : "a Debian package name";
+}
+
+std::string validate_unit(std::string_view name) {
+  return all_chars(name, "@._-:\\") ? "" : "a systemd unit name";
+}
+
+std::string command_command(std::string_view command) { return std::string(command); }
+
+std::string file_command(std::string_view path) {
+  const auto p = shell_quote(path);
+  return "[ -e " + p + " ] || exit 3; [ -r " + p + " ] || exit 4; cat -- " + p;
+}
+
+std::string stat_command(std::string_view path) {
+  const auto p = shell_quote(path);
+  return "[ -e " + p + " ] || [ -L " + p + " ] || exit 3; stat -c " +
+         shell_quote("mode=%a uid=%u gid=%g owner=%U group=%G type=%F") + " -- " + p +
+         " || exit 4";
+}
+
+std::string sysctl_command(std::string_view name) {
+  std::string path = "/proc/sys/";
+  for (const char c : name) {
+    path += c == '.' ? '/' : c;
+  }
+  return file_command(path);
+}
+
+std::string package_command(std::string_view name) {
+  return "s=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' -- " + shell_quote(name) +
+         " 2>/dev/null) || exit 3; echo \"$s\"; case \"$s\" in ii*|hi*) exit 0;; esac; exit 3";
+}
+
+std::string service_command(std::string_view name) {
+  const auto n = shell_quote(name);
+  return "command -v systemctl >/dev/null 2>&1 || exit 5; e=$(systemctl is-enabled -- " + n +
+         " 2>/dev/null); [ -n \"$e\" ] || exit 3; a=$(systemctl is-active -- " + n +
+         " 2>/dev/null); echo \"enabled=$e\"; echo \"active=$a\"";
+}
+
+std::string mount_command(std::string_view target) {
+  return "findmnt -kn -o TARGET,SOURCE,FSTYPE,OPTIONS -- " + shell_quote(target) + " || exit 3";
+}
+
+const std::vector<ProbeType> k_probe_types = {
+    {"command", "a shell command; its output and exit code", validate_command, command_command,
+     false},
+    {"file", "the content of a file (absent: exit 3, unreadable: exit 4)", validate_path,
+     file_command, true},
+    {"stat", "mode, owner and group of a path: mode=640 uid=0 gid=42 owner=root group=shadow "
+             "type=regular file",
+     validate_path, stat_command, true},
+    {"sysctl", "a kernel parameter read from /proc/sys", validate_sysctl, sysctl_command, true},
+    {"package", "a Debian package: 'ii 1.2-3' when installed, exit 3 when not", validate_package,
+     package_command, true},
+    {"service", "a systemd unit: enabled=... and active=... lines", validate_unit,
+     service_command, true},
+    {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command,
+     true},
+};
+
+} // namespace
+
+const std::vector<ProbeType>& probe_types() { return k_probe_types; }
+
+const ProbeType* find_probe_type(std::string_view name) {
+  for (const auto& type : k_probe_types) {
+    if (type.name == name) {
+      return &type;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace cisscan

@@ -1,0 +1,27 @@
+// The probe type table: one row per kind of probe, each turning its argument into a sh command.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cisscan {
+
+// Typed probes share one exit-code convention; `command` probes keep their own exit code.
+inline constexpr int k_exit_absent = 3;  // the file, key, package or unit does not exist
+inline constexpr int k_exit_denied = 4;  // it exists and cannot be read
+inline constexpr int k_exit_timeout = 124;
+
+struct ProbeType {
+  std::string_view name;
+  std::string_view summary;
+  // Empty when the argument is acceptable, else what was expected.
+  std::string (*validate)(std::string_view argument);
+  std::string (*command)(std::string_view argument);
+  bool typed; // uses the k_exit_* convention
+};
+
+const std::vector<ProbeType>& probe_types();
+const ProbeType* find_probe_type(std::string_view name);
+
+} // namespace cisscan

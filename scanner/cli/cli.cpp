@@ -1,0 +1,76 @@
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "util/error.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace cisscan {
+
+namespace {
+
+constexpr const char* k_exit_help = R"(
+Exit codes:
+  0  the scan is complete and the gate passed
+  1  the gate failed: a check failed (and is not waived)
+  2  usage or configuration error (bad option, unreadable inventory or catalog); nothing scanned
+  3  the scan is incomplete: a host was unreachable, timed out or failed
+  cisscan lint: 0 clean, 1 problems found, 2 could not run
+)";
+
+const std::vector<Command> k_commands = {
+    {"scan", add_scan_command},
+    {"report", add_report_command},
+    {"lint", add_lint_command},
+    {"list", add_list_command},
+};
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("cisscan");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%^%l%$: %v");
+
+  CLI::App app{"cisscan: agentless CIS Controls v8 compliance scanner"};
+  app.set_version_flag("--version", std::string("cisscan ") + CISSCAN_VERSION);
+  app.footer(k_exit_help);
+  app.require_subcommand(1);
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "Log warnings and errors only");
+  std::vector<std::function<int()>> runners;
+  for (const auto& command : k_commands) {
+    runners.push_back(command.add(app));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "cisscan: " << e.what() << " (see cisscan --help)\n";
+    return k_exit_usage;
+  }
+  spdlog::set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+  try {
+    for (size_t i = 0; i < k_commands.size(); ++i) {
+      if (app.got_subcommand(k_commands[i].name)) {
+        return runners[i]();
+      }
+    }
+  } catch (const ConfigError& e) {
+    std::cerr << "cisscan: " << e.what() << "\n";
+    return k_exit_usage;
+  } catch (const std::exception& e) {
+    std::cerr << "cisscan: internal error: " << e.what() << "\n";
+    return k_exit_usage;
+  }
+  return k_exit_usage;
+}
+
+} // namespace cisscan

@@ -1,0 +1,128 @@
+#include "catalog/controls.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "cli/paths.hpp"
+#include "inventory/inventory.hpp"
+#include "pipeline/scan.hpp"
+#include "record/record.hpp"
+#include "util/clock.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+namespace cisscan {
+
+namespace {
+
+struct ScanArgs {
+  std::string inventory;
+  std::vector<std::string> checks;
+  std::string controls;
+  std::string out = "cisscan-report";
+  std::string formats = "json,junit,html";
+  int jobs = 16;
+  std::string known_hosts;
+  bool accept_new = false;
+  int connect_timeout = 10;
+  int host_timeout = 900;
+  size_t output_cap = 64 * 1024;
+  std::string operator_name;
+};
+
+std::string default_operator() {
+  const char* user = std::getenv("USER");
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return std::string(user != nullptr ? user : "unknown") + "@" + host;
+}
+
+// The default gate: no fail result that is not waived; an incomplete scan outranks it.
+int exit_code_of(const nlohmann::json& record) {
+  bool incomplete = false;
+  bool failed = false;
+  for (const auto& host : record["hosts"]) {
+    const auto status = host["status"].get<std::string>();
+    incomplete = incomplete || (status != "ok" && status != "skipped");
+    for (const auto& result : host["results"]) {
+      failed = failed || result["status"] == "fail";
+    }
+  }
+  return incomplete ? k_exit_incomplete : failed ? k_exit_gate_failed : k_exit_ok;
+}
+
+int run_scan(const ScanArgs& args) {
+  const auto controls = ControlsCatalog::load(
+      args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
+  const auto checks_paths =
+      args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
+  const auto catalog = load_catalog_or_throw(checks_paths, controls);
+  const auto inventory =
+      args.inventory.empty() ? local_inventory() : load_inventory(args.inventory);
+  const auto formats = parse_formats(args.formats);
+  if (args.jobs < 1) {
+    throw ConfigError("--jobs must be at least 1");
+  }
+
+  RunInfo info;
+  info.started_at = util::rfc3339_now();
+  info.id = info.started_at.substr(0, 19) + "Z-" + util::random_hex(4);
+  info.scanner_version = CISSCAN_VERSION;
+  info.operator_name = args.operator_name.empty() ? default_operator() : args.operator_name;
+  info.inventory_source = inventory.source;
+  info.checks_paths = checks_paths;
+  spdlog::info("run {}: {} checks, {} hosts", info.id, catalog.checks.size(),
+               inventory.hosts.size());
+
+  ScanOptions options;
+  options.jobs = args.jobs;
+  options.output_cap = args.output_cap;
+  options.transport.known_hosts = args.known_hosts;
+  options.transport.accept_new_host_keys = args.accept_new;
+  options.transport.connect_timeout_seconds = args.connect_timeout;
+  options.transport.host_timeout_seconds = args.host_timeout;
+  const auto hosts = scan_fleet(inventory, catalog, options);
+  info.finished_at = util::rfc3339_now();
+
+  const auto record = build_record(info, catalog, controls, hosts);
+  write_reports(record, formats, args.out);
+  const auto& ig1 = record["scores"]["ig1"];
+  spdlog::info("IG1 score {} ({} of {} IG1 safeguards assessed), {} of {} hosts scanned",
+               ig1["score"].is_null() ? std::string("n/a") : ig1["score"].dump(),
+               ig1["assessed"].get<int>(), ig1["total"].get<int>(),
+               record["scores"]["hosts_scanned"].get<int>(),
+               record["scores"]["hosts_in_scope"].get<int>());
+  return exit_code_of(record);
+}
+
+} // namespace
+
+std::function<int()> add_scan_command(CLI::App& app) {
+  auto args = std::make_shared<ScanArgs>();
+  auto* cmd = app.add_subcommand("scan", "Scan the hosts of an inventory (default: this machine)");
+  cmd->add_option("-i,--inventory", args->inventory, "Inventory YAML file");
+  cmd->add_option("-c,--checks", args->checks,
+                  "Check file or folder (repeatable; default: the shipped catalog)");
+  cmd->add_option("--controls", args->controls, "CIS Controls v8 catalog YAML");
+  cmd->add_option("-o,--out", args->out, "Folder for the reports")->capture_default_str();
+  cmd->add_option("-f,--format", args->formats, "Comma-separated: json,junit,html")
+      ->capture_default_str();
+  cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
+  cmd->add_option("--known-hosts", args->known_hosts,
+                  "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)");
+  cmd->add_flag("--accept-new-host-keys", args->accept_new,
+                "Trust and record the key of a host not yet in known_hosts");
+  cmd->add_option("--connect-timeout", args->connect_timeout, "Seconds to connect and log in")
+      ->capture_default_str();
+  cmd->add_option("--host-timeout", args->host_timeout, "Seconds allowed for a whole host")
+      ->capture_default_str();
+  cmd->add_option("--output-cap", args->output_cap, "Bytes of each probe's output kept")
+      ->capture_default_str();
+  cmd->add_option("--operator", args->operator_name, "Who ran the scan (default: user@host)");
+  return [args]() { return run_scan(*args); };
+}
+
+} // namespace cisscan

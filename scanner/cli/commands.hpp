@@ -1,0 +1,33 @@
+// The subcommands; each returns its exit code and throws ConfigError for bad input (exit 2).
+#pragma once
+
+#include "catalog/check.hpp"
+#include "catalog/controls.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+// The command table: each row adds its subcommand and options to the app and returns the
+// function that runs it once the command line is parsed.
+struct Command {
+  const char* name;
+  std::function<std::function<int()>(CLI::App& app)> add;
+};
+
+std::function<int()> add_scan_command(CLI::App& app);
+std::function<int()> add_report_command(CLI::App& app);
+std::function<int()> add_lint_command(CLI::App& app);
+std::function<int()> add_list_command(CLI::App& app);
+
+// Loads the catalog or throws ConfigError with the first problem (and how many more).
+Catalog load_catalog_or_throw(const std::vector<std::string>& paths,
+                              const ControlsCatalog& controls);
+
+int run_cli(int argc, char** argv);
+
+} // namespace cisscan

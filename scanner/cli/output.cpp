@@ -1,0 +1,57 @@
+#include "cli/output.hpp"
+
+#include "reports/formats.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace cisscan {
+
+std::vector<std::string> parse_formats(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    const auto end = std::min(list.find(',', start), list.size());
+    const auto name = std::string(util::trim(std::string_view(list).substr(start, end - start)));
+    if (!name.empty()) {
+      if (reports::find_format(name) == nullptr) {
+        std::string known;
+        for (const auto& f : reports::formats()) {
+          known += (known.empty() ? "" : ", ") + std::string(f.name);
+        }
+        throw ConfigError("--format: unknown format '" + name + "' (expected " + known + ")");
+      }
+      out.push_back(name);
+    }
+    start = end + 1;
+  }
+  if (out.empty()) {
+    throw ConfigError("--format: no format given");
+  }
+  return out;
+}
+
+void write_reports(const nlohmann::json& record, const std::vector<std::string>& formats,
+                   const std::string& out_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) {
+    throw ConfigError("--out " + out_dir + ": cannot create the folder: " + ec.message());
+  }
+  std::vector<std::pair<std::filesystem::path, std::string>> rendered;
+  for (const auto& name : formats) {
+    const auto* format = reports::find_format(name);
+    rendered.emplace_back(std::filesystem::path(out_dir) / format->file_name,
+                          format->render(record));
+  }
+  for (const auto& [path, content] : rendered) {
+    util::write_file_atomic(path, content);
+    spdlog::info("wrote {}", path.string());
+  }
+}
+
+} // namespace cisscan

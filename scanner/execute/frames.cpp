@@ -1,0 +1,137 @@
+#include "execute/frames.hpp"
+
+#include "util/text.hpp"
+
+#include <charconv>
+
+namespace cisscan {
+
+namespace {
+
+constexpr size_t k_stray_cap = 4096;
+constexpr size_t k_max_header = 512; // a begin or end line longer than this is not a frame line
+
+} // namespace
+
+FrameParser::FrameParser(std::string boundary, size_t cap)
+    : m_begin(boundary + " begin "), m_end("\n" + boundary + " end "), m_cap(cap) {}
+
+void FrameParser::append_output(std::string_view bytes) {
+  auto& open = *m_open;
+  m_hash->update(bytes);
+  open.output_bytes += bytes.size();
+  if (open.output.size() < m_cap) {
+    open.output.append(bytes.substr(0, m_cap - open.output.size()));
+  }
+  open.truncated = open.output.size() < open.output_bytes;
+}
+
+void FrameParser::append_stray(std::string_view bytes) {
+  if (m_stray.size() < k_stray_cap) {
+    m_stray.append(bytes.substr(0, k_stray_cap - m_stray.size()));
+  }
+}
+
+void FrameParser::open_frame(std::string_view begin_line) {
+  ProbeOutput output;
+  output.id = std::string(util::trim(begin_line));
+  output.started_at = std::chrono::system_clock::now();
+  m_open = std::move(output);
+  m_hash.emplace();
+  m_open_since = std::chrono::steady_clock::now();
+}
+
+void FrameParser::close_frame(std::string_view end_line) {
+  // end_line: "<probe-id> <exit-code>"
+  auto& open = *m_open;
+  const auto text = util::trim(end_line);
+  const auto space = text.rfind(' ');
+  if (space != std::string_view::npos && text.substr(0, space) == open.id) {
+    const auto code = text.substr(space + 1);
+    int value = -1;
+    const auto [ptr, ec] = std::from_chars(code.data(), code.data() + code.size(), value);
+    if (ec == std::errc() && ptr == code.data() + code.size()) {
+      open.exit_code = value;
+      open.complete = true;
+    }
+  }
+  open.sha256 = m_hash->hex_digest();
+  open.duration_ms = util::milliseconds_between(m_open_since, std::chrono::steady_clock::now());
+  m_outputs.push_back(std::move(open));
+  m_open.reset();
+  m_hash.reset();
+}
+
+void FrameParser::feed(std::string_view chunk) {
+  m_pending.append(chunk);
+  size_t pos = 0;
+  while (pos < m_pending.size()) {
+    const std::string_view rest(m_pending.data() + pos, m_pending.size() - pos);
+    if (m_open) {
+      const auto at = rest.find(m_end);
+      if (at == std::string_view::npos) {
+        // Keep a tail that could be the start of the end marker; the rest is output.
+        const auto keep = std::min(rest.size(), m_end.size() - 1);
+        append_output(rest.substr(0, rest.size() - keep));
+        pos += rest.size() - keep;
+        break;
+      }
+      const auto line_end = rest.find('\n', at + m_end.size());
+      if (line_end == std::string_view::npos) {
+        if (rest.size() - at > k_max_header) {
+          // Not a real end line: treat the marker's first byte as output and move on.
+          append_output(rest.substr(0, at + 1));
+          pos += at + 1;
+          continue;
+        }
+        append_output(rest.substr(0, at));
+        pos += at;
+        break;
+      }
+      append_output(rest.substr(0, at));
+      close_frame(rest.substr(at + m_end.size(), line_end - at - m_end.size()));
+      pos += line_end + 1;
+    } else {
+      const auto at = rest.find(m_begin);
+      if (at == std::string_view::npos) {
+        const auto keep = std::min(rest.size(), m_begin.size() - 1);
+        append_stray(rest.substr(0, rest.size() - keep));
+        pos += rest.size() - keep;
+        break;
+      }
+      const auto line_end = rest.find('\n', at + m_begin.size());
+      if (line_end == std::string_view::npos) {
+        if (rest.size() - at > k_max_header) {
+          append_stray(rest.substr(0, at + 1));
+          pos += at + 1;
+          continue;
+        }
+        append_stray(rest.substr(0, at));
+        pos += at;
+        break;
+      }
+      append_stray(rest.substr(0, at));
+      open_frame(rest.substr(at + m_begin.size(), line_end - at - m_begin.size()));
+      pos += line_end + 1;
+    }
+  }
+  m_pending.erase(0, pos);
+}
+
+void FrameParser::finish() {
+  if (m_open) {
+    append_output(m_pending);
+    m_pending.clear();
+    auto& open = *m_open;
+    open.sha256 = m_hash->hex_digest();
+    open.duration_ms = util::milliseconds_between(m_open_since, std::chrono::steady_clock::now());
+    m_outputs.push_back(std::move(open));
+    m_open.reset();
+    m_hash.reset();
+  } else {
+    append_stray(m_pending);
+    m_pending.clear();
+  }
+}
+
+} // namespace cisscan

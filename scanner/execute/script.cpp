@@ -1,0 +1,44 @@
+#include "execute/script.hpp"
+
+#include "util/text.hpp"
+
+namespace cisscan {
+
+namespace {
+
+constexpr const char* k_prelude = R"SH(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+LC_ALL=C
+export PATH LC_ALL
+umask 077
+renice -n 10 -p $$ >/dev/null 2>&1
+ionice -c 3 -p $$ >/dev/null 2>&1
+if command -v timeout >/dev/null 2>&1; then T=timeout; else T=; fi
+cisscan_probe() {
+  printf '%s begin %s\n' "$B" "$1"
+  if [ -n "$T" ]; then
+    { r=$( { { timeout -k 2 "$2" sh -c "$4" </dev/null 2>&1 3>&- 4>&-; echo $? >&3; } | head -c "$3" >&4; } 3>&1 ); } 4>&1
+  else
+    { r=$( { { sh -c "$4" </dev/null 2>&1 3>&- 4>&-; echo $? >&3; } | head -c "$3" >&4; } 3>&1 ); } 4>&1
+  fi
+  printf '\n%s end %s %s\n' "$B" "$1" "$r"
+}
+)SH";
+
+} // namespace
+
+std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOptions& options) {
+  std::string script = "B=" + options.boundary + "\n";
+  script += k_prelude;
+  for (const auto& probe : probes) {
+    script += "cisscan_probe " + probe.id + " " + std::to_string(probe.timeout_seconds) + " " +
+              std::to_string(options.host_cap) + " " + util::shell_quote(probe.command) + "\n";
+  }
+  script += "exit 0\n";
+  return script;
+}
+
+std::string remote_command(const std::string& become) {
+  return become == "sudo" ? "sudo -n sh -s" : "sh -s";
+}
+
+} // namespace cisscan

@@ -1,0 +1,237 @@
+// Runs commands on a remote host over one libssh session: host key verified, key or agent auth.
+#include "execute/transport.hpp"
+
+#include "util/files.hpp"
+
+#include <libssh/libssh.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+
+namespace cisscan {
+
+namespace {
+
+constexpr size_t k_stderr_cap = 4096;
+
+// known_hosts is one file shared by every host worker: update it one at a time.
+std::mutex g_known_hosts_mutex;
+
+bool contains_ci(std::string text, std::string needle) {
+  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
+  return text.find(needle) != std::string::npos;
+}
+
+class SshTransport : public Transport {
+public:
+  SshTransport(HostSpec host, TransportOptions options)
+      : m_host(std::move(host)), m_options(std::move(options)) {}
+
+  ~SshTransport() override {
+    if (m_session != nullptr) {
+      ssh_disconnect(m_session);
+      ssh_free(m_session);
+    }
+  }
+
+  ConnectResult connect() override {
+    m_session = ssh_new();
+    if (m_session == nullptr) {
+      return {ConnectStatus::error, "cannot create an SSH session"};
+    }
+    const int port = m_host.port;
+    const long timeout = m_options.connect_timeout_seconds;
+    const int nodelay = 1;
+    const bool process_config = false;
+    const auto known_hosts = m_options.known_hosts.empty()
+                                 ? util::expand_home("~/.ssh/known_hosts").string()
+                                 : m_options.known_hosts;
+    ssh_options_set(m_session, SSH_OPTIONS_HOST, m_host.address.c_str());
+    ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
+    ssh_options_set(m_session, SSH_OPTIONS_USER, m_host.user.c_str());
+    ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
+    ssh_options_set(m_session, SSH_OPTIONS_NODELAY, &nodelay);
+    ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
+    ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
+    ssh_options_set(m_session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+
+    // Read the key before connecting: a missing key is this host's error, nothing is sent.
+    ssh_key key = nullptr;
+    if (!m_host.identity_file.empty()) {
+      const auto path = util::expand_home(m_host.identity_file).string();
+      if (std::ifstream probe(path); !probe) {
+        return {ConnectStatus::error,
+                "identity file " + path + " cannot be read: " + std::strerror(errno)};
+      }
+      if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+        return {ConnectStatus::error,
+                "identity file " + path + " is not a usable private key (or has a passphrase)"};
+      }
+    }
+    struct KeyGuard {
+      ssh_key key;
+      ~KeyGuard() { ssh_key_free(key); }
+    } guard{key};
+
+    if (ssh_connect(m_session) != SSH_OK) {
+      const std::string error = ssh_get_error(m_session);
+      const auto status = contains_ci(error, "timeout") || contains_ci(error, "timed out")
+                              ? ConnectStatus::timeout
+                              : ConnectStatus::unreachable;
+      return {status, "cannot connect to " + m_host.address + ":" + std::to_string(port) + ": " +
+                          error};
+    }
+    if (auto verdict = verify_host_key(known_hosts); verdict.status != ConnectStatus::ok) {
+      return verdict;
+    }
+    const int rc = key != nullptr ? ssh_userauth_publickey(m_session, nullptr, key)
+                                  : ssh_userauth_agent(m_session, nullptr);
+    if (rc != SSH_AUTH_SUCCESS) {
+      return {ConnectStatus::error, "authentication as " + m_host.user + " failed (" +
+                                        (key != nullptr ? "key " + m_host.identity_file
+                                                        : std::string("ssh-agent")) +
+                                        "): " + ssh_get_error(m_session)};
+    }
+    return {};
+  }
+
+  ExecResult exec(const std::string& command, const std::string& input,
+                  const OutputSink& sink) override {
+    ExecResult result;
+    ssh_channel channel = ssh_channel_new(m_session);
+    if (channel == nullptr || ssh_channel_open_session(channel) != SSH_OK) {
+      result.error = std::string("cannot open a channel: ") + ssh_get_error(m_session);
+      if (channel != nullptr) {
+        ssh_channel_free(channel);
+      }
+      return result;
+    }
+    ++m_stats.channels;
+    if (ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
+      result.error = std::string("exec refused: ") + ssh_get_error(m_session);
+      ssh_channel_free(channel);
+      return result;
+    }
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(m_options.host_timeout_seconds);
+    size_t written = 0;
+    bool eof_sent = false;
+    char buffer[65536];
+    while (true) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        result.timed_out = true;
+        break;
+      }
+      // Write only what the remote window takes, so a chatty host never deadlocks us.
+      if (written < input.size()) {
+        const size_t window = ssh_channel_window_size(channel);
+        const size_t n = std::min<size_t>({window, input.size() - written, 32768});
+        if (n > 0) {
+          const int w = ssh_channel_write(channel, input.data() + written, n);
+          if (w < 0) {
+            result.error = std::string("write failed: ") + ssh_get_error(m_session);
+            break;
+          }
+          written += static_cast<size_t>(w);
+          m_stats.bytes_out += w;
+        }
+      } else if (!eof_sent) {
+        ssh_channel_send_eof(channel);
+        eof_sent = true;
+      }
+      const int wait_ms = written < input.size() ? 5 : 200;
+      const int r = ssh_channel_read_timeout(channel, buffer, sizeof(buffer), 0, wait_ms);
+      if (r == SSH_ERROR) {
+        result.error = std::string("read failed: ") + ssh_get_error(m_session);
+        break;
+      }
+      if (r > 0) {
+        m_stats.bytes_in += r;
+        sink(std::string_view(buffer, static_cast<size_t>(r)));
+      }
+      const int e = ssh_channel_read_nonblocking(channel, buffer, sizeof(buffer), 1);
+      if (e > 0) {
+        m_stats.bytes_in += e;
+        if (result.stderr_text.size() < k_stderr_cap) {
+          result.stderr_text.append(
+              buffer, std::min<size_t>(static_cast<size_t>(e),
+                                       k_stderr_cap - result.stderr_text.size()));
+        }
+      }
+      if (r == 0 && e <= 0 && ssh_channel_is_eof(channel)) {
+        result.ok = true;
+        break;
+      }
+    }
+    if (result.ok) {
+      ssh_channel_close(channel);
+      result.exit_status = ssh_channel_get_exit_status(channel);
+    }
+    ssh_channel_free(channel);
+    return result;
+  }
+
+  TransportStats stats() const override { return m_stats; }
+  std::string host_key_sha256() const override { return m_fingerprint; }
+
+private:
+  ConnectResult verify_host_key(const std::string& known_hosts) {
+    ssh_key server_key = nullptr;
+    if (ssh_get_server_publickey(m_session, &server_key) != SSH_OK) {
+      return {ConnectStatus::error, "the server sent no host key"};
+    }
+    unsigned char* hash = nullptr;
+    size_t hash_len = 0;
+    if (ssh_get_publickey_hash(server_key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) == 0) {
+      char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
+      m_fingerprint = text != nullptr ? text : "";
+      ssh_string_free_char(text);
+      ssh_clean_pubkey_hash(&hash);
+    }
+    ssh_key_free(server_key);
+    const auto where = m_host.address + ":" + std::to_string(m_host.port);
+    switch (ssh_session_is_known_server(m_session)) {
+    case SSH_KNOWN_HOSTS_OK:
+      return {};
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER:
+      return {ConnectStatus::error, "host key of " + where + " (" + m_fingerprint +
+                                        ") does not match " + known_hosts +
+                                        ": refusing to connect (possible man-in-the-middle)"};
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+      if (m_options.accept_new_host_keys) {
+        const std::lock_guard<std::mutex> lock(g_known_hosts_mutex);
+        if (ssh_session_update_known_hosts(m_session) != SSH_OK) {
+          return {ConnectStatus::error, "cannot record the new host key of " + where + " in " +
+                                            known_hosts + ": " + ssh_get_error(m_session)};
+        }
+        return {};
+      }
+      return {ConnectStatus::error, "host key of " + where + " (" + m_fingerprint +
+                                        ") is not in " + known_hosts +
+                                        " (use --accept-new-host-keys to trust it on first use)"};
+    default:
+      return {ConnectStatus::error,
+              "cannot check the host key of " + where + ": " + ssh_get_error(m_session)};
+    }
+  }
+
+  HostSpec m_host;
+  TransportOptions m_options;
+  ssh_session m_session = nullptr;
+  TransportStats m_stats;
+  std::string m_fingerprint;
+};
+
+} // namespace
+
+std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,
+                                              const TransportOptions& options) {
+  return std::make_unique<SshTransport>(host, options);
+}
+
+} // namespace cisscan

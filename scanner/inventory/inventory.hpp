@@ -1,0 +1,33 @@
+// The static inventory: which hosts to scan and how to reach them.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+struct HostSpec {
+  std::string name;
+  std::string address;
+  int port = 22;
+  std::string user;
+  std::string identity_file; // empty: ssh-agent
+  std::string become;        // "" or "sudo"
+  std::string transport = "ssh";
+  std::vector<std::string> roles;
+  std::vector<std::string> groups;
+};
+
+struct Inventory {
+  std::string source; // the file, or "local" when none was given
+  std::vector<HostSpec> hosts;
+};
+
+// Throws ConfigError naming the file and line. Precedence: host, then its groups in order, then
+// defaults.
+Inventory load_inventory(const std::filesystem::path& path);
+// This machine only, through the local transport.
+Inventory local_inventory();
+
+} // namespace cisscan

@@ -1,0 +1,206 @@
+#include "pipeline/scan.hpp"
+
+#include "evaluate/evaluate.hpp"
+#include "execute/frames.hpp"
+#include "execute/script.hpp"
+#include "plan/plan.hpp"
+#include "util/clock.hpp"
+#include "util/files.hpp"
+#include "util/redact.hpp"
+#include "util/text.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+
+namespace cisscan {
+
+std::string_view to_string(HostStatus status) {
+  switch (status) {
+  case HostStatus::ok:
+    return "ok";
+  case HostStatus::unreachable:
+    return "unreachable";
+  case HostStatus::timeout:
+    return "timeout";
+  case HostStatus::error:
+    return "error";
+  case HostStatus::skipped:
+    return "skipped";
+  }
+  return "error";
+}
+
+namespace {
+
+constexpr size_t k_facts_cap = 1024 * 1024;
+
+struct RunOutcome {
+  bool ok = false;
+  HostStatus status = HostStatus::error;
+  std::string reason;
+};
+
+// Runs one framed script over one channel and appends its probes to the host's record.
+RunOutcome run_script(Transport& transport, const HostSpec& host,
+                      const std::vector<ProbeSpec>& probes, const std::string& boundary,
+                      size_t cap, std::vector<ProbeRecord>& records) {
+  FrameParser parser(boundary, cap);
+  const auto script = generate_script(probes, {boundary});
+  const auto exec = transport.exec(remote_command(host.become), script,
+                                   [&](std::string_view chunk) { parser.feed(chunk); });
+  parser.finish();
+  std::map<std::string, const ProbeOutput*> by_id;
+  for (const auto& output : parser.outputs()) {
+    by_id.emplace(output.id, &output);
+  }
+  for (const auto& spec : probes) {
+    ProbeRecord record;
+    record.spec = spec;
+    const auto it = by_id.find(spec.id);
+    if (it != by_id.end()) {
+      record.output = *it->second;
+      record.output.output = util::redact_secrets(record.output.output);
+    }
+    record.state = classify(spec, it == by_id.end() ? nullptr : it->second);
+    records.push_back(std::move(record));
+  }
+  RunOutcome outcome;
+  if (exec.timed_out) {
+    outcome.status = HostStatus::timeout;
+    outcome.reason = "the host did not finish within its time limit";
+    return outcome;
+  }
+  if (!exec.ok) {
+    outcome.reason = exec.error;
+    return outcome;
+  }
+  if (parser.outputs().size() < probes.size() || exec.exit_status != 0) {
+    auto detail = std::string(util::trim(exec.stderr_text));
+    if (detail.empty()) {
+      detail = std::string(util::trim(util::redact_secrets(parser.stray())));
+    }
+    outcome.reason = "the probe script ended early (exit " + std::to_string(exec.exit_status) +
+                     ", " + std::to_string(parser.outputs().size()) + " of " +
+                     std::to_string(probes.size()) + " probes)";
+    if (!detail.empty()) {
+      outcome.reason += ": " + detail.substr(0, 300);
+    }
+    return outcome;
+  }
+  outcome.ok = true;
+  outcome.status = HostStatus::ok;
+  return outcome;
+}
+
+void fail_all(HostRun& run, const Catalog& catalog) {
+  for (const auto& check : catalog.checks) {
+    CheckResult result;
+    result.check = check;
+    result.status = ResultStatus::error;
+    result.reason = "host " + std::string(to_string(run.status)) + ": " + run.reason;
+    if (check->probe) {
+      result.probe_ids.push_back(check->probe->id);
+    }
+    run.results.push_back(std::move(result));
+  }
+}
+
+} // namespace
+
+HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options,
+                  const std::string& boundary) {
+  HostRun run;
+  run.spec = host;
+  run.started_at = util::rfc3339_now();
+  const auto start = std::chrono::steady_clock::now();
+  const auto finish = [&]() {
+    run.finished_at = util::rfc3339_now();
+    run.duration_ms = util::milliseconds_between(start, std::chrono::steady_clock::now());
+    spdlog::info("host {}: {} ({} ms, {} channels){}{}", host.name, to_string(run.status),
+                 run.duration_ms, run.stats.channels, run.reason.empty() ? "" : ": ", run.reason);
+    return run;
+  };
+  std::unique_ptr<Transport> transport;
+  try {
+    transport = make_transport(host, options.transport);
+  } catch (const std::exception& e) {
+    run.status = HostStatus::error;
+    run.reason = e.what();
+    fail_all(run, catalog);
+    return finish();
+  }
+  const auto connected = transport->connect();
+  run.host_key_sha256 = transport->host_key_sha256();
+  if (connected.status != ConnectStatus::ok) {
+    run.status = connected.status == ConnectStatus::unreachable ? HostStatus::unreachable
+                 : connected.status == ConnectStatus::timeout   ? HostStatus::timeout
+                                                                : HostStatus::error;
+    run.reason = connected.reason;
+    run.stats = transport->stats();
+    fail_all(run, catalog);
+    return finish();
+  }
+  // Round trip 1: facts.
+  auto outcome = run_script(*transport, host, fact_probes(), boundary, k_facts_cap, run.probes);
+  if (outcome.ok) {
+    std::vector<ProbeOutput> fact_outputs;
+    for (const auto& record : run.probes) {
+      fact_outputs.push_back(record.output);
+    }
+    run.facts = parse_facts(fact_outputs);
+    run.roles = run.facts.roles;
+    for (const auto& role : host.roles) {
+      if (std::find(run.roles.begin(), run.roles.end(), role) == run.roles.end()) {
+        run.roles.push_back(role);
+      }
+    }
+    // Round trip 2: every probe of every applicable check, once.
+    const auto plan = plan_host(catalog, run.facts, run.roles);
+    const auto first_probe = run.probes.size();
+    if (!plan.probes.empty()) {
+      outcome = run_script(*transport, host, plan.probes, boundary, options.output_cap, run.probes);
+    }
+    std::map<std::string, const ProbeRecord*> by_id;
+    for (size_t i = first_probe; i < run.probes.size(); ++i) {
+      by_id.emplace(run.probes[i].spec.id, &run.probes[i]);
+    }
+    for (const auto& planned : plan.checks) {
+      run.results.push_back(evaluate_check(planned, by_id));
+    }
+  }
+  run.status = outcome.status;
+  run.reason = outcome.reason;
+  run.stats = transport->stats();
+  if (run.results.empty()) {
+    fail_all(run, catalog);
+  }
+  return finish();
+}
+
+std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catalog,
+                                const ScanOptions& options) {
+  const auto boundary = "CISSCAN-" + util::random_hex(16);
+  std::vector<HostRun> runs(inventory.hosts.size());
+  std::atomic<size_t> next{0};
+  const auto worker = [&]() {
+    for (size_t i = next++; i < inventory.hosts.size(); i = next++) {
+      runs[i] = scan_host(inventory.hosts[i], catalog, options, boundary);
+    }
+  };
+  const auto jobs = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.jobs)), 1,
+                                       std::max<size_t>(1, inventory.hosts.size()));
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < jobs; ++t) {
+    threads.emplace_back(worker);
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  return runs;
+}
+
+} // namespace cisscan

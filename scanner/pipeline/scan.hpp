@@ -1,0 +1,49 @@
+// The pipeline for a fleet: per host connect, facts, plan, one probe script, evaluate.
+#pragma once
+
+#include "evaluate/result.hpp"
+#include "execute/transport.hpp"
+#include "inventory/inventory.hpp"
+#include "plan/facts.hpp"
+
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+enum class HostStatus { ok, unreachable, timeout, error, skipped };
+std::string_view to_string(HostStatus status);
+
+struct HostRun {
+  HostSpec spec;
+  HostStatus status = HostStatus::error;
+  std::string reason;
+  std::string host_key_sha256;
+  Facts facts;
+  std::vector<std::string> roles; // implied by facts, then the inventory's
+  TransportStats stats;
+  std::string started_at;
+  std::string finished_at;
+  long long duration_ms = 0;
+  std::vector<ProbeRecord> probes; // facts first, then the checks' probes, each once
+  std::vector<CheckResult> results; // one per check of the catalog
+};
+
+struct ScanOptions {
+  TransportOptions transport;
+  int jobs = 16;
+  size_t output_cap = 64 * 1024; // bytes of each probe's output kept as evidence
+};
+
+struct FleetScan {
+  std::string boundary; // never recorded
+  std::vector<HostRun> hosts;
+};
+
+HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options,
+                  const std::string& boundary);
+// Hosts in parallel up to options.jobs; results in inventory order.
+std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catalog,
+                                const ScanOptions& options);
+
+} // namespace cisscan

@@ -1,0 +1,146 @@
+#include "plan/facts.hpp"
+
+#include "util/text.hpp"
+
+#include <algorithm>
+
+namespace cisscan {
+
+namespace {
+
+ProbeSpec fact(const std::string& id, const std::string& command) {
+  return {id, "command", command, command, 20};
+}
+
+const std::vector<ProbeSpec> k_fact_probes = {
+    fact("f-os-release", "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release"),
+    fact("f-kernel", "uname -srm"),
+    fact("f-virt",
+         "if command -v systemd-detect-virt >/dev/null 2>&1; then "
+         "echo \"vm=$(systemd-detect-virt --vm 2>/dev/null)\"; "
+         "echo \"container=$(systemd-detect-virt --container 2>/dev/null)\"; "
+         "else grep -q '^flags.* hypervisor' /proc/cpuinfo 2>/dev/null && echo vm=unknown; "
+         "[ -e /proc/1/environ ] && tr '\\0' '\\n' </proc/1/environ 2>/dev/null | "
+         "sed -n 's/^container=/container=/p'; fi"),
+    fact("f-machine-id", "cat /etc/machine-id"),
+    fact("f-pve", "if [ -d /etc/pve ] || command -v pveversion >/dev/null 2>&1; then "
+                  "echo pve=yes; pveversion 2>/dev/null; else echo pve=no; fi"),
+    fact("f-user", "echo \"user=$(id -un)\"; echo \"uid=$(id -u)\""),
+    fact("f-packages",
+         "command -v dpkg-query >/dev/null 2>&1 && dpkg-query -W -f='${db:Status-Abbrev} "
+         "${Package}\\n' | sed -n 's/^ii  *//p'"),
+    fact("f-services", "command -v systemctl >/dev/null 2>&1 && systemctl list-unit-files "
+                       "--type=service --state=enabled --no-legend --no-pager 2>/dev/null"),
+};
+
+const ProbeOutput* find(const std::vector<ProbeOutput>& outputs, const std::string& id) {
+  for (const auto& output : outputs) {
+    if (output.id == id) {
+      return &output;
+    }
+  }
+  return nullptr;
+}
+
+std::string unquote(std::string_view value) {
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+      value.back() == value.front()) {
+    value = value.substr(1, value.size() - 2);
+  }
+  return std::string(value);
+}
+
+// Lines of "key=value" into the map, prefixed.
+void read_pairs(const ProbeOutput* output, const std::string& prefix,
+                std::map<std::string, std::string>& values) {
+  if (output == nullptr) {
+    return;
+  }
+  for (const auto line : util::split_lines(output->output)) {
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      continue;
+    }
+    values[prefix + util::to_lower(util::trim(line.substr(0, eq)))] =
+        unquote(util::trim(line.substr(eq + 1)));
+  }
+}
+
+} // namespace
+
+const std::vector<ProbeSpec>& fact_probes() { return k_fact_probes; }
+
+Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
+  Facts facts;
+  std::map<std::string, std::string> os;
+  read_pairs(find(outputs, "f-os-release"), "", os);
+  for (const auto& [key, target] : std::vector<std::pair<std::string, std::string>>{
+           {"id", "os_id"},
+           {"id_like", "os_id_like"},
+           {"version_id", "os_version_id"},
+           {"version_codename", "os_codename"},
+           {"pretty_name", "os_pretty_name"}}) {
+    if (os.count(key) != 0) {
+      facts.values[target] = os[key];
+    }
+  }
+  if (const auto* kernel = find(outputs, "f-kernel"); kernel != nullptr && kernel->exit_code == 0) {
+    facts.values["kernel"] = std::string(util::trim(kernel->output));
+  }
+  std::map<std::string, std::string> virt;
+  read_pairs(find(outputs, "f-virt"), "", virt);
+  const auto vm = virt.count("vm") != 0 ? virt["vm"] : "";
+  const auto container = virt.count("container") != 0 ? virt["container"] : "";
+  std::string virtualization = "none";
+  if (!container.empty() && container != "none") {
+    virtualization = container;
+    facts.roles.push_back(container == "lxc" ? "lxc" : "container");
+  } else if (!vm.empty() && vm != "none") {
+    virtualization = vm;
+    facts.roles.push_back("vm");
+  } else {
+    facts.roles.push_back("bare-metal");
+  }
+  facts.values["virtualization"] = virtualization;
+  if (const auto* id = find(outputs, "f-machine-id"); id != nullptr && id->exit_code == 0) {
+    facts.machine_id = std::string(util::trim(id->output));
+  }
+  const auto* pve = find(outputs, "f-pve");
+  const bool is_pve = pve != nullptr && pve->output.rfind("pve=yes", 0) == 0;
+  facts.values["pve_node"] = is_pve ? "true" : "false";
+  if (is_pve) {
+    facts.roles.insert(facts.roles.begin(), "pve-node");
+    for (const auto line : util::split_lines(pve->output)) {
+      if (line.rfind("pve-manager/", 0) == 0) {
+        facts.values["pve_version"] = std::string(util::trim(line));
+      }
+    }
+  }
+  std::map<std::string, std::string> user;
+  read_pairs(find(outputs, "f-user"), "", user);
+  facts.values["user"] = user["user"];
+  facts.values["uid"] = user["uid"];
+  if (const auto* packages = find(outputs, "f-packages"); packages != nullptr) {
+    for (const auto line : util::split_lines(packages->output)) {
+      auto name = util::trim(line);
+      if (const auto colon = name.find(':'); colon != std::string_view::npos) {
+        name = name.substr(0, colon); // libc6:amd64
+      }
+      if (!name.empty()) {
+        facts.packages.emplace(name);
+      }
+    }
+  }
+  if (const auto* services = find(outputs, "f-services"); services != nullptr) {
+    for (const auto line : util::split_lines(services->output)) {
+      const auto unit = util::trim(line).substr(0, util::trim(line).find(' '));
+      const auto dot = unit.rfind(".service");
+      if (dot != std::string_view::npos && dot > 0) {
+        facts.services.emplace(unit.substr(0, dot));
+      }
+    }
+  }
+  return facts;
+}
+
+} // namespace cisscan

@@ -1,0 +1,27 @@
+// The facts round trip: a few fixed probes whose answers decide roles and applicable checks.
+#pragma once
+
+#include "catalog/check.hpp"
+#include "execute/frames.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+struct Facts {
+  std::map<std::string, std::string> values; // os_id, os_version_id, kernel, virtualization, ...
+  std::set<std::string> packages;            // installed Debian packages
+  std::set<std::string> services;            // enabled systemd services, without ".service"
+  std::vector<std::string> roles;            // implied by the facts: pve-node, vm, lxc, container
+  std::string machine_id;
+};
+
+// The probes of the facts round trip, in the order they run.
+const std::vector<ProbeSpec>& fact_probes();
+// Reads the facts from the fact probes' outputs; missing outputs leave facts unset.
+Facts parse_facts(const std::vector<ProbeOutput>& outputs);
+
+} // namespace cisscan

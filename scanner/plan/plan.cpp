@@ -1,0 +1,95 @@
+#include "plan/plan.hpp"
+
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace cisscan {
+
+namespace {
+
+bool has(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::string fact(const Facts& facts, const std::string& key) {
+  const auto it = facts.values.find(key);
+  return it == facts.values.end() ? std::string() : it->second;
+}
+
+} // namespace
+
+std::string why_not_applicable(const Applicability& applies, const Facts& facts,
+                               const std::vector<std::string>& roles) {
+  if (!applies.os.empty()) {
+    const auto id = fact(facts, "os_id");
+    bool match = has(applies.os, id);
+    for (const auto& like : util::split_lines(fact(facts, "os_id_like"))) {
+      for (size_t start = 0; start < like.size();) {
+        const auto end = std::min(like.find(' ', start), like.size());
+        match = match || has(applies.os, std::string(like.substr(start, end - start)));
+        start = end + 1;
+      }
+    }
+    if (!match) {
+      return "os is " + (id.empty() ? std::string("unknown") : id) + ", check applies to " +
+             util::join(applies.os, ", ");
+    }
+  }
+  if (!applies.version.empty()) {
+    const auto version = fact(facts, "os_version_id");
+    if (version != applies.version && version.rfind(applies.version + ".", 0) != 0) {
+      return "os version is " + (version.empty() ? std::string("unknown") : version) +
+             ", check applies to " + applies.version;
+    }
+  }
+  if (!applies.roles.empty() && std::none_of(applies.roles.begin(), applies.roles.end(),
+                                             [&](const auto& r) { return has(roles, r); })) {
+    return "host roles (" + util::join(roles, ", ") + ") include none of " +
+           util::join(applies.roles, ", ");
+  }
+  for (const auto& role : applies.not_roles) {
+    if (has(roles, role)) {
+      return "does not apply to role " + role;
+    }
+  }
+  for (const auto& package : applies.packages) {
+    if (facts.packages.count(package) == 0) {
+      return "package " + package + " is not installed";
+    }
+  }
+  for (const auto& service : applies.services) {
+    if (facts.services.count(service) == 0) {
+      return "service " + service + " is not enabled";
+    }
+  }
+  for (const auto& [key, value] : applies.facts) {
+    if (fact(facts, key) != value) {
+      return "fact " + key + " is '" + fact(facts, key) + "', not '" + value + "'";
+    }
+  }
+  return {};
+}
+
+HostPlan plan_host(const Catalog& catalog, const Facts& facts,
+                   const std::vector<std::string>& roles) {
+  HostPlan plan;
+  std::set<std::string> seen;
+  for (const auto& check : catalog.checks) {
+    PlannedCheck planned{check, Decision::run, {}};
+    planned.reason = why_not_applicable(check->applies, facts, roles);
+    if (!planned.reason.empty()) {
+      planned.decision = Decision::not_applicable;
+    } else if (!check->probe) {
+      planned.decision = Decision::manual;
+      planned.reason = "no probe can show this: it needs a person's answer";
+    } else if (seen.insert(check->probe->id).second) {
+      plan.probes.push_back(*check->probe);
+    }
+    plan.checks.push_back(std::move(planned));
+  }
+  return plan;
+}
+
+} // namespace cisscan

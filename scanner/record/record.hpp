@@ -1,0 +1,34 @@
+// The record: one JSON document per run, the single source of every report.
+#pragma once
+
+#include "catalog/check.hpp"
+#include "catalog/controls.hpp"
+#include "inventory/inventory.hpp"
+#include "pipeline/scan.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+inline constexpr const char* k_schema_version = "1.0";
+
+struct RunInfo {
+  std::string id;
+  std::string started_at;
+  std::string finished_at;
+  std::string scanner_version;
+  std::string operator_name;
+  std::string inventory_source;
+  std::vector<std::string> checks_paths;
+};
+
+nlohmann::json host_to_json(const HostRun& run);
+nlohmann::json build_record(const RunInfo& info, const Catalog& catalog,
+                            const ControlsCatalog& controls, const std::vector<HostRun>& hosts);
+// Throws ConfigError naming the file when it is not a cisscan record.
+nlohmann::json load_record(const std::filesystem::path& path);
+
+} // namespace cisscan

@@ -1,0 +1,139 @@
+#include "score/score.hpp"
+
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace cisscan {
+
+namespace {
+
+struct Tally {
+  double pass_weight = 0;
+  double counted_weight = 0;
+  std::map<std::string, int> counts; // status -> results
+
+  void add(const std::string& status, double weight) {
+    ++counts[status];
+    if (status == "pass") {
+      pass_weight += weight;
+      counted_weight += weight;
+    } else if (status == "fail" || status == "error") {
+      counted_weight += weight;
+    }
+  }
+
+  std::optional<double> score() const {
+    if (counted_weight <= 0) {
+      return std::nullopt;
+    }
+    return std::round(pass_weight / counted_weight * 1000.0) / 10.0;
+  }
+
+  std::string state() const {
+    const auto s = score();
+    if (!s) {
+      const bool only_na = !counts.empty() && counts.size() == 1 && counts.count("not_applicable");
+      return only_na ? "not_applicable" : "not_assessed";
+    }
+    if (*s >= 100.0) {
+      return "compliant";
+    }
+    if (*s <= 0.0) {
+      return "non_compliant";
+    }
+    return "partial";
+  }
+
+  nlohmann::json to_json() const {
+    nlohmann::json out;
+    const auto s = score();
+    out["score"] = s ? nlohmann::json(*s) : nlohmann::json(nullptr);
+    out["state"] = state();
+    nlohmann::json counts_json = nlohmann::json::object();
+    for (const char* status : {"pass", "fail", "error", "not_applicable", "manual", "waived"}) {
+      counts_json[status] = counts.count(status) ? counts.at(status) : 0;
+    }
+    out["counts"] = counts_json;
+    return out;
+  }
+};
+
+nlohmann::json ig1_summary(const std::map<std::string, Tally>& safeguards,
+                           const ControlsCatalog& controls) {
+  double sum = 0;
+  int assessed = 0;
+  for (const auto& [id, tally] : safeguards) {
+    const auto* safeguard = controls.find(id);
+    if (safeguard == nullptr || !safeguard->ig1) {
+      continue;
+    }
+    if (const auto s = tally.score()) {
+      sum += *s;
+      ++assessed;
+    }
+  }
+  nlohmann::json out;
+  out["score"] = assessed > 0 ? nlohmann::json(std::round(sum / assessed * 10.0) / 10.0)
+                              : nlohmann::json(nullptr);
+  out["assessed"] = assessed;
+  out["total"] = controls.ig1_count();
+  return out;
+}
+
+nlohmann::json tallies_json(const std::map<std::string, Tally>& tallies) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [id, tally] : tallies) {
+    out[id] = tally.to_json();
+  }
+  return out;
+}
+
+} // namespace
+
+nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& controls) {
+  std::map<std::string, Tally> fleet_safeguards;
+  std::map<std::string, Tally> fleet_controls;
+  nlohmann::json per_host = nlohmann::json::object();
+  int scanned = 0;
+  int in_scope = 0;
+  for (const auto& host : hosts) {
+    const bool counted = host.at("status") == "ok";
+    in_scope += host.at("status") == "skipped" ? 0 : 1;
+    scanned += counted ? 1 : 0;
+    std::map<std::string, Tally> host_safeguards;
+    for (const auto& result : host.at("results")) {
+      const auto status = result.at("status").get<std::string>();
+      const double weight = result.value("weight", 1.0);
+      std::set<std::string> seen_controls;
+      for (const auto& safeguard : result.at("safeguards")) {
+        const auto id = safeguard.get<std::string>();
+        host_safeguards[id].add(status, weight);
+        if (counted) {
+          fleet_safeguards[id].add(status, weight);
+          const auto* known = controls.find(id);
+          const auto control = known != nullptr ? known->control : id.substr(0, id.find('.'));
+          if (seen_controls.insert(control).second) {
+            fleet_controls[control].add(status, weight);
+          }
+        }
+      }
+    }
+    nlohmann::json entry;
+    entry["status"] = host.at("status");
+    entry["ig1"] = ig1_summary(host_safeguards, controls);
+    entry["safeguards"] = tallies_json(host_safeguards);
+    per_host[host.at("name").get<std::string>()] = entry;
+  }
+  nlohmann::json scores;
+  scores["safeguards"] = tallies_json(fleet_safeguards);
+  scores["controls"] = tallies_json(fleet_controls);
+  scores["ig1"] = ig1_summary(fleet_safeguards, controls);
+  scores["hosts"] = per_host;
+  scores["hosts_in_scope"] = in_scope;
+  scores["hosts_scanned"] = scanned;
+  return scores;
+}
+
+} // namespace cisscan

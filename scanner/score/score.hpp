@@ -1,0 +1,16 @@
+// Scores per host and safeguard, per safeguard and control across the fleet, and for IG1.
+// score = weight(pass) / weight(pass + fail + error) × 100; manual, not_applicable and waived are
+// outside the denominator; error counts against. Computed from the record's hosts, so any saved
+// run can be scored again.
+#pragma once
+
+#include "catalog/controls.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace cisscan {
+
+// `hosts` is the record's hosts array; returns the record's `scores` object.
+nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& controls);
+
+} // namespace cisscan

@@ -1,0 +1,28 @@
+#include "util/clock.hpp"
+
+#include <ctime>
+
+namespace cisscan::util {
+
+std::string rfc3339(WallTime time) {
+  const auto since_epoch = time.time_since_epoch();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
+  const std::time_t t = seconds.count();
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[40];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[64];
+  std::snprintf(out, sizeof(out), "%s.%03dZ", buffer, static_cast<int>(millis));
+  return out;
+}
+
+std::string rfc3339_now() { return rfc3339(std::chrono::system_clock::now()); }
+
+long long milliseconds_between(SteadyTime start, SteadyTime end) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count();
+}
+
+} // namespace cisscan::util

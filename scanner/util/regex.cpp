@@ -1,0 +1,66 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "util/regex.hpp"
+
+#include <pcre2.h>
+
+#include <stdexcept>
+
+namespace cisscan::util {
+
+namespace {
+
+constexpr uint32_t k_match_limit = 1'000'000;
+constexpr uint32_t k_depth_limit = 10'000;
+
+pcre2_code* code_of(void* p) { return static_cast<pcre2_code*>(p); }
+
+} // namespace
+
+Regex::Regex(const std::string& pattern) : m_pattern(pattern) {
+  int error_code = 0;
+  PCRE2_SIZE error_offset = 0;
+  auto* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                             PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &error_code, &error_offset,
+                             nullptr);
+  if (code == nullptr) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(error_code, message, sizeof(message));
+    throw std::invalid_argument(std::string(reinterpret_cast<char*>(message)) + " at offset " +
+                                std::to_string(error_offset));
+  }
+  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  m_code = code;
+}
+
+Regex::~Regex() { pcre2_code_free(code_of(m_code)); }
+
+std::optional<std::vector<std::string>> Regex::search(std::string_view subject) const {
+  auto* data = pcre2_match_data_create_from_pattern(code_of(m_code), nullptr);
+  auto* context = pcre2_match_context_create(nullptr);
+  pcre2_set_match_limit(context, k_match_limit);
+  pcre2_set_depth_limit(context, k_depth_limit);
+  const int rc = pcre2_match(code_of(m_code), reinterpret_cast<PCRE2_SPTR>(subject.data()),
+                             subject.size(), 0, 0, data, context);
+  std::optional<std::vector<std::string>> result;
+  if (rc > 0) {
+    const auto* ovector = pcre2_get_ovector_pointer(data);
+    std::vector<std::string> groups;
+    for (int i = 0; i < rc; ++i) {
+      if (ovector[2 * i] == PCRE2_UNSET) {
+        groups.emplace_back();
+      } else {
+        groups.emplace_back(subject.substr(ovector[2 * i], ovector[2 * i + 1] - ovector[2 * i]));
+      }
+    }
+    result = std::move(groups);
+  }
+  pcre2_match_context_free(context);
+  pcre2_match_data_free(data);
+  if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
+    throw std::runtime_error("regular expression /" + m_pattern +
+                             "/ could not be matched (error " + std::to_string(rc) + ")");
+  }
+  return result;
+}
+
+} // namespace cisscan::util

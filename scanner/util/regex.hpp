@@ -1,0 +1,30 @@
+// PCRE2 regular expressions, compiled once, matched with limits; safe to share between threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cisscan::util {
+
+class Regex {
+public:
+  // Throws std::invalid_argument with PCRE2's message and the offset when the pattern is bad.
+  explicit Regex(const std::string& pattern);
+  ~Regex();
+  Regex(const Regex&) = delete;
+  Regex& operator=(const Regex&) = delete;
+
+  const std::string& pattern() const { return m_pattern; }
+  // The whole match and its capture groups (empty string for an unset group), or nothing.
+  // Throws std::runtime_error when a match limit is hit: never read that as "no match".
+  std::optional<std::vector<std::string>> search(std::string_view subject) const;
+
+private:
+  std::string m_pattern;
+  void* m_code = nullptr;
+};
+
+} // namespace cisscan::util

@@ -1,0 +1,24 @@
+// String helpers that know nothing of the domain.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cisscan::util {
+
+std::string_view trim(std::string_view text);
+std::vector<std::string_view> split_lines(std::string_view text);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+bool is_valid_utf8(std::string_view text);
+// Quotes a string for POSIX sh as one word: 'it'\''s'.
+std::string shell_quote(std::string_view text);
+std::string to_lower(std::string_view text);
+std::string base64_encode(std::string_view bytes);
+
+} // namespace cisscan::util
+
+namespace cisscan::util {
+// Replaces every invalid UTF-8 sequence with U+FFFD, so host text can enter JSON.
+std::string to_valid_utf8(std::string_view text);
+} // namespace cisscan::util
