@@ -18,6 +18,9 @@ struct ProbeSpec {
   std::string argument; // after variable substitution
   std::string command;  // the POSIX sh command the probe type built (quoted, never pasted)
   int timeout_seconds = 30;
+  // Quick probes are short, bounded reads run in a subshell without the timeout and output-cap
+  // wrapper (which costs two extra processes per probe); the host deadline still bounds them.
+  bool quick = false;
 };
 
 // One node of an expectation tree: an operator of the operator table and its argument.

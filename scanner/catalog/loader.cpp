@@ -154,6 +154,7 @@ ProbeSpec parse_probe(const YAML::Node& node, const std::map<std::string, std::s
       throw CheckError{line_of(item.second), "the " + key + " probe expects " + problem};
     }
     probe.command = type->command(probe.argument);
+    probe.quick = type->quick;
   }
   if (probe.type.empty()) {
     throw CheckError{line_of(node), "probe has no type"};

@@ -59,17 +59,41 @@ std::string stat_command(std::string_view path) {
          " || exit 4";
 }
 
+// Shell builtins only: no process is started to read a kernel parameter.
 std::string sysctl_command(std::string_view name) {
   std::string path = "/proc/sys/";
   for (const char c : name) {
     path += c == '.' ? '/' : c;
   }
-  return file_command(path);
+  const auto p = shell_quote(path);
+  return "[ -e " + p + " ] || exit 3; [ -r " + p + " ] || exit 4; while IFS= read -r l; do " +
+         "printf '%s\\n' \"$l\"; done < " + p;
 }
 
 std::string package_command(std::string_view name) {
-  return "s=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' -- " + shell_quote(name) +
+  return "s=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}' -- " +
+         shell_quote(name) +
          " 2>/dev/null) || exit 3; echo \"$s\"; case \"$s\" in ii*|hi*) exit 0;; esac; exit 3";
+}
+
+// From the facts' package list ("ii  name version" lines): the package's line, exit 0 when it
+// is installed, 3 when it is not.
+std::string package_derive(std::string_view name, std::string_view fact_output, int& exit_code) {
+  exit_code = k_exit_absent;
+  for (const auto line : util::split_lines(fact_output)) {
+    if (line.size() < 4) {
+      continue;
+    }
+    auto rest = util::trim(line.substr(3));
+    auto package = rest.substr(0, rest.find(' '));
+    package = package.substr(0, package.find(':'));
+    if (package == name) {
+      const bool installed = line.rfind("ii", 0) == 0 || line.rfind("hi", 0) == 0;
+      exit_code = installed ? 0 : k_exit_absent;
+      return std::string(line) + "\n";
+    }
+  }
+  return {};
 }
 
 std::string service_command(std::string_view name) {
@@ -85,19 +109,23 @@ std::string mount_command(std::string_view target) {
 
 const std::vector<ProbeType> k_probe_types = {
     {"command", "a shell command; its output and exit code", validate_command, command_command,
-     false},
+     false, false, nullptr, nullptr},
     {"file", "the content of a file (absent: exit 3, unreadable: exit 4)", validate_path,
-     file_command, true},
-    {"stat", "mode, owner and group of a path: mode=640 uid=0 gid=42 owner=root group=shadow "
-             "type=regular file",
-     validate_path, stat_command, true},
-    {"sysctl", "a kernel parameter read from /proc/sys", validate_sysctl, sysctl_command, true},
-    {"package", "a Debian package: 'ii 1.2-3' when installed, exit 3 when not", validate_package,
-     package_command, true},
+     file_command, true, false, nullptr, nullptr},
+    {"stat",
+     "mode, owner and group of a path: mode=640 uid=0 gid=42 owner=root group=shadow "
+     "type=regular file",
+     validate_path, stat_command, true, true, nullptr, nullptr},
+    {"sysctl", "a kernel parameter read from /proc/sys", validate_sysctl, sysctl_command, true,
+     true, nullptr, nullptr},
+    {"package",
+     "a Debian package: its 'ii  name version' line from the facts' dpkg-query, exit 3 when "
+     "not installed",
+     validate_package, package_command, true, true, "f-packages", package_derive},
     {"service", "a systemd unit: enabled=... and active=... lines", validate_unit,
-     service_command, true},
+     service_command, true, true, nullptr, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command,
-     true},
+     true, true, nullptr, nullptr},
 };
 
 } // namespace

@@ -19,6 +19,11 @@ struct ProbeType {
   std::string (*validate)(std::string_view argument);
   std::string (*command)(std::string_view argument);
   bool typed; // uses the k_exit_* convention
+  bool quick; // a bounded read: runs without the timeout/cap wrapper (see ProbeSpec::quick)
+  // When set, the probe is answered from this fact probe's output instead of running on the host
+  // again: `derive` returns the probe's output and sets its exit code.
+  const char* derived_from;
+  std::string (*derive)(std::string_view argument, std::string_view fact_output, int& exit_code);
 };
 
 const std::vector<ProbeType>& probe_types();

@@ -39,7 +39,9 @@ int run_cli(int argc, char** argv) {
   app.footer(k_exit_help);
   app.require_subcommand(1);
   bool quiet = false;
+  bool verbose = false;
   app.add_flag("-q,--quiet", quiet, "Log warnings and errors only");
+  app.add_flag("-v,--verbose", verbose, "Log each connection and channel with its timing");
   std::vector<std::function<int()>> runners;
   for (const auto& command : k_commands) {
     runners.push_back(command.add(app));
@@ -56,7 +58,9 @@ int run_cli(int argc, char** argv) {
     std::cerr << "cisscan: " << e.what() << " (see cisscan --help)\n";
     return k_exit_usage;
   }
-  spdlog::set_level(quiet ? spdlog::level::warn : spdlog::level::info);
+  spdlog::set_level(quiet     ? spdlog::level::warn
+                    : verbose ? spdlog::level::debug
+                              : spdlog::level::info);
   try {
     for (size_t i = 0; i < k_commands.size(); ++i) {
       if (app.got_subcommand(k_commands[i].name)) {

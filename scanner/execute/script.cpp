@@ -22,6 +22,12 @@ cisscan_probe() {
   fi
   printf '\n%s end %s %s\n' "$B" "$1" "$r"
 }
+cisscan_quick() {
+  printf '%s begin %s\n' "$B" "$1"
+  ( eval "$2" ) </dev/null 2>&1
+  r=$?
+  printf '\n%s end %s %s\n' "$B" "$1" "$r"
+}
 )SH";
 
 } // namespace
@@ -30,8 +36,12 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
   std::string script = "B=" + options.boundary + "\n";
   script += k_prelude;
   for (const auto& probe : probes) {
-    script += "cisscan_probe " + probe.id + " " + std::to_string(probe.timeout_seconds) + " " +
-              std::to_string(options.host_cap) + " " + util::shell_quote(probe.command) + "\n";
+    if (probe.quick) {
+      script += "cisscan_quick " + probe.id + " " + util::shell_quote(probe.command) + "\n";
+    } else {
+      script += "cisscan_probe " + probe.id + " " + std::to_string(probe.timeout_seconds) + " " +
+                std::to_string(options.host_cap) + " " + util::shell_quote(probe.command) + "\n";
+    }
   }
   script += "exit 0\n";
   return script;

@@ -4,6 +4,7 @@
 #include "util/files.hpp"
 
 #include <libssh/libssh.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -76,6 +77,12 @@ public:
       ~KeyGuard() { ssh_key_free(key); }
     } guard{key};
 
+    const auto started = std::chrono::steady_clock::now();
+    const auto elapsed_ms = [&]() {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::steady_clock::now() - started)
+          .count();
+    };
     if (ssh_connect(m_session) != SSH_OK) {
       const std::string error = ssh_get_error(m_session);
       const auto status = contains_ci(error, "timeout") || contains_ci(error, "timed out")
@@ -84,6 +91,7 @@ public:
       return {status, "cannot connect to " + m_host.address + ":" + std::to_string(port) + ": " +
                           error};
     }
+    spdlog::debug("{}: connected and keys exchanged in {} ms", m_host.name, elapsed_ms());
     if (auto verdict = verify_host_key(known_hosts); verdict.status != ConnectStatus::ok) {
       return verdict;
     }
@@ -95,12 +103,14 @@ public:
                                                         : std::string("ssh-agent")) +
                                         "): " + ssh_get_error(m_session)};
     }
+    spdlog::debug("{}: authenticated as {} after {} ms", m_host.name, m_host.user, elapsed_ms());
     return {};
   }
 
   ExecResult exec(const std::string& command, const std::string& input,
                   const OutputSink& sink) override {
     ExecResult result;
+    const auto started = std::chrono::steady_clock::now();
     ssh_channel channel = ssh_channel_new(m_session);
     if (channel == nullptr || ssh_channel_open_session(channel) != SSH_OK) {
       result.error = std::string("cannot open a channel: ") + ssh_get_error(m_session);
@@ -142,7 +152,7 @@ public:
         ssh_channel_send_eof(channel);
         eof_sent = true;
       }
-      const int wait_ms = written < input.size() ? 5 : 200;
+      const int wait_ms = written < input.size() ? 5 : 20;
       const int r = ssh_channel_read_timeout(channel, buffer, sizeof(buffer), 0, wait_ms);
       if (r == SSH_ERROR) {
         result.error = std::string("read failed: ") + ssh_get_error(m_session);
@@ -171,6 +181,10 @@ public:
       result.exit_status = ssh_channel_get_exit_status(channel);
     }
     ssh_channel_free(channel);
+    spdlog::debug("{}: channel {} ran in {} ms", m_host.name, m_stats.channels,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count());
     return result;
   }
 

@@ -1,5 +1,6 @@
 #include "pipeline/scan.hpp"
 
+#include "catalog/probe_types.hpp"
 #include "evaluate/evaluate.hpp"
 #include "execute/frames.hpp"
 #include "execute/script.hpp"
@@ -7,6 +8,7 @@
 #include "util/clock.hpp"
 #include "util/files.hpp"
 #include "util/redact.hpp"
+#include "util/sha256.hpp"
 #include "util/text.hpp"
 
 #include <spdlog/spdlog.h>
@@ -96,6 +98,33 @@ RunOutcome run_script(Transport& transport, const HostSpec& host,
   return outcome;
 }
 
+// Answers `spec` from a fact probe's output when its probe type says it can; appends the record.
+bool derive_probe(const ProbeSpec& spec, std::vector<ProbeRecord>& records, size_t fact_count) {
+  const auto* type = find_probe_type(spec.type);
+  if (type == nullptr || type->derive == nullptr) {
+    return false;
+  }
+  for (size_t i = 0; i < fact_count; ++i) {
+    const auto& fact = records[i];
+    if (fact.spec.id != type->derived_from || fact.state != ProbeState::ok) {
+      continue;
+    }
+    ProbeRecord record;
+    record.spec = spec;
+    record.spec.command = "(answered from probe " + fact.spec.id + ") " + spec.command;
+    record.output.id = spec.id;
+    record.output.output = type->derive(spec.argument, fact.output.output, record.output.exit_code);
+    record.output.output_bytes = record.output.output.size();
+    record.output.sha256 = util::sha256_hex(record.output.output);
+    record.output.complete = true;
+    record.output.started_at = fact.output.started_at;
+    record.state = classify(record.spec, &record.output);
+    records.push_back(std::move(record));
+    return true;
+  }
+  return false;
+}
+
 void fail_all(HostRun& run, const Catalog& catalog) {
   for (const auto& check : catalog.checks) {
     CheckResult result;
@@ -158,11 +187,18 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
         run.roles.push_back(role);
       }
     }
-    // Round trip 2: every probe of every applicable check, once.
+    // Round trip 2: every probe of every applicable check, once; probes that the facts already
+    // answer (package state) are derived from them instead of running again.
     const auto plan = plan_host(catalog, run.facts, run.roles);
     const auto first_probe = run.probes.size();
-    if (!plan.probes.empty()) {
-      outcome = run_script(*transport, host, plan.probes, boundary, options.output_cap, run.probes);
+    std::vector<ProbeSpec> to_run;
+    for (const auto& spec : plan.probes) {
+      if (!derive_probe(spec, run.probes, first_probe)) {
+        to_run.push_back(spec);
+      }
+    }
+    if (!to_run.empty()) {
+      outcome = run_script(*transport, host, to_run, boundary, options.output_cap, run.probes);
     }
     std::map<std::string, const ProbeRecord*> by_id;
     for (size_t i = first_probe; i < run.probes.size(); ++i) {

@@ -1,0 +1,276 @@
+"""Test hosts for cisscan: real OpenSSH sshd daemons started as children of the test.
+
+Each host is `sshd -D` on its own loopback port, with its own host key and config, inside a
+private mount namespace (unshare --mount) where the host's fixture files are bound over the real
+paths: /etc files, the dpkg database, even /proc/sys entries. Nothing outside the namespace changes.
+Needs root (unshare, mount).
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures", "hosts")
+
+AUDITOR = "cisscan-auditor"
+AUDITOR_UID = 4242
+# A planted secret: this hash and the test's private keys must never appear in any report.
+PLANTED_HASH = "$6$plantedsalt$ZmFrZWhhc2hmb3J0ZXN0aW5nT05MWWRvbm90dXNlYW55d2hlcmUxMjM0NTY3ODkw"
+PLANTED_USER = "alice"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+class Host:
+    def __init__(self, testbed, name, fixture, port=None, address="127.0.0.1"):
+        self.testbed = testbed
+        self.name = name
+        self.fixture = fixture
+        self.address = address
+        self.port = port or free_port()
+        self.dir = os.path.join(testbed.dir, name)
+        self.log = os.path.join(self.dir, "sshd.log")
+        self.invocations = os.path.join(self.dir, "sshd-invocations.log")
+        self.proc = None
+        os.makedirs(self.dir)
+
+    # --- building the fixture ------------------------------------------------------------------
+    def _fixture_spec(self):
+        if self.fixture is None:
+            return {}
+        with open(os.path.join(FIXTURES, self.fixture, "fixture.yaml")) as f:
+            return yaml.safe_load(f) or {}
+
+    def _place(self, target, content, mode, owner="root", group="root"):
+        """Writes content for `target` under the host dir with its mode and owner."""
+        path = os.path.join(self.dir, "root" + target)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(content)
+        os.chown(path, _uid(owner), _gid(group))
+        os.chmod(path, int(mode, 8))
+        return path
+
+    def _accounts(self, spec):
+        """passwd/shadow/group/gshadow: the real ones plus the test's accounts."""
+        files = spec.get("files", {})
+        # root logs in with /bin/sh, as on a clean host: the machine's own root ~/.bashrc (which
+        # bash reads even for `ssh host cmd`) is not the test host's business.
+        passwd = "".join(
+            "root:x:0:0:root:/root:/bin/sh\n" if line.startswith("root:") else line
+            for line in open("/etc/passwd").readlines())
+        passwd += f"{AUDITOR}:x:{AUDITOR_UID}:{AUDITOR_UID}:cisscan test auditor:/tmp:/bin/sh\n"
+        passwd += f"{PLANTED_USER}:x:4243:4243:planted secret:/tmp:/bin/sh\n"
+        passwd += spec.get("passwd_extra", "")
+        shadow = open("/etc/shadow").read()
+        shadow += f"{AUDITOR}:*:20000:0:99999:7:::\n"
+        shadow += f"{PLANTED_USER}:{PLANTED_HASH}:20000:0:99999:7:::\n"
+        shadow += spec.get("shadow_extra", "")
+        group = open("/etc/group").read()
+        group += f"{AUDITOR}:x:{AUDITOR_UID}:\n{PLANTED_USER}:x:4243:\n"
+        gshadow = open("/etc/gshadow").read()
+        gshadow += f"{AUDITOR}:!::\n{PLANTED_USER}:!::\n"
+        out = {}
+        for target, content, mode, grp in (
+            ("/etc/passwd", passwd, "0644", "root"),
+            ("/etc/shadow", shadow, "0640", "shadow"),
+            ("/etc/group", group, "0644", "root"),
+            ("/etc/gshadow", gshadow, "0640", "shadow"),
+        ):
+            attrs = files.get(target, {})
+            out[target] = self._place(target, content, attrs.get("mode", mode),
+                                      attrs.get("owner", "root"), attrs.get("group", grp))
+        return out
+
+    def _dpkg_status(self, spec):
+        packages = spec.get("packages", {})
+        text = open("/var/lib/dpkg/status").read()
+        stanzas = [s for s in text.split("\n\n") if s.strip()]
+        removed = set(packages.get("removed", []))
+        kept = [s for s in stanzas if s.split("\n", 1)[0].replace("Package: ", "") not in removed]
+        for name in packages.get("installed", []):
+            kept.append(
+                f"Package: {name}\nStatus: install ok installed\nPriority: optional\n"
+                f"Section: net\nInstalled-Size: 100\nMaintainer: fixture <fixture@localhost>\n"
+                f"Architecture: amd64\nVersion: 1.0-fixture\nDescription: test fixture\n")
+        return self._place("/var/lib/dpkg/status", "\n\n".join(kept) + "\n", "0644")
+
+    def _binds(self):
+        """(source, target) pairs to bind inside the namespace."""
+        spec = self._fixture_spec()
+        binds = []
+        for target, source in self._accounts(spec).items():
+            binds.append((source, target))
+        binds.append((self._dpkg_status(spec), "/var/lib/dpkg/status"))
+        fixture_dir = os.path.join(FIXTURES, self.fixture) if self.fixture else None
+        for target, attrs in spec.get("files", {}).items():
+            if target in ("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"):
+                continue
+            if "source" in attrs:
+                content = open(os.path.join(fixture_dir, attrs["source"])).read()
+            else:
+                content = attrs.get("content", "")
+            binds.append((self._place(target, content, attrs.get("mode", "0644"),
+                                      attrs.get("owner", "root"), attrs.get("group", "root")),
+                          target))
+        for key, value in spec.get("sysctls", {}).items():
+            target = "/proc/sys/" + key.replace(".", "/")
+            binds.append((self._place(target, f"{value}\n", "0644"), target))
+        machine_id = f"{abs(hash(self.name + self.testbed.dir)) % (1 << 127):032x}"[-32:]
+        binds.append((self._place("/etc/machine-id", machine_id + "\n", "0444"),
+                      "/etc/machine-id"))
+        return binds
+
+    def _sshd_config(self):
+        keys = os.path.join(self.dir, "authorized_keys")
+        os.makedirs(keys)
+        pub = open(self.testbed.client_key + ".pub").read()
+        for user in ("root", AUDITOR):
+            with open(os.path.join(keys, user), "w") as f:
+                f.write(pub)
+            os.chmod(os.path.join(keys, user), 0o644)
+        config = os.path.join(self.dir, "sshd_config")
+        with open(config, "w") as f:
+            f.write(f"""Port {self.port}
+ListenAddress {self.address}
+HostKey {self.dir}/host_key
+PidFile none
+AuthorizedKeysFile {keys}/%u
+StrictModes no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+LogLevel DEBUG
+MaxSessions 50
+""")
+        return config
+
+    def start(self):
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{self.dir}/host_key"])
+        config = self._sshd_config()
+        real = os.path.join(self.dir, "sshd-real")
+        shutil.copy2("/usr/sbin/sshd", real)
+        wrapper = self._place("/usr/sbin/sshd",
+                              f"#!/bin/sh\necho \"$*\" >> {self.invocations}\nexec {real} \"$@\"\n",
+                              "0755")
+        open(self.invocations, "w").close()
+        os.chmod(self.invocations, 0o666)
+        binds = self._binds() + [(wrapper, "/usr/sbin/sshd")]
+        lines = ["set -e", "mkdir -p /run/sshd"]
+        for source, target in binds:
+            lines.append(f"mount --bind '{source}' '{target}'")
+        lines.append(f"exec '{real}' -D -e -f '{config}' 2>>'{self.log}'")
+        setup = os.path.join(self.dir, "setup.sh")
+        with open(setup, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        prefix = self.testbed.netns_prefix(self)
+        self.proc = subprocess.Popen(
+            prefix + ["unshare", "--mount", "--propagation", "private", "sh", setup],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"sshd for {self.name} exited: {open(self.log).read()[-2000:]}")
+            if "Server listening" in open(self.log).read():
+                break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError(f"sshd for {self.name} did not start")
+        key = open(f"{self.dir}/host_key.pub").read().split()
+        self.known_hosts_line = f"[{self.address}]:{self.port} {key[0]} {key[1]}\n"
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    # --- what the host saw ---------------------------------------------------------------------
+    def log_text(self):
+        return open(self.log, errors="replace").read()
+
+    def channels_opened(self):
+        """Session channels the daemon opened, counted from its own DEBUG log."""
+        return self.log_text().count("server_input_channel_open: ctype session")
+
+    def sshd_t_runs(self):
+        return sum(1 for line in open(self.invocations) if line.split()[:1] == ["-T"])
+
+    def authenticated(self):
+        return "Accepted publickey" in self.log_text()
+
+    def inventory_entry(self, **extra):
+        entry = {"name": self.name, "address": self.address, "port": self.port}
+        entry.update(extra)
+        return entry
+
+
+def _uid(name):
+    import pwd
+    return pwd.getpwnam(name).pw_uid
+
+
+def _gid(name):
+    import grp
+    return grp.getgrnam(name).gr_gid
+
+
+class Testbed:
+    """A set of test hosts, a client key that every host accepts, and a known_hosts file."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="cisscan-testbed-")
+        os.chmod(self.dir, 0o755)
+        self.client_key = os.path.join(self.dir, "client_key")
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", self.client_key])
+        os.chmod(self.client_key, 0o600)
+        self.known_hosts = os.path.join(self.dir, "known_hosts")
+        open(self.known_hosts, "w").close()
+        self.hosts = []
+
+    def netns_prefix(self, host):
+        return []
+
+    def add_host(self, name, fixture=None, known=True, **kw):
+        host = Host(self, name, fixture, **kw).start()
+        self.hosts.append(host)
+        if known:
+            with open(self.known_hosts, "a") as f:
+                f.write(host.known_hosts_line)
+        return host
+
+    def inventory(self, entries, path=None, **defaults):
+        data = {"defaults": {"user": "root", "identity_file": self.client_key, **defaults},
+                "hosts": entries}
+        path = path or os.path.join(self.dir, f"inventory-{len(os.listdir(self.dir))}.yaml")
+        with open(path, "w") as f:
+            yaml.safe_dump(data, f)
+        return path
+
+    def stop(self):
+        for host in self.hosts:
+            host.stop()
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
