@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace cisscan {
@@ -45,6 +46,20 @@ int run_cli(int argc, char** argv) {
   std::vector<std::function<int()>> runners;
   for (const auto& command : k_commands) {
     runners.push_back(command.add(app));
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.empty() || arg[0] == '-') {
+      continue;
+    }
+    const bool known = std::any_of(k_commands.begin(), k_commands.end(),
+                                   [&](const Command& c) { return arg == c.name; });
+    if (!known) {
+      std::cerr << "cisscan: unknown command '" << arg
+                << "' (expected scan, report, lint or list; see cisscan --help)\n";
+      return k_exit_usage;
+    }
+    break;
   }
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 
 namespace cisscan {
@@ -171,6 +172,43 @@ void parse_bool(const YAML::Node& argument, Expectation& out) {
   }
 }
 
+// The leading word of a pattern such as '^\s*PASS_MAX_DAYS\s+(\d+)' ("PASS_MAX_DAYS"), used to show
+// the lines a failed `line` looked at; empty when the pattern does not start with a word.
+std::string leading_word(const std::string& pattern) {
+  size_t i = 0;
+  if (i < pattern.size() && pattern[i] == '^') {
+    ++i;
+  }
+  if (pattern.compare(i, 3, "\\s*") == 0) {
+    i += 3;
+  }
+  std::string word;
+  while (i < pattern.size() && (std::isalnum(static_cast<unsigned char>(pattern[i])) ||
+                                pattern[i] == '_' || pattern[i] == '-')) {
+    word += pattern[i++];
+  }
+  return word.size() >= 3 ? word : std::string();
+}
+
+// Lines that start with the pattern's leading word (case-insensitive), at most three.
+std::string related_lines(const std::string& pattern, std::string_view output) {
+  const auto word = util::to_lower(leading_word(pattern));
+  if (word.empty()) {
+    return {};
+  }
+  std::vector<std::string> found;
+  for (const auto line : util::split_lines(output)) {
+    const auto text = util::trim(line);
+    if (util::to_lower(text.substr(0, word.size())) == word) {
+      found.emplace_back(text);
+      if (found.size() == 3) {
+        break;
+      }
+    }
+  }
+  return clip(util::join(found, "\n"));
+}
+
 // --- evaluate functions -------------------------------------------------------------------------
 
 Verdict eval_line(const Expectation& e, const ProbeView& probe) {
@@ -183,7 +221,8 @@ Verdict eval_line(const Expectation& e, const ProbeView& probe) {
       return {Outcome::pass, std::move(expected), clip(line)};
     }
   }
-  return {Outcome::fail, std::move(expected), "no line matched"};
+  const auto related = related_lines(e.regex->pattern(), probe.output);
+  return {Outcome::fail, std::move(expected), related.empty() ? "no line matched" : related};
 }
 
 Verdict eval_no_line(const Expectation& e, const ProbeView& probe) {
@@ -278,7 +317,8 @@ Verdict eval_compare(const Expectation& e, const ProbeView& probe) {
     return {compare(value, e.compare_op, e.number) ? Outcome::pass : Outcome::fail,
             std::move(expected), clip(line)};
   }
-  return {Outcome::fail, std::move(expected), "no line matched"};
+  const auto related = related_lines(e.regex->pattern(), probe.output);
+  return {Outcome::fail, std::move(expected), related.empty() ? "no line matched" : related};
 }
 
 Verdict eval_mode_at_most(const Expectation& e, const ProbeView& probe) {
@@ -382,7 +422,8 @@ Verdict combine(const Expectation& e, const ProbeView& probe) {
   for (const auto& part : parts) {
     expected.push_back(part.expected);
     // Show what decided: the failing parts of `all`, everything otherwise.
-    if (e.op != "all" || part.outcome != Outcome::pass || outcome == Outcome::pass) {
+    const bool deciding = e.op != "all" || part.outcome != Outcome::pass || outcome == Outcome::pass;
+    if (deciding && std::find(observed.begin(), observed.end(), part.observed) == observed.end()) {
       observed.push_back(part.observed);
     }
   }

@@ -1,0 +1,117 @@
+"""Who the scan runs as, and which hosts it agrees to talk to."""
+import os
+
+from conftest import cisscan, shipped_checks, testbed
+
+ROOT_ONLY = None
+
+
+def requires_root_checks(record_host):
+    return {r["check_id"] for r in record_host["results"] if r["requires_root"]}
+
+
+def test_unprivileged_scan_never_passes_a_check_that_needs_root(bed, hosts, out):
+    inventory = bed.inventory([hosts["hardened"].inventory_entry(user=testbed.AUDITOR)])
+    run = cisscan("scan", "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out, out=out)
+    host = run.host("hardened")
+    assert host["status"] == "ok", host["reason"]
+    assert host["facts"]["uid"] == str(testbed.AUDITOR_UID)
+    needs_root = requires_root_checks(host)
+    assert len(needs_root) >= 10
+    statuses = run.statuses("hardened")
+    for check in needs_root:
+        assert statuses[check] != "pass", check
+        assert statuses[check] == "error", check
+    # Checks that need no privilege still pass: the host is hardened.
+    assert statuses["deb12-shadow-permissions"] == "pass"
+    assert statuses["deb12-sysctl-aslr"] == "pass"
+
+
+def test_become_sudo_raises_privilege_once(bed, hosts, out):
+    inventory = bed.inventory([
+        hosts["hardened"].inventory_entry(user=testbed.AUDITOR, become="sudo")])
+    run = cisscan("scan", "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out, out=out)
+    host = run.host("hardened")
+    assert host["status"] == "ok", host["reason"]
+    assert host["facts"]["uid"] == "0"
+    assert host["facts"]["user"] == "root"
+    assert host["become"] == "sudo"
+    assert set(run.statuses("hardened").values()) == {"pass"}
+    assert run.code == 0
+
+
+def test_sudo_that_asks_for_a_password_is_a_host_error(bed, hosts, out):
+    # The unhardened host's sudoers does not let the auditor run a shell without a password.
+    inventory = bed.inventory([
+        hosts["unhardened"].inventory_entry(user=testbed.AUDITOR, become="sudo"),
+        hosts["hardened"].inventory_entry()])
+    run = cisscan("scan", "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out, out=out)
+    host = run.host("unhardened")
+    assert host["status"] == "error"
+    assert "sudo" in host["reason"]
+    assert run.host("hardened")["status"] == "ok"
+    assert run.code == 3
+
+
+def test_host_key_mismatch_is_refused_before_anything_is_sent(bed, hosts, tmp_path, out):
+    impostor = bed.add_host("impostor", "hardened", known=False)
+    wrong = tmp_path / "known_hosts"
+    # Record the hardened host's key under the impostor's address: a man in the middle.
+    key = hosts["hardened"].known_hosts_line.split(" ", 1)[1]
+    wrong.write_text(open(bed.known_hosts).read() + f"[127.0.0.1]:{impostor.port} {key}")
+    inventory = bed.inventory([impostor.inventory_entry(), hosts["hardened"].inventory_entry()])
+    run = cisscan("scan", "-i", inventory, "--known-hosts", str(wrong), "--out", out, out=out)
+    host = run.host("impostor")
+    assert host["status"] == "error"
+    assert "does not match" in host["reason"]
+    assert str(wrong) in host["reason"]
+    assert run.host("hardened")["status"] == "ok"
+    assert run.code == 3
+    log = impostor.log_text()
+    assert "userauth-request" not in log
+    assert "Accepted" not in log
+    assert impostor.channels_opened() == 0
+    assert "does not match" in run.stderr
+
+
+def test_unknown_host_key_needs_accept_new(bed, hosts, tmp_path, out):
+    stranger = bed.add_host("stranger", "hardened", known=False)
+    known = tmp_path / "known_hosts"
+    known.write_text("")
+    inventory = bed.inventory([stranger.inventory_entry()])
+    strict = cisscan("scan", "-i", inventory, "--known-hosts", str(known), "--out", out, out=out)
+    assert strict.host("stranger")["status"] == "error"
+    assert "is not in" in strict.host("stranger")["reason"]
+    assert "Accepted" not in stranger.log_text()
+    assert strict.code == 3
+    trusting = cisscan("scan", "-i", inventory, "--known-hosts", str(known),
+                       "--accept-new-host-keys", "--out", out, out=out)
+    assert trusting.host("stranger")["status"] == "ok"
+    assert trusting.code == 0
+    assert f"[127.0.0.1]:{stranger.port}" in known.read_text()
+    # Now recorded: a strict scan accepts it.
+    again = cisscan("scan", "-i", inventory, "--known-hosts", str(known), "--out", out, out=out)
+    assert again.host("stranger")["status"] == "ok"
+
+
+def test_missing_identity_file_is_that_hosts_error(bed, hosts, out):
+    inventory = bed.inventory([
+        hosts["hardened"].inventory_entry(identity_file="/nonexistent/key"),
+        hosts["unhardened"].inventory_entry()])
+    run = cisscan("scan", "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out, out=out)
+    host = run.host("hardened")
+    assert host["status"] == "error"
+    assert "/nonexistent/key" in host["reason"]
+    assert run.host("unhardened")["status"] == "ok"
+    assert run.code == 3
+
+
+def test_refused_key_is_an_authentication_error(bed, hosts, tmp_path, out):
+    other_key = tmp_path / "other_key"
+    testbed.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(other_key)])
+    inventory = bed.inventory([hosts["hardened"].inventory_entry(identity_file=str(other_key))])
+    run = cisscan("scan", "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out, out=out)
+    host = run.host("hardened")
+    assert host["status"] == "error"
+    assert "authentication" in host["reason"]
+    assert run.code == 3

@@ -1,0 +1,99 @@
+"""Bad input gets one clear line naming the file and line, and exit code 2; lint lists them all."""
+import os
+
+import pytest
+
+from conftest import SOURCE, cisscan
+
+BAD = os.path.join(os.path.dirname(__file__), "data", "bad")
+
+
+@pytest.mark.parametrize("name, line, words", [
+    ("bad-regex.yaml", 6, "bad-regex: regular expression does not compile"),
+    ("unknown-safeguard.yaml", 4, "safeguard '19.1' is not in the CIS Controls v8 catalog"),
+    ("unknown-key.yaml", 6, "unknown key 'expct'"),
+    ("unknown-probe.yaml", 5, "unknown probe type 'registry'"),
+    ("malformed.yaml", None, "malformed YAML"),
+    ("duplicate.yaml", 7, "dup: duplicate id (first defined at"),
+])
+def test_bad_check_file_is_one_line_and_exit_2(tmp_path, name, line, words):
+    out = str(tmp_path / "out")
+    run = cisscan("scan", "--checks", os.path.join(BAD, name), "--out", out, out=out)
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    path = os.path.join(BAD, name)
+    assert lines[0].startswith(f"cisscan: {path}:")
+    if line is not None:
+        assert f"{path}:{line}:" in lines[0]
+    assert words in lines[0]
+    assert not os.path.exists(out), "nothing is scanned or written on a configuration error"
+
+
+def test_lint_reports_every_problem_with_file_and_line():
+    run = cisscan("lint", BAD)
+    assert run.code == 1
+    problems = run.stdout.strip().splitlines()
+    assert len(problems) == 6
+    for problem in problems:
+        assert problem.startswith(BAD + "/")
+        assert problem.split(":")[1].isdigit()
+
+
+def test_lint_of_the_shipped_catalog_is_clean():
+    run = cisscan("lint")
+    assert run.code == 0, run.stdout
+    assert run.stdout == ""
+
+
+def test_lint_that_cannot_run_exits_2(tmp_path):
+    run = cisscan("lint", "--controls", str(tmp_path / "missing.yaml"))
+    assert run.code == 2
+
+
+@pytest.mark.parametrize("content, words", [
+    ("hosts: [{name: a, address: 127.0.0.1, prot: 22}]\n", ":1: unknown key 'prot'"),
+    ("hosts:\n  - {name: a, port: 99999}\n", ":2: port must be 1..65535"),
+    ("hosts:\n  - {name: a}\n  - {name: a}\n", ":3: duplicate host name 'a'"),
+    ("hosts: [\n", "malformed YAML"),
+    ("defaults: {user: root}\n", ":1: expected a 'hosts:' list"),
+])
+def test_bad_inventory_is_one_line_and_exit_2(tmp_path, content, words):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(content)
+    run = cisscan("scan", "-i", str(inventory), "--out", str(tmp_path / "out"))
+    assert run.code == 2
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert str(inventory) in run.stderr
+    assert words in run.stderr
+
+
+def test_missing_inventory_file(tmp_path):
+    run = cisscan("scan", "-i", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "out"))
+    assert run.code == 2
+    assert "nope.yaml" in run.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (["scan", "--format", "pdf"], "unknown format 'pdf'"),
+    (["scan", "--jobs", "0"], "--jobs"),
+    (["scan", "--no-such-flag"], "no-such-flag"),
+    (["frobnicate"], "frobnicate"),
+])
+def test_bad_options_exit_2(tmp_path, args, words):
+    run = cisscan(*args, "--out", str(tmp_path / "out")) if args[0] == "scan" else cisscan(*args)
+    assert run.code == 2
+    assert words in run.stderr
+
+
+def test_report_of_something_that_is_not_a_record(tmp_path):
+    bogus = tmp_path / "bogus.json"
+    bogus.write_text("{\"hello\": 1}")
+    run = cisscan("report", str(bogus), "--out", str(tmp_path / "out"))
+    assert run.code == 2
+    assert "not a cisscan record" in run.stderr
+
+
+def test_help_and_version():
+    assert "Exit codes" in cisscan("--help").stdout
+    assert cisscan("--version").stdout.startswith("cisscan ")

@@ -1,0 +1,117 @@
+"""A hardened and an unhardened host and an address where nothing listens, in one run over SSH."""
+import pytest
+
+from conftest import cisscan, shipped_checks, testbed
+
+
+@pytest.fixture(scope="module")
+def fleet_run(bed, hosts, tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("fleet") / "out")
+    dead_port = testbed.free_port()
+    inventory = bed.inventory([
+        hosts["hardened"].inventory_entry(),
+        hosts["unhardened"].inventory_entry(),
+        {"name": "nothing-listens", "address": "127.0.0.1", "port": dead_port},
+    ])
+    before = {name: (h.channels_opened(), h.sshd_t_runs()) for name, h in hosts.items()}
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--out", out, out=out)
+    after = {name: (h.channels_opened(), h.sshd_t_runs()) for name, h in hosts.items()}
+    return run, before, after
+
+
+def test_every_shipped_check_passes_on_the_hardened_host(fleet_run):
+    run, _, _ = fleet_run
+    statuses = run.statuses("hardened")
+    checks = [row[0] for row in shipped_checks()]
+    assert len(checks) >= 25
+    assert {c: statuses.get(c) for c in checks} == {c: "pass" for c in checks}
+
+
+def test_every_shipped_check_fails_on_the_unhardened_host(fleet_run):
+    run, _, _ = fleet_run
+    statuses = run.statuses("unhardened")
+    checks = [row[0] for row in shipped_checks()]
+    assert {c: statuses.get(c) for c in checks} == {c: "fail" for c in checks}
+
+
+def test_failures_carry_expected_and_observed(fleet_run):
+    run, _, _ = fleet_run
+    results = {r["check_id"]: r for r in run.host("unhardened")["results"]}
+    root_login = results["deb12-sshd-permit-root-login"]
+    assert "permitrootlogin" in root_login["expected"]
+    assert "permitrootlogin yes" in root_login["observed"]
+    assert results["deb12-shadow-permissions"]["observed"].endswith("mode 0644")
+    assert results["deb12-pkg-telnet-absent"]["observed"].startswith("present")
+
+
+def test_unreachable_host_is_reported_and_the_others_are_complete(fleet_run):
+    run, _, _ = fleet_run
+    assert run.code == 3, run.stderr
+    dead = run.host("nothing-listens")
+    assert dead["status"] == "unreachable"
+    assert "cannot connect" in dead["reason"]
+    assert dead["results"] and {r["status"] for r in dead["results"]} == {"error"}
+    for name in ("hardened", "unhardened"):
+        assert run.host(name)["status"] == "ok"
+    scores = run.record["scores"]
+    assert scores["hosts_in_scope"] == 3
+    assert scores["hosts_scanned"] == 2
+
+
+def test_two_channels_per_host_counted_by_sshd(fleet_run):
+    run, before, after = fleet_run
+    for name in ("hardened", "unhardened"):
+        opened = after[name][0] - before[name][0]
+        assert opened == 2, f"{name}: sshd opened {opened} session channels"
+        assert run.host(name)["stats"]["channels"] == 2
+
+
+def test_sshd_t_runs_once_per_host_however_many_checks_read_it(fleet_run):
+    run, before, after = fleet_run
+    readers = [r for r in run.host("hardened")["results"]
+               if r["check_id"].startswith("deb12-sshd-") and r["probe_ids"]]
+    sshd_t = {p["id"] for p in run.host("hardened")["probes"] if p["command"] == "sshd -T"}
+    assert len(sshd_t) == 1
+    assert sum(1 for r in readers if r["probe_ids"] == list(sshd_t)) >= 10
+    for name in ("hardened", "unhardened"):
+        assert after[name][1] - before[name][1] == 1, f"{name} ran sshd -T more than once"
+
+
+def test_each_probe_is_recorded_once_with_evidence(fleet_run):
+    run, _, _ = fleet_run
+    for name in ("hardened", "unhardened"):
+        probes = run.host(name)["probes"]
+        ids = [p["id"] for p in probes]
+        assert len(ids) == len(set(ids))
+        for probe in probes:
+            assert len(probe["output_sha256"]) == 64
+            assert probe["started_at"].endswith("Z")
+        host = run.host(name)
+        assert host["identity"]["host_key_sha256"].startswith("SHA256:")
+        assert len(host["identity"]["machine_id"]) == 32
+        assert host["facts"]["os_id"] == "debian"
+
+
+def test_report_rerenders_identically_from_the_record(fleet_run, tmp_path):
+    run, _, _ = fleet_run
+    again = str(tmp_path / "again")
+    import os
+    rerun = cisscan("report", os.path.join(run.out, "report.json"), "--format",
+                    "junit,html,json", "--out", again, out=again)
+    assert rerun.code == 0, rerun.stderr
+    for name in ("report.xml", "report.html", "report.json"):
+        assert open(os.path.join(run.out, name)).read() == open(os.path.join(again, name)).read()
+
+
+def test_scores_per_safeguard(fleet_run):
+    run, _, _ = fleet_run
+    scores = run.record["scores"]
+    # Hardened passes everything, unhardened fails everything: every assessed safeguard is 50%.
+    for safeguard, tally in scores["safeguards"].items():
+        assert tally["score"] == 50.0, safeguard
+        assert tally["state"] == "partial"
+    assert scores["ig1"]["total"] == 56
+    assert scores["ig1"]["score"] == 50.0
+    assert scores["hosts"]["hardened"]["ig1"]["score"] == 100.0
+    assert scores["hosts"]["unhardened"]["ig1"]["score"] == 0.0
