@@ -39,6 +39,7 @@ int run_cli(int argc, char** argv) {
   app.set_version_flag("--version", std::string("cisscan ") + CISSCAN_VERSION);
   app.footer(k_exit_help);
   app.require_subcommand(1);
+  app.fallthrough(); // -q and -v also work after the command name
   bool quiet = false;
   bool verbose = false;
   app.add_flag("-q,--quiet", quiet, "Log warnings and errors only");

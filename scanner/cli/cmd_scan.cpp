@@ -31,6 +31,7 @@ struct ScanArgs {
   int host_timeout = 900;
   size_t output_cap = 64 * 1024;
   std::string operator_name;
+  std::string dump_scripts;
 };
 
 std::string default_operator() {
@@ -80,6 +81,7 @@ int run_scan(const ScanArgs& args) {
   ScanOptions options;
   options.jobs = args.jobs;
   options.output_cap = args.output_cap;
+  options.dump_scripts_dir = args.dump_scripts;
   options.transport.known_hosts = args.known_hosts;
   options.transport.accept_new_host_keys = args.accept_new;
   options.transport.connect_timeout_seconds = args.connect_timeout;
@@ -122,6 +124,10 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("--output-cap", args->output_cap, "Bytes of each probe's output kept")
       ->capture_default_str();
   cmd->add_option("--operator", args->operator_name, "Who ran the scan (default: user@host)");
+  cmd->add_option("--dump-scripts", args->dump_scripts,
+                  "Save each generated probe script in this folder (for benchmarks; the files "
+                  "hold the run's frame boundary)")
+      ->check(CLI::ExistingDirectory);
   return [args]() { return run_scan(*args); };
 }
 

@@ -33,6 +33,8 @@ public:
   void feed(std::string_view chunk);
   // The stream ended: a frame still open is kept with complete = false.
   void finish();
+  // Bytes of each later frame's output to keep.
+  void set_cap(size_t cap) { m_cap = cap; }
   const std::vector<ProbeOutput>& outputs() const { return m_outputs; }
   // Bytes that arrived outside any frame (capped), e.g. a shell's own error message.
   const std::string& stray() const { return m_stray; }

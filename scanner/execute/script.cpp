@@ -10,8 +10,8 @@ constexpr const char* k_prelude = R"SH(PATH=/usr/local/sbin:/usr/local/bin:/usr/
 LC_ALL=C
 export PATH LC_ALL
 umask 077
-renice -n 10 -p $$ >/dev/null 2>&1
-ionice -c 3 -p $$ >/dev/null 2>&1
+renice -n 10 -p $$ >/dev/null 2>&1 &
+ionice -c 3 -p $$ >/dev/null 2>&1 &
 if command -v timeout >/dev/null 2>&1; then T=timeout; else T=; fi
 cisscan_probe() {
   printf '%s begin %s\n' "$B" "$1"
@@ -33,8 +33,11 @@ cisscan_quick() {
 } // namespace
 
 std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOptions& options) {
-  std::string script = "B=" + options.boundary + "\n";
-  script += k_prelude;
+  std::string script;
+  if (options.prelude) {
+    script = "B=" + options.boundary + "\n";
+    script += k_prelude;
+  }
   for (const auto& probe : probes) {
     if (probe.quick) {
       script += "cisscan_quick " + probe.id + " " + util::shell_quote(probe.command) + "\n";
@@ -43,7 +46,9 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
                 std::to_string(options.host_cap) + " " + util::shell_quote(probe.command) + "\n";
     }
   }
-  script += "exit 0\n";
+  if (options.final_exit) {
+    script += "exit 0\n";
+  }
   return script;
 }
 

@@ -11,9 +11,13 @@ namespace cisscan {
 struct ScriptOptions {
   std::string boundary;               // random per run, from util::random_hex
   size_t host_cap = 8 * 1024 * 1024;  // bytes a probe may send at most (head -c on the host)
+  bool prelude = true;                // define the environment and functions first
+  bool final_exit = true;             // end with `exit 0`; without it the shell waits for more
 };
 
-// The script reads nothing from its own stdin after the shell has it: every probe gets /dev/null.
+// Every probe gets /dev/null as stdin, so no probe can read (or eat) the rest of the script.
+// A scan sends two parts over one channel: the facts (prelude, no exit), then, once the facts
+// are back, the probes (no prelude, exit).
 std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOptions& options);
 // The command the exec channel runs; the script travels over its stdin, never in argv.
 std::string remote_command(const std::string& become);

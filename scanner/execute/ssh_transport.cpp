@@ -26,10 +26,106 @@ bool contains_ci(std::string text, std::string needle) {
   return text.find(needle) != std::string::npos;
 }
 
+class SshChannel : public Channel {
+public:
+  SshChannel(ssh_session session, ssh_channel channel, std::string host_name,
+             std::chrono::steady_clock::time_point deadline, TransportStats& stats)
+      : m_session(session), m_channel(channel), m_host_name(std::move(host_name)),
+        m_deadline(deadline), m_stats(stats), m_started(std::chrono::steady_clock::now()) {}
+
+  ~SshChannel() override { ssh_channel_free(m_channel); }
+
+  PumpState pump(std::string_view input, bool close_input, const OutputSink& sink,
+                 const std::function<bool()>& done) override {
+    size_t written = 0;
+    char buffer[65536];
+    while (true) {
+      if (std::chrono::steady_clock::now() > m_deadline) {
+        m_result.timed_out = true;
+        return PumpState::timed_out;
+      }
+      // Write only what the remote window takes, so a chatty host never deadlocks us.
+      if (written < input.size()) {
+        const size_t window = ssh_channel_window_size(m_channel);
+        const size_t n = std::min<size_t>({window, input.size() - written, 32768});
+        if (n > 0) {
+          const int w = ssh_channel_write(m_channel, input.data() + written, n);
+          if (w < 0) {
+            m_result.error = std::string("write failed: ") + ssh_get_error(m_session);
+            return PumpState::failed;
+          }
+          written += static_cast<size_t>(w);
+          m_stats.bytes_out += w;
+        }
+      } else if (close_input && !m_eof_sent) {
+        ssh_channel_send_eof(m_channel);
+        m_eof_sent = true;
+      }
+      if (written == input.size() && done()) {
+        return PumpState::done;
+      }
+      const int wait_ms = written < input.size() ? 5 : 50;
+      const int r = ssh_channel_read_timeout(m_channel, buffer, sizeof(buffer), 0, wait_ms);
+      if (r == SSH_ERROR) {
+        m_result.error = std::string("read failed: ") + ssh_get_error(m_session);
+        return PumpState::failed;
+      }
+      if (r > 0) {
+        m_stats.bytes_in += r;
+        sink(std::string_view(buffer, static_cast<size_t>(r)));
+      }
+      const int e = ssh_channel_read_nonblocking(m_channel, buffer, sizeof(buffer), 1);
+      if (e > 0) {
+        m_stats.bytes_in += e;
+        if (m_result.stderr_text.size() < k_stderr_cap) {
+          m_result.stderr_text.append(
+              buffer, std::min<size_t>(static_cast<size_t>(e),
+                                       k_stderr_cap - m_result.stderr_text.size()));
+        }
+      }
+      if (r == 0 && e <= 0 && ssh_channel_is_eof(m_channel)) {
+        m_ended = true;
+        return done() ? PumpState::done : PumpState::ended;
+      }
+    }
+  }
+
+  ExecResult finish() override {
+    if (m_finished) {
+      return m_result;
+    }
+    m_finished = true;
+    if (m_ended && m_result.error.empty() && !m_result.timed_out) {
+      ssh_channel_close(m_channel);
+      m_result.exit_status = ssh_channel_get_exit_status(m_channel);
+      m_result.ok = true;
+    }
+    spdlog::debug("{}: channel ran {} ms", m_host_name,
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - m_started)
+                      .count());
+    return m_result;
+  }
+
+private:
+  ssh_session m_session;
+  ssh_channel m_channel;
+  std::string m_host_name;
+  std::chrono::steady_clock::time_point m_deadline;
+  TransportStats& m_stats;
+  std::chrono::steady_clock::time_point m_started;
+  ExecResult m_result;
+  bool m_finished = false;
+  bool m_eof_sent = false;
+  bool m_ended = false;
+};
+
 class SshTransport : public Transport {
 public:
   SshTransport(HostSpec host, TransportOptions options)
-      : m_host(std::move(host)), m_options(std::move(options)) {}
+      : m_host(std::move(host)), m_options(std::move(options)),
+        m_deadline(std::chrono::steady_clock::now() +
+                   std::chrono::seconds(m_options.host_timeout_seconds)) {}
 
   ~SshTransport() override {
     if (m_session != nullptr) {
@@ -107,86 +203,7 @@ public:
     return {};
   }
 
-  ExecResult exec(const std::string& command, const std::string& input,
-                  const OutputSink& sink) override {
-    ExecResult result;
-    const auto started = std::chrono::steady_clock::now();
-    ssh_channel channel = ssh_channel_new(m_session);
-    if (channel == nullptr || ssh_channel_open_session(channel) != SSH_OK) {
-      result.error = std::string("cannot open a channel: ") + ssh_get_error(m_session);
-      if (channel != nullptr) {
-        ssh_channel_free(channel);
-      }
-      return result;
-    }
-    ++m_stats.channels;
-    if (ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
-      result.error = std::string("exec refused: ") + ssh_get_error(m_session);
-      ssh_channel_free(channel);
-      return result;
-    }
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(m_options.host_timeout_seconds);
-    size_t written = 0;
-    bool eof_sent = false;
-    char buffer[65536];
-    while (true) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        result.timed_out = true;
-        break;
-      }
-      // Write only what the remote window takes, so a chatty host never deadlocks us.
-      if (written < input.size()) {
-        const size_t window = ssh_channel_window_size(channel);
-        const size_t n = std::min<size_t>({window, input.size() - written, 32768});
-        if (n > 0) {
-          const int w = ssh_channel_write(channel, input.data() + written, n);
-          if (w < 0) {
-            result.error = std::string("write failed: ") + ssh_get_error(m_session);
-            break;
-          }
-          written += static_cast<size_t>(w);
-          m_stats.bytes_out += w;
-        }
-      } else if (!eof_sent) {
-        ssh_channel_send_eof(channel);
-        eof_sent = true;
-      }
-      const int wait_ms = written < input.size() ? 5 : 20;
-      const int r = ssh_channel_read_timeout(channel, buffer, sizeof(buffer), 0, wait_ms);
-      if (r == SSH_ERROR) {
-        result.error = std::string("read failed: ") + ssh_get_error(m_session);
-        break;
-      }
-      if (r > 0) {
-        m_stats.bytes_in += r;
-        sink(std::string_view(buffer, static_cast<size_t>(r)));
-      }
-      const int e = ssh_channel_read_nonblocking(channel, buffer, sizeof(buffer), 1);
-      if (e > 0) {
-        m_stats.bytes_in += e;
-        if (result.stderr_text.size() < k_stderr_cap) {
-          result.stderr_text.append(
-              buffer, std::min<size_t>(static_cast<size_t>(e),
-                                       k_stderr_cap - result.stderr_text.size()));
-        }
-      }
-      if (r == 0 && e <= 0 && ssh_channel_is_eof(channel)) {
-        result.ok = true;
-        break;
-      }
-    }
-    if (result.ok) {
-      ssh_channel_close(channel);
-      result.exit_status = ssh_channel_get_exit_status(channel);
-    }
-    ssh_channel_free(channel);
-    spdlog::debug("{}: channel {} ran in {} ms", m_host.name, m_stats.channels,
-                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started)
-                      .count());
-    return result;
-  }
+  std::unique_ptr<Channel> open(const std::string& command, std::string& error) override;
 
   TransportStats stats() const override { return m_stats; }
   std::string host_key_sha256() const override { return m_fingerprint; }
@@ -236,12 +253,31 @@ private:
 
   HostSpec m_host;
   TransportOptions m_options;
+  std::chrono::steady_clock::time_point m_deadline;
   ssh_session m_session = nullptr;
   TransportStats m_stats;
   std::string m_fingerprint;
 };
 
 } // namespace
+
+std::unique_ptr<Channel> SshTransport::open(const std::string& command, std::string& error) {
+  ssh_channel channel = ssh_channel_new(m_session);
+  if (channel == nullptr || ssh_channel_open_session(channel) != SSH_OK) {
+    error = std::string("cannot open a channel: ") + ssh_get_error(m_session);
+    if (channel != nullptr) {
+      ssh_channel_free(channel);
+    }
+    return nullptr;
+  }
+  ++m_stats.channels;
+  if (ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
+    error = std::string("exec refused: ") + ssh_get_error(m_session);
+    ssh_channel_free(channel);
+    return nullptr;
+  }
+  return std::make_unique<SshChannel>(m_session, channel, m_host.name, m_deadline, m_stats);
+}
 
 std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,
                                               const TransportOptions& options) {

@@ -1,4 +1,4 @@
-// The one seam to the outside world: run a command on a host with a script on its stdin.
+// The one seam to the outside world: run a command on a host and talk to it over stdin/stdout.
 #pragma once
 
 #include "inventory/inventory.hpp"
@@ -14,7 +14,7 @@ struct TransportOptions {
   std::string known_hosts;       // empty: ~/.ssh/known_hosts
   bool accept_new_host_keys = false;
   int connect_timeout_seconds = 10;
-  int host_timeout_seconds = 900; // the whole host, facts and probes
+  int host_timeout_seconds = 900; // the whole host: every channel's deadline
 };
 
 // What went wrong reaching a host; `unreachable` and `timeout` are host statuses of their own.
@@ -26,10 +26,10 @@ struct ConnectResult {
 };
 
 struct ExecResult {
-  bool ok = false;        // the channel ran to its end
-  bool timed_out = false; // the host deadline passed
+  bool ok = false;         // the channel ran to its end
+  bool timed_out = false;  // the host deadline passed
   int exit_status = -1;
-  std::string error;      // why the channel failed
+  std::string error;       // why the channel failed
   std::string stderr_text; // capped
 };
 
@@ -41,16 +41,32 @@ struct TransportStats {
 
 using OutputSink = std::function<void(std::string_view)>;
 
+enum class PumpState { done, ended, timed_out, failed };
+
+// One running command. Input and output interleave, so a chatty command never deadlocks a writer.
+class Channel {
+public:
+  virtual ~Channel() = default;
+  // Sends `input` (then closes stdin when `close_input`), passing stdout to `sink`, until `done()`
+  // holds (checked after each chunk), the command ends, the deadline passes or the channel fails.
+  virtual PumpState pump(std::string_view input, bool close_input, const OutputSink& sink,
+                         const std::function<bool()>& done) = 0;
+  // After the command ended (or failed): its exit status, stderr and any channel error.
+  virtual ExecResult finish() = 0;
+};
+
 class Transport {
 public:
   virtual ~Transport() = default;
   virtual ConnectResult connect() = 0;
-  // Runs `command`, writes `input` to its stdin then closes it, passes stdout to `sink`.
-  virtual ExecResult exec(const std::string& command, const std::string& input,
-                          const OutputSink& sink) = 0;
+  // Starts `command`; on failure returns nullptr and sets `error`.
+  virtual std::unique_ptr<Channel> open(const std::string& command, std::string& error) = 0;
   virtual TransportStats stats() const = 0;
   // "SHA256:..." of the host's public key; empty for the local transport.
   virtual std::string host_key_sha256() const { return {}; }
+
+  // Runs `command` with all of `input` on its stdin, to the end.
+  ExecResult exec(const std::string& command, const std::string& input, const OutputSink& sink);
 };
 
 struct TransportKind {

@@ -22,4 +22,17 @@ std::unique_ptr<Transport> make_transport(const HostSpec& host, const TransportO
   throw std::invalid_argument("unknown transport '" + host.transport + "'");
 }
 
+ExecResult Transport::exec(const std::string& command, const std::string& input,
+                           const OutputSink& sink) {
+  std::string error;
+  auto channel = open(command, error);
+  if (!channel) {
+    ExecResult result;
+    result.error = error;
+    return result;
+  }
+  channel->pump(input, true, sink, [] { return false; });
+  return channel->finish();
+}
+
 } // namespace cisscan

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <atomic>
 #include <map>
 #include <thread>
@@ -39,6 +40,7 @@ std::string_view to_string(HostStatus status) {
 namespace {
 
 constexpr size_t k_facts_cap = 1024 * 1024;
+constexpr size_t k_host_cap = 8 * 1024 * 1024;
 
 struct RunOutcome {
   bool ok = false;
@@ -46,15 +48,9 @@ struct RunOutcome {
   std::string reason;
 };
 
-// Runs one framed script over one channel and appends its probes to the host's record.
-RunOutcome run_script(Transport& transport, const HostSpec& host,
-                      const std::vector<ProbeSpec>& probes, const std::string& boundary,
-                      size_t cap, std::vector<ProbeRecord>& records) {
-  FrameParser parser(boundary, cap);
-  const auto script = generate_script(probes, {boundary});
-  const auto exec = transport.exec(remote_command(host.become), script,
-                                   [&](std::string_view chunk) { parser.feed(chunk); });
-  parser.finish();
+// Appends one record per probe, in the probes' order, from the frames the parser holds.
+void collect(const std::vector<ProbeSpec>& probes, const FrameParser& parser,
+             std::vector<ProbeRecord>& records) {
   std::map<std::string, const ProbeOutput*> by_id;
   for (const auto& output : parser.outputs()) {
     by_id.emplace(output.id, &output);
@@ -70,32 +66,40 @@ RunOutcome run_script(Transport& transport, const HostSpec& host,
     record.state = classify(spec, it == by_id.end() ? nullptr : it->second);
     records.push_back(std::move(record));
   }
+}
+
+// Why a part of the script did not come back whole.
+RunOutcome stopped_early(PumpState state, const ExecResult& exec, const FrameParser& parser,
+                         size_t expected) {
   RunOutcome outcome;
-  if (exec.timed_out) {
+  if (state == PumpState::timed_out || exec.timed_out) {
     outcome.status = HostStatus::timeout;
     outcome.reason = "the host did not finish within its time limit";
     return outcome;
   }
-  if (!exec.ok) {
+  if (!exec.error.empty()) {
     outcome.reason = exec.error;
     return outcome;
   }
-  if (parser.outputs().size() < probes.size() || exec.exit_status != 0) {
-    auto detail = std::string(util::trim(exec.stderr_text));
-    if (detail.empty()) {
-      detail = std::string(util::trim(util::redact_secrets(parser.stray())));
-    }
-    outcome.reason = "the probe script ended early (exit " + std::to_string(exec.exit_status) +
-                     ", " + std::to_string(parser.outputs().size()) + " of " +
-                     std::to_string(probes.size()) + " probes)";
-    if (!detail.empty()) {
-      outcome.reason += ": " + detail.substr(0, 300);
-    }
-    return outcome;
+  auto detail = std::string(util::trim(exec.stderr_text));
+  if (detail.empty()) {
+    detail = std::string(util::trim(util::redact_secrets(parser.stray())));
   }
-  outcome.ok = true;
-  outcome.status = HostStatus::ok;
+  outcome.reason = "the probe script ended early (exit " + std::to_string(exec.exit_status) +
+                   ", " + std::to_string(parser.outputs().size()) + " of " +
+                   std::to_string(expected) + " probes)";
+  if (!detail.empty()) {
+    outcome.reason += ": " + util::to_valid_utf8(detail.substr(0, 300));
+  }
   return outcome;
+}
+
+void dump_script(const std::string& dir, const HostSpec& host, int part,
+                 const std::string& script) {
+  if (!dir.empty()) {
+    const auto name = host.name + "." + std::to_string(part) + ".sh";
+    util::write_file_atomic(std::filesystem::path(dir) / name, script);
+  }
 }
 
 // Answers `spec` from a fact probe's output when its probe type says it can; appends the record.
@@ -173,39 +177,73 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
     fail_all(run, catalog);
     return finish();
   }
-  // Round trip 1: facts.
-  auto outcome = run_script(*transport, host, fact_probes(), boundary, k_facts_cap, run.probes);
-  if (outcome.ok) {
-    std::vector<ProbeOutput> fact_outputs;
-    for (const auto& record : run.probes) {
-      fact_outputs.push_back(record.output);
-    }
-    run.facts = parse_facts(fact_outputs);
-    run.roles = run.facts.roles;
-    for (const auto& role : host.roles) {
-      if (std::find(run.roles.begin(), run.roles.end(), role) == run.roles.end()) {
-        run.roles.push_back(role);
+  // One channel, two round trips: the facts first, then (once they are back and the plan is
+  // made) every probe of every applicable check, once, into the same shell's stdin.
+  std::string error;
+  auto channel = transport->open(remote_command(host.become), error);
+  RunOutcome outcome;
+  outcome.reason = error;
+  if (channel) {
+    FrameParser parser(boundary, k_facts_cap);
+    const auto feed = [&](std::string_view chunk) { parser.feed(chunk); };
+    const auto& facts = fact_probes();
+    const auto facts_script = generate_script(facts, {boundary, k_host_cap, true, false});
+    dump_script(options.dump_scripts_dir, host, 1, facts_script);
+    auto state = channel->pump(facts_script, false, feed,
+                               [&] { return parser.outputs().size() >= facts.size(); });
+    if (state != PumpState::done) {
+      parser.finish();
+      collect(facts, parser, run.probes);
+      outcome = stopped_early(state, channel->finish(), parser, facts.size());
+    } else {
+      collect(facts, parser, run.probes);
+      spdlog::debug("{}: facts back after {} ms", host.name,
+                    util::milliseconds_between(start, std::chrono::steady_clock::now()));
+      std::vector<ProbeOutput> fact_outputs;
+      for (const auto& record : run.probes) {
+        fact_outputs.push_back(record.output);
       }
-    }
-    // Round trip 2: every probe of every applicable check, once; probes that the facts already
-    // answer (package state) are derived from them instead of running again.
-    const auto plan = plan_host(catalog, run.facts, run.roles);
-    const auto first_probe = run.probes.size();
-    std::vector<ProbeSpec> to_run;
-    for (const auto& spec : plan.probes) {
-      if (!derive_probe(spec, run.probes, first_probe)) {
-        to_run.push_back(spec);
+      run.facts = parse_facts(fact_outputs);
+      run.roles = run.facts.roles;
+      for (const auto& role : host.roles) {
+        if (std::find(run.roles.begin(), run.roles.end(), role) == run.roles.end()) {
+          run.roles.push_back(role);
+        }
       }
-    }
-    if (!to_run.empty()) {
-      outcome = run_script(*transport, host, to_run, boundary, options.output_cap, run.probes);
-    }
-    std::map<std::string, const ProbeRecord*> by_id;
-    for (size_t i = first_probe; i < run.probes.size(); ++i) {
-      by_id.emplace(run.probes[i].spec.id, &run.probes[i]);
-    }
-    for (const auto& planned : plan.checks) {
-      run.results.push_back(evaluate_check(planned, by_id));
+      // Probes that the facts already answer (package state) are derived, not run again.
+      const auto plan = plan_host(catalog, run.facts, run.roles);
+      const auto first_probe = run.probes.size();
+      std::vector<ProbeSpec> to_run;
+      for (const auto& spec : plan.probes) {
+        if (!derive_probe(spec, run.probes, first_probe)) {
+          to_run.push_back(spec);
+        }
+      }
+      parser.set_cap(options.output_cap);
+      const auto probe_script = generate_script(to_run, {boundary, k_host_cap, false, true});
+      dump_script(options.dump_scripts_dir, host, 2, probe_script);
+      const auto expected = facts.size() + to_run.size();
+      spdlog::debug("{}: {} probes sent after {} ms", host.name, to_run.size(),
+                    util::milliseconds_between(start, std::chrono::steady_clock::now()));
+      state = channel->pump(probe_script, true, feed, [] { return false; });
+      parser.finish();
+      const auto exec = channel->finish();
+      collect(to_run, parser, run.probes);
+      if (state == PumpState::ended && exec.ok && exec.exit_status == 0 &&
+          parser.outputs().size() == expected) {
+        outcome.ok = true;
+        outcome.status = HostStatus::ok;
+        outcome.reason.clear();
+      } else {
+        outcome = stopped_early(state, exec, parser, expected);
+      }
+      std::map<std::string, const ProbeRecord*> by_id;
+      for (size_t i = first_probe; i < run.probes.size(); ++i) {
+        by_id.emplace(run.probes[i].spec.id, &run.probes[i]);
+      }
+      for (const auto& planned : plan.checks) {
+        run.results.push_back(evaluate_check(planned, by_id));
+      }
     }
   }
   run.status = outcome.status;
@@ -224,7 +262,16 @@ std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catal
   std::atomic<size_t> next{0};
   const auto worker = [&]() {
     for (size_t i = next++; i < inventory.hosts.size(); i = next++) {
-      runs[i] = scan_host(inventory.hosts[i], catalog, options, boundary);
+      try {
+        runs[i] = scan_host(inventory.hosts[i], catalog, options, boundary);
+      } catch (const std::exception& e) {
+        // A host never takes the run down: whatever went wrong is that host's error.
+        runs[i] = HostRun{};
+        runs[i].spec = inventory.hosts[i];
+        runs[i].status = HostStatus::error;
+        runs[i].reason = std::string("internal error: ") + e.what();
+        fail_all(runs[i], catalog);
+      }
     }
   };
   const auto jobs = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.jobs)), 1,

@@ -33,6 +33,7 @@ struct ScanOptions {
   TransportOptions transport;
   int jobs = 16;
   size_t output_cap = 64 * 1024; // bytes of each probe's output kept as evidence
+  std::string dump_scripts_dir;   // when set, each generated script is saved there (benchmarks)
 };
 
 struct FleetScan {

@@ -25,7 +25,7 @@ const std::vector<ProbeSpec> k_fact_probes = {
     fact("f-machine-id", "cat /etc/machine-id"),
     fact("f-pve", "if [ -d /etc/pve ] || command -v pveversion >/dev/null 2>&1; then "
                   "echo pve=yes; pveversion 2>/dev/null; else echo pve=no; fi"),
-    fact("f-user", "echo \"user=$(id -un)\"; echo \"uid=$(id -u)\""),
+    fact("f-user", "id"),
     fact("f-packages", "dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n'"),
     // Enabled = linked into a .wants folder; reading the links is 100x cheaper than systemctl.
     fact("f-services", "for f in /etc/systemd/system/*.wants/*.service; do "
@@ -122,10 +122,18 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
       }
     }
   }
-  std::map<std::string, std::string> user;
-  read_pairs(find(outputs, "f-user"), "", user);
-  facts.values["user"] = user["user"];
-  facts.values["uid"] = user["uid"];
+  // "uid=0(root) gid=0(root) groups=0(root)"
+  if (const auto* id = find(outputs, "f-user"); id != nullptr) {
+    const std::string_view text = id->output;
+    if (text.rfind("uid=", 0) == 0) {
+      const auto open = text.find('(');
+      const auto close = text.find(')');
+      facts.values["uid"] = std::string(text.substr(4, std::min(open, text.find(' ')) - 4));
+      if (open != std::string_view::npos && close != std::string_view::npos && open < close) {
+        facts.values["user"] = std::string(text.substr(open + 1, close - open - 1));
+      }
+    }
+  }
   if (const auto* packages = find(outputs, "f-packages"); packages != nullptr) {
     for (const auto line : util::split_lines(packages->output)) {
       // "ii  libc6:amd64 2.36-9"

@@ -115,3 +115,30 @@ def test_refused_key_is_an_authentication_error(bed, hosts, tmp_path, out):
     assert host["status"] == "error"
     assert "authentication" in host["reason"]
     assert run.code == 3
+
+
+def test_ssh_agent_authentication(bed, hosts, out, tmp_path):
+    sock = str(tmp_path / "agent.sock")
+    agent = testbed.subprocess.Popen(["ssh-agent", "-D", "-a", sock],
+                                     stdout=testbed.subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            testbed.time.sleep(0.05)
+        env = dict(os.environ, SSH_AUTH_SOCK=sock)
+        testbed.subprocess.run(["ssh-add", "-q", bed.client_key], env=env, check=True)
+        entry = hosts["hardened"].inventory_entry()
+        inventory = tmp_path / "inventory.yaml"
+        inventory.write_text(
+            f"defaults: {{user: root}}\n"
+            f"hosts:\n  - {{name: {entry['name']}, address: {entry['address']}, "
+            f"port: {entry['port']}}}\n")
+        proc = testbed.subprocess.run(
+            [os.environ.get("CISSCAN_BIN", "cisscan"), "scan", "-i", str(inventory),
+             "--known-hosts", bed.known_hosts, "--out", out], env=env, capture_output=True,
+            text=True)
+        assert proc.returncode == 0, proc.stderr
+    finally:
+        agent.terminate()
+        agent.wait()

@@ -13,7 +13,7 @@ def test_local_scan_writes_all_three_reports(out):
     host = record["hosts"][0]
     assert host["status"] == "ok"
     assert host["transport"] == "local"
-    assert host["stats"]["channels"] == 2
+    assert host["stats"]["channels"] == 1
     assert record["run"]["catalog_digest"]
     assert record["scores"]["ig1"]["total"] == 56
 
