@@ -1,4 +1,6 @@
+#include "cli/assessment_args.hpp"
 #include "cli/commands.hpp"
+#include "cli/paths.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "record/record.hpp"
@@ -11,6 +13,8 @@ struct ReportArgs {
   std::string record;
   std::string formats = "html";
   std::string out = ".";
+  std::string controls;
+  AssessmentArgs assessment;
 };
 
 } // namespace
@@ -22,9 +26,20 @@ std::function<int()> add_report_command(CLI::App& app) {
   cmd->add_option("-f,--format", args->formats, "Comma-separated: json,junit,html")
       ->capture_default_str();
   cmd->add_option("-o,--out", args->out, "Folder for the reports")->capture_default_str();
+  cmd->add_option("--controls", args->controls, "CIS Controls v8 catalog YAML");
+  add_assessment_options(cmd, args->assessment);
   return [args]() {
     const auto formats = parse_formats(args->formats);
-    const auto record = load_record(args->record);
+    auto record = load_record(args->record);
+    const auto& a = args->assessment;
+    // Newer waivers, attestations or register: apply them to the saved run (the scan's own
+    // statuses stay in the record as original_status).
+    if (!a.waivers.empty() || !a.attestations.empty() || !a.risk.empty() || !a.as_of.empty()) {
+      const auto controls = ControlsCatalog::load(args->controls.empty()
+                                                      ? default_controls_file()
+                                                      : std::filesystem::path(args->controls));
+      assess_record(record, controls, load_assessment(a, controls));
+    }
     write_reports(record, formats, args->out);
     return k_exit_ok;
   };

@@ -1,4 +1,5 @@
 #include "catalog/controls.hpp"
+#include "cli/assessment_args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
@@ -32,6 +33,7 @@ struct ScanArgs {
   size_t output_cap = 64 * 1024;
   std::string operator_name;
   std::string dump_scripts;
+  AssessmentArgs assessment;
 };
 
 std::string default_operator() {
@@ -64,6 +66,7 @@ int run_scan(const ScanArgs& args) {
   const auto inventory =
       args.inventory.empty() ? local_inventory() : load_inventory(args.inventory);
   const auto formats = parse_formats(args.formats);
+  const auto assessment = load_assessment(args.assessment, controls);
   if (args.jobs < 1) {
     throw ConfigError("--jobs must be at least 1");
   }
@@ -89,7 +92,8 @@ int run_scan(const ScanArgs& args) {
   const auto hosts = scan_fleet(inventory, catalog, options);
   info.finished_at = util::rfc3339_now();
 
-  const auto record = build_record(info, catalog, controls, hosts);
+  auto record = build_record(info, catalog, controls, hosts);
+  assess_record(record, controls, assessment);
   write_reports(record, formats, args.out);
   const auto& ig1 = record["scores"]["ig1"];
   spdlog::info("IG1 score {} ({} of {} IG1 safeguards assessed), {} of {} hosts scanned",
@@ -128,6 +132,7 @@ std::function<int()> add_scan_command(CLI::App& app) {
                   "Save each generated probe script in this folder (for benchmarks; the files "
                   "hold the run's frame boundary)")
       ->check(CLI::ExistingDirectory);
+  add_assessment_options(cmd, args->assessment);
   return [args]() { return run_scan(*args); };
 }
 

@@ -125,16 +125,13 @@ json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCat
   for (const auto& host : hosts) {
     record["hosts"].push_back(host_to_json(host));
   }
-  record["scores"] = score_hosts(record["hosts"], controls);
   json safeguards = json::object();
-  for (const auto& [id, _] : record["scores"]["safeguards"].items()) {
-    if (const auto* s = controls.find(id)) {
-      safeguards[id] = {{"title", s->title},
-                        {"control", s->control},
-                        {"ig1", s->ig1},
-                        {"ig2", s->ig2},
-                        {"ig3", s->ig3}};
-    }
+  for (const auto& s : controls.safeguards()) {
+    safeguards[s.id] = {{"title", s.title},
+                        {"control", s.control},
+                        {"ig1", s.ig1},
+                        {"ig2", s.ig2},
+                        {"ig3", s.ig3}};
   }
   json control_titles = json::object();
   for (const auto& control : controls.controls()) {
@@ -142,6 +139,14 @@ json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCat
   }
   record["catalog"] = {{"safeguards", safeguards}, {"controls", control_titles}};
   return record;
+}
+
+void assess_record(json& record, const ControlsCatalog& controls, const Assessment& assessment) {
+  apply_exceptions(record, assessment.exceptions, assessment.as_of);
+  record["scores"] = score_hosts(record["hosts"], controls, record["attestations"]);
+  if (assessment.risk) {
+    assess_risks(record, *assessment.risk);
+  }
 }
 
 json load_record(const std::filesystem::path& path) {

@@ -3,10 +3,13 @@
 
 #include "catalog/check.hpp"
 #include "catalog/controls.hpp"
+#include "exceptions/exceptions.hpp"
 #include "inventory/inventory.hpp"
 #include "pipeline/scan.hpp"
+#include "risk/register.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -26,8 +29,20 @@ struct RunInfo {
 };
 
 nlohmann::json host_to_json(const HostRun& run);
+// The record of a scan, without its assessment (see assess_record).
 nlohmann::json build_record(const RunInfo& info, const Catalog& catalog,
                             const ControlsCatalog& controls, const std::vector<HostRun>& hosts);
+
+struct Assessment {
+  ExceptionFiles exceptions;
+  std::optional<RiskRegister> risk;
+  std::string as_of; // YYYY-MM-DD: the day waivers and attestations are judged against
+};
+
+// Applies waivers and attestations, scores, and assesses the risk register: the same on a fresh
+// record and on a saved one (which keeps each result's original status).
+void assess_record(nlohmann::json& record, const ControlsCatalog& controls,
+                   const Assessment& assessment);
 // Throws ConfigError naming the file when it is not a cisscan record.
 nlohmann::json load_record(const std::filesystem::path& path);
 

@@ -13,6 +13,7 @@ struct Tally {
   double pass_weight = 0;
   double counted_weight = 0;
   std::map<std::string, int> counts; // status -> results
+  bool attested = false;
 
   void add(const std::string& status, double weight) {
     ++counts[status];
@@ -35,7 +36,7 @@ struct Tally {
     const auto s = score();
     if (!s) {
       const bool only_na = !counts.empty() && counts.size() == 1 && counts.count("not_applicable");
-      return only_na ? "not_applicable" : "not_assessed";
+      return attested ? "attested" : only_na ? "not_applicable" : "not_assessed";
     }
     if (*s >= 100.0) {
       return "compliant";
@@ -56,6 +57,7 @@ struct Tally {
       counts_json[status] = counts.count(status) ? counts.at(status) : 0;
     }
     out["counts"] = counts_json;
+    out["attested"] = attested;
     return out;
   }
 };
@@ -63,7 +65,8 @@ struct Tally {
 nlohmann::json ig1_summary(const std::map<std::string, Tally>& safeguards,
                            const ControlsCatalog& controls) {
   double sum = 0;
-  int assessed = 0;
+  int automated = 0;
+  int attested = 0;
   for (const auto& [id, tally] : safeguards) {
     const auto* safeguard = controls.find(id);
     if (safeguard == nullptr || !safeguard->ig1) {
@@ -71,13 +74,17 @@ nlohmann::json ig1_summary(const std::map<std::string, Tally>& safeguards,
     }
     if (const auto s = tally.score()) {
       sum += *s;
-      ++assessed;
+      ++automated;
+    } else if (tally.attested) {
+      ++attested;
     }
   }
   nlohmann::json out;
-  out["score"] = assessed > 0 ? nlohmann::json(std::round(sum / assessed * 10.0) / 10.0)
-                              : nlohmann::json(nullptr);
-  out["assessed"] = assessed;
+  out["score"] = automated > 0 ? nlohmann::json(std::round(sum / automated * 10.0) / 10.0)
+                               : nlohmann::json(nullptr);
+  out["assessed"] = automated + attested;
+  out["automated"] = automated;
+  out["attested"] = attested;
   out["total"] = controls.ig1_count();
   return out;
 }
@@ -92,7 +99,8 @@ nlohmann::json tallies_json(const std::map<std::string, Tally>& tallies) {
 
 } // namespace
 
-nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& controls) {
+nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& controls,
+                           const nlohmann::json& attestations) {
   std::map<std::string, Tally> fleet_safeguards;
   std::map<std::string, Tally> fleet_controls;
   nlohmann::json per_host = nlohmann::json::object();
@@ -106,10 +114,15 @@ nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& c
     for (const auto& result : host.at("results")) {
       const auto status = result.at("status").get<std::string>();
       const double weight = result.value("weight", 1.0);
+      const bool answered = result.contains("attestation");
       std::set<std::string> seen_controls;
       for (const auto& safeguard : result.at("safeguards")) {
         const auto id = safeguard.get<std::string>();
         host_safeguards[id].add(status, weight);
+        host_safeguards[id].attested = host_safeguards[id].attested || answered;
+        if (answered) {
+          fleet_safeguards[id].attested = true;
+        }
         if (counted) {
           fleet_safeguards[id].add(status, weight);
           const auto* known = controls.find(id);
@@ -125,6 +138,17 @@ nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& c
     entry["ig1"] = ig1_summary(host_safeguards, controls);
     entry["safeguards"] = tallies_json(host_safeguards);
     per_host[host.at("name").get<std::string>()] = entry;
+  }
+  if (attestations.is_object()) {
+    for (const auto& entry : attestations.value("entries", nlohmann::json::array())) {
+      if (entry.value("state", "") == "current" && entry["safeguard"].is_string()) {
+        const auto id = entry["safeguard"].get<std::string>();
+        fleet_safeguards[id].attested = true;
+        if (const auto* known = controls.find(id)) {
+          fleet_controls[known->control].attested = true;
+        }
+      }
+    }
   }
   nlohmann::json scores;
   scores["safeguards"] = tallies_json(fleet_safeguards);

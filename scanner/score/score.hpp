@@ -10,7 +10,10 @@
 
 namespace cisscan {
 
-// `hosts` is the record's hosts array; returns the record's `scores` object.
-nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& controls);
+// `hosts` is the record's hosts array; returns the record's `scores` object. `attestations` is
+// the record's attestations section (or null): a current attestation makes a safeguard without
+// automated results `attested`, shown beside the score and never inside it.
+nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& controls,
+                           const nlohmann::json& attestations = nullptr);
 
 } // namespace cisscan

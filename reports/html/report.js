@@ -1,0 +1,1 @@
+// Progressive enhancement only: the report is complete without this script.

@@ -1,0 +1,61 @@
+// The CIS RAM risk register: criteria (impact and expectancy scales, acceptance) and entries
+// tied to safeguards. After a scan each entry's expectancy follows its safeguards' state on the
+// assets in scope; risk = impact × expectancy, acceptable or not against the criterion.
+#pragma once
+
+#include "catalog/controls.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+struct ScaleLevel {
+  int level = 0;
+  std::string name;
+  std::string mission;      // impact only
+  std::string objectives;   // impact only
+  std::string obligations;  // impact only
+  std::string description;  // expectancy only
+};
+
+struct RiskEntry {
+  std::string id;
+  std::string title;
+  std::vector<std::string> safeguards;
+  std::vector<std::string> asset_classes; // host roles, or "any"
+  std::string threat;
+  std::string vulnerability;
+  int impact_mission = 0;
+  int impact_objectives = 0;
+  int impact_obligations = 0;
+  int expectancy_in_place = 0;
+  int expectancy_missing = 0;
+  std::string owner;
+  std::string treatment; // reduce | accept | transfer | avoid
+  int line = 0;
+
+  int impact() const;
+};
+
+struct RiskRegister {
+  std::string file;
+  std::string sha256;
+  std::string name;
+  std::vector<ScaleLevel> impact_scale;
+  std::vector<ScaleLevel> expectancy_scale;
+  int max_acceptable_risk = 0;
+  std::string acceptance_statement;
+  std::vector<RiskEntry> entries;
+};
+
+// Throws ConfigError naming file and line: unknown keys, levels outside the scale, unknown
+// safeguards, duplicate ids, in_place above missing.
+RiskRegister load_register(const std::filesystem::path& path, const ControlsCatalog& controls);
+
+// Sets record["risk"] (criteria, entries with their state) and each result's `risks`.
+void assess_risks(nlohmann::json& record, const RiskRegister& reg);
+
+} // namespace cisscan
