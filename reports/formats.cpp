@@ -7,6 +7,8 @@ const std::vector<Format>& formats() {
       {"json", "report.json", render_json},
       {"junit", "report.xml", render_junit},
       {"html", "report.html", render_html},
+      {"md", "report.md", render_markdown},
+      {"csv", "findings.csv", render_csv},
   };
   return k_formats;
 }

@@ -21,5 +21,7 @@ const Format* find_format(std::string_view name);
 std::string render_json(const nlohmann::json& record);
 std::string render_junit(const nlohmann::json& record);
 std::string render_html(const nlohmann::json& record);
+std::string render_markdown(const nlohmann::json& record);
+std::string render_csv(const nlohmann::json& record);
 
 } // namespace cisscan::reports

@@ -40,8 +40,9 @@ const std::set<std::string> k_check_keys = {
 const std::set<std::string> k_benchmark_keys = {"id", "version", "ref", "level"};
 const std::set<std::string> k_applies_keys = {"os",       "version",  "roles", "not_roles",
                                               "packages", "services", "facts"};
-const std::set<std::string> k_other_kinds = {"safeguards", "register", "waivers", "attestations",
-                                             "criteria"};
+// Top-level keys of the other kinds of YAML file that live beside check files.
+const std::set<std::string> k_other_kinds = {"safeguards", "register",     "criteria", "entries",
+                                             "waivers",    "attestations", "hosts"};
 
 void check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const char* where) {
   for (const auto& item : map) {

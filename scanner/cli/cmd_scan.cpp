@@ -114,7 +114,7 @@ std::function<int()> add_scan_command(CLI::App& app) {
                   "Check file or folder (repeatable; default: the shipped catalog)");
   cmd->add_option("--controls", args->controls, "CIS Controls v8 catalog YAML");
   cmd->add_option("-o,--out", args->out, "Folder for the reports")->capture_default_str();
-  cmd->add_option("-f,--format", args->formats, "Comma-separated: json,junit,html")
+  cmd->add_option("-f,--format", args->formats, "Comma-separated: json,junit,html,md,csv")
       ->capture_default_str();
   cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
   cmd->add_option("--known-hosts", args->known_hosts,

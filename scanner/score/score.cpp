@@ -135,6 +135,10 @@ nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& c
     }
     nlohmann::json entry;
     entry["status"] = host.at("status");
+    // A host that never answered has placeholder results only: no score of its own.
+    if (host.value("probes", nlohmann::json::array()).empty()) {
+      host_safeguards.clear();
+    }
     entry["ig1"] = ig1_summary(host_safeguards, controls);
     entry["safeguards"] = tallies_json(host_safeguards);
     per_host[host.at("name").get<std::string>()] = entry;

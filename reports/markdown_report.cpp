@@ -1,0 +1,176 @@
+// A Markdown summary for CI job summaries and tickets: the score beside its coverage, the hosts,
+// the failing checks across the fleet, the unacceptable risks and the exceptions.
+#include "reports/formats.hpp"
+#include "reports/xml_text.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+namespace cisscan::reports {
+
+namespace {
+
+using nlohmann::json;
+
+// Host text in a table cell: no pipes, no newlines, no markup, no raw control characters.
+std::string cell(const json& value) {
+  std::string text;
+  if (value.is_array()) {
+    for (const auto& item : value) {
+      text += (text.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
+    }
+  } else if (value.is_string()) {
+    text = value.get<std::string>();
+  } else if (!value.is_null()) {
+    text = value.dump();
+  }
+  text = xml_safe(text);
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+    case '|':
+      out += "\\|";
+      break;
+    case '\n':
+    case '\r':
+      out += ' ';
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+      out += '\\';
+      out += c;
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out.size() > 200 ? out.substr(0, 200) + "…" : out;
+}
+
+std::string score(const json& value) {
+  if (!value.is_number()) {
+    return "n/a";
+  }
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "%.1f%%", value.get<double>());
+  return buffer;
+}
+
+} // namespace
+
+std::string render_markdown(const json& record) {
+  std::ostringstream out;
+  const auto& run = record["run"];
+  const auto& scores = record["scores"];
+  const auto& ig1 = scores["ig1"];
+  out << "# CIS Controls v8 compliance: run " << cell(run["id"]) << "\n\n";
+  out << "**IG1 score " << score(ig1["score"]) << "** — " << ig1.value("assessed", 0) << " of "
+      << ig1.value("total", 56) << " IG1 safeguards assessed (" << ig1.value("automated", 0)
+      << " automated, " << ig1.value("attested", 0) << " attested); "
+      << scores.value("hosts_scanned", 0) << " of " << scores.value("hosts_in_scope", 0)
+      << " hosts scanned.\n\n";
+  out << "Scanner " << cell(run["scanner_version"]) << ", catalog `"
+      << cell(run["catalog_digest"]).substr(0, 16) << "…`, started " << cell(run["started_at"])
+      << ", finished " << cell(run["finished_at"]) << ", operator " << cell(run["operator"])
+      << ".\n\n";
+
+  out << "## Hosts\n\n| host | status | pass | fail | error | waived | IG1 | reason |\n"
+      << "|---|---|---:|---:|---:|---:|---:|---|\n";
+  std::map<std::string, std::vector<std::string>> failing; // check id -> hosts
+  std::map<std::string, std::string> titles;
+  for (const auto& host : record["hosts"]) {
+    std::map<std::string, int> counts;
+    for (const auto& result : host["results"]) {
+      const auto status = result["status"].get<std::string>();
+      ++counts[status];
+      if (status == "fail" || status == "error") {
+        failing[result["check_id"].get<std::string>()].push_back(
+            host["name"].get<std::string>() + (status == "error" ? " (error)" : ""));
+        titles[result["check_id"].get<std::string>()] = result.value("title", "");
+      }
+    }
+    const auto name = host["name"].get<std::string>();
+    const auto host_ig1 = scores.value("hosts", json::object()).value(name, json::object());
+    out << "| " << cell(host["name"]) << " | " << cell(host["status"]) << " | " << counts["pass"]
+        << " | " << counts["fail"] << " | " << counts["error"] << " | " << counts["waived"]
+        << " | " << score(host_ig1.value("ig1", json::object()).value("score", json()))
+        << " | " << cell(host["reason"]) << " |\n";
+  }
+
+  out << "\n## Failing checks\n\n";
+  if (failing.empty()) {
+    out << "None.\n";
+  } else {
+    std::vector<std::pair<std::string, std::vector<std::string>>> rows(failing.begin(),
+                                                                        failing.end());
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.second.size() > b.second.size();
+    });
+    out << "| check | title | hosts |\n|---|---|---|\n";
+    for (const auto& [id, hosts] : rows) {
+      std::string list;
+      for (size_t i = 0; i < hosts.size() && i < 10; ++i) {
+        list += (i ? ", " : "") + cell(hosts[i]);
+      }
+      if (hosts.size() > 10) {
+        list += ", … (" + std::to_string(hosts.size()) + " hosts)";
+      }
+      out << "| " << cell(id) << " | " << cell(titles[id]) << " | " << list << " |\n";
+    }
+  }
+
+  if (record.contains("risk")) {
+    out << "\n## Unacceptable risks\n\n";
+    std::vector<json> risks;
+    for (const auto& entry : record["risk"]["entries"]) {
+      if (!entry.value("acceptable", true)) {
+        risks.push_back(entry);
+      }
+    }
+    std::stable_sort(risks.begin(), risks.end(), [](const json& a, const json& b) {
+      return a.value("risk", 0) > b.value("risk", 0);
+    });
+    if (risks.empty()) {
+      out << "None.\n";
+    } else {
+      out << risks.size() << " of " << record["risk"]["entries"].size()
+          << " risk entries are above the acceptance criterion (max risk "
+          << record["risk"]["criteria"].value("max_acceptable_risk", 0) << ").\n\n"
+          << "| risk | score | title | safeguards | owner |\n|---|---:|---|---|---|\n";
+      for (size_t i = 0; i < risks.size() && i < 10; ++i) {
+        out << "| " << cell(risks[i]["id"]) << " | " << risks[i].value("risk", 0) << " | "
+            << cell(risks[i]["title"]) << " | " << cell(risks[i]["safeguards"]) << " | "
+            << cell(risks[i]["owner"]) << " |\n";
+      }
+    }
+  }
+
+  const auto exceptions = [&](const char* key, const char* title) {
+    const auto entries = record.value(key, json::object()).value("entries", json::array());
+    if (entries.empty()) {
+      return;
+    }
+    out << "\n## " << title << "\n\n| id | state | matched | expires | by |\n|---|---|---:|---|---|\n";
+    for (const auto& e : entries) {
+      out << "| " << cell(e["id"]) << " | " << cell(e["state"])
+          << (e.value("matched", 0) == 0 ? " (matches nothing)" : "") << " | "
+          << e.value("matched", 0) << " | " << cell(e["expires"]) << " | "
+          << cell(e.contains("approved_by") ? e["approved_by"] : e["attested_by"]) << " |\n";
+    }
+  };
+  exceptions("waivers", "Waivers");
+  exceptions("attestations", "Attestations");
+  return out.str();
+}
+
+} // namespace cisscan::reports
