@@ -9,6 +9,7 @@ const std::vector<Format>& formats() {
       {"html", "report.html", render_html},
       {"md", "report.md", render_markdown},
       {"csv", "findings.csv", render_csv},
+      {"prom", "cisscan.prom", render_prometheus},
   };
   return k_formats;
 }

@@ -23,5 +23,6 @@ std::string render_junit(const nlohmann::json& record);
 std::string render_html(const nlohmann::json& record);
 std::string render_markdown(const nlohmann::json& record);
 std::string render_csv(const nlohmann::json& record);
+std::string render_prometheus(const nlohmann::json& record);
 
 } // namespace cisscan::reports

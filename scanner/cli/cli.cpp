@@ -15,7 +15,8 @@ namespace {
 constexpr const char* k_exit_help = R"(
 Exit codes:
   0  the scan is complete and the gate passed
-  1  the gate failed: a check failed (and is not waived)
+  1  the gate failed: by default a check failed (and is not waived); or a --fail-under,
+     --fail-on or --gate rule failed
   2  usage or configuration error (bad option, unreadable inventory or catalog); nothing scanned
   3  the scan is incomplete: a host was unreachable, timed out or failed
   cisscan lint: 0 clean, 1 problems found, 2 could not run
@@ -26,6 +27,9 @@ const std::vector<Command> k_commands = {
     {"report", add_report_command},
     {"lint", add_lint_command},
     {"list", add_list_command},
+    {"history", add_history_command},
+    {"diff", add_diff_command},
+    {"gate", add_gate_command},
 };
 
 } // namespace
@@ -57,7 +61,7 @@ int run_cli(int argc, char** argv) {
                                    [&](const Command& c) { return arg == c.name; });
     if (!known) {
       std::cerr << "cisscan: unknown command '" << arg
-                << "' (expected scan, report, lint or list; see cisscan --help)\n";
+                << "' (expected scan, report, lint, list, history, diff or gate; see cisscan --help)\n";
       return k_exit_usage;
     }
     break;

@@ -1,6 +1,10 @@
 #include "catalog/controls.hpp"
 #include "cli/assessment_args.hpp"
 #include "cli/commands.hpp"
+#include "cli/gate_args.hpp"
+#include "history/diff.hpp"
+#include "history/store.hpp"
+#include "reports/formats.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
@@ -13,6 +17,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <iostream>
 #include <unistd.h>
 
 namespace cisscan {
@@ -34,6 +39,9 @@ struct ScanArgs {
   std::string operator_name;
   std::string dump_scripts;
   AssessmentArgs assessment;
+  GateArgs gate;
+  std::string store;
+  std::string prometheus;
 };
 
 std::string default_operator() {
@@ -43,18 +51,41 @@ std::string default_operator() {
   return std::string(user != nullptr ? user : "unknown") + "@" + host;
 }
 
-// The default gate: no fail result that is not waived; an incomplete scan outranks it.
-int exit_code_of(const nlohmann::json& record) {
-  bool incomplete = false;
-  bool failed = false;
+bool incomplete(const nlohmann::json& record) {
   for (const auto& host : record["hosts"]) {
     const auto status = host["status"].get<std::string>();
-    incomplete = incomplete || (status != "ok" && status != "skipped");
-    for (const auto& result : host["results"]) {
-      failed = failed || result["status"] == "fail";
+    if (status != "ok" && status != "skipped") {
+      return true;
     }
   }
-  return incomplete ? k_exit_incomplete : failed ? k_exit_gate_failed : k_exit_ok;
+  return false;
+}
+
+// The history the report shows: the baseline's drift and the IG1 score over time. A store that
+// cannot be used costs the run its history (exit 2), never its reports.
+std::unique_ptr<HistoryStore> attach_history(nlohmann::json& record, const std::string& url,
+                                             std::string& store_error) {
+  std::unique_ptr<HistoryStore> store;
+  try {
+    store = std::make_unique<HistoryStore>(url);
+    nlohmann::json over_time = nlohmann::json::array();
+    for (const auto& [started_at, score] : store->ig1_over_time()) {
+      over_time.push_back({{"started_at", started_at},
+                           {"score", score ? nlohmann::json(*score) : nlohmann::json(nullptr)}});
+    }
+    over_time.push_back({{"started_at", record["run"]["started_at"]},
+                         {"score", record["scores"]["ig1"]["score"]}});
+    nlohmann::json history = {{"store", redact_url(url)}, {"ig1_over_time", over_time}};
+    if (const auto id = store->latest_before(record["run"]["started_at"].get<std::string>())) {
+      const auto previous = nlohmann::json::parse(*store->export_record(*id));
+      history["since_last_run"] = diff_records(previous, record);
+    }
+    record["history"] = history;
+  } catch (const std::exception& e) {
+    store_error = e.what();
+    store.reset();
+  }
+  return store;
 }
 
 int run_scan(const ScanArgs& args) {
@@ -94,14 +125,38 @@ int run_scan(const ScanArgs& args) {
 
   auto record = build_record(info, catalog, controls, hosts);
   assess_record(record, controls, assessment);
+  std::string store_error;
+  std::unique_ptr<HistoryStore> store;
+  if (!args.store.empty()) {
+    store = attach_history(record, args.store, store_error);
+  }
+  // The gate's inputs are checked before anything is written, so a bad rule is one clear line.
+  const auto rules = load_gate_rules(args.gate, record, store.get());
   write_reports(record, formats, args.out);
+  if (store) {
+    try {
+      store->save(record, reports::render_json(record));
+      spdlog::info("stored run {} in {}", info.id, redact_url(args.store));
+    } catch (const std::exception& e) {
+      store_error = e.what();
+    }
+  }
+  if (!args.prometheus.empty()) {
+    util::write_file_atomic(args.prometheus, reports::render_prometheus(record));
+  }
   const auto& ig1 = record["scores"]["ig1"];
   spdlog::info("IG1 score {} ({} of {} IG1 safeguards assessed), {} of {} hosts scanned",
                ig1["score"].is_null() ? std::string("n/a") : ig1["score"].dump(),
                ig1["assessed"].get<int>(), ig1["total"].get<int>(),
                record["scores"]["hosts_scanned"].get<int>(),
                record["scores"]["hosts_in_scope"].get<int>());
-  return exit_code_of(record);
+  const int gate = report_gate(evaluate_gate(record, rules));
+  if (!store_error.empty()) {
+    std::cerr << "cisscan: --store " << redact_url(args.store) << ": " << store_error
+              << " (the reports were written)\n";
+    return k_exit_usage;
+  }
+  return incomplete(record) ? k_exit_incomplete : gate;
 }
 
 } // namespace
@@ -133,6 +188,11 @@ std::function<int()> add_scan_command(CLI::App& app) {
                   "hold the run's frame boundary)")
       ->check(CLI::ExistingDirectory);
   add_assessment_options(cmd, args->assessment);
+  add_gate_options(cmd, args->gate);
+  cmd->add_option("--store", args->store,
+                  "Keep the run in history: sqlite:PATH, sqlite: or postgresql://...");
+  cmd->add_option("--prometheus", args->prometheus,
+                  "Write node_exporter textfile metrics to this file (atomically)");
   return [args]() { return run_scan(*args); };
 }
 

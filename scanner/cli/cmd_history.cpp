@@ -1,0 +1,155 @@
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/gate_args.hpp"
+#include "history/diff.hpp"
+#include "history/store.hpp"
+#include "record/record.hpp"
+#include "util/clock.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+
+#include <iostream>
+#include <regex>
+
+namespace cisscan {
+
+namespace {
+
+// Opens the store or throws ConfigError with one clear line.
+std::unique_ptr<HistoryStore> open_store(const std::string& url) {
+  try {
+    return std::make_unique<HistoryStore>(url);
+  } catch (const DbError& e) {
+    throw ConfigError(std::string("--store: ") + e.what());
+  }
+}
+
+// A record file, or a run id looked up in the store.
+nlohmann::json record_or_run(const std::string& what, HistoryStore* store) {
+  if (store != nullptr && !std::filesystem::exists(what)) {
+    const auto text = store->export_record(what);
+    if (!text) {
+      throw ConfigError("no run '" + what + "' in the store");
+    }
+    return nlohmann::json::parse(*text);
+  }
+  return load_record(what);
+}
+
+struct HistoryArgs {
+  std::string store = "sqlite:";
+  std::string export_id;
+  bool prune = false;
+  std::string keep;
+  std::vector<std::string> import_files;
+};
+
+struct DiffArgs {
+  std::string old_run;
+  std::string new_run;
+  std::string store;
+  std::string format = "text";
+};
+
+struct GateCmdArgs {
+  std::string record;
+  std::string store;
+  GateArgs gate;
+};
+
+} // namespace
+
+std::function<int()> add_history_command(CLI::App& app) {
+  auto args = std::make_shared<HistoryArgs>();
+  auto* cmd = app.add_subcommand("history", "List, export or prune stored runs");
+  cmd->add_option("--store", args->store,
+                  "sqlite:PATH, sqlite: ($XDG_STATE_HOME/cisscan/history.db) or postgresql://...")
+      ->capture_default_str();
+  cmd->add_option("--export", args->export_id, "Print the JSON record of this run");
+  cmd->add_flag("--prune", args->prune, "Delete runs older than --keep");
+  cmd->add_option("--keep", args->keep, "With --prune: how long to keep, e.g. 90d");
+  cmd->add_option("--import", args->import_files,
+                  "Store saved records (report.json files) as runs, e.g. runs made before the "
+                  "store existed");
+  return [args]() {
+    auto store = open_store(args->store);
+    if (!args->export_id.empty()) {
+      const auto text = store->export_record(args->export_id);
+      if (!text) {
+        throw ConfigError("--export: no run '" + args->export_id + "' in the store");
+      }
+      std::cout << *text;
+      return k_exit_ok;
+    }
+    if (!args->import_files.empty()) {
+      for (const auto& file : args->import_files) {
+        const auto record = load_record(file);
+        store->save(record, util::read_file(file));
+        std::cout << "imported " << record["run"]["id"].get<std::string>() << "\n";
+      }
+      return k_exit_ok;
+    }
+    if (args->prune) {
+      static const std::regex k_days(R"(^(\d+)d$)");
+      std::smatch match;
+      if (!std::regex_match(args->keep, match, k_days)) {
+        throw ConfigError("--keep: expected a number of days such as 90d");
+      }
+      const auto cutoff = util::rfc3339(std::chrono::system_clock::now() -
+                                        std::chrono::hours(24 * std::stoi(match[1])));
+      std::cout << "pruned " << store->prune_before(cutoff) << " runs started before " << cutoff
+                << "\n";
+      return k_exit_ok;
+    }
+    for (const auto& run : store->runs()) {
+      char score[16] = "n/a";
+      if (run.ig1_score) {
+        std::snprintf(score, sizeof(score), "%.1f", *run.ig1_score);
+      }
+      std::cout << run.id << "\t" << run.started_at << "\tIG1 " << score << "\t"
+                << run.ig1_assessed << "/56 assessed\t" << run.hosts_scanned << "/"
+                << run.hosts_in_scope << " hosts\n";
+    }
+    return k_exit_ok;
+  };
+}
+
+std::function<int()> add_diff_command(CLI::App& app) {
+  auto args = std::make_shared<DiffArgs>();
+  auto* cmd = app.add_subcommand("diff", "What changed between two runs (exit 0 whatever changed)");
+  cmd->add_option("old", args->old_run, "Older record file or run id")->required();
+  cmd->add_option("new", args->new_run, "Newer record file or run id")->required();
+  cmd->add_option("--store", args->store, "Store to look run ids up in");
+  cmd->add_option("--format", args->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  return [args]() {
+    std::unique_ptr<HistoryStore> store;
+    if (!args->store.empty()) {
+      store = open_store(args->store);
+    }
+    const auto diff =
+        diff_records(record_or_run(args->old_run, store.get()), record_or_run(args->new_run, store.get()));
+    std::cout << (args->format == "json" ? diff.dump(2) + "\n" : diff_text(diff));
+    return k_exit_ok;
+  };
+}
+
+std::function<int()> add_gate_command(CLI::App& app) {
+  auto args = std::make_shared<GateCmdArgs>();
+  auto* cmd = app.add_subcommand("gate", "Apply gate rules to a saved record (exit 1 when one fails)");
+  cmd->add_option("record", args->record, "The run's report.json")->required();
+  cmd->add_option("--store", args->store, "Store for --baseline latest");
+  add_gate_options(cmd, args->gate);
+  return [args]() {
+    const auto record = load_record(args->record);
+    std::unique_ptr<HistoryStore> store;
+    if (!args->store.empty()) {
+      store = open_store(args->store);
+    }
+    const auto rules = load_gate_rules(args->gate, record, store.get());
+    return report_gate(evaluate_gate(record, rules));
+  };
+}
+
+} // namespace cisscan

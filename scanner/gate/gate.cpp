@@ -1,0 +1,174 @@
+#include "gate/gate.hpp"
+
+#include "history/diff.hpp"
+#include "util/yaml.hpp"
+
+#include <cstdio>
+
+namespace cisscan {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t k_listed = 20;
+
+std::string number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.1f", value);
+  return buffer;
+}
+
+void list_findings(const std::vector<std::string>& findings, std::vector<std::string>& out) {
+  for (size_t i = 0; i < findings.size() && i < k_listed; ++i) {
+    out.push_back("  " + findings[i]);
+  }
+  if (findings.size() > k_listed) {
+    out.push_back("  ... and " + std::to_string(findings.size() - k_listed) + " more");
+  }
+}
+
+std::vector<std::string> findings_for(const json& record, const std::string& safeguard) {
+  std::vector<std::string> out;
+  for (const auto& host : record["hosts"]) {
+    for (const auto& result : host["results"]) {
+      const auto status = result["status"].get<std::string>();
+      if (status != "fail" && status != "error") {
+        continue;
+      }
+      for (const auto& s : result["safeguards"]) {
+        if (safeguard.empty() || s == safeguard) {
+          out.push_back(host["name"].get<std::string>() + "  " +
+                        result["check_id"].get<std::string>() + "  " + status);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+bool GateRules::empty() const {
+  return !fail_under && !fail_on_new_failures && !fail_on_unacceptable_risk && !ig1_minimum &&
+         safeguard_minimums.empty();
+}
+
+GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
+  GateVerdict verdict;
+  const auto fail = [&](const std::string& line, const std::vector<std::string>& findings) {
+    verdict.passed = false;
+    verdict.failures.push_back(line);
+    list_findings(findings, verdict.failures);
+  };
+  const auto& ig1 = record["scores"]["ig1"];
+  const auto ig1_rule = [&](double minimum, const char* rule) {
+    if (!ig1["score"].is_number()) {
+      fail(std::string(rule) + ": the IG1 score is not available (no IG1 safeguard assessed)",
+           {});
+    } else if (ig1["score"].get<double>() < minimum) {
+      fail(std::string(rule) + ": IG1 score " + number(ig1["score"].get<double>()) +
+               " is under " + number(minimum) + " (" + std::to_string(ig1.value("assessed", 0)) +
+               " of " + std::to_string(ig1.value("total", 56)) + " IG1 safeguards assessed)",
+           findings_for(record, ""));
+    }
+  };
+  if (rules.empty()) {
+    std::vector<std::string> failures;
+    for (const auto& host : record["hosts"]) {
+      for (const auto& result : host["results"]) {
+        if (result["status"] == "fail") {
+          failures.push_back(host["name"].get<std::string>() + "  " +
+                             result["check_id"].get<std::string>() + "  fail");
+        }
+      }
+    }
+    if (!failures.empty()) {
+      fail("default gate: " + std::to_string(failures.size()) +
+               " check results failed (not waived)",
+           failures);
+    }
+    return verdict;
+  }
+  if (rules.fail_under) {
+    ig1_rule(*rules.fail_under, "--fail-under");
+  }
+  if (rules.ig1_minimum) {
+    ig1_rule(*rules.ig1_minimum, "gate file ig1");
+  }
+  for (const auto& [safeguard, minimum] : rules.safeguard_minimums) {
+    const auto tally = record["scores"]["safeguards"].value(safeguard, json::object());
+    const auto score = tally.value("score", json());
+    if (!score.is_number()) {
+      fail("gate file safeguard " + safeguard + ": not assessed (minimum " + number(minimum) + ")",
+           {});
+    } else if (score.get<double>() < minimum) {
+      fail("gate file safeguard " + safeguard + ": score " + number(score.get<double>()) +
+               " is under " + number(minimum),
+           findings_for(record, safeguard));
+    }
+  }
+  if (rules.fail_on_new_failures && rules.baseline) {
+    const auto diff = diff_records(*rules.baseline, record);
+    if (!diff["newly_failing"].empty()) {
+      std::vector<std::string> lines;
+      for (const auto& item : diff["newly_failing"]) {
+        lines.push_back(item["host"].get<std::string>() + "  " +
+                        item["check_id"].get<std::string>() + "  " +
+                        item["from"].get<std::string>() + " -> " + item["to"].get<std::string>());
+      }
+      fail("--fail-on new-failures: " + std::to_string(lines.size()) +
+               " results newly failing since " + diff["old_run"].get<std::string>(),
+           lines);
+    }
+  }
+  if (rules.fail_on_unacceptable_risk) {
+    if (!record.contains("risk")) {
+      fail("--fail-on unacceptable-risk: the record has no risk assessment", {});
+    } else {
+      std::vector<std::string> lines;
+      for (const auto& entry : record["risk"]["entries"]) {
+        if (!entry.value("acceptable", true)) {
+          lines.push_back(entry["id"].get<std::string>() + "  risk " +
+                          std::to_string(entry.value("risk", 0)) + "  " +
+                          entry.value("title", std::string()));
+        }
+      }
+      if (!lines.empty()) {
+        fail("--fail-on unacceptable-risk: " + std::to_string(lines.size()) +
+                 " risks above the acceptance criterion",
+             lines);
+      }
+    }
+  }
+  return verdict;
+}
+
+void load_gate_file(const std::string& path, GateRules& rules) {
+  const util::YamlFile file(path);
+  const auto& root = file.root();
+  file.check_keys(root, {"ig1", "safeguards"}, "a gate file");
+  if (root["ig1"]) {
+    rules.ig1_minimum = file.integer(root, "ig1", 0, 100);
+  }
+  if (root["safeguards"]) {
+    if (!root["safeguards"].IsMap()) {
+      file.fail(root["safeguards"], "safeguards must map a safeguard id to a minimum score");
+    }
+    for (const auto& item : root["safeguards"]) {
+      double minimum = 0;
+      try {
+        minimum = item.second.as<double>();
+      } catch (const YAML::Exception&) {
+        file.fail(item.second, "a minimum score must be a number 0..100");
+      }
+      if (minimum < 0 || minimum > 100) {
+        file.fail(item.second, "a minimum score must be a number 0..100");
+      }
+      rules.safeguard_minimums[item.first.as<std::string>()] = minimum;
+    }
+  }
+}
+
+} // namespace cisscan

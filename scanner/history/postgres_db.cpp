@@ -1,0 +1,82 @@
+// PostgreSQL through libpq: credentials come from the URL, PGPASSFILE or the environment, and
+// are never logged or recorded.
+#include "history/db.hpp"
+
+#include <libpq-fe.h>
+
+namespace cisscan {
+
+namespace {
+
+class PostgresDb : public Db {
+public:
+  explicit PostgresDb(const std::string& url) : m_where(redact_url(url)) {
+    m_conn = PQconnectdb(url.c_str());
+    if (m_conn == nullptr || PQstatus(m_conn) != CONNECTION_OK) {
+      std::string message = m_conn != nullptr ? PQerrorMessage(m_conn) : "out of memory";
+      while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+        message.pop_back();
+      }
+      PQfinish(m_conn);
+      m_conn = nullptr;
+      throw DbError("cannot connect to PostgreSQL store " + m_where + ": " + message);
+    }
+    exec("SET client_min_messages TO WARNING", {});
+  }
+
+  ~PostgresDb() override { PQfinish(m_conn); }
+
+  void exec(const std::string& sql, const std::vector<SqlValue>& params) override {
+    query(sql, params);
+  }
+
+  std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+    std::vector<const char*> values;
+    for (const auto& p : params) {
+      values.push_back(p ? p->c_str() : nullptr);
+    }
+    PGresult* result = PQexecParams(m_conn, sql.c_str(), static_cast<int>(values.size()),
+                                    nullptr, values.data(), nullptr, nullptr, 0);
+    const auto status = PQresultStatus(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      std::string message = PQresultErrorMessage(result);
+      while (!message.empty() && message.back() == '\n') {
+        message.pop_back();
+      }
+      PQclear(result);
+      throw DbError(m_where + ": " + message);
+    }
+    std::vector<SqlRow> rows;
+    for (int r = 0; r < PQntuples(result); ++r) {
+      SqlRow row;
+      for (int c = 0; c < PQnfields(result); ++c) {
+        if (PQgetisnull(result, r, c)) {
+          row.emplace_back(std::nullopt);
+        } else {
+          row.emplace_back(std::string(PQgetvalue(result, r, c),
+                                       static_cast<size_t>(PQgetlength(result, r, c))));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    PQclear(result);
+    return rows;
+  }
+
+  void begin() override { exec("BEGIN", {}); }
+  void commit() override { exec("COMMIT", {}); }
+  void rollback() override { exec("ROLLBACK", {}); }
+  std::string dialect() const override { return "postgresql"; }
+
+private:
+  std::string m_where;
+  PGconn* m_conn = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<Db> open_postgres(const std::string& url) {
+  return std::make_unique<PostgresDb>(url);
+}
+
+} // namespace cisscan

@@ -1,0 +1,126 @@
+// SQLite: an embedded file, WAL journal, writers queue on a busy timeout.
+#include "history/db.hpp"
+
+#include "util/error.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace cisscan {
+
+namespace {
+
+constexpr int k_busy_timeout_ms = 60'000;
+
+// "$3" -> "?3": SQLite's numbered parameters.
+std::string numbered(const std::string& sql) {
+  std::string out = sql;
+  for (size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i] == '$' && std::isdigit(static_cast<unsigned char>(out[i + 1]))) {
+      out[i] = '?';
+    }
+  }
+  return out;
+}
+
+class SqliteDb : public Db {
+public:
+  explicit SqliteDb(const std::string& path) : m_path(path) {
+    const int rc = sqlite3_open_v2(path.c_str(), &m_db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                       SQLITE_OPEN_FULLMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK) {
+      const std::string message = m_db != nullptr ? sqlite3_errmsg(m_db) : "out of memory";
+      sqlite3_close(m_db);
+      m_db = nullptr;
+      throw DbError("cannot open SQLite store " + path + ": " + message);
+    }
+    sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
+    sqlite3_extended_result_codes(m_db, 1);
+    exec("PRAGMA journal_mode=WAL", {});
+    exec("PRAGMA synchronous=NORMAL", {});
+    exec("PRAGMA foreign_keys=ON", {});
+  }
+
+  ~SqliteDb() override { sqlite3_close(m_db); }
+
+  void exec(const std::string& sql, const std::vector<SqlValue>& params) override {
+    query(sql, params);
+  }
+
+  std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(m_db, numbered(sql).c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      throw DbError(m_path + ": " + sqlite3_errmsg(m_db));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      const int index = static_cast<int>(i) + 1;
+      if (params[i]) {
+        sqlite3_bind_text(stmt, index, params[i]->data(), static_cast<int>(params[i]->size()),
+                          SQLITE_TRANSIENT);
+      } else {
+        sqlite3_bind_null(stmt, index);
+      }
+    }
+    std::vector<SqlRow> rows;
+    while (true) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) {
+        break;
+      }
+      if (rc != SQLITE_ROW) {
+        const std::string message = sqlite3_errmsg(m_db);
+        sqlite3_finalize(stmt);
+        if ((rc & 0xff) == SQLITE_BUSY) {
+          throw DbError(m_path + ": the store is locked by another cisscan run (waited " +
+                        std::to_string(k_busy_timeout_ms / 1000) + " s)");
+        }
+        throw DbError(m_path + ": " + message);
+      }
+      SqlRow row;
+      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+        if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+          row.emplace_back(std::nullopt);
+        } else {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+          row.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    sqlite3_finalize(stmt);
+    return rows;
+  }
+
+  void begin() override { exec("BEGIN IMMEDIATE", {}); }
+  void commit() override { exec("COMMIT", {}); }
+  void rollback() override { exec("ROLLBACK", {}); }
+  std::string dialect() const override { return "sqlite"; }
+
+private:
+  std::string m_path;
+  sqlite3* m_db = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<Db> open_sqlite(const std::string& url) {
+  std::string path = url.substr(std::string("sqlite:").size());
+  if (path.empty()) {
+    const char* state = std::getenv("XDG_STATE_HOME");
+    const char* home = std::getenv("HOME");
+    const std::filesystem::path base =
+        state != nullptr && *state != '\0'
+            ? std::filesystem::path(state)
+            : std::filesystem::path(home != nullptr ? home : "/") / ".local" / "state";
+    std::error_code ec;
+    std::filesystem::create_directories(base / "cisscan", ec);
+    path = (base / "cisscan" / "history.db").string();
+  }
+  return std::make_unique<SqliteDb>(path);
+}
+
+} // namespace cisscan

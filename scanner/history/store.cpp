@@ -1,0 +1,264 @@
+#include "history/store.hpp"
+
+#include "util/error.hpp"
+
+#include <cstdlib>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+namespace cisscan {
+
+namespace {
+
+using nlohmann::json;
+
+// Migrations: index i holds the statements that bring the schema from version i to i + 1.
+const std::vector<std::vector<std::string>> k_migrations = {
+    {
+        "CREATE TABLE runs (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT "
+        "NULL, scanner_version TEXT, catalog_digest TEXT, operator TEXT, inventory_source TEXT, "
+        "ig1_score DOUBLE PRECISION, ig1_assessed INTEGER, hosts_in_scope INTEGER, hosts_scanned "
+        "INTEGER, record TEXT NOT NULL)",
+        "CREATE TABLE hosts (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, name "
+        "TEXT NOT NULL, address TEXT, host_key_sha256 TEXT, machine_id TEXT, status TEXT NOT "
+        "NULL, reason TEXT, ig1_score DOUBLE PRECISION, PRIMARY KEY (run_id, name))",
+        "CREATE TABLE results (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, host "
+        "TEXT NOT NULL, check_id TEXT NOT NULL, status TEXT NOT NULL, original_status TEXT, "
+        "title TEXT, safeguards TEXT, benchmark_ref TEXT, PRIMARY KEY (run_id, host, check_id))",
+        "CREATE TABLE scores (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+        "safeguard TEXT NOT NULL, score DOUBLE PRECISION, state TEXT NOT NULL, pass INTEGER, "
+        "fail INTEGER, error INTEGER, PRIMARY KEY (run_id, safeguard))",
+        "CREATE INDEX runs_started ON runs (started_at)",
+    },
+    {
+        "ALTER TABLE hosts ADD COLUMN key_changed INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX results_check ON results (check_id, status)",
+    },
+};
+
+SqlValue text_or_null(const json& value) {
+  if (value.is_null()) {
+    return std::nullopt;
+  }
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// Inserts rows in multi-row statements (a few hundred rows each).
+void insert_rows(Db& db, const std::string& table, const std::vector<std::string>& columns,
+                 const std::vector<std::vector<SqlValue>>& rows) {
+  const size_t per_statement = 200;
+  for (size_t start = 0; start < rows.size(); start += per_statement) {
+    const size_t end = std::min(rows.size(), start + per_statement);
+    std::string sql = "INSERT INTO " + table + " (";
+    for (size_t c = 0; c < columns.size(); ++c) {
+      sql += (c ? ", " : "") + columns[c];
+    }
+    sql += ") VALUES ";
+    std::vector<SqlValue> params;
+    for (size_t r = start; r < end; ++r) {
+      sql += r == start ? "(" : ", (";
+      for (size_t c = 0; c < columns.size(); ++c) {
+        params.push_back(rows[r][c]);
+        sql += (c ? ", $" : "$") + std::to_string(params.size());
+      }
+      sql += ")";
+    }
+    db.exec(sql, params);
+  }
+}
+
+// Test hook: pause inside the write transaction so a test can kill the process there.
+void maybe_pause_for_tests() {
+  if (const char* pause = std::getenv("CISSCAN_TEST_PAUSE_IN_STORE"); pause != nullptr) {
+    std::fprintf(stderr, "cisscan: test hook: paused inside the store transaction\n");
+    std::fflush(stderr);
+    std::this_thread::sleep_for(std::chrono::seconds(std::atoi(pause)));
+  }
+}
+
+} // namespace
+
+HistoryStore::HistoryStore(const std::string& url) : m_url(url), m_db(open_db(url)) { migrate(); }
+
+int HistoryStore::schema_version() {
+  const auto rows = m_db->query("SELECT version FROM cisscan_schema");
+  return rows.empty() || !rows[0][0] ? 0 : std::stoi(*rows[0][0]);
+}
+
+void HistoryStore::migrate() {
+  m_db->begin();
+  try {
+    m_db->exec("CREATE TABLE IF NOT EXISTS cisscan_schema (version INTEGER NOT NULL)");
+    auto rows = m_db->query("SELECT version FROM cisscan_schema");
+    if (rows.empty()) {
+      m_db->exec("INSERT INTO cisscan_schema (version) VALUES (0)");
+      rows = m_db->query("SELECT version FROM cisscan_schema");
+    }
+    int version = std::stoi(rows[0][0].value_or("0"));
+    int target = k_store_schema_version;
+    if (const char* limit = std::getenv("CISSCAN_TEST_SCHEMA_VERSION"); limit != nullptr) {
+      target = std::min(target, std::atoi(limit)); // test hook: build an older store
+    }
+    if (version > k_store_schema_version) {
+      m_db->rollback();
+      throw ConfigError("--store " + redact_url(m_url) + ": the store has schema version " +
+                        std::to_string(version) + ", newer than this cisscan understands (" +
+                        std::to_string(k_store_schema_version) + "); upgrade cisscan");
+    }
+    for (; version < target; ++version) {
+      for (const auto& statement : k_migrations[static_cast<size_t>(version)]) {
+        m_db->exec(statement);
+      }
+      m_db->exec("UPDATE cisscan_schema SET version = $1", {std::to_string(version + 1)});
+    }
+    m_db->commit();
+  } catch (const DbError&) {
+    m_db->rollback();
+    throw;
+  }
+}
+
+void HistoryStore::save(const json& record, const std::string& record_text) {
+  const auto& run = record["run"];
+  const auto& scores = record["scores"];
+  m_db->begin();
+  try {
+    m_db->exec("INSERT INTO runs (id, started_at, finished_at, scanner_version, catalog_digest, "
+               "operator, inventory_source, ig1_score, ig1_assessed, hosts_in_scope, "
+               "hosts_scanned, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+               {text_or_null(run["id"]), text_or_null(run["started_at"]),
+                text_or_null(run["finished_at"]), text_or_null(run["scanner_version"]),
+                text_or_null(run["catalog_digest"]), text_or_null(run.value("operator", json())),
+                text_or_null(run.value("inventory_source", json())),
+                text_or_null(scores["ig1"]["score"]), text_or_null(scores["ig1"]["assessed"]),
+                text_or_null(scores["hosts_in_scope"]), text_or_null(scores["hosts_scanned"]),
+                record_text});
+    maybe_pause_for_tests();
+    std::vector<std::vector<SqlValue>> host_rows;
+    std::vector<std::vector<SqlValue>> result_rows;
+    for (const auto& host : record["hosts"]) {
+      const auto name = host["name"].get<std::string>();
+      const auto key = host["identity"]["host_key_sha256"];
+      // Same host across runs: same name; a different host key is shown as a change.
+      const auto previous = m_db->query(
+          "SELECT h.host_key_sha256 FROM hosts h JOIN runs r ON r.id = h.run_id WHERE h.name = "
+          "$1 AND r.started_at < $2 AND h.host_key_sha256 IS NOT NULL ORDER BY r.started_at "
+          "DESC LIMIT 1",
+          {name, text_or_null(run["started_at"])});
+      const bool changed = key.is_string() && !previous.empty() && previous[0][0] &&
+                           *previous[0][0] != key.get<std::string>();
+      const auto host_scores = scores["hosts"].value(name, json::object());
+      host_rows.push_back({text_or_null(run["id"]), name, text_or_null(host["address"]),
+                           text_or_null(key), text_or_null(host["identity"]["machine_id"]),
+                           text_or_null(host["status"]), text_or_null(host["reason"]),
+                           text_or_null(host_scores.value("ig1", json::object())
+                                            .value("score", json())),
+                           changed ? "1" : "0"});
+      for (const auto& result : host["results"]) {
+        std::string safeguards;
+        for (const auto& s : result["safeguards"]) {
+          safeguards += (safeguards.empty() ? "" : ",") + s.get<std::string>();
+        }
+        result_rows.push_back({text_or_null(run["id"]), name, text_or_null(result["check_id"]),
+                               text_or_null(result["status"]),
+                               text_or_null(result.value("original_status", json())),
+                               text_or_null(result["title"]), safeguards,
+                               text_or_null(result["benchmark"].value("ref", json()))});
+      }
+    }
+    std::vector<std::string> host_columns = {"run_id", "name",   "address", "host_key_sha256",
+                                             "machine_id", "status", "reason", "ig1_score",
+                                             "key_changed"};
+    if (schema_version() < 2) { // only under the test hook that builds an older store
+      host_columns.pop_back();
+      for (auto& row : host_rows) {
+        row.pop_back();
+      }
+    }
+    insert_rows(*m_db, "hosts", host_columns, host_rows);
+    insert_rows(*m_db, "results",
+                {"run_id", "host", "check_id", "status", "original_status", "title", "safeguards",
+                 "benchmark_ref"},
+                result_rows);
+    std::vector<std::vector<SqlValue>> score_rows;
+    for (const auto& [id, tally] : scores["safeguards"].items()) {
+      score_rows.push_back({text_or_null(run["id"]), id, text_or_null(tally["score"]),
+                            text_or_null(tally["state"]), text_or_null(tally["counts"]["pass"]),
+                            text_or_null(tally["counts"]["fail"]),
+                            text_or_null(tally["counts"]["error"])});
+    }
+    insert_rows(*m_db, "scores", {"run_id", "safeguard", "score", "state", "pass", "fail", "error"},
+                score_rows);
+    m_db->commit();
+  } catch (...) {
+    m_db->rollback();
+    throw;
+  }
+}
+
+std::vector<RunSummary> HistoryStore::runs() {
+  std::vector<RunSummary> out;
+  for (const auto& row :
+       m_db->query("SELECT id, started_at, finished_at, ig1_score, ig1_assessed, hosts_in_scope, "
+                   "hosts_scanned FROM runs ORDER BY started_at, id")) {
+    RunSummary s;
+    s.id = row[0].value_or("");
+    s.started_at = row[1].value_or("");
+    s.finished_at = row[2].value_or("");
+    if (row[3]) {
+      s.ig1_score = std::stod(*row[3]);
+    }
+    s.ig1_assessed = std::stoi(row[4].value_or("0"));
+    s.hosts_in_scope = std::stoi(row[5].value_or("0"));
+    s.hosts_scanned = std::stoi(row[6].value_or("0"));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::optional<std::string> HistoryStore::export_record(const std::string& run_id) {
+  const auto rows = m_db->query("SELECT record FROM runs WHERE id = $1", {run_id});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return rows[0][0];
+}
+
+std::optional<std::string> HistoryStore::latest_before(const std::string& started_at) {
+  const auto rows = m_db->query(
+      "SELECT id FROM runs WHERE started_at < $1 ORDER BY started_at DESC LIMIT 1", {started_at});
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return rows[0][0];
+}
+
+int HistoryStore::prune_before(const std::string& cutoff) {
+  m_db->begin();
+  try {
+    const auto doomed = m_db->query("SELECT id FROM runs WHERE started_at < $1", {cutoff});
+    for (const char* table : {"scores", "results", "hosts"}) {
+      m_db->exec(std::string("DELETE FROM ") + table +
+                     " WHERE run_id IN (SELECT id FROM runs WHERE started_at < $1)",
+                 {cutoff});
+    }
+    m_db->exec("DELETE FROM runs WHERE started_at < $1", {cutoff});
+    m_db->commit();
+    return static_cast<int>(doomed.size());
+  } catch (...) {
+    m_db->rollback();
+    throw;
+  }
+}
+
+std::vector<std::pair<std::string, std::optional<double>>> HistoryStore::ig1_over_time() {
+  std::vector<std::pair<std::string, std::optional<double>>> out;
+  for (const auto& row : m_db->query("SELECT started_at, ig1_score FROM runs ORDER BY started_at")) {
+    out.emplace_back(row[0].value_or(""),
+                     row[1] ? std::optional<double>(std::stod(*row[1])) : std::nullopt);
+  }
+  return out;
+}
+
+} // namespace cisscan

@@ -1,0 +1,53 @@
+// Run history: every stored run as queryable tables (runs, hosts, results, scores) plus the
+// record's exact JSON text, in SQLite or PostgreSQL. The schema is versioned; migrations are
+// applied on open; every write is one transaction.
+#pragma once
+
+#include "history/db.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+inline constexpr int k_store_schema_version = 2;
+
+struct RunSummary {
+  std::string id;
+  std::string started_at;
+  std::string finished_at;
+  std::optional<double> ig1_score;
+  int ig1_assessed = 0;
+  int hosts_in_scope = 0;
+  int hosts_scanned = 0;
+};
+
+class HistoryStore {
+public:
+  // Opens and migrates; throws DbError, or ConfigError for a store newer than this cisscan.
+  explicit HistoryStore(const std::string& url);
+
+  int schema_version();
+  // Stores the run in one transaction; `record_text` is the report.json written for it.
+  void save(const nlohmann::json& record, const std::string& record_text);
+  std::vector<RunSummary> runs();
+  std::optional<std::string> export_record(const std::string& run_id);
+  // The newest run that started before `started_at` (for --baseline latest).
+  std::optional<std::string> latest_before(const std::string& started_at);
+  // Deletes runs that started before `cutoff` (RFC 3339); returns how many.
+  int prune_before(const std::string& cutoff);
+  // IG1 score of every stored run, oldest first.
+  std::vector<std::pair<std::string, std::optional<double>>> ig1_over_time();
+  Db& db() { return *m_db; }
+
+private:
+  void migrate();
+
+  std::string m_url;
+  std::unique_ptr<Db> m_db;
+};
+
+} // namespace cisscan

@@ -1,0 +1,365 @@
+"""Run history in SQLite and in a real PostgreSQL server, the documented queries, drift, the
+gate and the Prometheus file."""
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import time
+
+import psycopg2
+import pytest
+
+from conftest import BIN, SOURCE, cisscan
+from postgres_server import PostgresServer
+
+RECORD = os.path.join(SOURCE, "tests", "golden", "records", "fleet.json")
+DOC = os.path.join(SOURCE, "docs", "history.md")
+
+
+def craft(tmp_path, name, started_at, changes):
+    """fleet.json as run `name` at `started_at`, with some result statuses changed and every
+    score recomputed by cisscan itself."""
+    record = json.load(open(RECORD))
+    record["run"]["id"] = name
+    record["run"]["started_at"] = started_at
+    record["run"]["finished_at"] = started_at.replace("00.000Z", "30.000Z")
+    for host in record["hosts"]:
+        for result in host["results"]:
+            key = (host["name"], result["check_id"])
+            if key in changes:
+                result["status"] = changes[key]
+                result.pop("original_status", None)
+    raw = tmp_path / f"{name}.raw.json"
+    raw.write_text(json.dumps(record))
+    out = tmp_path / name
+    run = cisscan("report", str(raw), "--as-of", "2026-11-25", "--format", "json", "--out",
+                  str(out), out=str(out))
+    assert run.code == 0, run.stderr
+    return str(out / "report.json")
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("records")
+    root = ("unhardened", "deb12-sshd-permit-root-login")
+    return [
+        craft(tmp, "run-1", "2026-11-01T00:00:00.000Z", {}),
+        craft(tmp, "run-2", "2026-11-08T00:00:00.000Z", {root: "pass"}),
+        craft(tmp, "run-3", "2026-11-15T00:00:00.000Z",
+              {root: "pass", ("hardened", "deb12-sshd-permit-root-login"): "fail"}),
+    ]
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+def documented_queries():
+    text = open(DOC).read()
+    return dict(re.findall(r"```sql ([a-z-]+)\n(.*?)```", text, re.S))
+
+
+def expected_answers(records):
+    loaded = [json.load(open(r)) for r in records]
+    over_time = [(r["run"]["started_at"], r["scores"]["safeguards"]["5.2"]["score"])
+                 for r in loaded]
+    latest = loaded[-1]
+    failing = sorted(h["name"] for h in latest["hosts"] for x in h["results"]
+                     if x["check_id"] == "deb12-sshd-permit-root-login" and x["status"] == "fail")
+    fixes = {}
+    for r in loaded:
+        for h in r["hosts"]:
+            for x in h["results"]:
+                key = (h["name"], x["check_id"])
+                if x["status"] == "fail" and key not in fixes:
+                    fixes[key] = [r["run"]["started_at"], None]
+                elif x["status"] == "pass" and key in fixes and fixes[key][1] is None:
+                    fixes[key][1] = r["run"]["started_at"]
+    time_to_fix = sorted((k[0], k[1], v[0], v[1]) for k, v in fixes.items())
+    return over_time, failing, time_to_fix
+
+
+def store_and_query(url, records, connect):
+    for record in records:
+        run = cisscan("history", "--store", url, "--import", record)
+        assert run.code == 0, run.stderr
+    listed = cisscan("history", "--store", url)
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == [
+        "run-1", "run-2", "run-3"]
+    for record in records:
+        run_id = json.load(open(record))["run"]["id"]
+        exported = subprocess.run([BIN, "history", "--store", url, "--export", run_id],
+                                  capture_output=True)
+        assert exported.returncode == 0
+        assert exported.stdout == open(record, "rb").read(), "export is not byte-identical"
+    queries = documented_queries()
+    assert set(queries) == {"score-over-time", "hosts-failing", "time-to-fix"}
+    conn = connect()
+    try:
+        cur = conn.cursor()
+        cur.execute(queries["score-over-time"])
+        over_time = [(a, float(b)) for a, b in cur.fetchall()]
+        cur.execute(queries["hosts-failing"])
+        failing = [row[0] for row in cur.fetchall()]
+        cur.execute(queries["time-to-fix"])
+        time_to_fix = sorted(tuple(row) for row in cur.fetchall())
+    finally:
+        conn.close()
+    want_over_time, want_failing, want_fix = expected_answers(records)
+    assert over_time == want_over_time
+    assert failing == want_failing == ["hardened"]
+    assert time_to_fix == want_fix
+    fixed = {(h, c): fixed for h, c, _, fixed in time_to_fix}
+    assert fixed[("unhardened", "deb12-sshd-permit-root-login")] == "2026-11-08T00:00:00.000Z"
+
+
+def test_sqlite_store_round_trip_and_documented_queries(records, tmp_path):
+    path = tmp_path / "history.db"
+    store_and_query(f"sqlite:{path}", records, lambda: sqlite3.connect(path))
+
+
+def test_postgresql_store_round_trip_and_documented_queries(records, postgres):
+    url = postgres.create_database("history_queries")
+    store_and_query(url, records, lambda: psycopg2.connect(url))
+
+
+def test_default_sqlite_store_lives_under_xdg_state_home(records, tmp_path):
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"))
+    proc = subprocess.run([BIN, "history", "--store", "sqlite:", "--import", records[0]],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "state" / "cisscan" / "history.db").exists()
+
+
+def test_migration_from_an_older_schema_version(records, tmp_path):
+    path = tmp_path / "old.db"
+    env = dict(os.environ, CISSCAN_TEST_SCHEMA_VERSION="1")
+    subprocess.run([BIN, "history", "--store", f"sqlite:{path}", "--import", records[0]],
+                   check=True, capture_output=True, env=env)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version FROM cisscan_schema").fetchone()[0] == 1
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(hosts)")]
+    assert "key_changed" not in columns
+    conn.close()
+    run = cisscan("history", "--store", f"sqlite:{path}", "--import", records[1])
+    assert run.code == 0, run.stderr
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version FROM cisscan_schema").fetchone()[0] == 2
+    assert [r[0] for r in conn.execute("SELECT id FROM runs ORDER BY started_at")] == [
+        "run-1", "run-2"]
+    assert "key_changed" in [row[1] for row in conn.execute("PRAGMA table_info(hosts)")]
+    conn.close()
+
+
+def test_migration_on_postgresql(records, postgres):
+    url = postgres.create_database("history_migrate")
+    env = dict(os.environ, CISSCAN_TEST_SCHEMA_VERSION="1")
+    subprocess.run([BIN, "history", "--store", url, "--import", records[0]], check=True,
+                   capture_output=True, env=env)
+    assert cisscan("history", "--store", url, "--import", records[1]).code == 0
+    conn = psycopg2.connect(url)
+    cur = conn.cursor()
+    cur.execute("SELECT version FROM cisscan_schema")
+    assert cur.fetchone()[0] == 2
+    conn.close()
+
+
+def scan_local(out, *extra):
+    return cisscan("scan", "--out", out, "--format", "json", *extra, out=out)
+
+
+def test_killed_mid_write_leaves_the_history_intact(records, tmp_path):
+    path = tmp_path / "history.db"
+    url = f"sqlite:{path}"
+    for record in records[:2]:
+        assert cisscan("history", "--store", url, "--import", record).code == 0
+    env = dict(os.environ, CISSCAN_TEST_PAUSE_IN_STORE="60")
+    proc = subprocess.Popen([BIN, "history", "--store", url, "--import", records[2]],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    line = proc.stderr.readline()
+    assert "paused inside the store transaction" in line
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert [r[0] for r in conn.execute("SELECT id FROM runs ORDER BY started_at")] == [
+        "run-1", "run-2"]
+    assert conn.execute("SELECT COUNT(*) FROM results WHERE run_id = 'run-3'").fetchone()[0] == 0
+    conn.close()
+    # And the store still takes the run afterwards.
+    assert cisscan("history", "--store", url, "--import", records[2]).code == 0
+
+
+def test_two_writers_at_once_queue_instead_of_corrupting(records, tmp_path):
+    path = tmp_path / "history.db"
+    url = f"sqlite:{path}"
+    assert cisscan("history", "--store", url, "--import", records[0]).code == 0
+    env = dict(os.environ, CISSCAN_TEST_PAUSE_IN_STORE="2")
+    first = subprocess.Popen([BIN, "history", "--store", url, "--import", records[1]],
+                             stderr=subprocess.PIPE, text=True, env=env)
+    assert "paused" in first.stderr.readline()
+    second = subprocess.run([BIN, "history", "--store", url, "--import", records[2]],
+                            capture_output=True, text=True)
+    assert first.wait() == 0
+    assert second.returncode == 0, second.stderr
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 3
+    conn.close()
+
+
+@pytest.mark.parametrize("make_store, words", [
+    (lambda tmp: "mysql://db/cisscan", "expected sqlite:PATH"),
+    (lambda tmp: "postgresql://postgres@127.0.0.1:1/none?connect_timeout=2",
+     "cannot connect to PostgreSQL store"),
+    (lambda tmp: corrupt_file(tmp), "file is not a database"),
+    (lambda tmp: newer_store(tmp), "newer than this cisscan"),
+])
+def test_bad_store_is_one_line_exit_2_and_the_reports_are_written(tmp_path, make_store, words):
+    store = make_store(tmp_path)
+    out = str(tmp_path / "out")
+    run = scan_local(out, "--store", store)
+    assert run.code == 2
+    lines = [l for l in run.stderr.splitlines() if l.startswith("cisscan:")]
+    assert len(lines) == 1 and words in lines[0], run.stderr
+    assert os.path.exists(os.path.join(out, "report.json"))
+
+
+def corrupt_file(tmp):
+    path = tmp / "corrupt.db"
+    path.write_bytes(b"this is not an SQLite database, just bytes" * 100)
+    return f"sqlite:{path}"
+
+
+def newer_store(tmp):
+    path = tmp / "newer.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE cisscan_schema (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO cisscan_schema VALUES (99)")
+    conn.commit()
+    conn.close()
+    return f"sqlite:{path}"
+
+
+def test_store_password_is_never_shown(tmp_path):
+    out = str(tmp_path / "out")
+    run = scan_local(out, "--store",
+                     "postgresql://auditor:s3cretPassw0rd@127.0.0.1:1/x?connect_timeout=2")
+    assert run.code == 2
+    assert "s3cretPassw0rd" not in run.stderr
+    assert "s3cretPassw0rd" not in open(os.path.join(out, "report.json")).read()
+
+
+def test_scan_with_store_shows_drift_and_gates_on_regressions(tmp_path, postgres):
+    url = postgres.create_database("history_scan")
+    first = scan_local(str(tmp_path / "a"), "--store", url)
+    assert first.code in (0, 1)
+    second = scan_local(str(tmp_path / "b"), "--store", url, "--baseline", "latest",
+                        "--fail-on", "new-failures")
+    assert second.code == 0, second.stderr  # nothing regressed between two scans of one host
+    history = second.record["history"]
+    assert history["since_last_run"]["old_run"] == first.record["run"]["id"]
+    assert len(history["ig1_over_time"]) == 2
+    assert "***" not in history["store"] or "@" in history["store"]
+    listed = cisscan("history", "--store", url)
+    assert len(listed.stdout.splitlines()) == 2
+
+
+def flip(tmp_path, name, changes):
+    return craft(tmp_path, name, "2026-11-20T00:00:00.000Z", changes)
+
+
+def test_diff_of_crafted_records(records, tmp_path):
+    record = json.load(open(records[2]))
+    record["hosts"] = [h for h in record["hosts"] if h["name"] != "offline"]
+    record["hosts"][0]["identity"]["host_key_sha256"] = "SHA256:changed"
+    record["hosts"].append(dict(record["hosts"][0], name="newcomer"))
+    for host in record["hosts"]:
+        host["results"] = [r for r in host["results"] if r["check_id"] != "test-forged-frame"]
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(record))
+    run = cisscan("diff", records[0], str(new), "--format", "json")
+    assert run.code == 0
+    diff = json.loads(run.stdout)
+    assert {(d["host"], d["check_id"]) for d in diff["newly_failing"]} == {
+        ("hardened", "deb12-sshd-permit-root-login")}
+    assert {(d["host"], d["check_id"]) for d in diff["newly_passing"]} == {
+        ("unhardened", "deb12-sshd-permit-root-login")}
+    assert diff["new_hosts"] == ["newcomer"]
+    assert diff["vanished_hosts"] == ["offline"]
+    assert diff["removed_checks"] == ["test-forged-frame"]
+    assert diff["host_key_changed"][0]["host"] == "hardened"
+    assert cisscan("diff", records[0], str(tmp_path / "missing.json")).code == 2
+
+
+def test_diff_by_run_id_from_the_store(records, tmp_path):
+    url = f"sqlite:{tmp_path / 'h.db'}"
+    for record in records:
+        cisscan("history", "--store", url, "--import", record)
+    run = cisscan("diff", "run-1", "run-3", "--store", url)
+    assert run.code == 0
+    assert "Newly failing: 1" in run.stdout
+
+
+@pytest.mark.parametrize("args, code, words", [
+    ([], 1, "default gate"),
+    (["--fail-under", "10"], 0, None),
+    (["--fail-under", "99"], 1, "--fail-under: IG1 score"),
+    (["--fail-on", "unacceptable-risk"], 1, "--fail-on unacceptable-risk"),
+    (["--fail-on", "new-failures"], 2, "needs --baseline"),
+    (["--baseline", "latest"], 2, "needs --store"),
+])
+def test_gate_rules_on_a_saved_record(records, args, code, words):
+    run = cisscan("gate", records[2], *args)
+    assert run.code == code, run.stderr
+    if words:
+        assert words in run.stderr
+
+
+def test_gate_on_regressions_only(records):
+    regressed = cisscan("gate", records[2], "--baseline", records[1], "--fail-on", "new-failures")
+    assert regressed.code == 1
+    assert "hardened  deb12-sshd-permit-root-login  pass -> fail" in regressed.stderr
+    improved = cisscan("gate", records[1], "--baseline", records[0], "--fail-on", "new-failures")
+    assert improved.code == 0, improved.stderr
+
+
+def test_gate_file_minimums(records, tmp_path):
+    gate = tmp_path / "gate.yaml"
+    gate.write_text('safeguards: {"4.8": 50}\n')
+    assert cisscan("gate", records[2], "--gate", str(gate)).code == 0
+    gate.write_text('safeguards: {"5.4": 100, "1.1": 10}\n')
+    run = cisscan("gate", records[2], "--gate", str(gate))
+    assert run.code == 1
+    assert "safeguard 5.4: score" in run.stderr and "safeguard 1.1: not assessed" in run.stderr
+    gate.write_text("safeguards: [1, 2]\n")
+    bad = cisscan("gate", records[2], "--gate", str(gate))
+    assert bad.code == 2 and f"{gate}:1:" in bad.stderr
+
+
+def test_prometheus_file_passes_promtool_with_expected_series(records, tmp_path):
+    out = str(tmp_path / "out")
+    prom = tmp_path / "cisscan.prom"
+    run = scan_local(out, "--prometheus", str(prom))
+    assert run.code in (0, 1)
+    text = prom.read_text()
+    check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                           text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    record = run.record
+    ig1 = record["scores"]["ig1"]["score"]
+    assert re.search(r'^cisscan_ig1_score\{run_id="[^"]+"\} ' + re.escape(f"{ig1:g}") + "$",
+                     text, re.M)
+    for safeguard, tally in record["scores"]["safeguards"].items():
+        if tally["score"] is not None:
+            assert f'cisscan_safeguard_score{{safeguard="{safeguard}"}} {tally["score"]:g}' in text
+    host = record["hosts"][0]
+    failing = sum(1 for r in host["results"] if r["status"] == "fail")
+    assert f'cisscan_host_failing_checks{{host="{host["name"]}"}} {failing}' in text
+    assert "cisscan_hosts_unreachable 0" in text
+    assert "cisscan_scan_duration_seconds " in text
