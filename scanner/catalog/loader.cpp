@@ -215,8 +215,10 @@ Check parse_check(const YAML::Node& node, const std::string& file,
   }
   for (size_t i = 0; i < check.safeguards.size(); ++i) {
     if (controls.find(check.safeguards[i]) == nullptr) {
-      throw CheckError{line_of(node["safeguards"]), "safeguard '" + check.safeguards[i] +
-                                                        "' is not in the CIS Controls v8 catalog"};
+      const auto list = node["safeguards"];
+      const auto where = list.IsSequence() ? list[i] : list;
+      throw CheckError{line_of(where), "safeguard '" + check.safeguards[i] +
+                                           "' is not in the CIS Controls v8 catalog"};
     }
   }
   if (node["applies"]) {
@@ -280,9 +282,17 @@ std::vector<std::pair<fs::path, std::string>> expand(const std::vector<fs::path>
       diags.push_back({path.string(), 0, "", "no such file or folder"});
     }
   }
+  // The same file reached through a folder and directly is loaded once.
   std::sort(files.begin(), files.end());
-  files.erase(std::unique(files.begin(), files.end()), files.end());
-  return files;
+  std::set<fs::path> seen;
+  std::vector<std::pair<fs::path, std::string>> unique;
+  for (auto& file : files) {
+    std::error_code ec;
+    if (seen.insert(fs::weakly_canonical(file.first, ec)).second) {
+      unique.push_back(std::move(file));
+    }
+  }
+  return unique;
 }
 
 } // namespace

@@ -47,14 +47,21 @@ std::string validate_unit(std::string_view name) {
 
 std::string command_command(std::string_view command) { return std::string(command); }
 
+// Exit 3 only when the path is really absent: a folder on the way that the scanning user may not
+// enter is "denied" (4), never "absent".
+std::string missing_check(const std::string& quoted) {
+  return "if [ ! -e " + quoted + " ] && [ ! -L " + quoted + " ]; then case $(stat -- " + quoted +
+         " 2>&1) in *'ermission denied'*) exit 4;; esac; exit 3; fi; ";
+}
+
 std::string file_command(std::string_view path) {
   const auto p = shell_quote(path);
-  return "[ -e " + p + " ] || exit 3; [ -r " + p + " ] || exit 4; cat -- " + p;
+  return missing_check(p) + "[ -r " + p + " ] || exit 4; cat -- " + p;
 }
 
 std::string stat_command(std::string_view path) {
   const auto p = shell_quote(path);
-  return "[ -e " + p + " ] || [ -L " + p + " ] || exit 3; stat -c " +
+  return missing_check(p) + "stat -c " +
          shell_quote("mode=%a uid=%u gid=%g owner=%U group=%G type=%F") + " -- " + p +
          " || exit 4";
 }
@@ -70,10 +77,13 @@ std::string sysctl_command(std::string_view name) {
          "printf '%s\\n' \"$l\"; done < " + p;
 }
 
+// dpkg's status abbreviation: the second letter is the package's state; only n (not installed)
+// and c (configuration files only) leave no files on disk.
 std::string package_command(std::string_view name) {
-  return "s=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}' -- " +
+  return "command -v dpkg-query >/dev/null 2>&1 || exit 5; "
+         "s=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}' -- " +
          shell_quote(name) +
-         " 2>/dev/null) || exit 3; echo \"$s\"; case \"$s\" in ii*|hi*) exit 0;; esac; exit 3";
+         " 2>/dev/null) || exit 3; echo \"$s\"; case \"$s\" in ?n*|?c*) exit 3;; esac; exit 0";
 }
 
 // From the facts' package list ("ii  name version" lines): the package's line, exit 0 when it
@@ -88,7 +98,7 @@ std::string package_derive(std::string_view name, std::string_view fact_output, 
     auto package = rest.substr(0, rest.find(' '));
     package = package.substr(0, package.find(':'));
     if (package == name) {
-      const bool installed = line.rfind("ii", 0) == 0 || line.rfind("hi", 0) == 0;
+      const bool installed = package_present(line);
       exit_code = installed ? 0 : k_exit_absent;
       return std::string(line) + "\n";
     }
@@ -104,7 +114,9 @@ std::string service_command(std::string_view name) {
 }
 
 std::string mount_command(std::string_view target) {
-  return "findmnt -kn -o TARGET,SOURCE,FSTYPE,OPTIONS -- " + shell_quote(target) + " || exit 3";
+  return "command -v findmnt >/dev/null 2>&1 || exit 5; findmnt -kn -o "
+         "TARGET,SOURCE,FSTYPE,OPTIONS -- " +
+         shell_quote(target) + " || exit 3";
 }
 
 const std::vector<ProbeType> k_probe_types = {
@@ -131,6 +143,11 @@ const std::vector<ProbeType> k_probe_types = {
 } // namespace
 
 const std::vector<ProbeType>& probe_types() { return k_probe_types; }
+
+bool package_present(std::string_view status_line) {
+  return status_line.size() >= 2 && status_line[1] != 'n' && status_line[1] != 'c' &&
+         status_line[1] != ' ';
+}
 
 const ProbeType* find_probe_type(std::string_view name) {
   for (const auto& type : k_probe_types) {

@@ -27,6 +27,9 @@ struct ProbeType {
 };
 
 const std::vector<ProbeType>& probe_types();
+// From a dpkg-query "${db:Status-Abbrev} ..." line: the package has files on disk (installed,
+// unpacked, half-configured, awaiting triggers), i.e. its state is not n or c.
+bool package_present(std::string_view status_line);
 const ProbeType* find_probe_type(std::string_view name);
 
 } // namespace cisscan

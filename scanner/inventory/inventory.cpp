@@ -155,10 +155,15 @@ Inventory load_inventory(const std::filesystem::path& path) {
     }
     if (node["groups"]) {
       host.groups = reader.strings(node["groups"]);
-      for (const auto& group : host.groups) {
-        const auto it = groups.find(group);
+      // The first group listed wins: apply them last to first.
+      for (auto group = host.groups.rbegin(); group != host.groups.rend(); ++group) {
+        const auto it = groups.find(*group);
         if (it != groups.end()) {
           reader.apply(it->second, host);
+        } else if (root["groups"]) {
+          // A typo in a group name must not silently drop its settings (become: sudo, say).
+          reader.fail(node["groups"], "host '" + host.name + "' names group '" + *group +
+                                          "', which is not defined under groups:");
         }
       }
     }

@@ -1,8 +1,11 @@
 #include "plan/facts.hpp"
 
+#include "catalog/probe_types.hpp"
+
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace cisscan {
@@ -126,18 +129,22 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
   if (const auto* id = find(outputs, "f-user"); id != nullptr) {
     const std::string_view text = id->output;
     if (text.rfind("uid=", 0) == 0) {
-      const auto open = text.find('(');
-      const auto close = text.find(')');
-      facts.values["uid"] = std::string(text.substr(4, std::min(open, text.find(' ')) - 4));
-      if (open != std::string_view::npos && close != std::string_view::npos && open < close) {
-        facts.values["user"] = std::string(text.substr(open + 1, close - open - 1));
+      size_t end = 4;
+      while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) {
+        ++end;
+      }
+      facts.values["uid"] = std::string(text.substr(4, end - 4));
+      // The name belongs to the uid only when it follows it directly: "uid=0(root)".
+      const auto close = text.find(')', end);
+      if (end < text.size() && text[end] == '(' && close != std::string_view::npos) {
+        facts.values["user"] = std::string(text.substr(end + 1, close - end - 1));
       }
     }
   }
   if (const auto* packages = find(outputs, "f-packages"); packages != nullptr) {
     for (const auto line : util::split_lines(packages->output)) {
       // "ii  libc6:amd64 2.36-9"
-      if (line.size() < 4 || (line.rfind("ii", 0) != 0 && line.rfind("hi", 0) != 0)) {
+      if (line.size() < 4 || !package_present(line)) {
         continue;
       }
       auto name = util::trim(line.substr(3));

@@ -23,7 +23,7 @@ def test_hostile_output_is_escaped_and_reports_stay_valid(bed, hosts, out):
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;/textarea&gt;" in html
     assert "\x01" not in html and "\x1b" not in html
-    assert html.count("<script") == 0
+    assert html.count("<script") <= 1  # the report's own script, nothing from a host
     xml = open(os.path.join(out, "report.xml"), encoding="utf-8").read()
     assert "\\x01" in xml and "\\x1B" in xml
     assert "<script>alert" not in re.sub(r"&lt;|&gt;", "", xml) or "&lt;script&gt;" in xml

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 using namespace cisscan::util;
 
 TEST_CASE("shell_quote makes one sh word of anything") {
@@ -23,4 +27,47 @@ TEST_CASE("base64") {
   CHECK(base64_encode("f") == "Zg==");
   CHECK(base64_encode("fo") == "Zm8=");
   CHECK(base64_encode("foo") == "Zm9v");
+}
+
+TEST_CASE("trim") {
+  CHECK(trim("  a b \t\r\n") == "a b");
+  CHECK(trim("") == "");
+  CHECK(trim(" \n ") == "");
+}
+
+TEST_CASE("split_lines") {
+  CHECK(split_lines("a\nb\r\n\nc") == std::vector<std::string_view>{"a", "b", "", "c"});
+  CHECK(split_lines("a\n") == std::vector<std::string_view>{"a"});
+  CHECK(split_lines("").empty());
+  CHECK(split_lines(std::string_view("x\0y\nz", 5)) ==
+        std::vector<std::string_view>{std::string_view("x\0y", 3), "z"});
+}
+
+TEST_CASE("join and to_lower") {
+  CHECK(join({"a", "b", "c"}, ", ") == "a, b, c");
+  CHECK(join({}, ", ") == "");
+  CHECK(to_lower("PASS_Max") == "pass_max");
+}
+
+TEST_CASE("utf-8 edge cases") {
+  CHECK(is_valid_utf8(std::string_view("\0", 1)));
+  CHECK(is_valid_utf8("\xF0\x9F\x98\x80"));
+  CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));     // surrogate
+  CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80")); // above U+10FFFF
+  CHECK_FALSE(is_valid_utf8("\xE2\x82"));         // truncated
+  CHECK(to_valid_utf8("ok") == "ok");
+  CHECK(is_valid_utf8(to_valid_utf8("\xE2\x82\xC0\xAF\xED\xA0\x80")));
+}
+
+TEST_CASE("shell_quote survives sh") {
+  CHECK(shell_quote("a b") == "'a b'");
+  CHECK(shell_quote("'") == "''\\'''");
+  CHECK(shell_quote("$(id) `x` \"y\"") == "'$(id) `x` \"y\"'");
+}
+
+TEST_CASE("base64 of binary") {
+  CHECK(base64_encode(std::string("\xFF\x00\xFE", 3)) == "/wD+");
+  CHECK(base64_encode("foob") == "Zm9vYg==");
+  CHECK(base64_encode("fooba") == "Zm9vYmE=");
+  CHECK(base64_encode("foobar") == "Zm9vYmFy");
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Writes a synthetic run record of H hosts × C checks with realistic probe outputs (a ~4 KB
+`sshd -T` and ~30 other probes per host, each stored once per host), for the render, store and
+diff benchmarks. A second record with a few hundred changed results can be made for `diff`.
+
+  benchmarks/make_record.py OUT.json [--hosts 500] [--checks 300] [--seed 1] [--drift 0]
+"""
+import argparse
+import hashlib
+import json
+import random
+
+SSHD_T = "\n".join(f"option{i:03d} value-{i}-" + "x" * 20 for i in range(120)) + "\n"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("out")
+    p.add_argument("--hosts", type=int, default=500)
+    p.add_argument("--checks", type=int, default=300)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--drift", type=int, default=0, help="results flipped relative to seed 1")
+    p.add_argument("--run-id", default="bench-run-1")
+    p.add_argument("--started-at", default="2026-11-25T02:30:00.000Z")
+    a = p.parse_args()
+    rng = random.Random(a.seed)
+    safeguards = ["3.3", "4.1", "4.8", "5.2", "5.4", "8.2", "3.10", "3.11", "7.3", "4.7"]
+    checks = [{"id": f"bench-check-{i:03d}", "safeguards": [safeguards[i % len(safeguards)]],
+               "probe": f"p-{i % 30:012d}"} for i in range(a.checks)]
+    probes = []
+    for i in range(30):
+        output = SSHD_T if i == 0 else (f"mode=640 uid=0 gid=42 owner=root group=shadow "
+                                        f"type=regular file\n" * 2)
+        probes.append({"id": f"p-{i:012d}", "type": "command", "argument": f"probe {i}",
+                       "command": "sshd -T" if i == 0 else f"stat /etc/file{i}", "state": "ok",
+                       "exit_code": 0, "output": output, "output_encoding": "utf-8",
+                       "output_bytes": len(output),
+                       "output_sha256": hashlib.sha256(output.encode()).hexdigest(),
+                       "truncated": False, "complete": True,
+                       "started_at": "2026-11-25T02:30:01.000Z", "duration_ms": 3,
+                       "timeout_s": 30})
+    flip = random.Random(99)
+    flipped = {(flip.randrange(a.hosts), flip.randrange(a.checks)) for _ in range(a.drift)}
+    hosts = []
+    for h in range(a.hosts):
+        results = []
+        for c, check in enumerate(checks):
+            status = "pass" if rng.random() < 0.8 else "fail"
+            if (h, c) in flipped:
+                status = "fail" if status == "pass" else "pass"
+            results.append({
+                "check_id": check["id"], "check_sha256": "0" * 64,
+                "title": f"Synthetic check {c} for the benchmark", "status": status,
+                "benchmark": {"id": "cis-debian12", "version": "1.1.0", "ref": f"9.{c}",
+                              "level": "L1"},
+                "safeguards": check["safeguards"], "weight": 1.0, "requires_root": False,
+                "probe_ids": [check["probe"]],
+                "expected": "a line matching /^option\\d+ value/",
+                "observed": "option001 value-1-xxxxxxxxxxxxxxxxxxxx" if status == "pass"
+                else "no line matched",
+                "reason": "", "rationale": "Why it matters.", "remediation": "What to change.",
+                "risks": []})
+        hosts.append({
+            "name": f"host{h:04d}", "address": f"10.1.{h // 250}.{h % 250 + 1}", "port": 22,
+            "transport": "ssh", "user": "audit", "become": "sudo", "groups": [],
+            "status": "ok", "reason": "",
+            "identity": {"host_key_sha256": f"SHA256:{h:043d}", "machine_id": f"{h:032x}"},
+            "facts": {"os_id": "debian", "os_version_id": "12", "user": "root", "uid": "0"},
+            "roles": ["vm"], "stats": {"channels": 1, "bytes_in": 40000, "bytes_out": 9000,
+                                       "duration_ms": 140},
+            "started_at": a.started_at, "finished_at": a.started_at,
+            "probes": probes, "results": results})
+    record = {"schema_version": "1.0",
+              "run": {"id": a.run_id, "started_at": a.started_at, "finished_at": a.started_at,
+                      "scanner_version": "0.1.0", "catalog_digest": "0" * 64,
+                      "catalog_files": [], "checks_paths": [], "controls_version": "v8",
+                      "inventory_source": "bench", "operator": "bench"},
+              "hosts": hosts, "scores": {}, "catalog": {"safeguards": {}, "controls": {}}}
+    with open(a.out, "w") as f:
+        json.dump(record, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+// A small hand-built run record for the renderer tests: one host with a pass, a fail, an error
+// and a not_applicable result, and host text that tries to break out of XML and HTML.
+#pragma once
+
+#include "catalog/controls.hpp"
+#include "score/score.hpp"
+#include "util/text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace cisscan::test {
+
+inline const std::string k_hostile = "<script>alert(1)</script> ]]> \x01 & \"q\" 'a'";
+inline const std::string k_binary = std::string("\xFF\xFE<script>\x00\xC0", 12);
+
+inline nlohmann::json sample_record() {
+  using nlohmann::json;
+  static const auto controls =
+      ControlsCatalog::load(CISSCAN_SOURCE_DIR "/checks/controls/cis-controls-v8.yaml");
+  const auto probe = [](const std::string& id, const std::string& output, bool base64) {
+    return json{{"id", id},
+                {"type", "command"},
+                {"argument", "cat /etc/<script>"},
+                {"command", "cat /etc/<script>"},
+                {"state", "ok"},
+                {"exit_code", 0},
+                {"output", base64 ? util::base64_encode(output) : output},
+                {"output_encoding", base64 ? "base64" : "utf-8"},
+                {"output_bytes", output.size()},
+                {"output_sha256", std::string(64, 'a')},
+                {"truncated", false},
+                {"complete", true},
+                {"started_at", "2026-01-01T00:00:00.000Z"},
+                {"duration_ms", 250},
+                {"timeout_s", 30}};
+  };
+  const auto result = [](const std::string& id, const std::string& status,
+                         const std::string& probe_id) {
+    return json{{"check_id", id},
+                {"check_sha256", std::string(64, 'b')},
+                {"title", "Title of " + id},
+                {"status", status},
+                {"benchmark",
+                 {{"id", "cis-debian12"}, {"version", "1.1.0"}, {"ref", "1.1"}, {"level", "L1"}}},
+                {"safeguards", json::array({"4.1"})},
+                {"weight", 1.0},
+                {"requires_root", false},
+                {"probe_ids", probe_id.empty() ? json::array() : json::array({probe_id})},
+                {"expected", "a line matching /^ok$/"},
+                {"observed", status == "pass" ? "ok" : k_hostile},
+                {"reason", status == "error" ? "probe failed: " + k_hostile : ""},
+                {"rationale", "Because."},
+                {"remediation", "Fix <it>."}};
+  };
+  json host = {
+      {"name", "web1"},
+      {"address", "10.0.0.21"},
+      {"port", 22},
+      {"transport", "ssh"},
+      {"user", "audit"},
+      {"become", "sudo"},
+      {"groups", json::array()},
+      {"status", "ok"},
+      {"reason", ""},
+      {"identity", {{"host_key_sha256", "SHA256:abc"}, {"machine_id", "0123"}}},
+      {"facts", {{"os_pretty_name", "Debian <script>x</script>"}, {"user", "audit"}}},
+      {"roles", json::array({"vm"})},
+      {"stats", {{"channels", 2}, {"bytes_in", 10}, {"bytes_out", 10}, {"duration_ms", 1500}}},
+      {"started_at", "2026-01-01T00:00:00.000Z"},
+      {"finished_at", "2026-01-01T00:00:01.500Z"},
+      {"probes", json::array({probe("p-text", "ok\n" + k_hostile + "\n", false),
+                              probe("p-binary", k_binary, true)})},
+      {"results",
+       json::array({result("c-pass", "pass", "p-text"), result("c-fail", "fail", "p-text"),
+                    result("c-error", "error", "p-binary"), result("c-na", "not_applicable", "")})},
+  };
+  json record;
+  record["schema_version"] = "1.0";
+  record["run"] = {{"id", "run-1"},
+                   {"started_at", "2026-01-01T00:00:00.000Z"},
+                   {"finished_at", "2026-01-01T00:00:02.000Z"},
+                   {"scanner_version", "0.1.0"},
+                   {"catalog_digest", std::string(64, 'c')},
+                   {"catalog_files", json::array()},
+                   {"checks_paths", json::array()},
+                   {"controls_version", "v8"},
+                   {"inventory_source", "inventory.yaml"},
+                   {"operator", "auditor"}};
+  record["hosts"] = json::array({host});
+  record["scores"] = score_hosts(record["hosts"], controls);
+  record["catalog"] = {
+      {"safeguards", {{"4.1", {{"title", "Secure configuration process"}, {"ig1", true}}}}},
+      {"controls", {{"4", "Secure configuration"}}}};
+  return record;
+}
+
+} // namespace cisscan::test

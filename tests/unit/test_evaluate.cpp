@@ -1,0 +1,189 @@
+#include "evaluate/evaluate.hpp"
+
+#include "catalog/probe_types.hpp"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+using namespace cisscan;
+
+namespace {
+
+ProbeSpec probe_spec(const std::string& type, const std::string& argument) {
+  ProbeSpec spec;
+  spec.id = "p-" + type;
+  spec.type = type;
+  spec.argument = argument;
+  spec.command = find_probe_type(type)->command(argument);
+  return spec;
+}
+
+CheckPtr make_check(const std::string& type, const std::string& expect_yaml,
+                    OnMissing on_missing = OnMissing::error) {
+  auto check = std::make_shared<Check>();
+  check->id = "t-check";
+  check->title = "test check";
+  check->safeguards = {"4.1"};
+  check->probe = probe_spec(type, type == "command" ? "true" : "/etc/x");
+  check->expect = parse_expectation(YAML::Load(expect_yaml), type);
+  check->on_missing = on_missing;
+  return check;
+}
+
+ProbeRecord record_of(const ProbeSpec& spec, ProbeState state, int exit_code,
+                      const std::string& output) {
+  ProbeRecord record;
+  record.spec = spec;
+  record.state = state;
+  record.output.id = spec.id;
+  record.output.output = output;
+  record.output.exit_code = exit_code;
+  record.output.complete = true;
+  return record;
+}
+
+CheckResult run(const CheckPtr& check, const ProbeRecord& record) {
+  const PlannedCheck planned{check, Decision::run, {}};
+  return evaluate_check(planned, {{record.spec.id, &record}});
+}
+
+ProbeOutput output_with(int exit_code, bool complete = true) {
+  ProbeOutput out;
+  out.exit_code = exit_code;
+  out.complete = complete;
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("classify reads exit codes by the probe type's convention") {
+  const auto file = probe_spec("file", "/etc/x");
+  const auto command = probe_spec("command", "true");
+  SUBCASE("typed probes") {
+    CHECK(classify(file, nullptr) == ProbeState::not_run);
+    auto out = output_with(0);
+    CHECK(classify(file, &out) == ProbeState::ok);
+    out = output_with(3);
+    CHECK(classify(file, &out) == ProbeState::absent);
+    out = output_with(4);
+    CHECK(classify(file, &out) == ProbeState::denied);
+    out = output_with(1);
+    CHECK(classify(file, &out) == ProbeState::error);
+    out = output_with(124);
+    CHECK(classify(file, &out) == ProbeState::timeout);
+    out = output_with(0, false);
+    CHECK(classify(file, &out) == ProbeState::error);
+  }
+  SUBCASE("command probes keep their exit code") {
+    auto out = output_with(0);
+    CHECK(classify(command, &out) == ProbeState::ok);
+    out = output_with(3);
+    CHECK(classify(command, &out) == ProbeState::ok);
+    out = output_with(1);
+    CHECK(classify(command, &out) == ProbeState::ok);
+    out = output_with(127);
+    CHECK(classify(command, &out) == ProbeState::error);
+    out = output_with(126);
+    CHECK(classify(command, &out) == ProbeState::error);
+    out = output_with(124);
+    CHECK(classify(command, &out) == ProbeState::timeout);
+    out = output_with(-1, false);
+    CHECK(classify(command, &out) == ProbeState::error);
+  }
+}
+
+TEST_CASE("evaluate_check turns verdicts into statuses") {
+  SUBCASE("pass and fail, with expected and observed") {
+    const auto check = make_check("file", "{line: '^PASS_MAX_DAYS\\s+90$'}");
+    const auto good = record_of(*check->probe, ProbeState::ok, 0, "PASS_MAX_DAYS 90\n");
+    const auto result = run(check, good);
+    CHECK(result.status == ResultStatus::pass);
+    CHECK(result.probe_ids == std::vector<std::string>{"p-file"});
+    CHECK(result.expected == "a line matching /^PASS_MAX_DAYS\\s+90$/");
+    CHECK(result.observed == "PASS_MAX_DAYS 90");
+    const auto bad = record_of(*check->probe, ProbeState::ok, 0, "PASS_MAX_DAYS 99999\n");
+    CHECK(run(check, bad).status == ResultStatus::fail);
+  }
+  SUBCASE("unreadable is error by default, fail with on_missing: fail") {
+    for (const auto state :
+         {ProbeState::absent, ProbeState::denied, ProbeState::error, ProbeState::timeout}) {
+      CAPTURE(static_cast<int>(state));
+      const auto error_check = make_check("file", "{no_line: 'x'}");
+      const auto fail_check = make_check("file", "{no_line: 'x'}", OnMissing::fail);
+      const auto record = record_of(*error_check->probe, state, 3, "");
+      const auto as_error = run(error_check, record);
+      CHECK(as_error.status == ResultStatus::error);
+      CHECK(as_error.reason.find("could not read") != std::string::npos);
+      CHECK(run(fail_check, record).status == ResultStatus::fail);
+    }
+  }
+  SUBCASE("exists: false on an absent file passes") {
+    const auto check = make_check("file", "{exists: false}");
+    CHECK(run(check, record_of(*check->probe, ProbeState::absent, 3, "")).status ==
+          ResultStatus::pass);
+  }
+  SUBCASE("a probe that did not run is an error, whatever on_missing says") {
+    const auto check = make_check("file", "{exists: false}", OnMissing::fail);
+    const PlannedCheck planned{check, Decision::run, {}};
+    const auto missing = evaluate_check(planned, {});
+    CHECK(missing.status == ResultStatus::error);
+    CHECK(missing.reason == "the probe did not run");
+    const auto not_run = record_of(*check->probe, ProbeState::not_run, -1, "");
+    CHECK(run(check, not_run).status == ResultStatus::error);
+  }
+  SUBCASE("a command exiting non-zero is an error unless the check reads exit codes") {
+    const auto check = make_check("command", "{no_line: '\\S'}");
+    const auto record = record_of(*check->probe, ProbeState::ok, 2, "\nawk: cannot open\n");
+    const auto result = run(check, record);
+    CHECK(result.status == ResultStatus::error);
+    CHECK(result.reason == "the command exited 2: awk: cannot open");
+
+    const auto by_code = make_check("command", "{exit_code: [0, 2]}");
+    CHECK(run(by_code, record_of(*by_code->probe, ProbeState::ok, 2, "x")).status ==
+          ResultStatus::pass);
+    const auto nested = make_check("command", "{all: [{exit_code: 1}, {line: 'x'}]}");
+    CHECK(run(nested, record_of(*nested->probe, ProbeState::ok, 1, "x")).status ==
+          ResultStatus::pass);
+    CHECK(run(nested, record_of(*nested->probe, ProbeState::ok, 2, "x")).status ==
+          ResultStatus::fail);
+  }
+  SUBCASE("a typed probe's non-zero exit is judged by its state, not as a command") {
+    const auto check = make_check("stat", "{owner: root}");
+    const auto result = run(check, record_of(*check->probe, ProbeState::denied, 4, ""));
+    CHECK(result.status == ResultStatus::error);
+  }
+  SUBCASE("a regex hitting the match limit gives error") {
+    const auto check = make_check("file", "{line: '^(a+)+$'}");
+    const auto record = record_of(*check->probe, ProbeState::ok, 0, std::string(5000, 'a') + "b\n");
+    const auto result = run(check, record);
+    CHECK(result.status == ResultStatus::error);
+    CHECK(result.reason.find("could not be matched") != std::string::npos);
+  }
+  SUBCASE("not applicable and manual pass through with their reason") {
+    const auto check = make_check("file", "{exists: true}");
+    const auto na = evaluate_check({check, Decision::not_applicable, "os is alpine"}, {});
+    CHECK(na.status == ResultStatus::not_applicable);
+    CHECK(na.reason == "os is alpine");
+    CHECK(na.probe_ids.empty());
+    const auto manual = evaluate_check({check, Decision::manual, "ask a person"}, {});
+    CHECK(manual.status == ResultStatus::manual);
+    CHECK(manual.reason == "ask a person");
+  }
+}
+
+TEST_CASE("status names") {
+  CHECK(to_string(ResultStatus::pass) == "pass");
+  CHECK(to_string(ResultStatus::fail) == "fail");
+  CHECK(to_string(ResultStatus::error) == "error");
+  CHECK(to_string(ResultStatus::not_applicable) == "not_applicable");
+  CHECK(to_string(ResultStatus::manual) == "manual");
+  CHECK(to_string(ResultStatus::waived) == "waived");
+  CHECK(to_string(ProbeState::ok) == "ok");
+  CHECK(to_string(ProbeState::absent) == "absent");
+  CHECK(to_string(ProbeState::denied) == "denied");
+  CHECK(to_string(ProbeState::error) == "error");
+  CHECK(to_string(ProbeState::timeout) == "timeout");
+  CHECK(to_string(ProbeState::not_run) == "not_run");
+}

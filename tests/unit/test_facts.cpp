@@ -1,0 +1,154 @@
+#include "plan/facts.hpp"
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace cisscan;
+
+namespace {
+
+ProbeOutput out(const std::string& id, const std::string& text, int exit_code = 0) {
+  ProbeOutput o;
+  o.id = id;
+  o.output = text;
+  o.exit_code = exit_code;
+  o.complete = true;
+  return o;
+}
+
+const std::string k_os_release = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+                                 "NAME=\"Debian GNU/Linux\"\n"
+                                 "VERSION_ID=\"12\"\n"
+                                 "VERSION=\"12 (bookworm)\"\n"
+                                 "VERSION_CODENAME=bookworm\n"
+                                 "ID=debian\n"
+                                 "HOME_URL=\"https://www.debian.org/\"\n";
+
+Facts with_virt(const std::string& virt) {
+  return parse_facts({out("f-virt", virt), out("f-pve", "pve=no\n")});
+}
+
+} // namespace
+
+TEST_CASE("fact probes") {
+  std::vector<std::string> ids;
+  for (const auto& probe : fact_probes()) {
+    ids.push_back(probe.id);
+    CHECK(probe.type == "command");
+    CHECK(probe.quick);
+    CHECK_FALSE(probe.command.empty());
+  }
+  CHECK(ids == std::vector<std::string>{"f-os-release", "f-kernel", "f-virt", "f-machine-id",
+                                        "f-pve", "f-user", "f-packages", "f-services"});
+}
+
+TEST_CASE("parse_facts reads os-release") {
+  const auto facts = parse_facts({out("f-os-release", k_os_release)});
+  CHECK(facts.values.at("os_id") == "debian");
+  CHECK(facts.values.at("os_version_id") == "12");
+  CHECK(facts.values.at("os_codename") == "bookworm");
+  CHECK(facts.values.at("os_pretty_name") == "Debian GNU/Linux 12 (bookworm)");
+  CHECK(facts.values.count("os_id_like") == 0);
+
+  SUBCASE("ID_LIKE and single quotes") {
+    const auto ubuntu =
+        parse_facts({out("f-os-release", "ID=ubuntu\nID_LIKE=debian\nVERSION_ID='24.04'\n")});
+    CHECK(ubuntu.values.at("os_id") == "ubuntu");
+    CHECK(ubuntu.values.at("os_id_like") == "debian");
+    CHECK(ubuntu.values.at("os_version_id") == "24.04");
+  }
+}
+
+TEST_CASE("parse_facts derives roles from virtualisation and PVE") {
+  SUBCASE("lxc") {
+    const auto facts = with_virt("detected=lxc\n");
+    CHECK(facts.roles == std::vector<std::string>{"lxc"});
+    CHECK(facts.values.at("virtualization") == "lxc");
+  }
+  SUBCASE("lxc from /run/systemd/container") {
+    CHECK(with_virt("container=lxc\n").roles == std::vector<std::string>{"lxc"});
+  }
+  SUBCASE("another container") {
+    const auto facts = with_virt("detected=docker\n");
+    CHECK(facts.roles == std::vector<std::string>{"container"});
+    CHECK(facts.values.at("virtualization") == "docker");
+  }
+  SUBCASE("kvm") {
+    const auto facts = with_virt("detected=kvm\n");
+    CHECK(facts.roles == std::vector<std::string>{"vm"});
+    CHECK(facts.values.at("virtualization") == "kvm");
+  }
+  SUBCASE("hypervisor flag only") {
+    CHECK(with_virt("vm=unknown\n").roles == std::vector<std::string>{"vm"});
+  }
+  SUBCASE("bare metal") {
+    const auto facts = with_virt("detected=none\n");
+    CHECK(facts.roles == std::vector<std::string>{"bare-metal"});
+    CHECK(facts.values.at("virtualization") == "none");
+    CHECK(with_virt("").roles == std::vector<std::string>{"bare-metal"});
+  }
+  SUBCASE("a PVE node") {
+    const auto facts = parse_facts(
+        {out("f-virt", "detected=none\n"),
+         out("f-pve",
+             "pve=yes\npve-manager/8.2.4/faa83925c9641325 (running kernel: 6.8.8-2-pve)\n")});
+    CHECK(facts.roles == std::vector<std::string>{"pve-node", "bare-metal"});
+    CHECK(facts.values.at("pve_node") == "true");
+    CHECK(facts.values.at("pve_version") ==
+          "pve-manager/8.2.4/faa83925c9641325 (running kernel: 6.8.8-2-pve)");
+  }
+  SUBCASE("not a PVE node") {
+    const auto facts = with_virt("detected=kvm\n");
+    CHECK(facts.values.at("pve_node") == "false");
+    CHECK(facts.values.count("pve_version") == 0);
+    const auto missing = parse_facts({});
+    CHECK(missing.values.at("pve_node") == "false");
+  }
+}
+
+TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
+  const auto facts = parse_facts({
+      out("f-kernel", "Linux 6.1.0-18-amd64 x86_64\n"),
+      out("f-machine-id", "0123456789abcdef0123456789abcdef\n"),
+      out("f-user", "uid=1001(audit) gid=1001(audit) groups=1001(audit),27(sudo)\n"),
+      out("f-packages", "ii  openssh-server 1:9.2p1-2+deb12u2\n"
+                        "rc  nis 3.17.1-3\n"
+                        "ii  libc6:amd64 2.36-9\n"
+                        "hi  held 1.0\n"
+                        "un  never 1.0\n"),
+      out("f-services", "ssh.service\ncron.service\ngetty@tty1.service\nfoo.timer\n.service\n"),
+  });
+  CHECK(facts.values.at("kernel") == "Linux 6.1.0-18-amd64 x86_64");
+  CHECK(facts.machine_id == "0123456789abcdef0123456789abcdef");
+  CHECK(facts.values.at("user") == "audit");
+  CHECK(facts.values.at("uid") == "1001");
+  CHECK(facts.packages == std::set<std::string>{"openssh-server", "libc6", "held"});
+  CHECK(facts.services == std::set<std::string>{"ssh", "cron", "getty@tty1"});
+
+  SUBCASE("a package installed with its removal only requested is installed") {
+    const auto pending = parse_facts({out("f-packages", "ri  telnet 0.17\nrc  nis 1.0\n")});
+    CHECK(pending.packages.count("telnet") == 1);
+    CHECK(pending.packages.count("nis") == 0);
+  }
+  SUBCASE("root") {
+    const auto root = parse_facts({out("f-user", "uid=0(root) gid=0(root) groups=0(root)\n")});
+    CHECK(root.values.at("uid") == "0");
+    CHECK(root.values.at("user") == "root");
+  }
+  SUBCASE("a uid without a name is not given its group's name") {
+    // `id` for a uid missing from /etc/passwd, e.g. a mapped uid inside a container.
+    const auto nameless =
+        parse_facts({out("f-user", "uid=100999 gid=100(users) groups=100(users)\n")});
+    CHECK(nameless.values.at("uid") == "100999");
+    CHECK(nameless.values.count("user") == 0);
+  }
+  SUBCASE("failed probes leave facts unset") {
+    const auto failed = parse_facts({out("f-kernel", "uname: not found\n", 127),
+                                     out("f-machine-id", "cat: /etc/machine-id: nope\n", 1)});
+    CHECK(failed.values.count("kernel") == 0);
+    CHECK(failed.machine_id.empty());
+  }
+}

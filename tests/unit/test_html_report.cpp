@@ -1,0 +1,79 @@
+#include "reports/formats.hpp"
+
+#include "sample_record.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace cisscan;
+
+namespace {
+
+size_t occurrences(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = text.find(needle); pos != std::string::npos;
+       pos = text.find(needle, pos + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("render_html escapes every host-originated string") {
+  auto record = test::sample_record();
+  nlohmann::json down = record["hosts"][0];
+  down["name"] = "<script>down</script>";
+  down["status"] = "unreachable";
+  down["reason"] = "connect: <script>alert(2)</script>";
+  record["hosts"].push_back(down);
+  const auto html = reports::render_html(record);
+
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  // The report may carry a script of its own; host text never adds one.
+  for (const std::string raw :
+       {"<script>alert(1)", "<script>alert(2)", "<script>down", "<script>x", "<it>", "\"q\""}) {
+    CAPTURE(raw);
+    CHECK(html.find(raw) == std::string::npos);
+  }
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(2)&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find("&lt;script&gt;down&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find("Debian &lt;script&gt;x&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find('\x01') == std::string::npos);
+  CHECK(html.find("\\x01") != std::string::npos);
+  CHECK(html.find("\xFF") == std::string::npos);
+}
+
+TEST_CASE("render_html carries a Content-Security-Policy") {
+  const auto html = reports::render_html(test::sample_record());
+  const auto at = html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"");
+  REQUIRE(at != std::string::npos);
+  CHECK(at < html.find("<style>"));
+  const auto policy_start = html.find("content=\"", at) + 9;
+  const auto policy = html.substr(policy_start, html.find('"', policy_start) - policy_start);
+  CHECK(policy.find("default-src 'none'") != std::string::npos);
+  // Inline scripts, if any, are allowed by hash only.
+  const auto script_src = policy.find("script-src");
+  if (script_src != std::string::npos) {
+    const auto directive = policy.substr(script_src, policy.find(';', script_src) - script_src);
+    CHECK(directive.find("'unsafe-inline'") == std::string::npos);
+    CHECK(directive.find("'unsafe-eval'") == std::string::npos);
+  }
+  CHECK(occurrences(html, "Content-Security-Policy") == 1);
+}
+
+TEST_CASE("render_html shows every result and its evidence") {
+  const auto html = reports::render_html(test::sample_record());
+  for (const std::string id : {"c-pass", "c-fail", "c-error", "c-na"}) {
+    CAPTURE(id);
+    CHECK(html.find(id) != std::string::npos);
+  }
+  CHECK(html.find("run-1") != std::string::npos);
+  CHECK(html.find("10.0.0.21") != std::string::npos);
+  // The failing result's observed text, escaped.
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; \\x01 &amp; &quot;q&quot;") !=
+        std::string::npos);
+  CHECK(html.find("probe failed: &lt;script&gt;") != std::string::npos);
+}

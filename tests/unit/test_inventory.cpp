@@ -1,0 +1,184 @@
+#include "inventory/inventory.hpp"
+
+#include "temp_dir.hpp"
+#include "util/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace cisscan;
+using cisscan::test::TempDir;
+
+namespace {
+
+std::string error_of(const std::filesystem::path& file) {
+  try {
+    (void)load_inventory(file);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+} // namespace
+
+TEST_CASE("the example inventory") {
+  const TempDir dir;
+  const auto file = dir.write("inventory.yaml", "defaults:\n"
+                                                "  user: root\n"
+                                                "  identity_file: ~/.ssh/id_ed25519\n"
+                                                "hosts:\n"
+                                                "  - name: pve1\n"
+                                                "    address: 10.0.0.11\n"
+                                                "    roles: [pve-node]\n"
+                                                "  - name: web1\n"
+                                                "    address: 10.0.0.21\n"
+                                                "    port: 2222\n"
+                                                "    user: audit\n"
+                                                "    become: sudo\n");
+  const auto inventory = load_inventory(file);
+  CHECK(inventory.source == file.string());
+  REQUIRE(inventory.hosts.size() == 2);
+
+  const auto& pve1 = inventory.hosts[0];
+  CHECK(pve1.name == "pve1");
+  CHECK(pve1.address == "10.0.0.11");
+  CHECK(pve1.port == 22);
+  CHECK(pve1.user == "root");
+  CHECK(pve1.identity_file == "~/.ssh/id_ed25519");
+  CHECK(pve1.become.empty());
+  CHECK(pve1.transport == "ssh");
+  CHECK(pve1.roles == std::vector<std::string>{"pve-node"});
+  CHECK(pve1.groups.empty());
+
+  const auto& web1 = inventory.hosts[1];
+  CHECK(web1.name == "web1");
+  CHECK(web1.address == "10.0.0.21");
+  CHECK(web1.port == 2222);
+  CHECK(web1.user == "audit");
+  CHECK(web1.identity_file == "~/.ssh/id_ed25519");
+  CHECK(web1.become == "sudo");
+  CHECK(web1.transport == "ssh");
+  CHECK(web1.roles.empty());
+}
+
+TEST_CASE("defaults, groups and hosts: the most specific setting wins") {
+  const TempDir dir;
+  const auto file = dir.write("inventory.yaml", "defaults:\n"
+                                                "  user: audit\n"
+                                                "  port: 2200\n"
+                                                "  become: sudo\n"
+                                                "groups:\n"
+                                                "  web:\n"
+                                                "    user: www-audit\n"
+                                                "    roles: [web]\n"
+                                                "  dmz:\n"
+                                                "    user: dmz-audit\n"
+                                                "    port: 2201\n"
+                                                "hosts:\n"
+                                                "  - name: plain\n"
+                                                "  - name: in-web\n"
+                                                "    groups: [web]\n"
+                                                "  - name: in-web-and-dmz\n"
+                                                "    groups: [web, dmz]\n"
+                                                "  - name: own-settings\n"
+                                                "    groups: web\n"
+                                                "    user: me\n"
+                                                "    port: 22\n"
+                                                "    become: none\n"
+                                                "    roles: [db]\n"
+                                                "  - name: here\n"
+                                                "    transport: local\n");
+  const auto inventory = load_inventory(file);
+  REQUIRE(inventory.hosts.size() == 5);
+
+  const auto& plain = inventory.hosts[0];
+  CHECK(plain.address == "plain");
+  CHECK(plain.user == "audit");
+  CHECK(plain.port == 2200);
+  CHECK(plain.become == "sudo");
+  CHECK(plain.roles.empty());
+
+  const auto& in_web = inventory.hosts[1];
+  CHECK(in_web.user == "www-audit");
+  CHECK(in_web.port == 2200);
+  CHECK(in_web.roles == std::vector<std::string>{"web"});
+  CHECK(in_web.groups == std::vector<std::string>{"web"});
+
+  // "Precedence: host, then its groups in order, then defaults": the first group listed wins.
+  const auto& both = inventory.hosts[2];
+  CHECK(both.user == "www-audit");
+  CHECK(both.port == 2201);
+  CHECK(both.groups == std::vector<std::string>{"web", "dmz"});
+
+  const auto& own = inventory.hosts[3];
+  CHECK(own.user == "me");
+  CHECK(own.port == 22);
+  CHECK(own.become.empty());
+  CHECK(own.roles == std::vector<std::string>{"web", "db"});
+  CHECK(own.groups == std::vector<std::string>{"web"});
+
+  CHECK(inventory.hosts[4].transport == "local");
+}
+
+TEST_CASE("inventory errors name the file and line") {
+  const TempDir dir;
+  SUBCASE("missing file") {
+    const auto message = error_of(dir.path() / "nope.yaml");
+    CHECK(message.rfind((dir.path() / "nope.yaml").string() + ": ", 0) == 0);
+  }
+  SUBCASE("malformed YAML") {
+    const auto file = dir.write("i.yaml", "hosts:\n  - name: a\n    address: [1.2.3.4\n");
+    const auto message = error_of(file);
+    CHECK(message.rfind(file.string() + ":", 0) == 0);
+    CHECK(message.find("malformed YAML") != std::string::npos);
+  }
+  SUBCASE("unknown key in a host") {
+    const auto file = dir.write("i.yaml", "hosts:\n  - name: a\n    adress: 1.2.3.4\n");
+    const auto message = error_of(file);
+    CHECK(message.rfind(file.string() + ":3: unknown key 'adress' in a host", 0) == 0);
+  }
+  SUBCASE("unknown key in defaults and at the top") {
+    const auto defaults = dir.write("d.yaml", "defaults:\n  usr: root\nhosts: []\n");
+    CHECK(error_of(defaults).rfind(defaults.string() + ":2: unknown key 'usr' in defaults", 0) ==
+          0);
+    const auto top = dir.write("t.yaml", "hosts: []\n\nhost_vars: {}\n");
+    CHECK(error_of(top).rfind(top.string() + ":3: unknown key 'host_vars'", 0) == 0);
+  }
+  SUBCASE("bad port") {
+    const auto big = dir.write("p.yaml", "hosts:\n  - name: a\n    port: 70000\n");
+    CHECK(error_of(big) == big.string() + ":3: port must be 1..65535");
+    const auto zero = dir.write("z.yaml", "defaults:\n  port: 0\nhosts: []\n");
+    CHECK(error_of(zero) == zero.string() + ":2: port must be 1..65535");
+    const auto text = dir.write("q.yaml", "hosts:\n  - name: a\n\n    port: ssh\n");
+    CHECK(error_of(text) == text.string() + ":4: port must be a number");
+  }
+  SUBCASE("duplicate host name") {
+    const auto file =
+        dir.write("i.yaml", "hosts:\n  - name: a\n  - name: b\n  - name: a\n    port: 22\n");
+    CHECK(error_of(file) == file.string() + ":4: duplicate host name 'a'");
+  }
+  SUBCASE("host without a name") {
+    const auto file = dir.write("i.yaml", "hosts:\n  - name: a\n  - address: 1.2.3.4\n");
+    CHECK(error_of(file) == file.string() + ":3: a host needs a 'name'");
+  }
+  SUBCASE("bad become and transport") {
+    const auto become = dir.write("b.yaml", "hosts:\n  - name: a\n    become: doas\n");
+    CHECK(error_of(become) == become.string() + ":3: become must be sudo (or none)");
+    const auto transport = dir.write("t.yaml", "hosts:\n  - name: a\n    transport: telnet\n");
+    CHECK(error_of(transport) == transport.string() + ":3: transport must be ssh or local");
+  }
+  SUBCASE("no hosts list") {
+    const auto file = dir.write("i.yaml", "defaults: {user: root}\n");
+    CHECK(error_of(file) == file.string() + ":1: expected a 'hosts:' list");
+  }
+}
+
+TEST_CASE("the local inventory") {
+  const auto inventory = local_inventory();
+  CHECK(inventory.source == "local");
+  REQUIRE(inventory.hosts.size() == 1);
+  CHECK(inventory.hosts[0].transport == "local");
+  CHECK_FALSE(inventory.hosts[0].name.empty());
+}

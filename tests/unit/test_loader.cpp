@@ -1,0 +1,434 @@
+#include "catalog/loader.hpp"
+
+#include "temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using namespace cisscan;
+using cisscan::test::TempDir;
+
+namespace {
+
+const ControlsCatalog& controls() {
+  static const auto catalog =
+      ControlsCatalog::load(CISSCAN_SOURCE_DIR "/checks/controls/cis-controls-v8.yaml");
+  return catalog;
+}
+
+std::vector<std::string> messages(const CatalogLoad& load) {
+  std::vector<std::string> out;
+  for (const auto& d : load.diagnostics) {
+    out.push_back(d.to_string());
+  }
+  return out;
+}
+
+CatalogLoad load_text(const TempDir& dir, const std::string& text,
+                      const std::string& name = "checks.yaml") {
+  return load_catalog({dir.write(name, text)}, controls());
+}
+
+// One check that loads cleanly, with the given id.
+std::string good_check(const std::string& id, const std::string& probe = "{file: /etc/issue}",
+                       const std::string& expect = "{exists: true}") {
+  return "  - id: " + id + "\n    title: A check\n    safeguards: [\"4.1\"]\n    probe: " + probe +
+         "\n    expect: " + expect + "\n";
+}
+
+} // namespace
+
+TEST_CASE("every shipped check file loads without a diagnostic") {
+  const auto load = load_catalog({CISSCAN_SOURCE_DIR "/checks"}, controls());
+  for (const auto& message : messages(load)) {
+    FAIL_CHECK(message);
+  }
+  CHECK(load.diagnostics.empty());
+  CHECK(load.catalog.checks.size() >= 25);
+  CHECK(load.catalog.digest.size() == 64);
+  for (const auto& file : load.catalog.files) {
+    CHECK(file.find("cis-controls-v8.yaml") == std::string::npos);
+  }
+  std::vector<std::string> ids;
+  for (const auto& check : load.catalog.checks) {
+    CAPTURE(check->id);
+    ids.push_back(check->id);
+    CHECK_FALSE(check->title.empty());
+    CHECK_FALSE(check->safeguards.empty());
+    CHECK(check->line > 0);
+    CHECK(check->sha256.size() == 64);
+    if (check->probe) {
+      CHECK(check->probe->id.size() == 14);
+      CHECK_FALSE(check->probe->command.empty());
+      CHECK(check->expect.has_value());
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  CHECK(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+}
+
+TEST_CASE("loader diagnostics name file, line, check and problem") {
+  const TempDir dir;
+  SUBCASE("malformed YAML") {
+    const auto load = load_text(dir, "checks:\n  - id: x\n    title: [unclosed\n");
+    REQUIRE(load.diagnostics.size() == 1);
+    const auto& d = load.diagnostics[0];
+    CHECK(d.file == (dir.path() / "checks.yaml").string());
+    CHECK(d.line >= 3);
+    CHECK(d.check_id.empty());
+    CHECK(d.to_string().rfind(d.file + ":" + std::to_string(d.line) + ": malformed YAML: ", 0) ==
+          0);
+    CHECK(load.catalog.checks.empty());
+  }
+  SUBCASE("unknown key in a check") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-unknown-key\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {file: /etc/x}\n"
+                                     "    expect: {exists: true}\n"
+                                     "    severity: high\n");
+    REQUIRE(load.diagnostics.size() == 1);
+    const auto text = load.diagnostics[0].to_string();
+    const auto prefix =
+        (dir.path() / "checks.yaml").string() + ":7: t-unknown-key: unknown key 'severity'";
+    CHECK(text.rfind(prefix, 0) == 0);
+    CHECK(text.find("on_missing") != std::string::npos);
+    CHECK(load.catalog.checks.empty());
+  }
+  SUBCASE("unknown key in applies and benchmark") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-applies\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    applies: {os: [debian], role: [vm]}\n"
+                                     "    probe: {file: /etc/x}\n"
+                                     "    expect: {exists: true}\n"
+                                     "  - id: t-bench\n"
+                                     "    title: T\n"
+                                     "    benchmark: {id: b, reference: '1.1'}\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {file: /etc/x}\n"
+                                     "    expect: {exists: true}\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 2);
+    const auto file = (dir.path() / "checks.yaml").string();
+    CHECK(m[0].rfind(file + ":5: t-applies: unknown key 'role' in applies", 0) == 0);
+    CHECK(m[1].rfind(file + ":10: t-bench: unknown key 'reference' in benchmark", 0) == 0);
+  }
+  SUBCASE("unknown probe type") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-probe\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {registry: 'HKLM\\x'}\n"
+                                     "    expect: {exists: true}\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] == (dir.path() / "checks.yaml").string() +
+                      ":5: t-probe: unknown probe type 'registry' (expected one of command, "
+                      "file, stat, sysctl, package, service, mount)");
+  }
+  SUBCASE("invalid probe argument") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-rel\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe:\n"
+                                     "      stat: etc/shadow\n"
+                                     "    expect: {exists: true}\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] == (dir.path() / "checks.yaml").string() +
+                      ":6: t-rel: the stat probe expects an absolute path");
+  }
+  SUBCASE("bad regex") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-regex\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {command: 'sshd -T'}\n"
+                                     "    expect:\n"
+                                     "      all:\n"
+                                     "        - line: '^ok'\n"
+                                     "        - line: '^(unclosed'\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].rfind((dir.path() / "checks.yaml").string() +
+                         ":9: t-regex: regular expression does not compile: ",
+                     0) == 0);
+  }
+  SUBCASE("operator that does not fit the probe type") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-op\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {file: /etc/shadow}\n"
+                                     "    expect: {mode_at_most: '0640'}\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] == (dir.path() / "checks.yaml").string() +
+                      ":6: t-op: operator 'mode_at_most' does not apply to a file probe");
+  }
+  SUBCASE("duplicate ids: the second names the first's location") {
+    const auto first = dir.write("a.yaml", "checks:\n" + good_check("t-dup"));
+    const auto second =
+        dir.write("b.yaml", "# second\nchecks:\n" + good_check("t-other") + good_check("t-dup"));
+    const auto load = load_catalog({dir.path()}, controls());
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] ==
+          second.string() + ":8: t-dup: duplicate id (first defined at " + first.string() + ":2)");
+    CHECK(load.catalog.checks.size() == 2);
+  }
+  SUBCASE("unknown safeguard") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-sg\n"
+                                     "    title: T\n"
+                                     "    safeguards:\n"
+                                     "      - \"4.1\"\n"
+                                     "      - \"19.1\"\n"
+                                     "    probe: {file: /etc/x}\n"
+                                     "    expect: {exists: true}\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    // The line of the unknown entry, not of the list (whose first entry, "4.1", is fine).
+    CHECK(m[0].find(":6: t-sg: safeguard '19.1' is not in the CIS Controls v8 catalog") !=
+          std::string::npos);
+    CHECK(m[0].rfind((dir.path() / "checks.yaml").string() + ":", 0) == 0);
+  }
+  SUBCASE("no safeguards at all") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-none\n"
+                                     "    title: T\n"
+                                     "    probe: {file: /etc/x}\n"
+                                     "    expect: {exists: true}\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].find(":2: t-none: expected at least one CIS v8 safeguard") != std::string::npos);
+  }
+  SUBCASE("missing probe or expect") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-no-probe\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "  - id: t-no-expect\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {file: /etc/x}\n"
+                                     "  - id: t-expect-only\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    expect: {exists: true}\n");
+    const auto m = messages(load);
+    const auto file = (dir.path() / "checks.yaml").string();
+    REQUIRE(m.size() == 3);
+    CHECK(m[0] == file + ":2: t-no-probe: expected 'probe' and 'expect' (or 'manual: true')");
+    CHECK(m[1] == file + ":5: t-no-expect: expected 'probe' and 'expect' (or 'manual: true')");
+    CHECK(m[2] == file + ":12: t-expect-only: expect needs a probe");
+  }
+  SUBCASE("missing id and title") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - title: T\n"
+                                     "    safeguards: [\"4.1\"]\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] == (dir.path() / "checks.yaml").string() + ":2: missing 'id'");
+  }
+  SUBCASE("unknown variable") {
+    const auto load = load_text(dir, "vars:\n"
+                                     "  sshd_config: /etc/ssh/sshd_config\n"
+                                     "checks:\n"
+                                     "  - id: t-var\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {file: \"${sshd_confg}\"}\n"
+                                     "    expect: {exists: true}\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] ==
+          (dir.path() / "checks.yaml").string() + ":7: t-var: unknown variable ${sshd_confg}");
+  }
+  SUBCASE("unknown top-level key") {
+    const auto load = load_text(dir, "checks: []\n\ncheck:\n  - id: x\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] == (dir.path() / "checks.yaml").string() +
+                      ":3: unknown key 'check' (expected checks, vars)");
+  }
+  SUBCASE("a file that is not a check list") {
+    const auto load = load_text(dir, "- id: x\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] ==
+          (dir.path() / "checks.yaml").string() + ":1: expected a mapping with a 'checks:' list");
+  }
+  SUBCASE("a path that does not exist") {
+    const auto load = load_catalog({dir.path() / "missing"}, controls());
+    const auto m = messages(load);
+    REQUIRE(m.size() == 1);
+    CHECK(m[0] == (dir.path() / "missing").string() + ":0: no such file or folder");
+  }
+  SUBCASE("one bad check does not hide the good ones") {
+    const auto load = load_text(dir, "checks:\n" + good_check("t-good-1") +
+                                         "  - id: t-bad\n    title: T\n" + good_check("t-good-2"));
+    CHECK(load.diagnostics.size() == 1);
+    REQUIRE(load.catalog.checks.size() == 2);
+    CHECK(load.catalog.checks[0]->id == "t-good-1");
+    CHECK(load.catalog.checks[1]->id == "t-good-2");
+  }
+}
+
+TEST_CASE("loader builds immutable definitions") {
+  const TempDir dir;
+  SUBCASE("variables are substituted") {
+    const auto load = load_text(dir, "vars:\n"
+                                     "  sshd_config: /etc/ssh/sshd config\n"
+                                     "checks:\n"
+                                     "  - id: t-var\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {file: \"${sshd_config}.d/x${sshd_config}\"}\n"
+                                     "    expect: {exists: true}\n");
+    REQUIRE(load.diagnostics.empty());
+    REQUIRE(load.catalog.checks.size() == 1);
+    const auto& probe = *load.catalog.checks[0]->probe;
+    CHECK(probe.type == "file");
+    CHECK(probe.argument == "/etc/ssh/sshd config.d/x/etc/ssh/sshd config");
+    CHECK(probe.command.find("'/etc/ssh/sshd config.d/x/etc/ssh/sshd config'") !=
+          std::string::npos);
+    CHECK(load.catalog.checks[0]->line == 4);
+  }
+  SUBCASE("checks with the same probe share one probe id") {
+    const std::string line = "{line: '^permitrootlogin no$'}";
+    const auto load =
+        load_text(dir, "checks:\n" + good_check("t-1", "{command: 'sshd -T'}", line) +
+                           good_check("t-2", "{command: 'sshd -T'}", "{no_line: x}") +
+                           good_check("t-3", "{command: 'sshd -T', timeout: 60}", line) +
+                           good_check("t-4", "{file: 'sshd -T'}", line));
+    // t-4's file argument is relative: only t-1..t-3 load.
+    CHECK(load.diagnostics.size() == 1);
+    REQUIRE(load.catalog.checks.size() == 3);
+    const auto& c = load.catalog.checks;
+    CHECK(c[0]->probe->id == c[1]->probe->id);
+    CHECK(c[0]->probe->id.rfind("p-", 0) == 0);
+    CHECK(c[0]->probe->id.size() == 14);
+    CHECK(c[2]->probe->id != c[0]->probe->id);
+    CHECK(c[2]->probe->timeout_seconds == 60);
+  }
+  SUBCASE("probe ids are stable across loads") {
+    const auto a = load_text(dir, "checks:\n" + good_check("t-1"), "a.yaml");
+    const auto b = load_text(dir, "checks:\n" + good_check("t-9"), "b.yaml");
+    REQUIRE(a.catalog.checks.size() == 1);
+    REQUIRE(b.catalog.checks.size() == 1);
+    CHECK(a.catalog.checks[0]->probe->id == b.catalog.checks[0]->probe->id);
+  }
+  SUBCASE("optional fields") {
+    const auto load =
+        load_text(dir, "checks:\n"
+                       "  - id: t-full\n"
+                       "    title: Full\n"
+                       "    benchmark: {id: cis-debian12, version: 1.1.0, ref: "
+                       "'5.1.20', level: L1}\n"
+                       "    safeguards: ['5.4', '4.1']\n"
+                       "    applies: {os: debian, not_roles: [lxc], facts: {pve_node: "
+                       "'false'}}\n"
+                       "    probe: {stat: /etc/shadow}\n"
+                       "    expect: {all: [{owner: root}, {mode_at_most: '0640'}]}\n"
+                       "    weight: 2.5\n"
+                       "    requires_root: true\n"
+                       "    on_missing: fail\n"
+                       "    rationale: Why\n"
+                       "    remediation: How\n"
+                       "  - id: t-manual\n"
+                       "    title: Ask\n"
+                       "    safeguards: ['14.1']\n"
+                       "    manual: true\n");
+    REQUIRE(load.diagnostics.empty());
+    REQUIRE(load.catalog.checks.size() == 2);
+    const auto& c = *load.catalog.checks[0];
+    CHECK(c.benchmark.id == "cis-debian12");
+    CHECK(c.benchmark.ref == "5.1.20");
+    CHECK(c.benchmark.level == "L1");
+    CHECK(c.safeguards == std::vector<std::string>{"5.4", "4.1"});
+    CHECK(c.applies.os == std::vector<std::string>{"debian"});
+    CHECK(c.applies.not_roles == std::vector<std::string>{"lxc"});
+    CHECK(c.applies.facts.at("pve_node") == "false");
+    CHECK(c.weight == 2.5);
+    CHECK(c.requires_root);
+    CHECK(c.on_missing == OnMissing::fail);
+    CHECK(c.probe->quick);
+    CHECK(c.rationale == "Why");
+    CHECK(c.remediation == "How");
+    const auto& manual = *load.catalog.checks[1];
+    CHECK_FALSE(manual.probe.has_value());
+    CHECK_FALSE(manual.expect.has_value());
+  }
+  SUBCASE("a bad weight or on_missing is reported") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-w\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {file: /etc/x}\n"
+                                     "    expect: {exists: true}\n"
+                                     "    weight: -1\n"
+                                     "  - id: t-m\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\"]\n"
+                                     "    probe: {file: /etc/x}\n"
+                                     "    expect: {exists: true}\n"
+                                     "    on_missing: pass\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 2);
+    CHECK(m[0].find(":7: t-w: weight must be positive") != std::string::npos);
+    CHECK(m[1].find(":13: t-m: on_missing must be error or fail") != std::string::npos);
+  }
+}
+
+TEST_CASE("files of other kinds are skipped") {
+  const TempDir dir;
+  dir.write("controls.yaml",
+            "version: '8'\nsafeguards:\n  - {id: '1.1', control: '1', title: x}\n");
+  dir.write("risk.yaml", "criteria: {}\nregister: []\n");
+  const auto checks = dir.write("checks.yaml", "checks:\n" + good_check("t-1"));
+  const auto load = load_catalog({dir.path()}, controls());
+  CHECK(messages(load).empty());
+  CHECK(load.catalog.checks.size() == 1);
+  CHECK(load.catalog.files == std::vector<std::string>{checks.string()});
+}
+
+TEST_CASE("the catalog digest depends on content, not on where the folder is") {
+  const TempDir one;
+  const TempDir two;
+  for (const auto* dir : {&one, &two}) {
+    dir->write("debian12/a.yaml", "checks:\n" + good_check("t-a"));
+    dir->write("debian12/b.yml", "checks:\n" + good_check("t-b"));
+  }
+  const auto a = load_catalog({one.path()}, controls());
+  const auto b = load_catalog({two.path()}, controls());
+  REQUIRE(a.diagnostics.empty());
+  CHECK(a.catalog.digest.size() == 64);
+  CHECK(a.catalog.digest == b.catalog.digest);
+  CHECK(a.catalog.checks.size() == 2);
+  CHECK(a.catalog.files.size() == 2);
+
+  SUBCASE("loading twice gives the same digest") {
+    CHECK(load_catalog({one.path()}, controls()).catalog.digest == a.catalog.digest);
+  }
+  SUBCASE("a changed byte changes it") {
+    two.write("debian12/b.yml", "checks:\n" + good_check("t-b") + "# comment\n");
+    CHECK(load_catalog({two.path()}, controls()).catalog.digest != a.catalog.digest);
+  }
+  SUBCASE("a renamed file changes it") {
+    std::filesystem::rename(two.path() / "debian12/b.yml", two.path() / "debian12/c.yml");
+    CHECK(load_catalog({two.path()}, controls()).catalog.digest != a.catalog.digest);
+  }
+  SUBCASE("a file given twice is used once") {
+    const auto twice = load_catalog({one.path(), one.path() / "debian12/a.yaml"}, controls());
+    CHECK(messages(twice).empty());
+    CHECK(twice.catalog.checks.size() == 2);
+  }
+}

@@ -1,0 +1,187 @@
+#include "plan/plan.hpp"
+
+#include "catalog/probe_types.hpp"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace cisscan;
+
+namespace {
+
+Facts debian_facts() {
+  Facts facts;
+  facts.values["os_id"] = "debian";
+  facts.values["os_version_id"] = "12";
+  facts.values["pve_node"] = "false";
+  facts.packages = {"openssh-server", "nftables"};
+  facts.services = {"ssh", "cron"};
+  return facts;
+}
+
+ProbeSpec probe(const std::string& type, const std::string& argument) {
+  ProbeSpec spec;
+  spec.id = "p-" + type + "-" + argument;
+  spec.type = type;
+  spec.argument = argument;
+  spec.command = find_probe_type(type)->command(argument);
+  return spec;
+}
+
+CheckPtr check(const std::string& id, std::optional<ProbeSpec> spec, Applicability applies = {}) {
+  auto c = std::make_shared<Check>();
+  c->id = id;
+  c->title = id;
+  c->safeguards = {"4.1"};
+  c->probe = std::move(spec);
+  c->applies = std::move(applies);
+  return c;
+}
+
+} // namespace
+
+TEST_CASE("why_not_applicable") {
+  const auto facts = debian_facts();
+  const std::vector<std::string> vm = {"vm"};
+  SUBCASE("no conditions: applies") {
+    CHECK(why_not_applicable({}, facts, vm).empty());
+    CHECK(why_not_applicable({}, Facts{}, {}).empty());
+  }
+  SUBCASE("os") {
+    Applicability a;
+    a.os = {"debian"};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    a.os = {"ubuntu", "alpine"};
+    CHECK(why_not_applicable(a, facts, vm) == "os is debian, check applies to ubuntu, alpine");
+    CHECK(why_not_applicable(a, Facts{}, vm) == "os is unknown, check applies to ubuntu, alpine");
+  }
+  SUBCASE("os through ID_LIKE") {
+    Facts ubuntu;
+    ubuntu.values["os_id"] = "ubuntu";
+    ubuntu.values["os_id_like"] = "rhel debian";
+    Applicability a;
+    a.os = {"debian"};
+    CHECK(why_not_applicable(a, ubuntu, vm).empty());
+    a.os = {"deb"};
+    CHECK_FALSE(why_not_applicable(a, ubuntu, vm).empty());
+  }
+  SUBCASE("version") {
+    Applicability a;
+    a.version = "12";
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    Facts point = facts;
+    point.values["os_version_id"] = "12.5";
+    CHECK(why_not_applicable(a, point, vm).empty());
+    point.values["os_version_id"] = "120";
+    CHECK(why_not_applicable(a, point, vm) == "os version is 120, check applies to 12");
+    a.version = "11";
+    CHECK(why_not_applicable(a, facts, vm) == "os version is 12, check applies to 11");
+  }
+  SUBCASE("roles") {
+    Applicability a;
+    a.roles = {"vm", "lxc"};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    CHECK(why_not_applicable(a, facts, {"pve-node", "bare-metal"}) ==
+          "host roles (pve-node, bare-metal) include none of vm, lxc");
+  }
+  SUBCASE("not_roles") {
+    Applicability a;
+    a.not_roles = {"lxc", "pve-node"};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    CHECK(why_not_applicable(a, facts, {"lxc", "web"}) == "does not apply to role lxc");
+  }
+  SUBCASE("packages") {
+    Applicability a;
+    a.packages = {"openssh-server"};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    a.packages = {"openssh-server", "ufw"};
+    CHECK(why_not_applicable(a, facts, vm) == "package ufw is not installed");
+  }
+  SUBCASE("services") {
+    Applicability a;
+    a.services = {"ssh"};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    a.services = {"chrony"};
+    CHECK(why_not_applicable(a, facts, vm) == "service chrony is not enabled");
+  }
+  SUBCASE("facts") {
+    Applicability a;
+    a.facts = {{"pve_node", "false"}};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    a.facts = {{"pve_node", "true"}};
+    CHECK(why_not_applicable(a, facts, vm) == "fact pve_node is 'false', not 'true'");
+    a.facts = {{"virtualization", "kvm"}};
+    CHECK(why_not_applicable(a, facts, vm) == "fact virtualization is '', not 'kvm'");
+  }
+  SUBCASE("every condition must hold") {
+    Applicability a;
+    a.os = {"debian"};
+    a.roles = {"vm"};
+    a.packages = {"openssh-server"};
+    a.not_roles = {"lxc"};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    CHECK(why_not_applicable(a, facts, {"vm", "lxc"}) == "does not apply to role lxc");
+  }
+}
+
+TEST_CASE("plan_host") {
+  Catalog catalog;
+  const auto sshd = probe("command", "sshd -T");
+  const auto shadow = probe("stat", "/etc/shadow");
+  Applicability lxc_only;
+  lxc_only.roles = {"lxc"};
+  Applicability not_lxc;
+  not_lxc.not_roles = {"lxc"};
+  catalog.checks = {
+      check("c-root-login", sshd),
+      check("c-kernel", probe("sysctl", "kernel.randomize_va_space"), not_lxc),
+      check("c-empty-passwords", sshd),
+      check("c-manual", std::nullopt),
+      check("c-shadow", shadow),
+      check("c-lxc-only", probe("file", "/etc/lxc-only"), lxc_only),
+      check("c-max-auth", sshd),
+  };
+
+  SUBCASE("on a VM") {
+    const auto plan = plan_host(catalog, debian_facts(), {"vm"});
+    REQUIRE(plan.checks.size() == 7);
+    std::vector<std::string> ids;
+    for (const auto& planned : plan.checks) {
+      ids.push_back(planned.check->id);
+    }
+    CHECK(ids == std::vector<std::string>{"c-root-login", "c-kernel", "c-empty-passwords",
+                                          "c-manual", "c-shadow", "c-lxc-only", "c-max-auth"});
+    CHECK(plan.checks[0].decision == Decision::run);
+    CHECK(plan.checks[1].decision == Decision::run);
+    CHECK(plan.checks[3].decision == Decision::manual);
+    CHECK_FALSE(plan.checks[3].reason.empty());
+    CHECK(plan.checks[5].decision == Decision::not_applicable);
+    CHECK(plan.checks[5].reason == "host roles (vm) include none of lxc");
+    std::vector<std::string> probe_ids;
+    for (const auto& p : plan.probes) {
+      probe_ids.push_back(p.id);
+    }
+    CHECK(probe_ids ==
+          std::vector<std::string>{sshd.id, "p-sysctl-kernel.randomize_va_space", shadow.id});
+  }
+  SUBCASE("in an LXC container") {
+    const auto plan = plan_host(catalog, debian_facts(), {"lxc"});
+    CHECK(plan.checks[1].decision == Decision::not_applicable);
+    CHECK(plan.checks[1].reason == "does not apply to role lxc");
+    CHECK(plan.checks[5].decision == Decision::run);
+    REQUIRE(plan.probes.size() == 3);
+    CHECK(plan.probes[0].id == sshd.id);
+    CHECK(plan.probes[1].id == shadow.id);
+    CHECK(plan.probes[2].id == "p-file-/etc/lxc-only");
+  }
+  SUBCASE("a probe used only by inapplicable checks is not planned") {
+    Catalog small;
+    small.checks = {check("c-a", probe("file", "/etc/a"), lxc_only)};
+    const auto plan = plan_host(small, debian_facts(), {"vm"});
+    CHECK(plan.probes.empty());
+    CHECK(plan.checks.size() == 1);
+  }
+}

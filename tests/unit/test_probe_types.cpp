@@ -1,0 +1,293 @@
+#include "catalog/probe_types.hpp"
+
+#include "execute/transport.hpp"
+#include "temp_dir.hpp"
+#include "util/text.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+using namespace cisscan;
+using cisscan::test::TempDir;
+
+namespace {
+
+struct Ran {
+  std::string output;
+  int exit_code = -1;
+};
+
+// Runs `command` with /bin/sh on this machine through the local transport.
+Ran run_local(const std::string& command) {
+  HostSpec host;
+  host.name = "local";
+  host.transport = "local";
+  TransportOptions options;
+  options.host_timeout_seconds = 60;
+  const auto transport = make_local_transport(host, options);
+  Ran ran;
+  const auto result =
+      transport->exec(command, "", [&](std::string_view chunk) { ran.output.append(chunk); });
+  REQUIRE(result.ok);
+  ran.exit_code = result.exit_status;
+  return ran;
+}
+
+const ProbeType& type(const std::string& name) {
+  const auto* t = find_probe_type(name);
+  REQUIRE(t != nullptr);
+  return *t;
+}
+
+std::string derive(std::string_view name, std::string_view facts, int& code) {
+  return type("package").derive(name, facts, code);
+}
+
+} // namespace
+
+TEST_CASE("the probe type table") {
+  std::vector<std::string> names;
+  for (const auto& t : probe_types()) {
+    names.emplace_back(t.name);
+    CHECK(find_probe_type(t.name) == &t);
+    CHECK((t.validate != nullptr));
+    CHECK((t.command != nullptr));
+  }
+  CHECK(names == std::vector<std::string>{"command", "file", "stat", "sysctl", "package", "service",
+                                          "mount"});
+  CHECK(find_probe_type("registry") == nullptr);
+  CHECK_FALSE(type("command").typed);
+  CHECK(type("file").typed);
+  CHECK(std::string(type("package").derived_from) == "f-packages");
+}
+
+TEST_CASE("probe commands quote their argument") {
+  const TempDir dir;
+  const auto nasty = dir.path() / "it's a \"file\" $(touch pwned) `x`;";
+  {
+    std::ofstream out(nasty);
+    out << "line one\nline two\n";
+  }
+  chmod(nasty.c_str(), 0640);
+  const auto path = nasty.string();
+
+  SUBCASE("file reads the content") {
+    REQUIRE(type("file").validate(path).empty());
+    const auto ran = run_local(type("file").command(path));
+    CHECK(ran.exit_code == 0);
+    CHECK(ran.output == "line one\nline two\n");
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::current_path() / "pwned"));
+  }
+  SUBCASE("file: absent gives exit 3") {
+    const auto ran = run_local(type("file").command(path + " missing"));
+    CHECK(ran.exit_code == k_exit_absent);
+    CHECK(ran.output.empty());
+  }
+  SUBCASE("file: unreadable gives exit 4") {
+    chmod(nasty.c_str(), 0600);
+    std::string command = type("file").command(path);
+    if (geteuid() == 0) {
+      // Root reads every file: read as nobody instead.
+      chmod(dir.path().c_str(), 0755);
+      command =
+          "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c " + util::shell_quote(command);
+    } else {
+      chmod(nasty.c_str(), 0);
+    }
+    const auto ran = run_local(command);
+    CHECK(ran.exit_code == k_exit_denied);
+    CHECK(ran.output.empty());
+  }
+  SUBCASE("stat reports mode, owner and type") {
+    const auto ran = run_local(type("stat").command(path));
+    CHECK(ran.exit_code == 0);
+    const auto user = run_local("id -un").output;
+    CHECK(ran.output.rfind("mode=640 uid=" + std::to_string(geteuid()) + " gid=", 0) == 0);
+    CHECK(ran.output.find(" owner=" + std::string(util::trim(user)) + " ") != std::string::npos);
+    CHECK(ran.output.find(" type=regular file") != std::string::npos);
+    CHECK(run_local(type("stat").command(path + "x")).exit_code == k_exit_absent);
+  }
+  SUBCASE("stat sees a dangling symlink") {
+    const auto link = dir.path() / "dangling 'link'";
+    std::filesystem::create_symlink(dir.path() / "nowhere", link);
+    const auto ran = run_local(type("stat").command(link.string()));
+    CHECK(ran.exit_code == 0);
+    CHECK(ran.output.find("type=symbolic link") != std::string::npos);
+  }
+  SUBCASE("mount on a path that is not a mount point gives exit 3") {
+    CHECK(run_local(type("mount").command(path)).exit_code == k_exit_absent);
+  }
+  SUBCASE("service names are quoted") {
+    const auto command = type("service").command("it's.service");
+    CHECK(command.find(util::shell_quote("it's.service")) != std::string::npos);
+    const auto ran = run_local(command);
+    // No systemctl (exit 5) or no such unit (exit 3): never success.
+    CHECK((ran.exit_code == 5 || ran.exit_code == k_exit_absent));
+  }
+  SUBCASE("package names are quoted") {
+    const auto command = type("package").command("no-such-package-xyz");
+    CHECK(command.find("'no-such-package-xyz'") != std::string::npos);
+    CHECK(run_local(command).exit_code == k_exit_absent);
+  }
+  SUBCASE("command is passed through unchanged") {
+    CHECK(type("command").command("echo 'a b' | wc -c") == "echo 'a b' | wc -c");
+    CHECK(run_local(type("command").command("echo 'a b' | wc -c")).output == "4\n");
+  }
+}
+
+TEST_CASE("a probe that cannot see its target never reports it absent") {
+  // "absent" lets `exists: false` pass; a probe that could not look must not say it.
+  SUBCASE("package without dpkg-query (an Alpine container, a RHEL VM)") {
+    const auto ran = run_local("PATH=/nonexistent-cisscan; " + type("package").command("telnet"));
+    CHECK(ran.exit_code != 0);
+    CHECK(ran.exit_code != k_exit_absent);
+  }
+  SUBCASE("mount without findmnt") {
+    const auto ran = run_local("PATH=/nonexistent-cisscan; " + type("mount").command("/"));
+    CHECK(ran.exit_code != 0);
+    CHECK(ran.exit_code != k_exit_absent);
+  }
+  SUBCASE("file and stat below a folder the probe user cannot enter") {
+    const TempDir dir;
+    const auto locked = dir.path() / "locked";
+    std::filesystem::create_directory(locked);
+    const auto file = dir.write("locked/authorized_keys", "ssh-ed25519 AAAA\n");
+    std::string prefix;
+    if (geteuid() == 0) {
+      // Root enters every folder: look as nobody instead.
+      chmod(dir.path().c_str(), 0755);
+      chmod(locked.c_str(), 0700);
+      prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c ";
+    } else {
+      chmod(locked.c_str(), 0);
+      prefix = "sh -c ";
+    }
+    for (const std::string name : {"file", "stat"}) {
+      CAPTURE(name);
+      const auto ran = run_local(prefix + util::shell_quote(type(name).command(file.string())));
+      CHECK(ran.exit_code != 0);
+      CHECK(ran.exit_code != k_exit_absent);
+    }
+    chmod(locked.c_str(), 0700);
+  }
+}
+
+TEST_CASE("sysctl reads /proc/sys with shell builtins") {
+  const auto ran = run_local(type("sysctl").command("kernel.ostype"));
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.output == "Linux\n");
+  CHECK(run_local(type("sysctl").command("kernel.no_such_key_xyz")).exit_code == k_exit_absent);
+}
+
+TEST_CASE("mount reads the mount table") {
+  const auto ran = run_local(type("mount").command("/"));
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.output.rfind("/ ", 0) == 0);
+}
+
+TEST_CASE("probe argument validation") {
+  SUBCASE("paths must be absolute") {
+    for (const std::string name : {"file", "stat", "mount"}) {
+      CAPTURE(name);
+      CHECK(type(name).validate("/etc/shadow").empty());
+      CHECK(type(name).validate("/etc/with space/it's").empty());
+      CHECK(type(name).validate("etc/shadow") == "an absolute path");
+      CHECK(type(name).validate("./shadow") == "an absolute path");
+      CHECK(type(name).validate("~/x") == "an absolute path");
+      CHECK(type(name).validate("") == "an absolute path");
+      CHECK(type(name).validate("/etc/a\nb") == "a path without newlines");
+      CHECK(type(name).validate(std::string_view("/etc/a\0b", 8)) == "a path without newlines");
+    }
+  }
+  SUBCASE("sysctl names") {
+    const auto& t = type("sysctl");
+    CHECK(t.validate("net.ipv4.ip_forward").empty());
+    CHECK(t.validate("net.ipv4.conf.all.accept_redirects").empty());
+    CHECK(t.validate("kernel.randomize_va_space").empty());
+    CHECK(t.validate("fs.suid-dumpable").empty());
+    for (const std::string bad : {"", "net ipv4", "../../etc/shadow", "net..ipv4", "kernel/ostype",
+                                  "a;b", "$(id)", "x'y"}) {
+      CAPTURE(bad);
+      CHECK_FALSE(t.validate(bad).empty());
+    }
+  }
+  SUBCASE("package names") {
+    const auto& t = type("package");
+    CHECK(t.validate("telnet").empty());
+    CHECK(t.validate("libc6:amd64").empty());
+    CHECK(t.validate("g++").empty());
+    CHECK(t.validate("openssh-server").empty());
+    for (const std::string bad : {"", "foo bar", "x;rm -rf /", "$(id)", "a'b", "a/b", "a*"}) {
+      CAPTURE(bad);
+      CHECK(t.validate(bad) == "a Debian package name");
+    }
+  }
+  SUBCASE("unit names") {
+    const auto& t = type("service");
+    CHECK(t.validate("ssh").empty());
+    CHECK(t.validate("getty@tty1.service").empty());
+    CHECK_FALSE(t.validate("a b").empty());
+    CHECK_FALSE(t.validate("").empty());
+  }
+  SUBCASE("commands") {
+    CHECK(type("command").validate("sshd -T").empty());
+    CHECK_FALSE(type("command").validate("   ").empty());
+  }
+}
+
+TEST_CASE("package state from the facts' dpkg-query lines") {
+  const std::string facts = "ii  telnet 0.17 \n"
+                            "rc  nis 1.0\n"
+                            "ii  libc6:amd64 2.36\n"
+                            "hi  held-pkg 1.0\n"
+                            "ii  telnetd 0.17\n";
+  int code = -1;
+  SUBCASE("installed") {
+    CHECK(derive("telnet", facts, code) == "ii  telnet 0.17 \n");
+    CHECK(code == 0);
+  }
+  SUBCASE("removed, config files remain") {
+    CHECK(derive("nis", facts, code) == "rc  nis 1.0\n");
+    CHECK(code == k_exit_absent);
+  }
+  SUBCASE("architecture-qualified") {
+    CHECK(derive("libc6", facts, code) == "ii  libc6:amd64 2.36\n");
+    CHECK(code == 0);
+  }
+  SUBCASE("held") {
+    derive("held-pkg", facts, code);
+    CHECK(code == 0);
+  }
+  SUBCASE("installed with another wanted state") {
+    // Status-Abbrev is want, status, error: the second letter says whether it is installed.
+    // "ri" is installed with its removal requested; "iU"/"iF" are unpacked, files on disk.
+    const std::string pending = "ri  telnet 0.17\n"
+                                "pi  nis 1.0\n"
+                                "iU  talk 1.0\n"
+                                "iF  rsh-client 1.0\n";
+    derive("telnet", pending, code);
+    CHECK(code == 0);
+    derive("nis", pending, code);
+    CHECK(code == 0);
+    derive("talk", pending, code);
+    CHECK(code != k_exit_absent);
+    derive("rsh-client", pending, code);
+    CHECK(code != k_exit_absent);
+  }
+  SUBCASE("not listed") {
+    CHECK(derive("talk", facts, code).empty());
+    CHECK(code == k_exit_absent);
+    code = -1;
+    CHECK(derive("teln", facts, code).empty());
+    CHECK(code == k_exit_absent);
+  }
+  SUBCASE("no facts at all") {
+    CHECK(derive("telnet", "", code).empty());
+    CHECK(code == k_exit_absent);
+  }
+}

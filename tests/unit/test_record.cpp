@@ -1,0 +1,123 @@
+#include "record/record.hpp"
+
+#include "reports/formats.hpp"
+#include "temp_dir.hpp"
+#include "util/error.hpp"
+#include "util/sha256.hpp"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+using namespace cisscan;
+using cisscan::test::TempDir;
+using nlohmann::json;
+
+namespace {
+
+const ControlsCatalog& controls() {
+  static const auto catalog =
+      ControlsCatalog::load(CISSCAN_SOURCE_DIR "/checks/controls/cis-controls-v8.yaml");
+  return catalog;
+}
+
+ProbeRecord probe_record(const std::string& id, const std::string& output) {
+  ProbeRecord record;
+  record.spec.id = id;
+  record.spec.type = "command";
+  record.spec.argument = "cat x";
+  record.spec.command = "cat x";
+  record.output.id = id;
+  record.output.output = output;
+  record.output.output_bytes = output.size();
+  record.output.sha256 = util::sha256_hex(output);
+  record.output.complete = true;
+  record.output.exit_code = 0;
+  record.state = ProbeState::ok;
+  return record;
+}
+
+HostRun sample_run() {
+  auto check = std::make_shared<Check>();
+  check->id = "c-1";
+  check->title = "A check";
+  check->safeguards = {"4.1"};
+  check->weight = 2;
+  HostRun run;
+  run.spec.name = "web1";
+  run.spec.address = "10.0.0.21";
+  run.spec.user = "audit";
+  run.spec.become = "sudo";
+  run.status = HostStatus::ok;
+  run.facts.values["os_id"] = "debian";
+  run.facts.machine_id = "abc";
+  run.probes.push_back(probe_record("p-text", "caf\xC3\xA9\n"));
+  run.probes.push_back(probe_record("p-binary", std::string("\xFF\x00\xFE", 3)));
+  CheckResult result;
+  result.check = check;
+  result.status = ResultStatus::fail;
+  result.probe_ids = {"p-binary"};
+  result.observed = "bad \xFF byte";
+  run.results.push_back(result);
+  return run;
+}
+
+} // namespace
+
+TEST_CASE("host_to_json keeps non-UTF-8 output losslessly") {
+  const auto host = host_to_json(sample_run());
+  REQUIRE(host.at("probes").size() == 2);
+  const auto& text = host.at("probes")[0];
+  CHECK(text.at("output") == "caf\xC3\xA9\n");
+  CHECK(text.at("output_encoding") == "utf-8");
+  const auto& binary = host.at("probes")[1];
+  CHECK(binary.at("output_encoding") == "base64");
+  CHECK(binary.at("output") == "/wD+");
+  CHECK(binary.at("output_bytes") == 3);
+  CHECK(binary.at("output_sha256") == util::sha256_hex(std::string("\xFF\x00\xFE", 3)));
+  CHECK(host.at("results")[0].at("observed") == "bad \xEF\xBF\xBD byte");
+  CHECK(host.at("results")[0].at("weight") == 2.0);
+  CHECK(host.at("become") == "sudo");
+  CHECK(host.at("status") == "ok");
+  // The whole document can be written as JSON without an error handler.
+  CHECK_NOTHROW((void)host.dump());
+}
+
+TEST_CASE("build_record carries the run, the catalog digest and the safeguard catalog") {
+  Catalog catalog;
+  catalog.digest = std::string(64, 'd');
+  RunInfo info;
+  info.id = "run-1";
+  info.scanner_version = "0.1.0";
+  const auto record = build_record(info, catalog, controls(), {sample_run()});
+  CHECK(record.at("schema_version") == k_schema_version);
+  CHECK(record.at("run").at("catalog_digest") == std::string(64, 'd'));
+  CHECK(record.at("run").at("controls_version") == "v8");
+  REQUIRE(record.at("hosts").size() == 1);
+  CHECK(record.at("hosts")[0].at("name") == "web1");
+  CHECK(record.at("catalog").at("safeguards").at("4.1").at("ig1") == true);
+  CHECK(record.at("catalog").at("controls").size() == 18);
+  CHECK_NOTHROW((void)record.dump());
+  CHECK(json::parse(reports::render_json(record)) == record);
+}
+
+TEST_CASE("load_record") {
+  const TempDir dir;
+  SUBCASE("round trip") {
+    const auto record = build_record({}, Catalog{}, controls(), {sample_run()});
+    const auto file = dir.write("run.json", record.dump());
+    CHECK(load_record(file) == record);
+  }
+  SUBCASE("not JSON") {
+    const auto file = dir.write("run.json", "{not json");
+    CHECK_THROWS_WITH_AS(load_record(file), doctest::Contains(file.string().c_str()), ConfigError);
+  }
+  SUBCASE("JSON but not a record") {
+    const auto file = dir.write("run.json", "{\"hosts\": []}");
+    CHECK_THROWS_AS(load_record(file), ConfigError);
+  }
+  SUBCASE("missing") {
+    CHECK_THROWS_AS(load_record(dir.path() / "none.json"), ConfigError);
+  }
+}

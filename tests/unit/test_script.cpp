@@ -1,0 +1,210 @@
+#include "execute/script.hpp"
+
+#include "catalog/probe_types.hpp"
+#include "execute/frames.hpp"
+#include "execute/transport.hpp"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace cisscan;
+
+namespace {
+
+const std::string k_boundary = "CISSCAN-feedfacecafebeef0123456789abcdef";
+
+ProbeSpec probe(const std::string& id, const std::string& command, bool quick,
+                int timeout_seconds = 30) {
+  ProbeSpec spec;
+  spec.id = id;
+  spec.type = "command";
+  spec.argument = command;
+  spec.command = command;
+  spec.quick = quick;
+  spec.timeout_seconds = timeout_seconds;
+  return spec;
+}
+
+struct ScriptRun {
+  ExecResult exec;
+  std::map<std::string, ProbeOutput> outputs;
+  std::vector<std::string> order;
+  std::string stray;
+};
+
+ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 * 1024 * 1024) {
+  HostSpec host;
+  host.name = "local";
+  host.transport = "local";
+  TransportOptions options;
+  options.host_timeout_seconds = 120;
+  const auto transport = make_local_transport(host, options);
+  FrameParser parser(k_boundary, 1024 * 1024);
+  ScriptOptions script_options;
+  script_options.boundary = k_boundary;
+  script_options.host_cap = host_cap;
+  ScriptRun run;
+  run.exec = transport->exec(remote_command(""), generate_script(probes, script_options),
+                             [&](std::string_view chunk) { parser.feed(chunk); });
+  parser.finish();
+  for (const auto& output : parser.outputs()) {
+    run.order.push_back(output.id);
+    run.outputs[output.id] = output;
+  }
+  run.stray = parser.stray();
+  return run;
+}
+
+} // namespace
+
+TEST_CASE("remote_command keeps the script out of argv") {
+  CHECK(remote_command("") == "sh -s");
+  CHECK(remote_command("sudo") == "sudo -n sh -s");
+  const auto script = generate_script({probe("p-1", "true", true)}, {k_boundary});
+  CHECK(script.find(k_boundary) != std::string::npos);
+  CHECK(remote_command("").find("CISSCAN") == std::string::npos);
+  CHECK(remote_command("sudo").find("CISSCAN") == std::string::npos);
+}
+
+TEST_CASE("the generated script runs under /bin/sh and frames every probe") {
+  const std::vector<ProbeSpec> probes = {
+      probe("p-echo", "echo hello; echo world", false),
+      probe("p-exit", "echo failing >&2; exit 7", false),
+      probe("p-quick", "printf 'no newline'", true),
+      probe("p-quick-exit", "exit 3", true),
+      probe("p-quote", "printf '%s\\n' \"it's\" 'a \"b\"'", false),
+      probe("p-empty", "true", false),
+  };
+  const auto run = run_script(probes);
+  CHECK(run.exec.ok);
+  CHECK(run.exec.exit_status == 0);
+  CHECK(run.order == std::vector<std::string>{"p-echo", "p-exit", "p-quick", "p-quick-exit",
+                                              "p-quote", "p-empty"});
+  CHECK(run.stray.empty());
+  for (const auto& [id, output] : run.outputs) {
+    CAPTURE(id);
+    CHECK(output.complete);
+  }
+  CHECK(run.outputs.at("p-echo").output == "hello\nworld\n");
+  CHECK(run.outputs.at("p-echo").exit_code == 0);
+  CHECK(run.outputs.at("p-exit").output == "failing\n");
+  CHECK(run.outputs.at("p-exit").exit_code == 7);
+  CHECK(run.outputs.at("p-quick").output == "no newline");
+  CHECK(run.outputs.at("p-quick").exit_code == 0);
+  CHECK(run.outputs.at("p-quick-exit").exit_code == 3);
+  CHECK(run.outputs.at("p-quote").output == "it's\na \"b\"\n");
+  CHECK(run.outputs.at("p-empty").output.empty());
+  CHECK(run.outputs.at("p-empty").exit_code == 0);
+}
+
+TEST_CASE("a probe that reads stdin does not eat the script") {
+  const std::vector<ProbeSpec> probes = {
+      probe("p-cat", "cat", false),
+      probe("p-read", "read line; echo \"got=$line\"", true),
+      probe("p-head", "head -c 100000", false),
+      probe("p-after", "echo still running", false),
+      probe("p-last", "echo last", true),
+  };
+  const auto run = run_script(probes);
+  REQUIRE(run.order.size() == 5);
+  CHECK(run.outputs.at("p-cat").output.empty());
+  CHECK(run.outputs.at("p-cat").exit_code == 0);
+  CHECK(run.outputs.at("p-read").output == "got=\n");
+  CHECK(run.outputs.at("p-head").output.empty());
+  CHECK(run.outputs.at("p-after").output == "still running\n");
+  CHECK(run.outputs.at("p-last").output == "last\n");
+  CHECK(run.outputs.at("p-last").complete);
+}
+
+TEST_CASE("a probe that exits the shell does not end the script") {
+  const std::vector<ProbeSpec> probes = {
+      probe("p-exit-quick", "exit 9", true),
+      probe("p-exec", "exec echo replaced", true),
+      probe("p-after", "echo after", false),
+  };
+  const auto run = run_script(probes);
+  REQUIRE(run.order.size() == 3);
+  CHECK(run.outputs.at("p-exit-quick").exit_code == 9);
+  CHECK(run.outputs.at("p-exec").output == "replaced\n");
+  CHECK(run.outputs.at("p-after").output == "after\n");
+}
+
+TEST_CASE("a probe's output is capped on the host") {
+  const std::vector<ProbeSpec> probes = {
+      probe("p-big", "yes | head -c 1000000", false),
+      probe("p-next", "echo next", false),
+  };
+  const auto run = run_script(probes, 1000);
+  REQUIRE(run.order.size() == 2);
+  CHECK(run.outputs.at("p-big").output.size() == 1000);
+  CHECK(run.outputs.at("p-big").output.substr(0, 4) == "y\ny\n");
+  CHECK(run.outputs.at("p-big").complete);
+  CHECK(run.outputs.at("p-next").output == "next\n");
+}
+
+TEST_CASE("a probe that outlives its timeout exits 124") {
+  const std::vector<ProbeSpec> probes = {
+      probe("p-sleep", "echo before; sleep 30; echo after", false, 1),
+      probe("p-next", "echo next", false),
+  };
+  const auto run = run_script(probes);
+  REQUIRE(run.order.size() == 2);
+  const auto& sleeper = run.outputs.at("p-sleep");
+  CHECK(sleeper.complete);
+  CHECK(sleeper.exit_code == k_exit_timeout);
+  CHECK(sleeper.output == "before\n");
+  CHECK(run.outputs.at("p-next").output == "next\n");
+  CHECK(run.outputs.at("p-next").exit_code == 0);
+}
+
+TEST_CASE("two parts over one shell: the facts, then the probes") {
+  HostSpec host;
+  host.transport = "local";
+  TransportOptions options;
+  options.host_timeout_seconds = 120;
+  const auto transport = make_local_transport(host, options);
+  std::string error;
+  const auto channel = transport->open(remote_command(""), error);
+  REQUIRE(channel);
+  FrameParser parser(k_boundary, 1024 * 1024);
+  const auto feed = [&](std::string_view chunk) { parser.feed(chunk); };
+  const std::vector<ProbeSpec> first = {probe("f-1", "echo one", true),
+                                        probe("f-2", "X=set; echo two", true)};
+  const auto part1 = generate_script(first, {k_boundary, 4096, true, false});
+  CHECK(part1.find("exit 0") == std::string::npos);
+  const auto state =
+      channel->pump(part1, false, feed, [&] { return parser.outputs().size() >= first.size(); });
+  REQUIRE(state == PumpState::done);
+  REQUIRE(parser.outputs().size() == 2);
+  CHECK(parser.outputs()[1].output == "two\n");
+
+  // The second part relies on the first part's functions and boundary.
+  const std::vector<ProbeSpec> second = {probe("p-1", "echo \"x=${X:-unset}\"", false),
+                                         probe("p-2", "echo three", true)};
+  const auto part2 = generate_script(second, {k_boundary, 4096, false, true});
+  CHECK(part2.find(k_boundary) == std::string::npos);
+  CHECK(part2.find("cisscan_probe() {") == std::string::npos);
+  const auto end = channel->pump(part2, true, feed, [] { return false; });
+  parser.finish();
+  const auto exec = channel->finish();
+  CHECK(end == PumpState::ended);
+  CHECK(exec.ok);
+  CHECK(exec.exit_status == 0);
+  REQUIRE(parser.outputs().size() == 4);
+  CHECK(parser.outputs()[2].id == "p-1");
+  // Quick probes run in a subshell: their variables do not leak into later probes.
+  CHECK(parser.outputs()[2].output == "x=unset\n");
+  CHECK(parser.outputs()[3].output == "three\n");
+  CHECK(parser.outputs()[3].complete);
+}
+
+TEST_CASE("the script carries each command quoted") {
+  const auto script = generate_script({probe("p-1", "echo 'x'", false)}, {k_boundary, 4096});
+  CHECK(script.rfind("B=" + k_boundary + "\n", 0) == 0);
+  CHECK(script.find("cisscan_probe p-1 30 4096 'echo '\\''x'\\'''\n") != std::string::npos);
+  CHECK(script.size() >= 8);
+  CHECK(script.substr(script.size() - 7) == "exit 0\n");
+}
