@@ -1,10 +1,11 @@
-// The record itself, pretty-printed: the report every other format is rendered from.
+// The record itself: the report every other format is rendered from.
 #include "reports/formats.hpp"
 
 namespace cisscan::reports {
 
 std::string render_json(const nlohmann::json& record) {
-  return record.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  // Compact: a fleet's record is large, and tools (jq) pretty-print it on demand.
+  return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 } // namespace cisscan::reports

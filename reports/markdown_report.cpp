@@ -100,10 +100,15 @@ std::string render_markdown(const json& record) {
       }
     }
     const auto name = host["name"].get<std::string>();
-    const auto host_ig1 = scores.value("hosts", json::object()).value(name, json::object());
+    json host_score;
+    if (const auto hosts = scores.find("hosts"); hosts != scores.end()) {
+      if (const auto entry = hosts->find(name); entry != hosts->end()) {
+        host_score = (*entry)["ig1"]["score"];
+      }
+    }
     out << "| " << cell(host["name"]) << " | " << cell(host["status"]) << " | " << counts["pass"]
         << " | " << counts["fail"] << " | " << counts["error"] << " | " << counts["waived"]
-        << " | " << score(host_ig1.value("ig1", json::object()).value("score", json()))
+        << " | " << score(host_score)
         << " | " << cell(host["reason"]) << " |\n";
   }
 

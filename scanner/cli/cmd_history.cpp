@@ -24,14 +24,14 @@ std::unique_ptr<HistoryStore> open_store(const std::string& url) {
   }
 }
 
-// A record file, or a run id looked up in the store.
+// A record file, or a run id looked up in the store (its summary: what diff reads).
 nlohmann::json record_or_run(const std::string& what, HistoryStore* store) {
   if (store != nullptr && !std::filesystem::exists(what)) {
-    const auto text = store->export_record(what);
-    if (!text) {
+    auto summary = store->summary_record(what);
+    if (!summary) {
       throw ConfigError("no run '" + what + "' in the store");
     }
-    return nlohmann::json::parse(*text);
+    return std::move(*summary);
   }
   return load_record(what);
 }

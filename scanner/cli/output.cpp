@@ -42,15 +42,27 @@ void write_reports(const nlohmann::json& record, const std::vector<std::string>&
   if (ec) {
     throw ConfigError("--out " + out_dir + ": cannot create the folder: " + ec.message());
   }
-  std::vector<std::pair<std::filesystem::path, std::string>> rendered;
-  for (const auto& name : formats) {
-    const auto* format = reports::find_format(name);
-    rendered.emplace_back(std::filesystem::path(out_dir) / format->file_name,
-                          format->render(record));
+  // Each format is rendered and written to a temporary file at once (a fleet's reports are large:
+  // never hold them all in memory); only when every one is written are they renamed into place.
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged;
+  try {
+    for (const auto& name : formats) {
+      const auto* format = reports::find_format(name);
+      const auto target = std::filesystem::path(out_dir) / format->file_name;
+      auto temp = target;
+      temp += ".cisscan-tmp";
+      util::write_file_atomic(temp, format->render(record));
+      staged.emplace_back(temp, target);
+    }
+  } catch (...) {
+    for (const auto& [temp, _] : staged) {
+      std::filesystem::remove(temp, ec);
+    }
+    throw;
   }
-  for (const auto& [path, content] : rendered) {
-    util::write_file_atomic(path, content);
-    spdlog::info("wrote {}", path.string());
+  for (const auto& [temp, target] : staged) {
+    std::filesystem::rename(temp, target);
+    spdlog::info("wrote {}", target.string());
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
@@ -14,15 +15,29 @@ namespace {
 
 constexpr int k_busy_timeout_ms = 60'000;
 
-// "$3" -> "?3": SQLite's numbered parameters.
+// "$1, $2" -> "?, ?" when the placeholders appear in order (SQLite looks "?NNN" up in a list,
+// which is quadratic for the multi-row inserts), else "?NNN".
 std::string numbered(const std::string& sql) {
-  std::string out = sql;
-  for (size_t i = 0; i + 1 < out.size(); ++i) {
-    if (out[i] == '$' && std::isdigit(static_cast<unsigned char>(out[i + 1]))) {
-      out[i] = '?';
+  std::string plain;
+  std::string indexed;
+  int expected = 1;
+  bool in_order = true;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] == '$' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+      size_t end = i + 1;
+      while (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end]))) {
+        ++end;
+      }
+      in_order = in_order && std::stoi(sql.substr(i + 1, end - i - 1)) == expected++;
+      plain += '?';
+      indexed += '?' + sql.substr(i + 1, end - i - 1);
+      i = end - 1;
+      continue;
     }
+    plain += sql[i];
+    indexed += sql[i];
   }
-  return out;
+  return in_order ? plain : indexed;
 }
 
 class SqliteDb : public Db {

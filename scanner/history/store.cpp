@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <thread>
 
@@ -34,8 +35,11 @@ const std::vector<std::vector<std::string>> k_migrations = {
     {
         "ALTER TABLE hosts ADD COLUMN key_changed INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX results_check ON results (check_id, status)",
+        "CREATE INDEX hosts_name ON hosts (name)",
     },
 };
+
+json text_value(const SqlValue& value) { return value ? json(*value) : json(nullptr); }
 
 SqlValue text_or_null(const json& value) {
   if (value.is_null()) {
@@ -148,13 +152,12 @@ void HistoryStore::save(const json& record, const std::string& record_text) {
           {name, text_or_null(run["started_at"])});
       const bool changed = key.is_string() && !previous.empty() && previous[0][0] &&
                            *previous[0][0] != key.get<std::string>();
-      const auto host_scores = scores["hosts"].value(name, json::object());
+      const auto entry = scores["hosts"].find(name);
+      const auto host_ig1 = entry != scores["hosts"].end() ? (*entry)["ig1"]["score"] : json();
       host_rows.push_back({text_or_null(run["id"]), name, text_or_null(host["address"]),
                            text_or_null(key), text_or_null(host["identity"]["machine_id"]),
                            text_or_null(host["status"]), text_or_null(host["reason"]),
-                           text_or_null(host_scores.value("ig1", json::object())
-                                            .value("score", json())),
-                           changed ? "1" : "0"});
+                           text_or_null(host_ig1), changed ? "1" : "0"});
       for (const auto& result : host["results"]) {
         std::string safeguards;
         for (const auto& s : result["safeguards"]) {
@@ -223,6 +226,38 @@ std::optional<std::string> HistoryStore::export_record(const std::string& run_id
     return std::nullopt;
   }
   return rows[0][0];
+}
+
+std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
+  const auto runs = m_db->query("SELECT id, started_at, ig1_score FROM runs WHERE id = $1", {run_id});
+  if (runs.empty()) {
+    return std::nullopt;
+  }
+  const auto number = [](const SqlValue& v) { return v ? json(std::stod(*v)) : json(nullptr); };
+  json record;
+  record["run"] = {{"id", *runs[0][0]}, {"started_at", *runs[0][1]}};
+  record["scores"] = {{"ig1", {{"score", number(runs[0][2])}}}, {"safeguards", json::object()}};
+  for (const auto& row :
+       m_db->query("SELECT safeguard, score FROM scores WHERE run_id = $1", {run_id})) {
+    record["scores"]["safeguards"][*row[0]] = {{"score", number(row[1])}};
+  }
+  std::map<std::string, size_t> index;
+  record["hosts"] = json::array();
+  for (const auto& row : m_db->query(
+           "SELECT name, host_key_sha256, status FROM hosts WHERE run_id = $1 ORDER BY name",
+           {run_id})) {
+    index[*row[0]] = record["hosts"].size();
+    record["hosts"].push_back({{"name", *row[0]},
+                               {"status", *row[2]},
+                               {"identity", {{"host_key_sha256", text_value(row[1])}}},
+                               {"results", json::array()}});
+  }
+  for (const auto& row : m_db->query(
+           "SELECT host, check_id, status, title FROM results WHERE run_id = $1", {run_id})) {
+    record["hosts"][index[*row[0]]]["results"].push_back(
+        {{"check_id", *row[1]}, {"status", *row[2]}, {"title", row[3].value_or("")}});
+  }
+  return record;
 }
 
 std::optional<std::string> HistoryStore::latest_before(const std::string& started_at) {

@@ -35,6 +35,9 @@ public:
   void save(const nlohmann::json& record, const std::string& record_text);
   std::vector<RunSummary> runs();
   std::optional<std::string> export_record(const std::string& run_id);
+  // What `cisscan diff` needs of a run (hosts, host keys, result statuses, scores), read from
+  // the tables: much cheaper than parsing the whole record.
+  std::optional<nlohmann::json> summary_record(const std::string& run_id);
   // The newest run that started before `started_at` (for --baseline latest).
   std::optional<std::string> latest_before(const std::string& started_at);
   // Deletes runs that started before `cutoff` (RFC 3339); returns how many.

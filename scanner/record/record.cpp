@@ -5,6 +5,8 @@
 #include "util/files.hpp"
 #include "util/text.hpp"
 
+#include <fstream>
+
 namespace cisscan {
 
 namespace {
@@ -150,10 +152,14 @@ void assess_record(json& record, const ControlsCatalog& controls, const Assessme
 }
 
 json load_record(const std::filesystem::path& path) {
-  const auto text = util::read_file(path);
+  // Parsed from the stream: a fleet's record is large, and its text need not sit in memory too.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ConfigError(path.string() + ": cannot read");
+  }
   json record;
   try {
-    record = json::parse(text);
+    record = json::parse(in);
   } catch (const json::parse_error& e) {
     throw ConfigError(path.string() + ": not valid JSON: " + e.what());
   }
