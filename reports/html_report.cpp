@@ -1,177 +1,168 @@
-// The auditor's HTML report: one self-contained file rendered through a mustache template that
-// escapes every value ({{...}}); only the embedded stylesheet is inserted raw.
+// The auditor's HTML report: one self-contained file (inline CSS, inline SVG, a small script
+// allowed by its hash only) rendered from the run record through a mustache template that
+// escapes every value ({{...}}). The view model is built by the section files reports/html_*.cpp.
 #include "reports/formats.hpp"
-#include "reports/xml_text.hpp"
+#include "reports/html_view.hpp"
 
 #include "html_css.hpp"
+#include "html_js.hpp"
 #include "html_template.hpp"
 
-#include <mustache.hpp>
-
-#include <map>
+#include <stdexcept>
 
 namespace cisscan::reports {
 
-namespace {
+namespace html {
 
-using nlohmann::json;
-namespace mustache = kainjow::mustache;
+LazyContext::LazyContext(const Data* root, std::map<std::string, LazyRows> lists)
+    : m_lists(std::move(lists)) {
+  push(root);
+}
 
-// Control characters become visible \xNN escapes; the template escapes the rest.
-std::string text_of(const json& value) {
-  if (value.is_string()) {
-    return xml_safe(value.get<std::string>());
-  }
-  if (value.is_null()) {
-    return {};
-  }
-  if (value.is_array()) {
-    std::string out;
-    for (const auto& item : value) {
-      out += (out.empty() ? "" : ", ") + text_of(item);
+void LazyContext::push(const Data* data) {
+  m_items.insert(m_items.begin(), data);
+}
+
+void LazyContext::pop() {
+  m_items.erase(m_items.begin());
+}
+
+const LazyContext::Built* LazyContext::row_list(const Data* item, size_t& row) const {
+  for (const auto& [name, built] : m_built) {
+    if (!built.list || !built.list->is_non_empty_list()) {
+      continue;
     }
-    return out;
-  }
-  return value.dump();
-}
-
-std::string score_text(const json& score) {
-  if (!score.is_number()) {
-    return "n/a";
-  }
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "%.1f%%", score.get<double>());
-  return buffer;
-}
-
-mustache::data probe_view(const json& probe) {
-  mustache::data view;
-  for (const char* key : {"id", "command", "exit_code", "started_at", "duration_ms",
-                          "output_bytes", "output_sha256"}) {
-    view.set(key, text_of(probe.value(key, json())));
-  }
-  const bool binary = probe.value("output_encoding", "utf-8") != "utf-8";
-  view.set("output", binary ? "[binary output, base64 in the JSON record] " +
-                                  text_of(probe["output"])
-                            : text_of(probe["output"]));
-  view.set("truncated", probe.value("truncated", false));
-  return view;
-}
-
-mustache::data host_view(const json& host, int index) {
-  mustache::data view;
-  view.set("index", std::to_string(index));
-  for (const char* key : {"name", "address", "status", "reason"}) {
-    view.set(key, text_of(host.value(key, json())));
-  }
-  view.set("host_key", text_of(host["identity"].value("host_key_sha256", json())));
-  view.set("machine_id", text_of(host["identity"].value("machine_id", json())));
-  view.set("roles", text_of(host.value("roles", json::array())));
-  view.set("os", text_of(host["facts"].value("os_pretty_name", json())));
-  view.set("scanned_as", text_of(host["facts"].value("user", json())) +
-                             (host.value("become", json()).is_string() ? " (via sudo)" : ""));
-  view.set("channels", text_of(host["stats"].value("channels", json())));
-  view.set("duration_ms", text_of(host["stats"].value("duration_ms", json())));
-  std::map<std::string, const json*> probes;
-  for (const auto& probe : host["probes"]) {
-    probes[probe["id"].get<std::string>()] = &probe;
-  }
-  mustache::data results{mustache::data::type::list};
-  for (const auto& result : host["results"]) {
-    mustache::data r;
-    for (const char* key : {"check_id", "title", "status", "expected", "observed", "reason",
-                            "remediation"}) {
-      r.set(key, text_of(result.value(key, json())));
+    const auto& rows = built.list->list_value();
+    if (item >= rows.data() && item < rows.data() + rows.size()) {
+      row = static_cast<size_t>(item - rows.data());
+      return &built;
     }
-    r.set("safeguards", text_of(result.value("safeguards", json::array())));
-    const auto& b = result["benchmark"];
-    r.set("benchmark", text_of(b.value("id", json())) + " " + text_of(b.value("version", json())) +
-                           " " + text_of(b.value("ref", json())) + " " +
-                           text_of(b.value("level", json())));
-    mustache::data probe_list{mustache::data::type::list};
-    for (const auto& id : result.value("probe_ids", json::array())) {
-      const auto it = probes.find(id.get<std::string>());
-      if (it != probes.end()) {
-        probe_list.push_back(probe_view(*it->second));
+  }
+  return nullptr;
+}
+
+const Data* LazyContext::get(const std::string& name) const {
+  if (name == ".") {
+    return m_items.front();
+  }
+  const bool dotted = name.find('.') != std::string::npos;
+  for (const auto* item : m_items) {
+    size_t row = 0;
+    if (const auto* built = row_list(item, row); built != nullptr) {
+      auto& slot = const_cast<Built*>(built)->fields[name];
+      if (built->rows.field(row, name, slot)) {
+        return &slot;
+      }
+      continue;
+    }
+    if (!dotted) {
+      if (const Data* value = item->get(name); value != nullptr) {
+        return value;
+      }
+      continue;
+    }
+    const Data* value = item;
+    size_t start = 0;
+    while (value != nullptr && start <= name.size()) {
+      const auto dot = name.find('.', start);
+      value = value->get(name.substr(start, dot == std::string::npos ? dot : dot - start));
+      if (dot == std::string::npos) {
+        break;
+      }
+      start = dot + 1;
+    }
+    if (value != nullptr) {
+      return value;
+    }
+  }
+  const auto list = m_lists.find(name);
+  if (list == m_lists.end()) {
+    return nullptr;
+  }
+  for (const auto* item : m_items) {
+    const Data* host = item->get("host_index");
+    if (host == nullptr || !host->is_string()) {
+      continue;
+    }
+    const size_t index = std::stoul(host->string_value());
+    auto& built = m_built[name];
+    if (!built.list || built.host != index) {
+      built.host = index;
+      built.rows = list->second(index);
+      built.fields.clear();
+      built.list = std::make_unique<Data>(Data::type::list);
+      auto& placeholders = const_cast<kainjow::mustache::list&>(built.list->list_value());
+      placeholders.clear();
+      placeholders.reserve(built.rows.count);
+      for (size_t i = 0; i < built.rows.count; ++i) {
+        placeholders.emplace_back(true);
       }
     }
-    r.set("probes", probe_list);
-    results.push_back(r);
+    return built.list.get();
   }
-  view.set("results", results);
-  return view;
+  return nullptr;
 }
+
+const Data* LazyContext::get_partial(const std::string& name) const {
+  return get(name);
+}
+
+std::map<std::string, LazyRows> lazy_lists(const Index& index) {
+  auto columns = std::make_shared<const std::vector<std::string>>(heatmap_columns(index));
+  return {
+      {"host_findings", [&index](size_t host) { return host_findings(index, host); }},
+      {"host_results", [&index](size_t host) { return host_results(index, host); }},
+      {"heat_cells",
+       [&index, columns](size_t host) { return heatmap_cells(index, *columns, host); }},
+  };
+}
+
+namespace {
+
+// The stream kainjow writes to: appends to one string.
+struct Appender {
+  std::string& out;
+  Appender& operator<<(const std::string& text) {
+    out += text;
+    return *this;
+  }
+};
 
 } // namespace
 
-std::string render_html(const json& record) {
-  mustache::data view;
-  mustache::data run;
-  for (const auto& [key, value] : record["run"].items()) {
-    run.set(key, text_of(value));
-  }
-  view.set("run", run);
-  view.set("css", std::string(embedded::html_css));
+} // namespace html
 
-  const auto& scores = record["scores"];
-  std::map<std::string, int> counts;
-  for (const auto& host : record["hosts"]) {
-    for (const auto& result : host["results"]) {
-      ++counts[result["status"].get<std::string>()];
-    }
-  }
-  mustache::data summary;
-  summary.set("ig1_score", score_text(scores["ig1"]["score"]));
-  summary.set("ig1_assessed", text_of(scores["ig1"]["assessed"]));
-  summary.set("ig1_total", text_of(scores["ig1"]["total"]));
-  summary.set("hosts_in_scope", text_of(scores["hosts_in_scope"]));
-  summary.set("hosts_scanned", text_of(scores["hosts_scanned"]));
-  summary.set("pass", std::to_string(counts["pass"]));
-  summary.set("fail", std::to_string(counts["fail"]));
-  summary.set("error", std::to_string(counts["error"]));
-  summary.set("other",
-              std::to_string(counts["not_applicable"] + counts["manual"] + counts["waived"]));
-  view.set("summary", summary);
+std::string render_html(const nlohmann::json& record) {
+  using namespace html;
+  const Index index(record);
+  const int64_t now = render_time();
+  Data view = object_data();
+  add_run_view(view, index, now);
+  add_summary_view(view, index, now);
+  add_controls_chart(view, index);
+  add_heatmap_view(view, index);
+  add_findings_view(view, index);
+  add_hosts_view(view, index);
+  add_risk_view(view, index);
+  add_exceptions_view(view, index);
+  put(view, "css", Data(std::string(embedded::html_css)));
+  put(view, "js", Data(std::string(embedded::html_js)));
+  put(view, "script_hash", Data(sha256_base64(embedded::html_js)));
 
-  mustache::data unscanned{mustache::data::type::list};
-  for (const auto& host : record["hosts"]) {
-    if (host["status"] != "ok") {
-      mustache::data h;
-      h.set("name", text_of(host["name"]));
-      h.set("status", text_of(host["status"]));
-      h.set("reason", text_of(host["reason"]));
-      unscanned.push_back(h);
-    }
+  kainjow::mustache::mustache tmpl{std::string(embedded::html_template)};
+  if (!tmpl.is_valid()) {
+    throw std::logic_error("HTML report template: " + tmpl.error_message());
   }
-  view.set("has_unscanned", !unscanned.list_value().empty());
-  view.set("unscanned", unscanned);
-
-  mustache::data safeguards{mustache::data::type::list};
-  const auto catalog = record.value("catalog", json::object()).value("safeguards", json::object());
-  for (const auto& [id, tally] : scores["safeguards"].items()) {
-    mustache::data s;
-    s.set("id", id);
-    const auto info = catalog.value(id, json::object());
-    s.set("title", text_of(info.value("title", json())));
-    s.set("ig1", info.value("ig1", false) ? "yes" : "no");
-    s.set("score", score_text(tally["score"]));
-    s.set("state", text_of(tally["state"]));
-    for (const char* key : {"pass", "fail", "error"}) {
-      s.set(key, text_of(tally["counts"][key]));
-    }
-    safeguards.push_back(s);
+  tmpl.set_custom_escape(escape_html);
+  LazyContext context(&view, lazy_lists(index));
+  std::string out;
+  out.reserve(1 << 20);
+  Appender appender{out};
+  tmpl.render(context, appender);
+  if (!tmpl.is_valid()) {
+    throw std::logic_error("HTML report template: " + tmpl.error_message());
   }
-  view.set("safeguards", safeguards);
-
-  mustache::data hosts{mustache::data::type::list};
-  int index = 0;
-  for (const auto& host : record["hosts"]) {
-    hosts.push_back(host_view(host, index++));
-  }
-  view.set("hosts", hosts);
-
-  mustache::mustache tmpl{std::string(embedded::html_template)};
-  return tmpl.render(view);
+  return out;
 }
 
 } // namespace cisscan::reports

@@ -1,0 +1,131 @@
+// The per-host sections: identity, facts, how the host was scanned, and every result in a
+// compact row that links to its finding when it has one.
+#include "reports/html_view.hpp"
+#include "reports/xml_text.hpp"
+
+namespace cisscan::reports::html {
+
+namespace {
+
+void put_optional(Data& item, const std::string& key, std::string value) {
+  put(item, "has_" + key, Data(!value.empty()));
+  put(item, key, std::move(value));
+}
+
+} // namespace
+
+void add_hosts_view(Data& view, const Index& index) {
+  const auto& host_scores = at(at(index.record, "scores"), "hosts");
+  Data hosts = list_data();
+  for (size_t h = 0; h < index.hosts.size(); ++h) {
+    const auto& host = index.hosts[h];
+    Data item = object_data();
+    put(item, "host_index", std::to_string(h));
+    put(item, "anchor", host_anchor(h));
+    put(item, "name", field(host, "name"));
+    put(item, "status", field(host, "status"));
+    put(item, "host_ok", Data(field(host, "status") == "ok"));
+    put_optional(item, "reason", field(host, "reason"));
+    std::string address = field(host, "address");
+    if (at(host, "port").is_number()) {
+      address += ':';
+      address += field(host, "port");
+    }
+    put(item, "address", address);
+    put(item, "transport", field(host, "transport"));
+    const auto& identity = at(host, "identity");
+    const auto host_key = field(identity, "host_key_sha256");
+    const auto machine_id = field(identity, "machine_id");
+    put(item, "host_key", host_key.empty() ? "not seen" : host_key);
+    put(item, "machine_id", machine_id.empty() ? "not read" : machine_id);
+    const auto roles = field(host, "roles");
+    const auto groups = field(host, "groups");
+    put(item, "roles", roles.empty() ? "none" : roles);
+    put(item, "groups", groups.empty() ? "none" : groups);
+    const auto& facts = at(host, "facts");
+    const auto become = field(host, "become");
+    std::string scanned_as = field(host, "user");
+    scanned_as += become.empty() ? ", no privilege escalation" : ", raised with " + become;
+    if (!field(facts, "user").empty()) {
+      scanned_as += "; probes ran as " + field(facts, "user") +
+                    (field(facts, "uid").empty() ? "" : " (uid " + field(facts, "uid") + ")");
+    }
+    put(item, "scanned_as", scanned_as);
+    Data fact_list = list_data();
+    if (facts.is_object()) {
+      for (const auto& [key, value] : facts.items()) {
+        Data fact = object_data();
+        put(fact, "key", xml_safe(key));
+        put(fact, "value", text(value));
+        push(fact_list, std::move(fact));
+      }
+    }
+    put(item, "has_facts", Data(!list_empty(fact_list)));
+    put(item, "facts", std::move(fact_list));
+    const auto& stats = at(host, "stats");
+    for (const char* key : {"channels", "bytes_in", "bytes_out", "duration_ms"}) {
+      put(item, key, field(stats, key));
+    }
+    put(item, "started_at", field(host, "started_at"));
+    put(item, "finished_at", field(host, "finished_at"));
+    const auto& ig1 = at(at(host_scores, string_of(at(host, "name"))), "ig1");
+    put(item, "ig1_score", score_text(at(ig1, "score")));
+    put(item, "ig1_assessed", field(ig1, "assessed"));
+    put(item, "ig1_total", field(ig1, "total"));
+    const auto& tally = index.tally(h);
+    std::string summary;
+    for (size_t i = 0; i < k_statuses.size(); ++i) {
+      if (tally.counts[i] > 0) {
+        summary += (summary.empty() ? "" : ", ") + std::to_string(tally.counts[i]) + " " +
+                   status_label(std::string(k_statuses[i]));
+      }
+    }
+    put(item, "results_summary",
+        plural(static_cast<int64_t>(at(host, "results").size()), "result", "results") +
+            (summary.empty() ? "" : ": " + summary));
+    put(item, "has_results", Data(!at(host, "results").empty()));
+    push(hosts, std::move(item));
+  }
+  put(view, "hosts", std::move(hosts));
+}
+
+Rows host_results(const Index& index, size_t h) {
+  const json& results = at(index.hosts[h], "results");
+  auto values = std::make_shared<RowValues>();
+  const auto field_of = [&index, &results, h, values](size_t r, const std::string& name,
+                                                      Data& out) {
+    const auto& result = results[r];
+    const auto value = [&](std::string_view key) -> const json& {
+      return values->get(r, result, key);
+    };
+    if (name == "status") {
+      out = Data(text(value("status")));
+    } else if (name == "status_label") {
+      out = Data(status_label(text(value("status"))));
+    } else if (name == "check_id") {
+      out = Data(text(value("check_id")));
+    } else if (name == "title") {
+      out = Data(text(value("title")));
+    } else if (name == "safeguards") {
+      out = Data(safeguards_text(index, value("safeguards"), false));
+    } else if (name == "controls") {
+      out = Data(controls_attribute(value("safeguards")));
+    } else if (name == "is_finding") {
+      out = Data(is_finding(string_of(value("status"))));
+    } else if (name == "finding_anchor") {
+      out = Data(finding_anchor(h, r));
+    } else if (name == "has_note") {
+      out = Data(value("attestation").is_object());
+    } else if (name == "note") {
+      const auto& a = value("attestation");
+      out = Data("attested by " + field(a, "attested_by") + " (" + field(a, "id") + ", until " +
+                 field(a, "expires") + ")");
+    } else {
+      return false;
+    }
+    return true;
+  };
+  return Rows{results.is_array() ? results.size() : 0, field_of};
+}
+
+} // namespace cisscan::reports::html

@@ -1,0 +1,175 @@
+// The view model of the HTML report (reports/html_*.cpp), handed to the mustache template
+// reports/html/report.html.mustache. Every string taken from the record enters the view through
+// text() or field(), which turn control characters and invalid UTF-8 into visible \xNN escapes;
+// the template's {{ }} escapes the rest. Only the SVG chart is built as markup here, with every
+// string in it escaped by svg_text().
+#pragma once
+
+#include <mustache.hpp>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace cisscan::reports::html {
+
+using nlohmann::json;
+using Data = kainjow::mustache::data;
+
+// --- text (html_text.cpp) ---
+
+// object[key], or a null value when object is not an object or has no such key. Never copies.
+const json& at(const json& object, std::string_view key);
+// A record value as display text: strings made XML-safe, null as "", arrays joined by ", ".
+std::string text(const json& value);
+std::string field(const json& object, std::string_view key);
+// 0-100 score as "54.3%", or "n/a" when it is not a number.
+std::string score_text(const json& score);
+std::string plural(int64_t n, std::string_view singular, std::string_view plural_form);
+// Text escaped for XML character data and attribute values (the SVG built in C++).
+std::string svg_text(std::string_view text);
+// base64 of the SHA-256 of bytes, as a CSP source hash wants it.
+std::string sha256_base64(std::string_view bytes);
+// Seconds since the epoch of an RFC 3339 UTC timestamp ("2026-11-25T20:10:07.954Z"), or -1.
+int64_t parse_timestamp(std::string_view timestamp);
+std::string format_timestamp(int64_t seconds);
+// "3 days", "5 hours", "less than a minute".
+std::string age_text(int64_t seconds);
+// The render time: SOURCE_DATE_EPOCH when set (reproducible output), else the clock.
+int64_t render_time();
+// "4.1" -> (4, 1) for ordering safeguard ids numerically.
+std::pair<int, int> safeguard_order(const std::string& id);
+// Control of a safeguard id: "4.1" -> "4".
+std::string control_of(const std::string& safeguard_id);
+// " 4 5 " for the data-controls attribute matched with [data-controls~="4"].
+std::string controls_attribute(const json& safeguards);
+
+// --- lookups shared by the sections, built once per render ---
+
+// The result statuses in the order the report lists them.
+inline constexpr std::array<std::string_view, 6> k_statuses = {
+    "pass", "fail", "error", "waived", "manual", "not_applicable"};
+
+// One host's results in numbers, from the one pass over every result that Index makes.
+struct HostTally {
+  std::array<int64_t, k_statuses.size()> counts{};
+  std::vector<size_t> findings; // indexes of its fail, error and waived results
+  int64_t count(std::string_view status) const;
+};
+
+struct Index {
+  explicit Index(const json& record);
+
+  const json& record;
+  const json& hosts;
+  // Anchor of the finding (fail, error or waived result) of a check on a host, or "".
+  std::string finding_anchor(const std::string& host, const std::string& check_id) const;
+  // Anchor of a host's section, or "" for a name not in the record.
+  std::string host_anchor(const std::string& host) const;
+  std::string risk_anchor(const std::string& risk_id) const;
+  std::string waiver_anchor(const std::string& waiver_id) const;
+  std::string safeguard_title(const std::string& id) const;
+  std::string control_title(const std::string& id) const;
+  const HostTally& tally(size_t host) const { return m_tallies[host]; }
+
+private:
+  std::vector<HostTally> m_tallies;
+  std::unordered_map<std::string, size_t> m_host_index;
+  std::unordered_map<std::string, std::string> m_finding_anchor;
+  std::unordered_map<std::string, std::string> m_risk_anchor;
+  std::unordered_map<std::string, std::string> m_waiver_anchor;
+};
+
+bool is_finding(std::string_view status);
+// "not applicable" for not_applicable; other statuses as they are.
+std::string status_label(const std::string& status);
+// The string, or "" for any other JSON value.
+std::string string_of(const json& value);
+// "4.1 Title; 5.2 Title" (titles) or "4.1, 5.2" for a result's safeguards.
+std::string safeguards_text(const Index& index, const json& safeguards, bool titles);
+// HTML escaping for {{ }}: the same characters as kainjow's, copied in runs.
+std::string escape_html(const std::string& text);
+std::string finding_anchor(size_t host, size_t result);
+std::string host_anchor(size_t host);
+
+// --- sections (each sets its keys on the top-level view) ---
+
+void add_run_view(Data& view, const Index& index, int64_t now);     // html_summary.cpp
+void add_summary_view(Data& view, const Index& index, int64_t now); // html_summary.cpp
+void add_controls_chart(Data& view, const Index& index);            // html_charts.cpp
+void add_heatmap_view(Data& view, const Index& index);              // html_charts.cpp
+void add_findings_view(Data& view, const Index& index);             // html_findings.cpp
+void add_hosts_view(Data& view, const Index& index);                // html_hosts.cpp
+void add_risk_view(Data& view, const Index& index);                 // html_register.cpp
+void add_exceptions_view(Data& view, const Index& index);           // html_register.cpp
+
+// --- per-host lists built only when the template reaches them ---
+
+// The values of the record object behind the current row, each looked up once per row: a row's
+// tags often read the same value (status, status_label, is_finding). `key` must outlive the row.
+class RowValues {
+public:
+  const json& get(size_t row, const json& object, std::string_view key) const;
+  std::string text(size_t row, const json& object, std::string_view key) const;
+
+private:
+  mutable size_t m_row = static_cast<size_t>(-1);
+  mutable std::vector<std::pair<std::string_view, const json*>> m_values;
+};
+
+// The rows of a per-host list whose fields are computed when the template reads them: the list
+// holds no view object per row, so a 500-host report is rendered without building a map of
+// strings for each of its 150,000 results.
+struct Rows {
+  size_t count = 0;
+  // Sets `out` to field `name` of row `row` and returns true, or returns false for a name the
+  // rows do not have (the template then looks in the enclosing objects, as mustache does).
+  std::function<bool(size_t row, const std::string& name, Data& out)> field;
+};
+using LazyRows = std::function<Rows(size_t host)>;
+std::map<std::string, LazyRows> lazy_lists(const Index& index);
+
+Rows host_findings(const Index& index, size_t host);                            // html_findings.cpp
+Rows host_results(const Index& index, size_t host);                             // html_hosts.cpp
+std::vector<std::string> heatmap_columns(const Index& index);                   // html_charts.cpp
+Rows heatmap_cells(const Index& index, const std::vector<std::string>& columns, // html_charts.cpp
+                   size_t host);
+
+// The mustache context of the report: the usual lookup, plus the lazy per-host lists, of which
+// only the current host's is kept. A name inside a row of such a list is asked of its Rows.
+class LazyContext final : public kainjow::mustache::basic_context<std::string> {
+public:
+  LazyContext(const Data* root, std::map<std::string, LazyRows> lists);
+  void push(const Data* data) override;
+  void pop() override;
+  const Data* get(const std::string& name) const override;
+  const Data* get_partial(const std::string& name) const override;
+
+private:
+  struct Built {
+    size_t host = 0;
+    Rows rows;
+    std::unique_ptr<Data> list;                   // `count` placeholders the template iterates
+    std::unordered_map<std::string, Data> fields; // the current row's fields, by name
+  };
+  const Built* row_list(const Data* item, size_t& row) const;
+  std::vector<const Data*> m_items;
+  std::map<std::string, LazyRows> m_lists;
+  mutable std::map<std::string, Built> m_built;
+};
+
+// Small builders for the view that move rather than copy (kainjow's set and push_back copy).
+Data list_data();
+Data object_data();
+void push(Data& list, Data item);
+void put(Data& object, const std::string& key, Data value);
+bool list_empty(const Data& list);
+
+} // namespace cisscan::reports::html

@@ -1,0 +1,39 @@
+// Benchmark helper, not a test: opens a (large) rendered report in Debian's Chromium and prints
+// its size, time to first paint, load time, DOM size and the time one filter change takes.
+//   node tests/browser/first-paint.mjs path/to/report.html
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: node first-paint.mjs REPORT.html');
+  process.exit(2);
+}
+const browser = await chromium.launch({
+  executablePath: process.env.CISSCAN_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+const frame = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+let start = Date.now();
+await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 600000 });
+const loadMs = Date.now() - start;
+const paint = await page.evaluate(() => Object.fromEntries(
+  performance.getEntriesByType('paint').map((p) => [p.name, Math.round(p.startTime)])));
+const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
+start = Date.now();
+await page.selectOption('#filter-status', 'fail');
+await frame();
+const filterMs = Date.now() - start;
+console.log(JSON.stringify({
+  bytes: fs.statSync(file).size,
+  first_paint_ms: paint['first-paint'],
+  first_contentful_paint_ms: paint['first-contentful-paint'],
+  load_ms: loadMs,
+  elements,
+  status_filter_ms: filterMs,
+}));
+await browser.close();
