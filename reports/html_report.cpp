@@ -145,6 +145,7 @@ std::string render_html(const nlohmann::json& record) {
   add_hosts_view(view, index);
   add_risk_view(view, index);
   add_exceptions_view(view, index);
+  add_history_view(view, index);
   put(view, "css", Data(std::string(embedded::html_css)));
   put(view, "js", Data(std::string(embedded::html_js)));
   put(view, "script_hash", Data(sha256_base64(embedded::html_js)));

@@ -109,6 +109,7 @@ void add_findings_view(Data& view, const Index& index);             // html_find
 void add_hosts_view(Data& view, const Index& index);                // html_hosts.cpp
 void add_risk_view(Data& view, const Index& index);                 // html_register.cpp
 void add_exceptions_view(Data& view, const Index& index);           // html_register.cpp
+void add_history_view(Data& view, const Index& index);              // html_history.cpp
 
 // --- per-host lists built only when the template reaches them ---
 

@@ -260,7 +260,7 @@ def test_scan_with_store_shows_drift_and_gates_on_regressions(tmp_path, postgres
     first = scan_local(str(tmp_path / "a"), "--store", url)
     assert first.code in (0, 1)
     second = scan_local(str(tmp_path / "b"), "--store", url, "--baseline", "latest",
-                        "--fail-on", "new-failures")
+                        "--fail-on", "new-failures", "--format", "json,html")
     assert second.code == 0, second.stderr  # nothing regressed between two scans of one host
     history = second.record["history"]
     assert history["since_last_run"]["old_run"] == first.record["run"]["id"]
@@ -268,6 +268,9 @@ def test_scan_with_store_shows_drift_and_gates_on_regressions(tmp_path, postgres
     assert "***" not in history["store"] or "@" in history["store"]
     listed = cisscan("history", "--store", url)
     assert len(listed.stdout.splitlines()) == 2
+    html = open(tmp_path / "b" / "report.html").read()
+    assert "Since the last run" in html and "Newly failing: 0" in html
+    assert html.count('<circle class="point"') == 2  # the IG1 score of both stored runs
 
 
 def flip(tmp_path, name, changes):
