@@ -170,7 +170,8 @@ def test_migration_on_postgresql(records, postgres):
 
 
 def scan_local(out, *extra):
-    return cisscan("scan", "--out", out, "--format", "json", *extra, out=out)
+    formats = [] if "--format" in extra else ["--format", "json"]
+    return cisscan("scan", "--out", out, *formats, *extra, out=out)
 
 
 def test_killed_mid_write_leaves_the_history_intact(records, tmp_path):
