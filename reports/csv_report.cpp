@@ -18,14 +18,15 @@ std::string field(const json& value) {
     text = value.get<std::string>();
   } else if (value.is_array()) {
     for (const auto& item : value) {
-      text += (text.empty() ? "" : " ") + (item.is_string() ? item.get<std::string>() : item.dump());
+      text +=
+          (text.empty() ? "" : " ") + (item.is_string() ? item.get<std::string>() : item.dump());
     }
   } else if (!value.is_null()) {
     text = value.dump();
   }
   text = xml_safe(text);
-  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-                        text[0] == '\t')) {
+  if (!text.empty() &&
+      (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t')) {
     text = "'" + text;
   }
   std::string out = "\"";

@@ -4,12 +4,9 @@ namespace cisscan::reports {
 
 const std::vector<Format>& formats() {
   static const std::vector<Format> k_formats = {
-      {"json", "report.json", render_json},
-      {"junit", "report.xml", render_junit},
-      {"html", "report.html", render_html},
-      {"md", "report.md", render_markdown},
-      {"csv", "findings.csv", render_csv},
-      {"prom", "cisscan.prom", render_prometheus},
+      {"json", "report.json", render_json}, {"junit", "report.xml", render_junit},
+      {"html", "report.html", render_html}, {"md", "report.md", render_markdown},
+      {"csv", "findings.csv", render_csv},  {"prom", "cisscan.prom", render_prometheus},
   };
   return k_formats;
 }

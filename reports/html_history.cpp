@@ -77,11 +77,12 @@ Data change_list(const json& items) {
     if (item.is_string()) {
       put(row, "text", Data(text(item)));
     } else if (item.contains("check_id")) {
-      put(row, "text", Data(field(item, "host") + "  " + field(item, "check_id") + "  " +
-                            field(item, "from") + " → " + field(item, "to")));
+      put(row, "text",
+          Data(field(item, "host") + "  " + field(item, "check_id") + "  " + field(item, "from") +
+               " → " + field(item, "to")));
     } else {
-      put(row, "text", Data(field(item, "host") + "  " + field(item, "old") + " → " +
-                            field(item, "new")));
+      put(row, "text",
+          Data(field(item, "host") + "  " + field(item, "old") + " → " + field(item, "new")));
     }
     list.push_back(row);
   }
@@ -105,26 +106,28 @@ void add_history_view(Data& view, const Index& index) {
     return;
   }
   put(view, "since_run", Data(field(since, "old_run")));
-  put(view, "since_ig1", Data(score_text(at(at(since, "ig1"), "old")) + " → " +
-                              score_text(at(at(since, "ig1"), "new"))));
+  put(view, "since_ig1",
+      Data(score_text(at(at(since, "ig1"), "old")) + " → " +
+           score_text(at(at(since, "ig1"), "new"))));
   Data groups{Data::type::list};
-  for (const auto& [key, title] : std::vector<std::pair<std::string, std::string>>{
-           {"newly_failing", "Newly failing"},
-           {"newly_passing", "Newly passing"},
-           {"new_hosts", "New hosts"},
-           {"vanished_hosts", "Vanished hosts"},
-           {"host_key_changed", "Host keys changed"},
-           {"new_checks", "New checks"},
-           {"removed_checks", "Removed checks"}}) {
+  for (const auto& [key, title] :
+       std::vector<std::pair<std::string, std::string>>{{"newly_failing", "Newly failing"},
+                                                        {"newly_passing", "Newly passing"},
+                                                        {"new_hosts", "New hosts"},
+                                                        {"vanished_hosts", "Vanished hosts"},
+                                                        {"host_key_changed", "Host keys changed"},
+                                                        {"new_checks", "New checks"},
+                                                        {"removed_checks", "Removed checks"}}) {
     const auto& items = at(since, key);
     const auto count = items.is_array() ? items.size() : 0;
     Data group;
     put(group, "title", Data(title));
     put(group, "count", Data(std::to_string(count)));
     put(group, "items", change_list(items.is_array() ? items : json::array()));
-    put(group, "more", Data(count > k_listed ? "… and " + std::to_string(count - k_listed) +
-                                                   " more (cisscan diff lists them all)"
-                                             : std::string()));
+    put(group, "more",
+        Data(count > k_listed ? "… and " + std::to_string(count - k_listed) +
+                                    " more (cisscan diff lists them all)"
+                              : std::string()));
     groups.push_back(group);
   }
   put(view, "since_groups", groups);

@@ -142,8 +142,9 @@ std::string render_junit(const json& record) {
       if (status == "fail") {
         auto failure = testcase.append_child("failure");
         attr(failure, "type", "fail");
-        attr(failure, "message", "expected " + text_of(result["expected"]) + "; observed " +
-                                     text_of(result["observed"]));
+        attr(failure, "message",
+             "expected " + text_of(result["expected"]) + "; observed " +
+                 text_of(result["observed"]));
         failure.text() = xml_safe(evidence(result, probes)).c_str();
       } else if (status == "error") {
         auto error = testcase.append_child("error");

@@ -18,7 +18,8 @@ std::string cell(const json& value) {
   std::string text;
   if (value.is_array()) {
     for (const auto& item : value) {
-      text += (text.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
+      text +=
+          (text.empty() ? "" : ", ") + (item.is_string() ? item.get<std::string>() : item.dump());
     }
   } else if (value.is_string()) {
     text = value.get<std::string>();
@@ -107,9 +108,8 @@ std::string render_markdown(const json& record) {
       }
     }
     out << "| " << cell(host["name"]) << " | " << cell(host["status"]) << " | " << counts["pass"]
-        << " | " << counts["fail"] << " | " << counts["error"] << " | " << counts["waived"]
-        << " | " << score(host_score)
-        << " | " << cell(host["reason"]) << " |\n";
+        << " | " << counts["fail"] << " | " << counts["error"] << " | " << counts["waived"] << " | "
+        << score(host_score) << " | " << cell(host["reason"]) << " |\n";
   }
 
   out << "\n## Failing checks\n\n";
@@ -117,7 +117,7 @@ std::string render_markdown(const json& record) {
     out << "None.\n";
   } else {
     std::vector<std::pair<std::string, std::vector<std::string>>> rows(failing.begin(),
-                                                                        failing.end());
+                                                                       failing.end());
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
       return a.second.size() > b.second.size();
     });
@@ -165,7 +165,8 @@ std::string render_markdown(const json& record) {
     if (entries.empty()) {
       return;
     }
-    out << "\n## " << title << "\n\n| id | state | matched | expires | by |\n|---|---|---:|---|---|\n";
+    out << "\n## " << title
+        << "\n\n| id | state | matched | expires | by |\n|---|---|---:|---|---|\n";
     for (const auto& e : entries) {
       out << "| " << cell(e["id"]) << " | " << cell(e["state"])
           << (e.value("matched", 0) == 0 ? " (matches nothing)" : "") << " | "

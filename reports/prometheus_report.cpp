@@ -95,8 +95,8 @@ std::string render_prometheus(const json& record) {
     for (const auto& result : host["results"]) {
       failing += result["status"] == "fail" ? 1 : 0;
     }
-    m.sample("cisscan_host_failing_checks", "host=\"" + label(host["name"].get<std::string>()) + "\"",
-             failing);
+    m.sample("cisscan_host_failing_checks",
+             "host=\"" + label(host["name"].get<std::string>()) + "\"", failing);
     const auto status = host["status"].get<std::string>();
     ++statuses[status];
     unreachable += status == "unreachable" || status == "timeout" ? 1 : 0;

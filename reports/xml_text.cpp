@@ -36,10 +36,10 @@ size_t allowed_sequence(std::string_view text, size_t i) {
     }
     code = (code << 6) | (cc & 0x3F);
   }
-  const bool overlong = (len == 2 && code < 0x80) || (len == 3 && code < 0x800) ||
-                        (len == 4 && code < 0x10000);
-  const bool excluded = (code >= 0xD800 && code <= 0xDFFF) || code == 0xFFFE || code == 0xFFFF ||
-                        code > 0x10FFFF;
+  const bool overlong =
+      (len == 2 && code < 0x80) || (len == 3 && code < 0x800) || (len == 4 && code < 0x10000);
+  const bool excluded =
+      (code >= 0xD800 && code <= 0xDFFF) || code == 0xFFFE || code == 0xFFFF || code > 0x10FFFF;
   return overlong || excluded ? 0 : len;
 }
 

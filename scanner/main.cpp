@@ -1,4 +1,6 @@
 // cisscan: everything lives in the cisscan_core library; this only calls into it.
 #include "cli/commands.hpp"
 
-int main(int argc, char** argv) { return cisscan::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  return cisscan::run_cli(argc, argv);
+}

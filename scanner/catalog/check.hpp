@@ -27,12 +27,12 @@ struct ProbeSpec {
 struct Expectation {
   std::string op;
   int line = 0;
-  std::vector<Expectation> children;         // all / any / none
-  std::vector<std::string> values;           // equals, contains, owner, group
-  std::shared_ptr<const util::Regex> regex;  // line, no_line, compare
-  std::string compare_op;                    // compare: < <= == != >= >
-  double number = 0;                         // compare value, mode_at_most mask, exists flag
-  std::vector<long long> integers;           // exit_code
+  std::vector<Expectation> children;        // all / any / none
+  std::vector<std::string> values;          // equals, contains, owner, group
+  std::shared_ptr<const util::Regex> regex; // line, no_line, compare
+  std::string compare_op;                   // compare: < <= == != >= >
+  double number = 0;                        // compare value, mode_at_most mask, exists flag
+  std::vector<long long> integers;          // exit_code
 };
 
 struct Benchmark {
@@ -44,12 +44,12 @@ struct Benchmark {
 
 // Where a check applies: every listed condition must hold; an empty list does not constrain.
 struct Applicability {
-  std::vector<std::string> os;        // os-release ID (or ID_LIKE)
-  std::string version;                // os-release VERSION_ID prefix, e.g. "12"
-  std::vector<std::string> roles;     // host has at least one of these roles
-  std::vector<std::string> not_roles; // host has none of these roles
-  std::vector<std::string> packages;  // every one installed
-  std::vector<std::string> services;  // every one enabled
+  std::vector<std::string> os;              // os-release ID (or ID_LIKE)
+  std::string version;                      // os-release VERSION_ID prefix, e.g. "12"
+  std::vector<std::string> roles;           // host has at least one of these roles
+  std::vector<std::string> not_roles;       // host has none of these roles
+  std::vector<std::string> packages;        // every one installed
+  std::vector<std::string> services;        // every one enabled
   std::map<std::string, std::string> facts; // fact equals value
 };
 

@@ -30,12 +30,13 @@ struct CheckError {
   std::string message;
 };
 
-int line_of(const YAML::Node& node) { return node.Mark().line + 1; }
+int line_of(const YAML::Node& node) {
+  return node.Mark().line + 1;
+}
 
 const std::set<std::string> k_check_keys = {
-    "id",          "title",       "benchmark", "safeguards",    "applies",
-    "probe",       "expect",      "weight",    "requires_root", "on_missing",
-    "rationale",   "remediation", "manual",
+    "id",     "title",         "benchmark",  "safeguards", "applies",     "probe",  "expect",
+    "weight", "requires_root", "on_missing", "rationale",  "remediation", "manual",
 };
 const std::set<std::string> k_benchmark_keys = {"id", "version", "ref", "level"};
 const std::set<std::string> k_applies_keys = {"os",       "version",  "roles", "not_roles",
@@ -337,8 +338,8 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
           vars[var.first.as<std::string>()] = var.second.as<std::string>();
         }
       } else if (key != "checks") {
-        load.diagnostics.push_back({file, line_of(item.first), "",
-                                    "unknown key '" + key + "' (expected checks, vars)"});
+        load.diagnostics.push_back(
+            {file, line_of(item.first), "", "unknown key '" + key + "' (expected checks, vars)"});
         file_ok = false;
       }
     }
@@ -353,8 +354,8 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
         auto check = std::make_shared<Check>(parse_check(node, file, vars, controls));
         const auto it = seen.find(check->id);
         if (it != seen.end()) {
-          throw CheckError{check->line, "duplicate id (first defined at " + it->second->file +
-                                            ":" + std::to_string(it->second->line) + ")"};
+          throw CheckError{check->line, "duplicate id (first defined at " + it->second->file + ":" +
+                                            std::to_string(it->second->line) + ")"};
         }
         seen[check->id] = check.get();
         checks.push_back(std::move(check));

@@ -45,7 +45,9 @@ std::string validate_unit(std::string_view name) {
   return all_chars(name, "@._-:\\") ? "" : "a systemd unit name";
 }
 
-std::string command_command(std::string_view command) { return std::string(command); }
+std::string command_command(std::string_view command) {
+  return std::string(command);
+}
 
 // Exit 3 only when the path is really absent: a folder on the way that the scanning user may not
 // enter is "denied" (4), never "absent".
@@ -62,8 +64,7 @@ std::string file_command(std::string_view path) {
 std::string stat_command(std::string_view path) {
   const auto p = shell_quote(path);
   return missing_check(p) + "stat -c " +
-         shell_quote("mode=%a uid=%u gid=%g owner=%U group=%G type=%F") + " -- " + p +
-         " || exit 4";
+         shell_quote("mode=%a uid=%u gid=%g owner=%U group=%G type=%F") + " -- " + p + " || exit 4";
 }
 
 // Shell builtins only: no process is started to read a kernel parameter.
@@ -134,15 +135,17 @@ const std::vector<ProbeType> k_probe_types = {
      "a Debian package: its 'ii  name version' line from the facts' dpkg-query, exit 3 when "
      "not installed",
      validate_package, package_command, true, true, "f-packages", package_derive},
-    {"service", "a systemd unit: enabled=... and active=... lines", validate_unit,
-     service_command, true, true, nullptr, nullptr},
-    {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command,
+    {"service", "a systemd unit: enabled=... and active=... lines", validate_unit, service_command,
      true, true, nullptr, nullptr},
+    {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
+     true, nullptr, nullptr},
 };
 
 } // namespace
 
-const std::vector<ProbeType>& probe_types() { return k_probe_types; }
+const std::vector<ProbeType>& probe_types() {
+  return k_probe_types;
+}
 
 bool package_present(std::string_view status_line) {
   return status_line.size() >= 2 && status_line[1] != 'n' && status_line[1] != 'c' &&

@@ -8,8 +8,8 @@
 namespace cisscan {
 
 // Typed probes share one exit-code convention; `command` probes keep their own exit code.
-inline constexpr int k_exit_absent = 3;  // the file, key, package or unit does not exist
-inline constexpr int k_exit_denied = 4;  // it exists and cannot be read
+inline constexpr int k_exit_absent = 3; // the file, key, package or unit does not exist
+inline constexpr int k_exit_denied = 4; // it exists and cannot be read
 inline constexpr int k_exit_timeout = 124;
 
 struct ProbeType {

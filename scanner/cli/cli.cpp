@@ -23,12 +23,8 @@ Exit codes:
 )";
 
 const std::vector<Command> k_commands = {
-    {"scan", add_scan_command},
-    {"report", add_report_command},
-    {"lint", add_lint_command},
-    {"list", add_list_command},
-    {"history", add_history_command},
-    {"diff", add_diff_command},
+    {"scan", add_scan_command}, {"report", add_report_command},   {"lint", add_lint_command},
+    {"list", add_list_command}, {"history", add_history_command}, {"diff", add_diff_command},
     {"gate", add_gate_command},
 };
 
@@ -60,8 +56,9 @@ int run_cli(int argc, char** argv) {
     const bool known = std::any_of(k_commands.begin(), k_commands.end(),
                                    [&](const Command& c) { return arg == c.name; });
     if (!known) {
-      std::cerr << "cisscan: unknown command '" << arg
-                << "' (expected scan, report, lint, list, history, diff or gate; see cisscan --help)\n";
+      std::cerr
+          << "cisscan: unknown command '" << arg
+          << "' (expected scan, report, lint, list, history, diff or gate; see cisscan --help)\n";
       return k_exit_usage;
     }
     break;

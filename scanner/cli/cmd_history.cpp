@@ -83,9 +83,15 @@ std::function<int()> add_history_command(CLI::App& app) {
     }
     if (!args->import_files.empty()) {
       for (const auto& file : args->import_files) {
+        const auto start = std::chrono::steady_clock::now();
         const auto record = load_record(file);
-        store->save(record, util::read_file(file));
-        std::cout << "imported " << record["run"]["id"].get<std::string>() << "\n";
+        const auto text = util::read_file(file);
+        const auto loaded = std::chrono::steady_clock::now();
+        store->save(record, text);
+        const auto stored = std::chrono::steady_clock::now();
+        std::cout << "imported " << record["run"]["id"].get<std::string>() << " (read "
+                  << util::milliseconds_between(start, loaded) << " ms, stored "
+                  << util::milliseconds_between(loaded, stored) << " ms)\n";
       }
       return k_exit_ok;
     }
@@ -106,9 +112,8 @@ std::function<int()> add_history_command(CLI::App& app) {
       if (run.ig1_score) {
         std::snprintf(score, sizeof(score), "%.1f", *run.ig1_score);
       }
-      std::cout << run.id << "\t" << run.started_at << "\tIG1 " << score << "\t"
-                << run.ig1_assessed << "/56 assessed\t" << run.hosts_scanned << "/"
-                << run.hosts_in_scope << " hosts\n";
+      std::cout << run.id << "\t" << run.started_at << "\tIG1 " << score << "\t" << run.ig1_assessed
+                << "/56 assessed\t" << run.hosts_scanned << "/" << run.hosts_in_scope << " hosts\n";
     }
     return k_exit_ok;
   };
@@ -128,8 +133,8 @@ std::function<int()> add_diff_command(CLI::App& app) {
     if (!args->store.empty()) {
       store = open_store(args->store);
     }
-    const auto diff =
-        diff_records(record_or_run(args->old_run, store.get()), record_or_run(args->new_run, store.get()));
+    const auto diff = diff_records(record_or_run(args->old_run, store.get()),
+                                   record_or_run(args->new_run, store.get()));
     std::cout << (args->format == "json" ? diff.dump(2) + "\n" : diff_text(diff));
     return k_exit_ok;
   };
@@ -137,7 +142,8 @@ std::function<int()> add_diff_command(CLI::App& app) {
 
 std::function<int()> add_gate_command(CLI::App& app) {
   auto args = std::make_shared<GateCmdArgs>();
-  auto* cmd = app.add_subcommand("gate", "Apply gate rules to a saved record (exit 1 when one fails)");
+  auto* cmd =
+      app.add_subcommand("gate", "Apply gate rules to a saved record (exit 1 when one fails)");
   cmd->add_option("record", args->record, "The run's report.json")->required();
   cmd->add_option("--store", args->store, "Store for --baseline latest");
   add_gate_options(cmd, args->gate);

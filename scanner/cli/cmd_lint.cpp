@@ -94,8 +94,8 @@ std::function<int()> add_lint_command(CLI::App& app) {
   cmd->add_option("paths", *paths, "Files or folders (default: the shipped catalog)");
   cmd->add_option("--controls", *controls_file, "CIS Controls v8 catalog YAML");
   return [paths, controls_file]() {
-    const auto controls = ControlsCatalog::load(
-        controls_file->empty() ? default_controls_file() : fs::path(*controls_file));
+    const auto controls = ControlsCatalog::load(controls_file->empty() ? default_controls_file()
+                                                                       : fs::path(*controls_file));
     std::vector<fs::path> targets(paths->begin(), paths->end());
     if (targets.empty()) {
       targets.push_back(default_checks_dir());

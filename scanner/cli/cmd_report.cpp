@@ -1,8 +1,8 @@
 #include "cli/assessment_args.hpp"
 #include "cli/commands.hpp"
-#include "cli/paths.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/paths.hpp"
 #include "record/record.hpp"
 
 namespace cisscan {
@@ -35,9 +35,8 @@ std::function<int()> add_report_command(CLI::App& app) {
     // Newer waivers, attestations or register: apply them to the saved run (the scan's own
     // statuses stay in the record as original_status).
     if (!a.waivers.empty() || !a.attestations.empty() || !a.risk.empty() || !a.as_of.empty()) {
-      const auto controls = ControlsCatalog::load(args->controls.empty()
-                                                      ? default_controls_file()
-                                                      : std::filesystem::path(args->controls));
+      const auto controls = ControlsCatalog::load(
+          args->controls.empty() ? default_controls_file() : std::filesystem::path(args->controls));
       assess_record(record, controls, load_assessment(a, controls));
     }
     write_reports(record, formats, args->out);

@@ -1,16 +1,16 @@
 #include "catalog/controls.hpp"
 #include "cli/assessment_args.hpp"
 #include "cli/commands.hpp"
-#include "cli/gate_args.hpp"
-#include "history/diff.hpp"
-#include "history/store.hpp"
-#include "reports/formats.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/gate_args.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
+#include "history/diff.hpp"
+#include "history/store.hpp"
 #include "inventory/inventory.hpp"
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
+#include "reports/formats.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -73,8 +73,8 @@ std::unique_ptr<HistoryStore> attach_history(nlohmann::json& record, const std::
       over_time.push_back({{"started_at", started_at},
                            {"score", score ? nlohmann::json(*score) : nlohmann::json(nullptr)}});
     }
-    over_time.push_back({{"started_at", record["run"]["started_at"]},
-                         {"score", record["scores"]["ig1"]["score"]}});
+    over_time.push_back(
+        {{"started_at", record["run"]["started_at"]}, {"score", record["scores"]["ig1"]["score"]}});
     nlohmann::json history = {{"store", redact_url(url)}, {"ig1_over_time", over_time}};
     if (const auto id = store->latest_before(record["run"]["started_at"].get<std::string>())) {
       const auto previous = nlohmann::json::parse(*store->export_record(*id));

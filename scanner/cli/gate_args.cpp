@@ -14,16 +14,16 @@ void add_gate_options(CLI::App* command, GateArgs& args) {
   command->add_option("--baseline", args.baseline,
                       "Record to compare with, or 'latest' (the newest stored run before this "
                       "one; needs --store)");
-  command->add_option("--fail-on", args.fail_on,
-                      "new-failures (only regressions against --baseline fail) or "
-                      "unacceptable-risk (repeatable)")
+  command
+      ->add_option("--fail-on", args.fail_on,
+                   "new-failures (only regressions against --baseline fail) or "
+                   "unacceptable-risk (repeatable)")
       ->check(CLI::IsMember({"new-failures", "unacceptable-risk"}));
   command->add_option("--gate", args.gate_file,
                       "Gate file: {ig1: N, safeguards: {\"5.2\": N}} minimum scores");
 }
 
-GateRules load_gate_rules(const GateArgs& args, const nlohmann::json& record,
-                          HistoryStore* store) {
+GateRules load_gate_rules(const GateArgs& args, const nlohmann::json& record, HistoryStore* store) {
   GateRules rules;
   if (args.fail_under >= 0) {
     if (args.fail_under > 100) {
@@ -33,7 +33,8 @@ GateRules load_gate_rules(const GateArgs& args, const nlohmann::json& record,
   }
   for (const auto& rule : args.fail_on) {
     rules.fail_on_new_failures = rules.fail_on_new_failures || rule == "new-failures";
-    rules.fail_on_unacceptable_risk = rules.fail_on_unacceptable_risk || rule == "unacceptable-risk";
+    rules.fail_on_unacceptable_risk =
+        rules.fail_on_unacceptable_risk || rule == "unacceptable-risk";
   }
   if (!args.gate_file.empty()) {
     load_gate_file(args.gate_file, rules);

@@ -16,8 +16,8 @@ class HistoryStore;
 
 struct GateArgs {
   double fail_under = -1;
-  std::string baseline;              // a record file, or "latest"
-  std::vector<std::string> fail_on;  // new-failures, unacceptable-risk
+  std::string baseline;             // a record file, or "latest"
+  std::vector<std::string> fail_on; // new-failures, unacceptable-risk
   std::string gate_file;
 };
 

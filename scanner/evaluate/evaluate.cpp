@@ -54,7 +54,7 @@ ProbeState classify(const ProbeSpec& spec, const ProbeOutput* output) {
   const auto* type = find_probe_type(spec.type);
   if (type == nullptr || !type->typed) {
     return output->exit_code == 126 || output->exit_code == 127 ? ProbeState::error
-                                                                  : ProbeState::ok;
+                                                                : ProbeState::ok;
   }
   switch (output->exit_code) {
   case 0:

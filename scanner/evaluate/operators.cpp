@@ -3,8 +3,8 @@
 #include "util/text.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 namespace cisscan {
@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t k_observed_limit = 400;
 
-int line_of(const YAML::Node& node) { return node.Mark().line + 1; }
+int line_of(const YAML::Node& node) {
+  return node.Mark().line + 1;
+}
 
 std::string clip(std::string_view text) {
   if (text.size() <= k_observed_limit) {
@@ -91,11 +93,15 @@ Verdict unreadable(std::string expected, const ProbeView& probe) {
   return {Outcome::unreadable, std::move(expected), std::move(observed)};
 }
 
-bool readable(const ProbeView& probe) { return probe.state == ProbeState::ok; }
+bool readable(const ProbeView& probe) {
+  return probe.state == ProbeState::ok;
+}
 
 // --- parse functions ----------------------------------------------------------------------------
 
-void parse_regex(const YAML::Node& argument, Expectation& out) { out.regex = compile(argument); }
+void parse_regex(const YAML::Node& argument, Expectation& out) {
+  out.regex = compile(argument);
+}
 
 void parse_strings(const YAML::Node& argument, Expectation& out) {
   out.values = string_list(argument);
@@ -127,8 +133,8 @@ void parse_compare(const YAML::Node& argument, Expectation& out) {
   out.compare_op = argument["op"].as<std::string>();
   static const std::vector<std::string> ops = {"<", "<=", "==", "!=", ">=", ">"};
   if (std::find(ops.begin(), ops.end(), out.compare_op) == ops.end()) {
-    throw ExpectationError(line_of(argument["op"]), "compare op '" + out.compare_op +
-                                                        "' is not one of < <= == != >= >");
+    throw ExpectationError(line_of(argument["op"]),
+                           "compare op '" + out.compare_op + "' is not one of < <= == != >= >");
   }
   try {
     out.number = argument["value"].as<double>();
@@ -402,9 +408,8 @@ Verdict combine(const Expectation& e, const ProbeView& probe) {
     parts.push_back(evaluate_expectation(child, probe));
   }
   const auto count = [&](Outcome o) {
-    return std::count_if(parts.begin(), parts.end(), [&](const Verdict& v) {
-      return v.outcome == o;
-    });
+    return std::count_if(parts.begin(), parts.end(),
+                         [&](const Verdict& v) { return v.outcome == o; });
   };
   const auto passes = count(Outcome::pass);
   const auto fails = count(Outcome::fail);
@@ -422,7 +427,8 @@ Verdict combine(const Expectation& e, const ProbeView& probe) {
   for (const auto& part : parts) {
     expected.push_back(part.expected);
     // Show what decided: the failing parts of `all`, everything otherwise.
-    const bool deciding = e.op != "all" || part.outcome != Outcome::pass || outcome == Outcome::pass;
+    const bool deciding =
+        e.op != "all" || part.outcome != Outcome::pass || outcome == Outcome::pass;
     if (deciding && std::find(observed.begin(), observed.end(), part.observed) == observed.end()) {
       observed.push_back(part.observed);
     }
@@ -435,19 +441,34 @@ Verdict combine(const Expectation& e, const ProbeView& probe) {
 const std::vector<OperatorSpec> k_operators = {
     {"line", "some line matches the regular expression", parse_regex, eval_line, {}},
     {"no_line", "no line matches the regular expression", parse_regex, eval_no_line, {}},
-    {"equals", "the whole output, trimmed, equals one of the values", parse_strings, eval_equals,
+    {"equals",
+     "the whole output, trimmed, equals one of the values",
+     parse_strings,
+     eval_equals,
      {}},
     {"contains", "the output contains every value", parse_strings, eval_contains, {}},
-    {"compare", "the first capture of the first matching line compares with a number",
-     parse_compare, eval_compare, {}},
-    {"mode_at_most", "the mode grants no permission beyond the given octal mode", parse_mode,
-     eval_mode_at_most, {"stat"}},
+    {"compare",
+     "the first capture of the first matching line compares with a number",
+     parse_compare,
+     eval_compare,
+     {}},
+    {"mode_at_most",
+     "the mode grants no permission beyond the given octal mode",
+     parse_mode,
+     eval_mode_at_most,
+     {"stat"}},
     {"owner", "the owning user is one of the names", parse_strings, eval_owner, {"stat"}},
     {"group", "the owning group is one of the names", parse_strings, eval_group, {"stat"}},
-    {"exit_code", "the command's exit code is one of the values", parse_exit_code,
-     eval_exit_code, {"command"}},
-    {"exists", "the file, key, package or unit exists (true) or does not (false)", parse_bool,
-     eval_exists, {"file", "stat", "sysctl", "package", "service", "mount"}},
+    {"exit_code",
+     "the command's exit code is one of the values",
+     parse_exit_code,
+     eval_exit_code,
+     {"command"}},
+    {"exists",
+     "the file, key, package or unit exists (true) or does not (false)",
+     parse_bool,
+     eval_exists,
+     {"file", "stat", "sysctl", "package", "service", "mount"}},
     {"all", "every listed expectation holds", parse_children, combine, {}},
     {"any", "at least one listed expectation holds", parse_children, combine, {}},
     {"none", "no listed expectation holds", parse_children, combine, {}},
@@ -455,7 +476,9 @@ const std::vector<OperatorSpec> k_operators = {
 
 } // namespace
 
-const std::vector<OperatorSpec>& operator_table() { return k_operators; }
+const std::vector<OperatorSpec>& operator_table() {
+  return k_operators;
+}
 
 const OperatorSpec* find_operator(std::string_view name) {
   for (const auto& spec : k_operators) {
@@ -482,11 +505,9 @@ Expectation parse_expectation(const YAML::Node& node, std::string_view probe_typ
                                                     "' (expected one of " +
                                                     util::join(names, ", ") + ")");
   }
-  if (!spec->probe_types.empty() &&
-      std::find(spec->probe_types.begin(), spec->probe_types.end(), probe_type) ==
-          spec->probe_types.end()) {
-    throw ExpectationError(line_of(item.first), "operator '" + name +
-                                                    "' does not apply to a " +
+  if (!spec->probe_types.empty() && std::find(spec->probe_types.begin(), spec->probe_types.end(),
+                                              probe_type) == spec->probe_types.end()) {
+    throw ExpectationError(line_of(item.first), "operator '" + name + "' does not apply to a " +
                                                     std::string(probe_type) + " probe");
   }
   Expectation out;

@@ -48,9 +48,9 @@ std::vector<Waiver> load_waivers(const std::filesystem::path& path) {
   return out;
 }
 
-std::vector<Attestation> load_attestations(
-    const std::filesystem::path& path,
-    const std::function<bool(const std::string&)>& known_safeguard) {
+std::vector<Attestation>
+load_attestations(const std::filesystem::path& path,
+                  const std::function<bool(const std::string&)>& known_safeguard) {
   const util::YamlFile file(path);
   const auto& root = file.root();
   if (!root.IsMap() || !root["attestations"] || !root["attestations"].IsSequence()) {
@@ -127,10 +127,12 @@ void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std:
         if (is_current) {
           result["original_status"] = "fail";
           result["status"] = "waived";
-          result["reason"] = "waived by " + w.id + " (approved by " + w.approved_by +
-                             ", until " + w.expires + "): " + w.justification;
-          result["waiver"] = {{"id", w.id},       {"approved_by", w.approved_by},
-                              {"ticket", w.ticket}, {"expires", w.expires},
+          result["reason"] = "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
+                             w.expires + "): " + w.justification;
+          result["waiver"] = {{"id", w.id},
+                              {"approved_by", w.approved_by},
+                              {"ticket", w.ticket},
+                              {"expires", w.expires},
                               {"justification", w.justification}};
         }
       }

@@ -31,7 +31,7 @@ struct Attestation {
   std::string id;
   std::string safeguard; // one of safeguard / check
   std::string check;
-  HostSelector hosts;    // for a check
+  HostSelector hosts; // for a check
   std::string statement;
   std::string evidence;
   std::string attested_by;
@@ -49,9 +49,9 @@ struct ExceptionFiles {
 
 // Throw ConfigError naming file and line; `known_safeguard` checks safeguard ids.
 std::vector<Waiver> load_waivers(const std::filesystem::path& path);
-std::vector<Attestation> load_attestations(const std::filesystem::path& path,
-                                           const std::function<bool(const std::string&)>&
-                                               known_safeguard);
+std::vector<Attestation>
+load_attestations(const std::filesystem::path& path,
+                  const std::function<bool(const std::string&)>& known_safeguard);
 
 // Restores statuses a previous application changed, then applies `exceptions` as of `today`
 // (YYYY-MM-DD). Adds record["waivers"] and record["attestations"] sections; results keep their

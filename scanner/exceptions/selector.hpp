@@ -12,7 +12,7 @@
 namespace cisscan {
 
 struct HostSelector {
-  std::vector<std::string> names;  // glob patterns (*, ?)
+  std::vector<std::string> names; // glob patterns (*, ?)
   std::vector<std::string> groups;
   std::vector<std::string> roles;
 

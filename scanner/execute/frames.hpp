@@ -45,8 +45,8 @@ private:
   void close_frame(std::string_view end_line);
   void open_frame(std::string_view begin_line);
 
-  std::string m_begin;   // "<B> begin "
-  std::string m_end;     // "\n<B> end "
+  std::string m_begin; // "<B> begin "
+  std::string m_end;   // "\n<B> end "
   size_t m_cap;
   std::string m_pending; // bytes not yet classified
   std::optional<ProbeOutput> m_open;

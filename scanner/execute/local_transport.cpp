@@ -96,8 +96,8 @@ public:
           sink(std::string_view(buffer, static_cast<size_t>(r)));
         } else if (m_result.stderr_text.size() < k_stderr_cap) {
           m_result.stderr_text.append(
-              buffer, std::min<size_t>(static_cast<size_t>(r),
-                                       k_stderr_cap - m_result.stderr_text.size()));
+              buffer,
+              std::min<size_t>(static_cast<size_t>(r), k_stderr_cap - m_result.stderr_text.size()));
         }
       }
     }

@@ -6,7 +6,8 @@ namespace cisscan {
 
 namespace {
 
-constexpr const char* k_prelude = R"SH(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+constexpr const char* k_prelude =
+    R"SH(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
 umask 077

@@ -79,8 +79,8 @@ public:
         m_stats.bytes_in += e;
         if (m_result.stderr_text.size() < k_stderr_cap) {
           m_result.stderr_text.append(
-              buffer, std::min<size_t>(static_cast<size_t>(e),
-                                       k_stderr_cap - m_result.stderr_text.size()));
+              buffer,
+              std::min<size_t>(static_cast<size_t>(e), k_stderr_cap - m_result.stderr_text.size()));
         }
       }
       if (r == 0 && e <= 0 && ssh_channel_is_eof(m_channel)) {
@@ -184,8 +184,8 @@ public:
       const auto status = contains_ci(error, "timeout") || contains_ci(error, "timed out")
                               ? ConnectStatus::timeout
                               : ConnectStatus::unreachable;
-      return {status, "cannot connect to " + m_host.address + ":" + std::to_string(port) + ": " +
-                          error};
+      return {status,
+              "cannot connect to " + m_host.address + ":" + std::to_string(port) + ": " + error};
     }
     spdlog::debug("{}: connected and keys exchanged in {} ms", m_host.name, elapsed_ms());
     if (auto verdict = verify_host_key(known_hosts); verdict.status != ConnectStatus::ok) {
@@ -194,10 +194,10 @@ public:
     const int rc = key != nullptr ? ssh_userauth_publickey(m_session, nullptr, key)
                                   : ssh_userauth_agent(m_session, nullptr);
     if (rc != SSH_AUTH_SUCCESS) {
-      return {ConnectStatus::error, "authentication as " + m_host.user + " failed (" +
-                                        (key != nullptr ? "key " + m_host.identity_file
-                                                        : std::string("ssh-agent")) +
-                                        "): " + ssh_get_error(m_session)};
+      return {ConnectStatus::error,
+              "authentication as " + m_host.user + " failed (" +
+                  (key != nullptr ? "key " + m_host.identity_file : std::string("ssh-agent")) +
+                  "): " + ssh_get_error(m_session)};
     }
     spdlog::debug("{}: authenticated as {} after {} ms", m_host.name, m_host.user, elapsed_ms());
     return {};
@@ -242,8 +242,8 @@ private:
         }
         return {};
       }
-      return {ConnectStatus::error, "host key of " + where + " (" + m_fingerprint +
-                                        ") is not in " + known_hosts +
+      return {ConnectStatus::error, "host key of " + where + " (" + m_fingerprint + ") is not in " +
+                                        known_hosts +
                                         " (use --accept-new-host-keys to trust it on first use)"};
     default:
       return {ConnectStatus::error,

@@ -11,7 +11,7 @@
 namespace cisscan {
 
 struct TransportOptions {
-  std::string known_hosts;       // empty: ~/.ssh/known_hosts
+  std::string known_hosts; // empty: ~/.ssh/known_hosts
   bool accept_new_host_keys = false;
   int connect_timeout_seconds = 10;
   int host_timeout_seconds = 900; // the whole host: every channel's deadline
@@ -26,8 +26,8 @@ struct ConnectResult {
 };
 
 struct ExecResult {
-  bool ok = false;         // the channel ran to its end
-  bool timed_out = false;  // the host deadline passed
+  bool ok = false;        // the channel ran to its end
+  bool timed_out = false; // the host deadline passed
   int exit_status = -1;
   std::string error;       // why the channel failed
   std::string stderr_text; // capped

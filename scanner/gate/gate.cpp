@@ -65,12 +65,11 @@ GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
   const auto& ig1 = record["scores"]["ig1"];
   const auto ig1_rule = [&](double minimum, const char* rule) {
     if (!ig1["score"].is_number()) {
-      fail(std::string(rule) + ": the IG1 score is not available (no IG1 safeguard assessed)",
-           {});
+      fail(std::string(rule) + ": the IG1 score is not available (no IG1 safeguard assessed)", {});
     } else if (ig1["score"].get<double>() < minimum) {
-      fail(std::string(rule) + ": IG1 score " + number(ig1["score"].get<double>()) +
-               " is under " + number(minimum) + " (" + std::to_string(ig1.value("assessed", 0)) +
-               " of " + std::to_string(ig1.value("total", 56)) + " IG1 safeguards assessed)",
+      fail(std::string(rule) + ": IG1 score " + number(ig1["score"].get<double>()) + " is under " +
+               number(minimum) + " (" + std::to_string(ig1.value("assessed", 0)) + " of " +
+               std::to_string(ig1.value("total", 56)) + " IG1 safeguards assessed)",
            findings_for(record, ""));
     }
   };

@@ -12,11 +12,11 @@
 namespace cisscan {
 
 struct GateRules {
-  std::optional<double> fail_under;                // IG1 score
-  std::optional<nlohmann::json> baseline;          // the record to compare with
+  std::optional<double> fail_under;       // IG1 score
+  std::optional<nlohmann::json> baseline; // the record to compare with
   bool fail_on_new_failures = false;
   bool fail_on_unacceptable_risk = false;
-  std::optional<double> ig1_minimum;               // from a gate file
+  std::optional<double> ig1_minimum;                // from a gate file
   std::map<std::string, double> safeguard_minimums; // from a gate file
 
   bool empty() const;

@@ -11,7 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-bool failing(const std::string& status) { return status == "fail" || status == "error"; }
+bool failing(const std::string& status) {
+  return status == "fail" || status == "error";
+}
 
 json score_of(const json& tally) {
   return tally.is_object() ? tally.value("score", json()) : json();
@@ -65,8 +67,7 @@ json diff_records(const json& old_record, const json& new_record) {
     const auto old_key = before["identity"].value("host_key_sha256", json());
     const auto new_key = (*host)["identity"].value("host_key_sha256", json());
     if (old_key.is_string() && new_key.is_string() && old_key != new_key) {
-      out["host_key_changed"].push_back(
-          {{"host", name}, {"old", old_key}, {"new", new_key}});
+      out["host_key_changed"].push_back({{"host", name}, {"old", old_key}, {"new", new_key}});
     }
     std::map<std::string, std::string> old_status;
     for (const auto& result : before["results"]) {
@@ -139,8 +140,8 @@ std::string diff_text(const json& diff) {
   const auto show = [](const json& v) { return v.is_null() ? std::string("n/a") : v.dump(); };
   out << "cisscan diff " << diff["old_run"].get<std::string>() << " -> "
       << diff["new_run"].get<std::string>() << "\n";
-  out << "IG1 score: " << show(diff["ig1"]["old"]) << " -> " << show(diff["ig1"]["new"])
-      << " (" << show(diff["ig1"]["delta"]) << ")\n";
+  out << "IG1 score: " << show(diff["ig1"]["old"]) << " -> " << show(diff["ig1"]["new"]) << " ("
+      << show(diff["ig1"]["delta"]) << ")\n";
   const auto list = [&](const char* key, const char* title) {
     const auto& items = diff[key];
     out << title << ": " << items.size() << "\n";
@@ -148,9 +149,9 @@ std::string diff_text(const json& diff) {
       if (item.is_string()) {
         out << "  " << item.get<std::string>() << "\n";
       } else if (item.contains("check_id")) {
-        out << "  " << item["host"].get<std::string>() << "  " << item["check_id"].get<std::string>()
-            << "  " << item["from"].get<std::string>() << " -> " << item["to"].get<std::string>()
-            << "\n";
+        out << "  " << item["host"].get<std::string>() << "  "
+            << item["check_id"].get<std::string>() << "  " << item["from"].get<std::string>()
+            << " -> " << item["to"].get<std::string>() << "\n";
       } else {
         out << "  " << item["host"].get<std::string>() << "  " << item["old"].get<std::string>()
             << " -> " << item["new"].get<std::string>() << "\n";

@@ -35,8 +35,8 @@ public:
     for (const auto& p : params) {
       values.push_back(p ? p->c_str() : nullptr);
     }
-    PGresult* result = PQexecParams(m_conn, sql.c_str(), static_cast<int>(values.size()),
-                                    nullptr, values.data(), nullptr, nullptr, 0);
+    PGresult* result = PQexecParams(m_conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                    values.data(), nullptr, nullptr, 0);
     const auto status = PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       std::string message = PQresultErrorMessage(result);

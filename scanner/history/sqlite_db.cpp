@@ -23,7 +23,8 @@ std::string numbered(const std::string& sql) {
   int expected = 1;
   bool in_order = true;
   for (size_t i = 0; i < sql.size(); ++i) {
-    if (sql[i] == '$' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
+    if (sql[i] == '$' && i + 1 < sql.size() &&
+        std::isdigit(static_cast<unsigned char>(sql[i + 1]))) {
       size_t end = i + 1;
       while (end < sql.size() && std::isdigit(static_cast<unsigned char>(sql[end]))) {
         ++end;
@@ -43,10 +44,9 @@ std::string numbered(const std::string& sql) {
 class SqliteDb : public Db {
 public:
   explicit SqliteDb(const std::string& path) : m_path(path) {
-    const int rc = sqlite3_open_v2(path.c_str(), &m_db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_FULLMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(
+        path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        nullptr);
     if (rc != SQLITE_OK) {
       const std::string message = m_db != nullptr ? sqlite3_errmsg(m_db) : "out of memory";
       sqlite3_close(m_db);

@@ -2,10 +2,10 @@
 
 #include "util/error.hpp"
 
-#include <cstdlib>
 #include <chrono>
-#include <map>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
 #include <thread>
 
 namespace cisscan {
@@ -39,7 +39,9 @@ const std::vector<std::vector<std::string>> k_migrations = {
     },
 };
 
-json text_value(const SqlValue& value) { return value ? json(*value) : json(nullptr); }
+json text_value(const SqlValue& value) {
+  return value ? json(*value) : json(nullptr);
+}
 
 SqlValue text_or_null(const json& value) {
   if (value.is_null()) {
@@ -83,7 +85,9 @@ void maybe_pause_for_tests() {
 
 } // namespace
 
-HistoryStore::HistoryStore(const std::string& url) : m_url(url), m_db(open_db(url)) { migrate(); }
+HistoryStore::HistoryStore(const std::string& url) : m_url(url), m_db(open_db(url)) {
+  migrate();
+}
 
 int HistoryStore::schema_version() {
   const auto rows = m_db->query("SELECT version FROM cisscan_schema");
@@ -170,9 +174,9 @@ void HistoryStore::save(const json& record, const std::string& record_text) {
                                text_or_null(result["benchmark"].value("ref", json()))});
       }
     }
-    std::vector<std::string> host_columns = {"run_id", "name",   "address", "host_key_sha256",
-                                             "machine_id", "status", "reason", "ig1_score",
-                                             "key_changed"};
+    std::vector<std::string> host_columns = {"run_id",          "name",       "address",
+                                             "host_key_sha256", "machine_id", "status",
+                                             "reason",          "ig1_score",  "key_changed"};
     if (schema_version() < 2) { // only under the test hook that builds an older store
       host_columns.pop_back();
       for (auto& row : host_rows) {
@@ -229,7 +233,8 @@ std::optional<std::string> HistoryStore::export_record(const std::string& run_id
 }
 
 std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
-  const auto runs = m_db->query("SELECT id, started_at, ig1_score FROM runs WHERE id = $1", {run_id});
+  const auto runs =
+      m_db->query("SELECT id, started_at, ig1_score FROM runs WHERE id = $1", {run_id});
   if (runs.empty()) {
     return std::nullopt;
   }
@@ -289,7 +294,8 @@ int HistoryStore::prune_before(const std::string& cutoff) {
 
 std::vector<std::pair<std::string, std::optional<double>>> HistoryStore::ig1_over_time() {
   std::vector<std::pair<std::string, std::optional<double>>> out;
-  for (const auto& row : m_db->query("SELECT started_at, ig1_score FROM runs ORDER BY started_at")) {
+  for (const auto& row :
+       m_db->query("SELECT started_at, ig1_score FROM runs ORDER BY started_at")) {
     out.emplace_back(row[0].value_or(""),
                      row[1] ? std::optional<double>(std::stod(*row[1])) : std::nullopt);
   }

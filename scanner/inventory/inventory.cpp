@@ -13,8 +13,8 @@ namespace cisscan {
 
 namespace {
 
-const std::set<std::string> k_host_keys = {"name",  "address", "port",   "user",      "identity_file",
-                                           "become", "roles",  "groups", "transport"};
+const std::set<std::string> k_host_keys = {
+    "name", "address", "port", "user", "identity_file", "become", "roles", "groups", "transport"};
 const std::set<std::string> k_setting_keys = {"port",   "user",  "identity_file",
                                               "become", "roles", "transport"};
 

@@ -14,8 +14,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -85,9 +85,9 @@ RunOutcome stopped_early(PumpState state, const ExecResult& exec, const FramePar
   if (detail.empty()) {
     detail = std::string(util::trim(util::redact_secrets(parser.stray())));
   }
-  outcome.reason = "the probe script ended early (exit " + std::to_string(exec.exit_status) +
-                   ", " + std::to_string(parser.outputs().size()) + " of " +
-                   std::to_string(expected) + " probes)";
+  outcome.reason = "the probe script ended early (exit " + std::to_string(exec.exit_status) + ", " +
+                   std::to_string(parser.outputs().size()) + " of " + std::to_string(expected) +
+                   " probes)";
   if (!detail.empty()) {
     outcome.reason += ": " + util::to_valid_utf8(detail.substr(0, 300));
   }

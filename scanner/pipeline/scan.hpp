@@ -25,7 +25,7 @@ struct HostRun {
   std::string started_at;
   std::string finished_at;
   long long duration_ms = 0;
-  std::vector<ProbeRecord> probes; // facts first, then the checks' probes, each once
+  std::vector<ProbeRecord> probes;  // facts first, then the checks' probes, each once
   std::vector<CheckResult> results; // one per check of the catalog
 };
 
@@ -33,7 +33,7 @@ struct ScanOptions {
   TransportOptions transport;
   int jobs = 16;
   size_t output_cap = 64 * 1024; // bytes of each probe's output kept as evidence
-  std::string dump_scripts_dir;   // when set, each generated script is saved there (benchmarks)
+  std::string dump_scripts_dir;  // when set, each generated script is saved there (benchmarks)
 };
 
 struct FleetScan {

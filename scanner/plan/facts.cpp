@@ -70,18 +70,20 @@ void read_pairs(const ProbeOutput* output, const std::string& prefix,
 
 } // namespace
 
-const std::vector<ProbeSpec>& fact_probes() { return k_fact_probes; }
+const std::vector<ProbeSpec>& fact_probes() {
+  return k_fact_probes;
+}
 
 Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
   Facts facts;
   std::map<std::string, std::string> os;
   read_pairs(find(outputs, "f-os-release"), "", os);
-  for (const auto& [key, target] : std::vector<std::pair<std::string, std::string>>{
-           {"id", "os_id"},
-           {"id_like", "os_id_like"},
-           {"version_id", "os_version_id"},
-           {"version_codename", "os_codename"},
-           {"pretty_name", "os_pretty_name"}}) {
+  for (const auto& [key, target] :
+       std::vector<std::pair<std::string, std::string>>{{"id", "os_id"},
+                                                        {"id_like", "os_id_like"},
+                                                        {"version_id", "os_version_id"},
+                                                        {"version_codename", "os_codename"},
+                                                        {"pretty_name", "os_pretty_name"}}) {
     if (os.count(key) != 0) {
       facts.values[target] = os[key];
     }
@@ -93,8 +95,8 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
   read_pairs(find(outputs, "f-virt"), "", virt);
   // systemd-detect-virt prints the innermost technology: a container's name or a VM's.
   static const std::set<std::string> k_containers = {
-      "lxc", "lxc-libvirt", "systemd-nspawn", "docker", "podman", "rkt", "wsl", "proot", "pouch",
-      "openvz"};
+      "lxc", "lxc-libvirt", "systemd-nspawn", "docker", "podman",
+      "rkt", "wsl",         "proot",          "pouch",  "openvz"};
   auto vm = virt.count("vm") != 0 ? virt["vm"] : "";
   auto container = virt.count("container") != 0 ? virt["container"] : "";
   if (virt.count("detected") != 0) {

@@ -13,7 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string safe(std::string_view text) { return util::to_valid_utf8(text); }
+std::string safe(std::string_view text) {
+  return util::to_valid_utf8(text);
+}
 
 json probe_to_json(const ProbeRecord& probe) {
   json out;
@@ -78,12 +80,10 @@ json host_to_json(const HostRun& run) {
   out["groups"] = run.spec.groups;
   out["status"] = std::string(to_string(run.status));
   out["reason"] = safe(run.reason);
-  out["identity"] = {{"host_key_sha256", run.host_key_sha256.empty()
-                                             ? json(nullptr)
-                                             : json(run.host_key_sha256)},
-                     {"machine_id", run.facts.machine_id.empty()
-                                        ? json(nullptr)
-                                        : json(safe(run.facts.machine_id))}};
+  out["identity"] = {
+      {"host_key_sha256", run.host_key_sha256.empty() ? json(nullptr) : json(run.host_key_sha256)},
+      {"machine_id",
+       run.facts.machine_id.empty() ? json(nullptr) : json(safe(run.facts.machine_id))}};
   json facts = json::object();
   for (const auto& [key, value] : run.facts.values) {
     facts[key] = safe(value);
@@ -129,11 +129,8 @@ json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCat
   }
   json safeguards = json::object();
   for (const auto& s : controls.safeguards()) {
-    safeguards[s.id] = {{"title", s.title},
-                        {"control", s.control},
-                        {"ig1", s.ig1},
-                        {"ig2", s.ig2},
-                        {"ig3", s.ig3}};
+    safeguards[s.id] = {
+        {"title", s.title}, {"control", s.control}, {"ig1", s.ig1}, {"ig2", s.ig2}, {"ig3", s.ig3}};
   }
   json control_titles = json::object();
   for (const auto& control : controls.controls()) {

@@ -9,8 +9,8 @@
 #include "risk/register.hpp"
 
 #include <filesystem>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -198,9 +198,8 @@ void assess_risks(json& record, const RiskRegister& reg) {
             ++tally[id].first;
           } else if (status == "fail" || status == "error" || status == "waived") {
             ++tally[id].second;
-            findings.push_back({{"host", host["name"]},
-                                {"check_id", result["check_id"]},
-                                {"status", status}});
+            findings.push_back(
+                {{"host", host["name"]}, {"check_id", result["check_id"]}, {"status", status}});
             risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
                 .push_back(e.id);
           }
@@ -278,8 +277,8 @@ void assess_risks(json& record, const RiskRegister& reg) {
                     {"unacceptable", unacceptable}};
   for (auto& host : record["hosts"]) {
     for (auto& result : host["results"]) {
-      const auto it = risks_of.find(
-          {host["name"].get<std::string>(), result["check_id"].get<std::string>()});
+      const auto it =
+          risks_of.find({host["name"].get<std::string>(), result["check_id"].get<std::string>()});
       result["risks"] = it == risks_of.end() ? json::array() : json(it->second);
     }
   }

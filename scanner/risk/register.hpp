@@ -15,10 +15,10 @@ namespace cisscan {
 struct ScaleLevel {
   int level = 0;
   std::string name;
-  std::string mission;      // impact only
-  std::string objectives;   // impact only
-  std::string obligations;  // impact only
-  std::string description;  // expectancy only
+  std::string mission;     // impact only
+  std::string objectives;  // impact only
+  std::string obligations; // impact only
+  std::string description; // expectancy only
 };
 
 struct RiskEntry {

@@ -19,7 +19,9 @@ std::string rfc3339(WallTime time) {
   return out;
 }
 
-std::string rfc3339_now() { return rfc3339(std::chrono::system_clock::now()); }
+std::string rfc3339_now() {
+  return rfc3339(std::chrono::system_clock::now());
+}
 
 long long milliseconds_between(SteadyTime start, SteadyTime end) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count();

@@ -31,8 +31,8 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
   std::string temp = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = mkstemp(temp.data());
   if (fd < 0) {
-    throw std::runtime_error(path.string() + ": cannot create temporary file: " +
-                             std::strerror(errno));
+    throw std::runtime_error(path.string() +
+                             ": cannot create temporary file: " + std::strerror(errno));
   }
   size_t written = 0;
   while (written < content.size()) {

@@ -12,16 +12,18 @@ namespace {
 constexpr uint32_t k_match_limit = 1'000'000;
 constexpr uint32_t k_depth_limit = 10'000;
 
-pcre2_code* code_of(void* p) { return static_cast<pcre2_code*>(p); }
+pcre2_code* code_of(void* p) {
+  return static_cast<pcre2_code*>(p);
+}
 
 } // namespace
 
 Regex::Regex(const std::string& pattern) : m_pattern(pattern) {
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
-  auto* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                             PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &error_code, &error_offset,
-                             nullptr);
+  auto* code =
+      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &error_code, &error_offset, nullptr);
   if (code == nullptr) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(error_code, message, sizeof(message));
@@ -32,7 +34,9 @@ Regex::Regex(const std::string& pattern) : m_pattern(pattern) {
   m_code = code;
 }
 
-Regex::~Regex() { pcre2_code_free(code_of(m_code)); }
+Regex::~Regex() {
+  pcre2_code_free(code_of(m_code));
+}
 
 std::optional<std::vector<std::string>> Regex::search(std::string_view subject) const {
   auto* data = pcre2_match_data_create_from_pattern(code_of(m_code), nullptr);
@@ -57,8 +61,8 @@ std::optional<std::vector<std::string>> Regex::search(std::string_view subject) 
   pcre2_match_context_free(context);
   pcre2_match_data_free(data);
   if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
-    throw std::runtime_error("regular expression /" + m_pattern +
-                             "/ could not be matched (error " + std::to_string(rc) + ")");
+    throw std::runtime_error("regular expression /" + m_pattern + "/ could not be matched (error " +
+                             std::to_string(rc) + ")");
   }
   return result;
 }

@@ -77,8 +77,8 @@ bool is_valid_utf8(std::string_view text) {
       }
       code = (code << 6) | (cc & 0x3F);
     }
-    const bool overlong = (len == 2 && code < 0x80) || (len == 3 && code < 0x800) ||
-                          (len == 4 && code < 0x10000);
+    const bool overlong =
+        (len == 2 && code < 0x80) || (len == 3 && code < 0x800) || (len == 4 && code < 0x10000);
     if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
       return false;
     }
@@ -149,8 +149,11 @@ std::string to_valid_utf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
-    const size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                    : (c & 0xF8) == 0xF0 ? 4 : 0;
+    const size_t len = c < 0x80             ? 1
+                       : (c & 0xE0) == 0xC0 ? 2
+                       : (c & 0xF0) == 0xE0 ? 3
+                       : (c & 0xF8) == 0xF0 ? 4
+                                            : 0;
     if (len > 0 && i + len <= text.size() && is_valid_utf8(text.substr(i, len))) {
       out.append(text.substr(i, len));
       i += len;

@@ -8,7 +8,9 @@
 
 namespace cisscan::util {
 
-int line_of(const YAML::Node& node) { return node.Mark().line + 1; }
+int line_of(const YAML::Node& node) {
+  return node.Mark().line + 1;
+}
 
 std::string today() {
   const std::time_t now = std::time(nullptr);
@@ -24,8 +26,8 @@ YamlFile::YamlFile(const std::filesystem::path& path) : m_name(path.string()) {
   try {
     m_root = YAML::Load(m_text);
   } catch (const YAML::Exception& e) {
-    throw ConfigError(m_name + ":" + std::to_string(e.mark.line + 1) + ": malformed YAML: " +
-                      e.msg);
+    throw ConfigError(m_name + ":" + std::to_string(e.mark.line + 1) +
+                      ": malformed YAML: " + e.msg);
   }
 }
 
@@ -99,8 +101,8 @@ int YamlFile::integer(const YAML::Node& map, const char* key, int low, int high)
     fail(value, std::string("'") + key + "' must be a whole number");
   }
   if (number < low || number > high) {
-    fail(value, std::string("'") + key + "' must be " + std::to_string(low) + ".." +
-                    std::to_string(high));
+    fail(value,
+         std::string("'") + key + "' must be " + std::to_string(low) + ".." + std::to_string(high));
   }
   return number;
 }
