@@ -71,11 +71,12 @@ public:
     if (sqlite3_prepare_v2(m_db, numbered(sql).c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
       throw DbError(m_path + ": " + sqlite3_errmsg(m_db));
     }
+    // SQLITE_STATIC: `params` outlives the statement (a run's record text is ~100 MB: no copy).
     for (size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
       if (params[i]) {
         sqlite3_bind_text(stmt, index, params[i]->data(), static_cast<int>(params[i]->size()),
-                          SQLITE_TRANSIENT);
+                          SQLITE_STATIC);
       } else {
         sqlite3_bind_null(stmt, index);
       }

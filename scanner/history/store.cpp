@@ -53,7 +53,7 @@ SqlValue text_or_null(const json& value) {
 // Inserts rows in multi-row statements (a few hundred rows each).
 void insert_rows(Db& db, const std::string& table, const std::vector<std::string>& columns,
                  const std::vector<std::vector<SqlValue>>& rows) {
-  const size_t per_statement = 200;
+  const size_t per_statement = 500;
   for (size_t start = 0; start < rows.size(); start += per_statement) {
     const size_t end = std::min(rows.size(), start + per_statement);
     std::string sql = "INSERT INTO " + table + " (";
