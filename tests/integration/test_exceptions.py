@@ -64,6 +64,9 @@ def test_attestations_are_beside_the_score_never_inside(waived_run):
     assert "17.1" not in scores["safeguards"]  # expired: not applied
     entries = {a["id"]: a for a in waived_run.record["attestations"]["entries"]}
     assert entries["A-EXPIRED"]["state"] == "expired"
+    assert entries["A-NOTHING"]["matched"] == 0 and entries["A-NOTHING"]["covers"] == []
+    md = open(os.path.join(waived_run.out, "report.md")).read()
+    assert "A-NOTHING | current (matches nothing)" in md
     ig1 = scores["ig1"]
     assert ig1["attested"] == 1
     assert ig1["assessed"] == ig1["automated"] + 1

@@ -10,8 +10,9 @@ from conftest import SOURCE, cisscan
 
 GOLDEN = os.path.join(SOURCE, "tests", "golden")
 RECORD = os.path.join(GOLDEN, "records", "fleet.json")
-FILES = {"json": "report.json", "junit": "report.xml", "md": "report.md", "csv": "findings.csv"}
-SUFFIX = {"json": "json", "junit": "xml", "md": "md", "csv": "csv"}
+FILES = {"json": "report.json", "junit": "report.xml", "md": "report.md", "csv": "findings.csv",
+         "html": "report.html"}
+SUFFIX = {"json": "json", "junit": "xml", "md": "md", "csv": "csv", "html": "html"}
 TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
 
 
@@ -29,7 +30,9 @@ def check_golden(name, text):
 
 
 @pytest.mark.parametrize("fmt", sorted(FILES))
-def test_formats_match_golden_files(tmp_path, fmt):
+def test_formats_match_golden_files(tmp_path, fmt, monkeypatch):
+    # The HTML says when it was rendered: fix that time (reproducible builds' convention).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     out = str(tmp_path / "out")
     run = cisscan("report", RECORD, "--format", fmt, "--out", out, out=out)
     assert run.code == 0, run.stderr
