@@ -1,4 +1,5 @@
 // Text, time and lookup helpers of the HTML report's view model.
+#include "reports/display.hpp"
 #include "reports/html_view.hpp"
 #include "reports/xml_text.hpp"
 
@@ -46,12 +47,7 @@ std::string field(const json& object, std::string_view key) {
 }
 
 std::string score_text(const json& score) {
-  if (!score.is_number()) {
-    return "n/a";
-  }
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.1f%%", score.get<double>());
-  return buffer;
+  return percent(score);
 }
 
 std::string plural(int64_t n, std::string_view singular, std::string_view plural_form) {

@@ -1,5 +1,6 @@
 // A Markdown summary for CI job summaries and tickets: the score beside its coverage, the hosts,
 // the failing checks across the fleet, the unacceptable risks and the exceptions.
+#include "reports/display.hpp"
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
 
@@ -59,12 +60,7 @@ std::string cell(const json& value) {
 }
 
 std::string score(const json& value) {
-  if (!value.is_number()) {
-    return "n/a";
-  }
-  char buffer[16];
-  std::snprintf(buffer, sizeof(buffer), "%.1f%%", value.get<double>());
-  return buffer;
+  return percent(value);
 }
 
 } // namespace
