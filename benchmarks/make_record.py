@@ -58,8 +58,7 @@ def main():
                 "expected": "a line matching /^option\\d+ value/",
                 "observed": "option001 value-1-xxxxxxxxxxxxxxxxxxxx" if status == "pass"
                 else "no line matched",
-                "reason": "", "rationale": "Why it matters.", "remediation": "What to change.",
-                "risks": []})
+                "reason": ""})
         hosts.append({
             "name": f"host{h:04d}", "address": f"10.1.{h // 250}.{h % 250 + 1}", "port": 22,
             "transport": "ssh", "user": "audit", "become": "sudo", "groups": [],
@@ -75,7 +74,11 @@ def main():
                       "scanner_version": "0.1.0", "catalog_digest": "0" * 64,
                       "catalog_files": [], "checks_paths": [], "controls_version": "v8",
                       "inventory_source": "bench", "operator": "bench"},
-              "hosts": hosts, "scores": {}, "catalog": {"safeguards": {}, "controls": {}}}
+              "hosts": hosts, "scores": {}, "catalog": {"safeguards": {}, "controls": {}},
+              "checks": {c["id"]: {"title": f"Synthetic check {i} for the benchmark",
+                                   "rationale": "Why it matters, in a sentence or two.",
+                                   "remediation": "What to change, concretely."}
+                         for i, c in enumerate(checks)}}
     with open(a.out, "w") as f:
         json.dump(record, f)
 

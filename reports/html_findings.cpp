@@ -10,6 +10,14 @@ namespace cisscan::reports::html {
 
 namespace {
 
+// A result's remediation: its own (older records), else its check's in record.checks.
+std::string remediation_of(const Index& index, const json& result, const std::string& own) {
+  if (!own.empty()) {
+    return own;
+  }
+  return field(at(at(index.record, "checks"), string_of(at(result, "check_id"))), "remediation");
+}
+
 size_t base64_decoded_size(const std::string& encoded) {
   size_t padding = 0;
   for (auto it = encoded.rbegin(); it != encoded.rend() && *it == '=' && padding < 2; ++it) {
@@ -274,10 +282,10 @@ struct FindingRows {
       out = Data(text_of("reason"));
       break;
     case F::has_remediation:
-      out = Data(!text_of("remediation").empty());
+      out = Data(!remediation_of(index, result, text_of("remediation")).empty());
       break;
     case F::remediation:
-      out = Data(text_of("remediation"));
+      out = Data(remediation_of(index, result, text_of("remediation")));
       break;
     case F::has_original_status:
       out = Data(!text_of("original_status").empty());

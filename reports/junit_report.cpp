@@ -36,7 +36,8 @@ void attr(pugi::xml_node node, const char* name, const std::string& value) {
   node.append_attribute(name) = xml_safe(value).c_str();
 }
 
-std::string evidence(const json& result, const std::map<std::string, const json*>& probes) {
+std::string evidence(const json& result, const std::map<std::string, const json*>& probes,
+                     const json& checks) {
   std::ostringstream out;
   out << "expected: " << text_of(result.value("expected", json())) << "\n";
   out << "observed: " << text_of(result.value("observed", json())) << "\n";
@@ -64,7 +65,13 @@ std::string evidence(const json& result, const std::map<std::string, const json*
     }
     out << "\n";
   }
-  const auto remediation = text_of(result.value("remediation", json()));
+  auto remediation = text_of(result.value("remediation", json()));
+  if (remediation.empty()) {
+    const auto check = checks.find(result["check_id"].get<std::string>());
+    if (check != checks.end()) {
+      remediation = text_of(check->value("remediation", json()));
+    }
+  }
   if (!remediation.empty()) {
     out << "\nremediation: " << remediation << "\n";
   }
@@ -85,6 +92,8 @@ std::string render_junit(const json& record) {
   int total_errors = 0;
   double total_ms = 0;
   int index = 0;
+  static const json k_no_checks = json::object();
+  const auto& checks = record.contains("checks") ? record["checks"] : k_no_checks;
   for (const auto& host : record["hosts"]) {
     std::map<std::string, const json*> probes;
     for (const auto& probe : host["probes"]) {
@@ -145,12 +154,12 @@ std::string render_junit(const json& record) {
         attr(failure, "message",
              "expected " + text_of(result["expected"]) + "; observed " +
                  text_of(result["observed"]));
-        failure.text() = xml_safe(evidence(result, probes)).c_str();
+        failure.text() = xml_safe(evidence(result, probes, checks)).c_str();
       } else if (status == "error") {
         auto error = testcase.append_child("error");
         attr(error, "type", "error");
         attr(error, "message", text_of(result["reason"]));
-        error.text() = xml_safe(evidence(result, probes)).c_str();
+        error.text() = xml_safe(evidence(result, probes, checks)).c_str();
       } else if (status != "pass") {
         auto skip = testcase.append_child("skipped");
         attr(skip, "type", status);

@@ -62,8 +62,6 @@ json result_to_json(const CheckResult& result) {
   out["expected"] = safe(result.expected);
   out["observed"] = safe(result.observed);
   out["reason"] = safe(result.reason);
-  out["rationale"] = check.rationale;
-  out["remediation"] = check.remediation;
   return out;
 }
 
@@ -137,6 +135,15 @@ json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCat
     control_titles[control.id] = control.title;
   }
   record["catalog"] = {{"safeguards", safeguards}, {"controls", control_titles}};
+  // What every result of a check shares, once per run rather than once per result.
+  json checks = json::object();
+  for (const auto& check : catalog.checks) {
+    checks[check->id] = {{"title", check->title},
+                         {"rationale", check->rationale},
+                         {"remediation", check->remediation},
+                         {"file", check->file + ":" + std::to_string(check->line)}};
+  }
+  record["checks"] = checks;
   return record;
 }
 

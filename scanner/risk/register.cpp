@@ -279,7 +279,11 @@ void assess_risks(json& record, const RiskRegister& reg) {
     for (auto& result : host["results"]) {
       const auto it =
           risks_of.find({host["name"].get<std::string>(), result["check_id"].get<std::string>()});
-      result["risks"] = it == risks_of.end() ? json::array() : json(it->second);
+      if (it != risks_of.end()) {
+        result["risks"] = it->second;
+      } else {
+        result.erase("risks"); // only findings feed risks: no empty list per passing result
+      }
     }
   }
 }
