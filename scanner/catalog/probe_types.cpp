@@ -136,9 +136,9 @@ const std::vector<ProbeType> k_probe_types = {
      "not installed",
      validate_package, package_command, true, true, "f-packages", package_derive},
     {"service", "a systemd unit: enabled=... and active=... lines", validate_unit, service_command,
-     true, true, nullptr, nullptr},
+     true, false, nullptr, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
-     true, nullptr, nullptr},
+     false, nullptr, nullptr},
 };
 
 } // namespace

@@ -19,7 +19,11 @@ struct ProbeType {
   std::string (*validate)(std::string_view argument);
   std::string (*command)(std::string_view argument);
   bool typed; // uses the k_exit_* convention
-  bool quick; // a bounded read: runs without the timeout/cap wrapper (see ProbeSpec::quick)
+  // Runs without the timeout/cap wrapper (see ProbeSpec::quick), which costs ~3 ms a probe: only
+  // short reads of bounded output: sysctl (shell builtins on /proc/sys) and stat (one inode; it
+  // could only hang on a dead network mount, and the host deadline bounds that). A package probe
+  // is never run at all; service and mount start systemctl/findmnt and keep the wrapper.
+  bool quick;
   // When set, the probe is answered from this fact probe's output instead of running on the host
   // again: `derive` returns the probe's output and sets its exit code.
   const char* derived_from;
