@@ -8,6 +8,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
+#include <future>
 #include <iostream>
 #include <regex>
 
@@ -33,7 +34,7 @@ nlohmann::json record_or_run(const std::string& what, HistoryStore* store) {
     }
     return std::move(*summary);
   }
-  return load_record(what);
+  return load_record_summary(what);
 }
 
 struct HistoryArgs {
@@ -133,8 +134,12 @@ std::function<int()> add_diff_command(CLI::App& app) {
     if (!args->store.empty()) {
       store = open_store(args->store);
     }
-    const auto diff = diff_records(record_or_run(args->old_run, store.get()),
-                                   record_or_run(args->new_run, store.get()));
+    // The two runs load at once (a fleet's record takes a while to parse). SQLite connections
+    // are not shared between threads: only files load in parallel.
+    auto old_run = std::async(store ? std::launch::deferred : std::launch::async,
+                              [&] { return record_or_run(args->old_run, store.get()); });
+    const auto new_run = record_or_run(args->new_run, store.get());
+    const auto diff = diff_records(old_run.get(), new_run);
     std::cout << (args->format == "json" ? diff.dump(2) + "\n" : diff_text(diff));
     return k_exit_ok;
   };

@@ -6,6 +6,7 @@
 #include "util/text.hpp"
 
 #include <fstream>
+#include <set>
 
 namespace cisscan {
 
@@ -164,6 +165,36 @@ json load_record(const std::filesystem::path& path) {
   json record;
   try {
     record = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
+  }
+  if (!record.is_object() || !record.contains("schema_version") || !record.contains("hosts")) {
+    throw ConfigError(path.string() + ": not a cisscan record (no schema_version or hosts)");
+  }
+  return record;
+}
+
+json load_record_summary(const std::filesystem::path& path) {
+  static const std::set<std::string> k_dropped = {
+      "probes",       "facts",           "catalog",      "checks",        "risk",        "waivers",
+      "attestations", "exception_files", "history",      "expected",      "observed",    "reason",
+      "benchmark",    "probe_ids",       "check_sha256", "rationale",     "remediation", "risks",
+      "waiver",       "attestation",     "weight",       "requires_root", "roles",       "stats"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ConfigError(path.string() + ": cannot read");
+  }
+  // depth 4 is a result's own keys: there "safeguards" goes too (scores.safeguards stays).
+  const json::parser_callback_t keep = [](int depth, json::parse_event_t event, json& parsed) {
+    if (event != json::parse_event_t::key) {
+      return true;
+    }
+    const auto& key = parsed.get_ref<const std::string&>();
+    return k_dropped.count(key) == 0 && !(depth >= 4 && key == "safeguards");
+  };
+  json record;
+  try {
+    record = json::parse(in, keep);
   } catch (const json::parse_error& e) {
     throw ConfigError(path.string() + ": not valid JSON: " + e.what());
   }

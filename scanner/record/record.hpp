@@ -45,5 +45,8 @@ void assess_record(nlohmann::json& record, const ControlsCatalog& controls,
                    const Assessment& assessment);
 // Throws ConfigError naming the file when it is not a cisscan record.
 nlohmann::json load_record(const std::filesystem::path& path);
+// Only what `cisscan diff` reads (run id and times, hosts with their identity, status and each
+// result's check id, status and title, and the scores): the parser drops the rest as it goes.
+nlohmann::json load_record_summary(const std::filesystem::path& path);
 
 } // namespace cisscan
