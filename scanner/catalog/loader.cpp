@@ -264,9 +264,10 @@ Check parse_check(const YAML::Node& node, const std::string& file,
   return check;
 }
 
-// Each file with the name it has in the digest: relative to the folder it was found under.
-std::vector<std::pair<fs::path, std::string>> expand(const std::vector<fs::path>& paths,
-                                                     std::vector<Diagnostic>& diags) {
+} // namespace
+
+std::vector<std::pair<fs::path, std::string>> find_yaml_files(const std::vector<fs::path>& paths,
+                                                              std::vector<Diagnostic>& diags) {
   std::vector<std::pair<fs::path, std::string>> files;
   for (const auto& path : paths) {
     std::error_code ec;
@@ -296,14 +297,12 @@ std::vector<std::pair<fs::path, std::string>> expand(const std::vector<fs::path>
   return unique;
 }
 
-} // namespace
-
 CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatalog& controls) {
   CatalogLoad load;
   std::map<std::string, const Check*> seen;
   std::vector<std::shared_ptr<Check>> checks;
   std::string digest_input;
-  for (const auto& [path, digest_name] : expand(paths, load.diagnostics)) {
+  for (const auto& [path, digest_name] : find_yaml_files(paths, load.diagnostics)) {
     const auto file = path.string();
     std::string text;
     YAML::Node root;

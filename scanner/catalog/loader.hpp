@@ -24,6 +24,13 @@ struct CatalogLoad {
   std::vector<Diagnostic> diagnostics;
 };
 
+// Every *.yaml and *.yml file under the paths (files or folders, searched recursively), sorted,
+// each once, with the name it has in the catalog digest (relative to the folder it was found
+// under). A path that does not exist becomes a diagnostic.
+std::vector<std::pair<std::filesystem::path, std::string>>
+find_yaml_files(const std::vector<std::filesystem::path>& paths,
+                std::vector<Diagnostic>& diagnostics);
+
 // Paths may be files or folders (searched recursively for *.yaml and *.yml, in sorted order).
 // Files whose top level has no `checks:` but another known kind (`safeguards:`, `register:`,
 // `waivers:`, `attestations:`) are skipped. Every problem becomes a diagnostic.

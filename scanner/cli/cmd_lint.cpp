@@ -34,30 +34,12 @@ const std::vector<OtherKind> k_other_kinds = {
     {"safeguards", [](const fs::path& p, const ControlsCatalog&) { ControlsCatalog::load(p); }},
 };
 
-std::vector<fs::path> yaml_files(const std::vector<fs::path>& targets) {
-  std::vector<fs::path> files;
-  for (const auto& target : targets) {
-    std::error_code ec;
-    if (fs::is_directory(target, ec)) {
-      for (const auto& entry : fs::recursive_directory_iterator(target, ec)) {
-        const auto ext = entry.path().extension();
-        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
-          files.push_back(entry.path());
-        }
-      }
-    } else if (fs::is_regular_file(target, ec)) {
-      files.push_back(target);
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 // Lints the files that hold risk registers, waivers, attestations, inventories or the controls
 // catalog; prints one line per problem and returns how many there were.
 int lint_other_kinds(const std::vector<fs::path>& targets, const ControlsCatalog& controls) {
   int problems = 0;
-  for (const auto& path : yaml_files(targets)) {
+  std::vector<Diagnostic> reported_by_the_catalog_loader;
+  for (const auto& [path, _] : find_yaml_files(targets, reported_by_the_catalog_loader)) {
     YAML::Node root;
     try {
       root = YAML::LoadFile(path.string());

@@ -40,7 +40,6 @@ std::string_view to_string(HostStatus status) {
 namespace {
 
 constexpr size_t k_facts_cap = 1024 * 1024;
-constexpr size_t k_host_cap = 8 * 1024 * 1024;
 
 struct RunOutcome {
   bool ok = false;
@@ -187,7 +186,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
     FrameParser parser(boundary, k_facts_cap);
     const auto feed = [&](std::string_view chunk) { parser.feed(chunk); };
     const auto& facts = fact_probes();
-    const auto facts_script = generate_script(facts, {boundary, k_host_cap, true, false});
+    const auto facts_script = generate_script(facts, {.boundary = boundary, .final_exit = false});
     dump_script(options.dump_scripts_dir, host, 1, facts_script);
     auto state = channel->pump(facts_script, false, feed,
                                [&] { return parser.outputs().size() >= facts.size(); });
@@ -220,7 +219,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
         }
       }
       parser.set_cap(options.output_cap);
-      const auto probe_script = generate_script(to_run, {boundary, k_host_cap, false, true});
+      const auto probe_script = generate_script(to_run, {.boundary = boundary, .prelude = false});
       dump_script(options.dump_scripts_dir, host, 2, probe_script);
       const auto expected = facts.size() + to_run.size();
       spdlog::debug("{}: {} probes sent after {} ms", host.name, to_run.size(),

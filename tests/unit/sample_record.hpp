@@ -4,6 +4,7 @@
 
 #include "catalog/controls.hpp"
 #include "score/score.hpp"
+#include "shipped_controls.hpp"
 #include "util/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -17,8 +18,7 @@ inline const std::string k_binary = std::string("\xFF\xFE<script>\x00\xC0", 12);
 
 inline nlohmann::json sample_record() {
   using nlohmann::json;
-  static const auto controls =
-      ControlsCatalog::load(CISSCAN_SOURCE_DIR "/checks/controls/cis-controls-v8.yaml");
+  const auto& controls = shipped_controls();
   const auto probe = [](const std::string& id, const std::string& output, bool base64) {
     return json{{"id", id},
                 {"type", "command"},

@@ -1,4 +1,5 @@
 #include "catalog/controls.hpp"
+#include "shipped_controls.hpp"
 
 #include "temp_dir.hpp"
 #include "util/error.hpp"
@@ -16,9 +17,7 @@ using cisscan::test::TempDir;
 namespace {
 
 const ControlsCatalog& controls() {
-  static const auto catalog =
-      ControlsCatalog::load(CISSCAN_SOURCE_DIR "/checks/controls/cis-controls-v8.yaml");
-  return catalog;
+  return test::shipped_controls();
 }
 
 } // namespace

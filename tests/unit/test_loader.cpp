@@ -1,4 +1,5 @@
 #include "catalog/loader.hpp"
+#include "shipped_controls.hpp"
 
 #include "temp_dir.hpp"
 
@@ -14,9 +15,7 @@ using cisscan::test::TempDir;
 namespace {
 
 const ControlsCatalog& controls() {
-  static const auto catalog =
-      ControlsCatalog::load(CISSCAN_SOURCE_DIR "/checks/controls/cis-controls-v8.yaml");
-  return catalog;
+  return test::shipped_controls();
 }
 
 std::vector<std::string> messages(const CatalogLoad& load) {

@@ -1,4 +1,5 @@
 #include "record/record.hpp"
+#include "shipped_controls.hpp"
 
 #include "reports/formats.hpp"
 #include "temp_dir.hpp"
@@ -17,9 +18,7 @@ using nlohmann::json;
 namespace {
 
 const ControlsCatalog& controls() {
-  static const auto catalog =
-      ControlsCatalog::load(CISSCAN_SOURCE_DIR "/checks/controls/cis-controls-v8.yaml");
-  return catalog;
+  return test::shipped_controls();
 }
 
 ProbeRecord probe_record(const std::string& id, const std::string& output) {

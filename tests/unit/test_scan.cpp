@@ -1,4 +1,5 @@
 #include "pipeline/scan.hpp"
+#include "shipped_controls.hpp"
 
 #include "catalog/loader.hpp"
 #include "temp_dir.hpp"
@@ -18,9 +19,7 @@ using cisscan::test::TempDir;
 namespace {
 
 const ControlsCatalog& controls() {
-  static const auto catalog =
-      ControlsCatalog::load(CISSCAN_SOURCE_DIR "/checks/controls/cis-controls-v8.yaml");
-  return catalog;
+  return test::shipped_controls();
 }
 
 std::string check_yaml(const std::string& id, const std::string& probe, const std::string& expect,
