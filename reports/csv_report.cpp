@@ -10,7 +10,7 @@ namespace cisscan::reports {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 std::string field(const json& value) {
   std::string text;

@@ -4,7 +4,7 @@
 
 namespace cisscan::reports {
 
-std::string percent(const nlohmann::json& score) {
+std::string percent(const cisscan::json& score) {
   if (!score.is_number()) {
     return "n/a";
   }

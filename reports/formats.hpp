@@ -1,7 +1,7 @@
 // The report format table: one row per format, each rendering the run record to one file.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <string>
 #include <string_view>
@@ -12,17 +12,17 @@ namespace cisscan::reports {
 struct Format {
   std::string_view name;      // as given to --format
   std::string_view file_name; // written under --out
-  std::string (*render)(const nlohmann::json& record);
+  std::string (*render)(const cisscan::json& record);
 };
 
 const std::vector<Format>& formats();
 const Format* find_format(std::string_view name);
 
-std::string render_json(const nlohmann::json& record);
-std::string render_junit(const nlohmann::json& record);
-std::string render_html(const nlohmann::json& record);
-std::string render_markdown(const nlohmann::json& record);
-std::string render_csv(const nlohmann::json& record);
-std::string render_prometheus(const nlohmann::json& record);
+std::string render_json(const cisscan::json& record);
+std::string render_junit(const cisscan::json& record);
+std::string render_html(const cisscan::json& record);
+std::string render_markdown(const cisscan::json& record);
+std::string render_csv(const cisscan::json& record);
+std::string render_prometheus(const cisscan::json& record);
 
 } // namespace cisscan::reports

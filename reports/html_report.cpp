@@ -132,7 +132,7 @@ struct Appender {
 
 } // namespace html
 
-std::string render_html(const nlohmann::json& record) {
+std::string render_html(const cisscan::json& record) {
   using namespace html;
   const Index index(record);
   const int64_t now = render_time();

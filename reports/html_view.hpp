@@ -6,7 +6,7 @@
 #pragma once
 
 #include <mustache.hpp>
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <array>
 #include <cstdint>
@@ -20,7 +20,7 @@
 
 namespace cisscan::reports::html {
 
-using nlohmann::json;
+using cisscan::json;
 using Data = kainjow::mustache::data;
 
 // --- text (html_text.cpp) ---

@@ -3,9 +3,9 @@
 
 namespace cisscan::reports {
 
-std::string render_json(const nlohmann::json& record) {
+std::string render_json(const cisscan::json& record) {
   // Compact: a fleet's record is large, and tools (jq) pretty-print it on demand.
-  return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return record.dump(-1, ' ', false, cisscan::json::error_handler_t::replace) + "\n";
 }
 
 } // namespace cisscan::reports

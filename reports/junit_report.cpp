@@ -12,7 +12,7 @@ namespace cisscan::reports {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 constexpr size_t k_output_excerpt = 2048;
 

@@ -12,7 +12,7 @@ namespace cisscan::reports {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 // Host text in a table cell: no pipes, no newlines, no markup, no raw control characters.
 std::string cell(const json& value) {

@@ -10,7 +10,7 @@ namespace cisscan::reports {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 std::string label(const std::string& value) {
   std::string out;

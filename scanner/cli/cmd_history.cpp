@@ -26,7 +26,7 @@ std::unique_ptr<HistoryStore> open_store(const std::string& url) {
 }
 
 // A record file, or a run id looked up in the store (its summary: what diff reads).
-nlohmann::json record_or_run(const std::string& what, HistoryStore* store) {
+cisscan::json record_or_run(const std::string& what, HistoryStore* store) {
   if (store != nullptr && !std::filesystem::exists(what)) {
     auto summary = store->summary_record(what);
     if (!summary) {

@@ -51,7 +51,7 @@ std::string default_operator() {
   return std::string(user != nullptr ? user : "unknown") + "@" + host;
 }
 
-bool incomplete(const nlohmann::json& record) {
+bool incomplete(const cisscan::json& record) {
   for (const auto& host : record["hosts"]) {
     const auto status = host["status"].get<std::string>();
     if (status != "ok" && status != "skipped") {
@@ -63,21 +63,21 @@ bool incomplete(const nlohmann::json& record) {
 
 // The history the report shows: the baseline's drift and the IG1 score over time. A store that
 // cannot be used costs the run its history (exit 2), never its reports.
-std::unique_ptr<HistoryStore> attach_history(nlohmann::json& record, const std::string& url,
+std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const std::string& url,
                                              std::string& store_error) {
   std::unique_ptr<HistoryStore> store;
   try {
     store = std::make_unique<HistoryStore>(url);
-    nlohmann::json over_time = nlohmann::json::array();
+    cisscan::json over_time = cisscan::json::array();
     for (const auto& [started_at, score] : store->ig1_over_time()) {
       over_time.push_back({{"started_at", started_at},
-                           {"score", score ? nlohmann::json(*score) : nlohmann::json(nullptr)}});
+                           {"score", score ? cisscan::json(*score) : cisscan::json(nullptr)}});
     }
     over_time.push_back(
         {{"started_at", record["run"]["started_at"]}, {"score", record["scores"]["ig1"]["score"]}});
-    nlohmann::json history = {{"store", redact_url(url)}, {"ig1_over_time", over_time}};
+    cisscan::json history = {{"store", redact_url(url)}, {"ig1_over_time", over_time}};
     if (const auto id = store->latest_before(record["run"]["started_at"].get<std::string>())) {
-      const auto previous = nlohmann::json::parse(*store->export_record(*id));
+      const auto previous = cisscan::json::parse(*store->export_record(*id));
       history["since_last_run"] = diff_records(previous, record);
     }
     record["history"] = history;

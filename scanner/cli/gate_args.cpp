@@ -23,7 +23,7 @@ void add_gate_options(CLI::App* command, GateArgs& args) {
                       "Gate file: {ig1: N, safeguards: {\"5.2\": N}} minimum scores");
 }
 
-GateRules load_gate_rules(const GateArgs& args, const nlohmann::json& record, HistoryStore* store) {
+GateRules load_gate_rules(const GateArgs& args, const cisscan::json& record, HistoryStore* store) {
   GateRules rules;
   if (args.fail_under >= 0) {
     if (args.fail_under > 100) {
@@ -48,7 +48,7 @@ GateRules load_gate_rules(const GateArgs& args, const nlohmann::json& record, Hi
     }
     const auto id = store->latest_before(record["run"]["started_at"].get<std::string>());
     if (id) {
-      rules.baseline = nlohmann::json::parse(*store->export_record(*id));
+      rules.baseline = cisscan::json::parse(*store->export_record(*id));
     } else {
       // No earlier run: nothing can be a regression yet.
       rules.baseline = record;

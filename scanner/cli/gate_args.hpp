@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <string>
 #include <vector>
@@ -24,7 +24,7 @@ struct GateArgs {
 void add_gate_options(CLI::App* command, GateArgs& args);
 // Throws ConfigError for bad combinations (new-failures without a baseline; latest without a
 // store) and bad files. `store` may be null.
-GateRules load_gate_rules(const GateArgs& args, const nlohmann::json& record, HistoryStore* store);
+GateRules load_gate_rules(const GateArgs& args, const cisscan::json& record, HistoryStore* store);
 // Prints the verdict's lines to stderr; returns 1 when the gate failed, else 0.
 int report_gate(const GateVerdict& verdict);
 

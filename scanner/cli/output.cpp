@@ -35,7 +35,7 @@ std::vector<std::string> parse_formats(const std::string& list) {
   return out;
 }
 
-void write_reports(const nlohmann::json& record, const std::vector<std::string>& formats,
+void write_reports(const cisscan::json& record, const std::vector<std::string>& formats,
                    const std::string& out_dir) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);

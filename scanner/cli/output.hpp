@@ -2,7 +2,7 @@
 // each written atomically, so no report is ever half-written.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <string>
 #include <vector>
@@ -11,7 +11,7 @@ namespace cisscan {
 
 // Parses "json,junit,html"; throws ConfigError naming the unknown format.
 std::vector<std::string> parse_formats(const std::string& list);
-void write_reports(const nlohmann::json& record, const std::vector<std::string>& formats,
+void write_reports(const cisscan::json& record, const std::vector<std::string>& formats,
                    const std::string& out_dir);
 
 } // namespace cisscan

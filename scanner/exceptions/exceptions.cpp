@@ -9,7 +9,7 @@ namespace cisscan {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 bool current(const std::string& expires, const std::string& today) {
   return expires.empty() || today <= expires;

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 #include <functional>
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 #include <string>
 #include <vector>
 
@@ -44,7 +44,7 @@ struct Attestation {
 struct ExceptionFiles {
   std::vector<Waiver> waivers;
   std::vector<Attestation> attestations;
-  nlohmann::json files = nlohmann::json::array(); // {path, sha256, kind}
+  cisscan::json files = cisscan::json::array(); // {path, sha256, kind}
 };
 
 // Throw ConfigError naming file and line; `known_safeguard` checks safeguard ids.
@@ -56,7 +56,7 @@ load_attestations(const std::filesystem::path& path,
 // Restores statuses a previous application changed, then applies `exceptions` as of `today`
 // (YYYY-MM-DD). Adds record["waivers"] and record["attestations"] sections; results keep their
 // `original_status`.
-void apply_exceptions(nlohmann::json& record, const ExceptionFiles& exceptions,
+void apply_exceptions(cisscan::json& record, const ExceptionFiles& exceptions,
                       const std::string& today);
 
 } // namespace cisscan

@@ -31,18 +31,18 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 namespace {
 
-bool any_in(const std::vector<std::string>& wanted, const nlohmann::json& values) {
+bool any_in(const std::vector<std::string>& wanted, const cisscan::json& values) {
   if (!values.is_array()) {
     return false;
   }
-  return std::any_of(values.begin(), values.end(), [&](const nlohmann::json& v) {
+  return std::any_of(values.begin(), values.end(), [&](const cisscan::json& v) {
     return std::find(wanted.begin(), wanted.end(), v.get<std::string>()) != wanted.end();
   });
 }
 
 } // namespace
 
-bool HostSelector::matches(const nlohmann::json& host) const {
+bool HostSelector::matches(const cisscan::json& host) const {
   if (empty()) {
     return true;
   }
@@ -50,11 +50,11 @@ bool HostSelector::matches(const nlohmann::json& host) const {
   const bool by_name = std::any_of(names.begin(), names.end(), [&](const std::string& pattern) {
     return glob_match(pattern, name);
   });
-  return by_name || any_in(groups, host.value("groups", nlohmann::json::array())) ||
-         any_in(roles, host.value("roles", nlohmann::json::array()));
+  return by_name || any_in(groups, host.value("groups", cisscan::json::array())) ||
+         any_in(roles, host.value("roles", cisscan::json::array()));
 }
 
-nlohmann::json HostSelector::to_json() const {
+cisscan::json HostSelector::to_json() const {
   return {{"names", names}, {"groups", groups}, {"roles", roles}};
 }
 

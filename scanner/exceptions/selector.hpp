@@ -4,7 +4,7 @@
 
 #include "util/yaml.hpp"
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <string>
 #include <vector>
@@ -18,8 +18,8 @@ struct HostSelector {
 
   bool empty() const { return names.empty() && groups.empty() && roles.empty(); }
   // `host` is a host of the record.
-  bool matches(const nlohmann::json& host) const;
-  nlohmann::json to_json() const;
+  bool matches(const cisscan::json& host) const;
+  cisscan::json to_json() const;
 };
 
 // Reads {names: [...], groups: [...], roles: [...]} (absent: every host).

@@ -9,7 +9,7 @@ namespace cisscan {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 constexpr size_t k_listed = 20;
 

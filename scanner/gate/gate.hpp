@@ -2,7 +2,7 @@
 // rule and the findings behind it. With no rule given, the default: no `fail` that is not waived.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <map>
 #include <optional>
@@ -13,7 +13,7 @@ namespace cisscan {
 
 struct GateRules {
   std::optional<double> fail_under;       // IG1 score
-  std::optional<nlohmann::json> baseline; // the record to compare with
+  std::optional<cisscan::json> baseline; // the record to compare with
   bool fail_on_new_failures = false;
   bool fail_on_unacceptable_risk = false;
   std::optional<double> ig1_minimum;                // from a gate file
@@ -27,7 +27,7 @@ struct GateVerdict {
   std::vector<std::string> failures; // one line per failed rule, then the findings behind it
 };
 
-GateVerdict evaluate_gate(const nlohmann::json& record, const GateRules& rules);
+GateVerdict evaluate_gate(const cisscan::json& record, const GateRules& rules);
 // Reads {ig1: N, safeguards: {"5.2": N}}; throws ConfigError naming file and line.
 void load_gate_file(const std::string& path, GateRules& rules);
 

@@ -9,7 +9,7 @@ namespace cisscan {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 bool failing(const std::string& status) {
   return status == "fail" || status == "error";

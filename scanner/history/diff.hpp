@@ -2,14 +2,14 @@
 // keys that changed, and the score change per safeguard and for IG1.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <string>
 
 namespace cisscan {
 
-nlohmann::json diff_records(const nlohmann::json& old_record, const nlohmann::json& new_record);
+cisscan::json diff_records(const cisscan::json& old_record, const cisscan::json& new_record);
 // A plain-text rendering for the terminal.
-std::string diff_text(const nlohmann::json& diff);
+std::string diff_text(const cisscan::json& diff);
 
 } // namespace cisscan

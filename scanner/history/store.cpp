@@ -12,7 +12,7 @@ namespace cisscan {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 // Migrations: index i holds the statements that bring the schema from version i to i + 1.
 const std::vector<std::vector<std::string>> k_migrations = {

@@ -5,7 +5,7 @@
 
 #include "history/db.hpp"
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <optional>
 #include <string>
@@ -32,12 +32,12 @@ public:
 
   int schema_version();
   // Stores the run in one transaction; `record_text` is the report.json written for it.
-  void save(const nlohmann::json& record, const std::string& record_text);
+  void save(const cisscan::json& record, const std::string& record_text);
   std::vector<RunSummary> runs();
   std::optional<std::string> export_record(const std::string& run_id);
   // What `cisscan diff` needs of a run (hosts, host keys, result statuses, scores), read from
   // the tables: much cheaper than parsing the whole record.
-  std::optional<nlohmann::json> summary_record(const std::string& run_id);
+  std::optional<cisscan::json> summary_record(const std::string& run_id);
   // The newest run that started before `started_at` (for --baseline latest).
   std::optional<std::string> latest_before(const std::string& started_at);
   // Deletes runs that started before `cutoff` (RFC 3339); returns how many.

@@ -12,7 +12,7 @@ namespace cisscan {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 std::string safe(std::string_view text) {
   return util::to_valid_utf8(text);

@@ -9,7 +9,7 @@
 #include "risk/register.hpp"
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +28,9 @@ struct RunInfo {
   std::vector<std::string> checks_paths;
 };
 
-nlohmann::json host_to_json(const HostRun& run);
+cisscan::json host_to_json(const HostRun& run);
 // The record of a scan, without its assessment (see assess_record).
-nlohmann::json build_record(const RunInfo& info, const Catalog& catalog,
+cisscan::json build_record(const RunInfo& info, const Catalog& catalog,
                             const ControlsCatalog& controls, const std::vector<HostRun>& hosts);
 
 struct Assessment {
@@ -41,12 +41,12 @@ struct Assessment {
 
 // Applies waivers and attestations, scores, and assesses the risk register: the same on a fresh
 // record and on a saved one (which keeps each result's original status).
-void assess_record(nlohmann::json& record, const ControlsCatalog& controls,
+void assess_record(cisscan::json& record, const ControlsCatalog& controls,
                    const Assessment& assessment);
 // Throws ConfigError naming the file when it is not a cisscan record.
-nlohmann::json load_record(const std::filesystem::path& path);
+cisscan::json load_record(const std::filesystem::path& path);
 // Only what `cisscan diff` reads (run id and times, hosts with their identity, status and each
 // result's check id, status and title, and the scores): the parser drops the rest as it goes.
-nlohmann::json load_record_summary(const std::filesystem::path& path);
+cisscan::json load_record_summary(const std::filesystem::path& path);
 
 } // namespace cisscan

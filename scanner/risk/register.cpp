@@ -12,7 +12,7 @@ namespace cisscan {
 
 namespace {
 
-using nlohmann::json;
+using cisscan::json;
 
 const std::set<std::string> k_treatments = {"reduce", "accept", "transfer", "avoid"};
 const std::set<std::string> k_asset_classes = {"pve-node",  "vm",         "lxc",

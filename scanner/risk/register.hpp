@@ -6,7 +6,7 @@
 #include "catalog/controls.hpp"
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 #include <string>
 #include <vector>
 
@@ -56,6 +56,6 @@ struct RiskRegister {
 RiskRegister load_register(const std::filesystem::path& path, const ControlsCatalog& controls);
 
 // Sets record["risk"] (criteria, entries with their state) and each result's `risks`.
-void assess_risks(nlohmann::json& record, const RiskRegister& reg);
+void assess_risks(cisscan::json& record, const RiskRegister& reg);
 
 } // namespace cisscan

@@ -47,12 +47,12 @@ struct Tally {
     return "partial";
   }
 
-  nlohmann::json to_json() const {
-    nlohmann::json out;
+  cisscan::json to_json() const {
+    cisscan::json out;
     const auto s = score();
-    out["score"] = s ? nlohmann::json(*s) : nlohmann::json(nullptr);
+    out["score"] = s ? cisscan::json(*s) : cisscan::json(nullptr);
     out["state"] = state();
-    nlohmann::json counts_json = nlohmann::json::object();
+    cisscan::json counts_json = cisscan::json::object();
     for (const char* status : {"pass", "fail", "error", "not_applicable", "manual", "waived"}) {
       counts_json[status] = counts.count(status) ? counts.at(status) : 0;
     }
@@ -62,7 +62,7 @@ struct Tally {
   }
 };
 
-nlohmann::json ig1_summary(const std::map<std::string, Tally>& safeguards,
+cisscan::json ig1_summary(const std::map<std::string, Tally>& safeguards,
                            const ControlsCatalog& controls) {
   double sum = 0;
   int automated = 0;
@@ -79,9 +79,9 @@ nlohmann::json ig1_summary(const std::map<std::string, Tally>& safeguards,
       ++attested;
     }
   }
-  nlohmann::json out;
-  out["score"] = automated > 0 ? nlohmann::json(std::round(sum / automated * 10.0) / 10.0)
-                               : nlohmann::json(nullptr);
+  cisscan::json out;
+  out["score"] = automated > 0 ? cisscan::json(std::round(sum / automated * 10.0) / 10.0)
+                               : cisscan::json(nullptr);
   out["assessed"] = automated + attested;
   out["automated"] = automated;
   out["attested"] = attested;
@@ -89,8 +89,8 @@ nlohmann::json ig1_summary(const std::map<std::string, Tally>& safeguards,
   return out;
 }
 
-nlohmann::json tallies_json(const std::map<std::string, Tally>& tallies) {
-  nlohmann::json out = nlohmann::json::object();
+cisscan::json tallies_json(const std::map<std::string, Tally>& tallies) {
+  cisscan::json out = cisscan::json::object();
   for (const auto& [id, tally] : tallies) {
     out[id] = tally.to_json();
   }
@@ -99,11 +99,11 @@ nlohmann::json tallies_json(const std::map<std::string, Tally>& tallies) {
 
 } // namespace
 
-nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& controls,
-                           const nlohmann::json& attestations) {
+cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& controls,
+                           const cisscan::json& attestations) {
   std::map<std::string, Tally> fleet_safeguards;
   std::map<std::string, Tally> fleet_controls;
-  nlohmann::json per_host = nlohmann::json::object();
+  cisscan::json per_host = cisscan::json::object();
   int scanned = 0;
   int in_scope = 0;
   for (const auto& host : hosts) {
@@ -133,10 +133,10 @@ nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& c
         }
       }
     }
-    nlohmann::json entry;
+    cisscan::json entry;
     entry["status"] = host.at("status");
     // A host that never answered has placeholder results only: no score of its own.
-    if (host.value("probes", nlohmann::json::array()).empty()) {
+    if (host.value("probes", cisscan::json::array()).empty()) {
       host_safeguards.clear();
     }
     entry["ig1"] = ig1_summary(host_safeguards, controls);
@@ -144,7 +144,7 @@ nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& c
     per_host[host.at("name").get<std::string>()] = entry;
   }
   if (attestations.is_object()) {
-    for (const auto& entry : attestations.value("entries", nlohmann::json::array())) {
+    for (const auto& entry : attestations.value("entries", cisscan::json::array())) {
       if (entry.value("state", "") == "current" && entry["safeguard"].is_string()) {
         const auto id = entry["safeguard"].get<std::string>();
         fleet_safeguards[id].attested = true;
@@ -154,7 +154,7 @@ nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& c
       }
     }
   }
-  nlohmann::json scores;
+  cisscan::json scores;
   scores["safeguards"] = tallies_json(fleet_safeguards);
   scores["controls"] = tallies_json(fleet_controls);
   scores["ig1"] = ig1_summary(fleet_safeguards, controls);

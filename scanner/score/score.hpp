@@ -6,14 +6,14 @@
 
 #include "catalog/controls.hpp"
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 namespace cisscan {
 
 // `hosts` is the record's hosts array; returns the record's `scores` object. `attestations` is
 // the record's attestations section (or null): a current attestation makes a safeguard without
 // automated results `attested`, shown beside the score and never inside it.
-nlohmann::json score_hosts(const nlohmann::json& hosts, const ControlsCatalog& controls,
-                           const nlohmann::json& attestations = nullptr);
+cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& controls,
+                           const cisscan::json& attestations = nullptr);
 
 } // namespace cisscan

@@ -7,7 +7,7 @@
 #include "shipped_controls.hpp"
 #include "util/text.hpp"
 
-#include <nlohmann/json.hpp>
+#include "util/json.hpp"
 
 #include <string>
 
@@ -16,8 +16,8 @@ namespace cisscan::test {
 inline const std::string k_hostile = "<script>alert(1)</script> ]]> \x01 & \"q\" 'a'";
 inline const std::string k_binary = std::string("\xFF\xFE<script>\x00\xC0", 12);
 
-inline nlohmann::json sample_record() {
-  using nlohmann::json;
+inline cisscan::json sample_record() {
+  using cisscan::json;
   const auto& controls = shipped_controls();
   const auto probe = [](const std::string& id, const std::string& output, bool base64) {
     return json{{"id", id},

@@ -23,7 +23,7 @@ size_t occurrences(const std::string& text, const std::string& needle) {
 
 TEST_CASE("render_html escapes every host-originated string") {
   auto record = test::sample_record();
-  nlohmann::json down = record["hosts"][0];
+  cisscan::json down = record["hosts"][0];
   down["name"] = "<script>down</script>";
   down["status"] = "unreachable";
   down["reason"] = "connect: <script>alert(2)</script>";

@@ -105,7 +105,7 @@ TEST_CASE("render_junit") {
 
 TEST_CASE("render_junit with no hosts") {
   auto record = test::sample_record();
-  record["hosts"] = nlohmann::json::array();
+  record["hosts"] = cisscan::json::array();
   const auto xml = reports::render_junit(record);
   pugi::xml_document doc;
   REQUIRE(doc.load_string(xml.c_str()));

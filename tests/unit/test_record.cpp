@@ -13,7 +13,7 @@
 
 using namespace cisscan;
 using cisscan::test::TempDir;
-using nlohmann::json;
+using cisscan::json;
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 using namespace cisscan;
-using nlohmann::json;
+using cisscan::json;
 
 namespace {
 
