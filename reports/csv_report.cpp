@@ -38,8 +38,7 @@ std::string field(const json& value) {
 
 } // namespace
 
-std::string render_csv(const json& record) {
-  std::ostringstream out;
+void write_csv(const json& record, std::ostream& out) {
   out << "run_id,host,address,host_status,check_id,title,status,original_status,safeguards,"
          "benchmark,ref,level,expected,observed,reason,risks,waiver,probe_ids,evidence_sha256\r\n";
   const auto run_id = record["run"].value("id", json());
@@ -85,7 +84,6 @@ std::string render_csv(const json& record) {
       out << "\r\n";
     }
   }
-  return out.str();
 }
 
 } // namespace cisscan::reports

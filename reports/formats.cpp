@@ -1,12 +1,15 @@
 #include "reports/formats.hpp"
 
+#include <sstream>
+#include <stdexcept>
+
 namespace cisscan::reports {
 
 const std::vector<Format>& formats() {
   static const std::vector<Format> k_formats = {
-      {"json", "report.json", render_json}, {"junit", "report.xml", render_junit},
-      {"html", "report.html", render_html}, {"md", "report.md", render_markdown},
-      {"csv", "findings.csv", render_csv},  {"prom", "cisscan.prom", render_prometheus},
+      {"json", "report.json", write_json}, {"junit", "report.xml", write_junit},
+      {"html", "report.html", write_html}, {"md", "report.md", write_markdown},
+      {"csv", "findings.csv", write_csv},  {"prom", "cisscan.prom", write_prometheus},
   };
   return k_formats;
 }
@@ -18,6 +21,16 @@ const Format* find_format(std::string_view name) {
     }
   }
   return nullptr;
+}
+
+std::string render(std::string_view format, const json& record) {
+  const auto* row = find_format(format);
+  if (row == nullptr) {
+    throw std::invalid_argument("no report format " + std::string(format));
+  }
+  std::ostringstream out;
+  row->write(record, out);
+  return std::move(out).str();
 }
 
 } // namespace cisscan::reports

@@ -1,8 +1,9 @@
-// The report format table: one row per format, each rendering the run record to one file.
+// The report format table: one row per format, each writing the run record to one file.
 #pragma once
 
 #include "util/json.hpp"
 
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,17 +13,20 @@ namespace cisscan::reports {
 struct Format {
   std::string_view name;      // as given to --format
   std::string_view file_name; // written under --out
-  std::string (*render)(const cisscan::json& record);
+  // Streams the report into `out` (a fleet's reports are tens of MB: never held in memory whole).
+  void (*write)(const json& record, std::ostream& out);
 };
 
 const std::vector<Format>& formats();
 const Format* find_format(std::string_view name);
+// The report of a known format as a string (for the store, and tests).
+std::string render(std::string_view format, const json& record);
 
-std::string render_json(const cisscan::json& record);
-std::string render_junit(const cisscan::json& record);
-std::string render_html(const cisscan::json& record);
-std::string render_markdown(const cisscan::json& record);
-std::string render_csv(const cisscan::json& record);
-std::string render_prometheus(const cisscan::json& record);
+void write_json(const json& record, std::ostream& out);
+void write_junit(const json& record, std::ostream& out);
+void write_html(const json& record, std::ostream& out);
+void write_markdown(const json& record, std::ostream& out);
+void write_csv(const json& record, std::ostream& out);
+void write_prometheus(const json& record, std::ostream& out);
 
 } // namespace cisscan::reports

@@ -119,11 +119,11 @@ std::map<std::string, LazyRows> lazy_lists(const Index& index) {
 
 namespace {
 
-// The stream kainjow writes to: appends to one string.
+// The stream kainjow writes to: straight into the report file.
 struct Appender {
-  std::string& out;
+  std::ostream& out;
   Appender& operator<<(const std::string& text) {
-    out += text;
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
     return *this;
   }
 };
@@ -132,7 +132,7 @@ struct Appender {
 
 } // namespace html
 
-std::string render_html(const cisscan::json& record) {
+void write_html(const cisscan::json& record, std::ostream& out) {
   using namespace html;
   const Index index(record);
   const int64_t now = render_time();
@@ -156,14 +156,11 @@ std::string render_html(const cisscan::json& record) {
   }
   tmpl.set_custom_escape(escape_html);
   LazyContext context(&view, lazy_lists(index));
-  std::string out;
-  out.reserve(1 << 20);
   Appender appender{out};
   tmpl.render(context, appender);
   if (!tmpl.is_valid()) {
     throw std::logic_error("HTML report template: " + tmpl.error_message());
   }
-  return out;
 }
 
 } // namespace cisscan::reports

@@ -3,9 +3,38 @@
 
 namespace cisscan::reports {
 
-std::string render_json(const cisscan::json& record) {
-  // Compact: a fleet's record is large, and tools (jq) pretty-print it on demand.
-  return record.dump(-1, ' ', false, cisscan::json::error_handler_t::replace) + "\n";
+namespace {
+
+std::string compact(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+} // namespace
+
+void write_json(const json& record, std::ostream& out) {
+  // Compact: a fleet's record is large, and tools (jq) pretty-print it on demand. Written member
+  // by member and host by host, so that no more than one host's text is held at once; the bytes
+  // are those of record.dump().
+  if (!record.is_object()) {
+    out << compact(record) << '\n';
+    return;
+  }
+  out << '{';
+  bool first = true;
+  for (const auto& [key, value] : record.items()) {
+    out << (first ? "" : ",") << compact(json(key)) << ':';
+    first = false;
+    if (key != "hosts" || !value.is_array()) {
+      out << compact(value);
+      continue;
+    }
+    out << '[';
+    for (size_t i = 0; i < value.size(); ++i) {
+      out << (i == 0 ? "" : ",") << compact(value[i]);
+    }
+    out << ']';
+  }
+  out << "}\n";
 }
 
 } // namespace cisscan::reports

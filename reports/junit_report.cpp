@@ -80,7 +80,7 @@ std::string evidence(const json& result, const std::map<std::string, const json*
 
 } // namespace
 
-std::string render_junit(const json& record) {
+void write_junit(const json& record, std::ostream& out) {
   pugi::xml_document doc;
   auto decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
@@ -175,9 +175,7 @@ std::string render_junit(const json& record) {
   attr(suites, "failures", std::to_string(total_failures));
   attr(suites, "errors", std::to_string(total_errors));
   attr(suites, "time", seconds(total_ms));
-  std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
-  return out.str();
 }
 
 } // namespace cisscan::reports

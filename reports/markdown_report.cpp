@@ -65,8 +65,7 @@ std::string score(const json& value) {
 
 } // namespace
 
-std::string render_markdown(const json& record) {
-  std::ostringstream out;
+void write_markdown(const json& record, std::ostream& out) {
   const auto& run = record["run"];
   const auto& scores = record["scores"];
   const auto& ig1 = scores["ig1"];
@@ -172,7 +171,6 @@ std::string render_markdown(const json& record) {
   };
   exceptions("waivers", "Waivers");
   exceptions("attestations", "Attestations");
-  return out.str();
 }
 
 } // namespace cisscan::reports

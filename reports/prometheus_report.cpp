@@ -67,7 +67,7 @@ private:
 
 } // namespace
 
-std::string render_prometheus(const json& record) {
+void write_prometheus(const json& record, std::ostream& out) {
   Metrics m;
   const auto& scores = record["scores"];
   const auto& ig1 = scores["ig1"];
@@ -115,7 +115,7 @@ std::string render_prometheus(const json& record) {
     m.family("cisscan_last_run_timestamp_seconds", "When the last scan finished.");
     m.sample("cisscan_last_run_timestamp_seconds", "", finished);
   }
-  return m.str();
+  out << m.str();
 }
 
 } // namespace cisscan::reports

@@ -4,6 +4,11 @@
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "record/record.hpp"
+#include "util/clock.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 
 namespace cisscan {
 
@@ -30,7 +35,10 @@ std::function<int()> add_report_command(CLI::App& app) {
   add_assessment_options(cmd, args->assessment);
   return [args]() {
     const auto formats = parse_formats(args->formats);
+    const auto start = std::chrono::steady_clock::now();
     auto record = load_record(args->record);
+    spdlog::debug("read {} in {} ms", args->record,
+                  util::milliseconds_between(start, std::chrono::steady_clock::now()));
     const auto& a = args->assessment;
     // Newer waivers, attestations or register: apply them to the saved run (the scan's own
     // statuses stay in the record as original_status).
@@ -40,6 +48,9 @@ std::function<int()> add_report_command(CLI::App& app) {
       assess_record(record, controls, load_assessment(a, controls));
     }
     write_reports(record, formats, args->out);
+    // The command ends here: leave a large record's millions of nodes to the kernel instead of
+    // freeing them one by one (0.2-0.3 s for 500 hosts; the process exits next).
+    [[maybe_unused]] const auto* left_to_exit = new json(std::move(record));
     return k_exit_ok;
   };
 }

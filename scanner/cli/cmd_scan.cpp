@@ -135,14 +135,15 @@ int run_scan(const ScanArgs& args) {
   write_reports(record, formats, args.out);
   if (store) {
     try {
-      store->save(record, reports::render_json(record));
+      store->save(record, reports::render("json", record));
       spdlog::info("stored run {} in {}", info.id, redact_url(args.store));
     } catch (const std::exception& e) {
       store_error = e.what();
     }
   }
   if (!args.prometheus.empty()) {
-    util::write_file_atomic(args.prometheus, reports::render_prometheus(record));
+    util::write_file_atomic(args.prometheus,
+                            [&](std::ostream& out) { reports::write_prometheus(record, out); });
   }
   const auto& ig1 = record["scores"]["ig1"];
   spdlog::info("IG1 score {} ({} of {} IG1 safeguards assessed), {} of {} hosts scanned",

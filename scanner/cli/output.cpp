@@ -1,12 +1,14 @@
 #include "cli/output.hpp"
 
 #include "reports/formats.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 
 namespace cisscan {
@@ -51,8 +53,11 @@ void write_reports(const cisscan::json& record, const std::vector<std::string>& 
       const auto target = std::filesystem::path(out_dir) / format->file_name;
       auto temp = target;
       temp += ".cisscan-tmp";
-      util::write_file_atomic(temp, format->render(record));
+      const auto start = std::chrono::steady_clock::now();
+      util::write_file_atomic(temp, [&](std::ostream& out) { format->write(record, out); });
       staged.emplace_back(temp, target);
+      spdlog::debug("rendered {} in {} ms", format->name,
+                    util::milliseconds_between(start, std::chrono::steady_clock::now()));
     }
   } catch (...) {
     for (const auto& [temp, _] : staged) {

@@ -3,6 +3,7 @@
 #include "score/score.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/json_file.hpp"
 #include "util/text.hpp"
 
 #include <fstream>
@@ -156,52 +157,32 @@ void assess_record(json& record, const ControlsCatalog& controls, const Assessme
   }
 }
 
-json load_record(const std::filesystem::path& path) {
-  // Parsed from the stream: a fleet's record is large, and its text need not sit in memory too.
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw ConfigError(path.string() + ": cannot read");
-  }
-  json record;
-  try {
-    record = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
-  }
-  if (!record.is_object() || !record.contains("schema_version") || !record.contains("hosts")) {
+namespace {
+
+json checked_record(const std::filesystem::path& path, json record) {
+  if (!record.contains("schema_version") || !record.contains("hosts")) {
     throw ConfigError(path.string() + ": not a cisscan record (no schema_version or hosts)");
   }
   return record;
 }
 
+} // namespace
+
+json load_record(const std::filesystem::path& path) {
+  return checked_record(path, util::load_json_object(path));
+}
+
 json load_record_summary(const std::filesystem::path& path) {
-  static const std::set<std::string> k_dropped = {
+  static const std::set<std::string, std::less<>> k_dropped = {
       "probes",       "facts",           "catalog",      "checks",        "risk",        "waivers",
       "attestations", "exception_files", "history",      "expected",      "observed",    "reason",
       "benchmark",    "probe_ids",       "check_sha256", "rationale",     "remediation", "risks",
       "waiver",       "attestation",     "weight",       "requires_root", "roles",       "stats"};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw ConfigError(path.string() + ": cannot read");
-  }
-  // depth 4 is a result's own keys: there "safeguards" goes too (scores.safeguards stays).
-  const json::parser_callback_t keep = [](int depth, json::parse_event_t event, json& parsed) {
-    if (event != json::parse_event_t::key) {
-      return true;
-    }
-    const auto& key = parsed.get_ref<const std::string&>();
-    return k_dropped.count(key) == 0 && !(depth >= 4 && key == "safeguards");
+  // Depth 5 is a result's own keys: there "safeguards" goes too (scores.safeguards stays).
+  const util::KeepMember keep = [](int depth, std::string_view key) {
+    return k_dropped.count(key) == 0 && !(depth >= 5 && key == "safeguards");
   };
-  json record;
-  try {
-    record = json::parse(in, keep);
-  } catch (const json::parse_error& e) {
-    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
-  }
-  if (!record.is_object() || !record.contains("schema_version") || !record.contains("hosts")) {
-    throw ConfigError(path.string() + ": not a cisscan record (no schema_version or hosts)");
-  }
-  return record;
+  return checked_record(path, util::load_json_object(path, keep));
 }
 
 } // namespace cisscan

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <streambuf>
+#include <vector>
 
 namespace cisscan::util {
 
@@ -26,7 +28,63 @@ std::string read_file(const std::filesystem::path& path) {
   return buffer.str();
 }
 
+namespace {
+
+// A stream buffer writing to a file descriptor, remembering the first write error.
+class FdBuffer final : public std::streambuf {
+public:
+  explicit FdBuffer(int fd) : m_fd(fd), m_buffer(1 << 20) {
+    setp(m_buffer.data(), m_buffer.data() + m_buffer.size());
+  }
+  // errno of the first failed write, or 0.
+  int error() const { return m_error; }
+
+protected:
+  int_type overflow(int_type ch) override {
+    if (!drain()) {
+      return traits_type::eof();
+    }
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+private:
+  bool drain() {
+    const char* next = pbase();
+    while (next < pptr()) {
+      const auto n = ::write(m_fd, next, static_cast<size_t>(pptr() - next));
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        m_error = errno;
+        return false;
+      }
+      next += n;
+    }
+    setp(m_buffer.data(), m_buffer.data() + m_buffer.size());
+    return true;
+  }
+
+  int m_fd;
+  int m_error = 0;
+  std::vector<char> m_buffer;
+};
+
+} // namespace
+
 void write_file_atomic(const std::filesystem::path& path, std::string_view content) {
+  write_file_atomic(path, [&](std::ostream& out) {
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  });
+}
+
+void write_file_atomic(const std::filesystem::path& path,
+                       const std::function<void(std::ostream&)>& write) {
   const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::string temp = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = mkstemp(temp.data());
@@ -34,22 +92,29 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     throw std::runtime_error(path.string() +
                              ": cannot create temporary file: " + std::strerror(errno));
   }
-  size_t written = 0;
-  while (written < content.size()) {
-    const auto n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      throw std::runtime_error(path.string() + ": write failed: " + reason);
-    }
-    written += static_cast<size_t>(n);
+  const auto fail = [&](const std::string& reason) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    throw std::runtime_error(path.string() + ": " + reason);
+  };
+  FdBuffer buffer(fd);
+  std::ostream out(&buffer);
+  try {
+    write(out);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    throw;
+  }
+  out.flush();
+  if (!out || buffer.error() != 0) {
+    fail(std::string("write failed: ") + std::strerror(buffer.error() != 0 ? buffer.error() : EIO));
   }
   fchmod(fd, 0644);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::fsync(fd) != 0) {
+    fail(std::string("write failed: ") + std::strerror(errno));
+  }
+  if (::close(fd) != 0) {
     ::unlink(temp.c_str());
     throw std::runtime_error(path.string() + ": write failed: " + std::strerror(errno));
   }

@@ -83,3 +83,43 @@ TEST_CASE("random_hex") {
   CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(util::random_hex(0).empty());
 }
+
+TEST_CASE("write_file_atomic streams large content through its buffer") {
+  const TempDir dir;
+  const auto file = dir.path() / "big.txt";
+  std::string expected;
+  util::write_file_atomic(file, [&](std::ostream& out) {
+    for (int i = 0; i < 300000; ++i) { // ~2.4 MB: several buffer fills
+      const auto line = std::to_string(i) + "\n";
+      out << line;
+      expected += line;
+    }
+  });
+  CHECK(util::read_file(file) == expected);
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"big.txt"});
+}
+
+TEST_CASE("write_file_atomic leaves the old file and no temp file when the writer throws") {
+  const TempDir dir;
+  const auto file = dir.path() / "report.html";
+  util::write_file_atomic(file, "old");
+  CHECK_THROWS_WITH_AS(util::write_file_atomic(file,
+                                               [](std::ostream& out) {
+                                                 out << std::string(3 << 20, 'x');
+                                                 throw std::logic_error("render failed");
+                                               }),
+                       "render failed", std::logic_error);
+  CHECK(util::read_file(file) == "old");
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"report.html"});
+}
+
+TEST_CASE("write_file_atomic reports a failed write and leaves nothing behind") {
+  // /dev/full: every write fails with ENOSPC. Its folder cannot take a temp file, so write into
+  // a folder of ours through a writer that fails the same way: a stream in a failed state.
+  const TempDir dir;
+  const auto file = dir.path() / "report.json";
+  CHECK_THROWS_WITH_AS(
+      util::write_file_atomic(file, [](std::ostream& out) { out.setstate(std::ios::badbit); }),
+      doctest::Contains("write failed"), std::runtime_error);
+  CHECK(names_in(dir.path()).empty());
+}

@@ -21,14 +21,14 @@ size_t occurrences(const std::string& text, const std::string& needle) {
 
 } // namespace
 
-TEST_CASE("render_html escapes every host-originated string") {
+TEST_CASE("write_html escapes every host-originated string") {
   auto record = test::sample_record();
   cisscan::json down = record["hosts"][0];
   down["name"] = "<script>down</script>";
   down["status"] = "unreachable";
   down["reason"] = "connect: <script>alert(2)</script>";
   record["hosts"].push_back(down);
-  const auto html = reports::render_html(record);
+  const auto html = reports::render("html", record);
 
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   // The report may carry a script of its own; host text never adds one.
@@ -46,8 +46,8 @@ TEST_CASE("render_html escapes every host-originated string") {
   CHECK(html.find("\xFF") == std::string::npos);
 }
 
-TEST_CASE("render_html carries a Content-Security-Policy") {
-  const auto html = reports::render_html(test::sample_record());
+TEST_CASE("write_html carries a Content-Security-Policy") {
+  const auto html = reports::render("html", test::sample_record());
   const auto at = html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"");
   REQUIRE(at != std::string::npos);
   CHECK(at < html.find("<style>"));
@@ -64,8 +64,8 @@ TEST_CASE("render_html carries a Content-Security-Policy") {
   CHECK(occurrences(html, "Content-Security-Policy") == 1);
 }
 
-TEST_CASE("render_html shows every result and its evidence") {
-  const auto html = reports::render_html(test::sample_record());
+TEST_CASE("write_html shows every result and its evidence") {
+  const auto html = reports::render("html", test::sample_record());
   for (const std::string id : {"c-pass", "c-fail", "c-error", "c-na"}) {
     CAPTURE(id);
     CHECK(html.find(id) != std::string::npos);

@@ -23,8 +23,8 @@ int count_children(const pugi::xml_node& node, const char* name) {
 
 } // namespace
 
-TEST_CASE("render_junit") {
-  const auto xml = reports::render_junit(test::sample_record());
+TEST_CASE("write_junit") {
+  const auto xml = reports::render("junit", test::sample_record());
   pugi::xml_document doc;
   const auto parsed = doc.load_string(xml.c_str());
   REQUIRE_MESSAGE(parsed, parsed.description());
@@ -103,10 +103,10 @@ TEST_CASE("render_junit") {
   }
 }
 
-TEST_CASE("render_junit with no hosts") {
+TEST_CASE("write_junit with no hosts") {
   auto record = test::sample_record();
   record["hosts"] = cisscan::json::array();
-  const auto xml = reports::render_junit(record);
+  const auto xml = reports::render("junit", record);
   pugi::xml_document doc;
   REQUIRE(doc.load_string(xml.c_str()));
   CHECK(std::string(doc.child("testsuites").attribute("tests").value()) == "0");
@@ -114,7 +114,7 @@ TEST_CASE("render_junit with no hosts") {
 
 TEST_CASE("the format table") {
   CHECK(reports::find_format("junit") != nullptr);
-  CHECK((reports::find_format("junit")->render == &reports::render_junit));
+  CHECK((reports::find_format("junit")->write == &reports::write_junit));
   CHECK(reports::find_format("html")->file_name == "report.html");
   CHECK(reports::find_format("xml") == nullptr);
 }

@@ -12,8 +12,8 @@
 #include <string>
 
 using namespace cisscan;
-using cisscan::test::TempDir;
 using cisscan::json;
+using cisscan::test::TempDir;
 
 namespace {
 
@@ -98,7 +98,7 @@ TEST_CASE("build_record carries the run, the catalog digest and the safeguard ca
   CHECK(record.at("catalog").at("safeguards").at("4.1").at("ig1") == true);
   CHECK(record.at("catalog").at("controls").size() == 18);
   CHECK_NOTHROW((void)record.dump());
-  CHECK(json::parse(reports::render_json(record)) == record);
+  CHECK(json::parse(reports::render("json", record)) == record);
 }
 
 TEST_CASE("load_record") {

@@ -1,0 +1,138 @@
+#include "util/json_file.hpp"
+
+#include "util/error.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+namespace cisscan::util {
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+class Builder {
+public:
+  explicit Builder(const KeepMember& keep) : m_keep(keep) {}
+
+  // `depth`: the containers enclosing the value.
+  json value(od::value value, int depth) {
+    switch (value.type()) {
+    case od::json_type::object:
+      return object(value.get_object(), depth + 1);
+    case od::json_type::array: {
+      json out = json::array();
+      auto& items = out.get_ref<json::array_t&>();
+      for (auto item : value.get_array()) {
+        items.push_back(this->value(item.value(), depth + 1));
+      }
+      return out;
+    }
+    case od::json_type::string:
+      return json(std::string(std::string_view(value.get_string())));
+    case od::json_type::boolean:
+      return json(bool(value.get_bool()));
+    case od::json_type::null:
+      if (!value.is_null()) {
+        throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
+      }
+      return json(nullptr);
+    case od::json_type::number:
+      return number(value.get_number());
+    }
+    throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+  }
+
+  // `level`: this object's own nesting level, the depth its keys are at.
+  json object(od::object object, int level) {
+    json out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    for (auto field : object) {
+      const std::string_view key = field.unescaped_key();
+      if (m_keep && !m_keep(level, key)) {
+        continue; // its value is skipped by the next step of the iteration
+      }
+      // The record's keys come sorted (they were written from a sorted map): the hint makes
+      // each insertion constant time. A repeated key keeps its last value, as nlohmann's does.
+      std::string name(key);
+      members.insert_or_assign(members.end(), std::move(name), value(field.value(), level));
+    }
+    return out;
+  }
+
+private:
+  static json number(od::number number) {
+    switch (number.get_number_type()) {
+    case od::number_type::signed_integer: {
+      // Non-negative integers are unsigned, as nlohmann's own parser makes them.
+      const int64_t n = number.get_int64();
+      return n >= 0 ? json(static_cast<uint64_t>(n)) : json(n);
+    }
+    case od::number_type::unsigned_integer:
+      return json(number.get_uint64());
+    default:
+      return json(number.get_double());
+    }
+  }
+
+  const KeepMember& m_keep;
+};
+
+std::string where(const std::filesystem::path& path, const simdjson::padded_string& text,
+                  od::document& doc) {
+  const char* location = nullptr;
+  if (doc.current_location().get(location) == simdjson::SUCCESS && location != nullptr &&
+      location >= text.data() && location <= text.data() + text.size()) {
+    const auto line = 1 + std::count(text.data(), location, '\n');
+    return path.string() + ":" + std::to_string(line);
+  }
+  return path.string();
+}
+
+} // namespace
+
+json load_json_object(const std::filesystem::path& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file) {
+    throw ConfigError(path.string() + ": cannot read");
+  }
+  std::setvbuf(file.get(), nullptr, _IOFBF, 1 << 20);
+  json out;
+  try {
+    out = json::parse(file.get());
+  } catch (const json::parse_error& e) {
+    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
+  }
+  if (!out.is_object()) {
+    throw ConfigError(path.string() + ": not valid JSON: not an object");
+  }
+  return out;
+}
+
+json load_json_object(const std::filesystem::path& path, const KeepMember& keep) {
+  simdjson::padded_string text;
+  if (simdjson::padded_string::load(path.string()).get(text) != simdjson::SUCCESS) {
+    throw ConfigError(path.string() + ": cannot read");
+  }
+  od::parser parser;
+  od::document doc;
+  try {
+    doc = parser.iterate(text);
+    Builder builder(keep);
+    json out = builder.object(doc.get_object(), 1);
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) {
+      throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
+    }
+    return out;
+  } catch (const simdjson::simdjson_error& e) {
+    throw ConfigError(where(path, text, doc) +
+                      ": not valid JSON: " + simdjson::error_message(e.error()));
+  }
+}
+
+} // namespace cisscan::util

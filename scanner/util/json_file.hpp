@@ -1,0 +1,25 @@
+// Loading a JSON file (a run record: tens of MB for a fleet) into a json value. Two parsers, each
+// where it measured best on a 500-host record (benchmarks/README.md): the whole document with
+// nlohmann's parser reading the file through stdio (no copy of the text beside the values: 373 MB
+// peak against 570 MB with simdjson, in the same second); a filtered one with simdjson's On Demand
+// parser, which skips dropped members at several GB/s instead of building and discarding them.
+#pragma once
+
+#include "util/json.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <string_view>
+
+namespace cisscan::util {
+
+// Whether to keep the object member `key`; `depth` counts the containers the key sits in (the
+// top-level object's keys are at depth 1, the keys of objects in its arrays at depth 3).
+using KeepMember = std::function<bool(int depth, std::string_view key)>;
+
+// The file's top-level JSON object. Throw ConfigError "PATH: cannot read" or
+// "PATH: not valid JSON: WHY" (with the line).
+json load_json_object(const std::filesystem::path& path);
+json load_json_object(const std::filesystem::path& path, const KeepMember& keep);
+
+} // namespace cisscan::util

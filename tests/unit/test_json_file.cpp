@@ -1,0 +1,74 @@
+#include "util/json_file.hpp"
+
+#include "temp_dir.hpp"
+#include "util/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace cisscan;
+using cisscan::test::TempDir;
+
+namespace {
+
+const char* const k_record = R"({"b": [1, -2, 3.5, 18446744073709551615, true, false, null],
+  "a": {"text": "caf\u00e9 \"q\" \n", "drop": {"x": [1, 2]}, "keep": {"drop": 1, "y": 2}},
+  "hosts": [{"name": "h1", "probes": [{"output": "long"}], "results": [{"drop": 0}]}]})";
+
+} // namespace
+
+TEST_CASE("load_json_object gives the values nlohmann's own parser gives") {
+  const TempDir dir;
+  const auto file = dir.write("record.json", k_record);
+  const auto loaded = util::load_json_object(file);
+  CHECK(loaded == json::parse(k_record));
+  CHECK(loaded.dump() == json::parse(k_record).dump());
+  // Every member kept, the filtering parser agrees with the whole one.
+  const auto all = util::load_json_object(file, [](int, std::string_view) { return true; });
+  CHECK(all == loaded);
+  CHECK(all.dump() == loaded.dump());
+  CHECK(all["b"][0].is_number_unsigned());
+  CHECK(all["b"][1].is_number_integer());
+  CHECK(all["b"][2].is_number_float());
+}
+
+TEST_CASE("load_json_object with a filter skips members at the depth asked") {
+  const TempDir dir;
+  const auto file = dir.write("record.json", k_record);
+  const auto kept = util::load_json_object(file, [](int depth, std::string_view key) {
+    return !(key == "drop" && depth == 2) && key != "probes";
+  });
+  CHECK_FALSE(kept["a"].contains("drop"));
+  CHECK(kept["a"]["keep"] == json::parse(R"({"drop": 1, "y": 2})")); // depth 3: kept
+  CHECK_FALSE(kept["hosts"][0].contains("probes"));                  // a host's keys: depth 3
+  CHECK(kept["hosts"][0]["results"][0].contains("drop"));            // a result's keys: depth 5
+  CHECK(kept["a"]["text"] == "caf\xc3\xa9 \"q\" \n");
+}
+
+TEST_CASE("load_json_object names the file, and the line, of bad input") {
+  const TempDir dir;
+  const auto missing = dir.path() / "none.json";
+  CHECK_THROWS_WITH_AS(util::load_json_object(missing), doctest::Contains("none.json: cannot read"),
+                       ConfigError);
+  CHECK_THROWS_WITH_AS(util::load_json_object(missing, [](int, std::string_view) { return true; }),
+                       doctest::Contains("none.json: cannot read"), ConfigError);
+
+  const auto broken = dir.write("broken.json", "{\"a\": 1,\n \"b\": [1, 2,\n }");
+  CHECK_THROWS_WITH_AS(util::load_json_object(broken), doctest::Contains("broken.json"),
+                       ConfigError);
+  CHECK_THROWS_WITH_AS(util::load_json_object(broken), doctest::Contains("line 3"), ConfigError);
+  CHECK_THROWS_WITH_AS(util::load_json_object(broken, [](int, std::string_view) { return true; }),
+                       doctest::Contains("broken.json:"), ConfigError);
+
+  const auto trailing = dir.write("trailing.json", "{\"a\": 1}\n{\"b\": 2}");
+  CHECK_THROWS_AS(util::load_json_object(trailing), ConfigError);
+  CHECK_THROWS_WITH_AS(util::load_json_object(trailing, [](int, std::string_view) { return true; }),
+                       doctest::Contains("trailing.json:2: not valid JSON"), ConfigError);
+
+  const auto array = dir.write("array.json", "[1, 2]");
+  CHECK_THROWS_WITH_AS(util::load_json_object(array), doctest::Contains("not an object"),
+                       ConfigError);
+  CHECK_THROWS_AS(util::load_json_object(array, [](int, std::string_view) { return true; }),
+                  ConfigError);
+}
