@@ -5,8 +5,9 @@
 // string in it escaped by svg_text().
 #pragma once
 
-#include <mustache.hpp>
 #include "util/json.hpp"
+
+#include <mustache.hpp>
 
 #include <array>
 #include <cstdint>

@@ -85,8 +85,8 @@ std::function<int()> add_history_command(CLI::App& app) {
     if (!args->import_files.empty()) {
       for (const auto& file : args->import_files) {
         const auto start = std::chrono::steady_clock::now();
-        const auto record = load_record(file);
         const auto text = util::read_file(file);
+        const auto record = parse_record(file, text);
         const auto loaded = std::chrono::steady_clock::now();
         store->save(record, text);
         const auto stored = std::chrono::steady_clock::now();

@@ -2,10 +2,9 @@
 #pragma once
 
 #include "gate/gate.hpp"
+#include "util/json.hpp"
 
 #include <CLI/CLI.hpp>
-
-#include "util/json.hpp"
 
 #include <string>
 #include <vector>

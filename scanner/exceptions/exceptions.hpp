@@ -3,10 +3,10 @@
 #pragma once
 
 #include "exceptions/selector.hpp"
+#include "util/json.hpp"
 
 #include <filesystem>
 #include <functional>
-#include "util/json.hpp"
 #include <string>
 #include <vector>
 

@@ -2,9 +2,8 @@
 // an empty selector covers every host.
 #pragma once
 
-#include "util/yaml.hpp"
-
 #include "util/json.hpp"
+#include "util/yaml.hpp"
 
 #include <string>
 #include <vector>

@@ -12,7 +12,7 @@
 namespace cisscan {
 
 struct GateRules {
-  std::optional<double> fail_under;       // IG1 score
+  std::optional<double> fail_under;      // IG1 score
   std::optional<cisscan::json> baseline; // the record to compare with
   bool fail_on_new_failures = false;
   bool fail_on_unacceptable_risk = false;

@@ -25,6 +25,10 @@ public:
   virtual void exec(const std::string& sql, const std::vector<SqlValue>& params = {}) = 0;
   virtual std::vector<SqlRow> query(const std::string& sql,
                                     const std::vector<SqlValue>& params = {}) = 0;
+  // Inserts many rows of text or NULL into `table` (SQLite: one prepared statement run per row;
+  // PostgreSQL: COPY). Each row has one value per column.
+  virtual void insert_rows(const std::string& table, const std::vector<std::string>& columns,
+                           const std::vector<SqlRow>& rows) = 0;
   // Takes the write lock at once (SQLite: BEGIN IMMEDIATE), so concurrent writers queue.
   virtual void begin() = 0;
   virtual void commit() = 0;

@@ -15,8 +15,8 @@ namespace {
 
 constexpr int k_busy_timeout_ms = 60'000;
 
-// "$1, $2" -> "?, ?" when the placeholders appear in order (SQLite looks "?NNN" up in a list,
-// which is quadratic for the multi-row inserts), else "?NNN".
+// "$1, $2" -> "?, ?" when the placeholders appear in order (SQLite looks "?NNN" up in a list),
+// else "?NNN".
 std::string numbered(const std::string& sql) {
   std::string plain;
   std::string indexed;
@@ -67,48 +67,40 @@ public:
   }
 
   std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params) override {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(m_db, numbered(sql).c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      throw DbError(m_path + ": " + sqlite3_errmsg(m_db));
-    }
-    // SQLITE_STATIC: `params` outlives the statement (a run's record text is ~100 MB: no copy).
-    for (size_t i = 0; i < params.size(); ++i) {
-      const int index = static_cast<int>(i) + 1;
-      if (params[i]) {
-        sqlite3_bind_text(stmt, index, params[i]->data(), static_cast<int>(params[i]->size()),
-                          SQLITE_STATIC);
-      } else {
-        sqlite3_bind_null(stmt, index);
-      }
-    }
+    Statement stmt(*this, numbered(sql));
+    stmt.bind(params);
     std::vector<SqlRow> rows;
-    while (true) {
-      const int rc = sqlite3_step(stmt);
-      if (rc == SQLITE_DONE) {
-        break;
-      }
-      if (rc != SQLITE_ROW) {
-        const std::string message = sqlite3_errmsg(m_db);
-        sqlite3_finalize(stmt);
-        if ((rc & 0xff) == SQLITE_BUSY) {
-          throw DbError(m_path + ": the store is locked by another cisscan run (waited " +
-                        std::to_string(k_busy_timeout_ms / 1000) + " s)");
-        }
-        throw DbError(m_path + ": " + message);
-      }
+    while (stmt.step()) {
       SqlRow row;
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+      for (int c = 0; c < sqlite3_column_count(stmt.get()); ++c) {
+        if (sqlite3_column_type(stmt.get(), c) == SQLITE_NULL) {
           row.emplace_back(std::nullopt);
         } else {
-          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-          row.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), c));
+          row.emplace_back(
+              std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt.get(), c))));
         }
       }
       rows.push_back(std::move(row));
     }
-    sqlite3_finalize(stmt);
     return rows;
+  }
+
+  void insert_rows(const std::string& table, const std::vector<std::string>& columns,
+                   const std::vector<SqlRow>& rows) override {
+    std::string names;
+    std::string marks;
+    for (const auto& column : columns) {
+      names += (names.empty() ? "" : ", ") + column;
+      marks += marks.empty() ? "?" : ", ?";
+    }
+    Statement stmt(*this, "INSERT INTO " + table + " (" + names + ") VALUES (" + marks + ")");
+    for (const auto& row : rows) {
+      stmt.bind(row);
+      while (stmt.step()) {
+      }
+      sqlite3_reset(stmt.get());
+    }
   }
 
   void begin() override { exec("BEGIN IMMEDIATE", {}); }
@@ -117,6 +109,53 @@ public:
   std::string dialect() const override { return "sqlite"; }
 
 private:
+  // A prepared statement, finalized when it goes out of scope.
+  class Statement {
+  public:
+    Statement(SqliteDb& db, const std::string& sql) : m_db(db) {
+      if (sqlite3_prepare_v2(db.m_db, sql.c_str(), -1, &m_stmt, nullptr) != SQLITE_OK) {
+        throw DbError(db.m_path + ": " + sqlite3_errmsg(db.m_db));
+      }
+    }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    sqlite3_stmt* get() const { return m_stmt; }
+    // SQLITE_STATIC: the values outlive the statement's use of them (a run's record text is
+    // ~100 MB: no copy).
+    void bind(const std::vector<SqlValue>& values) {
+      for (size_t i = 0; i < values.size(); ++i) {
+        const int index = static_cast<int>(i) + 1;
+        if (values[i]) {
+          sqlite3_bind_text(m_stmt, index, values[i]->data(), static_cast<int>(values[i]->size()),
+                            SQLITE_STATIC);
+        } else {
+          sqlite3_bind_null(m_stmt, index);
+        }
+      }
+    }
+    // True while there is a row to read.
+    bool step() {
+      const int rc = sqlite3_step(m_stmt);
+      if (rc == SQLITE_ROW) {
+        return true;
+      }
+      if (rc == SQLITE_DONE) {
+        return false;
+      }
+      if ((rc & 0xff) == SQLITE_BUSY) {
+        throw DbError(m_db.m_path + ": the store is locked by another cisscan run (waited " +
+                      std::to_string(k_busy_timeout_ms / 1000) + " s)");
+      }
+      throw DbError(m_db.m_path + ": " + sqlite3_errmsg(m_db.m_db));
+    }
+
+  private:
+    SqliteDb& m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+  };
+
   std::string m_path;
   sqlite3* m_db = nullptr;
 };

@@ -50,30 +50,6 @@ SqlValue text_or_null(const json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-// Inserts rows in multi-row statements (a few hundred rows each).
-void insert_rows(Db& db, const std::string& table, const std::vector<std::string>& columns,
-                 const std::vector<std::vector<SqlValue>>& rows) {
-  const size_t per_statement = 500;
-  for (size_t start = 0; start < rows.size(); start += per_statement) {
-    const size_t end = std::min(rows.size(), start + per_statement);
-    std::string sql = "INSERT INTO " + table + " (";
-    for (size_t c = 0; c < columns.size(); ++c) {
-      sql += (c ? ", " : "") + columns[c];
-    }
-    sql += ") VALUES ";
-    std::vector<SqlValue> params;
-    for (size_t r = start; r < end; ++r) {
-      sql += r == start ? "(" : ", (";
-      for (size_t c = 0; c < columns.size(); ++c) {
-        params.push_back(rows[r][c]);
-        sql += (c ? ", $" : "$") + std::to_string(params.size());
-      }
-      sql += ")";
-    }
-    db.exec(sql, params);
-  }
-}
-
 // Test hook: pause inside the write transaction so a test can kill the process there.
 void maybe_pause_for_tests() {
   if (const char* pause = std::getenv("CISSCAN_TEST_PAUSE_IN_STORE"); pause != nullptr) {
@@ -143,19 +119,25 @@ void HistoryStore::save(const json& record, const std::string& record_text) {
                 text_or_null(scores["hosts_in_scope"]), text_or_null(scores["hosts_scanned"]),
                 record_text});
     maybe_pause_for_tests();
-    std::vector<std::vector<SqlValue>> host_rows;
-    std::vector<std::vector<SqlValue>> result_rows;
+    // Same host across runs: same name; a different host key is shown as a change. Each name's
+    // newest earlier key, in one query.
+    std::map<std::string, std::string, std::less<>> previous_keys;
+    for (auto& row : m_db->query(
+             "SELECT name, host_key_sha256 FROM (SELECT h.name, h.host_key_sha256, ROW_NUMBER() "
+             "OVER (PARTITION BY h.name ORDER BY r.started_at DESC) AS newest FROM hosts h JOIN "
+             "runs r ON r.id = h.run_id WHERE r.started_at < $1 AND h.host_key_sha256 IS NOT "
+             "NULL) AS earlier WHERE newest = 1",
+             {text_or_null(run["started_at"])})) {
+      previous_keys.emplace(row[0].value_or(""), row[1].value_or(""));
+    }
+    std::vector<SqlRow> host_rows;
+    std::vector<SqlRow> result_rows;
     for (const auto& host : record["hosts"]) {
       const auto name = host["name"].get<std::string>();
       const auto key = host["identity"]["host_key_sha256"];
-      // Same host across runs: same name; a different host key is shown as a change.
-      const auto previous = m_db->query(
-          "SELECT h.host_key_sha256 FROM hosts h JOIN runs r ON r.id = h.run_id WHERE h.name = "
-          "$1 AND r.started_at < $2 AND h.host_key_sha256 IS NOT NULL ORDER BY r.started_at "
-          "DESC LIMIT 1",
-          {name, text_or_null(run["started_at"])});
-      const bool changed = key.is_string() && !previous.empty() && previous[0][0] &&
-                           *previous[0][0] != key.get<std::string>();
+      const auto previous = previous_keys.find(name);
+      const bool changed = key.is_string() && previous != previous_keys.end() &&
+                           previous->second != key.get<std::string>();
       const auto entry = scores["hosts"].find(name);
       const auto host_ig1 = entry != scores["hosts"].end() ? (*entry)["ig1"]["score"] : json();
       host_rows.push_back({text_or_null(run["id"]), name, text_or_null(host["address"]),
@@ -183,20 +165,20 @@ void HistoryStore::save(const json& record, const std::string& record_text) {
         row.pop_back();
       }
     }
-    insert_rows(*m_db, "hosts", host_columns, host_rows);
-    insert_rows(*m_db, "results",
-                {"run_id", "host", "check_id", "status", "original_status", "title", "safeguards",
-                 "benchmark_ref"},
-                result_rows);
-    std::vector<std::vector<SqlValue>> score_rows;
+    m_db->insert_rows("hosts", host_columns, host_rows);
+    m_db->insert_rows("results",
+                      {"run_id", "host", "check_id", "status", "original_status", "title",
+                       "safeguards", "benchmark_ref"},
+                      result_rows);
+    std::vector<SqlRow> score_rows;
     for (const auto& [id, tally] : scores["safeguards"].items()) {
       score_rows.push_back({text_or_null(run["id"]), id, text_or_null(tally["score"]),
                             text_or_null(tally["state"]), text_or_null(tally["counts"]["pass"]),
                             text_or_null(tally["counts"]["fail"]),
                             text_or_null(tally["counts"]["error"])});
     }
-    insert_rows(*m_db, "scores", {"run_id", "safeguard", "score", "state", "pass", "fail", "error"},
-                score_rows);
+    m_db->insert_rows("scores", {"run_id", "safeguard", "score", "state", "pass", "fail", "error"},
+                      score_rows);
     m_db->commit();
   } catch (...) {
     m_db->rollback();

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "history/db.hpp"
-
 #include "util/json.hpp"
 
 #include <optional>

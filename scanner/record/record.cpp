@@ -172,6 +172,10 @@ json load_record(const std::filesystem::path& path) {
   return checked_record(path, util::load_json_object(path));
 }
 
+json parse_record(const std::filesystem::path& path, std::string_view text) {
+  return checked_record(path, util::parse_json_object(path, text));
+}
+
 json load_record_summary(const std::filesystem::path& path) {
   static const std::set<std::string, std::less<>> k_dropped = {
       "probes",       "facts",           "catalog",      "checks",        "risk",        "waivers",

@@ -7,11 +7,12 @@
 #include "inventory/inventory.hpp"
 #include "pipeline/scan.hpp"
 #include "risk/register.hpp"
+#include "util/json.hpp"
 
 #include <filesystem>
-#include "util/json.hpp"
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cisscan {
@@ -31,7 +32,7 @@ struct RunInfo {
 cisscan::json host_to_json(const HostRun& run);
 // The record of a scan, without its assessment (see assess_record).
 cisscan::json build_record(const RunInfo& info, const Catalog& catalog,
-                            const ControlsCatalog& controls, const std::vector<HostRun>& hosts);
+                           const ControlsCatalog& controls, const std::vector<HostRun>& hosts);
 
 struct Assessment {
   ExceptionFiles exceptions;
@@ -45,6 +46,8 @@ void assess_record(cisscan::json& record, const ControlsCatalog& controls,
                    const Assessment& assessment);
 // Throws ConfigError naming the file when it is not a cisscan record.
 cisscan::json load_record(const std::filesystem::path& path);
+// The same from the record's text already read (`history --import` keeps the text as well).
+cisscan::json parse_record(const std::filesystem::path& path, std::string_view text);
 // Only what `cisscan diff` reads (run id and times, hosts with their identity, status and each
 // result's check id, status and title, and the scores): the parser drops the rest as it goes.
 cisscan::json load_record_summary(const std::filesystem::path& path);

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "catalog/controls.hpp"
+#include "util/json.hpp"
 
 #include <filesystem>
-#include "util/json.hpp"
 #include <string>
 #include <vector>
 

@@ -63,7 +63,7 @@ struct Tally {
 };
 
 cisscan::json ig1_summary(const std::map<std::string, Tally>& safeguards,
-                           const ControlsCatalog& controls) {
+                          const ControlsCatalog& controls) {
   double sum = 0;
   int automated = 0;
   int attested = 0;
@@ -100,7 +100,7 @@ cisscan::json tallies_json(const std::map<std::string, Tally>& tallies) {
 } // namespace
 
 cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& controls,
-                           const cisscan::json& attestations) {
+                          const cisscan::json& attestations) {
   std::map<std::string, Tally> fleet_safeguards;
   std::map<std::string, Tally> fleet_controls;
   cisscan::json per_host = cisscan::json::object();

@@ -5,7 +5,6 @@
 #pragma once
 
 #include "catalog/controls.hpp"
-
 #include "util/json.hpp"
 
 namespace cisscan {
@@ -14,6 +13,6 @@ namespace cisscan {
 // the record's attestations section (or null): a current attestation makes a safeguard without
 // automated results `attested`, shown beside the score and never inside it.
 cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& controls,
-                           const cisscan::json& attestations = nullptr);
+                          const cisscan::json& attestations = nullptr);
 
 } // namespace cisscan

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace cisscan::util {
 
@@ -93,6 +94,19 @@ std::string where(const std::filesystem::path& path, const simdjson::padded_stri
   return path.string();
 }
 
+template <class Input> json checked_parse(const std::filesystem::path& path, Input&& input) {
+  json out;
+  try {
+    out = json::parse(std::forward<Input>(input));
+  } catch (const json::parse_error& e) {
+    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
+  }
+  if (!out.is_object()) {
+    throw ConfigError(path.string() + ": not valid JSON: not an object");
+  }
+  return out;
+}
+
 } // namespace
 
 json load_json_object(const std::filesystem::path& path) {
@@ -101,16 +115,11 @@ json load_json_object(const std::filesystem::path& path) {
     throw ConfigError(path.string() + ": cannot read");
   }
   std::setvbuf(file.get(), nullptr, _IOFBF, 1 << 20);
-  json out;
-  try {
-    out = json::parse(file.get());
-  } catch (const json::parse_error& e) {
-    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
-  }
-  if (!out.is_object()) {
-    throw ConfigError(path.string() + ": not valid JSON: not an object");
-  }
-  return out;
+  return checked_parse(path, file.get());
+}
+
+json parse_json_object(const std::filesystem::path& path, std::string_view text) {
+  return checked_parse(path, text);
 }
 
 json load_json_object(const std::filesystem::path& path, const KeepMember& keep) {

@@ -21,5 +21,7 @@ using KeepMember = std::function<bool(int depth, std::string_view key)>;
 // "PATH: not valid JSON: WHY" (with the line).
 json load_json_object(const std::filesystem::path& path);
 json load_json_object(const std::filesystem::path& path, const KeepMember& keep);
+// The same from the file's text already in memory (`path` names it in messages).
+json parse_json_object(const std::filesystem::path& path, std::string_view text);
 
 } // namespace cisscan::util

@@ -128,6 +128,52 @@ def test_postgresql_store_round_trip_and_documented_queries(records, postgres):
     store_and_query(url, records, lambda: psycopg2.connect(url))
 
 
+AWKWARD = "tab\there\nnew line\r\\N backslash\\ \\t 'quote\" ; -- é"
+
+
+def store_awkward_text(url, records, tmp_path, connect):
+    """Text with tabs, newlines, backslashes and a literal \\N goes into the tables exactly (the
+    rows are sent with COPY to PostgreSQL and by a prepared statement to SQLite); NULL stays
+    NULL; a host whose key changed since the previous run is marked."""
+    cisscan("history", "--store", url, "--import", records[0])
+    record = json.load(open(records[1]))
+    host = record["hosts"][0]
+    host["reason"] = AWKWARD
+    host["identity"]["host_key_sha256"] = "SHA256:replaced"
+    host["results"][0]["title"] = AWKWARD
+    host["results"][0].pop("original_status", None)
+    crafted = tmp_path / "awkward.json"
+    crafted.write_text(json.dumps(record))
+    run = cisscan("history", "--store", url, "--import", str(crafted))
+    assert run.code == 0, run.stderr
+    conn = connect()
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT reason, key_changed FROM hosts WHERE run_id = 'run-2' AND name = "
+                    f"'{host['name']}'")
+        assert cur.fetchall() == [(AWKWARD, 1)]
+        cur.execute("SELECT name, key_changed FROM hosts WHERE run_id = 'run-2' AND name <> "
+                    f"'{host['name']}' AND key_changed <> 0")
+        assert cur.fetchall() == []
+        cur.execute("SELECT title, original_status FROM results WHERE run_id = 'run-2' AND host = "
+                    f"'{host['name']}' AND check_id = '{host['results'][0]['check_id']}'")
+        assert cur.fetchall() == [(AWKWARD, None)]
+        cur.execute("SELECT count(*) FROM results WHERE run_id = 'run-2'")
+        assert cur.fetchall() == [(sum(len(h["results"]) for h in record["hosts"]),)]
+    finally:
+        conn.close()
+
+
+def test_sqlite_store_keeps_awkward_text_exactly(records, tmp_path):
+    path = tmp_path / "awkward.db"
+    store_awkward_text(f"sqlite:{path}", records, tmp_path, lambda: sqlite3.connect(path))
+
+
+def test_postgresql_store_keeps_awkward_text_exactly(records, postgres, tmp_path):
+    url = postgres.create_database("history_awkward")
+    store_awkward_text(url, records, tmp_path, lambda: psycopg2.connect(url))
+
+
 def test_default_sqlite_store_lives_under_xdg_state_home(records, tmp_path):
     env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"))
     proc = subprocess.run([BIN, "history", "--store", "sqlite:", "--import", records[0]],

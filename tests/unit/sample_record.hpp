@@ -5,9 +5,8 @@
 #include "catalog/controls.hpp"
 #include "score/score.hpp"
 #include "shipped_controls.hpp"
-#include "util/text.hpp"
-
 #include "util/json.hpp"
+#include "util/text.hpp"
 
 #include <string>
 
