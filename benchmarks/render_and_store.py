@@ -29,6 +29,9 @@ def measure(label, cmd, **kw):
         sys.exit(f"{label} failed ({proc.returncode}): {proc.stderr[-2000:]}")
     rss = int(proc.stderr.strip().splitlines()[-1]) / 1024
     print(f"{label}: {wall:.2f} s wall, {rss:.0f} MiB peak RSS")
+    for line in proc.stdout.splitlines():
+        if line.startswith("imported "):  # history --import: its read and store steps
+            print(f"  {line}")
     return wall
 
 
