@@ -141,6 +141,92 @@ void fail_all(HostRun& run, const Catalog& catalog) {
   }
 }
 
+// One host's remote shell while it is scanned: what the two round trips share.
+struct HostSession {
+  const HostSpec& host;
+  const ScanOptions& options;
+  const std::string& boundary;
+  util::SteadyTime start;
+  Channel& channel;
+  HostRun& run;
+  FrameParser parser;
+
+  void feed(std::string_view chunk) { parser.feed(chunk); }
+  long long elapsed_ms() const {
+    return util::milliseconds_between(start, std::chrono::steady_clock::now());
+  }
+};
+
+// Round trip 1: the facts, taken into the run with the roles they imply beside the inventory's.
+// False, with `outcome` saying why, when the shell stopped before every fact was back.
+bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
+  const auto& facts = fact_probes();
+  const auto script = generate_script(facts, {.boundary = s.boundary, .final_exit = false});
+  dump_script(s.options.dump_scripts_dir, s.host, 1, script);
+  const auto state = s.channel.pump(
+      script, false, [&](std::string_view chunk) { s.feed(chunk); },
+      [&] { return s.parser.outputs().size() >= facts.size(); });
+  if (state != PumpState::done) {
+    s.parser.finish();
+    collect(facts, s.parser, s.run.probes);
+    outcome = stopped_early(state, s.channel.finish(), s.parser, facts.size());
+    return false;
+  }
+  collect(facts, s.parser, s.run.probes);
+  spdlog::debug("{}: facts back after {} ms", s.host.name, s.elapsed_ms());
+  std::vector<ProbeOutput> outputs;
+  for (const auto& record : s.run.probes) {
+    outputs.push_back(record.output);
+  }
+  s.run.facts = parse_facts(outputs);
+  s.run.roles = s.run.facts.roles;
+  for (const auto& role : s.host.roles) {
+    if (std::find(s.run.roles.begin(), s.run.roles.end(), role) == s.run.roles.end()) {
+      s.run.roles.push_back(role);
+    }
+  }
+  return true;
+}
+
+// Round trip 2: every probe the plan needs that the facts do not already answer (package state
+// is derived, not run again), the end of the script, then each planned check evaluated.
+RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
+  const auto plan = plan_host(catalog, s.run.facts, s.run.roles);
+  const auto first_probe = s.run.probes.size();
+  std::vector<ProbeSpec> to_run;
+  for (const auto& spec : plan.probes) {
+    if (!derive_probe(spec, s.run.probes, first_probe)) {
+      to_run.push_back(spec);
+    }
+  }
+  s.parser.set_cap(s.options.output_cap);
+  const auto script = generate_script(to_run, {.boundary = s.boundary, .prelude = false});
+  dump_script(s.options.dump_scripts_dir, s.host, 2, script);
+  const auto expected = first_probe + to_run.size();
+  spdlog::debug("{}: {} probes sent after {} ms", s.host.name, to_run.size(), s.elapsed_ms());
+  const auto state = s.channel.pump(
+      script, true, [&](std::string_view chunk) { s.feed(chunk); }, [] { return false; });
+  s.parser.finish();
+  const auto exec = s.channel.finish();
+  collect(to_run, s.parser, s.run.probes);
+  RunOutcome outcome;
+  if (state == PumpState::ended && exec.ok && exec.exit_status == 0 &&
+      s.parser.outputs().size() == expected) {
+    outcome.ok = true;
+    outcome.status = HostStatus::ok;
+  } else {
+    outcome = stopped_early(state, exec, s.parser, expected);
+  }
+  std::map<std::string, const ProbeRecord*> by_id;
+  for (size_t i = first_probe; i < s.run.probes.size(); ++i) {
+    by_id.emplace(s.run.probes[i].spec.id, &s.run.probes[i]);
+  }
+  for (const auto& planned : plan.checks) {
+    s.run.results.push_back(evaluate_check(planned, by_id));
+  }
+  return outcome;
+}
+
 } // namespace
 
 HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options,
@@ -183,66 +269,10 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   RunOutcome outcome;
   outcome.reason = error;
   if (channel) {
-    FrameParser parser(boundary, k_facts_cap);
-    const auto feed = [&](std::string_view chunk) { parser.feed(chunk); };
-    const auto& facts = fact_probes();
-    const auto facts_script = generate_script(facts, {.boundary = boundary, .final_exit = false});
-    dump_script(options.dump_scripts_dir, host, 1, facts_script);
-    auto state = channel->pump(facts_script, false, feed,
-                               [&] { return parser.outputs().size() >= facts.size(); });
-    if (state != PumpState::done) {
-      parser.finish();
-      collect(facts, parser, run.probes);
-      outcome = stopped_early(state, channel->finish(), parser, facts.size());
-    } else {
-      collect(facts, parser, run.probes);
-      spdlog::debug("{}: facts back after {} ms", host.name,
-                    util::milliseconds_between(start, std::chrono::steady_clock::now()));
-      std::vector<ProbeOutput> fact_outputs;
-      for (const auto& record : run.probes) {
-        fact_outputs.push_back(record.output);
-      }
-      run.facts = parse_facts(fact_outputs);
-      run.roles = run.facts.roles;
-      for (const auto& role : host.roles) {
-        if (std::find(run.roles.begin(), run.roles.end(), role) == run.roles.end()) {
-          run.roles.push_back(role);
-        }
-      }
-      // Probes that the facts already answer (package state) are derived, not run again.
-      const auto plan = plan_host(catalog, run.facts, run.roles);
-      const auto first_probe = run.probes.size();
-      std::vector<ProbeSpec> to_run;
-      for (const auto& spec : plan.probes) {
-        if (!derive_probe(spec, run.probes, first_probe)) {
-          to_run.push_back(spec);
-        }
-      }
-      parser.set_cap(options.output_cap);
-      const auto probe_script = generate_script(to_run, {.boundary = boundary, .prelude = false});
-      dump_script(options.dump_scripts_dir, host, 2, probe_script);
-      const auto expected = facts.size() + to_run.size();
-      spdlog::debug("{}: {} probes sent after {} ms", host.name, to_run.size(),
-                    util::milliseconds_between(start, std::chrono::steady_clock::now()));
-      state = channel->pump(probe_script, true, feed, [] { return false; });
-      parser.finish();
-      const auto exec = channel->finish();
-      collect(to_run, parser, run.probes);
-      if (state == PumpState::ended && exec.ok && exec.exit_status == 0 &&
-          parser.outputs().size() == expected) {
-        outcome.ok = true;
-        outcome.status = HostStatus::ok;
-        outcome.reason.clear();
-      } else {
-        outcome = stopped_early(state, exec, parser, expected);
-      }
-      std::map<std::string, const ProbeRecord*> by_id;
-      for (size_t i = first_probe; i < run.probes.size(); ++i) {
-        by_id.emplace(run.probes[i].spec.id, &run.probes[i]);
-      }
-      for (const auto& planned : plan.checks) {
-        run.results.push_back(evaluate_check(planned, by_id));
-      }
+    HostSession session{
+        host, options, boundary, start, *channel, run, FrameParser(boundary, k_facts_cap)};
+    if (facts_round_trip(session, outcome)) {
+      outcome = probe_round_trip(session, catalog);
     }
   }
   run.status = outcome.status;
