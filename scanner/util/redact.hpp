@@ -1,5 +1,6 @@
-// Removes secrets from host output before it becomes evidence: crypt(3) password hashes and the
-// bodies of PEM private keys. Structure is kept ("$6$<redacted>") so checks still see a non-empty
+// Removes secrets from host output before it becomes evidence: crypt(3) password hashes ("$id$"
+// schemes anywhere; DES and BSDi hashes in the password field of passwd, shadow and gshadow
+// lines) and the bodies of PEM private keys. Structure is kept ("$6$<redacted>") so checks still see a non-empty
 // password field.
 #pragma once
 

@@ -1,4 +1,4 @@
-"""Planted secrets (a password hash in shadow, private keys) appear in no report, record or log."""
+"""Planted secrets (password hashes in shadow and gshadow, private keys) appear in no report, record or log."""
 import os
 
 from conftest import SOURCE, cisscan, testbed
@@ -21,12 +21,14 @@ def test_planted_secrets_never_reach_reports_or_logs(bed, hosts, out):
     # The dumps ran and were judged on their (redacted) output.
     assert statuses["test-dump-shadow"] == "pass"
     assert statuses["test-dump-host-key"] == "pass"
+    assert statuses["test-dump-gshadow"] == "pass"
     assert statuses["test-shadow-line-observed"] == "fail"
     observed = next(r for r in host["results"] if r["check_id"] == "test-shadow-line-observed")
     assert observed["observed"].startswith("alice:$6$<redacted>")
     everything = run.files_text()
     secret_part = testbed.PLANTED_HASH.split("$")[-1]
     assert secret_part not in everything
+    assert testbed.PLANTED_DES_HASH not in everything
     for line in private_key_lines("/etc/ssh/ssh_host_ed25519_key"):
         assert line not in everything
     for line in private_key_lines(bed.client_key):

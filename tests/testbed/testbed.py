@@ -23,6 +23,8 @@ AUDITOR_UID = 4242
 # A planted secret: this hash and the test's private keys must never appear in any report.
 PLANTED_HASH = "$6$plantedsalt$ZmFrZWhhc2hmb3J0ZXN0aW5nT05MWWRvbm90dXNlYW55d2hlcmUxMjM0NTY3ODkw"
 PLANTED_USER = "alice"
+# A DES crypt(3) hash (no "$id$" prefix) planted as alice's group password in gshadow.
+PLANTED_DES_HASH = "pL4nTeDdEs0x9"
 
 
 def free_port():
@@ -83,7 +85,7 @@ class Host:
         group = open("/etc/group").read()
         group += f"{AUDITOR}:x:{AUDITOR_UID}:\n{PLANTED_USER}:x:4243:\n"
         gshadow = open("/etc/gshadow").read()
-        gshadow += f"{AUDITOR}:!::\n{PLANTED_USER}:!::\n"
+        gshadow += f"{AUDITOR}:!::\n{PLANTED_USER}:{PLANTED_DES_HASH}::\n"
         out = {}
         for target, content, mode, grp in (
             ("/etc/passwd", passwd, "0644", "root"),

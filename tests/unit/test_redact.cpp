@@ -105,3 +105,24 @@ TEST_CASE("private keys lose their body, not their frame") {
     CHECK(redact_secrets(pub) == pub);
   }
 }
+
+TEST_CASE("DES and BSDi hashes in account files are redacted, other fields are not") {
+  CHECK(redact_secrets("olduser:ABcdEFghIJ.l/:19700:0:99999:7:::\n") ==
+        "olduser:<redacted>:19700:0:99999:7:::\n");
+  CHECK(redact_secrets("locked:!ABcdEFghIJ.l/:19700:0:99999:7:::") ==
+        "locked:!<redacted>:19700:0:99999:7:::");
+  CHECK(redact_secrets("bsd:_J9..abcdEFGH1234.5/:19700::::::") == "bsd:<redacted>:19700::::::");
+  CHECK(redact_secrets("legacy:ABcdEFghIJklm:1001:1001:Legacy:/home/legacy:/bin/sh") ==
+        "legacy:<redacted>:1001:1001:Legacy:/home/legacy:/bin/sh");
+  CHECK(redact_secrets("staff:ABcdEFghIJklm:admin:alice,bob") ==
+        "staff:<redacted>:admin:alice,bob");
+  // Not hashes, or not account lines: unchanged.
+  const std::string kept = "root:*:19700:0:99999:7:::\n"
+                           "daemon:!:19700::::::\n"
+                           "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+                           "staff:x:50:\n"
+                           "sshd:!!:19700::::::\n"
+                           "key:ABcdEFghIJklm:value\n"
+                           "time 12:34:56 ABcdEFghIJklm\n";
+  CHECK(redact_secrets(kept) == kept);
+}
