@@ -1,6 +1,7 @@
 #include "util/json_file.hpp"
 
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <simdjson.h>
 
@@ -94,12 +95,29 @@ std::string where(const std::filesystem::path& path, const simdjson::padded_stri
   return path.string();
 }
 
+// nlohmann's message quotes the bytes it last read, which may be anything: made one printable line.
+std::string printable(std::string_view message) {
+  std::string out;
+  for (const char c : to_valid_utf8(message)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      static constexpr char k_hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 template <class Input> json checked_parse(const std::filesystem::path& path, Input&& input) {
   json out;
   try {
     out = json::parse(std::forward<Input>(input));
   } catch (const json::parse_error& e) {
-    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
+    throw ConfigError(path.string() + ": not valid JSON: " + printable(e.what()));
   }
   if (!out.is_object()) {
     throw ConfigError(path.string() + ": not valid JSON: not an object");
@@ -129,8 +147,12 @@ json load_json_object(const std::filesystem::path& path, const KeepMember& keep)
   }
   od::parser parser;
   od::document doc;
+  if (const auto error = parser.iterate(text).get(doc); error != simdjson::SUCCESS) {
+    // Found by the first pass over the whole text (an unclosed string, invalid UTF-8): there is
+    // no document to say where.
+    throw ConfigError(path.string() + ": not valid JSON: " + simdjson::error_message(error));
+  }
   try {
-    doc = parser.iterate(text);
     Builder builder(keep);
     json out = builder.object(doc.get_object(), 1);
     const char* rest = nullptr;

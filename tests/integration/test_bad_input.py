@@ -94,6 +94,33 @@ def test_report_of_something_that_is_not_a_record(tmp_path):
     assert "not a cisscan record" in run.stderr
 
 
+RECORD = os.path.join(SOURCE, "tests", "golden", "records", "fleet.json")
+
+
+@pytest.mark.parametrize("name, content", [
+    ("truncated.json", open(RECORD, "rb").read()[:5000]),
+    ("binary.json", b"\xff\xfe\x00{}"),
+    ("invalid-utf8.json", b'{"schema_version": 3, "hosts": [], "x": "\xc3\x28"}'),
+    ("unbalanced.json", b'{"schema_version": 3, "hosts": [{"name": "a"}'),
+    ("empty.json", b""),
+    ("array.json", b"[]"),
+])
+@pytest.mark.parametrize("command", ["report", "diff", "gate", "history-import"])
+def test_broken_record_is_one_line_and_exit_2(tmp_path, name, content, command):
+    broken = tmp_path / name
+    broken.write_bytes(content)
+    args = {"report": ["report", str(broken), "--out", str(tmp_path / "out")],
+            "diff": ["diff", RECORD, str(broken)],
+            "gate": ["gate", str(broken)],
+            "history-import": ["history", "--store", f"sqlite:{tmp_path / 'h.db'}", "--import",
+                               str(broken)]}[command]
+    run = cisscan(*args)
+    assert run.code == 2, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], run.stderr
+    assert not (tmp_path / "out").exists() or not os.listdir(tmp_path / "out")
+
+
 def test_help_and_version():
     assert "Exit codes" in cisscan("--help").stdout
     assert cisscan("--version").stdout.startswith("cisscan ")

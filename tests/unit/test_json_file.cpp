@@ -66,6 +66,22 @@ TEST_CASE("load_json_object names the file, and the line, of bad input") {
   CHECK_THROWS_WITH_AS(util::load_json_object(trailing, [](int, std::string_view) { return true; }),
                        doctest::Contains("trailing.json:2: not valid JSON"), ConfigError);
 
+  // Errors the first pass finds (no document to point into), and one found half-way.
+  const auto keep_all = [](int, std::string_view) { return true; };
+  const std::string cut = std::string(k_record).substr(0, 60);
+  for (const auto& [name, text] : {std::pair<std::string, std::string>{"cut.json", cut},
+                                   {"binary.json", "\xff\xfe{\"a\": 1}"},
+                                   {"utf8.json", "{\"a\": \"\xc3\x28\"}"},
+                                   {"empty.json", ""},
+                                   {"open.json", "{\"a\": [1, {\"b\": "}}) {
+    CAPTURE(name);
+    const auto file = dir.write(name, text);
+    CHECK_THROWS_WITH_AS(util::load_json_object(file, keep_all),
+                         doctest::Contains((name + ":").c_str()), ConfigError);
+    CHECK_THROWS_WITH_AS(util::load_json_object(file),
+                         doctest::Contains((name + ": not valid JSON").c_str()), ConfigError);
+  }
+
   const auto array = dir.write("array.json", "[1, 2]");
   CHECK_THROWS_WITH_AS(util::load_json_object(array), doctest::Contains("not an object"),
                        ConfigError);
