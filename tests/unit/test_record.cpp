@@ -1,4 +1,6 @@
 #include "record/record.hpp"
+
+#include "sample_record.hpp"
 #include "shipped_controls.hpp"
 
 #include "reports/formats.hpp"
@@ -99,6 +101,19 @@ TEST_CASE("build_record carries the run, the catalog digest and the safeguard ca
   CHECK(record.at("catalog").at("controls").size() == 18);
   CHECK_NOTHROW((void)record.dump());
   CHECK(json::parse(reports::render("json", record)) == record);
+}
+
+TEST_CASE("the JSON report, written host by host, has the bytes of the whole record's dump") {
+  auto record = test::sample_record();
+  auto second = record["hosts"][0];
+  second["name"] = "second\xff\x01host"; // invalid UTF-8 is replaced in both
+  record["hosts"].push_back(second);
+  const auto whole = record.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  CHECK(reports::render("json", record) == whole);
+  record["hosts"] = json::array();
+  CHECK(reports::render("json", record) ==
+        record.dump(-1, ' ', false, json::error_handler_t::replace) + "\n");
+  CHECK(reports::render("json", json::array({1, "two"})) == "[1,\"two\"]\n");
 }
 
 TEST_CASE("load_record") {
