@@ -28,19 +28,38 @@ std::string selector_text(const json& hosts) {
   return out.empty() ? "all hosts" : out;
 }
 
-// Links to the results a waiver, attestation or risk entry names: {host, check_id, status}.
+// The fields of a link to a result ({host, check_id, status}) that a waiver, attestation or risk
+// entry names: host, check_id, status, anchor (to the finding, or else to the host) and linked.
+constexpr const char* k_link_fields[] = {"host", "check_id", "status", "anchor", "linked"};
+
+bool link_field(const Index& index, const json& item, bool to_findings, std::string_view name,
+                Data& out) {
+  const auto host = string_of(at(item, "host"));
+  const auto check = string_of(at(item, "check_id"));
+  if (name == "host") {
+    out = Data(xml_safe(host));
+  } else if (name == "check_id") {
+    out = Data(xml_safe(check));
+  } else if (name == "status") {
+    out = Data(field(item, "status"));
+  } else if (name == "anchor" || name == "linked") {
+    const auto anchor = to_findings ? index.finding_anchor(host, check) : index.host_anchor(host);
+    out = name == "anchor" ? Data(anchor) : Data(!anchor.empty());
+  } else {
+    return false;
+  }
+  return true;
+}
+
 Data result_links(const Index& index, const json& items, bool to_findings) {
   Data links = list_data();
   for (const auto& item : items) {
-    const auto host = string_of(at(item, "host"));
-    const auto check = string_of(at(item, "check_id"));
     Data link = object_data();
-    put(link, "host", xml_safe(host));
-    put(link, "check_id", xml_safe(check));
-    put(link, "status", field(item, "status"));
-    auto anchor = to_findings ? index.finding_anchor(host, check) : index.host_anchor(host);
-    put(link, "linked", Data(!anchor.empty()));
-    put(link, "anchor", std::move(anchor));
+    for (const char* name : k_link_fields) {
+      Data value;
+      link_field(index, item, to_findings, name, value);
+      put(link, name, std::move(value));
+    }
     push(links, std::move(link));
   }
   return links;
@@ -85,15 +104,24 @@ Data risk_entry(const Index& index, const json& e, size_t position) {
   }
   put(item, "assessed",
       at(e, "assessed") == true ? "yes" : "no: no result or attestation, so counted as missing");
-  Data findings = result_links(index, at(e, "findings"), true);
-  put(item, "findings_count",
-      plural(static_cast<int64_t>(at(e, "findings").size()), "finding", "findings"));
-  put(item, "has_findings", Data(!list_empty(findings)));
-  put(item, "findings", std::move(findings));
+  // Its findings (thousands in a large fleet) are listed by risk_findings() when reached.
+  const auto findings = at(e, "findings").size();
+  put(item, "findings_count", plural(static_cast<int64_t>(findings), "finding", "findings"));
+  put(item, "has_findings", Data(findings > 0));
+  put(item, "risk_index", std::to_string(position));
   return item;
 }
 
 } // namespace
+
+Rows risk_findings(const Index& index, size_t entry) {
+  const auto& entries = at(at(index.record, "risk"), "entries");
+  const json& findings = entry < entries.size() ? at(entries[entry], "findings") : at(entries, "");
+  const auto field_of = [&index, &findings](size_t row, const std::string& name, Data& out) {
+    return link_field(index, findings[row], true, name, out);
+  };
+  return Rows{findings.is_array() ? findings.size() : 0, field_of};
+}
 
 void add_risk_view(Data& view, const Index& index) {
   const auto& risk = at(index.record, "risk");

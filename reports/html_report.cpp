@@ -14,7 +14,7 @@ namespace cisscan::reports {
 
 namespace html {
 
-LazyContext::LazyContext(const Data* root, std::map<std::string, LazyRows> lists)
+LazyContext::LazyContext(const Data* root, std::map<std::string, LazyList> lists)
     : m_lists(std::move(lists)) {
   push(root);
 }
@@ -80,15 +80,15 @@ const Data* LazyContext::get(const std::string& name) const {
     return nullptr;
   }
   for (const auto* item : m_items) {
-    const Data* host = item->get("host_index");
-    if (host == nullptr || !host->is_string()) {
+    const Data* position = item->get(list->second.index_key);
+    if (position == nullptr || !position->is_string()) {
       continue;
     }
-    const size_t index = std::stoul(host->string_value());
+    const size_t index = std::stoul(position->string_value());
     auto& built = m_built[name];
-    if (!built.list || built.host != index) {
-      built.host = index;
-      built.rows = list->second(index);
+    if (!built.list || built.index != index) {
+      built.index = index;
+      built.rows = list->second.rows(index);
       built.fields.clear();
       built.list = std::make_unique<Data>(Data::type::list);
       auto& placeholders = const_cast<kainjow::mustache::list&>(built.list->list_value());
@@ -107,13 +107,17 @@ const Data* LazyContext::get_partial(const std::string& name) const {
   return get(name);
 }
 
-std::map<std::string, LazyRows> lazy_lists(const Index& index) {
+std::map<std::string, LazyList> lazy_lists(const Index& index) {
   auto columns = std::make_shared<const std::vector<std::string>>(heatmap_columns(index));
   return {
-      {"host_findings", [&index](size_t host) { return host_findings(index, host); }},
-      {"host_results", [&index](size_t host) { return host_results(index, host); }},
+      {"host_findings",
+       {"host_index", [&index](size_t host) { return host_findings(index, host); }}},
+      {"host_results", {"host_index", [&index](size_t host) { return host_results(index, host); }}},
       {"heat_cells",
-       [&index, columns](size_t host) { return heatmap_cells(index, *columns, host); }},
+       {"host_index",
+        [&index, columns](size_t host) { return heatmap_cells(index, *columns, host); }}},
+      {"risk_findings",
+       {"risk_index", [&index](size_t entry) { return risk_findings(index, entry); }}},
   };
 }
 

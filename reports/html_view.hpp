@@ -135,20 +135,26 @@ struct Rows {
   // rows do not have (the template then looks in the enclosing objects, as mustache does).
   std::function<bool(size_t row, const std::string& name, Data& out)> field;
 };
-using LazyRows = std::function<Rows(size_t host)>;
-std::map<std::string, LazyRows> lazy_lists(const Index& index);
+// A list built only when the template reaches it, for the item it sits in: `index_key` names the
+// item's field holding the item's position (host_index in a host, risk_index in a risk entry).
+struct LazyList {
+  std::string index_key;
+  std::function<Rows(size_t index)> rows;
+};
+std::map<std::string, LazyList> lazy_lists(const Index& index);
 
 Rows host_findings(const Index& index, size_t host);                            // html_findings.cpp
 Rows host_results(const Index& index, size_t host);                             // html_hosts.cpp
+Rows risk_findings(const Index& index, size_t entry);                           // html_register.cpp
 std::vector<std::string> heatmap_columns(const Index& index);                   // html_charts.cpp
 Rows heatmap_cells(const Index& index, const std::vector<std::string>& columns, // html_charts.cpp
                    size_t host);
 
-// The mustache context of the report: the usual lookup, plus the lazy per-host lists, of which
-// only the current host's is kept. A name inside a row of such a list is asked of its Rows.
+// The mustache context of the report: the usual lookup, plus the lazy lists, of which only the
+// current item's is kept. A name inside a row of such a list is asked of its Rows.
 class LazyContext final : public kainjow::mustache::basic_context<std::string> {
 public:
-  LazyContext(const Data* root, std::map<std::string, LazyRows> lists);
+  LazyContext(const Data* root, std::map<std::string, LazyList> lists);
   void push(const Data* data) override;
   void pop() override;
   const Data* get(const std::string& name) const override;
@@ -156,14 +162,14 @@ public:
 
 private:
   struct Built {
-    size_t host = 0;
+    size_t index = 0;
     Rows rows;
     std::unique_ptr<Data> list;                   // `count` placeholders the template iterates
     std::unordered_map<std::string, Data> fields; // the current row's fields, by name
   };
   const Built* row_list(const Data* item, size_t& row) const;
   std::vector<const Data*> m_items;
-  std::map<std::string, LazyRows> m_lists;
+  std::map<std::string, LazyList> m_lists;
   mutable std::map<std::string, Built> m_built;
 };
 

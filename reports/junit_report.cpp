@@ -78,104 +78,140 @@ std::string evidence(const json& result, const std::map<std::string, const json*
   return out.str();
 }
 
+struct Totals {
+  int tests = 0;
+  int failures = 0;
+  int errors = 0;
+  double ms = 0;
+};
+
+// The counts of every host's results, for <testsuites>.
+Totals count_results(const json& hosts) {
+  Totals totals;
+  for (const auto& host : hosts) {
+    for (const auto& result : host["results"]) {
+      const auto& status = result["status"];
+      ++totals.tests;
+      totals.failures += status == "fail" ? 1 : 0;
+      totals.errors += status == "error" ? 1 : 0;
+    }
+    totals.ms += host["stats"].value("duration_ms", 0.0);
+  }
+  return totals;
+}
+
+// One host's <testsuite>.
+void add_suite(pugi::xml_node suite, const json& record, const json& host, const json& checks,
+               int index) {
+  std::map<std::string, const json*> probes;
+  for (const auto& probe : host["probes"]) {
+    probes[probe["id"].get<std::string>()] = &probe;
+  }
+  const auto name = text_of(host["name"]);
+  int tests = 0;
+  int failures = 0;
+  int errors = 0;
+  int skipped = 0;
+  for (const auto& result : host["results"]) {
+    const auto status = text_of(result["status"]);
+    ++tests;
+    failures += status == "fail" ? 1 : 0;
+    errors += status == "error" ? 1 : 0;
+    skipped += (status == "not_applicable" || status == "manual" || status == "waived") ? 1 : 0;
+  }
+  const double host_ms = host["stats"].value("duration_ms", 0.0);
+  attr(suite, "name", name);
+  attr(suite, "tests", std::to_string(tests));
+  attr(suite, "failures", std::to_string(failures));
+  attr(suite, "errors", std::to_string(errors));
+  attr(suite, "skipped", std::to_string(skipped));
+  attr(suite, "time", seconds(host_ms));
+  attr(suite, "timestamp", text_of(host["started_at"]));
+  attr(suite, "hostname", text_of(host["address"]));
+  attr(suite, "id", std::to_string(index));
+  attr(suite, "package", "cisscan");
+  auto properties = suite.append_child("properties");
+  const auto property = [&](const std::string& key, const std::string& value) {
+    auto p = properties.append_child("property");
+    attr(p, "name", key);
+    attr(p, "value", value);
+  };
+  property("host.status", text_of(host["status"]));
+  property("host.reason", text_of(host["reason"]));
+  property("host.host_key_sha256", text_of(host["identity"]["host_key_sha256"]));
+  property("host.roles", text_of(host["roles"]));
+  property("run.catalog_digest", text_of(record["run"]["catalog_digest"]));
+  for (const auto& result : host["results"]) {
+    const auto status = text_of(result["status"]);
+    auto testcase = suite.append_child("testcase");
+    attr(testcase, "name", text_of(result["check_id"]) + ": " + text_of(result["title"]));
+    attr(testcase, "classname", "cisscan." + name);
+    double ms = 0;
+    for (const auto& id : result.value("probe_ids", json::array())) {
+      const auto it = probes.find(id.get<std::string>());
+      if (it != probes.end()) {
+        ms += it->second->value("duration_ms", 0.0);
+      }
+    }
+    attr(testcase, "time", seconds(ms));
+    if (status == "fail") {
+      auto failure = testcase.append_child("failure");
+      attr(failure, "type", "fail");
+      attr(failure, "message",
+           "expected " + text_of(result["expected"]) + "; observed " + text_of(result["observed"]));
+      failure.text() = xml_safe(evidence(result, probes, checks)).c_str();
+    } else if (status == "error") {
+      auto error = testcase.append_child("error");
+      attr(error, "type", "error");
+      attr(error, "message", text_of(result["reason"]));
+      error.text() = xml_safe(evidence(result, probes, checks)).c_str();
+    } else if (status != "pass") {
+      auto skip = testcase.append_child("skipped");
+      attr(skip, "type", status);
+      attr(skip, "message", status + ": " + text_of(result["reason"]));
+    }
+  }
+}
+
 } // namespace
 
 void write_junit(const json& record, std::ostream& out) {
+  static const json k_no_checks = json::object();
+  const auto& checks = record.contains("checks") ? record["checks"] : k_no_checks;
+  // The totals come first in the file: counted beforehand. Then each host's suite is built,
+  // written and dropped in turn, so no more than one host's XML is in memory at once.
+  const auto totals = count_results(record["hosts"]);
   pugi::xml_document doc;
   auto decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
   decl.append_attribute("encoding") = "UTF-8";
   auto suites = doc.append_child("testsuites");
   attr(suites, "name", "cisscan " + text_of(record["run"].value("id", json())));
-  int total_tests = 0;
-  int total_failures = 0;
-  int total_errors = 0;
-  double total_ms = 0;
-  int index = 0;
-  static const json k_no_checks = json::object();
-  const auto& checks = record.contains("checks") ? record["checks"] : k_no_checks;
-  for (const auto& host : record["hosts"]) {
-    std::map<std::string, const json*> probes;
-    for (const auto& probe : host["probes"]) {
-      probes[probe["id"].get<std::string>()] = &probe;
-    }
-    std::map<std::string, double> probe_ms;
-    auto suite = suites.append_child("testsuite");
-    const auto name = text_of(host["name"]);
-    int tests = 0;
-    int failures = 0;
-    int errors = 0;
-    int skipped = 0;
-    for (const auto& result : host["results"]) {
-      const auto status = text_of(result["status"]);
-      ++tests;
-      failures += status == "fail" ? 1 : 0;
-      errors += status == "error" ? 1 : 0;
-      skipped += (status == "not_applicable" || status == "manual" || status == "waived") ? 1 : 0;
-    }
-    const double host_ms = host["stats"].value("duration_ms", 0.0);
-    attr(suite, "name", name);
-    attr(suite, "tests", std::to_string(tests));
-    attr(suite, "failures", std::to_string(failures));
-    attr(suite, "errors", std::to_string(errors));
-    attr(suite, "skipped", std::to_string(skipped));
-    attr(suite, "time", seconds(host_ms));
-    attr(suite, "timestamp", text_of(host["started_at"]));
-    attr(suite, "hostname", text_of(host["address"]));
-    attr(suite, "id", std::to_string(index++));
-    attr(suite, "package", "cisscan");
-    auto properties = suite.append_child("properties");
-    const auto property = [&](const std::string& key, const std::string& value) {
-      auto p = properties.append_child("property");
-      attr(p, "name", key);
-      attr(p, "value", value);
-    };
-    property("host.status", text_of(host["status"]));
-    property("host.reason", text_of(host["reason"]));
-    property("host.host_key_sha256", text_of(host["identity"]["host_key_sha256"]));
-    property("host.roles", text_of(host["roles"]));
-    property("run.catalog_digest", text_of(record["run"]["catalog_digest"]));
-    for (const auto& result : host["results"]) {
-      const auto status = text_of(result["status"]);
-      auto testcase = suite.append_child("testcase");
-      attr(testcase, "name", text_of(result["check_id"]) + ": " + text_of(result["title"]));
-      attr(testcase, "classname", "cisscan." + name);
-      double ms = 0;
-      for (const auto& id : result.value("probe_ids", json::array())) {
-        const auto it = probes.find(id.get<std::string>());
-        if (it != probes.end()) {
-          ms += it->second->value("duration_ms", 0.0);
-        }
-      }
-      attr(testcase, "time", seconds(ms));
-      if (status == "fail") {
-        auto failure = testcase.append_child("failure");
-        attr(failure, "type", "fail");
-        attr(failure, "message",
-             "expected " + text_of(result["expected"]) + "; observed " +
-                 text_of(result["observed"]));
-        failure.text() = xml_safe(evidence(result, probes, checks)).c_str();
-      } else if (status == "error") {
-        auto error = testcase.append_child("error");
-        attr(error, "type", "error");
-        attr(error, "message", text_of(result["reason"]));
-        error.text() = xml_safe(evidence(result, probes, checks)).c_str();
-      } else if (status != "pass") {
-        auto skip = testcase.append_child("skipped");
-        attr(skip, "type", status);
-        attr(skip, "message", status + ": " + text_of(result["reason"]));
-      }
-    }
-    total_tests += tests;
-    total_failures += failures;
-    total_errors += errors;
-    total_ms += host_ms;
+  attr(suites, "tests", std::to_string(totals.tests));
+  attr(suites, "failures", std::to_string(totals.failures));
+  attr(suites, "errors", std::to_string(totals.errors));
+  attr(suites, "time", seconds(totals.ms));
+  if (record["hosts"].empty()) {
+    doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+    return;
   }
-  attr(suites, "tests", std::to_string(total_tests));
-  attr(suites, "failures", std::to_string(total_failures));
-  attr(suites, "errors", std::to_string(total_errors));
-  attr(suites, "time", seconds(total_ms));
-  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  // pugixml writes the root's opening and closing tags around a placeholder child; the suites
+  // are written in its place, indented one level as pugixml would have.
+  suites.append_child("cisscan-suites");
+  std::ostringstream frame;
+  doc.save(frame, "  ", pugi::format_default, pugi::encoding_utf8);
+  const auto text = std::move(frame).str();
+  const std::string placeholder = "  <cisscan-suites />\n";
+  const auto at = text.find(placeholder);
+  out << text.substr(0, at);
+  int index = 0;
+  for (const auto& host : record["hosts"]) {
+    pugi::xml_document one;
+    auto suite = one.append_child("testsuite");
+    add_suite(suite, record, host, checks, index++);
+    suite.print(out, "  ", pugi::format_default, pugi::encoding_utf8, 1);
+  }
+  out << text.substr(at + placeholder.size());
 }
 
 } // namespace cisscan::reports
