@@ -86,7 +86,7 @@ std::function<int()> add_history_command(CLI::App& app) {
       for (const auto& file : args->import_files) {
         const auto start = std::chrono::steady_clock::now();
         const auto text = util::read_file(file);
-        const auto record = parse_record(file, text);
+        const auto record = parse_record(file, text, HistoryStore::stored_member);
         const auto loaded = std::chrono::steady_clock::now();
         store->save(record, text);
         const auto stored = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace cisscan {
@@ -100,6 +101,31 @@ void HistoryStore::migrate() {
   } catch (const DbError&) {
     m_db->rollback();
     throw;
+  }
+}
+
+bool HistoryStore::stored_member(std::string_view top, int depth, std::string_view key) {
+  // Depths as util::KeepMember counts them: 1 the record's keys; under "hosts", 3 a host's keys
+  // and 5 a result's. Everything under "run" and "scores" is read.
+  if (depth > 1 && top != "hosts") {
+    return true;
+  }
+  static const std::set<std::string, std::less<>> k_unread_record = {
+      "catalog", "checks", "risk", "waivers", "attestations", "exception_files", "history"};
+  static const std::set<std::string, std::less<>> k_unread_host = {"probes", "facts", "stats",
+                                                                   "roles", "groups"};
+  static const std::set<std::string, std::less<>> k_unread_result = {
+      "expected", "observed", "probe_ids",   "check_sha256", "weight",      "requires_root",
+      "risks",    "waiver",   "attestation", "rationale",    "remediation", "reason"};
+  switch (depth) {
+  case 1:
+    return k_unread_record.count(key) == 0;
+  case 3:
+    return k_unread_host.count(key) == 0;
+  case 5:
+    return k_unread_result.count(key) == 0;
+  default:
+    return true;
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cisscan {
@@ -30,8 +31,12 @@ public:
   explicit HistoryStore(const std::string& url);
 
   int schema_version();
-  // Stores the run in one transaction; `record_text` is the report.json written for it.
+  // Stores the run in one transaction; `record_text` is the report.json written for it. Of
+  // `record` it reads only the members stored_member() keeps.
   void save(const cisscan::json& record, const std::string& record_text);
+  // Whether save() reads a record member (a parser filter, util::KeepMember): a record parsed
+  // with it to be stored skips the probes, evidence and catalog.
+  static bool stored_member(std::string_view top, int depth, std::string_view key);
   std::vector<RunSummary> runs();
   std::optional<std::string> export_record(const std::string& run_id);
   // What `cisscan diff` needs of a run (hosts, host keys, result statuses, scores), read from

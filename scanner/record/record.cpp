@@ -172,8 +172,9 @@ json load_record(const std::filesystem::path& path) {
   return checked_record(path, util::load_json_object(path));
 }
 
-json parse_record(const std::filesystem::path& path, std::string_view text) {
-  return checked_record(path, util::parse_json_object(path, text));
+json parse_record(const std::filesystem::path& path, std::string_view text,
+                  const util::KeepMember& keep) {
+  return checked_record(path, util::parse_json_object(path, text, keep));
 }
 
 json load_record_summary(const std::filesystem::path& path) {
@@ -182,9 +183,13 @@ json load_record_summary(const std::filesystem::path& path) {
       "attestations", "exception_files", "history",      "expected",      "observed",    "reason",
       "benchmark",    "probe_ids",       "check_sha256", "rationale",     "remediation", "risks",
       "waiver",       "attestation",     "weight",       "requires_root", "roles",       "stats"};
-  // Depth 5 is a result's own keys: there "safeguards" goes too (scores.safeguards stays).
-  const util::KeepMember keep = [](int depth, std::string_view key) {
-    return k_dropped.count(key) == 0 && !(depth >= 5 && key == "safeguards");
+  // Under "hosts", depth 5 is a result's own keys: there "safeguards" goes too. Under "scores"
+  // every member stays (its keys are host names and safeguard ids).
+  const util::KeepMember keep = [](std::string_view top, int depth, std::string_view key) {
+    if (top == "scores" || (top == "run" && depth > 1)) {
+      return true;
+    }
+    return k_dropped.count(key) == 0 && !(depth == 5 && key == "safeguards");
   };
   return checked_record(path, util::load_json_object(path, keep));
 }

@@ -8,6 +8,7 @@
 #include "pipeline/scan.hpp"
 #include "risk/register.hpp"
 #include "util/json.hpp"
+#include "util/json_file.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -46,8 +47,10 @@ void assess_record(cisscan::json& record, const ControlsCatalog& controls,
                    const Assessment& assessment);
 // Throws ConfigError naming the file when it is not a cisscan record.
 cisscan::json load_record(const std::filesystem::path& path);
-// The same from the record's text already read (`history --import` keeps the text as well).
-cisscan::json parse_record(const std::filesystem::path& path, std::string_view text);
+// The same from the record's text already read (`history --import` keeps the text as well),
+// keeping only the members `keep` wants.
+cisscan::json parse_record(const std::filesystem::path& path, std::string_view text,
+                           const util::KeepMember& keep);
 // Only what `cisscan diff` reads (run id and times, hosts with their identity, status and each
 // result's check id, status and title, and the scores): the parser drops the rest as it goes.
 cisscan::json load_record_summary(const std::filesystem::path& path);

@@ -55,12 +55,15 @@ public:
     auto& members = out.get_ref<json::object_t&>();
     for (auto field : object) {
       const std::string_view key = field.unescaped_key();
-      if (m_keep && !m_keep(level, key)) {
+      if (m_keep && !m_keep(level == 1 ? key : std::string_view(m_top), level, key)) {
         continue; // its value is skipped by the next step of the iteration
       }
       // The record's keys come sorted (they were written from a sorted map): the hint makes
       // each insertion constant time. A repeated key keeps its last value, as nlohmann's does.
       std::string name(key);
+      if (level == 1) {
+        m_top = name;
+      }
       members.insert_or_assign(members.end(), std::move(name), value(field.value(), level));
     }
     return out;
@@ -82,6 +85,7 @@ private:
   }
 
   const KeepMember& m_keep;
+  std::string m_top; // the top-level member being built
 };
 
 std::string where(const std::filesystem::path& path, const simdjson::padded_string& text,
@@ -125,6 +129,29 @@ template <class Input> json checked_parse(const std::filesystem::path& path, Inp
   return out;
 }
 
+json parse_filtered(const std::filesystem::path& path, const simdjson::padded_string& text,
+                    const KeepMember& keep) {
+  od::parser parser;
+  od::document doc;
+  if (const auto error = parser.iterate(text).get(doc); error != simdjson::SUCCESS) {
+    // Found by the first pass over the whole text (an unclosed string, invalid UTF-8): there is
+    // no document to say where.
+    throw ConfigError(path.string() + ": not valid JSON: " + simdjson::error_message(error));
+  }
+  try {
+    Builder builder(keep);
+    json out = builder.object(doc.get_object(), 1);
+    const char* rest = nullptr;
+    if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) {
+      throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
+    }
+    return out;
+  } catch (const simdjson::simdjson_error& e) {
+    throw ConfigError(where(path, text, doc) +
+                      ": not valid JSON: " + simdjson::error_message(e.error()));
+  }
+}
+
 } // namespace
 
 json load_json_object(const std::filesystem::path& path) {
@@ -145,25 +172,12 @@ json load_json_object(const std::filesystem::path& path, const KeepMember& keep)
   if (simdjson::padded_string::load(path.string()).get(text) != simdjson::SUCCESS) {
     throw ConfigError(path.string() + ": cannot read");
   }
-  od::parser parser;
-  od::document doc;
-  if (const auto error = parser.iterate(text).get(doc); error != simdjson::SUCCESS) {
-    // Found by the first pass over the whole text (an unclosed string, invalid UTF-8): there is
-    // no document to say where.
-    throw ConfigError(path.string() + ": not valid JSON: " + simdjson::error_message(error));
-  }
-  try {
-    Builder builder(keep);
-    json out = builder.object(doc.get_object(), 1);
-    const char* rest = nullptr;
-    if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) {
-      throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);
-    }
-    return out;
-  } catch (const simdjson::simdjson_error& e) {
-    throw ConfigError(where(path, text, doc) +
-                      ": not valid JSON: " + simdjson::error_message(e.error()));
-  }
+  return parse_filtered(path, text, keep);
+}
+
+json parse_json_object(const std::filesystem::path& path, std::string_view text,
+                       const KeepMember& keep) {
+  return parse_filtered(path, simdjson::padded_string(text), keep);
 }
 
 } // namespace cisscan::util

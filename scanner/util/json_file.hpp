@@ -13,9 +13,10 @@
 
 namespace cisscan::util {
 
-// Whether to keep the object member `key`; `depth` counts the containers the key sits in (the
+// Whether to keep the object member `key`. `top` is the member of the top-level object it sits
+// under (the key itself at depth 1); `depth` counts the containers the key sits in (the
 // top-level object's keys are at depth 1, the keys of objects in its arrays at depth 3).
-using KeepMember = std::function<bool(int depth, std::string_view key)>;
+using KeepMember = std::function<bool(std::string_view top, int depth, std::string_view key)>;
 
 // The file's top-level JSON object. Throw ConfigError "PATH: cannot read" or
 // "PATH: not valid JSON: WHY" (with the line).
@@ -23,5 +24,7 @@ json load_json_object(const std::filesystem::path& path);
 json load_json_object(const std::filesystem::path& path, const KeepMember& keep);
 // The same from the file's text already in memory (`path` names it in messages).
 json parse_json_object(const std::filesystem::path& path, std::string_view text);
+json parse_json_object(const std::filesystem::path& path, std::string_view text,
+                       const KeepMember& keep);
 
 } // namespace cisscan::util

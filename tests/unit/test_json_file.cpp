@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 using namespace cisscan;
 using cisscan::test::TempDir;
@@ -25,7 +26,8 @@ TEST_CASE("load_json_object gives the values nlohmann's own parser gives") {
   CHECK(loaded == json::parse(k_record));
   CHECK(loaded.dump() == json::parse(k_record).dump());
   // Every member kept, the filtering parser agrees with the whole one.
-  const auto all = util::load_json_object(file, [](int, std::string_view) { return true; });
+  const auto all =
+      util::load_json_object(file, [](std::string_view, int, std::string_view) { return true; });
   CHECK(all == loaded);
   CHECK(all.dump() == loaded.dump());
   CHECK(all["b"][0].is_number_unsigned());
@@ -36,9 +38,15 @@ TEST_CASE("load_json_object gives the values nlohmann's own parser gives") {
 TEST_CASE("load_json_object with a filter skips members at the depth asked") {
   const TempDir dir;
   const auto file = dir.write("record.json", k_record);
-  const auto kept = util::load_json_object(file, [](int depth, std::string_view key) {
-    return !(key == "drop" && depth == 2) && key != "probes";
-  });
+  std::vector<std::string> tops;
+  const auto kept =
+      util::load_json_object(file, [&](std::string_view top, int depth, std::string_view key) {
+        tops.push_back(std::string(top) + "/" + std::to_string(depth) + "/" + std::string(key));
+        return !(key == "drop" && depth == 2) && key != "probes";
+      });
+  CHECK(tops == std::vector<std::string>{"b/1/b", "a/1/a", "a/2/text", "a/2/drop", "a/2/keep",
+                                         "a/3/drop", "a/3/y", "hosts/1/hosts", "hosts/3/name",
+                                         "hosts/3/probes", "hosts/3/results", "hosts/5/drop"});
   CHECK_FALSE(kept["a"].contains("drop"));
   CHECK(kept["a"]["keep"] == json::parse(R"({"drop": 1, "y": 2})")); // depth 3: kept
   CHECK_FALSE(kept["hosts"][0].contains("probes"));                  // a host's keys: depth 3
@@ -51,23 +59,26 @@ TEST_CASE("load_json_object names the file, and the line, of bad input") {
   const auto missing = dir.path() / "none.json";
   CHECK_THROWS_WITH_AS(util::load_json_object(missing), doctest::Contains("none.json: cannot read"),
                        ConfigError);
-  CHECK_THROWS_WITH_AS(util::load_json_object(missing, [](int, std::string_view) { return true; }),
-                       doctest::Contains("none.json: cannot read"), ConfigError);
+  CHECK_THROWS_WITH_AS(
+      util::load_json_object(missing, [](std::string_view, int, std::string_view) { return true; }),
+      doctest::Contains("none.json: cannot read"), ConfigError);
 
   const auto broken = dir.write("broken.json", "{\"a\": 1,\n \"b\": [1, 2,\n }");
   CHECK_THROWS_WITH_AS(util::load_json_object(broken), doctest::Contains("broken.json"),
                        ConfigError);
   CHECK_THROWS_WITH_AS(util::load_json_object(broken), doctest::Contains("line 3"), ConfigError);
-  CHECK_THROWS_WITH_AS(util::load_json_object(broken, [](int, std::string_view) { return true; }),
-                       doctest::Contains("broken.json:"), ConfigError);
+  CHECK_THROWS_WITH_AS(
+      util::load_json_object(broken, [](std::string_view, int, std::string_view) { return true; }),
+      doctest::Contains("broken.json:"), ConfigError);
 
   const auto trailing = dir.write("trailing.json", "{\"a\": 1}\n{\"b\": 2}");
   CHECK_THROWS_AS(util::load_json_object(trailing), ConfigError);
-  CHECK_THROWS_WITH_AS(util::load_json_object(trailing, [](int, std::string_view) { return true; }),
+  CHECK_THROWS_WITH_AS(util::load_json_object(
+                           trailing, [](std::string_view, int, std::string_view) { return true; }),
                        doctest::Contains("trailing.json:2: not valid JSON"), ConfigError);
 
   // Errors the first pass finds (no document to point into), and one found half-way.
-  const auto keep_all = [](int, std::string_view) { return true; };
+  const auto keep_all = [](std::string_view, int, std::string_view) { return true; };
   const std::string cut = std::string(k_record).substr(0, 60);
   for (const auto& [name, text] : {std::pair<std::string, std::string>{"cut.json", cut},
                                    {"binary.json", "\xff\xfe{\"a\": 1}"},
@@ -85,6 +96,7 @@ TEST_CASE("load_json_object names the file, and the line, of bad input") {
   const auto array = dir.write("array.json", "[1, 2]");
   CHECK_THROWS_WITH_AS(util::load_json_object(array), doctest::Contains("not an object"),
                        ConfigError);
-  CHECK_THROWS_AS(util::load_json_object(array, [](int, std::string_view) { return true; }),
-                  ConfigError);
+  CHECK_THROWS_AS(
+      util::load_json_object(array, [](std::string_view, int, std::string_view) { return true; }),
+      ConfigError);
 }
