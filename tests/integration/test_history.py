@@ -174,6 +174,39 @@ def test_postgresql_store_keeps_awkward_text_exactly(records, postgres, tmp_path
     store_awkward_text(url, records, tmp_path, lambda: psycopg2.connect(url))
 
 
+def test_import_fills_every_column_from_the_record(records, tmp_path):
+    """history --import parses only what the store reads: every column still matches the record."""
+    path = tmp_path / "columns.db"
+    assert cisscan("history", "--store", f"sqlite:{path}", "--import", records[2]).code == 0
+    record = json.load(open(records[2]))
+    run_id = record["run"]["id"]
+    want_results = sorted(
+        (run_id, h["name"], r["check_id"], r["status"], r.get("original_status"), r["title"],
+         ",".join(r["safeguards"]), r["benchmark"].get("ref"))
+        for h in record["hosts"] for r in h["results"])
+    want_hosts = sorted(
+        (run_id, h["name"], h.get("address"), h["identity"].get("host_key_sha256"),
+         h["identity"].get("machine_id"), h["status"], h.get("reason"),
+         record["scores"]["hosts"].get(h["name"], {}).get("ig1", {}).get("score"))
+        for h in record["hosts"])
+    conn = sqlite3.connect(path)
+    try:
+        results = sorted(conn.execute(
+            "SELECT run_id, host, check_id, status, original_status, title, safeguards, "
+            "benchmark_ref FROM results"))
+        hosts = sorted(conn.execute(
+            "SELECT run_id, name, address, host_key_sha256, machine_id, status, reason, ig1_score "
+            "FROM hosts"))
+        scores = dict(conn.execute("SELECT safeguard, score FROM scores"))
+    finally:
+        conn.close()
+    assert results == want_results
+    assert [h[:7] for h in hosts] == [h[:7] for h in want_hosts]
+    assert [h[7] for h in hosts] == [None if s is None else float(s) for s in
+                                     (h[7] for h in want_hosts)]
+    assert scores == {k: v["score"] for k, v in record["scores"]["safeguards"].items()}
+
+
 def test_default_sqlite_store_lives_under_xdg_state_home(records, tmp_path):
     env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"))
     proc = subprocess.run([BIN, "history", "--store", "sqlite:", "--import", records[0]],
