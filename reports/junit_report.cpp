@@ -7,6 +7,7 @@
 
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 namespace cisscan::reports {
 
@@ -203,6 +204,9 @@ void write_junit(const json& record, std::ostream& out) {
   const auto text = std::move(frame).str();
   const std::string placeholder = "  <cisscan-suites />\n";
   const auto at = text.find(placeholder);
+  if (at == std::string::npos) {
+    throw std::logic_error("JUnit report: pugixml wrote the frame differently than expected");
+  }
   out << text.substr(0, at);
   int index = 0;
   for (const auto& host : record["hosts"]) {
