@@ -25,7 +25,8 @@ std::string why_not_applicable(const Applicability& applies, const Facts& facts,
   if (!applies.os.empty()) {
     const auto id = fact(facts, "os_id");
     bool match = has(applies.os, id);
-    for (const auto& like : util::split_lines(fact(facts, "os_id_like"))) {
+    const auto id_like = fact(facts, "os_id_like"); // split_lines keeps views into it
+    for (const auto& like : util::split_lines(id_like)) {
       for (size_t start = 0; start < like.size();) {
         const auto end = std::min(like.find(' ', start), like.size());
         match = match || has(applies.os, std::string(like.substr(start, end - start)));

@@ -3,12 +3,16 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace cisscan::util {
 
 std::string_view trim(std::string_view text);
+// Views into `text`, which must outlive them: a temporary string is refused at compile time.
 std::vector<std::string_view> split_lines(std::string_view text);
+template <class String, class = std::enable_if_t<std::is_same_v<String, std::string>>>
+std::vector<std::string_view> split_lines(String&& text) = delete;
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 bool is_valid_utf8(std::string_view text);
 // Quotes a string for POSIX sh as one word: 'it'\''s'.
