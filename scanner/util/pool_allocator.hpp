@@ -14,6 +14,11 @@ namespace cisscan::util {
 
 namespace pool {
 
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool k_enabled = false; // AddressSanitizer builds see every block on its own
+#else
+inline constexpr bool k_enabled = true;
+#endif
 inline constexpr size_t k_step = 16;       // block sizes are multiples of this
 inline constexpr size_t k_classes = 8;     // 16, 32, ... 128 bytes
 inline constexpr size_t k_chunk = 1 << 18; // carved into blocks of one size class at a time
@@ -81,7 +86,7 @@ template <class T> struct PoolAllocator {
 
 private:
   static constexpr bool k_pooled =
-      sizeof(T) <= pool::k_step * pool::k_classes && alignof(T) <= pool::k_step;
+      pool::k_enabled && sizeof(T) <= pool::k_step * pool::k_classes && alignof(T) <= pool::k_step;
   static constexpr size_t k_class = (sizeof(T) + pool::k_step - 1) / pool::k_step - 1;
 };
 
