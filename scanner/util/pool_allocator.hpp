@@ -21,7 +21,7 @@ inline constexpr bool k_enabled = true;
 #endif
 inline constexpr size_t k_step = 16;       // block sizes are multiples of this
 inline constexpr size_t k_classes = 8;     // 16, 32, ... 128 bytes
-inline constexpr size_t k_chunk = 1 << 18; // carved into blocks of one size class at a time
+inline constexpr size_t k_chunk = 1 << 18; // carved front to back into blocks of any class
 
 struct FreeBlock {
   FreeBlock* next;
