@@ -151,7 +151,6 @@ struct HostSession {
   HostRun& run;
   FrameParser parser;
 
-  void feed(std::string_view chunk) { parser.feed(chunk); }
   long long elapsed_ms() const {
     return util::milliseconds_between(start, std::chrono::steady_clock::now());
   }
@@ -164,7 +163,7 @@ bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
   const auto script = generate_script(facts, {.boundary = s.boundary, .final_exit = false});
   dump_script(s.options.dump_scripts_dir, s.host, 1, script);
   const auto state = s.channel.pump(
-      script, false, [&](std::string_view chunk) { s.feed(chunk); },
+      script, false, [&](std::string_view chunk) { s.parser.feed(chunk); },
       [&] { return s.parser.outputs().size() >= facts.size(); });
   if (state != PumpState::done) {
     s.parser.finish();
@@ -205,7 +204,7 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   const auto expected = first_probe + to_run.size();
   spdlog::debug("{}: {} probes sent after {} ms", s.host.name, to_run.size(), s.elapsed_ms());
   const auto state = s.channel.pump(
-      script, true, [&](std::string_view chunk) { s.feed(chunk); }, [] { return false; });
+      script, true, [&](std::string_view chunk) { s.parser.feed(chunk); }, [] { return false; });
   s.parser.finish();
   const auto exec = s.channel.finish();
   collect(to_run, s.parser, s.run.probes);

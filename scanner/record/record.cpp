@@ -67,6 +67,13 @@ json result_to_json(const CheckResult& result) {
   return out;
 }
 
+json checked_record(const std::filesystem::path& path, json record) {
+  if (!record.contains("schema_version") || !record.contains("hosts")) {
+    throw ConfigError(path.string() + ": not a cisscan record (no schema_version or hosts)");
+  }
+  return record;
+}
+
 } // namespace
 
 json host_to_json(const HostRun& run) {
@@ -157,17 +164,6 @@ void assess_record(json& record, const ControlsCatalog& controls, const Assessme
   }
 }
 
-namespace {
-
-json checked_record(const std::filesystem::path& path, json record) {
-  if (!record.contains("schema_version") || !record.contains("hosts")) {
-    throw ConfigError(path.string() + ": not a cisscan record (no schema_version or hosts)");
-  }
-  return record;
-}
-
-} // namespace
-
 json load_record(const std::filesystem::path& path) {
   return checked_record(path, util::load_json_object(path));
 }
@@ -183,10 +179,10 @@ json load_record_summary(const std::filesystem::path& path) {
       "attestations", "exception_files", "history",      "expected",      "observed",    "reason",
       "benchmark",    "probe_ids",       "check_sha256", "rationale",     "remediation", "risks",
       "waiver",       "attestation",     "weight",       "requires_root", "roles",       "stats"};
-  // Under "hosts", depth 5 is a result's own keys: there "safeguards" goes too. Under "scores"
-  // every member stays (its keys are host names and safeguard ids).
+  // Under "hosts", depth 5 is a result's own keys: there "safeguards" goes too. Under "run" and
+  // "scores" every member stays (the latter's keys are host names and safeguard ids).
   const util::KeepMember keep = [](std::string_view top, int depth, std::string_view key) {
-    if (top == "scores" || (top == "run" && depth > 1)) {
+    if (depth > 1 && top != "hosts") {
       return true;
     }
     return k_dropped.count(key) == 0 && !(depth == 5 && key == "safeguards");
