@@ -36,6 +36,7 @@ struct ScanArgs {
   int connect_timeout = 10;
   int host_timeout = 900;
   size_t output_cap = 64 * 1024;
+  size_t host_output_limit = 128 * 1024 * 1024;
   std::string operator_name;
   std::string dump_scripts;
   AssessmentArgs assessment;
@@ -115,6 +116,7 @@ int run_scan(const ScanArgs& args) {
   ScanOptions options;
   options.jobs = args.jobs;
   options.output_cap = args.output_cap;
+  options.host_output_limit = args.host_output_limit;
   options.dump_scripts_dir = args.dump_scripts;
   options.transport.known_hosts = args.known_hosts;
   options.transport.accept_new_host_keys = args.accept_new;
@@ -183,10 +185,14 @@ std::function<int()> add_scan_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--output-cap", args->output_cap, "Bytes of each probe's output kept")
       ->capture_default_str();
+  cmd->add_option("--host-output-limit", args->host_output_limit,
+                  "Bytes one host may send in all before it is cut off as an error")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--operator", args->operator_name, "Who ran the scan (default: user@host)");
   cmd->add_option("--dump-scripts", args->dump_scripts,
                   "Save each generated probe script in this folder (for benchmarks; the files "
-                  "hold the run's frame boundary)")
+                  "hold each host's frame boundary)")
       ->check(CLI::ExistingDirectory);
   add_assessment_options(cmd, args->assessment);
   add_gate_options(cmd, args->gate);

@@ -61,7 +61,7 @@ public:
         ssh_channel_send_eof(m_channel);
         m_eof_sent = true;
       }
-      if (written == input.size() && done()) {
+      if (done()) {
         return PumpState::done;
       }
       const int wait_ms = written < input.size() ? 5 : 50;
