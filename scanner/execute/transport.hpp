@@ -10,11 +10,14 @@
 
 namespace cisscan {
 
+class JumpRegistry;
+
 struct TransportOptions {
   std::string known_hosts; // empty: ~/.ssh/known_hosts
   bool accept_new_host_keys = false;
   int connect_timeout_seconds = 10;
   int host_timeout_seconds = 900; // the whole host: every channel's deadline
+  JumpRegistry* jumps = nullptr;  // the scan's bastions, shared by its hosts (execute/jump.hpp)
 };
 
 // What went wrong reaching a host; `unreachable` and `timeout` are host statuses of their own.

@@ -1,5 +1,6 @@
 #include "inventory/inventory.hpp"
 
+#include "inventory/jumps.hpp"
 #include "util/error.hpp"
 #include "util/yaml.hpp"
 
@@ -13,10 +14,11 @@ namespace cisscan {
 
 namespace {
 
-const std::set<std::string> k_host_keys = {
-    "name", "address", "port", "user", "identity_file", "become", "roles", "groups", "transport"};
-const std::set<std::string> k_setting_keys = {"port",   "user",  "identity_file",
-                                              "become", "roles", "transport"};
+const std::set<std::string> k_host_keys = {"name",          "address", "port",  "user",
+                                           "identity_file", "become",  "roles", "groups",
+                                           "transport",     "jump"};
+const std::set<std::string> k_setting_keys = {"port",  "user",      "identity_file", "become",
+                                              "roles", "transport", "jump"};
 
 // Applies the settings present in `node` over `host`.
 void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host) {
@@ -47,6 +49,8 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host) {
       for (const auto& role : file.strings(node, "roles")) {
         host.roles.push_back(role);
       }
+    } else if (key == "jump") {
+      host.jump = value.IsNull() ? "" : value.as<std::string>();
     } else if (key == "transport") {
       host.transport = value.as<std::string>();
       if (host.transport != "ssh" && host.transport != "local") {
@@ -95,6 +99,7 @@ Inventory load_inventory(const std::filesystem::path& path) {
   Inventory inventory;
   inventory.source = file.name();
   std::set<std::string> names;
+  std::map<std::string, int> lines;
   for (const auto& node : root["hosts"]) {
     file.check_keys(node, k_host_keys, "a host");
     HostSpec host = defaults;
@@ -124,8 +129,10 @@ Inventory load_inventory(const std::filesystem::path& path) {
     if (host.transport == "ssh" && host.address.empty()) {
       file.fail(node, "host '" + host.name + "' needs an address");
     }
+    lines[host.name] = util::line_of(node);
     inventory.hosts.push_back(std::move(host));
   }
+  resolve_jumps(inventory, defaults, file.name(), lines);
   return inventory;
 }
 

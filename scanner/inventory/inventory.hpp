@@ -7,6 +7,15 @@
 
 namespace cisscan {
 
+// Where and as whom to log in over SSH: a host, or a jump host (bastion) on the way to one.
+struct SshEndpoint {
+  std::string name;
+  std::string address;
+  int port = 22;
+  std::string user;
+  std::string identity_file; // empty: ssh-agent
+};
+
 struct HostSpec {
   std::string name;
   std::string address;
@@ -17,6 +26,10 @@ struct HostSpec {
   std::string transport = "ssh";
   std::vector<std::string> roles;
   std::vector<std::string> groups;
+  std::string jump;               // as written: a host of the inventory, or user@host[:port]
+  std::vector<SshEndpoint> jumps; // resolved from `jump`: bastions, outermost first (at most 2)
+  // This host as an SSH endpoint.
+  SshEndpoint endpoint() const { return {name, address, port, user, identity_file}; }
 };
 
 struct Inventory {

@@ -3,6 +3,7 @@
 #include "catalog/probe_types.hpp"
 #include "evaluate/evaluate.hpp"
 #include "execute/frames.hpp"
+#include "execute/jump.hpp"
 #include "execute/script.hpp"
 #include "plan/plan.hpp"
 #include "util/clock.hpp"
@@ -304,7 +305,13 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
 }
 
 std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catalog,
-                                const ScanOptions& options) {
+                                const ScanOptions& fleet_options) {
+  // One connection per bastion, shared by every host behind it; closed when the fleet is done.
+  JumpRegistry jumps;
+  auto options = fleet_options;
+  if (options.transport.jumps == nullptr) {
+    options.transport.jumps = &jumps;
+  }
   std::vector<HostRun> runs(inventory.hosts.size());
   std::atomic<size_t> next{0};
   const auto worker = [&]() {
