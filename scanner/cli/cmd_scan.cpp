@@ -8,6 +8,7 @@
 #include "history/diff.hpp"
 #include "history/store.hpp"
 #include "inventory/inventory.hpp"
+#include "inventory/ssh_config.hpp"
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
 #include "reports/formats.hpp"
@@ -32,6 +33,7 @@ struct ScanArgs {
   std::string formats = "json,junit,html";
   int jobs = 16;
   std::string known_hosts;
+  std::string ssh_config; // empty: ~/.ssh/config when it exists; "none": no file
   bool accept_new = false;
   int connect_timeout = 10;
   int host_timeout = 900;
@@ -50,6 +52,23 @@ std::string default_operator() {
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
   return std::string(user != nullptr ? user : "unknown") + "@" + host;
+}
+
+// The OpenSSH client configuration the inventory is read with; its warnings are logged.
+SshConfig load_ssh_config(const std::string& option) {
+  if (option == "none") {
+    return {};
+  }
+  const auto path =
+      option.empty() ? util::expand_home("~/.ssh/config") : std::filesystem::path(option);
+  if (option.empty() && !std::filesystem::exists(path)) {
+    return {};
+  }
+  auto config = SshConfig::load(path);
+  for (const auto& warning : config.warnings()) {
+    spdlog::warn("{}", warning);
+  }
+  return config;
 }
 
 bool incomplete(const cisscan::json& record) {
@@ -95,8 +114,9 @@ int run_scan(const ScanArgs& args) {
   const auto checks_paths =
       args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
   const auto catalog = load_catalog_or_throw(checks_paths, controls);
+  const auto ssh_config = load_ssh_config(args.ssh_config);
   const auto inventory =
-      args.inventory.empty() ? local_inventory() : load_inventory(args.inventory);
+      args.inventory.empty() ? local_inventory() : load_inventory(args.inventory, &ssh_config);
   const auto formats = parse_formats(args.formats);
   const auto assessment = load_assessment(args.assessment, controls);
   if (args.jobs < 1) {
@@ -177,6 +197,9 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
   cmd->add_option("--known-hosts", args->known_hosts,
                   "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)");
+  cmd->add_option("--ssh-config", args->ssh_config,
+                  "OpenSSH client configuration for the inventory's hosts (default "
+                  "~/.ssh/config when it exists; none: no file)");
   cmd->add_flag("--accept-new-host-keys", args->accept_new,
                 "Trust and record the key of a host not yet in known_hosts");
   cmd->add_option("--connect-timeout", args->connect_timeout, "Seconds to connect and log in")

@@ -25,9 +25,14 @@ bool contains_ci(std::string text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }
 
-std::string known_hosts_file(const TransportOptions& options) {
-  return options.known_hosts.empty() ? util::expand_home("~/.ssh/known_hosts").string()
-                                     : options.known_hosts;
+// --known-hosts, else the endpoint's UserKnownHostsFile, else ~/.ssh/known_hosts.
+std::string known_hosts_file(const SshEndpoint& endpoint, const TransportOptions& options) {
+  if (!options.known_hosts.empty()) {
+    return options.known_hosts;
+  }
+  return util::expand_home(endpoint.known_hosts.empty() ? "~/.ssh/known_hosts"
+                                                        : endpoint.known_hosts)
+      .string();
 }
 
 void set_options(ssh_session session, const SshEndpoint& endpoint, const TransportOptions& options,
@@ -36,7 +41,7 @@ void set_options(ssh_session session, const SshEndpoint& endpoint, const Transpo
   const long timeout = options.connect_timeout_seconds;
   const int nodelay = 1;
   const bool process_config = false;
-  const auto known_hosts = known_hosts_file(options);
+  const auto known_hosts = known_hosts_file(endpoint, options);
   ssh_options_set(session, SSH_OPTIONS_HOST, endpoint.address.c_str());
   ssh_options_set(session, SSH_OPTIONS_PORT, &port);
   ssh_options_set(session, SSH_OPTIONS_USER, endpoint.user.c_str());
@@ -74,7 +79,7 @@ ConnectResult verify_host_key(ssh_session session, const SshEndpoint& endpoint,
   if (fingerprint.empty()) {
     return {ConnectStatus::error, "the server sent no host key"};
   }
-  const auto known_hosts = known_hosts_file(options);
+  const auto known_hosts = known_hosts_file(endpoint, options);
   const auto where = endpoint.address + ":" + std::to_string(endpoint.port);
   switch (ssh_session_is_known_server(session)) {
   case SSH_KNOWN_HOSTS_OK:

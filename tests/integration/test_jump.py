@@ -116,3 +116,39 @@ def test_a_bastion_that_cannot_reach_the_host_makes_it_unreachable(bed, bastions
     assert behind["status"] == "unreachable"
     assert "jump host bastion" in behind["reason"] and f"127.0.0.1:{dead}" in behind["reason"]
     assert run.host("bastion")["status"] == "ok"
+
+
+def test_ssh_config_aliases_and_proxyjump(bed, hosts, bastions, tmp_path, out):
+    """Hosts named only by an alias of an OpenSSH config: HostName, Port, User, IdentityFile,
+    ProxyJump and UserKnownHostsFile come from it; the inventory's own settings win."""
+    bastion, target = bastions["bastion"], hosts["hardened"]
+    config = tmp_path / "ssh_config"
+    config.write_text(f"""# as an operator writes it
+Host jumpbox
+    HostName {bastion.address}
+    Port {bastion.port}
+Host web-direct
+    ProxyJump none
+Host web-*
+    HostName {target.address}
+    Port {target.port}
+    ProxyJump jumpbox
+Host *
+    User root
+    IdentityFile {bed.client_key}
+    UserKnownHostsFile {bed.known_hosts}
+    Match exec "true"
+""")
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text("hosts:\n  - {name: web-1}\n  - {name: web-direct}\n"
+                         "  - {name: web-wrong-port, port: 1}\n")
+    before = forwards(bastion)
+    run = cisscan("scan", "-i", str(inventory), "--ssh-config", str(config), "--out", out,
+                  out=out)
+    assert run.host("web-1")["status"] == "ok", run.host("web-1")["reason"]
+    assert run.host("web-direct")["status"] == "ok", run.host("web-direct")["reason"]
+    # The inventory's port wins over the config's.
+    assert run.host("web-wrong-port")["status"] == "unreachable"
+    assert forwards(bastion) - before == 2  # web-1 and web-wrong-port went through the bastion
+    warnings = [line for line in run.stderr.splitlines() if "ssh_config:" in line]
+    assert len(warnings) == 1 and f"{config}:" in warnings[0] and "Match" in warnings[0]
