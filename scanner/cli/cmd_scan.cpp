@@ -5,6 +5,8 @@
 #include "cli/gate_args.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
+#include "cli/progress.hpp"
+#include "cli/signals.hpp"
 #include "history/diff.hpp"
 #include "history/store.hpp"
 #include "inventory/inventory.hpp"
@@ -142,7 +144,14 @@ int run_scan(const ScanArgs& args) {
   options.transport.accept_new_host_keys = args.accept_new;
   options.transport.connect_timeout_seconds = args.connect_timeout;
   options.transport.host_timeout_seconds = args.host_timeout;
-  const auto hosts = scan_fleet(inventory, catalog, options);
+  const InterruptGuard interrupt;
+  options.interrupted = &interrupt.interrupted();
+  std::vector<HostRun> hosts;
+  {
+    Progress progress(inventory.hosts.size(), progress_wanted());
+    progress.attach(options);
+    hosts = scan_fleet(inventory, catalog, options);
+  }
   info.finished_at = util::rfc3339_now();
 
   auto record = build_record(info, catalog, controls, hosts);

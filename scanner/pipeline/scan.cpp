@@ -72,8 +72,12 @@ void collect(const std::vector<ProbeSpec>& probes, const FrameParser& parser,
 // Why a part of the script did not come back whole. Everything the host said is redacted and
 // made one printable line before it becomes the reason.
 RunOutcome stopped_early(PumpState state, const ExecResult& exec, const FrameParser& parser,
-                         size_t expected) {
+                         size_t expected, bool interrupted) {
   RunOutcome outcome;
+  if (interrupted) {
+    outcome.reason = "interrupted: the scan was stopped by a signal while this host ran";
+    return outcome;
+  }
   if (!parser.overflow().empty()) {
     outcome.reason = parser.overflow();
     return outcome;
@@ -164,6 +168,7 @@ struct HostSession {
   HostRun& run;
   FrameParser parser;
 
+  bool interrupted() const { return options.interrupted != nullptr && options.interrupted->load(); }
   long long elapsed_ms() const {
     return util::milliseconds_between(start, std::chrono::steady_clock::now());
   }
@@ -178,11 +183,14 @@ bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
   s.parser.set_limits({.max_frames = facts.size(), .max_bytes = s.options.host_output_limit});
   const auto state = s.channel.pump(
       script, false, [&](std::string_view chunk) { s.parser.feed(chunk); },
-      [&] { return s.parser.outputs().size() >= facts.size() || !s.parser.overflow().empty(); });
-  if (state != PumpState::done || !s.parser.overflow().empty()) {
+      [&] {
+        return s.parser.outputs().size() >= facts.size() || !s.parser.overflow().empty() ||
+               s.interrupted();
+      });
+  if (state != PumpState::done || !s.parser.overflow().empty() || s.interrupted()) {
     s.parser.finish();
     collect(facts, s.parser, s.run.probes);
-    outcome = stopped_early(state, s.channel.finish(), s.parser, facts.size());
+    outcome = stopped_early(state, s.channel.finish(), s.parser, facts.size(), s.interrupted());
     return false;
   }
   collect(facts, s.parser, s.run.probes);
@@ -220,17 +228,17 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   spdlog::debug("{}: {} probes sent after {} ms", s.host.name, to_run.size(), s.elapsed_ms());
   const auto state = s.channel.pump(
       script, true, [&](std::string_view chunk) { s.parser.feed(chunk); },
-      [&] { return !s.parser.overflow().empty(); });
+      [&] { return !s.parser.overflow().empty() || s.interrupted(); });
   s.parser.finish();
   const auto exec = s.channel.finish();
   collect(to_run, s.parser, s.run.probes);
   RunOutcome outcome;
   if (state == PumpState::ended && exec.ok && exec.exit_status == 0 &&
-      s.parser.outputs().size() == expected && s.parser.overflow().empty()) {
+      s.parser.outputs().size() == expected && s.parser.overflow().empty() && !s.interrupted()) {
     outcome.ok = true;
     outcome.status = HostStatus::ok;
   } else {
-    outcome = stopped_early(state, exec, s.parser, expected);
+    outcome = stopped_early(state, exec, s.parser, expected, s.interrupted());
   }
   std::map<std::string, const ProbeRecord*> by_id;
   for (size_t i = first_probe; i < s.run.probes.size(); ++i) {
@@ -240,6 +248,17 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
     s.run.results.push_back(evaluate_check(planned, by_id));
   }
   return outcome;
+}
+
+HostRun not_scanned(const HostSpec& host, const Catalog& catalog, const std::string& reason) {
+  HostRun run;
+  run.spec = host;
+  run.started_at = util::rfc3339_now();
+  run.finished_at = run.started_at;
+  run.status = HostStatus::error;
+  run.reason = reason;
+  fail_all(run, catalog);
+  return run;
 }
 
 } // namespace
@@ -316,15 +335,22 @@ std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catal
   std::atomic<size_t> next{0};
   const auto worker = [&]() {
     for (size_t i = next++; i < inventory.hosts.size(); i = next++) {
-      try {
-        runs[i] = scan_host(inventory.hosts[i], catalog, options);
-      } catch (const std::exception& e) {
-        // A host never takes the run down: whatever went wrong is that host's error.
-        runs[i] = HostRun{};
-        runs[i].spec = inventory.hosts[i];
-        runs[i].status = HostStatus::error;
-        runs[i].reason = "internal error: " + util::host_line(e.what());
-        fail_all(runs[i], catalog);
+      const auto& host = inventory.hosts[i];
+      if (options.interrupted != nullptr && options.interrupted->load()) {
+        runs[i] = not_scanned(host, catalog, "interrupted: the scan was stopped before this host");
+      } else {
+        if (options.on_host_start) {
+          options.on_host_start(host);
+        }
+        try {
+          runs[i] = scan_host(host, catalog, options);
+        } catch (const std::exception& e) {
+          // A host never takes the run down: whatever went wrong is that host's error.
+          runs[i] = not_scanned(host, catalog, "internal error: " + util::host_line(e.what()));
+        }
+      }
+      if (options.on_host_done) {
+        options.on_host_done(runs[i]);
       }
     }
   };

@@ -6,6 +6,8 @@
 #include "inventory/inventory.hpp"
 #include "plan/facts.hpp"
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,12 @@ struct ScanOptions {
   size_t host_output_limit = 128 * 1024 * 1024;
   std::string dump_scripts_dir; // when set, each generated script is saved there (benchmarks)
   TransportFactory make_transport = cisscan::make_transport;
+  // Set (by a signal handler) to stop: hosts not started are not, running ones stop at their
+  // next chunk; both are `error` "interrupted". Null: never.
+  const std::atomic<bool>* interrupted = nullptr;
+  // Called from the host workers as each host starts and ends (progress display).
+  std::function<void(const HostSpec&)> on_host_start;
+  std::function<void(const HostRun&)> on_host_done;
 };
 
 // Each host gets its own random frame boundary, never shared with another host.
