@@ -10,6 +10,7 @@
 #include "history/diff.hpp"
 #include "history/store.hpp"
 #include "inventory/inventory.hpp"
+#include "inventory/shard.hpp"
 #include "inventory/ssh_config.hpp"
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
@@ -36,6 +37,7 @@ struct ScanArgs {
   int jobs = 16;
   std::string known_hosts;
   std::string ssh_config; // empty: ~/.ssh/config when it exists; "none": no file
+  std::string shard;      // "I/N": only the hosts of that shard
   bool accept_new = false;
   int connect_timeout = 10;
   int host_timeout = 900;
@@ -117,8 +119,11 @@ int run_scan(const ScanArgs& args) {
       args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
   const auto catalog = load_catalog_or_throw(checks_paths, controls);
   const auto ssh_config = load_ssh_config(args.ssh_config);
-  const auto inventory =
+  auto inventory =
       args.inventory.empty() ? local_inventory() : load_inventory(args.inventory, &ssh_config);
+  if (!args.shard.empty()) {
+    inventory = select_shard(inventory, parse_shard(args.shard));
+  }
   const auto formats = parse_formats(args.formats);
   const auto assessment = load_assessment(args.assessment, controls);
   if (args.jobs < 1) {
@@ -132,6 +137,7 @@ int run_scan(const ScanArgs& args) {
   info.operator_name = args.operator_name.empty() ? default_operator() : args.operator_name;
   info.inventory_source = inventory.source;
   info.checks_paths = checks_paths;
+  info.shard = args.shard;
   spdlog::info("run {}: {} checks, {} hosts", info.id, catalog.checks.size(),
                inventory.hosts.size());
 
@@ -206,6 +212,9 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
   cmd->add_option("--known-hosts", args->known_hosts,
                   "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)");
+  cmd->add_option("--shard", args->shard,
+                  "Scan shard I of N (0 <= I < N) of the inventory, by a hash of host names; "
+                  "cisscan merge joins the shards' records");
   cmd->add_option("--ssh-config", args->ssh_config,
                   "OpenSSH client configuration for the inventory's hosts (default "
                   "~/.ssh/config when it exists; none: no file)");
