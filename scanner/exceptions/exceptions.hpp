@@ -55,7 +55,7 @@ load_attestations(const std::filesystem::path& path,
 
 // Restores statuses a previous application changed, then applies `exceptions` as of `today`
 // (YYYY-MM-DD). Adds record["waivers"] and record["attestations"] sections; results keep their
-// `original_status` and `original_reason`.
+// `original_status`.
 void apply_exceptions(cisscan::json& record, const ExceptionFiles& exceptions,
                       const std::string& today);
 
