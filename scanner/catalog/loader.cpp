@@ -4,10 +4,12 @@
 #include "evaluate/operators.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
+#include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace cisscan {
@@ -247,7 +249,7 @@ Check parse_check(const YAML::Node& node, const std::string& file,
   }
   if (node["weight"]) {
     check.weight = node["weight"].as<double>();
-    if (check.weight <= 0) {
+    if (!std::isfinite(check.weight) || check.weight <= 0) {
       throw CheckError{line_of(node["weight"]), "weight must be positive"};
     }
   }
@@ -318,7 +320,8 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
     }
     if (root.IsMap() && !root["checks"]) {
       const bool other_kind = std::any_of(root.begin(), root.end(), [](const auto& item) {
-        return k_other_kinds.count(item.first.template as<std::string>()) != 0;
+        return item.first.IsScalar() &&
+               k_other_kinds.count(item.first.template as<std::string>()) != 0;
       });
       if (other_kind) {
         continue;
@@ -331,9 +334,15 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
     std::map<std::string, std::string> vars;
     bool file_ok = true;
     for (const auto& item : root) {
-      const auto key = item.first.as<std::string>();
+      const auto key = item.first.IsScalar() ? item.first.as<std::string>() : std::string();
       if (key == "vars" && item.second.IsMap()) {
         for (const auto& var : item.second) {
+          if (!var.first.IsScalar() || !var.second.IsScalar()) {
+            load.diagnostics.push_back({file, line_of(var.second), "",
+                                        "expected a variable's one value (vars: {name: value})"});
+            file_ok = false;
+            break;
+          }
           vars[var.first.as<std::string>()] = var.second.as<std::string>();
         }
       } else if (key != "checks") {
@@ -361,7 +370,7 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
       } catch (const CheckError& e) {
         load.diagnostics.push_back({file, e.line, id, e.message});
       } catch (const YAML::Exception& e) {
-        load.diagnostics.push_back({file, e.mark.line + 1, id, e.msg});
+        load.diagnostics.push_back({file, e.mark.line + 1, id, util::expected_of(e)});
       }
     }
     load.catalog.files.push_back(file);

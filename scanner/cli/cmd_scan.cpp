@@ -101,6 +101,24 @@ int run_scan(const ScanArgs& args) {
   if (args.jobs < 1) {
     throw ConfigError("--jobs must be at least 1");
   }
+  // The gate and output options are checked before the first host is contacted.
+  auto rules = load_gate_rules(
+      args.gate, [&](const std::string& id) { return controls.find(id) != nullptr; },
+      !args.store.empty());
+  if (args.gate.baseline == "latest") {
+    try {
+      (void)HistoryStore{args.store}.latest_before(util::rfc3339_now());
+    } catch (const DbError& e) {
+      throw ConfigError("--store " + redact_url(args.store) + ": " + e.what());
+    }
+  }
+  if (!args.prometheus.empty()) {
+    try {
+      util::check_writable(args.prometheus);
+    } catch (const std::runtime_error& e) {
+      throw ConfigError(std::string("--prometheus ") + e.what());
+    }
+  }
 
   RunInfo info;
   info.started_at = util::rfc3339_now();
@@ -130,8 +148,13 @@ int run_scan(const ScanArgs& args) {
   if (!args.store.empty()) {
     store = attach_history(record, args.store, store_error);
   }
-  // The gate's inputs are checked before anything is written, so a bad rule is one clear line.
-  const auto rules = load_gate_rules(args.gate, record, store.get());
+  if (args.gate.baseline == "latest") {
+    if (!store) {
+      throw ConfigError("--baseline latest: --store " + redact_url(args.store) + ": " +
+                        store_error);
+    }
+    resolve_latest_baseline(rules, args.gate, record, *store);
+  }
   write_reports(record, formats, args.out);
   if (store) {
     try {

@@ -1,10 +1,13 @@
 #include "inventory/inventory.hpp"
 
 #include "util/error.hpp"
+#include "util/json.hpp"
 #include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <unistd.h>
@@ -56,6 +59,16 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host) {
   }
 }
 
+// The inventory's rule for host names (README, "Inventory keys"): they name files and log lines.
+bool is_host_name(const std::string& name) {
+  if (name.empty() || name.size() > 253 || std::isalnum(static_cast<unsigned char>(name[0])) == 0) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '_';
+  });
+}
+
 std::string current_user() {
   const char* user = std::getenv("USER");
   return user != nullptr ? user : "root";
@@ -63,7 +76,7 @@ std::string current_user() {
 
 } // namespace
 
-Inventory load_inventory(const std::filesystem::path& path) {
+Inventory load_inventory(const std::filesystem::path& path) try {
   if (!std::filesystem::exists(path)) {
     throw ConfigError(path.string() + ": cannot read the inventory file");
   }
@@ -102,6 +115,13 @@ Inventory load_inventory(const std::filesystem::path& path) {
       file.fail(node, "a host needs a 'name'");
     }
     host.name = file.string(node, "name");
+    if (!is_host_name(host.name)) {
+      file.fail(node["name"],
+                "host name " +
+                    json(host.name).dump(-1, ' ', false, json::error_handler_t::replace) +
+                    ": expected letters, digits, '.', '-' and '_', starting with a "
+                    "letter or digit, at most 253 characters");
+    }
     if (!names.insert(host.name).second) {
       file.fail(node, "duplicate host name '" + host.name + "'");
     }
@@ -127,6 +147,8 @@ Inventory load_inventory(const std::filesystem::path& path) {
     inventory.hosts.push_back(std::move(host));
   }
   return inventory;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 Inventory local_inventory() {
