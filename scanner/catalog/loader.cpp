@@ -266,6 +266,31 @@ Check parse_check(const YAML::Node& node, const std::string& file,
   return check;
 }
 
+// The file's `vars:` into `vars`; false, with a diagnostic, for a top-level key other than checks
+// and vars or a variable that is not one value.
+bool read_vars(const YAML::Node& root, const std::string& file,
+               std::map<std::string, std::string>& vars, std::vector<Diagnostic>& diagnostics) {
+  bool ok = true;
+  for (const auto& item : root) {
+    const auto key = item.first.IsScalar() ? item.first.as<std::string>() : std::string();
+    if (key == "vars" && item.second.IsMap()) {
+      for (const auto& var : item.second) {
+        if (!var.first.IsScalar() || !var.second.IsScalar()) {
+          diagnostics.push_back({file, line_of(var.second), "",
+                                 "expected one value for a variable (vars: {name: value})"});
+          return false;
+        }
+        vars[var.first.as<std::string>()] = var.second.as<std::string>();
+      }
+    } else if (key != "checks") {
+      diagnostics.push_back(
+          {file, line_of(item.first), "", "unknown key '" + key + "' (expected checks, vars)"});
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 } // namespace
 
 std::vector<std::pair<fs::path, std::string>> find_yaml_files(const std::vector<fs::path>& paths,
@@ -332,26 +357,7 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
       continue;
     }
     std::map<std::string, std::string> vars;
-    bool file_ok = true;
-    for (const auto& item : root) {
-      const auto key = item.first.IsScalar() ? item.first.as<std::string>() : std::string();
-      if (key == "vars" && item.second.IsMap()) {
-        for (const auto& var : item.second) {
-          if (!var.first.IsScalar() || !var.second.IsScalar()) {
-            load.diagnostics.push_back({file, line_of(var.second), "",
-                                        "expected a variable's one value (vars: {name: value})"});
-            file_ok = false;
-            break;
-          }
-          vars[var.first.as<std::string>()] = var.second.as<std::string>();
-        }
-      } else if (key != "checks") {
-        load.diagnostics.push_back(
-            {file, line_of(item.first), "", "unknown key '" + key + "' (expected checks, vars)"});
-        file_ok = false;
-      }
-    }
-    if (!file_ok) {
+    if (!read_vars(root, file, vars, load.diagnostics)) {
       continue;
     }
     for (const auto& node : root["checks"]) {

@@ -88,20 +88,9 @@ std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const std::s
   return store;
 }
 
-int run_scan(const ScanArgs& args) {
-  const auto controls = ControlsCatalog::load(
-      args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
-  const auto checks_paths =
-      args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
-  const auto catalog = load_catalog_or_throw(checks_paths, controls);
-  const auto inventory =
-      args.inventory.empty() ? local_inventory() : load_inventory(args.inventory);
-  const auto formats = parse_formats(args.formats);
-  const auto assessment = load_assessment(args.assessment, controls);
-  if (args.jobs < 1) {
-    throw ConfigError("--jobs must be at least 1");
-  }
-  // The gate and output options are checked before the first host is contacted.
+// The gate rules (but --baseline latest) and the outputs that are not --out, checked before the
+// first host is contacted: a bad one is exit 2 with nothing scanned.
+GateRules check_gate_and_outputs(const ScanArgs& args, const ControlsCatalog& controls) {
   auto rules = load_gate_rules(
       args.gate, [&](const std::string& id) { return controls.find(id) != nullptr; },
       !args.store.empty());
@@ -119,6 +108,23 @@ int run_scan(const ScanArgs& args) {
       throw ConfigError(std::string("--prometheus ") + e.what());
     }
   }
+  return rules;
+}
+
+int run_scan(const ScanArgs& args) {
+  const auto controls = ControlsCatalog::load(
+      args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
+  const auto checks_paths =
+      args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
+  const auto catalog = load_catalog_or_throw(checks_paths, controls);
+  const auto inventory =
+      args.inventory.empty() ? local_inventory() : load_inventory(args.inventory);
+  const auto formats = parse_formats(args.formats);
+  const auto assessment = load_assessment(args.assessment, controls);
+  if (args.jobs < 1) {
+    throw ConfigError("--jobs must be at least 1");
+  }
+  auto rules = check_gate_and_outputs(args, controls);
 
   RunInfo info;
   info.started_at = util::rfc3339_now();

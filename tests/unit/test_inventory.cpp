@@ -176,7 +176,8 @@ TEST_CASE("inventory errors name the file and line") {
       CHECK(error_of(file).rfind(file.string() + ":3: host name ", 0) == 0);
       CHECK(error_of(file).find("\x1b") == std::string::npos);
     }
-    const auto file = dir.write("ok.yaml", "hosts:\n  - {name: web-1.example_org}\n  - {name: 10.0.0.1}\n");
+    const auto file =
+        dir.write("ok.yaml", "hosts:\n  - {name: web-1.example_org}\n  - {name: 10.0.0.1}\n");
     CHECK(load_inventory(file).hosts.size() == 2);
   }
   SUBCASE("a list or mapping where one value belongs") {

@@ -394,7 +394,8 @@ TEST_CASE("loader builds immutable definitions") {
                                        "    safeguards: [\"4.1\"]\n"
                                        "    probe: {file: /etc/x}\n"
                                        "    expect: {exists: true}\n"
-                                       "    weight: " + weight + "\n");
+                                       "    weight: " +
+                                           weight + "\n");
       const auto m = messages(load);
       REQUIRE(m.size() == 1);
       CHECK(m[0].find(":7: t-w: ") != std::string::npos);

@@ -128,9 +128,9 @@ TEST_CASE("load_record") {
   SUBCASE("a record not yet scored is not a whole record") {
     const auto record = build_record({}, Catalog{}, controls(), {sample_run()});
     const auto file = dir.write("run.json", record.dump());
-    CHECK_THROWS_WITH_AS(load_record(file),
-                         doctest::Contains("run.json: not a valid cisscan record: missing 'scores'"),
-                         ConfigError);
+    CHECK_THROWS_WITH_AS(
+        load_record(file),
+        doctest::Contains("run.json: not a valid cisscan record: missing 'scores'"), ConfigError);
   }
   SUBCASE("not JSON") {
     const auto file = dir.write("run.json", "{not json");
@@ -178,8 +178,9 @@ TEST_CASE("validate_record names the first member that breaks the record's contr
         prefix + "scores.hosts[\"h1\\u001b[2J\"]: expected an object");
   CHECK(problem([](json& r) { r["scores"]["ig1"]["score"] = "high"; }) ==
         prefix + "scores.ig1.score: expected a number or null");
-  CHECK(problem([](json& r) { r["waivers"] = {{"as_of", "2026-01-01"}}; }) ==
-        prefix + "waivers: missing 'entries'");
+  CHECK(problem([](json& r) {
+          r["waivers"] = {{"as_of", "2026-01-01"}};
+        }) == prefix + "waivers: missing 'entries'");
   // A member the reader's filter drops is not looked for.
   const util::KeepMember no_probes = [](std::string_view, int depth, std::string_view key) {
     return !(depth == 3 && key == "probes");
