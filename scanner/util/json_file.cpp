@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -85,8 +86,13 @@ private:
     }
     case od::number_type::unsigned_integer:
       return json(number.get_uint64());
-    default:
-      return json(number.get_double());
+    default: {
+      const double value = number.get_double();
+      if (!std::isfinite(value)) { // no JSON text can mean infinity
+        throw simdjson::simdjson_error(simdjson::NUMBER_ERROR);
+      }
+      return json(value);
+    }
     }
   }
 

@@ -341,7 +341,7 @@ def test_host_name_outside_the_rule_is_exit_2(tmp_path, name):
 def test_host_names_inside_the_rule_are_accepted(tmp_path):
     inventory = tmp_path / "inventory.yaml"
     inventory.write_text("hosts:\n  - {name: web-1.example_org, address: 127.0.0.1, port: 1}\n"
-                         "  - {name: 10.0.0.1, port: 1}\n")
+                         "  - {name: 10.0.0.1, address: 127.0.0.1, port: 1}\n")
     checks = tmp_path / "checks.yaml"
     checks.write_text(GOOD_CHECK)
     run = cisscan("scan", "-i", str(inventory), "--checks", str(checks), "--out",
