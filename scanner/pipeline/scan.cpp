@@ -96,7 +96,7 @@ RunOutcome stopped_early(PumpState state, const ExecResult& exec, const FramePar
 void dump_script(const std::string& dir, const HostSpec& host, int part,
                  const std::string& script) {
   if (!dir.empty()) {
-    const auto name = util::safe_file_name(host.name) + "." + std::to_string(part) + ".sh";
+    const auto name = host.name + "." + std::to_string(part) + ".sh";
     util::write_file_atomic(std::filesystem::path(dir) / name, script);
   }
 }
