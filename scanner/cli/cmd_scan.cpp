@@ -112,6 +112,29 @@ std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const std::s
   return store;
 }
 
+// The gate rules (but --baseline latest) and the outputs that are not --out, checked before the
+// first host is contacted: a bad one is exit 2 with nothing scanned.
+GateRules check_gate_and_outputs(const ScanArgs& args, const ControlsCatalog& controls) {
+  auto rules = load_gate_rules(
+      args.gate, [&](const std::string& id) { return controls.find(id) != nullptr; },
+      !args.store.empty());
+  if (args.gate.baseline == "latest") {
+    try {
+      (void)HistoryStore{args.store}.latest_before(util::rfc3339_now());
+    } catch (const DbError& e) {
+      throw ConfigError("--store " + redact_url(args.store) + ": " + e.what());
+    }
+  }
+  if (!args.prometheus.empty()) {
+    try {
+      util::check_writable(args.prometheus);
+    } catch (const std::runtime_error& e) {
+      throw ConfigError(std::string("--prometheus ") + e.what());
+    }
+  }
+  return rules;
+}
+
 int run_scan(const ScanArgs& args) {
   const auto controls = ControlsCatalog::load(
       args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
@@ -129,6 +152,7 @@ int run_scan(const ScanArgs& args) {
   if (args.jobs < 1) {
     throw ConfigError("--jobs must be at least 1");
   }
+  auto rules = check_gate_and_outputs(args, controls);
 
   RunInfo info;
   info.started_at = util::rfc3339_now();
@@ -167,8 +191,13 @@ int run_scan(const ScanArgs& args) {
   if (!args.store.empty()) {
     store = attach_history(record, args.store, store_error);
   }
-  // The gate's inputs are checked before anything is written, so a bad rule is one clear line.
-  const auto rules = load_gate_rules(args.gate, record, store.get());
+  if (args.gate.baseline == "latest") {
+    if (!store) {
+      throw ConfigError("--baseline latest: --store " + redact_url(args.store) + ": " +
+                        store_error);
+    }
+    resolve_latest_baseline(rules, args.gate, record, *store);
+  }
   write_reports(record, formats, args.out);
   if (store) {
     try {

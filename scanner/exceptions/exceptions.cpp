@@ -26,7 +26,7 @@ std::string required_date(const util::YamlFile& file, const YAML::Node& node, co
 
 } // namespace
 
-std::vector<Waiver> load_waivers(const std::filesystem::path& path) {
+std::vector<Waiver> load_waivers(const std::filesystem::path& path) try {
   const util::YamlFile file(path);
   const auto& root = file.root();
   if (!root.IsMap() || !root["waivers"] || !root["waivers"].IsSequence()) {
@@ -55,11 +55,13 @@ std::vector<Waiver> load_waivers(const std::filesystem::path& path) {
     out.push_back(std::move(w));
   }
   return out;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 std::vector<Attestation>
 load_attestations(const std::filesystem::path& path,
-                  const std::function<bool(const std::string&)>& known_safeguard) {
+                  const std::function<bool(const std::string&)>& known_safeguard) try {
   const util::YamlFile file(path);
   const auto& root = file.root();
   if (!root.IsMap() || !root["attestations"] || !root["attestations"].IsSequence()) {
@@ -104,6 +106,8 @@ load_attestations(const std::filesystem::path& path,
     out.push_back(std::move(a));
   }
   return out;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std::string& today) {

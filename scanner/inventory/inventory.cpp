@@ -3,10 +3,13 @@
 #include "inventory/jumps.hpp"
 #include "inventory/ssh_config.hpp"
 #include "util/error.hpp"
+#include "util/json.hpp"
 #include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <unistd.h>
@@ -88,6 +91,16 @@ void apply_ssh_config(const SshConfig& config, const std::set<std::string>& give
   host.known_hosts = entry.known_hosts;
 }
 
+// The inventory's rule for host names (README, "Inventory keys"): they name files and log lines.
+bool is_host_name(const std::string& name) {
+  if (name.empty() || name.size() > 253 || std::isalnum(static_cast<unsigned char>(name[0])) == 0) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '_';
+  });
+}
+
 std::string current_user() {
   const char* user = std::getenv("USER");
   return user != nullptr ? user : "root";
@@ -95,7 +108,7 @@ std::string current_user() {
 
 } // namespace
 
-Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config) {
+Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config) try {
   const SshConfig no_config;
   const auto& config = ssh_config != nullptr ? *ssh_config : no_config;
   if (!std::filesystem::exists(path)) {
@@ -139,6 +152,13 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
       file.fail(node, "a host needs a 'name'");
     }
     host.name = file.string(node, "name");
+    if (!is_host_name(host.name)) {
+      file.fail(node["name"],
+                "host name " +
+                    json(host.name).dump(-1, ' ', false, json::error_handler_t::replace) +
+                    ": expected letters, digits, '.', '-' and '_', starting with a "
+                    "letter or digit, at most 253 characters");
+    }
     if (!names.insert(host.name).second) {
       file.fail(node, "duplicate host name '" + host.name + "'");
     }
@@ -167,6 +187,8 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   }
   resolve_jumps(inventory, defaults, file.name(), lines, config);
   return inventory;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 Inventory local_inventory() {

@@ -55,7 +55,7 @@ int RiskEntry::impact() const {
   return std::max({impact_mission, impact_objectives, impact_obligations});
 }
 
-RiskRegister load_register(const std::filesystem::path& path, const ControlsCatalog& controls) {
+RiskRegister load_register(const std::filesystem::path& path, const ControlsCatalog& controls) try {
   const util::YamlFile file(path);
   const auto& root = file.root();
   if (!root.IsMap() || !root["criteria"] || !root["entries"]) {
@@ -145,6 +145,8 @@ RiskRegister load_register(const std::filesystem::path& path, const ControlsCata
     reg.entries.push_back(std::move(e));
   }
   return reg;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 namespace {
