@@ -25,7 +25,7 @@ Exit codes:
 const std::vector<Command> k_commands = {
     {"scan", add_scan_command}, {"report", add_report_command},   {"lint", add_lint_command},
     {"list", add_list_command}, {"history", add_history_command}, {"diff", add_diff_command},
-    {"gate", add_gate_command},
+    {"gate", add_gate_command}, {"merge", add_merge_command},
 };
 
 } // namespace
@@ -58,7 +58,7 @@ int run_cli(int argc, char** argv) {
     if (!known) {
       std::cerr
           << "cisscan: unknown command '" << arg
-          << "' (expected scan, report, lint, list, history, diff or gate; see cisscan --help)\n";
+          << "' (expected scan, report, lint, list, history, diff, gate or merge; see cisscan --help)\n";
       return k_exit_usage;
     }
     break;

@@ -6,6 +6,7 @@
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "cli/progress.hpp"
+#include "cli/publish.hpp"
 #include "cli/signals.hpp"
 #include "history/diff.hpp"
 #include "history/store.hpp"
@@ -32,8 +33,6 @@ struct ScanArgs {
   std::string inventory;
   std::vector<std::string> checks;
   std::string controls;
-  std::string out = "cisscan-report";
-  std::string formats = "json,junit,html";
   int jobs = 16;
   std::string known_hosts;
   std::string ssh_config; // empty: ~/.ssh/config when it exists; "none": no file
@@ -46,9 +45,7 @@ struct ScanArgs {
   std::string operator_name;
   std::string dump_scripts;
   AssessmentArgs assessment;
-  GateArgs gate;
-  std::string store;
-  std::string prometheus;
+  PublishArgs publish;
 };
 
 std::string default_operator() {
@@ -75,66 +72,6 @@ SshConfig load_ssh_config(const std::string& option) {
   return config;
 }
 
-bool incomplete(const cisscan::json& record) {
-  for (const auto& host : record["hosts"]) {
-    const auto status = host["status"].get<std::string>();
-    if (status != "ok" && status != "skipped") {
-      return true;
-    }
-  }
-  return false;
-}
-
-// The history the report shows: the baseline's drift and the IG1 score over time. A store that
-// cannot be used costs the run its history (exit 2), never its reports.
-std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const std::string& url,
-                                             std::string& store_error) {
-  std::unique_ptr<HistoryStore> store;
-  try {
-    store = std::make_unique<HistoryStore>(url);
-    cisscan::json over_time = cisscan::json::array();
-    for (const auto& [started_at, score] : store->ig1_over_time()) {
-      over_time.push_back({{"started_at", started_at},
-                           {"score", score ? cisscan::json(*score) : cisscan::json(nullptr)}});
-    }
-    over_time.push_back(
-        {{"started_at", record["run"]["started_at"]}, {"score", record["scores"]["ig1"]["score"]}});
-    cisscan::json history = {{"store", redact_url(url)}, {"ig1_over_time", over_time}};
-    if (const auto id = store->latest_before(record["run"]["started_at"].get<std::string>())) {
-      const auto previous = cisscan::json::parse(*store->export_record(*id));
-      history["since_last_run"] = diff_records(previous, record);
-    }
-    record["history"] = history;
-  } catch (const std::exception& e) {
-    store_error = e.what();
-    store.reset();
-  }
-  return store;
-}
-
-// The gate rules (but --baseline latest) and the outputs that are not --out, checked before the
-// first host is contacted: a bad one is exit 2 with nothing scanned.
-GateRules check_gate_and_outputs(const ScanArgs& args, const ControlsCatalog& controls) {
-  auto rules = load_gate_rules(
-      args.gate, [&](const std::string& id) { return controls.find(id) != nullptr; },
-      !args.store.empty());
-  if (args.gate.baseline == "latest") {
-    try {
-      (void)HistoryStore{args.store}.latest_before(util::rfc3339_now());
-    } catch (const DbError& e) {
-      throw ConfigError("--store " + redact_url(args.store) + ": " + e.what());
-    }
-  }
-  if (!args.prometheus.empty()) {
-    try {
-      util::check_writable(args.prometheus);
-    } catch (const std::runtime_error& e) {
-      throw ConfigError(std::string("--prometheus ") + e.what());
-    }
-  }
-  return rules;
-}
-
 int run_scan(const ScanArgs& args) {
   const auto controls = ControlsCatalog::load(
       args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
@@ -147,12 +84,11 @@ int run_scan(const ScanArgs& args) {
   if (!args.shard.empty()) {
     inventory = select_shard(inventory, parse_shard(args.shard));
   }
-  const auto formats = parse_formats(args.formats);
   const auto assessment = load_assessment(args.assessment, controls);
   if (args.jobs < 1) {
     throw ConfigError("--jobs must be at least 1");
   }
-  auto rules = check_gate_and_outputs(args, controls);
+  auto rules = check_publish(args.publish, controls);
 
   RunInfo info;
   info.started_at = util::rfc3339_now();
@@ -186,44 +122,7 @@ int run_scan(const ScanArgs& args) {
 
   auto record = build_record(info, catalog, controls, hosts);
   assess_record(record, controls, assessment);
-  std::string store_error;
-  std::unique_ptr<HistoryStore> store;
-  if (!args.store.empty()) {
-    store = attach_history(record, args.store, store_error);
-  }
-  if (args.gate.baseline == "latest") {
-    if (!store) {
-      throw ConfigError("--baseline latest: --store " + redact_url(args.store) + ": " +
-                        store_error);
-    }
-    resolve_latest_baseline(rules, args.gate, record, *store);
-  }
-  write_reports(record, formats, args.out);
-  if (store) {
-    try {
-      store->save(record, reports::render("json", record));
-      spdlog::info("stored run {} in {}", info.id, redact_url(args.store));
-    } catch (const std::exception& e) {
-      store_error = e.what();
-    }
-  }
-  if (!args.prometheus.empty()) {
-    util::write_file_atomic(args.prometheus,
-                            [&](std::ostream& out) { reports::write_prometheus(record, out); });
-  }
-  const auto& ig1 = record["scores"]["ig1"];
-  spdlog::info("IG1 score {} ({} of {} IG1 safeguards assessed), {} of {} hosts scanned",
-               ig1["score"].is_null() ? std::string("n/a") : ig1["score"].dump(),
-               ig1["assessed"].get<int>(), ig1["total"].get<int>(),
-               record["scores"]["hosts_scanned"].get<int>(),
-               record["scores"]["hosts_in_scope"].get<int>());
-  const int gate = report_gate(evaluate_gate(record, rules));
-  if (!store_error.empty()) {
-    std::cerr << "cisscan: --store " << redact_url(args.store) << ": " << store_error
-              << " (the reports were written)\n";
-    return k_exit_usage;
-  }
-  return incomplete(record) ? k_exit_incomplete : gate;
+  return publish_run(record, args.publish, std::move(rules));
 }
 
 } // namespace
@@ -235,9 +134,6 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("-c,--checks", args->checks,
                   "Check file or folder (repeatable; default: the shipped catalog)");
   cmd->add_option("--controls", args->controls, "CIS Controls v8 catalog YAML");
-  cmd->add_option("-o,--out", args->out, "Folder for the reports")->capture_default_str();
-  cmd->add_option("-f,--format", args->formats, "Comma-separated: json,junit,html,md,csv")
-      ->capture_default_str();
   cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
   cmd->add_option("--known-hosts", args->known_hosts,
                   "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)");
@@ -265,11 +161,7 @@ std::function<int()> add_scan_command(CLI::App& app) {
                   "hold each host's frame boundary)")
       ->check(CLI::ExistingDirectory);
   add_assessment_options(cmd, args->assessment);
-  add_gate_options(cmd, args->gate);
-  cmd->add_option("--store", args->store,
-                  "Keep the run in history: sqlite:PATH, sqlite: or postgresql://...");
-  cmd->add_option("--prometheus", args->prometheus,
-                  "Write node_exporter textfile metrics to this file (atomically)");
+  add_publish_options(cmd, args->publish);
   return [args]() { return run_scan(*args); };
 }
 

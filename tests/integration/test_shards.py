@@ -1,0 +1,90 @@
+"""scan --shard I/N and merge: the shards of a fleet joined give what one run gives, and shards
+that do not make one run are refused with one line."""
+import json
+import os
+
+import pytest
+
+from conftest import cisscan
+
+
+@pytest.fixture(scope="module")
+def fleet(bed, hosts):
+    extra = bed.add_host("third", "hardened")
+    return bed.inventory([hosts["hardened"].inventory_entry(),
+                          hosts["unhardened"].inventory_entry(), extra.inventory_entry(),
+                          {"name": "gone", "address": "127.0.0.1", "port": 1}])
+
+
+def scan(bed, inventory, out, *extra):
+    return cisscan("scan", "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out,
+                   *extra, out=out)
+
+
+def comparable(record):
+    hosts = {h["name"]: (h["status"], {r["check_id"]: r["status"] for r in h["results"]})
+             for h in record["hosts"]}
+    scores = dict(record["scores"])
+    return hosts, scores["safeguards"], scores["ig1"], scores["hosts_scanned"], \
+        scores["hosts_in_scope"], [e["risk"] for e in record["risk"]["entries"]]
+
+
+def test_shards_merged_give_what_one_run_gives(bed, fleet, tmp_path):
+    whole = scan(bed, fleet, str(tmp_path / "whole"))
+    assert whole.code == 3
+    parts = []
+    names = set()
+    for index in range(3):
+        part = scan(bed, fleet, str(tmp_path / f"shard{index}"), "--shard", f"{index}/3")
+        assert part.record["run"]["shard"] == f"{index}/3"
+        mine = {h["name"] for h in part.record["hosts"]}
+        assert not names & mine  # every host in exactly one shard
+        names |= mine
+        parts.append(part)
+    assert names == {"hardened", "unhardened", "third", "gone"}
+    out = str(tmp_path / "merged")
+    merged = cisscan("merge", *[os.path.join(p.out, "report.json") for p in reversed(parts)],
+                     "--out", out, "--format", "json,junit,html", out=out)
+    assert merged.code == 3, merged.stderr  # 'gone' is unreachable, as in the whole run
+    record = merged.record
+    assert record["run"]["merged_from"] == [p.record["run"]["id"] for p in parts]
+    assert "shard" not in record["run"]
+    assert comparable(record) == comparable(whole.record)
+
+
+@pytest.mark.parametrize("case,words", [
+    ("missing", "shard 1/3 is missing"),
+    ("twice", "given twice"),
+    ("not-a-shard", "not the record of a shard"),
+    ("other-catalog", "ran another catalog"),
+    ("other-split", "of a split in 2"),
+])
+def test_shards_that_are_not_one_run_are_refused(bed, fleet, tmp_path, case, words):
+    records = []
+    for index in range(3):
+        out = str(tmp_path / f"s{index}")
+        scan(bed, fleet, out, "--shard", f"{index}/3", "--format", "json")
+        records.append(os.path.join(out, "report.json"))
+    if case == "missing":
+        given = [records[0], records[2]]
+    elif case == "twice":
+        given = [records[0], records[1], records[1], records[2]]
+    elif case == "not-a-shard":
+        whole = str(tmp_path / "whole")
+        scan(bed, fleet, whole, "--format", "json")
+        given = records[:2] + [os.path.join(whole, "report.json")]
+    elif case == "other-catalog":
+        data = json.load(open(records[2]))
+        data["run"]["catalog_digest"] = "0" * 64
+        json.dump(data, open(records[2], "w"))
+        given = records
+    else:
+        other = str(tmp_path / "half")
+        scan(bed, fleet, other, "--shard", "1/2", "--format", "json")
+        given = records[:2] + [os.path.join(other, "report.json")]
+    out = tmp_path / "merged"
+    run = cisscan("merge", *given, "--out", str(out))
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], run.stderr
+    assert not out.exists()
