@@ -35,8 +35,8 @@ int line_of(const YAML::Node& node) {
 }
 
 const std::set<std::string> k_check_keys = {
-    "id",     "title",         "benchmark",  "safeguards", "applies",     "probe",  "expect",
-    "weight", "requires_root", "on_missing", "rationale",  "remediation", "manual",
+    "id",     "title",         "benchmark",  "safeguards", "applies",   "probe",       "expect",
+    "weight", "requires_root", "on_missing", "on_empty",   "rationale", "remediation", "manual",
 };
 const std::set<std::string> k_benchmark_keys = {"id", "version", "ref", "level"};
 const std::set<std::string> k_applies_keys = {"os",       "version",  "roles", "not_roles",
@@ -257,6 +257,17 @@ Check parse_check(const YAML::Node& node, const std::string& file,
     check.on_missing = OnMissing::fail;
   } else if (!on_missing.empty() && on_missing != "error") {
     throw CheckError{line_of(node["on_missing"]), "on_missing must be error or fail"};
+  }
+  const auto on_empty = scalar(node, "on_empty", false);
+  if (on_empty == "pass") {
+    check.on_empty = OnEmpty::pass;
+  } else if (on_empty == "fail") {
+    check.on_empty = OnEmpty::fail;
+  } else if (!on_empty.empty() && on_empty != "error") {
+    throw CheckError{line_of(node["on_empty"]), "on_empty must be error, pass or fail"};
+  }
+  if (!on_empty.empty() && manual) {
+    throw CheckError{line_of(node["on_empty"]), "a manual check has no probe output"};
   }
   check.rationale = scalar(node, "rationale", false);
   check.remediation = scalar(node, "remediation", false);
