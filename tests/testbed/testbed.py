@@ -84,6 +84,10 @@ class Host:
         passwd += f"{PLANTED_USER}:x:4243:4243:planted secret:/tmp:/bin/sh\n"
         passwd += spec.get("passwd_extra", "")
         shadow = open("/etc/shadow").read()
+        if "root_password_field" in spec:  # "!" locked, "" no password at all
+            shadow = "".join(
+                ":".join(["root", spec["root_password_field"]] + line.split(":")[2:])
+                if line.split(":")[0] == "root" else line for line in shadow.splitlines(True))
         shadow += f"{AUDITOR}:*:20000:0:99999:7:::\n"
         aging = spec.get("planted_aging", "20000:0:99999:7:::")
         shadow += f"{PLANTED_USER}:{PLANTED_HASH}:{aging}\n"
