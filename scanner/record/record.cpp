@@ -130,6 +130,9 @@ json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCat
                    {"controls_version", "v" + controls.version()},
                    {"inventory_source", info.inventory_source},
                    {"operator", info.operator_name}};
+  if (!info.shard.empty()) {
+    record["run"]["shard"] = info.shard;
+  }
   record["hosts"] = json::array();
   for (const auto& host : hosts) {
     record["hosts"].push_back(host_to_json(host));

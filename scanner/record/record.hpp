@@ -28,6 +28,7 @@ struct RunInfo {
   std::string operator_name;
   std::string inventory_source;
   std::vector<std::string> checks_paths;
+  std::string shard; // "I/N" when this run scanned one shard of the inventory (--shard)
 };
 
 cisscan::json host_to_json(const HostRun& run);

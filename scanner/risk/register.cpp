@@ -188,22 +188,24 @@ void assess_risks(json& record, const RiskRegister& reg) {
       }
       ++hosts_in_scope;
       for (const auto& result : host["results"]) {
+        const auto status = result["status"].get<std::string>();
+        const bool pass = status == "pass";
+        const bool bad = status == "fail" || status == "error" || status == "waived";
+        bool finding = false; // a result is one finding, however many safeguards it counts for
         for (const auto& s : result["safeguards"]) {
           const auto id = s.get<std::string>();
           if (std::find(e.safeguards.begin(), e.safeguards.end(), id) == e.safeguards.end()) {
             continue;
           }
-          const auto status = result["status"].get<std::string>();
-          if (status == "pass") {
-            ++tally[id].first;
-          } else if (status == "fail" || status == "error" || status == "waived") {
-            ++tally[id].second;
-            findings.push_back(
-                {{"host", host["name"]}, {"check_id", result["check_id"]}, {"status", status}});
-            risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
-                .push_back(e.id);
-          }
-          break;
+          tally[id].first += pass ? 1 : 0;
+          tally[id].second += bad ? 1 : 0;
+          finding = finding || bad;
+        }
+        if (finding) {
+          findings.push_back(
+              {{"host", host["name"]}, {"check_id", result["check_id"]}, {"status", status}});
+          risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
+              .push_back(e.id);
         }
       }
     }
