@@ -55,6 +55,9 @@ struct Applicability {
 
 enum class OnMissing { error, fail };
 
+// What an empty output of a probe that otherwise ran fine means for a check that reads output.
+enum class OnEmpty { error, pass, fail };
+
 struct Check {
   std::string id;
   std::string title;
@@ -66,6 +69,7 @@ struct Check {
   double weight = 1.0;
   bool requires_root = false;
   OnMissing on_missing = OnMissing::error;
+  OnEmpty on_empty = OnEmpty::error;
   std::string rationale;
   std::string remediation;
   std::string file;

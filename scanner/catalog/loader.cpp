@@ -37,8 +37,8 @@ int line_of(const YAML::Node& node) {
 }
 
 const std::set<std::string> k_check_keys = {
-    "id",     "title",         "benchmark",  "safeguards", "applies",     "probe",  "expect",
-    "weight", "requires_root", "on_missing", "rationale",  "remediation", "manual",
+    "id",     "title",         "benchmark",  "safeguards", "applies",   "probe",       "expect",
+    "weight", "requires_root", "on_missing", "on_empty",   "rationale", "remediation", "manual",
 };
 const std::set<std::string> k_benchmark_keys = {"id", "version", "ref", "level"};
 const std::set<std::string> k_applies_keys = {"os",       "version",  "roles", "not_roles",
@@ -192,6 +192,27 @@ Applicability parse_applies(const YAML::Node& node) {
   return a;
 }
 
+// on_missing and on_empty: what a check makes of a probe that could not read, or printed nothing.
+void parse_unreadable_keys(const YAML::Node& node, bool manual, Check& check) {
+  const auto on_missing = scalar(node, "on_missing", false);
+  if (on_missing == "fail") {
+    check.on_missing = OnMissing::fail;
+  } else if (!on_missing.empty() && on_missing != "error") {
+    throw CheckError{line_of(node["on_missing"]), "on_missing must be error or fail"};
+  }
+  const auto on_empty = scalar(node, "on_empty", false);
+  if (on_empty == "pass") {
+    check.on_empty = OnEmpty::pass;
+  } else if (on_empty == "fail") {
+    check.on_empty = OnEmpty::fail;
+  } else if (!on_empty.empty() && on_empty != "error") {
+    throw CheckError{line_of(node["on_empty"]), "on_empty must be error, pass or fail"};
+  }
+  if (!on_empty.empty() && manual) {
+    throw CheckError{line_of(node["on_empty"]), "a manual check has no probe output"};
+  }
+}
+
 Check parse_check(const YAML::Node& node, const std::string& file,
                   const std::map<std::string, std::string>& vars, const ControlsCatalog& controls) {
   if (!node.IsMap()) {
@@ -254,12 +275,7 @@ Check parse_check(const YAML::Node& node, const std::string& file,
     }
   }
   check.requires_root = node["requires_root"] && node["requires_root"].as<bool>();
-  const auto on_missing = scalar(node, "on_missing", false);
-  if (on_missing == "fail") {
-    check.on_missing = OnMissing::fail;
-  } else if (!on_missing.empty() && on_missing != "error") {
-    throw CheckError{line_of(node["on_missing"]), "on_missing must be error or fail"};
-  }
+  parse_unreadable_keys(node, manual, check);
   check.rationale = scalar(node, "rationale", false);
   check.remediation = scalar(node, "remediation", false);
   check.sha256 = util::sha256_hex(YAML::Dump(node));

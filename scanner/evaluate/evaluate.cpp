@@ -3,6 +3,8 @@
 #include "catalog/probe_types.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
+
 namespace cisscan {
 
 std::string_view to_string(ResultStatus status) {
@@ -80,6 +82,35 @@ std::string first_line(std::string_view text) {
   return {};
 }
 
+// Operators that judge the text of the output (exists and exit_code do not).
+bool reads_output(const Expectation& expectation) {
+  if (expectation.op == "exists" || expectation.op == "exit_code") {
+    return false;
+  }
+  if (expectation.op == "all" || expectation.op == "any" || expectation.op == "none") {
+    return std::any_of(expectation.children.begin(), expectation.children.end(),
+                       [](const Expectation& child) { return reads_output(child); });
+  }
+  return true;
+}
+
+// A probe that ran fine and printed nothing, judged by the check's on_empty.
+void judge_empty(const Check& check, CheckResult& result) {
+  result.observed = "nothing (the probe printed no output)";
+  switch (check.on_empty) {
+  case OnEmpty::pass:
+    result.status = ResultStatus::pass;
+    break;
+  case OnEmpty::fail:
+    result.status = ResultStatus::fail;
+    break;
+  case OnEmpty::error:
+    result.status = ResultStatus::error;
+    result.reason = "the probe printed nothing";
+    break;
+  }
+}
+
 } // namespace
 
 CheckResult evaluate_check(const PlannedCheck& planned,
@@ -126,6 +157,11 @@ CheckResult evaluate_check(const PlannedCheck& planned,
   }
   result.expected = verdict.expected;
   result.observed = verdict.observed;
+  if (record.state == ProbeState::ok && util::trim(record.output.output).empty() &&
+      reads_output(*check.expect)) {
+    judge_empty(check, result);
+    return result;
+  }
   switch (verdict.outcome) {
   case Outcome::pass:
     result.status = ResultStatus::pass;

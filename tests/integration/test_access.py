@@ -36,7 +36,8 @@ def test_become_sudo_raises_privilege_once(bed, hosts, out):
     assert host["facts"]["uid"] == "0"
     assert host["facts"]["user"] == "root"
     assert host["become"] == "sudo"
-    assert set(run.statuses("hardened").values()) == {"pass"}
+    # Every automated check passes; the manual ones wait for an attestation.
+    assert set(run.statuses("hardened").values()) == {"pass", "manual"}
     assert run.code == 0
 
 

@@ -76,15 +76,26 @@ class Host:
         passwd = "".join(
             "root:x:0:0:root:/root:/bin/sh\n" if line.startswith("root:") else line
             for line in open("/etc/passwd").readlines())
+        # Login shells changed by the fixture: {user: shell}.
+        for user, shell in spec.get("passwd_shells", {}).items():
+            passwd = "".join(
+                ":".join(line.rstrip("\n").split(":")[:6] + [shell]) + "\n"
+                if line.split(":")[0] == user else line for line in passwd.splitlines(True))
         passwd += f"{AUDITOR}:x:{AUDITOR_UID}:{AUDITOR_UID}:cisscan test auditor:/tmp:/bin/sh\n"
         passwd += f"{PLANTED_USER}:x:4243:4243:planted secret:/tmp:/bin/sh\n"
         passwd += spec.get("passwd_extra", "")
         shadow = open("/etc/shadow").read()
+        if "root_password_field" in spec:  # "!" locked, "" no password at all
+            shadow = "".join(
+                ":".join(["root", spec["root_password_field"]] + line.split(":")[2:])
+                if line.split(":")[0] == "root" else line for line in shadow.splitlines(True))
         shadow += f"{AUDITOR}:*:20000:0:99999:7:::\n"
-        shadow += f"{PLANTED_USER}:{PLANTED_HASH}:20000:0:99999:7:::\n"
+        aging = spec.get("planted_aging", "20000:0:99999:7:::")
+        shadow += f"{PLANTED_USER}:{PLANTED_HASH}:{aging}\n"
         shadow += spec.get("shadow_extra", "")
         group = open("/etc/group").read()
         group += f"{AUDITOR}:x:{AUDITOR_UID}:\n{PLANTED_USER}:x:4243:\n"
+        group += spec.get("group_extra", "")
         gshadow = open("/etc/gshadow").read()
         gshadow += f"{AUDITOR}:!::\n{PLANTED_USER}:{PLANTED_DES_HASH}::\n"
         out = {}
@@ -105,9 +116,13 @@ class Host:
         stanzas = [s for s in text.split("\n\n") if s.strip()]
         removed = set(packages.get("removed", []))
         kept = [s for s in stanzas if s.split("\n", 1)[0].replace("Package: ", "") not in removed]
-        for name in packages.get("installed", []):
+        listed = [(name, "install ok installed") for name in packages.get("installed", [])]
+        listed += [(name, "deinstall ok config-files") for name in packages.get("config_files", [])]
+        kept = [s for s in kept
+                if s.split("\n", 1)[0].replace("Package: ", "") not in dict(listed)]
+        for name, status in listed:
             kept.append(
-                f"Package: {name}\nStatus: install ok installed\nPriority: optional\n"
+                f"Package: {name}\nStatus: {status}\nPriority: optional\n"
                 f"Section: net\nInstalled-Size: 100\nMaintainer: fixture <fixture@localhost>\n"
                 f"Architecture: amd64\nVersion: 1.0-fixture\nDescription: test fixture\n")
         return self._place("/var/lib/dpkg/status", "\n\n".join(kept) + "\n", "0644")
@@ -137,6 +152,83 @@ class Host:
         binds.append((self._place("/etc/machine-id", machine_id + "\n", "0444"),
                       "/etc/machine-id"))
         return binds
+
+    def _state_lines(self):
+        """Setup lines for state that is not a file: an overlay on /etc (so a fixture can add
+        files and folders the machine lacks), the virtualization fact, mounts, folder modes."""
+        spec = self._fixture_spec()
+        lines = []
+        for i, root in enumerate(["/etc"] + spec.get("overlays", [])):
+            upper, work = (os.path.join(self.dir, f"overlay-{i}-{kind}") for kind in ("up", "work"))
+            os.makedirs(upper)
+            os.makedirs(work)
+            lines.append(f"mount -t overlay overlay -o "
+                         f"lowerdir={root},upperdir={upper},workdir={work} {root}")
+        # Kernel modules present in the running kernel's module tree (empty stand-ins: only
+        # their names are read); needs an overlay on /usr/lib. Few processes: the machine is slow.
+        if spec.get("kernel_modules"):
+            names = " ".join(spec["kernel_modules"])
+            lines.append(f'd="/usr/lib/modules/$(uname -r)/kernel/fixture"; mkdir -p "$d"; '
+                         f'for m in {names}; do : > "$d/$m.ko"; done')
+        # Enabled systemd units: a unit file and its link in the target's .wants folder.
+        units = spec.get("units_enabled", [])
+        if units:
+            wants = {}
+            for unit in units:
+                target = "sockets.target" if unit.endswith(".socket") else "multi-user.target"
+                wants.setdefault(target, []).append(unit)
+                lines.append(f"printf '[Unit]\\nDescription=fixture\\n[Install]\\n"
+                             f"WantedBy={target}\\n' > /etc/systemd/system/{unit}")
+            lines.append("mkdir -p " + " ".join(f"/etc/systemd/system/{t}.wants" for t in wants))
+            for target, names in wants.items():
+                lines.append("ln -sf " + " ".join(f"/etc/systemd/system/{u}" for u in names) +
+                             f" /etc/systemd/system/{target}.wants/")
+        if "virtualization" in spec:
+            # The facts probe reads /run/systemd/container first; "none" is a host that is not
+            # a container (this machine is one), so kernel, module and mount checks apply.
+            lines += ["mount -t tmpfs -o mode=0755 tmpfs /run/systemd",
+                      f"printf '%s\\n' '{spec['virtualization']}' > /run/systemd/container"]
+        for target, how in sorted(spec.get("mounts", {}).items()):
+            lines += self._mount_lines(target, how or {})
+        folders = spec.get("folders", {})
+        if folders:
+            lines.append("mkdir -p " + " ".join(f"'{t}'" for t in sorted(folders)))
+        for target, attrs in sorted(folders.items()):
+            attrs = attrs or {}
+            lines.append(f"chown {attrs.get('owner', 'root')}:{attrs.get('group', 'root')} "
+                         f"'{target}' && chmod {attrs.get('mode', '0755')} '{target}'")
+        return lines
+
+    def _mount_lines(self, target, how):
+        """One mount of the fixture: {tmpfs: OPTIONS} a new filesystem, {bind: OPTIONS} the
+        folder bound onto itself and {scratch: OPTIONS} a folder of a fresh tmpfs (both mount
+        points that are not filesystems of their own), {unmount: true} first."""
+        lines = []
+        if how.get("unmount"):
+            lines.append(f"while mountpoint -q '{target}'; do umount '{target}'; done")
+        if "tmpfs" in how:
+            options = ",".join(filter(None, ["mode=1777" if target.endswith("tmp") else "",
+                                             how["tmpfs"]]))
+            keep = self.testbed.dir.startswith(target.rstrip("/") + "/")
+            if keep:  # the test bed itself lives under it: carry it over
+                lines.append(f"mount --bind '{self.testbed.dir}' /mnt")
+            lines.append(f"mkdir -p '{target}'")
+            lines.append(f"mount -t tmpfs -o '{options or 'defaults'}' tmpfs '{target}'")
+            if keep:
+                lines += [f"mkdir -p '{self.testbed.dir}'",
+                          f"mount --move /mnt '{self.testbed.dir}'"]
+        elif "scratch" in how:  # a folder of a fresh tmpfs: mounted, but not a filesystem
+            lines += [f"mkdir -p '{target}'", f"mount -t tmpfs tmpfs '{target}'",
+                      f"mkdir '{target}/.fixture'",
+                      f"mount --bind '{target}/.fixture' '{target}'"]
+            if how["scratch"]:
+                lines.append(f"mount -o 'remount,bind,{how['scratch']}' '{target}'")
+        elif "bind" in how:
+            lines.append(f"mkdir -p '{target}'")
+            lines.append(f"mount --bind '{target}' '{target}'")
+            if how["bind"]:
+                lines.append(f"mount -o 'remount,bind,{how['bind']}' '{target}'")
+        return lines
 
     def _sshd_config(self):
         keys = os.path.join(self.dir, "authorized_keys")
@@ -175,8 +267,11 @@ MaxSessions 50
         open(self.invocations, "w").close()
         os.chmod(self.invocations, 0o666)
         binds = self._binds() + [(wrapper, "/usr/sbin/sshd")]
-        lines = ["set -e", "mkdir -p /run/sshd"]
+        lines = ["set -e", "mkdir -p /run/sshd"] + self._state_lines()
         for source, target in binds:
+            # A file the machine lacks is created in the /etc overlay first.
+            lines.append(f"[ -e '{target}' ] || {{ mkdir -p \"$(dirname '{target}')\"; "
+                         f": > '{target}'; }}")
             lines.append(f"mount --bind '{source}' '{target}'")
         lines.append(f"exec '{real}' -D -e -f '{config}' 2>>'{self.log}'")
         setup = os.path.join(self.dir, "setup.sh")
@@ -186,7 +281,8 @@ MaxSessions 50
         self.proc = subprocess.Popen(
             prefix + ["unshare", "--mount", "--propagation", "private", "sh", setup],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
-        deadline = time.time() + 20
+        # A fixture sets up dozens of mounts; on a loaded machine that takes a while.
+        deadline = time.time() + 180
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"sshd for {self.name} exited: {open(self.log).read()[-2000:]}")

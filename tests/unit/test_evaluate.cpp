@@ -187,3 +187,56 @@ TEST_CASE("status names") {
   CHECK(to_string(ProbeState::timeout) == "timeout");
   CHECK(to_string(ProbeState::not_run) == "not_run");
 }
+
+TEST_CASE("an empty output is an error unless the check says what it means") {
+  const auto with_on_empty = [](const std::string& type, const std::string& expect,
+                                OnEmpty on_empty) {
+    auto check = std::make_shared<Check>(*make_check(type, expect));
+    check->on_empty = on_empty;
+    return CheckPtr(check);
+  };
+  SUBCASE("by default the check is an error with that reason") {
+    const auto check = make_check("command", "{no_line: '\\S'}");
+    for (const std::string output : {"", "\n", "  \n\t\n"}) {
+      CAPTURE(output);
+      const auto result = run(check, record_of(*check->probe, ProbeState::ok, 0, output));
+      CHECK(result.status == ResultStatus::error);
+      CHECK(result.reason == "the probe printed nothing");
+      CHECK(result.observed.find("no output") != std::string::npos);
+    }
+  }
+  SUBCASE("on_empty: pass and on_empty: fail decide") {
+    const auto pass = with_on_empty("command", "{no_line: '\\S'}", OnEmpty::pass);
+    const auto fail = with_on_empty("sysctl", "{equals: '1'}", OnEmpty::fail);
+    CHECK(run(pass, record_of(*pass->probe, ProbeState::ok, 0, "")).status == ResultStatus::pass);
+    const auto failed = run(fail, record_of(*fail->probe, ProbeState::ok, 0, ""));
+    CHECK(failed.status == ResultStatus::fail);
+    CHECK(failed.expected == "equal to 1");
+    // A non-empty output is judged by the expectation as always.
+    CHECK(run(pass, record_of(*pass->probe, ProbeState::ok, 0, "root\n")).status ==
+          ResultStatus::fail);
+    CHECK(run(fail, record_of(*fail->probe, ProbeState::ok, 0, "1\n")).status ==
+          ResultStatus::pass);
+  }
+  SUBCASE("an empty sysctl value is not judged as a wrong value") {
+    const auto check = make_check("sysctl", "{equals: '0'}");
+    CHECK(run(check, record_of(*check->probe, ProbeState::ok, 0, "")).status ==
+          ResultStatus::error);
+  }
+  SUBCASE("states other than ok keep their own meaning") {
+    const auto check = with_on_empty("file", "{no_line: 'x'}", OnEmpty::pass);
+    const auto absent = run(check, record_of(*check->probe, ProbeState::absent, 3, ""));
+    CHECK(absent.status == ResultStatus::error);
+    CHECK(absent.reason.find("could not read") != std::string::npos);
+  }
+  SUBCASE("exists and exit_code do not read the output") {
+    const auto exists = make_check("file", "{exists: true}");
+    CHECK(run(exists, record_of(*exists->probe, ProbeState::ok, 0, "")).status ==
+          ResultStatus::pass);
+    const auto code = make_check("command", "{exit_code: 1}");
+    CHECK(run(code, record_of(*code->probe, ProbeState::ok, 1, "")).status == ResultStatus::pass);
+    const auto mixed = make_check("command", "{all: [{exit_code: 0}, {no_line: 'x'}]}");
+    CHECK(run(mixed, record_of(*mixed->probe, ProbeState::ok, 0, "")).status ==
+          ResultStatus::error);
+  }
+}

@@ -403,6 +403,40 @@ TEST_CASE("loader builds immutable definitions") {
             std::string::npos);
     }
   }
+  SUBCASE("on_empty is error by default, pass or fail when said, nothing else") {
+    const auto load = load_text(dir, "checks:\n" + good_check("t-default") +
+                                         "  - id: t-pass\n"
+                                         "    title: T\n"
+                                         "    safeguards: [\"4.1\"]\n"
+                                         "    probe: {command: 'true'}\n"
+                                         "    expect: {no_line: '\\S'}\n"
+                                         "    on_empty: pass\n"
+                                         "  - id: t-fail\n"
+                                         "    title: T\n"
+                                         "    safeguards: [\"4.1\"]\n"
+                                         "    probe: {command: 'true'}\n"
+                                         "    expect: {line: x}\n"
+                                         "    on_empty: fail\n"
+                                         "  - id: t-bad\n"
+                                         "    title: T\n"
+                                         "    safeguards: [\"4.1\"]\n"
+                                         "    probe: {command: 'true'}\n"
+                                         "    expect: {line: x}\n"
+                                         "    on_empty: maybe\n"
+                                         "  - id: t-manual\n"
+                                         "    title: T\n"
+                                         "    safeguards: [\"4.1\"]\n"
+                                         "    manual: true\n"
+                                         "    on_empty: pass\n");
+    const auto m = messages(load);
+    REQUIRE(m.size() == 2);
+    CHECK(m[0].find(": t-bad: on_empty must be error, pass or fail") != std::string::npos);
+    CHECK(m[1].find(": t-manual: a manual check has no probe output") != std::string::npos);
+    REQUIRE(load.catalog.checks.size() == 3);
+    CHECK(load.catalog.checks[0]->on_empty == OnEmpty::error);
+    CHECK(load.catalog.checks[1]->on_empty == OnEmpty::pass);
+    CHECK(load.catalog.checks[2]->on_empty == OnEmpty::fail);
+  }
 }
 
 TEST_CASE("files of other kinds are skipped") {
