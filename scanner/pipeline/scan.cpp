@@ -104,18 +104,13 @@ RunOutcome stopped_early(PumpState state, const ExecResult& exec, const FramePar
   return outcome;
 }
 
-// The file name is the host's name with anything but [A-Za-z0-9._-] replaced, never a path.
+// The file name is the host's name made safe (util::safe_file_name), never a path.
 void dump_script(const std::string& dir, const HostSpec& host, int part,
                  const std::string& script) {
-  if (dir.empty()) {
-    return;
+  if (!dir.empty()) {
+    const auto name = util::safe_file_name(host.name) + "." + std::to_string(part) + ".sh";
+    util::write_file_atomic(std::filesystem::path(dir) / name, script);
   }
-  std::string name;
-  for (const char c : host.name) {
-    name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
-  }
-  name += "." + std::to_string(part) + ".sh";
-  util::write_file_atomic(std::filesystem::path(dir) / name, script);
 }
 
 // Answers `spec` from a fact probe's output when its probe type says it can; appends the record.

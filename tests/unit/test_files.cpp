@@ -168,7 +168,7 @@ TEST_CASE("rename_all_or_none replaces a whole set, or leaves the old one whole"
 
 TEST_CASE("safe_file_name never names a parent, a hidden file or a path") {
   CHECK(util::safe_file_name("web-1.example_org") == "web-1.example_org");
-  CHECK(util::safe_file_name("../../etc/cron.d/x") == "_.._.._etc_cron.d_x");
+  CHECK(util::safe_file_name("../../etc/cron.d/x") == "_._.._etc_cron.d_x");
   CHECK(util::safe_file_name("..") == "_.");
   CHECK(util::safe_file_name(".hidden") == "_hidden");
   CHECK(util::safe_file_name("") == "_");

@@ -32,7 +32,7 @@ json fleet() {
 void check_exposition(const std::string& text) {
   static const std::regex k_sample(
       R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(\\[\\"n]|[^"\\\n])*"\})? -?[0-9.e+]+$)");
-  static const std::regex k_comment(R"(^# (HELP|TYPE) [a-z_]+ .+$)");
+  static const std::regex k_comment(R"(^# (HELP|TYPE) [a-z0-9_]+ .+$)");
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
     CAPTURE(line);
