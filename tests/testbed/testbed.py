@@ -189,6 +189,8 @@ MaxSessions 50
             lines.append(f"mount -t overlay overlay -o 'lowerdir={target},upperdir={upper},"
                          f"workdir={work}' '{target}'")
         lines.append(f"mount --bind '{parts['sources_d']}' /etc/apt/sources.list.d")
+        for source, target in parts["mounts"]:  # containers' root file systems (pct exec)
+            lines.append(f"mount --bind -o ro '{source}' '{target}'")
         lines.append(f"hostname '{parts['state']['node']}'")
         return lines
 

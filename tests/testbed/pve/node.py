@@ -206,6 +206,32 @@ def os_release(major):
             'HOME_URL="https://www.debian.org/"\n')
 
 
+def container_roots(state, dest):
+    """A root file system for each running container of this node, for `pct exec` to chroot
+    into: the host's /usr (bound read-only by the testbed) and /dev, and an /etc of its own
+    (Debian 12, the container's host name, and the files its `rootfs_files` lists).
+    Returns the (source, target) bind mounts; sets each container's rootfs_dir in the state."""
+    mounts = []
+    for g in state.get("guests", []):
+        if g["type"] != "lxc" or g["node"] != state["node"] or g["status"] != "running":
+            continue
+        root = os.path.join(dest, str(g["vmid"]))
+        for folder in ("usr", "dev", "tmp", "root", "etc"):
+            os.makedirs(os.path.join(root, folder))
+        for link in ("bin", "sbin", "lib", "lib64"):
+            os.symlink("usr/" + link, os.path.join(root, link))
+        name = g.get("config", {}).get("hostname", g["name"])
+        write(root, "etc/os-release", os_release(8))
+        write(root, "etc/hostname", name + "\n")
+        write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/sh\n")
+        write(root, "etc/group", "root:x:0:\n")
+        for path, content in (g.get("rootfs_files") or {}).items():
+            write(root, path, content)
+        mounts += [("/usr", os.path.join(root, "usr")), ("/dev", os.path.join(root, "dev"))]
+        g["rootfs_dir"] = root
+    return mounts
+
+
 def fill(text, values):
     """Replaces {node}, {codename} and {kernel}; other braces stay as they are."""
     for key, value in values.items():
@@ -217,6 +243,7 @@ def build(dest, variant, major, node="pve1", now=None):
     """Writes the node under dest; returns its parts for testbed.Host (see the return)."""
     data = load_variant(variant)
     state = state_for(data, major, node, now)
+    mounts = container_roots(state, os.path.join(dest, "ct"))
     sim = os.path.join(dest, "pve")
     os.makedirs(sim)
     shutil.copy2(SIMULATOR, os.path.join(sim, "pvesim.py"))
@@ -246,4 +273,4 @@ def build(dest, variant, major, node="pve1", now=None):
     packages.setdefault("pve-manager", state["version"])
     packages.setdefault("proxmox-ve", state["proxmox_ve"])
     return {"etc": etc, "sources_d": sources_d, "bin": bin_dir, "packages": packages,
-            "removed": data.get("packages_removed", []), "state": state}
+            "removed": data.get("packages_removed", []), "state": state, "mounts": mounts}

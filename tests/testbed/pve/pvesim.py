@@ -405,7 +405,10 @@ def pct_exec(g, command):
     rootfs = g.get("rootfs_dir")
     if not rootfs:
         raise Die(f"pvesim: CT {g['vmid']} has no root file system to enter", 2)
-    os.execvp("chroot", ["chroot", rootfs] + (command or ["/bin/sh"]))
+    # Its own UTS namespace, host name and root file system, as a container has.
+    name = g.get("config", {}).get("hostname", g["name"])
+    os.execvp("unshare", ["unshare", "--uts", "sh", "-c", 'hostname "$1"; shift; exec chroot "$@"',
+                          "sh", name, rootfs] + (command or ["/bin/sh"]))
 
 
 def qm(args):
