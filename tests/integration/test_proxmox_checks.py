@@ -102,7 +102,8 @@ def test_failures_show_what_was_found(pve_run):
     assert "user root@pam enable=1 expire=never admin=yes tfa=none" in observed(
         pve_run, "pve8-default", "pve-admins-tfa")
     assert "nic 100 net0 firewall=0" in observed(pve_run, "pve9-default", "pve-firewall-guest-nics")
-    assert "newest-installed=6.8.12-9-pve" in observed(pve_run, "pve8-default", "pve-kernel-current")
+    assert "newest-installed=6.8.12-9-pve" in observed(pve_run, "pve8-default",
+                                                       "pve-kernel-current")
     assert "days_left=-" in observed(pve_run, "pve9-default", "pve-webui-cert-valid")
 
 

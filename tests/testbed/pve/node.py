@@ -15,7 +15,6 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VARIANTS = os.path.join(HERE, "variants")
-SIMULATOR = os.path.join(HERE, "pvesim.py")
 TOOLS = ("pvesh", "pveum", "pct", "qm", "pvenode", "pveversion", "pvesubscription",
          "pve-firewall")
 DAY = 86400
@@ -246,7 +245,8 @@ def build(dest, variant, major, node="pve1", now=None):
     mounts = container_roots(state, os.path.join(dest, "ct"))
     sim = os.path.join(dest, "pve")
     os.makedirs(sim)
-    shutil.copy2(SIMULATOR, os.path.join(sim, "pvesim.py"))
+    for name in ("pvesim.py", "pveapi.py"):
+        shutil.copy2(os.path.join(HERE, name), os.path.join(sim, name))
     with open(os.path.join(sim, "state.json"), "w") as f:
         json.dump(state, f, indent=1, sort_keys=True)
     bin_dir = os.path.join(dest, "bin")
