@@ -31,7 +31,7 @@ def pve_run(bed, tmp_path_factory):
     hosts["plain-debian"] = bed.add_host("plain-debian", "hardened")
     # The broken node's tools answer with a traceback and exit 1, as a damaged install would.
     with open(os.path.join(hosts["pve9-broken"].dir, "pvenode", "pve", "state.json"), "w") as f:
-        f.write("{}")
+        f.write("garbage")
     out = str(tmp_path_factory.mktemp("pve") / "out")
     inventory = bed.inventory([h.inventory_entry() for h in hosts.values()])
     return cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
