@@ -146,6 +146,8 @@ def test_scores_per_safeguard(fleet_run):
     scores = run.record["scores"]
     # Hardened passes everything, unhardened fails everything: every assessed safeguard is 50%.
     for safeguard, tally in scores["safeguards"].items():
+        if tally["score"] is None:  # read only by pve- checks, which do not apply to these hosts
+            continue
         assert tally["score"] == 50.0, safeguard
         assert tally["state"] == "partial"
     assert scores["ig1"]["total"] == 56

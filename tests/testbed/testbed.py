@@ -4,18 +4,25 @@ Each host is `sshd -D` on its own loopback port, with its own host key and confi
 private mount namespace (unshare --mount) where the host's fixture files are bound over the real
 paths: /etc files, the dpkg database, even /proc/sys entries. Nothing outside the namespace changes.
 Needs root (unshare, mount).
+
+A host can also be a simulated Proxmox VE node (`pve={"variant": ..., "version": 8|9}`): the node
+built by pve/node.py is laid over /etc and /usr/bin with overlay mounts inside the namespace, and
+the namespace gets its own host name (the node's name). See pve/README.md.
 """
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "pve"))
+import node as pve_node  # noqa: E402
 FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures", "hosts")
 
 AUDITOR = "cisscan-auditor"
@@ -38,9 +45,12 @@ def run(cmd, **kw):
 
 
 class Host:
-    def __init__(self, testbed, name, fixture, port=None, address="127.0.0.1", sshd_extra=""):
+    def __init__(self, testbed, name, fixture, port=None, address="127.0.0.1", sshd_extra="",
+                 pve=None):
         self.testbed = testbed
         self.sshd_extra = sshd_extra  # lines appended to sshd_config (e.g. a ForceCommand)
+        self.pve = pve
+        self.pve_parts = None
         self.name = name
         self.fixture = fixture
         self.address = address
@@ -115,16 +125,21 @@ class Host:
         text = open("/var/lib/dpkg/status").read()
         stanzas = [s for s in text.split("\n\n") if s.strip()]
         removed = set(packages.get("removed", []))
+        versions = {name: "1.0-fixture" for name in packages.get("installed", [])}
+        if self.pve_parts:
+            removed |= set(self.pve_parts["removed"]) | set(self.pve_parts["packages"])
+            versions.update(self.pve_parts["packages"])
         kept = [s for s in stanzas if s.split("\n", 1)[0].replace("Package: ", "") not in removed]
-        listed = [(name, "install ok installed") for name in packages.get("installed", [])]
-        listed += [(name, "deinstall ok config-files") for name in packages.get("config_files", [])]
-        kept = [s for s in kept
-                if s.split("\n", 1)[0].replace("Package: ", "") not in dict(listed)]
-        for name, status in listed:
+        listed = [(name, "install ok installed", version) for name, version in versions.items()]
+        listed += [(name, "deinstall ok config-files", "1.0-fixture")
+                   for name in packages.get("config_files", [])]
+        names = {name for name, _, _ in listed}
+        kept = [s for s in kept if s.split("\n", 1)[0].replace("Package: ", "") not in names]
+        for name, status, version in listed:
             kept.append(
                 f"Package: {name}\nStatus: {status}\nPriority: optional\n"
                 f"Section: net\nInstalled-Size: 100\nMaintainer: fixture <fixture@localhost>\n"
-                f"Architecture: amd64\nVersion: 1.0-fixture\nDescription: test fixture\n")
+                f"Architecture: amd64\nVersion: {version}\nDescription: test fixture\n")
         return self._place("/var/lib/dpkg/status", "\n\n".join(kept) + "\n", "0644")
 
     def _binds(self):
@@ -138,6 +153,9 @@ class Host:
         for target, attrs in spec.get("files", {}).items():
             if target in ("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"):
                 continue
+            if self.pve_parts and os.path.exists(
+                    os.path.join(self.pve_parts["etc"], target.replace("/etc/", "", 1))):
+                continue  # the PVE node's own file wins
             if "source" in attrs:
                 content = open(os.path.join(fixture_dir, attrs["source"])).read()
             else:
@@ -256,7 +274,26 @@ MaxSessions 50
 """ + self.sshd_extra)
         return config
 
+    def _pve_setup(self):
+        """Shell lines that lay the simulated PVE node over /etc and /usr/bin (before the binds)."""
+        parts, root = self.pve_parts, os.path.join(self.dir, "pvenode")
+        lines = []
+        for target, upper in (("/etc", parts["etc"]), ("/usr/bin", parts["bin"])):
+            work = os.path.join(root, "work" + target.replace("/", "-"))
+            os.makedirs(work)
+            lines.append(f"mount -t overlay overlay -o 'lowerdir={target},upperdir={upper},"
+                         f"workdir={work}' '{target}'")
+        lines.append(f"mount --bind '{parts['sources_d']}' /etc/apt/sources.list.d")
+        for source, target in parts["mounts"]:  # containers' root file systems (pct exec)
+            lines.append(f"mount --bind -o ro '{source}' '{target}'")
+        lines.append(f"hostname '{parts['state']['node']}'")
+        return lines
+
     def start(self):
+        if self.pve:
+            self.pve_parts = pve_node.build(os.path.join(self.dir, "pvenode"),
+                                            self.pve["variant"], int(self.pve["version"]),
+                                            self.pve.get("node", "pve1"))
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{self.dir}/host_key"])
         config = self._sshd_config()
         real = os.path.join(self.dir, "sshd-real")
@@ -268,6 +305,8 @@ MaxSessions 50
         os.chmod(self.invocations, 0o666)
         binds = self._binds() + [(wrapper, "/usr/sbin/sshd")]
         lines = ["set -e", "mkdir -p /run/sshd"] + self._state_lines()
+        if self.pve_parts:
+            lines += self._pve_setup()
         for source, target in binds:
             # A file the machine lacks is created in the /etc overlay first.
             lines.append(f"[ -e '{target}' ] || {{ mkdir -p \"$(dirname '{target}')\"; "
@@ -278,8 +317,9 @@ MaxSessions 50
         with open(setup, "w") as f:
             f.write("\n".join(lines) + "\n")
         prefix = self.testbed.netns_prefix(self)
+        uts = ["--uts"] if self.pve_parts else []
         self.proc = subprocess.Popen(
-            prefix + ["unshare", "--mount", "--propagation", "private", "sh", setup],
+            prefix + ["unshare", "--mount", *uts, "--propagation", "private", "sh", setup],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
         # A fixture sets up dozens of mounts; on a loaded machine that takes a while.
         deadline = time.time() + 180
