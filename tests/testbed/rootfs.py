@@ -85,7 +85,7 @@ def stock_rootfs(suite):
 def _build(suite, path):
     # Leftovers of interrupted builds (the lock is ours: nobody else is building this key).
     for stale in glob.glob(path + ".build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        _remove_build(stale)
     if shutil.which("debootstrap") is None:
         raise BuildError("debootstrap is not installed (dev/setup --test installs it)")
     mirror = configured_mirror()
@@ -96,7 +96,7 @@ def _build(suite, path):
     proc = subprocess.run(command, capture_output=True, text=True)
     seconds = time.time() - started
     if proc.returncode != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_build(tmp)
         raise BuildError(f"{' '.join(command)} exited {proc.returncode}:\n"
                          f"{(proc.stdout + proc.stderr)[-3000:]}")
     size = int(subprocess.run(["du", "-sb", target], capture_output=True, text=True,
@@ -109,6 +109,23 @@ def _build(suite, path):
     os.rename(path + ".json.tmp", path + ".json")
     os.rename(target, path)
     os.rmdir(tmp)
+
+
+def _mounts_under(path):
+    prefix = os.path.realpath(path) + "/"
+    with open("/proc/self/mountinfo") as f:
+        points = [line.split()[4].replace("\\040", " ") for line in f]
+    return [p for p in points if p.startswith(prefix)]
+
+
+def _remove_build(path):
+    """Removes a build folder; a killed debootstrap may have left /proc or /sys mounted in it,
+    and removing files through those mounts must never happen."""
+    for point in sorted(_mounts_under(path), key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], capture_output=True)
+    if _mounts_under(path):
+        raise BuildError(f"{path}: still holds mounts {_mounts_under(path)}; unmount them")
+    shutil.rmtree(path)
 
 
 _DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
