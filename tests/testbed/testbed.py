@@ -193,7 +193,7 @@ MaxSessions 50
         self.proc = subprocess.Popen(
             prefix + ["unshare", "--mount", "--propagation", "private", "sh", setup],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
-        deadline = time.time() + 20
+        deadline = time.time() + 300  # a guard against a hang, not a limit: machines get busy
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"sshd for {self.name} exited: {open(self.log).read()[-2000:]}")

@@ -40,6 +40,17 @@ def parse(path):
     return expected
 
 
+def header(path):
+    """The comment lines at the top of a list (its explanation), kept when it is regenerated."""
+    lines = []
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            lines.append(line)
+    return "".join(lines)
+
+
 def statuses(host_record):
     """check id -> status of one host of a cisscan record."""
     return {r["check_id"]: r["status"] for r in host_record["results"]}
