@@ -316,13 +316,20 @@ MaxSessions 50
         setup = os.path.join(self.dir, "setup.sh")
         with open(setup, "w") as f:
             f.write("\n".join(lines) + "\n")
+        self._launch(setup)
+        key = open(f"{self.dir}/host_key.pub").read().split()
+        self.known_hosts_line = f"[{self.address}]:{self.port} {key[0]} {key[1]}\n"
+        return self
+
+    def _launch(self, setup):
+        """Runs the setup script (which ends by exec'ing sshd) in a private mount namespace and
+        waits until the daemon listens."""
         prefix = self.testbed.netns_prefix(self)
         uts = ["--uts"] if self.pve_parts else []
         self.proc = subprocess.Popen(
             prefix + ["unshare", "--mount", *uts, "--propagation", "private", "sh", setup],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
-        # A fixture sets up dozens of mounts; on a loaded machine that takes a while.
-        deadline = time.time() + 180
+        deadline = time.time() + 300  # a guard against a hang, not a limit: machines get busy
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"sshd for {self.name} exited: {open(self.log).read()[-2000:]}")
@@ -331,9 +338,6 @@ MaxSessions 50
             time.sleep(0.05)
         else:
             raise RuntimeError(f"sshd for {self.name} did not start")
-        key = open(f"{self.dir}/host_key.pub").read().split()
-        self.known_hosts_line = f"[{self.address}]:{self.port} {key[0]} {key[1]}\n"
-        return self
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -391,7 +395,11 @@ class Testbed:
         return []
 
     def add_host(self, name, fixture=None, known=True, **kw):
-        host = Host(self, name, fixture, **kw).start()
+        return self.adopt(Host(self, name, fixture, **kw), known)
+
+    def adopt(self, host, known=True):
+        """Starts a host built by the caller (any Host subclass) and lists it in known_hosts."""
+        host.start()
         self.hosts.append(host)
         if known:
             with open(self.known_hosts, "a") as f:
