@@ -38,12 +38,15 @@ def run(cmd, **kw):
 
 
 class Host:
+    start_timeout = 20  # seconds for sshd to listen
+
     def __init__(self, testbed, name, fixture, port=None, address="127.0.0.1"):
         self.testbed = testbed
         self.name = name
         self.fixture = fixture
         self.address = address
         self.port = port or free_port()
+        self.listen_address = address  # where sshd listens (a relay may sit on `address`)
         self.dir = os.path.join(testbed.dir, name)
         self.log = os.path.join(self.dir, "sshd.log")
         self.invocations = os.path.join(self.dir, "sshd-invocations.log")
@@ -148,7 +151,7 @@ class Host:
         config = os.path.join(self.dir, "sshd_config")
         with open(config, "w") as f:
             f.write(f"""Port {self.port}
-ListenAddress {self.address}
+ListenAddress {self.listen_address}
 HostKey {self.dir}/host_key
 PidFile none
 AuthorizedKeysFile {keys}/%u
@@ -185,7 +188,7 @@ MaxSessions 50
         self.proc = subprocess.Popen(
             prefix + ["unshare", "--mount", "--propagation", "private", "sh", setup],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
-        deadline = time.time() + 20
+        deadline = time.time() + self.start_timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"sshd for {self.name} exited: {open(self.log).read()[-2000:]}")
@@ -195,7 +198,8 @@ MaxSessions 50
         else:
             raise RuntimeError(f"sshd for {self.name} did not start")
         key = open(f"{self.dir}/host_key.pub").read().split()
-        self.known_hosts_line = f"[{self.address}]:{self.port} {key[0]} {key[1]}\n"
+        where = self.address if self.port == 22 else f"[{self.address}]:{self.port}"
+        self.known_hosts_line = f"{where} {key[0]} {key[1]}\n"
         return self
 
     def stop(self):
