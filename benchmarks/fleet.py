@@ -16,6 +16,7 @@ import argparse
 import os
 import re
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,14 +34,16 @@ LIGHT = os.path.join(HERE, "light")
 
 
 def run_measured(cmd):
-    """Runs cmd; returns (wall s, user+sys CPU s, peak RSS MiB, returncode, stderr)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = proc.stderr.read().decode(errors="replace")
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, stderr
+    """Runs cmd under /usr/bin/time (not wait4 on a fork of this Python, whose RSS before exec
+    would count); returns (wall s, user+sys CPU s, peak RSS MiB, returncode, stderr)."""
+    with tempfile.NamedTemporaryFile("r") as usage:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-o", usage.name, "-f", "%U %S %M"] + cmd,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - start
+        user, system, rss = usage.read().split()[-3:]
+    return (wall, float(user) + float(system), int(rss) / 1024, proc.returncode,
+            proc.stderr.decode(errors="replace"))
 
 
 class Bench:
@@ -84,12 +87,25 @@ class Bench:
                 if name.startswith(host.name + ".")]
 
     def probe_commands(self, catalog, host):
-        """Every probe of the dumped scripts, as the command cisscan's script runs."""
+        """Every probe of the dumped scripts, as the command cisscan's script runs (a quoted
+        command may span lines)."""
         commands = []
         for path in self.script_files(catalog, host):
-            for line in open(path):
-                if line.startswith(("cisscan_probe ", "cisscan_quick ")):
-                    commands.append(shlex.split(line)[-1])
+            lines = open(path).read().splitlines(keepends=True)
+            i = 0
+            while i < len(lines):
+                if not lines[i].startswith(("cisscan_probe ", "cisscan_quick ")):
+                    i += 1
+                    continue
+                text = lines[i]
+                while True:
+                    try:
+                        commands.append(shlex.split(text)[-1])
+                        break
+                    except ValueError:
+                        i += 1
+                        text += lines[i]
+                i += 1
         return commands
 
     def floor(self, catalog, hosts, rtt, jobs):
@@ -148,6 +164,9 @@ def main():
     sizes = sorted(int(n) for n in args.hosts.split(","))
     rtts = [int(r) for r in args.rtt.split(",")]
 
+    # Ctrl-C or a kill ends the run through `finally`: the test bed always comes down.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     bed = netbed.Netbed()
     try:
         start = time.perf_counter()

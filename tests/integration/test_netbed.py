@@ -47,13 +47,20 @@ def processes_mentioning(text):
 
 
 def assert_nothing_left(before, made, bed_dir):
+    """Nothing of this test bed in the root namespace: of what appeared since `before` (other
+    test beds may come and go meanwhile), nothing names its namespaces, links or subnets."""
     after = snapshot()
+    ours = made["namespaces"] + made["links"] + [net.rsplit(".", 1)[0] + "." for net in
+                                                 made["subnets"]]
     for kind in ("netns", "links", "routes"):
-        assert after[kind] - before[kind] == set(), kind
+        new = after[kind] - before[kind]
+        assert [entry for entry in new if any(mark in entry for mark in ours)] == [], kind
     for netns in made["namespaces"]:
         assert netns not in after["netns"]
     for link in made["links"]:
         assert link not in after["links"]
+    for route in made["routes"]:
+        assert not any(route.split()[-1] in line for line in after["routes"])
     assert not os.path.exists(bed_dir)
     assert processes_mentioning(bed_dir) == []
 

@@ -21,6 +21,7 @@ Everything made is written to a state file under /run/cisscan-netbed/ first; cle
 Needs root.
 """
 import atexit
+import fcntl
 import ipaddress
 import itertools
 import json
@@ -200,25 +201,30 @@ class Netbed(testbed.Testbed):
         ip("-n", name, "link", "set", "lo", "up")
 
     def _up(self):
-        with self.lock:
+        os.makedirs(STATE_DIR, exist_ok=True)
+        # Test beds of other processes choose subnets too: one at a time, each holding the lock
+        # until its address and route are in the root namespace for the next to see.
+        with open(os.path.join(STATE_DIR, ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
             k = _free_subnet_index()
             self.subnets = {net: ipaddress.ip_network(pattern.format(k=k))
                             for net, pattern in NETWORKS.items()}
-        self._netns(self.core)
-        for net in self.subnets:
-            ip("-n", self.core, "link", "add", f"br{net}", "type", "bridge")
-            ip("-n", self.core, "link", "set", f"br{net}", "up")
-        # The scanner's way in: a veth from the root namespace onto bridge "a", and nothing
-        # towards "b" but a route that refuses at once.
-        unreachable = f"unreachable {self.subnets['b']}"
-        self._record("links", self.root_link)
-        self._record("routes", unreachable)
-        ip("link", "add", self.root_link, "type", "veth", "peer", "name", "root", "netns",
-           self.core)
-        ip("-n", self.core, "link", "set", "root", "master", "bra", "up")
-        ip("addr", "add", f"{self.address('a', 1)}/24", "dev", self.root_link)
-        ip("link", "set", self.root_link, "up")
-        ip("route", "add", *unreachable.split())
+            self.state["subnets"] = [str(net) for net in self.subnets.values()]
+            self._netns(self.core)
+            for net in self.subnets:
+                ip("-n", self.core, "link", "add", f"br{net}", "type", "bridge")
+                ip("-n", self.core, "link", "set", f"br{net}", "up")
+            # The scanner's way in: a veth from the root namespace onto bridge "a", and nothing
+            # towards "b" but a route that refuses at once.
+            unreachable = f"unreachable {self.subnets['b']}"
+            self._record("links", self.root_link)
+            self._record("routes", unreachable)
+            ip("link", "add", self.root_link, "type", "veth", "peer", "name", "root", "netns",
+               self.core)
+            ip("-n", self.core, "link", "set", "root", "master", "bra", "up")
+            ip("addr", "add", f"{self.address('a', 1)}/24", "dev", self.root_link)
+            ip("link", "set", self.root_link, "up")
+            ip("route", "add", *unreachable.split())
 
     def address(self, net, index):
         return str(self.subnets[net].network_address + index)
