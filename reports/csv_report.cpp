@@ -25,8 +25,8 @@ std::string field(const json& value) {
     text = value.dump();
   }
   text = xml_safe(text);
-  if (!text.empty() &&
-      (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t')) {
+  if (!text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                        text[0] == '\t' || text[0] == '\r')) {
     text = "'" + text;
   }
   std::string out = "\"";

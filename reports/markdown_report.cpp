@@ -14,6 +14,8 @@ namespace {
 
 using cisscan::json;
 
+constexpr size_t k_cell_bytes = 200; // of host text in a cell, before escaping
+
 // Host text in a table cell: no pipes, no newlines, no markup, no raw control characters.
 std::string cell(const json& value) {
   std::string text;
@@ -28,6 +30,15 @@ std::string cell(const json& value) {
     text = value.dump();
   }
   text = xml_safe(text);
+  bool cut = false;
+  if (text.size() > k_cell_bytes) { // cut at a character's start, before escaping
+    size_t end = k_cell_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+      --end;
+    }
+    text.resize(end);
+    cut = true;
+  }
   std::string out;
   for (const char c : text) {
     switch (c) {
@@ -44,6 +55,7 @@ std::string cell(const json& value) {
     case '>':
       out += "&gt;";
       break;
+    case '\\':
     case '`':
     case '*':
     case '_':
@@ -56,7 +68,7 @@ std::string cell(const json& value) {
       out += c;
     }
   }
-  return out.size() > 200 ? out.substr(0, 200) + "…" : out;
+  return cut ? out + "…" : out;
 }
 
 std::string score(const json& value) {

@@ -1,6 +1,7 @@
 // node_exporter textfile-collector metrics: the IG1 score, per-safeguard scores, failing checks
 // per host, hosts that could not be scanned and the scan's duration.
 #include "reports/formats.hpp"
+#include "reports/xml_text.hpp"
 
 #include <ctime>
 #include <map>
@@ -12,9 +13,10 @@ namespace {
 
 using cisscan::json;
 
+// A label value: valid UTF-8 (other bytes as \xNN, as in the other reports), then escaped.
 std::string label(const std::string& value) {
   std::string out;
-  for (const char c : value) {
+  for (const char c : xml_safe(value)) {
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '"') {

@@ -1,6 +1,7 @@
 #include "catalog/controls.hpp"
 
 #include "util/error.hpp"
+#include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -22,7 +23,7 @@ std::string required(const std::filesystem::path& path, const YAML::Node& node, 
 
 } // namespace
 
-ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) {
+ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) try {
   YAML::Node root;
   try {
     root = YAML::LoadFile(path.string());
@@ -59,6 +60,8 @@ ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) {
     catalog.m_safeguards.push_back(std::move(s));
   }
   return catalog;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 const Safeguard* ControlsCatalog::find(const std::string& id) const {

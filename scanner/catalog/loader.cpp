@@ -4,10 +4,12 @@
 #include "evaluate/operators.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
+#include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace cisscan {
@@ -247,7 +249,7 @@ Check parse_check(const YAML::Node& node, const std::string& file,
   }
   if (node["weight"]) {
     check.weight = node["weight"].as<double>();
-    if (check.weight <= 0) {
+    if (!std::isfinite(check.weight) || check.weight <= 0) {
       throw CheckError{line_of(node["weight"]), "weight must be positive"};
     }
   }
@@ -262,6 +264,31 @@ Check parse_check(const YAML::Node& node, const std::string& file,
   check.remediation = scalar(node, "remediation", false);
   check.sha256 = util::sha256_hex(YAML::Dump(node));
   return check;
+}
+
+// The file's `vars:` into `vars`; false, with a diagnostic, for a top-level key other than checks
+// and vars or a variable that is not one value.
+bool read_vars(const YAML::Node& root, const std::string& file,
+               std::map<std::string, std::string>& vars, std::vector<Diagnostic>& diagnostics) {
+  bool ok = true;
+  for (const auto& item : root) {
+    const auto key = item.first.IsScalar() ? item.first.as<std::string>() : std::string();
+    if (key == "vars" && item.second.IsMap()) {
+      for (const auto& var : item.second) {
+        if (!var.first.IsScalar() || !var.second.IsScalar()) {
+          diagnostics.push_back({file, line_of(var.second), "",
+                                 "expected one value for a variable (vars: {name: value})"});
+          return false;
+        }
+        vars[var.first.as<std::string>()] = var.second.as<std::string>();
+      }
+    } else if (key != "checks") {
+      diagnostics.push_back(
+          {file, line_of(item.first), "", "unknown key '" + key + "' (expected checks, vars)"});
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 } // namespace
@@ -318,7 +345,8 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
     }
     if (root.IsMap() && !root["checks"]) {
       const bool other_kind = std::any_of(root.begin(), root.end(), [](const auto& item) {
-        return k_other_kinds.count(item.first.template as<std::string>()) != 0;
+        return item.first.IsScalar() &&
+               k_other_kinds.count(item.first.template as<std::string>()) != 0;
       });
       if (other_kind) {
         continue;
@@ -329,20 +357,7 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
       continue;
     }
     std::map<std::string, std::string> vars;
-    bool file_ok = true;
-    for (const auto& item : root) {
-      const auto key = item.first.as<std::string>();
-      if (key == "vars" && item.second.IsMap()) {
-        for (const auto& var : item.second) {
-          vars[var.first.as<std::string>()] = var.second.as<std::string>();
-        }
-      } else if (key != "checks") {
-        load.diagnostics.push_back(
-            {file, line_of(item.first), "", "unknown key '" + key + "' (expected checks, vars)"});
-        file_ok = false;
-      }
-    }
-    if (!file_ok) {
+    if (!read_vars(root, file, vars, load.diagnostics)) {
       continue;
     }
     for (const auto& node : root["checks"]) {
@@ -361,7 +376,7 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
       } catch (const CheckError& e) {
         load.diagnostics.push_back({file, e.line, id, e.message});
       } catch (const YAML::Exception& e) {
-        load.diagnostics.push_back({file, e.mark.line + 1, id, e.msg});
+        load.diagnostics.push_back({file, e.mark.line + 1, id, util::expected_of(e)});
       }
     }
     load.catalog.files.push_back(file);

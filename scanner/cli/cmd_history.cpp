@@ -7,6 +7,7 @@
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/json_file.hpp"
 
 #include <future>
 #include <iostream>
@@ -35,6 +36,20 @@ cisscan::json record_or_run(const std::string& what, HistoryStore* store) {
     return std::move(*summary);
   }
   return load_record_summary(what);
+}
+
+constexpr int k_max_keep_days = 36500;
+
+// --keep's "90d" as a number of days, 1..k_max_keep_days; else throws ConfigError.
+int keep_days(const std::string& keep) {
+  static const std::regex k_days(R"(^(\d{1,9})d$)");
+  std::smatch match;
+  const int days = std::regex_match(keep, match, k_days) ? std::stoi(match[1]) : 0;
+  if (days < 1 || days > k_max_keep_days) {
+    throw ConfigError("--keep: expected a number of days 1.." + std::to_string(k_max_keep_days) +
+                      " such as 90d, not '" + keep + "'");
+  }
+  return days;
 }
 
 struct HistoryArgs {
@@ -85,10 +100,12 @@ std::function<int()> add_history_command(CLI::App& app) {
     if (!args->import_files.empty()) {
       for (const auto& file : args->import_files) {
         const auto start = std::chrono::steady_clock::now();
-        const auto text = util::read_file(file);
+        // The text is read once, parsed where it lies and handed over to the store: a large
+        // record is held once, not copied.
+        auto text = util::read_json_text(file);
         const auto record = parse_record(file, text, HistoryStore::stored_member);
         const auto loaded = std::chrono::steady_clock::now();
-        store->save(record, text);
+        store->save(record, std::move(text));
         const auto stored = std::chrono::steady_clock::now();
         std::cout << "imported " << record["run"]["id"].get<std::string>() << " (read "
                   << util::milliseconds_between(start, loaded) << " ms, stored "
@@ -97,13 +114,8 @@ std::function<int()> add_history_command(CLI::App& app) {
       return k_exit_ok;
     }
     if (args->prune) {
-      static const std::regex k_days(R"(^(\d+)d$)");
-      std::smatch match;
-      if (!std::regex_match(args->keep, match, k_days)) {
-        throw ConfigError("--keep: expected a number of days such as 90d");
-      }
       const auto cutoff = util::rfc3339(std::chrono::system_clock::now() -
-                                        std::chrono::hours(24 * std::stoi(match[1])));
+                                        std::chrono::hours(24) * keep_days(args->keep));
       std::cout << "pruned " << store->prune_before(cutoff) << " runs started before " << cutoff
                 << "\n";
       return k_exit_ok;
@@ -158,7 +170,13 @@ std::function<int()> add_gate_command(CLI::App& app) {
     if (!args->store.empty()) {
       store = open_store(args->store);
     }
-    const auto rules = load_gate_rules(args->gate, record, store.get());
+    const auto& safeguards = record["catalog"]["safeguards"];
+    auto rules = load_gate_rules(
+        args->gate, [&](const std::string& id) { return safeguards.contains(id); },
+        store != nullptr);
+    if (store) {
+      resolve_latest_baseline(rules, args->gate, record, *store);
+    }
     return report_gate(evaluate_gate(record, rules));
   };
 }

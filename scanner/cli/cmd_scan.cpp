@@ -5,9 +5,13 @@
 #include "cli/gate_args.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
+#include "cli/progress.hpp"
+#include "cli/signals.hpp"
 #include "history/diff.hpp"
 #include "history/store.hpp"
 #include "inventory/inventory.hpp"
+#include "inventory/shard.hpp"
+#include "inventory/ssh_config.hpp"
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
 #include "reports/formats.hpp"
@@ -32,10 +36,13 @@ struct ScanArgs {
   std::string formats = "json,junit,html";
   int jobs = 16;
   std::string known_hosts;
+  std::string ssh_config; // empty: ~/.ssh/config when it exists; "none": no file
+  std::string shard;      // "I/N": only the hosts of that shard
   bool accept_new = false;
   int connect_timeout = 10;
   int host_timeout = 900;
   size_t output_cap = 64 * 1024;
+  size_t host_output_limit = 128 * 1024 * 1024;
   std::string operator_name;
   std::string dump_scripts;
   AssessmentArgs assessment;
@@ -49,6 +56,23 @@ std::string default_operator() {
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
   return std::string(user != nullptr ? user : "unknown") + "@" + host;
+}
+
+// The OpenSSH client configuration the inventory is read with; its warnings are logged.
+SshConfig load_ssh_config(const std::string& option) {
+  if (option == "none") {
+    return {};
+  }
+  const auto path =
+      option.empty() ? util::expand_home("~/.ssh/config") : std::filesystem::path(option);
+  if (option.empty() && !std::filesystem::exists(path)) {
+    return {};
+  }
+  auto config = SshConfig::load(path);
+  for (const auto& warning : config.warnings()) {
+    spdlog::warn("{}", warning);
+  }
+  return config;
 }
 
 bool incomplete(const cisscan::json& record) {
@@ -88,19 +112,47 @@ std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const std::s
   return store;
 }
 
+// The gate rules (but --baseline latest) and the outputs that are not --out, checked before the
+// first host is contacted: a bad one is exit 2 with nothing scanned.
+GateRules check_gate_and_outputs(const ScanArgs& args, const ControlsCatalog& controls) {
+  auto rules = load_gate_rules(
+      args.gate, [&](const std::string& id) { return controls.find(id) != nullptr; },
+      !args.store.empty());
+  if (args.gate.baseline == "latest") {
+    try {
+      (void)HistoryStore{args.store}.latest_before(util::rfc3339_now());
+    } catch (const DbError& e) {
+      throw ConfigError("--store " + redact_url(args.store) + ": " + e.what());
+    }
+  }
+  if (!args.prometheus.empty()) {
+    try {
+      util::check_writable(args.prometheus);
+    } catch (const std::runtime_error& e) {
+      throw ConfigError(std::string("--prometheus ") + e.what());
+    }
+  }
+  return rules;
+}
+
 int run_scan(const ScanArgs& args) {
   const auto controls = ControlsCatalog::load(
       args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
   const auto checks_paths =
       args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
   const auto catalog = load_catalog_or_throw(checks_paths, controls);
-  const auto inventory =
-      args.inventory.empty() ? local_inventory() : load_inventory(args.inventory);
+  const auto ssh_config = load_ssh_config(args.ssh_config);
+  auto inventory =
+      args.inventory.empty() ? local_inventory() : load_inventory(args.inventory, &ssh_config);
+  if (!args.shard.empty()) {
+    inventory = select_shard(inventory, parse_shard(args.shard));
+  }
   const auto formats = parse_formats(args.formats);
   const auto assessment = load_assessment(args.assessment, controls);
   if (args.jobs < 1) {
     throw ConfigError("--jobs must be at least 1");
   }
+  auto rules = check_gate_and_outputs(args, controls);
 
   RunInfo info;
   info.started_at = util::rfc3339_now();
@@ -109,18 +161,27 @@ int run_scan(const ScanArgs& args) {
   info.operator_name = args.operator_name.empty() ? default_operator() : args.operator_name;
   info.inventory_source = inventory.source;
   info.checks_paths = checks_paths;
+  info.shard = args.shard;
   spdlog::info("run {}: {} checks, {} hosts", info.id, catalog.checks.size(),
                inventory.hosts.size());
 
   ScanOptions options;
   options.jobs = args.jobs;
   options.output_cap = args.output_cap;
+  options.host_output_limit = args.host_output_limit;
   options.dump_scripts_dir = args.dump_scripts;
   options.transport.known_hosts = args.known_hosts;
   options.transport.accept_new_host_keys = args.accept_new;
   options.transport.connect_timeout_seconds = args.connect_timeout;
   options.transport.host_timeout_seconds = args.host_timeout;
-  const auto hosts = scan_fleet(inventory, catalog, options);
+  const InterruptGuard interrupt;
+  options.interrupted = &interrupt.interrupted();
+  std::vector<HostRun> hosts;
+  {
+    Progress progress(inventory.hosts.size(), progress_wanted());
+    progress.attach(options);
+    hosts = scan_fleet(inventory, catalog, options);
+  }
   info.finished_at = util::rfc3339_now();
 
   auto record = build_record(info, catalog, controls, hosts);
@@ -130,8 +191,13 @@ int run_scan(const ScanArgs& args) {
   if (!args.store.empty()) {
     store = attach_history(record, args.store, store_error);
   }
-  // The gate's inputs are checked before anything is written, so a bad rule is one clear line.
-  const auto rules = load_gate_rules(args.gate, record, store.get());
+  if (args.gate.baseline == "latest") {
+    if (!store) {
+      throw ConfigError("--baseline latest: --store " + redact_url(args.store) + ": " +
+                        store_error);
+    }
+    resolve_latest_baseline(rules, args.gate, record, *store);
+  }
   write_reports(record, formats, args.out);
   if (store) {
     try {
@@ -175,6 +241,12 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
   cmd->add_option("--known-hosts", args->known_hosts,
                   "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)");
+  cmd->add_option("--shard", args->shard,
+                  "Scan shard I of N (0 <= I < N) of the inventory, by a hash of host names; "
+                  "cisscan merge joins the shards' records");
+  cmd->add_option("--ssh-config", args->ssh_config,
+                  "OpenSSH client configuration for the inventory's hosts (default "
+                  "~/.ssh/config when it exists; none: no file)");
   cmd->add_flag("--accept-new-host-keys", args->accept_new,
                 "Trust and record the key of a host not yet in known_hosts");
   cmd->add_option("--connect-timeout", args->connect_timeout, "Seconds to connect and log in")
@@ -183,10 +255,14 @@ std::function<int()> add_scan_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--output-cap", args->output_cap, "Bytes of each probe's output kept")
       ->capture_default_str();
+  cmd->add_option("--host-output-limit", args->host_output_limit,
+                  "Bytes one host may send in all before it is cut off as an error")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--operator", args->operator_name, "Who ran the scan (default: user@host)");
   cmd->add_option("--dump-scripts", args->dump_scripts,
                   "Save each generated probe script in this folder (for benchmarks; the files "
-                  "hold the run's frame boundary)")
+                  "hold each host's frame boundary)")
       ->check(CLI::ExistingDirectory);
   add_assessment_options(cmd, args->assessment);
   add_gate_options(cmd, args->gate);

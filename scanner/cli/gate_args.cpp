@@ -5,12 +5,29 @@
 #include "record/record.hpp"
 #include "util/error.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 
 namespace cisscan {
 
+namespace {
+
+// CLI11's own range check lets NaN through (every comparison with it is false).
+std::string check_score(std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0 || value > 100) {
+    return "expected a score 0..100, not '" + text + "'";
+  }
+  return {};
+}
+
+} // namespace
+
 void add_gate_options(CLI::App* command, GateArgs& args) {
-  command->add_option("--fail-under", args.fail_under, "Fail when the IG1 score is under this");
+  command->add_option("--fail-under", args.fail_under, "Fail when the IG1 score is under this")
+      ->check(CLI::Validator(check_score, "SCORE"));
   command->add_option("--baseline", args.baseline,
                       "Record to compare with, or 'latest' (the newest stored run before this "
                       "one; needs --store)");
@@ -23,12 +40,11 @@ void add_gate_options(CLI::App* command, GateArgs& args) {
                       "Gate file: {ig1: N, safeguards: {\"5.2\": N}} minimum scores");
 }
 
-GateRules load_gate_rules(const GateArgs& args, const cisscan::json& record, HistoryStore* store) {
+GateRules load_gate_rules(const GateArgs& args,
+                          const std::function<bool(const std::string&)>& known_safeguard,
+                          bool have_store) {
   GateRules rules;
   if (args.fail_under >= 0) {
-    if (args.fail_under > 100) {
-      throw ConfigError("--fail-under: expected a score 0..100");
-    }
     rules.fail_under = args.fail_under;
   }
   for (const auto& rule : args.fail_on) {
@@ -37,26 +53,28 @@ GateRules load_gate_rules(const GateArgs& args, const cisscan::json& record, His
         rules.fail_on_unacceptable_risk || rule == "unacceptable-risk";
   }
   if (!args.gate_file.empty()) {
-    load_gate_file(args.gate_file, rules);
+    load_gate_file(args.gate_file, rules, known_safeguard);
   }
   if (rules.fail_on_new_failures && args.baseline.empty()) {
     throw ConfigError("--fail-on new-failures needs --baseline RECORD|latest");
   }
   if (args.baseline == "latest") {
-    if (store == nullptr) {
+    if (!have_store) {
       throw ConfigError("--baseline latest needs --store");
-    }
-    const auto id = store->latest_before(record["run"]["started_at"].get<std::string>());
-    if (id) {
-      rules.baseline = cisscan::json::parse(*store->export_record(*id));
-    } else {
-      // No earlier run: nothing can be a regression yet.
-      rules.baseline = record;
     }
   } else if (!args.baseline.empty()) {
     rules.baseline = load_record(args.baseline);
   }
   return rules;
+}
+
+void resolve_latest_baseline(GateRules& rules, const GateArgs& args, const cisscan::json& record,
+                             HistoryStore& store) {
+  if (args.baseline != "latest") {
+    return;
+  }
+  const auto id = store.latest_before(record["run"]["started_at"].get<std::string>());
+  rules.baseline = id ? cisscan::json::parse(*store.export_record(*id)) : record;
 }
 
 int report_gate(const GateVerdict& verdict) {

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,17 @@ struct GateArgs {
 };
 
 void add_gate_options(CLI::App* command, GateArgs& args);
-// Throws ConfigError for bad combinations (new-failures without a baseline; latest without a
-// store) and bad files. `store` may be null.
-GateRules load_gate_rules(const GateArgs& args, const cisscan::json& record, HistoryStore* store);
+// The rules, but for --baseline latest (see resolve_latest_baseline): everything that does not
+// need the run, so `scan` checks it before any host is contacted. Throws ConfigError for bad
+// combinations (new-failures without a baseline; latest without a store), a bad gate file (its
+// safeguards checked with `known_safeguard`) or baseline record.
+GateRules load_gate_rules(const GateArgs& args,
+                          const std::function<bool(const std::string&)>& known_safeguard,
+                          bool have_store);
+// With --baseline latest: the newest run in `store` that started before `record`, or the record
+// itself when there is none (nothing can be a regression yet).
+void resolve_latest_baseline(GateRules& rules, const GateArgs& args, const cisscan::json& record,
+                             HistoryStore& store);
 // Prints the verdict's lines to stderr; returns 1 when the gate failed, else 0.
 int report_gate(const GateVerdict& verdict);
 

@@ -65,9 +65,14 @@ void write_reports(const cisscan::json& record, const std::vector<std::string>& 
     }
     throw;
   }
-  for (const auto& [temp, target] : staged) {
-    std::filesystem::rename(temp, target);
-    spdlog::info("wrote {}", target.string());
+  try {
+    util::rename_all_or_none(staged);
+  } catch (const std::runtime_error& e) {
+    throw ConfigError(std::string(e.what()) + " (the reports already in " + out_dir +
+                      " are left as they were)");
+  }
+  for (const auto& file : staged) {
+    spdlog::info("wrote {}", file.second.string());
   }
 }
 

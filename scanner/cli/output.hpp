@@ -1,5 +1,5 @@
-// Writes the chosen report formats of a record under a folder: every file rendered first, then
-// each written atomically, so no report is ever half-written.
+// Writes the chosen report formats of a record under a folder: every file rendered to a temporary
+// file first, then all renamed into place, or none: the folder holds the old set or the new one.
 #pragma once
 
 #include "util/json.hpp"

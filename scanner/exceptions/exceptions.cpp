@@ -15,9 +15,18 @@ bool current(const std::string& expires, const std::string& today) {
   return expires.empty() || today <= expires;
 }
 
+// A date that is there and not empty: `expires: ""` would make an exception hold for ever.
+std::string required_date(const util::YamlFile& file, const YAML::Node& node, const char* key) {
+  auto date = file.date(node, key);
+  if (date.empty()) {
+    file.fail(node[key], std::string("'") + key + "' must be a date YYYY-MM-DD, not ''");
+  }
+  return date;
+}
+
 } // namespace
 
-std::vector<Waiver> load_waivers(const std::filesystem::path& path) {
+std::vector<Waiver> load_waivers(const std::filesystem::path& path) try {
   const util::YamlFile file(path);
   const auto& root = file.root();
   if (!root.IsMap() || !root["waivers"] || !root["waivers"].IsSequence()) {
@@ -37,7 +46,7 @@ std::vector<Waiver> load_waivers(const std::filesystem::path& path) {
     w.justification = file.string(node, "justification");
     w.approved_by = file.string(node, "approved_by");
     w.ticket = file.string(node, "ticket", false);
-    w.expires = file.date(node, "expires");
+    w.expires = required_date(file, node, "expires");
     w.file = file.name();
     w.line = util::line_of(node);
     if (!ids.insert(w.id).second) {
@@ -46,11 +55,13 @@ std::vector<Waiver> load_waivers(const std::filesystem::path& path) {
     out.push_back(std::move(w));
   }
   return out;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 std::vector<Attestation>
 load_attestations(const std::filesystem::path& path,
-                  const std::function<bool(const std::string&)>& known_safeguard) {
+                  const std::function<bool(const std::string&)>& known_safeguard) try {
   const util::YamlFile file(path);
   const auto& root = file.root();
   if (!root.IsMap() || !root["attestations"] || !root["attestations"].IsSequence()) {
@@ -82,8 +93,8 @@ load_attestations(const std::filesystem::path& path,
     a.statement = file.string(node, "statement");
     a.evidence = file.string(node, "evidence");
     a.attested_by = file.string(node, "attested_by");
-    a.date = file.date(node, "date");
-    a.expires = file.date(node, "expires");
+    a.date = required_date(file, node, "date");
+    a.expires = required_date(file, node, "expires");
     if (a.expires < a.date) {
       file.fail(node["expires"], "expires (" + a.expires + ") is before date (" + a.date + ")");
     }
@@ -95,6 +106,8 @@ load_attestations(const std::filesystem::path& path,
     out.push_back(std::move(a));
   }
   return out;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std::string& today) {
@@ -103,7 +116,9 @@ void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std:
     for (auto& result : host["results"]) {
       if (result.contains("original_status")) {
         result["status"] = result["original_status"];
+        result["reason"] = result.value("original_reason", "");
         result.erase("original_status");
+        result.erase("original_reason");
       }
       result.erase("waiver");
       result.erase("attestation");
@@ -126,6 +141,7 @@ void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std:
         applied.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
         if (is_current) {
           result["original_status"] = "fail";
+          result["original_reason"] = result["reason"];
           result["status"] = "waived";
           result["reason"] = "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
                              w.expires + "): " + w.justification;

@@ -13,8 +13,9 @@ constexpr size_t k_max_header = 512; // a begin or end line longer than this is 
 
 } // namespace
 
-FrameParser::FrameParser(std::string boundary, size_t cap)
-    : m_begin(boundary + " begin "), m_end("\n" + boundary + " end "), m_cap(cap) {}
+FrameParser::FrameParser(std::string boundary, size_t cap, FrameLimits limits)
+    : m_begin(boundary + " begin "), m_end("\n" + boundary + " end "), m_cap(cap),
+      m_limits(limits) {}
 
 void FrameParser::append_output(std::string_view bytes) {
   auto& open = *m_open;
@@ -33,6 +34,11 @@ void FrameParser::append_stray(std::string_view bytes) {
 }
 
 void FrameParser::open_frame(std::string_view begin_line) {
+  if (++m_frames > m_limits.max_frames) {
+    m_overflow = "the host sent more than " + std::to_string(m_limits.max_frames) +
+                 " probe frames, more than the script has probes: stopped reading it";
+    return;
+  }
   ProbeOutput output;
   output.id = std::string(util::trim(begin_line));
   output.started_at = std::chrono::system_clock::now();
@@ -63,9 +69,18 @@ void FrameParser::close_frame(std::string_view end_line) {
 }
 
 void FrameParser::feed(std::string_view chunk) {
+  if (!m_overflow.empty()) {
+    return;
+  }
+  m_bytes += chunk.size();
+  if (m_bytes > m_limits.max_bytes) {
+    m_overflow = "the host sent more than " + std::to_string(m_limits.max_bytes) +
+                 " bytes of probe output: stopped reading it";
+    return;
+  }
   m_pending.append(chunk);
   size_t pos = 0;
-  while (pos < m_pending.size()) {
+  while (pos < m_pending.size() && m_overflow.empty()) {
     const std::string_view rest(m_pending.data() + pos, m_pending.size() - pos);
     if (m_open) {
       const auto at = rest.find(m_end);
@@ -114,6 +129,10 @@ void FrameParser::feed(std::string_view chunk) {
       open_frame(rest.substr(at + m_begin.size(), line_end - at - m_begin.size()));
       pos += line_end + 1;
     }
+  }
+  if (!m_overflow.empty()) {
+    m_pending = std::string();
+    return;
   }
   m_pending.erase(0, pos);
 }

@@ -1,11 +1,14 @@
 // Splits the byte stream of a probe script into per-probe outputs. Frames are delimited by a
-// random per-run boundary that host output cannot know, so it cannot forge or close a frame.
+// random per-host boundary that probe output cannot know, so it cannot forge or close a frame.
+// A hostile host that reads the boundary from its stdin can forge frames: the limits bound what
+// it can make the scanner hold, whatever it sends.
 //   <B> begin <probe-id>\n  ...output...  \n<B> end <probe-id> <exit-code>\n
 #pragma once
 
 #include "util/clock.hpp"
 #include "util/sha256.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,9 +28,15 @@ struct ProbeOutput {
   long long duration_ms = 0;
 };
 
+// What one host may send in all. Past either bound the parser stops taking input and says why.
+struct FrameLimits {
+  size_t max_frames = SIZE_MAX; // frames opened, over the whole stream
+  size_t max_bytes = SIZE_MAX;  // bytes fed, over the whole stream
+};
+
 class FrameParser {
 public:
-  FrameParser(std::string boundary, size_t cap);
+  FrameParser(std::string boundary, size_t cap, FrameLimits limits = {});
 
   // Feeds the next chunk of the stream; memory stays bounded by `cap` per probe.
   void feed(std::string_view chunk);
@@ -35,6 +44,9 @@ public:
   void finish();
   // Bytes of each later frame's output to keep.
   void set_cap(size_t cap) { m_cap = cap; }
+  void set_limits(FrameLimits limits) { m_limits = limits; }
+  // Why the parser stopped taking input (a limit was crossed); empty while it has not.
+  const std::string& overflow() const { return m_overflow; }
   const std::vector<ProbeOutput>& outputs() const { return m_outputs; }
   // Bytes that arrived outside any frame (capped), e.g. a shell's own error message.
   const std::string& stray() const { return m_stray; }
@@ -48,6 +60,10 @@ private:
   std::string m_begin; // "<B> begin "
   std::string m_end;   // "\n<B> end "
   size_t m_cap;
+  FrameLimits m_limits;
+  size_t m_frames = 0;
+  size_t m_bytes = 0;
+  std::string m_overflow;
   std::string m_pending; // bytes not yet classified
   std::optional<ProbeOutput> m_open;
   std::optional<util::Sha256> m_hash;

@@ -42,7 +42,7 @@ public:
       if (written == input.size() && close_input) {
         close_fd(m_in);
       }
-      if (written == input.size() && done()) {
+      if (done()) {
         return PumpState::done;
       }
       pollfd fds[3];

@@ -1,30 +1,19 @@
 // Runs commands on a remote host over one libssh session: host key verified, key or agent auth.
+#include "execute/jump.hpp"
+#include "execute/ssh_session.hpp"
 #include "execute/transport.hpp"
-
-#include "util/files.hpp"
 
 #include <libssh/libssh.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
-#include <fstream>
-#include <mutex>
 
 namespace cisscan {
 
 namespace {
 
 constexpr size_t k_stderr_cap = 4096;
-
-// known_hosts is one file shared by every host worker: update it one at a time.
-std::mutex g_known_hosts_mutex;
-
-bool contains_ci(std::string text, std::string needle) {
-  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-  return text.find(needle) != std::string::npos;
-}
 
 class SshChannel : public Channel {
 public:
@@ -61,7 +50,7 @@ public:
         ssh_channel_send_eof(m_channel);
         m_eof_sent = true;
       }
-      if (written == input.size() && done()) {
+      if (done()) {
         return PumpState::done;
       }
       const int wait_ms = written < input.size() ? 5 : 50;
@@ -139,68 +128,19 @@ public:
     if (m_session == nullptr) {
       return {ConnectStatus::error, "cannot create an SSH session"};
     }
-    const int port = m_host.port;
-    const long timeout = m_options.connect_timeout_seconds;
-    const int nodelay = 1;
-    const bool process_config = false;
-    const auto known_hosts = m_options.known_hosts.empty()
-                                 ? util::expand_home("~/.ssh/known_hosts").string()
-                                 : m_options.known_hosts;
-    ssh_options_set(m_session, SSH_OPTIONS_HOST, m_host.address.c_str());
-    ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
-    ssh_options_set(m_session, SSH_OPTIONS_USER, m_host.user.c_str());
-    ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
-    ssh_options_set(m_session, SSH_OPTIONS_NODELAY, &nodelay);
-    ssh_options_set(m_session, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
-    ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
-    ssh_options_set(m_session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
-
-    // Read the key before connecting: a missing key is this host's error, nothing is sent.
-    ssh_key key = nullptr;
-    if (!m_host.identity_file.empty()) {
-      const auto path = util::expand_home(m_host.identity_file).string();
-      if (std::ifstream probe(path); !probe) {
-        return {ConnectStatus::error,
-                "identity file " + path + " cannot be read: " + std::strerror(errno)};
+    int fd = -1;
+    if (!m_host.jumps.empty()) {
+      if (m_options.jumps == nullptr) {
+        return {ConnectStatus::error, "jump hosts need a registry (internal)"};
       }
-      if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
-        return {ConnectStatus::error,
-                "identity file " + path + " is not a usable private key (or has a passphrase)"};
+      ConnectResult failure;
+      fd = m_options.jumps->open_tunnel(m_host.jumps, m_host.address, m_host.port, m_options,
+                                        failure);
+      if (fd < 0) {
+        return failure;
       }
     }
-    struct KeyGuard {
-      ssh_key key;
-      ~KeyGuard() { ssh_key_free(key); }
-    } guard{key};
-
-    const auto started = std::chrono::steady_clock::now();
-    const auto elapsed_ms = [&]() {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::steady_clock::now() - started)
-          .count();
-    };
-    if (ssh_connect(m_session) != SSH_OK) {
-      const std::string error = ssh_get_error(m_session);
-      const auto status = contains_ci(error, "timeout") || contains_ci(error, "timed out")
-                              ? ConnectStatus::timeout
-                              : ConnectStatus::unreachable;
-      return {status,
-              "cannot connect to " + m_host.address + ":" + std::to_string(port) + ": " + error};
-    }
-    spdlog::debug("{}: connected and keys exchanged in {} ms", m_host.name, elapsed_ms());
-    if (auto verdict = verify_host_key(known_hosts); verdict.status != ConnectStatus::ok) {
-      return verdict;
-    }
-    const int rc = key != nullptr ? ssh_userauth_publickey(m_session, nullptr, key)
-                                  : ssh_userauth_agent(m_session, nullptr);
-    if (rc != SSH_AUTH_SUCCESS) {
-      return {ConnectStatus::error,
-              "authentication as " + m_host.user + " failed (" +
-                  (key != nullptr ? "key " + m_host.identity_file : std::string("ssh-agent")) +
-                  "): " + ssh_get_error(m_session)};
-    }
-    spdlog::debug("{}: authenticated as {} after {} ms", m_host.name, m_host.user, elapsed_ms());
-    return {};
+    return login(m_session, m_host.endpoint(), m_options, fd, m_fingerprint);
   }
 
   std::unique_ptr<Channel> open(const std::string& command, std::string& error) override;
@@ -209,48 +149,6 @@ public:
   std::string host_key_sha256() const override { return m_fingerprint; }
 
 private:
-  ConnectResult verify_host_key(const std::string& known_hosts) {
-    ssh_key server_key = nullptr;
-    if (ssh_get_server_publickey(m_session, &server_key) != SSH_OK) {
-      return {ConnectStatus::error, "the server sent no host key"};
-    }
-    unsigned char* hash = nullptr;
-    size_t hash_len = 0;
-    if (ssh_get_publickey_hash(server_key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) == 0) {
-      char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
-      m_fingerprint = text != nullptr ? text : "";
-      ssh_string_free_char(text);
-      ssh_clean_pubkey_hash(&hash);
-    }
-    ssh_key_free(server_key);
-    const auto where = m_host.address + ":" + std::to_string(m_host.port);
-    switch (ssh_session_is_known_server(m_session)) {
-    case SSH_KNOWN_HOSTS_OK:
-      return {};
-    case SSH_KNOWN_HOSTS_CHANGED:
-    case SSH_KNOWN_HOSTS_OTHER:
-      return {ConnectStatus::error, "host key of " + where + " (" + m_fingerprint +
-                                        ") does not match " + known_hosts +
-                                        ": refusing to connect (possible man-in-the-middle)"};
-    case SSH_KNOWN_HOSTS_NOT_FOUND:
-    case SSH_KNOWN_HOSTS_UNKNOWN:
-      if (m_options.accept_new_host_keys) {
-        const std::lock_guard<std::mutex> lock(g_known_hosts_mutex);
-        if (ssh_session_update_known_hosts(m_session) != SSH_OK) {
-          return {ConnectStatus::error, "cannot record the new host key of " + where + " in " +
-                                            known_hosts + ": " + ssh_get_error(m_session)};
-        }
-        return {};
-      }
-      return {ConnectStatus::error, "host key of " + where + " (" + m_fingerprint + ") is not in " +
-                                        known_hosts +
-                                        " (use --accept-new-host-keys to trust it on first use)"};
-    default:
-      return {ConnectStatus::error,
-              "cannot check the host key of " + where + ": " + ssh_get_error(m_session)};
-    }
-  }
-
   HostSpec m_host;
   TransportOptions m_options;
   std::chrono::steady_clock::time_point m_deadline;

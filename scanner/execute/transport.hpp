@@ -10,11 +10,14 @@
 
 namespace cisscan {
 
+class JumpRegistry;
+
 struct TransportOptions {
   std::string known_hosts; // empty: ~/.ssh/known_hosts
   bool accept_new_host_keys = false;
   int connect_timeout_seconds = 10;
   int host_timeout_seconds = 900; // the whole host: every channel's deadline
+  JumpRegistry* jumps = nullptr;  // the scan's bastions, shared by its hosts (execute/jump.hpp)
 };
 
 // What went wrong reaching a host; `unreachable` and `timeout` are host statuses of their own.
@@ -48,7 +51,8 @@ class Channel {
 public:
   virtual ~Channel() = default;
   // Sends `input` (then closes stdin when `close_input`), passing stdout to `sink`, until `done()`
-  // holds (checked after each chunk), the command ends, the deadline passes or the channel fails.
+  // holds (checked after each chunk, even before all input is written, so a host that floods is
+  // cut at once), the command ends, the deadline passes or the channel fails.
   virtual PumpState pump(std::string_view input, bool close_input, const OutputSink& sink,
                          const std::function<bool()>& done) = 0;
   // After the command ended (or failed): its exit status, stderr and any channel error.
@@ -76,6 +80,9 @@ struct TransportKind {
 
 // The transport table: one row per transport.
 const std::vector<TransportKind>& transport_kinds();
+// Makes the transport of one host: `make_transport` (the table) in a scan, a fake in unit tests.
+using TransportFactory = std::function<std::unique_ptr<Transport>(const HostSpec& host,
+                                                                  const TransportOptions& options)>;
 std::unique_ptr<Transport> make_transport(const HostSpec& host, const TransportOptions& options);
 
 std::unique_ptr<Transport> make_local_transport(const HostSpec& host,

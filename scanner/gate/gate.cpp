@@ -3,6 +3,7 @@
 #include "history/diff.hpp"
 #include "util/yaml.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace cisscan {
@@ -144,7 +145,8 @@ GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
   return verdict;
 }
 
-void load_gate_file(const std::string& path, GateRules& rules) {
+void load_gate_file(const std::string& path, GateRules& rules,
+                    const std::function<bool(const std::string&)>& known_safeguard) try {
   const util::YamlFile file(path);
   const auto& root = file.root();
   file.check_keys(root, {"ig1", "safeguards"}, "a gate file");
@@ -162,12 +164,19 @@ void load_gate_file(const std::string& path, GateRules& rules) {
       } catch (const YAML::Exception&) {
         file.fail(item.second, "a minimum score must be a number 0..100");
       }
-      if (minimum < 0 || minimum > 100) {
+      if (!std::isfinite(minimum) || minimum < 0 || minimum > 100) {
         file.fail(item.second, "a minimum score must be a number 0..100");
       }
-      rules.safeguard_minimums[item.first.as<std::string>()] = minimum;
+      const auto safeguard = item.first.as<std::string>();
+      if (!known_safeguard(safeguard)) {
+        file.fail(item.first,
+                  "safeguard '" + safeguard + "' is not in the CIS Controls v8 catalog");
+      }
+      rules.safeguard_minimums[safeguard] = minimum;
     }
   }
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 } // namespace cisscan

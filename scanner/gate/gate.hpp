@@ -4,6 +4,7 @@
 
 #include "util/json.hpp"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,7 +29,9 @@ struct GateVerdict {
 };
 
 GateVerdict evaluate_gate(const cisscan::json& record, const GateRules& rules);
-// Reads {ig1: N, safeguards: {"5.2": N}}; throws ConfigError naming file and line.
-void load_gate_file(const std::string& path, GateRules& rules);
+// Reads {ig1: N, safeguards: {"5.2": N}}; throws ConfigError naming file and line, also for a
+// minimum that is not a number 0..100 (NaN, infinity) or a safeguard `known_safeguard` refuses.
+void load_gate_file(const std::string& path, GateRules& rules,
+                    const std::function<bool(const std::string&)>& known_safeguard);
 
 } // namespace cisscan

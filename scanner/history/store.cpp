@@ -129,21 +129,28 @@ bool HistoryStore::stored_member(std::string_view top, int depth, std::string_vi
   }
 }
 
-void HistoryStore::save(const json& record, const std::string& record_text) {
+void HistoryStore::save(const json& record, std::string record_text) {
   const auto& run = record["run"];
   const auto& scores = record["scores"];
+  // Not an initializer list: its elements would be copied, the record's text with them.
+  std::vector<SqlValue> run_row = {text_or_null(run["id"]),
+                                   text_or_null(run["started_at"]),
+                                   text_or_null(run["finished_at"]),
+                                   text_or_null(run["scanner_version"]),
+                                   text_or_null(run["catalog_digest"]),
+                                   text_or_null(run.value("operator", json())),
+                                   text_or_null(run.value("inventory_source", json())),
+                                   text_or_null(scores["ig1"]["score"]),
+                                   text_or_null(scores["ig1"]["assessed"]),
+                                   text_or_null(scores["hosts_in_scope"]),
+                                   text_or_null(scores["hosts_scanned"])};
+  run_row.emplace_back(std::move(record_text));
   m_db->begin();
   try {
     m_db->exec("INSERT INTO runs (id, started_at, finished_at, scanner_version, catalog_digest, "
                "operator, inventory_source, ig1_score, ig1_assessed, hosts_in_scope, "
                "hosts_scanned, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-               {text_or_null(run["id"]), text_or_null(run["started_at"]),
-                text_or_null(run["finished_at"]), text_or_null(run["scanner_version"]),
-                text_or_null(run["catalog_digest"]), text_or_null(run.value("operator", json())),
-                text_or_null(run.value("inventory_source", json())),
-                text_or_null(scores["ig1"]["score"]), text_or_null(scores["ig1"]["assessed"]),
-                text_or_null(scores["hosts_in_scope"]), text_or_null(scores["hosts_scanned"]),
-                record_text});
+               run_row);
     maybe_pause_for_tests();
     // Same host across runs: same name; a different host key is shown as a change. Each name's
     // newest earlier key, in one query.

@@ -31,9 +31,9 @@ public:
   explicit HistoryStore(const std::string& url);
 
   int schema_version();
-  // Stores the run in one transaction; `record_text` is the report.json written for it. Of
-  // `record` it reads only the members stored_member() keeps.
-  void save(const cisscan::json& record, const std::string& record_text);
+  // Stores the run in one transaction; `record_text` is the report.json written for it (taken
+  // over, not copied). Of `record` it reads only the members stored_member() keeps.
+  void save(const cisscan::json& record, std::string record_text);
   // Whether save() reads a record member (a parser filter, util::KeepMember): a record parsed
   // with it to be stored skips the probes, evidence and catalog.
   static bool stored_member(std::string_view top, int depth, std::string_view key);

@@ -1,10 +1,15 @@
 #include "inventory/inventory.hpp"
 
+#include "inventory/jumps.hpp"
+#include "inventory/ssh_config.hpp"
 #include "util/error.hpp"
+#include "util/json.hpp"
 #include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <unistd.h>
@@ -13,16 +18,19 @@ namespace cisscan {
 
 namespace {
 
-const std::set<std::string> k_host_keys = {
-    "name", "address", "port", "user", "identity_file", "become", "roles", "groups", "transport"};
-const std::set<std::string> k_setting_keys = {"port",   "user",  "identity_file",
-                                              "become", "roles", "transport"};
+const std::set<std::string> k_host_keys = {"name",          "address", "port",  "user",
+                                           "identity_file", "become",  "roles", "groups",
+                                           "transport",     "jump"};
+const std::set<std::string> k_setting_keys = {"port",  "user",      "identity_file", "become",
+                                              "roles", "transport", "jump"};
 
-// Applies the settings present in `node` over `host`.
-void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host) {
+// Applies the settings present in `node` over `host`, noting each key in `given`.
+void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
+           std::set<std::string>& given) {
   for (const auto& item : node) {
     const auto key = item.first.as<std::string>();
     const auto& value = item.second;
+    given.insert(key);
     if (key == "port") {
       try {
         host.port = value.as<int>();
@@ -47,6 +55,8 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host) {
       for (const auto& role : file.strings(node, "roles")) {
         host.roles.push_back(role);
       }
+    } else if (key == "jump") {
+      host.jump = value.IsNull() ? "" : value.as<std::string>();
     } else if (key == "transport") {
       host.transport = value.as<std::string>();
       if (host.transport != "ssh" && host.transport != "local") {
@@ -56,6 +66,41 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host) {
   }
 }
 
+// What the SSH configuration says for the host's address (as an alias), for what the inventory
+// left unset.
+void apply_ssh_config(const SshConfig& config, const std::set<std::string>& given, HostSpec& host) {
+  if (config.empty() || host.transport != "ssh") {
+    return;
+  }
+  const auto entry = config.lookup(host.address);
+  if (!entry.hostname.empty()) {
+    host.address = entry.hostname;
+  }
+  if (entry.port != 0 && given.count("port") == 0) {
+    host.port = entry.port;
+  }
+  if (!entry.user.empty() && given.count("user") == 0) {
+    host.user = entry.user;
+  }
+  if (!entry.identity_file.empty() && given.count("identity_file") == 0) {
+    host.identity_file = entry.identity_file;
+  }
+  if (!entry.proxy_jump.empty() && entry.proxy_jump != "none" && given.count("jump") == 0) {
+    host.jump = entry.proxy_jump;
+  }
+  host.known_hosts = entry.known_hosts;
+}
+
+// The inventory's rule for host names (README, "Inventory keys"): they name files and log lines.
+bool is_host_name(const std::string& name) {
+  if (name.empty() || name.size() > 253 || std::isalnum(static_cast<unsigned char>(name[0])) == 0) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == '_';
+  });
+}
+
 std::string current_user() {
   const char* user = std::getenv("USER");
   return user != nullptr ? user : "root";
@@ -63,7 +108,9 @@ std::string current_user() {
 
 } // namespace
 
-Inventory load_inventory(const std::filesystem::path& path) {
+Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config) try {
+  const SshConfig no_config;
+  const auto& config = ssh_config != nullptr ? *ssh_config : no_config;
   if (!std::filesystem::exists(path)) {
     throw ConfigError(path.string() + ": cannot read the inventory file");
   }
@@ -78,9 +125,10 @@ Inventory load_inventory(const std::filesystem::path& path) {
   }
   HostSpec defaults;
   defaults.user = current_user();
+  std::set<std::string> default_keys;
   if (root["defaults"]) {
     file.check_keys(root["defaults"], k_setting_keys, "defaults");
-    apply(file, root["defaults"], defaults);
+    apply(file, root["defaults"], defaults, default_keys);
   }
   std::map<std::string, YAML::Node> groups;
   if (root["groups"]) {
@@ -95,13 +143,22 @@ Inventory load_inventory(const std::filesystem::path& path) {
   Inventory inventory;
   inventory.source = file.name();
   std::set<std::string> names;
+  std::map<std::string, int> lines;
   for (const auto& node : root["hosts"]) {
     file.check_keys(node, k_host_keys, "a host");
     HostSpec host = defaults;
+    auto given = default_keys;
     if (!node["name"]) {
       file.fail(node, "a host needs a 'name'");
     }
     host.name = file.string(node, "name");
+    if (!is_host_name(host.name)) {
+      file.fail(node["name"],
+                "host name " +
+                    json(host.name).dump(-1, ' ', false, json::error_handler_t::replace) +
+                    ": expected letters, digits, '.', '-' and '_', starting with a "
+                    "letter or digit, at most 253 characters");
+    }
     if (!names.insert(host.name).second) {
       file.fail(node, "duplicate host name '" + host.name + "'");
     }
@@ -111,7 +168,7 @@ Inventory load_inventory(const std::filesystem::path& path) {
       for (auto group = host.groups.rbegin(); group != host.groups.rend(); ++group) {
         const auto it = groups.find(*group);
         if (it != groups.end()) {
-          apply(file, it->second, host);
+          apply(file, it->second, host, given);
         } else if (root["groups"]) {
           // A typo in a group name must not silently drop its settings (become: sudo, say).
           file.fail(node["groups"], "host '" + host.name + "' names group '" + *group +
@@ -119,14 +176,19 @@ Inventory load_inventory(const std::filesystem::path& path) {
         }
       }
     }
-    apply(file, node, host);
+    apply(file, node, host, given);
     host.address = node["address"] ? node["address"].as<std::string>() : host.name;
+    apply_ssh_config(config, given, host);
     if (host.transport == "ssh" && host.address.empty()) {
       file.fail(node, "host '" + host.name + "' needs an address");
     }
+    lines[host.name] = util::line_of(node);
     inventory.hosts.push_back(std::move(host));
   }
+  resolve_jumps(inventory, defaults, file.name(), lines, config);
   return inventory;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 Inventory local_inventory() {

@@ -7,6 +7,16 @@
 
 namespace cisscan {
 
+// Where and as whom to log in over SSH: a host, or a jump host (bastion) on the way to one.
+struct SshEndpoint {
+  std::string name;
+  std::string address;
+  int port = 22;
+  std::string user;
+  std::string identity_file; // empty: ssh-agent
+  std::string known_hosts;   // from the SSH configuration; empty: the scan's
+};
+
 struct HostSpec {
   std::string name;
   std::string address;
@@ -17,6 +27,11 @@ struct HostSpec {
   std::string transport = "ssh";
   std::vector<std::string> roles;
   std::vector<std::string> groups;
+  std::string known_hosts; // UserKnownHostsFile from the SSH configuration, if any
+  std::string jump; // as written: a host of the inventory, user@host[:port], or a,b (ProxyJump)
+  std::vector<SshEndpoint> jumps; // resolved from `jump`: bastions, outermost first (at most 2)
+  // This host as an SSH endpoint.
+  SshEndpoint endpoint() const { return {name, address, port, user, identity_file, known_hosts}; }
 };
 
 struct Inventory {
@@ -24,9 +39,12 @@ struct Inventory {
   std::vector<HostSpec> hosts;
 };
 
+class SshConfig;
+
 // Throws ConfigError naming the file and line. Precedence: host, then its groups in order, then
-// defaults.
-Inventory load_inventory(const std::filesystem::path& path);
+// defaults, then the SSH configuration (for what none of them set; its HostName maps the
+// host's address as an alias).
+Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config = nullptr);
 // This machine only, through the local transport.
 Inventory local_inventory();
 

@@ -3,6 +3,7 @@
 #include "catalog/probe_types.hpp"
 #include "evaluate/evaluate.hpp"
 #include "execute/frames.hpp"
+#include "execute/jump.hpp"
 #include "execute/script.hpp"
 #include "plan/plan.hpp"
 #include "util/clock.hpp"
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -67,38 +69,53 @@ void collect(const std::vector<ProbeSpec>& probes, const FrameParser& parser,
   }
 }
 
-// Why a part of the script did not come back whole.
+// Why a part of the script did not come back whole. Everything the host said is redacted and
+// made one printable line before it becomes the reason.
 RunOutcome stopped_early(PumpState state, const ExecResult& exec, const FrameParser& parser,
-                         size_t expected) {
+                         size_t expected, bool interrupted) {
   RunOutcome outcome;
+  if (interrupted) {
+    outcome.reason = "interrupted: the scan was stopped by a signal while this host ran";
+    return outcome;
+  }
+  if (!parser.overflow().empty()) {
+    outcome.reason = parser.overflow();
+    return outcome;
+  }
   if (state == PumpState::timed_out || exec.timed_out) {
     outcome.status = HostStatus::timeout;
     outcome.reason = "the host did not finish within its time limit";
     return outcome;
   }
   if (!exec.error.empty()) {
-    outcome.reason = exec.error;
+    outcome.reason = util::host_line(exec.error);
     return outcome;
   }
-  auto detail = std::string(util::trim(exec.stderr_text));
+  auto detail = util::host_line(exec.stderr_text);
   if (detail.empty()) {
-    detail = std::string(util::trim(util::redact_secrets(parser.stray())));
+    detail = util::host_line(parser.stray());
   }
   outcome.reason = "the probe script ended early (exit " + std::to_string(exec.exit_status) + ", " +
                    std::to_string(parser.outputs().size()) + " of " + std::to_string(expected) +
                    " probes)";
   if (!detail.empty()) {
-    outcome.reason += ": " + util::to_valid_utf8(detail.substr(0, 300));
+    outcome.reason += ": " + detail;
   }
   return outcome;
 }
 
+// The file name is the host's name with anything but [A-Za-z0-9._-] replaced, never a path.
 void dump_script(const std::string& dir, const HostSpec& host, int part,
                  const std::string& script) {
-  if (!dir.empty()) {
-    const auto name = host.name + "." + std::to_string(part) + ".sh";
-    util::write_file_atomic(std::filesystem::path(dir) / name, script);
+  if (dir.empty()) {
+    return;
   }
+  std::string name;
+  for (const char c : host.name) {
+    name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  }
+  name += "." + std::to_string(part) + ".sh";
+  util::write_file_atomic(std::filesystem::path(dir) / name, script);
 }
 
 // Answers `spec` from a fact probe's output when its probe type says it can; appends the record.
@@ -145,12 +162,13 @@ void fail_all(HostRun& run, const Catalog& catalog) {
 struct HostSession {
   const HostSpec& host;
   const ScanOptions& options;
-  const std::string& boundary;
+  std::string boundary;
   util::SteadyTime start;
   Channel& channel;
   HostRun& run;
   FrameParser parser;
 
+  bool interrupted() const { return options.interrupted != nullptr && options.interrupted->load(); }
   long long elapsed_ms() const {
     return util::milliseconds_between(start, std::chrono::steady_clock::now());
   }
@@ -162,13 +180,17 @@ bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
   const auto& facts = fact_probes();
   const auto script = generate_script(facts, {.boundary = s.boundary, .final_exit = false});
   dump_script(s.options.dump_scripts_dir, s.host, 1, script);
+  s.parser.set_limits({.max_frames = facts.size(), .max_bytes = s.options.host_output_limit});
   const auto state = s.channel.pump(
       script, false, [&](std::string_view chunk) { s.parser.feed(chunk); },
-      [&] { return s.parser.outputs().size() >= facts.size(); });
-  if (state != PumpState::done) {
+      [&] {
+        return s.parser.outputs().size() >= facts.size() || !s.parser.overflow().empty() ||
+               s.interrupted();
+      });
+  if (state != PumpState::done || !s.parser.overflow().empty() || s.interrupted()) {
     s.parser.finish();
     collect(facts, s.parser, s.run.probes);
-    outcome = stopped_early(state, s.channel.finish(), s.parser, facts.size());
+    outcome = stopped_early(state, s.channel.finish(), s.parser, facts.size(), s.interrupted());
     return false;
   }
   collect(facts, s.parser, s.run.probes);
@@ -202,19 +224,21 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   const auto script = generate_script(to_run, {.boundary = s.boundary, .prelude = false});
   dump_script(s.options.dump_scripts_dir, s.host, 2, script);
   const auto expected = first_probe + to_run.size();
+  s.parser.set_limits({.max_frames = expected, .max_bytes = s.options.host_output_limit});
   spdlog::debug("{}: {} probes sent after {} ms", s.host.name, to_run.size(), s.elapsed_ms());
   const auto state = s.channel.pump(
-      script, true, [&](std::string_view chunk) { s.parser.feed(chunk); }, [] { return false; });
+      script, true, [&](std::string_view chunk) { s.parser.feed(chunk); },
+      [&] { return !s.parser.overflow().empty() || s.interrupted(); });
   s.parser.finish();
   const auto exec = s.channel.finish();
   collect(to_run, s.parser, s.run.probes);
   RunOutcome outcome;
   if (state == PumpState::ended && exec.ok && exec.exit_status == 0 &&
-      s.parser.outputs().size() == expected) {
+      s.parser.outputs().size() == expected && s.parser.overflow().empty() && !s.interrupted()) {
     outcome.ok = true;
     outcome.status = HostStatus::ok;
   } else {
-    outcome = stopped_early(state, exec, s.parser, expected);
+    outcome = stopped_early(state, exec, s.parser, expected, s.interrupted());
   }
   std::map<std::string, const ProbeRecord*> by_id;
   for (size_t i = first_probe; i < s.run.probes.size(); ++i) {
@@ -226,10 +250,20 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   return outcome;
 }
 
+HostRun not_scanned(const HostSpec& host, const Catalog& catalog, const std::string& reason) {
+  HostRun run;
+  run.spec = host;
+  run.started_at = util::rfc3339_now();
+  run.finished_at = run.started_at;
+  run.status = HostStatus::error;
+  run.reason = reason;
+  fail_all(run, catalog);
+  return run;
+}
+
 } // namespace
 
-HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options,
-                  const std::string& boundary) {
+HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options) {
   HostRun run;
   run.spec = host;
   run.started_at = util::rfc3339_now();
@@ -237,16 +271,21 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   const auto finish = [&]() {
     run.finished_at = util::rfc3339_now();
     run.duration_ms = util::milliseconds_between(start, std::chrono::steady_clock::now());
-    spdlog::info("host {}: {} ({} ms, {} channels){}{}", host.name, to_string(run.status),
-                 run.duration_ms, run.stats.channels, run.reason.empty() ? "" : ": ", run.reason);
+    // A host that should have been scanned and was not is a warning: `-q` still shows it.
+    const auto level = run.status == HostStatus::ok || run.status == HostStatus::skipped
+                           ? spdlog::level::info
+                           : spdlog::level::warn;
+    spdlog::log(level, "host {}: {} ({} ms, {} channel{}){}{}", util::host_line(host.name),
+                to_string(run.status), run.duration_ms, run.stats.channels,
+                run.stats.channels == 1 ? "" : "s", run.reason.empty() ? "" : ": ", run.reason);
     return run;
   };
   std::unique_ptr<Transport> transport;
   try {
-    transport = make_transport(host, options.transport);
+    transport = options.make_transport(host, options.transport);
   } catch (const std::exception& e) {
     run.status = HostStatus::error;
-    run.reason = e.what();
+    run.reason = util::host_line(e.what());
     fail_all(run, catalog);
     return finish();
   }
@@ -256,7 +295,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
     run.status = connected.status == ConnectStatus::unreachable ? HostStatus::unreachable
                  : connected.status == ConnectStatus::timeout   ? HostStatus::timeout
                                                                 : HostStatus::error;
-    run.reason = connected.reason;
+    run.reason = util::host_line(connected.reason);
     run.stats = transport->stats();
     fail_all(run, catalog);
     return finish();
@@ -266,8 +305,9 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   std::string error;
   auto channel = transport->open(remote_command(host.become), error);
   RunOutcome outcome;
-  outcome.reason = error;
+  outcome.reason = util::host_line(error);
   if (channel) {
+    const auto boundary = "CISSCAN-" + util::random_hex(16);
     HostSession session{
         host, options, boundary, start, *channel, run, FrameParser(boundary, k_facts_cap)};
     if (facts_round_trip(session, outcome)) {
@@ -284,21 +324,33 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
 }
 
 std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catalog,
-                                const ScanOptions& options) {
-  const auto boundary = "CISSCAN-" + util::random_hex(16);
+                                const ScanOptions& fleet_options) {
+  // One connection per bastion, shared by every host behind it; closed when the fleet is done.
+  JumpRegistry jumps;
+  auto options = fleet_options;
+  if (options.transport.jumps == nullptr) {
+    options.transport.jumps = &jumps;
+  }
   std::vector<HostRun> runs(inventory.hosts.size());
   std::atomic<size_t> next{0};
   const auto worker = [&]() {
     for (size_t i = next++; i < inventory.hosts.size(); i = next++) {
-      try {
-        runs[i] = scan_host(inventory.hosts[i], catalog, options, boundary);
-      } catch (const std::exception& e) {
-        // A host never takes the run down: whatever went wrong is that host's error.
-        runs[i] = HostRun{};
-        runs[i].spec = inventory.hosts[i];
-        runs[i].status = HostStatus::error;
-        runs[i].reason = std::string("internal error: ") + e.what();
-        fail_all(runs[i], catalog);
+      const auto& host = inventory.hosts[i];
+      if (options.interrupted != nullptr && options.interrupted->load()) {
+        runs[i] = not_scanned(host, catalog, "interrupted: the scan was stopped before this host");
+      } else {
+        if (options.on_host_start) {
+          options.on_host_start(host);
+        }
+        try {
+          runs[i] = scan_host(host, catalog, options);
+        } catch (const std::exception& e) {
+          // A host never takes the run down: whatever went wrong is that host's error.
+          runs[i] = not_scanned(host, catalog, "internal error: " + util::host_line(e.what()));
+        }
+      }
+      if (options.on_host_done) {
+        options.on_host_done(runs[i]);
       }
     }
   };

@@ -6,6 +6,8 @@
 #include "inventory/inventory.hpp"
 #include "plan/facts.hpp"
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,16 +35,21 @@ struct ScanOptions {
   TransportOptions transport;
   int jobs = 16;
   size_t output_cap = 64 * 1024; // bytes of each probe's output kept as evidence
-  std::string dump_scripts_dir;  // when set, each generated script is saved there (benchmarks)
+  // Bytes one host may send in all before it is cut off as `error`: with the frame count bound
+  // (one frame per probe) and output_cap, what a hostile host can make the scanner hold.
+  size_t host_output_limit = 128 * 1024 * 1024;
+  std::string dump_scripts_dir; // when set, each generated script is saved there (benchmarks)
+  TransportFactory make_transport = cisscan::make_transport;
+  // Set (by a signal handler) to stop: hosts not started are not, running ones stop at their
+  // next chunk; both are `error` "interrupted". Null: never.
+  const std::atomic<bool>* interrupted = nullptr;
+  // Called from the host workers as each host starts and ends (progress display).
+  std::function<void(const HostSpec&)> on_host_start;
+  std::function<void(const HostRun&)> on_host_done;
 };
 
-struct FleetScan {
-  std::string boundary; // never recorded
-  std::vector<HostRun> hosts;
-};
-
-HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options,
-                  const std::string& boundary);
+// Each host gets its own random frame boundary, never shared with another host.
+HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options);
 // Hosts in parallel up to options.jobs; results in inventory order.
 std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catalog,
                                 const ScanOptions& options);

@@ -28,6 +28,7 @@ struct RunInfo {
   std::string operator_name;
   std::string inventory_source;
   std::vector<std::string> checks_paths;
+  std::string shard; // "I/N" when this run scanned one shard of the inventory (--shard)
 };
 
 cisscan::json host_to_json(const HostRun& run);
@@ -45,12 +46,18 @@ struct Assessment {
 // record and on a saved one (which keeps each result's original status).
 void assess_record(cisscan::json& record, const ControlsCatalog& controls,
                    const Assessment& assessment);
-// Throws ConfigError naming the file when it is not a cisscan record.
+// Throws ConfigError naming the file when it is not a cisscan record, or when a member of the
+// record's contract (record/contract.hpp) is missing or of the wrong type: every reader may rely
+// on those.
 cisscan::json load_record(const std::filesystem::path& path);
 // The same from the record's text already read (`history --import` keeps the text as well),
-// keeping only the members `keep` wants.
-cisscan::json parse_record(const std::filesystem::path& path, std::string_view text,
+// keeping only the members `keep` wants. Text from util::read_json_text is parsed in place.
+cisscan::json parse_record(const std::filesystem::path& path, const std::string& text,
                            const util::KeepMember& keep);
+// Throws ConfigError "PATH: not a valid cisscan record: hosts[0].results[2]: missing 'status'"
+// at the record's first problem against its contract; members `keep` drops are not looked for.
+void validate_record(const std::filesystem::path& path, const cisscan::json& record,
+                     const util::KeepMember& keep = {});
 // Only what `cisscan diff` reads (run id and times, hosts with their identity, status and each
 // result's check id, status and title, and the scores): the parser drops the rest as it goes.
 cisscan::json load_record_summary(const std::filesystem::path& path);

@@ -1,5 +1,7 @@
 #include "risk/register.hpp"
 
+#include "score/safeguard_state.hpp"
+
 #include "util/error.hpp"
 #include "util/sha256.hpp"
 #include "util/yaml.hpp"
@@ -53,7 +55,7 @@ int RiskEntry::impact() const {
   return std::max({impact_mission, impact_objectives, impact_obligations});
 }
 
-RiskRegister load_register(const std::filesystem::path& path, const ControlsCatalog& controls) {
+RiskRegister load_register(const std::filesystem::path& path, const ControlsCatalog& controls) try {
   const util::YamlFile file(path);
   const auto& root = file.root();
   if (!root.IsMap() || !root["criteria"] || !root["entries"]) {
@@ -143,6 +145,8 @@ RiskRegister load_register(const std::filesystem::path& path, const ControlsCata
     reg.entries.push_back(std::move(e));
   }
   return reg;
+} catch (const YAML::Exception& e) {
+  throw util::yaml_error(path, e);
 }
 
 namespace {
@@ -178,8 +182,8 @@ void assess_risks(json& record, const RiskRegister& reg) {
   json entries = json::array();
   int unacceptable = 0;
   for (const auto& e : reg.entries) {
-    // Per safeguard: pass and not-pass (fail/error) results on the scanned hosts in scope.
-    std::map<std::string, std::pair<int, int>> tally;
+    // Per safeguard: its results on the scanned hosts in scope, by the rule scores use.
+    std::map<std::string, SafeguardTally> tally;
     json findings = json::array();
     int hosts_in_scope = 0;
     for (const auto& host : record["hosts"]) {
@@ -188,22 +192,25 @@ void assess_risks(json& record, const RiskRegister& reg) {
       }
       ++hosts_in_scope;
       for (const auto& result : host["results"]) {
+        const auto status = result["status"].get<std::string>();
+        const double weight = result.value("weight", 1.0);
+        // A finding: a result that shows the safeguard missing (fail, error) or accepted as
+        // missing (waived); one per result, however many of the entry's safeguards it maps to.
+        const bool gap = status == "fail" || status == "error" || status == "waived";
+        bool finding = false;
         for (const auto& s : result["safeguards"]) {
           const auto id = s.get<std::string>();
           if (std::find(e.safeguards.begin(), e.safeguards.end(), id) == e.safeguards.end()) {
             continue;
           }
-          const auto status = result["status"].get<std::string>();
-          if (status == "pass") {
-            ++tally[id].first;
-          } else if (status == "fail" || status == "error" || status == "waived") {
-            ++tally[id].second;
-            findings.push_back(
-                {{"host", host["name"]}, {"check_id", result["check_id"]}, {"status", status}});
-            risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
-                .push_back(e.id);
-          }
-          break;
+          tally[id].add(status, weight);
+          finding = finding || gap;
+        }
+        if (finding) {
+          findings.push_back(
+              {{"host", host["name"]}, {"check_id", result["check_id"]}, {"status", status}});
+          risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
+              .push_back(e.id);
         }
       }
     }
@@ -211,19 +218,14 @@ void assess_risks(json& record, const RiskRegister& reg) {
     bool all_in_place = true;
     bool any_assessed = false;
     for (const auto& s : e.safeguards) {
-      const auto [pass, bad] = tally[s];
-      std::string state;
-      if (pass + bad > 0) {
-        state = bad == 0 ? "compliant" : pass == 0 ? "non_compliant" : "partial";
-        any_assessed = true;
-      } else if (attested.count(s) != 0) {
-        state = "attested";
-        any_assessed = true;
-      } else {
-        state = "not_assessed";
+      auto& t = tally[s];
+      if (attested.count(s) != 0) {
+        t.attest();
       }
+      const auto state = t.state();
       states[s] = state;
-      all_in_place = all_in_place && (state == "compliant" || state == "attested");
+      any_assessed = any_assessed || t.score().has_value() || t.attested();
+      all_in_place = all_in_place && in_place(state);
     }
     // What cannot be shown to be in place counts as missing.
     const int expectancy = all_in_place ? e.expectancy_in_place : e.expectancy_missing;

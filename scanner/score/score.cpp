@@ -1,5 +1,7 @@
 #include "score/score.hpp"
 
+#include "score/safeguard_state.hpp"
+
 #include <cmath>
 #include <map>
 #include <optional>
@@ -9,58 +11,7 @@ namespace cisscan {
 
 namespace {
 
-struct Tally {
-  double pass_weight = 0;
-  double counted_weight = 0;
-  std::map<std::string, int> counts; // status -> results
-  bool attested = false;
-
-  void add(const std::string& status, double weight) {
-    ++counts[status];
-    if (status == "pass") {
-      pass_weight += weight;
-      counted_weight += weight;
-    } else if (status == "fail" || status == "error") {
-      counted_weight += weight;
-    }
-  }
-
-  std::optional<double> score() const {
-    if (counted_weight <= 0) {
-      return std::nullopt;
-    }
-    return std::round(pass_weight / counted_weight * 1000.0) / 10.0;
-  }
-
-  std::string state() const {
-    const auto s = score();
-    if (!s) {
-      const bool only_na = !counts.empty() && counts.size() == 1 && counts.count("not_applicable");
-      return attested ? "attested" : only_na ? "not_applicable" : "not_assessed";
-    }
-    if (*s >= 100.0) {
-      return "compliant";
-    }
-    if (*s <= 0.0) {
-      return "non_compliant";
-    }
-    return "partial";
-  }
-
-  cisscan::json to_json() const {
-    cisscan::json out;
-    const auto s = score();
-    out["score"] = s ? cisscan::json(*s) : cisscan::json(nullptr);
-    out["state"] = state();
-    cisscan::json counts_json = cisscan::json::object();
-    for (const char* status : {"pass", "fail", "error", "not_applicable", "manual", "waived"}) {
-      counts_json[status] = counts.count(status) ? counts.at(status) : 0;
-    }
-    out["counts"] = counts_json;
-    out["attested"] = attested;
-    return out;
-  }
-};
+using Tally = SafeguardTally;
 
 cisscan::json ig1_summary(const std::map<std::string, Tally>& safeguards,
                           const ControlsCatalog& controls) {
@@ -75,7 +26,7 @@ cisscan::json ig1_summary(const std::map<std::string, Tally>& safeguards,
     if (const auto s = tally.score()) {
       sum += *s;
       ++automated;
-    } else if (tally.attested) {
+    } else if (tally.attested()) {
       ++attested;
     }
   }
@@ -119,9 +70,9 @@ cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& con
       for (const auto& safeguard : result.at("safeguards")) {
         const auto id = safeguard.get<std::string>();
         host_safeguards[id].add(status, weight);
-        host_safeguards[id].attested = host_safeguards[id].attested || answered;
         if (answered) {
-          fleet_safeguards[id].attested = true;
+          host_safeguards[id].attest();
+          fleet_safeguards[id].attest();
         }
         if (counted) {
           fleet_safeguards[id].add(status, weight);
@@ -147,9 +98,9 @@ cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& con
     for (const auto& entry : attestations.value("entries", cisscan::json::array())) {
       if (entry.value("state", "") == "current" && entry["safeguard"].is_string()) {
         const auto id = entry["safeguard"].get<std::string>();
-        fleet_safeguards[id].attested = true;
+        fleet_safeguards[id].attest();
         if (const auto* known = controls.find(id)) {
-          fleet_controls[known->control].attested = true;
+          fleet_controls[known->control].attest();
         }
       }
     }

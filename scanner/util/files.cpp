@@ -7,25 +7,54 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <streambuf>
 #include <vector>
 
 namespace cisscan::util {
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw ConfigError(path.string() + ": cannot read: " + std::strerror(errno));
+std::string read_file(const std::filesystem::path& path, size_t spare) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat info {};
+  if (fd < 0 || ::fstat(fd, &info) != 0 || S_ISDIR(info.st_mode)) {
+    const int error = fd >= 0 && S_ISDIR(info.st_mode) ? EISDIR : errno;
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    throw ConfigError(path.string() + ": cannot read: " + std::strerror(error));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  // Read straight into a string of the file's size (a stream's buffer would be a second copy),
+  // one byte more to see the end without growing it.
+  std::string text(static_cast<size_t>(std::max<off_t>(info.st_size, 0)) + 1 + spare, '\0');
+  size_t size = 0;
+  while (true) {
+    const size_t room = text.size() - spare - size;
+    if (room == 0) { // the file grew while read
+      text.resize(2 * text.size(), '\0');
+      continue;
+    }
+    const auto n = ::read(fd, text.data() + size, room);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw ConfigError(path.string() + ": cannot read: " + std::strerror(error));
+    }
+    if (n == 0) {
+      break;
+    }
+    size += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(size); // keeps the capacity, and the zeros past the end
+  return text;
 }
 
 namespace {
@@ -123,6 +152,79 @@ void write_file_atomic(const std::filesystem::path& path,
     ::unlink(temp.c_str());
     throw std::runtime_error(path.string() + ": cannot rename into place: " + reason);
   }
+}
+
+void check_writable(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw std::runtime_error(path.string() + ": is a folder");
+  }
+  const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::string probe = (folder / ".cisscan-check-XXXXXX").string();
+  const int fd = mkstemp(probe.data());
+  if (fd < 0) {
+    throw std::runtime_error(path.string() + ": cannot write in " + folder.string() + ": " +
+                             std::strerror(errno));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
+void rename_all_or_none(
+    const std::vector<std::pair<std::filesystem::path, std::filesystem::path>>& renames) {
+  namespace fs = std::filesystem;
+  // A hard link keeps each old target's file, in place until its replacement arrives.
+  std::vector<fs::path> backups(renames.size());
+  size_t done = 0;
+  std::string problem;
+  for (size_t i = 0; i < renames.size() && problem.empty(); ++i) {
+    const auto& target = renames[i].second;
+    std::error_code ec;
+    if (fs::is_regular_file(fs::symlink_status(target, ec))) {
+      backups[i] = target;
+      backups[i] += ".cisscan-old";
+      ::unlink(backups[i].c_str());
+      if (::link(target.c_str(), backups[i].c_str()) != 0) {
+        problem = target.string() + ": cannot keep the old file: " + std::strerror(errno);
+        backups[i].clear();
+      }
+    }
+  }
+  for (; done < renames.size() && problem.empty(); ++done) {
+    if (std::rename(renames[done].first.c_str(), renames[done].second.c_str()) != 0) {
+      problem =
+          renames[done].second.string() + ": cannot rename into place: " + std::strerror(errno);
+      break;
+    }
+  }
+  for (size_t i = 0; i < renames.size(); ++i) {
+    const auto& target = renames[i].second;
+    if (!problem.empty() && i < done) { // put the old file back, or take the new one away
+      if (backups[i].empty() ? ::unlink(target.c_str()) != 0
+                             : std::rename(backups[i].c_str(), target.c_str()) != 0) {
+        problem += "; and " + target.string() + " could not be restored: " + std::strerror(errno);
+      }
+    }
+    if (!backups[i].empty()) {
+      ::unlink(backups[i].c_str());
+    }
+    if (!problem.empty()) {
+      ::unlink(renames[i].first.c_str());
+    }
+  }
+  if (!problem.empty()) {
+    throw std::runtime_error(problem);
+  }
+}
+
+std::string safe_file_name(std::string_view name) {
+  std::string out;
+  for (const char c : name) {
+    const bool safe = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' ||
+                      (c == '.' && !out.empty());
+    out += safe ? c : '_';
+  }
+  return out.empty() ? "_" : out;
 }
 
 std::filesystem::path expand_home(const std::string& path) {

@@ -6,17 +6,31 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cisscan::util {
 
-// Throws ConfigError naming the path when the file cannot be read.
-std::string read_file(const std::filesystem::path& path);
+// Throws ConfigError naming the path when the file cannot be read. `spare` zero bytes stay
+// allocated past the end (the string's capacity), for a parser that reads beyond it.
+std::string read_file(const std::filesystem::path& path, size_t spare = 0);
 // Writes to PATH.tmp-XXXX in the same folder, fsyncs, renames over PATH. Throws std::runtime_error.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 // The same, with the content streamed into the file by `write` (a fleet's report need not be held
 // in memory). Nothing is left behind when `write` throws.
 void write_file_atomic(const std::filesystem::path& path,
                        const std::function<void(std::ostream&)>& write);
+// Renames each (temp, target) pair: all of them, or, when one rename fails, none (every target
+// renamed so far gets its old file back, or goes if it had none). The temps are removed on
+// failure. Throws std::runtime_error naming the target that could not be replaced.
+void rename_all_or_none(
+    const std::vector<std::pair<std::filesystem::path, std::filesystem::path>>& renames);
+// `name` as one file name: bytes outside letters, digits, '.', '-', '_' and a leading '.'
+// become '_', so it can never name a parent folder, a hidden file or a path.
+std::string safe_file_name(std::string_view name);
+// Throws std::runtime_error "PATH: WHY" unless write_file_atomic(path) could work: `path` is not
+// a folder, and its folder exists and takes a new file.
+void check_writable(const std::filesystem::path& path);
 // Expands a leading "~/" with $HOME.
 std::filesystem::path expand_home(const std::string& path);
 // 32 lower-case hex characters from the kernel's random source.

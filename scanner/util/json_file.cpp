@@ -1,11 +1,13 @@
 #include "util/json_file.hpp"
 
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/text.hpp"
 
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -23,7 +25,12 @@ public:
 
   // `depth`: the containers enclosing the value.
   json value(od::value value, int depth) {
-    switch (value.type()) {
+    const auto type = value.type().value();
+    if ((type == od::json_type::object || type == od::json_type::array) &&
+        depth >= k_max_json_depth) {
+      throw simdjson::simdjson_error(simdjson::DEPTH_ERROR);
+    }
+    switch (type) {
     case od::json_type::object:
       return object(value.get_object(), depth + 1);
     case od::json_type::array: {
@@ -79,8 +86,13 @@ private:
     }
     case od::number_type::unsigned_integer:
       return json(number.get_uint64());
-    default:
-      return json(number.get_double());
+    default: {
+      const double value = number.get_double();
+      if (!std::isfinite(value)) { // no JSON text can mean infinity
+        throw simdjson::simdjson_error(simdjson::NUMBER_ERROR);
+      }
+      return json(value);
+    }
     }
   }
 
@@ -88,8 +100,7 @@ private:
   std::string m_top; // the top-level member being built
 };
 
-std::string where(const std::filesystem::path& path, const simdjson::padded_string& text,
-                  od::document& doc) {
+std::string where(const std::filesystem::path& path, std::string_view text, od::document& doc) {
   const char* location = nullptr;
   if (doc.current_location().get(location) == simdjson::SUCCESS && location != nullptr &&
       location >= text.data() && location <= text.data() + text.size()) {
@@ -116,12 +127,43 @@ std::string printable(std::string_view message) {
   return out;
 }
 
+// nlohmann's own DOM builder, refusing containers nested deeper than k_max_json_depth (its
+// parser keeps its own stack, but whoever walks the value recurses).
+class DepthLimitedDom : public nlohmann::detail::json_sax_dom_parser<json> {
+public:
+  explicit DepthLimitedDom(json& root) : json_sax_dom_parser(root) {}
+
+  bool start_object(std::size_t n) { return deeper() && json_sax_dom_parser::start_object(n); }
+  bool start_array(std::size_t n) { return deeper() && json_sax_dom_parser::start_array(n); }
+  bool end_object() {
+    --m_depth;
+    return json_sax_dom_parser::end_object();
+  }
+  bool end_array() {
+    --m_depth;
+    return json_sax_dom_parser::end_array();
+  }
+
+private:
+  bool deeper() {
+    if (++m_depth > k_max_json_depth) {
+      throw std::length_error("nested deeper than " + std::to_string(k_max_json_depth) + " levels");
+    }
+    return true;
+  }
+
+  int m_depth = 0;
+};
+
 template <class Input> json checked_parse(const std::filesystem::path& path, Input&& input) {
   json out;
   try {
-    out = json::parse(std::forward<Input>(input));
-  } catch (const json::parse_error& e) {
+    DepthLimitedDom dom(out);
+    json::sax_parse(std::forward<Input>(input), &dom);
+  } catch (const json::exception& e) { // a syntax error, or a number out of range (1e999)
     throw ConfigError(path.string() + ": not valid JSON: " + printable(e.what()));
+  } catch (const std::length_error& e) {
+    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
   }
   if (!out.is_object()) {
     throw ConfigError(path.string() + ": not valid JSON: not an object");
@@ -129,7 +171,7 @@ template <class Input> json checked_parse(const std::filesystem::path& path, Inp
   return out;
 }
 
-json parse_filtered(const std::filesystem::path& path, const simdjson::padded_string& text,
+json parse_filtered(const std::filesystem::path& path, simdjson::padded_string_view text,
                     const KeepMember& keep) {
   od::parser parser;
   od::document doc;
@@ -175,9 +217,18 @@ json load_json_object(const std::filesystem::path& path, const KeepMember& keep)
   return parse_filtered(path, text, keep);
 }
 
-json parse_json_object(const std::filesystem::path& path, std::string_view text,
+json parse_json_object(const std::filesystem::path& path, const std::string& text,
                        const KeepMember& keep) {
-  return parse_filtered(path, simdjson::padded_string(text), keep);
+  if (text.capacity() >= text.size() + simdjson::SIMDJSON_PADDING) {
+    return parse_filtered(
+        path, simdjson::padded_string_view(text.data(), text.size(), text.capacity()), keep);
+  }
+  const simdjson::padded_string padded(text);
+  return parse_filtered(path, padded, keep);
+}
+
+std::string read_json_text(const std::filesystem::path& path) {
+  return read_file(path, simdjson::SIMDJSON_PADDING);
 }
 
 } // namespace cisscan::util

@@ -13,18 +13,26 @@
 
 namespace cisscan::util {
 
+// Arrays and objects nested deeper than this are refused (a record nests 6 deep): no reader of a
+// loaded value (renderers, dump, diff) can then run out of stack.
+inline constexpr int k_max_json_depth = 64;
+
 // Whether to keep the object member `key`. `top` is the member of the top-level object it sits
 // under (the key itself at depth 1); `depth` counts the containers the key sits in (the
 // top-level object's keys are at depth 1, the keys of objects in its arrays at depth 3).
 using KeepMember = std::function<bool(std::string_view top, int depth, std::string_view key)>;
 
 // The file's top-level JSON object. Throw ConfigError "PATH: cannot read" or
-// "PATH: not valid JSON: WHY" (with the line).
+// "PATH: not valid JSON: WHY" (with the line), also for a number out of range or nesting deeper
+// than k_max_json_depth.
 json load_json_object(const std::filesystem::path& path);
 json load_json_object(const std::filesystem::path& path, const KeepMember& keep);
-// The same from the file's text already in memory (`path` names it in messages).
+// The same from the file's text already in memory (`path` names it in messages). With a filter,
+// text from read_json_text is parsed in place; other text is copied first.
 json parse_json_object(const std::filesystem::path& path, std::string_view text);
-json parse_json_object(const std::filesystem::path& path, std::string_view text,
+json parse_json_object(const std::filesystem::path& path, const std::string& text,
                        const KeepMember& keep);
+// The file's text with the spare capacity the filtering parser reads past its end.
+std::string read_json_text(const std::filesystem::path& path);
 
 } // namespace cisscan::util

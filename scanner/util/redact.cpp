@@ -1,5 +1,7 @@
 #include "util/redact.hpp"
 
+#include "util/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -8,8 +10,6 @@ namespace cisscan::util {
 
 namespace {
 
-constexpr std::string_view k_pem_begin = "-----BEGIN ";
-constexpr std::string_view k_pem_end = "-----END ";
 constexpr std::string_view k_redacted = "<redacted>";
 
 bool hash_char(char c) {
@@ -17,16 +17,37 @@ bool hash_char(char c) {
          c == '=' || c == '+' || c == '-' || c == ',';
 }
 
-// "$id$..." where id is a crypt scheme (1, 2a, 2b, 2y, 5, 6, y, gy, 7, sha1, md5).
+bool id_char(char c) {
+  return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+}
+
+// Length of a crypt scheme prefix at `at`: "$id$" or "$id," for a known id (1, 2a, 2b, 2x, 2y,
+// 3, 5, 6, 7, y, gy, sha1, md5, ...), or "$id$" of any short lowercase id when a "$salt$hash"
+// with a long hash follows (schemes we do not know by name). 0 when there is none.
 size_t crypt_prefix(std::string_view text, size_t at) {
-  static constexpr std::string_view k_ids[] = {"$2a$", "$2b$", "$2y$", "$sha1$", "$md5$", "$gy$",
-                                               "$1$",  "$5$",  "$6$",  "$7$",    "$y$"};
-  for (const auto id : k_ids) {
-    if (text.substr(at, id.size()) == id) {
-      return id.size();
-    }
+  static constexpr std::string_view k_ids[] = {"2a", "2b", "2x", "2y", "sha1", "md5", "gy",
+                                               "1",  "3",  "5",  "6",  "7",    "y"};
+  size_t end = at + 1;
+  while (end < text.size() && end - at <= 10 && id_char(text[end])) {
+    ++end;
   }
-  return 0;
+  if (end == at + 1 || end >= text.size() || (text[end] != '$' && text[end] != ',')) {
+    return 0;
+  }
+  const auto id = text.substr(at + 1, end - at - 1);
+  if (std::find(std::begin(k_ids), std::end(k_ids), id) != std::end(k_ids)) {
+    return end - at + 1;
+  }
+  // Unknown id: "$id$salt$hash" with at least 16 hash characters.
+  const auto salt_end = text.find('$', end + 1);
+  if (text[end] != '$' || salt_end == std::string_view::npos || salt_end - end > 65) {
+    return 0;
+  }
+  size_t hash_end = salt_end + 1;
+  while (hash_end < text.size() && hash_char(text[hash_end])) {
+    ++hash_end;
+  }
+  return hash_end - salt_end - 1 >= 16 ? end - at + 1 : 0;
 }
 
 void redact_hashes(std::string& out) {
@@ -74,12 +95,8 @@ bool des_hash(std::string_view field) {
 }
 
 bool digits_or_empty(std::string_view field) {
-  for (const char c : field) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
+  return std::all_of(field.begin(), field.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
 // Lines shaped like /etc/shadow (9 fields, 3-8 numbers or empty), /etc/passwd (7 fields, uid
@@ -133,26 +150,60 @@ void redact_des(std::string& out) {
   out = std::move(result);
 }
 
-void redact_pem(std::string& out) {
-  size_t pos = 0;
-  while ((pos = out.find(k_pem_begin, pos)) != std::string::npos) {
-    const auto header_end = out.find("-----", pos + k_pem_begin.size());
-    if (header_end == std::string::npos) {
-      break;
-    }
-    const auto label = out.substr(pos + k_pem_begin.size(), header_end - pos - k_pem_begin.size());
-    const auto body_start = header_end + 5;
-    if (label.find("PRIVATE KEY") == std::string::npos) {
-      pos = body_start;
-      continue;
-    }
-    auto body_end = out.find(k_pem_end, body_start);
-    if (body_end == std::string::npos) {
-      body_end = out.size();
-    }
-    out.replace(body_start, body_end - body_start, "\n" + std::string(k_redacted) + "\n");
-    pos = body_start + k_redacted.size() + 2;
+// Position of `word` in `line` at or after `from`, ignoring case; npos when absent.
+size_t find_word(std::string_view line, std::string_view word, size_t from = 0) {
+  const auto it =
+      std::search(line.begin() + static_cast<std::ptrdiff_t>(std::min(from, line.size())),
+                  line.end(), word.begin(), word.end(),
+                  [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; });
+  return it == line.end() ? std::string_view::npos : static_cast<size_t>(it - line.begin());
+}
+
+// "BEGIN", then "PRIVATE", then "KEY" on one line, whatever the dashes around them: the line that
+// opens a private key (PEM, PKCS#8, OpenSSH, PGP), well formed or not. `edge` is BEGIN or END.
+bool private_key_line(std::string_view line, std::string_view edge) {
+  const auto at = find_word(line, edge);
+  if (at == std::string_view::npos) {
+    return false;
   }
+  const auto priv = find_word(line, "PRIVATE", at + edge.size());
+  return priv != std::string_view::npos &&
+         find_word(line, "KEY", priv + 7) != std::string_view::npos;
+}
+
+// Every line after a private key's opening line, up to its closing line (or the end of the
+// text), becomes one "<redacted>" line. Each line is judged on its own, so a stray or broken
+// header earlier in the text cannot hide the real one.
+void redact_keys(std::string& out) {
+  std::string result;
+  result.reserve(out.size());
+  bool inside = false;
+  size_t start = 0;
+  while (start < out.size()) {
+    const auto newline = out.find('\n', start);
+    const auto end = newline == std::string::npos ? out.size() : newline + 1;
+    const std::string_view line(out.data() + start, end - start);
+    if (inside && private_key_line(line, "END")) {
+      result += k_redacted;
+      result += '\n';
+      inside = false;
+    }
+    if (!inside) {
+      result += line;
+      if (private_key_line(line, "BEGIN")) {
+        inside = true;
+        if (line.back() != '\n') {
+          result += '\n';
+        }
+      }
+    }
+    start = end;
+  }
+  if (inside) {
+    result += k_redacted;
+    result += '\n';
+  }
+  out = std::move(result);
 }
 
 } // namespace
@@ -165,8 +216,45 @@ std::string redact_secrets(std::string_view text) {
   if (out.find(':') != std::string::npos) {
     redact_des(out);
   }
-  if (out.find(k_pem_begin) != std::string::npos) {
-    redact_pem(out);
+  if (find_word(out, "PRIVATE") != std::string::npos) {
+    redact_keys(out);
+  }
+  return out;
+}
+
+std::string host_line(std::string_view text, size_t max_bytes) {
+  const auto clean = to_valid_utf8(redact_secrets(trim(text)));
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < clean.size(); ++i) {
+    const char c = clean[i];
+    const auto u = static_cast<unsigned char>(c);
+    const auto next = i + 1 < clean.size() ? static_cast<unsigned char>(clean[i + 1]) : 0;
+    if (c == '\n' || c == '\r' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') {
+        out += ' ';
+      }
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += k_hex[u >> 4];
+      out += k_hex[u & 15];
+    } else if (u == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      // C1 controls (U+0080..U+009F): CSI and friends are terminal escapes too.
+      out += "\\u00";
+      out += k_hex[next >> 4];
+      out += k_hex[next & 15];
+      ++i;
+    } else {
+      out += c;
+    }
+  }
+  if (out.size() > max_bytes) {
+    size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    out.resize(cut);
+    out += "...";
   }
   return out;
 }

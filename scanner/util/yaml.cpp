@@ -12,6 +12,29 @@ int line_of(const YAML::Node& node) {
   return node.Mark().line + 1;
 }
 
+std::string expected_of(const YAML::Exception& error) {
+  if (dynamic_cast<const YAML::TypedBadConversion<std::string>*>(&error) != nullptr) {
+    return "expected one value, not a list or mapping";
+  }
+  if (dynamic_cast<const YAML::TypedBadConversion<int>*>(&error) != nullptr ||
+      dynamic_cast<const YAML::TypedBadConversion<long long>*>(&error) != nullptr) {
+    return "expected a whole number";
+  }
+  if (dynamic_cast<const YAML::TypedBadConversion<double>*>(&error) != nullptr) {
+    return "expected a number";
+  }
+  if (dynamic_cast<const YAML::TypedBadConversion<bool>*>(&error) != nullptr) {
+    return "expected true or false";
+  }
+  return "expected something else here (" + error.msg + ")";
+}
+
+ConfigError yaml_error(const std::filesystem::path& path, const YAML::Exception& error) {
+  const auto line =
+      error.mark.is_null() ? std::string() : ":" + std::to_string(error.mark.line + 1);
+  return ConfigError(path.string() + line + ": " + expected_of(error));
+}
+
 std::string today() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};

@@ -1,6 +1,8 @@
 // Reading YAML input files with errors that name the file and line (ConfigError).
 #pragma once
 
+#include "util/error.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -36,6 +38,12 @@ private:
 };
 
 int line_of(const YAML::Node& node);
+// What a yaml-cpp error means to whoever wrote the file: "expected a whole number", "expected
+// one value, not a list or mapping", ... (a list where a scalar belongs, text for a number).
+std::string expected_of(const YAML::Exception& error);
+// "FILE:LINE: expected ..." for a yaml-cpp error that escaped a loader: every loader ends with
+// `catch (const YAML::Exception& e) { throw util::yaml_error(path, e); }`.
+ConfigError yaml_error(const std::filesystem::path& path, const YAML::Exception& error);
 // "2026-11-25" of now, UTC.
 std::string today();
 

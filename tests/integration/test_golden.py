@@ -3,6 +3,7 @@ scan's exit code and the format (fleet.3.xml). Timestamps are normalised. Regene
 CISSCAN_UPDATE_GOLDEN=1 after a deliberate change, and read the diff."""
 import os
 import re
+import subprocess
 
 import pytest
 
@@ -11,8 +12,8 @@ from conftest import SOURCE, cisscan
 GOLDEN = os.path.join(SOURCE, "tests", "golden")
 RECORD = os.path.join(GOLDEN, "records", "fleet.json")
 FILES = {"json": "report.json", "junit": "report.xml", "md": "report.md", "csv": "findings.csv",
-         "html": "report.html"}
-SUFFIX = {"json": "json", "junit": "xml", "md": "md", "csv": "csv", "html": "html"}
+         "html": "report.html", "prom": "cisscan.prom"}
+SUFFIX = {"json": "json", "junit": "xml", "md": "md", "csv": "csv", "html": "html", "prom": "prom"}
 TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
 
 
@@ -37,7 +38,13 @@ def test_formats_match_golden_files(tmp_path, fmt, monkeypatch):
     run = cisscan("report", RECORD, "--format", fmt, "--out", out, out=out)
     assert run.code == 0, run.stderr
     with open(os.path.join(out, FILES[fmt]), encoding="utf-8") as f:
-        check_golden(f"fleet.3.{SUFFIX[fmt]}", f.read())
+        text = f.read()
+    check_golden(f"fleet.3.{SUFFIX[fmt]}", text)
+    if fmt == "prom":
+        # What node_exporter's textfile collector reads: Prometheus' own linter accepts it.
+        lint = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                              text=True)
+        assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
 @pytest.mark.parametrize("fmt", ["md", "csv"])

@@ -40,8 +40,9 @@ def run(cmd, **kw):
 class Host:
     start_timeout = 20  # seconds for sshd to listen
 
-    def __init__(self, testbed, name, fixture, port=None, address="127.0.0.1"):
+    def __init__(self, testbed, name, fixture, port=None, address="127.0.0.1", sshd_extra=""):
         self.testbed = testbed
+        self.sshd_extra = sshd_extra  # lines appended to sshd_config (e.g. a ForceCommand)
         self.name = name
         self.fixture = fixture
         self.address = address
@@ -163,7 +164,7 @@ PermitRootLogin prohibit-password
 UsePAM no
 LogLevel DEBUG
 MaxSessions 50
-""")
+""" + self.sshd_extra)
         return config
 
     def start(self):

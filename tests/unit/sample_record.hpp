@@ -1,5 +1,6 @@
-// A small hand-built run record for the renderer tests: one host with a pass, a fail, an error
-// and a not_applicable result, and host text that tries to break out of XML and HTML.
+// Hand-built run records for the unit tests: sample_record() is one host with a pass, a fail, an
+// error and a not_applicable result, and host text that tries to break out of XML and HTML;
+// make_result, make_host and make_record build small records whose scores a test works out by hand.
 #pragma once
 
 #include "catalog/controls.hpp"
@@ -9,6 +10,7 @@
 #include "util/text.hpp"
 
 #include <string>
+#include <vector>
 
 namespace cisscan::test {
 
@@ -92,6 +94,64 @@ inline cisscan::json sample_record() {
   record["catalog"] = {
       {"safeguards", {{"4.1", {{"title", "Secure configuration process"}, {"ig1", true}}}}},
       {"controls", {{"4", "Secure configuration"}}}};
+  return record;
+}
+
+} // namespace cisscan::test
+
+namespace cisscan::test {
+
+// A result with every member the record's schema requires, neutral text, `probe_ids` empty.
+inline cisscan::json make_result(const std::string& check_id, const std::string& status,
+                                 std::vector<std::string> safeguards = {"4.1"},
+                                 double weight = 1.0) {
+  return {{"check_id", check_id},
+          {"check_sha256", std::string(64, 'b')},
+          {"title", "Title of " + check_id},
+          {"status", status},
+          {"benchmark",
+           {{"id", "cis-debian12"}, {"version", "1.1.0"}, {"ref", "1.1"}, {"level", "L1"}}},
+          {"safeguards", std::move(safeguards)},
+          {"weight", weight},
+          {"requires_root", false},
+          {"probe_ids", cisscan::json::array()},
+          {"expected", ""},
+          {"observed", ""},
+          {"reason", ""}};
+}
+
+// A host of the record; one that answered (`ok`) has a probe, as the scorer expects.
+inline cisscan::json make_host(const std::string& name, const std::string& status,
+                               cisscan::json results,
+                               cisscan::json roles = cisscan::json::array()) {
+  cisscan::json probes = cisscan::json::array();
+  if (status == "ok") {
+    probes.push_back({{"id", "p-1"}, {"output_sha256", std::string(64, 'a')}});
+  }
+  return {{"name", name},
+          {"address", "192.0.2.1"},
+          {"status", status},
+          {"reason", ""},
+          {"groups", cisscan::json::array()},
+          {"roles", std::move(roles)},
+          {"identity", {{"host_key_sha256", "SHA256:" + name}, {"machine_id", nullptr}}},
+          {"probes", std::move(probes)},
+          {"results", std::move(results)}};
+}
+
+// A record of `hosts` with its run and its scores, as the scan writes them before exceptions
+// and risk.
+inline cisscan::json make_record(cisscan::json hosts, const std::string& run_id = "run-1") {
+  cisscan::json record;
+  record["schema_version"] = "1.0";
+  record["run"] = {{"id", run_id},
+                   {"started_at", "2026-01-01T00:00:00.000Z"},
+                   {"finished_at", "2026-01-01T00:00:02.000Z"},
+                   {"scanner_version", "0.1.0"},
+                   {"catalog_digest", std::string(64, 'c')},
+                   {"operator", "auditor"}};
+  record["hosts"] = std::move(hosts);
+  record["scores"] = score_hosts(record["hosts"], shipped_controls());
   return record;
 }
 

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -122,4 +123,64 @@ TEST_CASE("write_file_atomic reports a failed write and leaves nothing behind") 
       util::write_file_atomic(file, [](std::ostream& out) { out.setstate(std::ios::badbit); }),
       doctest::Contains("write failed"), std::runtime_error);
   CHECK(names_in(dir.path()).empty());
+}
+
+TEST_CASE("read_file keeps spare zero bytes past the end") {
+  const TempDir dir;
+  const auto file = dir.write("record.json", "{\"a\": 1}");
+  const auto text = util::read_file(file, 64);
+  CHECK(text == "{\"a\": 1}");
+  REQUIRE(text.capacity() >= text.size() + 64);
+  CHECK(std::string(text.data() + text.size(), 64) == std::string(64, '\0'));
+  CHECK_THROWS_WITH_AS(util::read_file(dir.path()), doctest::Contains("cannot read"), ConfigError);
+}
+
+TEST_CASE("rename_all_or_none replaces a whole set, or leaves the old one whole") {
+  const TempDir dir;
+  const auto staged = [&](const std::string& name, const std::string& content) {
+    return std::make_pair(dir.write(name + ".cisscan-tmp", content), dir.path() / name);
+  };
+  dir.write("report.json", "old json");
+  dir.write("report.md", "old md");
+  SUBCASE("every rename works") {
+    util::rename_all_or_none({staged("report.json", "new json"), staged("report.md", "new md"),
+                              staged("report.csv", "new csv")});
+    CHECK(util::read_file(dir.path() / "report.json") == "new json");
+    CHECK(util::read_file(dir.path() / "report.md") == "new md");
+    CHECK(util::read_file(dir.path() / "report.csv") == "new csv");
+    CHECK(names_in(dir.path()).size() == 3);
+  }
+  SUBCASE("the third rename fails: the first two are undone, the temps removed") {
+    dir.write("report.html/keep", "x"); // a folder where the new HTML report should go
+    CHECK_THROWS_WITH_AS(
+        util::rename_all_or_none({staged("report.json", "new json"), staged("report.csv", "new"),
+                                  staged("report.html", "new html"), staged("report.md", "new")}),
+        doctest::Contains("report.html: cannot rename into place"), std::runtime_error);
+    CHECK(util::read_file(dir.path() / "report.json") == "old json");
+    CHECK(util::read_file(dir.path() / "report.md") == "old md");
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "report.csv"));
+    auto names = names_in(dir.path());
+    std::sort(names.begin(), names.end());
+    CHECK(names == std::vector<std::string>{"report.html", "report.json", "report.md"});
+    CHECK(names_in(dir.path() / "report.html") == std::vector<std::string>{"keep"});
+  }
+}
+
+TEST_CASE("safe_file_name never names a parent, a hidden file or a path") {
+  CHECK(util::safe_file_name("web-1.example_org") == "web-1.example_org");
+  CHECK(util::safe_file_name("../../etc/cron.d/x") == "_.._.._etc_cron.d_x");
+  CHECK(util::safe_file_name("..") == "_.");
+  CHECK(util::safe_file_name(".hidden") == "_hidden");
+  CHECK(util::safe_file_name("") == "_");
+  CHECK(util::safe_file_name("a\x1b[31mb c") == "a__31mb_c");
+}
+
+TEST_CASE("check_writable refuses a folder, or a file in a folder that is missing") {
+  const TempDir dir;
+  CHECK_NOTHROW(util::check_writable(dir.path() / "metrics.prom"));
+  CHECK(names_in(dir.path()).empty());
+  CHECK_THROWS_WITH_AS(util::check_writable(dir.path()), doctest::Contains("is a folder"),
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(util::check_writable(dir.path() / "no" / "metrics.prom"),
+                       doctest::Contains("cannot write in"), std::runtime_error);
 }

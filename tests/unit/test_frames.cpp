@@ -322,3 +322,50 @@ TEST_CASE("fuzz: random outputs made of boundary fragments, random chunks, small
     }
   }
 }
+
+TEST_CASE("limits: a host cannot make the parser hold more than it allows") {
+  SUBCASE("frames past the frame bound stop the parser") {
+    FrameParser parser(k_boundary, 1024, {.max_frames = 3});
+    std::string flood;
+    for (int i = 0; i < 100; ++i) {
+      flood += frame("p-" + std::to_string(i), "flood", 0);
+    }
+    parser.feed(flood);
+    CHECK(parser.outputs().size() == 3);
+    CHECK(parser.overflow().find("more than 3 probe frames") != std::string::npos);
+    parser.feed(frame("p-late", "more", 0));
+    parser.finish();
+    CHECK(parser.outputs().size() == 3);
+  }
+  SUBCASE("the frame bound counts frames over several feeds and the whole stream") {
+    FrameParser parser(k_boundary, 1024, {.max_frames = 2});
+    parser.feed(frame("p-1", "a", 0));
+    parser.feed(frame("p-2", "b", 0));
+    CHECK(parser.overflow().empty());
+    parser.set_limits({.max_frames = 3});
+    parser.feed(frame("p-3", "c", 0));
+    CHECK(parser.overflow().empty());
+    parser.feed(begin_line("p-4"));
+    CHECK_FALSE(parser.overflow().empty());
+  }
+  SUBCASE("bytes past the byte bound stop the parser, even inside one frame") {
+    FrameParser parser(k_boundary, 16, {.max_bytes = 1000});
+    parser.feed(begin_line("p-1"));
+    for (int i = 0; i < 100 && parser.overflow().empty(); ++i) {
+      parser.feed(std::string(100, 'x'));
+    }
+    CHECK(parser.overflow().find("more than 1000 bytes") != std::string::npos);
+    parser.finish();
+    REQUIRE(parser.outputs().size() == 1);
+    CHECK_FALSE(parser.outputs()[0].complete);
+    CHECK(parser.outputs()[0].output == std::string(16, 'x'));
+  }
+  SUBCASE("a stream within its bounds is untouched") {
+    const auto stream = frame("p-1", "one", 0) + frame("p-2", "two", 1);
+    FrameParser parser(k_boundary, 1024, {.max_frames = 2, .max_bytes = stream.size()});
+    parser.feed(stream);
+    parser.finish();
+    CHECK(parser.overflow().empty());
+    CHECK(parser.outputs().size() == 2);
+  }
+}

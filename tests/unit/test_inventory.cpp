@@ -169,6 +169,23 @@ TEST_CASE("inventory errors name the file and line") {
     const auto transport = dir.write("t.yaml", "hosts:\n  - name: a\n    transport: telnet\n");
     CHECK(error_of(transport) == transport.string() + ":3: transport must be ssh or local");
   }
+  SUBCASE("host names outside the rule") {
+    for (const std::string name : {"../x", "a/b", ".a", "-a", "a b", "a\x1b[2Jb", "\"\""}) {
+      CAPTURE(name);
+      const auto file = dir.write("n.yaml", "hosts:\n  - {name: a}\n  - name: " + name + "\n");
+      CHECK(error_of(file).rfind(file.string() + ":3: host name ", 0) == 0);
+      CHECK(error_of(file).find("\x1b") == std::string::npos);
+    }
+    const auto file =
+        dir.write("ok.yaml", "hosts:\n  - {name: web-1.example_org}\n  - {name: 10.0.0.1}\n");
+    CHECK(load_inventory(file).hosts.size() == 2);
+  }
+  SUBCASE("a list or mapping where one value belongs") {
+    const auto user = dir.write("u.yaml", "hosts:\n  - name: a\n    user: [root]\n");
+    CHECK(error_of(user) == user.string() + ":3: expected one value, not a list or mapping");
+    const auto address = dir.write("a.yaml", "hosts:\n  - name: a\n    address: {ip: 1}\n");
+    CHECK(error_of(address) == address.string() + ":3: expected one value, not a list or mapping");
+  }
   SUBCASE("no hosts list") {
     const auto file = dir.write("i.yaml", "defaults: {user: root}\n");
     CHECK(error_of(file) == file.string() + ":1: expected a 'hosts:' list");

@@ -100,3 +100,53 @@ TEST_CASE("load_json_object names the file, and the line, of bad input") {
       util::load_json_object(array, [](std::string_view, int, std::string_view) { return true; }),
       ConfigError);
 }
+
+TEST_CASE("both parsers refuse nesting deeper than k_max_json_depth, and numbers out of range") {
+  const TempDir dir;
+  const auto keep_all = [](std::string_view, int, std::string_view) { return true; };
+  const auto drop_x = [](std::string_view, int, std::string_view key) { return key != "x"; };
+  const auto nested = [](int depth) {
+    return "{\"a\": " + std::string(static_cast<size_t>(depth - 1), '[') +
+           std::string(static_cast<size_t>(depth - 1), ']') + "}";
+  };
+  // The document's own object is level 1: k_max_json_depth levels in all are fine.
+  const auto deepest = dir.write("deepest.json", nested(util::k_max_json_depth));
+  CHECK_NOTHROW(util::load_json_object(deepest));
+  CHECK_NOTHROW(util::load_json_object(deepest, keep_all));
+  for (const int depth : {util::k_max_json_depth + 1, 100000}) {
+    CAPTURE(depth);
+    const auto deep = dir.write("deep.json", nested(depth));
+    CHECK_THROWS_WITH_AS(util::load_json_object(deep),
+                         doctest::Contains("deep.json: not valid JSON: nested deeper than"),
+                         ConfigError);
+    CHECK_THROWS_WITH_AS(util::load_json_object(deep, keep_all),
+                         doctest::Contains("deep.json:1: not valid JSON: The JSON document was too "
+                                           "deep"),
+                         ConfigError);
+  }
+  // A member the filter drops is skipped without building it: no depth to refuse.
+  const auto skipped = dir.write("skipped.json", "{\"x\": " + std::string(100000, '[') +
+                                                     std::string(100000, ']') + ", \"y\": 1}");
+  CHECK(util::load_json_object(skipped, drop_x) == json::parse(R"({"y": 1})"));
+
+  const auto huge = dir.write("huge.json", "{\"weight\": 1e999}");
+  CHECK_THROWS_WITH_AS(util::load_json_object(huge),
+                       doctest::Contains("huge.json: not valid JSON: [json.exception.out_of_range."
+                                         "406] number overflow parsing '1e999'"),
+                       ConfigError);
+  CHECK_THROWS_WITH_AS(util::load_json_object(huge, keep_all),
+                       doctest::Contains("huge.json:1: not valid JSON"), ConfigError);
+}
+
+TEST_CASE("text from read_json_text is parsed where it lies") {
+  const TempDir dir;
+  const auto file = dir.write("record.json", k_record);
+  const auto keep_all = [](std::string_view, int, std::string_view) { return true; };
+  const auto text = util::read_json_text(file);
+  CHECK(text.capacity() >= text.size() + 64);
+  CHECK(util::parse_json_object(file, text, keep_all) == json::parse(k_record));
+  // Text without the spare room is copied first, with the same result.
+  std::string tight(k_record);
+  tight.shrink_to_fit();
+  CHECK(util::parse_json_object(file, tight, keep_all) == json::parse(k_record));
+}

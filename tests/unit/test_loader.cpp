@@ -385,6 +385,24 @@ TEST_CASE("loader builds immutable definitions") {
     CHECK(m[0].find(":7: t-w: weight must be positive") != std::string::npos);
     CHECK(m[1].find(":13: t-m: on_missing must be error or fail") != std::string::npos);
   }
+  SUBCASE("a weight that is not a finite number, or not one value") {
+    for (const std::string weight : {".nan", ".inf", "-.inf", "[1, 2]"}) {
+      CAPTURE(weight);
+      const auto load = load_text(dir, "checks:\n"
+                                       "  - id: t-w\n"
+                                       "    title: T\n"
+                                       "    safeguards: [\"4.1\"]\n"
+                                       "    probe: {file: /etc/x}\n"
+                                       "    expect: {exists: true}\n"
+                                       "    weight: " +
+                                           weight + "\n");
+      const auto m = messages(load);
+      REQUIRE(m.size() == 1);
+      CHECK(m[0].find(":7: t-w: ") != std::string::npos);
+      CHECK(m[0].find(weight[0] == '[' ? "expected a number" : "weight must be positive") !=
+            std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("files of other kinds are skipped") {

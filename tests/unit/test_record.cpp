@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -119,9 +120,17 @@ TEST_CASE("the JSON report, written host by host, has the bytes of the whole rec
 TEST_CASE("load_record") {
   const TempDir dir;
   SUBCASE("round trip") {
-    const auto record = build_record({}, Catalog{}, controls(), {sample_run()});
+    auto record = build_record({}, Catalog{}, controls(), {sample_run()});
+    assess_record(record, controls(), {});
     const auto file = dir.write("run.json", record.dump());
     CHECK(load_record(file) == record);
+  }
+  SUBCASE("a record not yet scored is not a whole record") {
+    const auto record = build_record({}, Catalog{}, controls(), {sample_run()});
+    const auto file = dir.write("run.json", record.dump());
+    CHECK_THROWS_WITH_AS(
+        load_record(file),
+        doctest::Contains("run.json: not a valid cisscan record: missing 'scores'"), ConfigError);
   }
   SUBCASE("not JSON") {
     const auto file = dir.write("run.json", "{not json");
@@ -134,4 +143,49 @@ TEST_CASE("load_record") {
   SUBCASE("missing") {
     CHECK_THROWS_AS(load_record(dir.path() / "none.json"), ConfigError);
   }
+}
+
+TEST_CASE("validate_record names the first member that breaks the record's contract") {
+  auto record = build_record({}, Catalog{}, controls(), {sample_run()});
+  assess_record(record, controls(), {});
+  CHECK_NOTHROW(validate_record("run.json", record));
+  const auto problem = [&](const std::function<void(json&)>& change) {
+    auto broken = record;
+    change(broken);
+    try {
+      validate_record("run.json", broken);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no problem)");
+  };
+  const std::string prefix = "run.json: not a valid cisscan record: ";
+  CHECK(problem([](json& r) { r["hosts"][0]["results"][0].erase("status"); }) ==
+        prefix + "hosts[0].results[0]: missing 'status'");
+  CHECK(problem([](json& r) { r["hosts"][0]["results"][0]["status"] = "passed"; }) ==
+        prefix + "hosts[0].results[0].status: \"passed\" is not one of pass, fail, error, "
+                 "not_applicable, manual, waived");
+  CHECK(problem([](json& r) { r["hosts"][0]["port"] = "22"; }) ==
+        prefix + "hosts[0].port: expected a whole number");
+  CHECK(problem([](json& r) { r["hosts"][0]["become"] = "doas"; }) ==
+        prefix + "hosts[0].become: \"doas\" is not one of sudo");
+  CHECK(problem([](json& r) { r["hosts"][0]["identity"]["machine_id"] = 7; }) ==
+        prefix + "hosts[0].identity.machine_id: expected a string or null");
+  CHECK(problem([](json& r) { r["run"].erase("id"); }) == prefix + "run: missing 'id'");
+  CHECK(problem([](json& r) { r["hosts"] = json::object(); }) == prefix + "hosts: expected a list");
+  CHECK(problem([](json& r) { r["scores"]["hosts"]["h1\x1b[2J"] = 1; }) ==
+        prefix + "scores.hosts[\"h1\\u001b[2J\"]: expected an object");
+  CHECK(problem([](json& r) { r["scores"]["ig1"]["score"] = "high"; }) ==
+        prefix + "scores.ig1.score: expected a number or null");
+  CHECK(problem([](json& r) {
+          r["waivers"] = {{"as_of", "2026-01-01"}};
+        }) == prefix + "waivers: missing 'entries'");
+  // A member the reader's filter drops is not looked for.
+  const util::KeepMember no_probes = [](std::string_view, int depth, std::string_view key) {
+    return !(depth == 3 && key == "probes");
+  };
+  auto without_probes = record;
+  without_probes["hosts"][0].erase("probes");
+  CHECK_NOTHROW(validate_record("run.json", without_probes, no_probes));
+  CHECK_THROWS_AS(validate_record("run.json", without_probes), ConfigError);
 }

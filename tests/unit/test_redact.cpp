@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 using cisscan::util::redact_secrets;
 
@@ -125,4 +128,114 @@ TEST_CASE("DES and BSDi hashes in account files are redacted, other fields are n
                            "key:ABcdEFghIJklm:value\n"
                            "time 12:34:56 ABcdEFghIJklm\n";
   CHECK(redact_secrets(kept) == kept);
+}
+
+TEST_CASE("a broken header earlier in the output does not hide the real key") {
+  const std::string body = "U1RERVJSU0VDUkVUS0VZQk9EWQ==\n";
+  SUBCASE("a BEGIN line without its closing dashes") {
+    const auto out = redact_secrets("-----BEGIN \n-----BEGIN RSA PRIVATE KEY-----\n" + body +
+                                    "-----END RSA PRIVATE KEY-----\n");
+    CHECK(out.find("U1RERVJSU0VDUkVUS0VZ") == std::string::npos);
+    CHECK(out == "-----BEGIN \n-----BEGIN RSA PRIVATE KEY-----\n<redacted>\n"
+                 "-----END RSA PRIVATE KEY-----\n");
+  }
+  SUBCASE("a header that is itself malformed") {
+    for (const std::string header :
+         {"-----BEGIN RSA PRIVATE KEY\n", "----BEGIN PRIVATE KEY-----\n",
+          "-----begin openssh private key-----\n", "BEGIN EC PRIVATE KEY\n",
+          "-----BEGIN PGP PRIVATE KEY BLOCK-----\n"}) {
+      const auto out = redact_secrets("x\n" + header + body);
+      CHECK_MESSAGE(out.find("U1RERVJSU0VDUkVUS0VZ") == std::string::npos, header);
+      CHECK(out == "x\n" + header + "<redacted>\n");
+    }
+  }
+  SUBCASE("an END line first, then a key") {
+    const auto out =
+        redact_secrets("-----END PRIVATE KEY-----\n-----BEGIN PRIVATE KEY-----\n" + body);
+    CHECK(out.find("U1RERVJSU0VDUkVUS0VZ") == std::string::npos);
+  }
+}
+
+TEST_CASE("every supported crypt scheme is redacted") {
+  const std::vector<std::string> hashes = {
+      "$1$saltsalt$qjXMvbEw8oaL.CzflDugX/",
+      "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
+      "$2x$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy",
+      "$3$$8846f7eaee8fb117ad06bdd830b7586c",
+      "$5$rounds=5000$saltsalt$5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZF.uN6ff2",
+      "$6$rounds=656000$saltsalt$Cd1Vw.rq8xHb2cN3N0S6WQ0G8P.kN4Gv8pGkBZ7bIMU",
+      "$7$CU..../....2rmcW8J4VU3CSXe2yp7CUNk1$Dn7zAc0g9MCQvbnfBi6jVZBQ3kSiPjf1",
+      "$md5,rounds=5000$GUBv0xjJ$$mSwgIswdjlTY0YxV7HBVm0",
+      "$md5$GUBv0xjJ$$mSwgIswdjlTY0YxV7HBVm0",
+      "$sha1$40000$jtNX3nZ2$hBNaIXkt4wBI2o5rsi8KejSjNqIq",
+      "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7",
+      "$gy$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7",
+      "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+  };
+  for (const auto& hash : hashes) {
+    const auto out = redact_secrets("user:" + hash + ":19700:0:99999:7:::");
+    CHECK_MESSAGE(out.find("<redacted>") != std::string::npos, hash);
+    const auto tail = hash.substr(hash.size() - 12);
+    CHECK_MESSAGE(out.find(tail) == std::string::npos, hash);
+  }
+}
+
+TEST_CASE("property: no planted secret survives in random text") {
+  // Planted secrets of every kind, in random text of printable bytes, newlines, dashes, dollars,
+  // colons and fragments of key headers; the distinctive part of each must be gone.
+  const std::vector<std::pair<std::string, std::string>> secrets = {
+      {"root:$6$plantsalt$SECRETSHA512HASHVALUEabcdefghij:19700::::::", "SECRETSHA512HASH"},
+      {"$2x$12$SECRETBCRYPTVALUEabcdefghijklmnopqrstuvwxyz0123", "SECRETBCRYPT"},
+      {"$3$$SECRETNTHASH0123456789abcdef", "SECRETNTHASH"},
+      {"$md5,rounds=904$SALTsalt$SECRETSUNMD5HASHabcdef", "SECRETSUNMD5"},
+      {"olduser:SECRETDESxy.z:19700:0:99999:7:::", "SECRETDESxy"},
+      {"-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETKEYBODYone\nSECRETKEYBODYtwo\n"
+       "-----END OPENSSH PRIVATE KEY-----",
+       "SECRETKEYBODY"},
+      {"-----BEGIN RSA PRIVATE KEY\nSECRETMALFORMEDKEY\n", "SECRETMALFORMEDKEY"},
+      {"-----BEGIN EC PRIVATE KEY-----\nSECRETTRUNCATEDKEY", "SECRETTRUNCATEDKEY"},
+  };
+  const std::vector<std::string> noise = {"-----BEGIN ", "-----END ", "$",       "$6$",
+                                          ":",           "\n",        "PRIVATE", "KEY-----",
+                                          "abc",         " ",         "-----",   "\r\n"};
+  uint64_t state = 0x9E3779B97F4A7C15ULL;
+  const auto next = [&state]() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const auto& secret = secrets[next() % secrets.size()];
+    const int pieces = static_cast<int>(next() % 12);
+    const int at = pieces == 0 ? 0 : static_cast<int>(next() % static_cast<uint64_t>(pieces));
+    for (int i = 0; i < pieces; ++i) {
+      if (i == at) {
+        text += "\n" + secret.first + "\n";
+      }
+      text += noise[next() % noise.size()];
+    }
+    if (pieces == 0) {
+      text = secret.first;
+    }
+    const auto out = redact_secrets(text);
+    REQUIRE_MESSAGE(out.find(secret.second) == std::string::npos, text);
+  }
+}
+
+TEST_CASE("host_line: one printable, redacted line") {
+  using cisscan::util::host_line;
+  CHECK(host_line("  plain reason\n") == "plain reason");
+  CHECK(host_line("a\nb\r\nc\td") == "a b c d");
+  CHECK(host_line("\x1b]0;owned\x07\x1b[2Jred") == "\\x1b]0;owned\\x07\\x1b[2Jred");
+  CHECK(host_line("csi \xC2\x9B"
+                  "31m") == "csi \\u009b31m");
+  CHECK(host_line("bad \xff byte") == "bad \xEF\xBF\xBD byte");
+  CHECK(host_line("root:$6$saltsalt$hashhashhashhash:1::::::") == "root:$6$<redacted>:1::::::");
+  const auto key = host_line("-----BEGIN \n-----BEGIN PRIVATE KEY-----\nSECRETBODY\n");
+  CHECK(key.find("SECRETBODY") == std::string::npos);
+  const auto longer = host_line(std::string(1000, 'x') + "\xC3\xA9", 10);
+  CHECK(longer == "xxxxxxxxxx...");
+  CHECK(host_line(std::string(9, 'x') + "\xC3\xA9", 10) == std::string(9, 'x') + "...");
 }

@@ -2,6 +2,7 @@
 #include "shipped_controls.hpp"
 
 #include "catalog/loader.hpp"
+#include "fake_transport.hpp"
 #include "temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -66,7 +67,7 @@ TEST_CASE("scan_host over the local transport, end to end") {
   host.transport = "local";
   ScanOptions options;
   options.transport.host_timeout_seconds = 120;
-  const auto run = scan_host(host, load.catalog, options, "CISSCAN-0123456789abcdef");
+  const auto run = scan_host(host, load.catalog, options);
 
   CHECK(run.status == HostStatus::ok);
   CHECK(run.reason.empty());
@@ -122,9 +123,127 @@ TEST_CASE("scan_host on an unknown transport is that host's error, not a crash")
   HostSpec host;
   host.name = "x";
   host.transport = "carrier-pigeon";
-  const auto run = scan_host(host, catalog, {}, "CISSCAN-00");
+  const auto run = scan_host(host, catalog, {});
   CHECK(run.status == HostStatus::error);
   REQUIRE(run.results.size() == 1);
   CHECK(run.results[0].status == ResultStatus::error);
   CHECK(run.results[0].reason.find("carrier-pigeon") != std::string::npos);
+}
+
+namespace {
+
+// Two checks over the fake: a file that passes and a command whose output fails.
+Catalog fake_catalog(const TempDir& dir) {
+  const std::string yaml = "checks:\n" +
+                           check_yaml("t-file", "{file: /etc/fake-file}", "{line: '^good$'}") +
+                           check_yaml("t-cmd", "{command: fake-command}", "{line: '^good$'}");
+  auto load = load_catalog({dir.write("checks.yaml", yaml)}, controls());
+  REQUIRE(load.diagnostics.empty());
+  return load.catalog;
+}
+
+test::FakeHost healthy_host() {
+  test::FakeHost host;
+  host.answers = {{"os-release", {"ID=debian\nVERSION_ID=\"12\"\n"}},
+                  {"fake-file", {"good\n"}},
+                  {"fake-command", {"bad\n"}}};
+  return host;
+}
+
+Inventory fake_inventory(const std::vector<std::string>& names) {
+  Inventory inventory;
+  for (const auto& name : names) {
+    HostSpec host;
+    host.name = name;
+    host.transport = "fake";
+    inventory.hosts.push_back(host);
+  }
+  return inventory;
+}
+
+} // namespace
+
+TEST_CASE("the fleet through a fake transport: each host's outcome is its own") {
+  spdlog::set_level(spdlog::level::off);
+  const TempDir dir;
+  const auto catalog = fake_catalog(dir);
+  std::map<std::string, test::FakeHost> hosts;
+  hosts["healthy"] = healthy_host();
+  hosts["refused"].connect = ConnectStatus::unreachable;
+  hosts["refused"].connect_reason = "connection refused";
+  hosts["flood"].hostile = [](const std::string& boundary, const OutputSink& sink,
+                              const std::function<bool()>& done) {
+    for (int i = 0; i < 1000000 && !done(); ++i) {
+      const auto id = "p-" + std::to_string(i);
+      sink(boundary + " begin " + id + "\nflood\n" + boundary + " end " + id + " 0\n");
+    }
+  };
+  hosts["dropped"] = healthy_host();
+  hosts["dropped"].drop_after_frames = 3;
+  hosts["stderr"] = healthy_host();
+  hosts["stderr"].answers.insert(hosts["stderr"].answers.begin(), {"fake-command", {"", 127}});
+  hosts["stderr"].exit_status = 2;
+  hosts["stderr"].exit_after_frames = 9;
+  hosts["stderr"].stderr_text = "sh: fatal\x1b[2J\nroot:$6$saltsalt$SECRETHASHVALUEabcdef:1::::::\n"
+                                "-----BEGIN \n-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETKEYBODY\n";
+  test::FakeLog log;
+  ScanOptions options;
+  options.jobs = 3;
+  options.make_transport = test::fake_transports(hosts, log);
+  const auto runs = scan_fleet(fake_inventory({"healthy", "refused", "flood", "dropped", "stderr"}),
+                               catalog, options);
+  REQUIRE(runs.size() == 5);
+
+  SUBCASE("results come back in inventory order, every check of every host") {
+    for (size_t i = 0; i < runs.size(); ++i) {
+      CHECK(runs[i].spec.name ==
+            fake_inventory({"healthy", "refused", "flood", "dropped", "stderr"}).hosts[i].name);
+      CHECK(runs[i].results.size() == 2);
+    }
+  }
+  SUBCASE("the healthy host is complete") {
+    CHECK(runs[0].status == HostStatus::ok);
+    CHECK(runs[0].results[0].status == ResultStatus::pass);
+    CHECK(runs[0].results[1].status == ResultStatus::fail);
+  }
+  SUBCASE("a refused connection is unreachable with its reason") {
+    CHECK(runs[1].status == HostStatus::unreachable);
+    CHECK(runs[1].reason == "connection refused");
+    CHECK(runs[1].results[0].status == ResultStatus::error);
+  }
+  SUBCASE("a frame flood is cut at the frame bound") {
+    CHECK(runs[2].status == HostStatus::error);
+    CHECK(runs[2].reason.find("probe frames, more than the script has probes") !=
+          std::string::npos);
+  }
+  SUBCASE("a dropped connection is an error with the channel's reason") {
+    CHECK(runs[3].status == HostStatus::error);
+    CHECK(runs[3].reason.find("connection reset") != std::string::npos);
+  }
+  SUBCASE("stderr reaches the reason redacted, on one printable line") {
+    CHECK(runs[4].status == HostStatus::error);
+    const auto& reason = runs[4].reason;
+    CHECK(reason.find("sh: fatal\\x1b[2J") != std::string::npos);
+    CHECK(reason.find("SECRETHASHVALUE") == std::string::npos);
+    CHECK(reason.find("SECRETKEYBODY") == std::string::npos);
+    CHECK(reason.find('\n') == std::string::npos);
+    CHECK(reason.find('\x1b') == std::string::npos);
+    for (const auto& result : runs[4].results) {
+      CHECK(result.reason.find("SECRETHASHVALUE") == std::string::npos);
+    }
+  }
+  SUBCASE("every host that got a script got a boundary of its own") {
+    std::set<std::string> seen;
+    size_t count = 0;
+    for (const auto& [name, boundaries] : log.boundaries) {
+      CHECK(boundaries.size() == 1);
+      for (const auto& boundary : boundaries) {
+        CHECK(boundary.size() == std::string("CISSCAN-").size() + 32);
+        seen.insert(boundary);
+        ++count;
+      }
+    }
+    CHECK(count == 4);
+    CHECK(seen.size() == count);
+  }
 }

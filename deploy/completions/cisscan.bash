@@ -1,0 +1,42 @@
+# bash completion for cisscan: commands, their options, and file names where a file is expected.
+_cisscan() {
+    local cur prev words cword
+    _init_completion || return
+    local commands="scan report lint list history diff gate"
+    local command=""
+    local i
+    for ((i = 1; i < cword; i++)); do
+        case "${words[i]}" in
+            scan|report|lint|list|history|diff|gate) command=${words[i]}; break ;;
+        esac
+    done
+    case "$prev" in
+        -i|--inventory|-c|--checks|--controls|--known-hosts|--ssh-config|--risk|--waivers|\
+        --attestations|--prometheus|--gate|--baseline|--dump-scripts|-o|--out)
+            _filedir; return ;;
+        -f|--format)
+            COMPREPLY=($(compgen -W "json junit html md csv prom" -- "$cur")); return ;;
+        --fail-on)
+            COMPREPLY=($(compgen -W "new-failures unacceptable-risk" -- "$cur")); return ;;
+    esac
+    if [[ -z $command ]]; then
+        COMPREPLY=($(compgen -W "$commands --help --version -q -v" -- "$cur"))
+        return
+    fi
+    case "$command" in
+        scan) COMPREPLY=($(compgen -W "--inventory --checks --controls --out --format --jobs
+            --shard --known-hosts --ssh-config --accept-new-host-keys --connect-timeout
+            --host-timeout --output-cap --host-output-limit --operator --dump-scripts --risk
+            --waivers --attestations --as-of --store --prometheus --fail-under --baseline
+            --fail-on --gate" -- "$cur")) ;;
+        report) COMPREPLY=($(compgen -W "--format --out --controls --risk --waivers
+            --attestations --as-of" -- "$cur")); [[ $cur != -* ]] && _filedir json ;;
+        lint) _filedir ;;
+        list) COMPREPLY=($(compgen -W "checks probes operators --checks" -- "$cur")) ;;
+        history) COMPREPLY=($(compgen -W "--store --export --import --prune --keep" -- "$cur")) ;;
+        diff) COMPREPLY=($(compgen -W "--store --format" -- "$cur")); [[ $cur != -* ]] && _filedir json ;;
+        gate) COMPREPLY=($(compgen -W "--fail-under --baseline --fail-on --gate --store" -- "$cur"))
+            [[ $cur != -* ]] && _filedir json ;;
+    esac
+}
+complete -F _cisscan cisscan

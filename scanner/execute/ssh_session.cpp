@@ -1,0 +1,171 @@
+#include "execute/ssh_session.hpp"
+
+#include "util/files.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+
+#include <unistd.h>
+
+namespace cisscan {
+
+namespace {
+
+// known_hosts is one file shared by every host worker: update it one at a time.
+std::mutex g_known_hosts_mutex;
+
+bool contains_ci(std::string text, const std::string& needle) {
+  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
+  return text.find(needle) != std::string::npos;
+}
+
+// --known-hosts, else the endpoint's UserKnownHostsFile, else ~/.ssh/known_hosts.
+std::string known_hosts_file(const SshEndpoint& endpoint, const TransportOptions& options) {
+  if (!options.known_hosts.empty()) {
+    return options.known_hosts;
+  }
+  return util::expand_home(endpoint.known_hosts.empty() ? "~/.ssh/known_hosts"
+                                                        : endpoint.known_hosts)
+      .string();
+}
+
+void set_options(ssh_session session, const SshEndpoint& endpoint, const TransportOptions& options,
+                 int fd) {
+  const int port = endpoint.port;
+  const long timeout = options.connect_timeout_seconds;
+  const int nodelay = 1;
+  const bool process_config = false;
+  const auto known_hosts = known_hosts_file(endpoint, options);
+  ssh_options_set(session, SSH_OPTIONS_HOST, endpoint.address.c_str());
+  ssh_options_set(session, SSH_OPTIONS_PORT, &port);
+  ssh_options_set(session, SSH_OPTIONS_USER, endpoint.user.c_str());
+  ssh_options_set(session, SSH_OPTIONS_TIMEOUT, &timeout);
+  ssh_options_set(session, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
+  ssh_options_set(session, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
+  ssh_options_set(session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+  if (fd >= 0) {
+    ssh_options_set(session, SSH_OPTIONS_FD, &fd);
+  } else {
+    ssh_options_set(session, SSH_OPTIONS_NODELAY, &nodelay);
+  }
+}
+
+std::string fingerprint_of(ssh_session session) {
+  ssh_key server_key = nullptr;
+  if (ssh_get_server_publickey(session, &server_key) != SSH_OK) {
+    return {};
+  }
+  std::string out;
+  unsigned char* hash = nullptr;
+  size_t hash_len = 0;
+  if (ssh_get_publickey_hash(server_key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) == 0) {
+    char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
+    out = text != nullptr ? text : "";
+    ssh_string_free_char(text);
+    ssh_clean_pubkey_hash(&hash);
+  }
+  ssh_key_free(server_key);
+  return out;
+}
+
+ConnectResult verify_host_key(ssh_session session, const SshEndpoint& endpoint,
+                              const TransportOptions& options, const std::string& fingerprint) {
+  if (fingerprint.empty()) {
+    return {ConnectStatus::error, "the server sent no host key"};
+  }
+  const auto known_hosts = known_hosts_file(endpoint, options);
+  const auto where = endpoint.address + ":" + std::to_string(endpoint.port);
+  switch (ssh_session_is_known_server(session)) {
+  case SSH_KNOWN_HOSTS_OK:
+    return {};
+  case SSH_KNOWN_HOSTS_CHANGED:
+  case SSH_KNOWN_HOSTS_OTHER:
+    return {ConnectStatus::error, "host key of " + where + " (" + fingerprint +
+                                      ") does not match " + known_hosts +
+                                      ": refusing to connect (possible man-in-the-middle)"};
+  case SSH_KNOWN_HOSTS_NOT_FOUND:
+  case SSH_KNOWN_HOSTS_UNKNOWN:
+    if (options.accept_new_host_keys) {
+      const std::lock_guard<std::mutex> lock(g_known_hosts_mutex);
+      if (ssh_session_update_known_hosts(session) != SSH_OK) {
+        return {ConnectStatus::error, "cannot record the new host key of " + where + " in " +
+                                          known_hosts + ": " + ssh_get_error(session)};
+      }
+      return {};
+    }
+    return {ConnectStatus::error, "host key of " + where + " (" + fingerprint + ") is not in " +
+                                      known_hosts +
+                                      " (use --accept-new-host-keys to trust it on first use)"};
+  default:
+    return {ConnectStatus::error,
+            "cannot check the host key of " + where + ": " + ssh_get_error(session)};
+  }
+}
+
+} // namespace
+
+ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
+                    const TransportOptions& options, int fd, std::string& fingerprint) {
+  set_options(session, endpoint, options, fd);
+  // Read the key before connecting: a missing key is this host's error, nothing is sent. Until
+  // ssh_connect takes the tunnel's socket, it is ours to close.
+  ssh_key key = nullptr;
+  if (!endpoint.identity_file.empty()) {
+    const auto path = util::expand_home(endpoint.identity_file).string();
+    const auto fail = [&](const std::string& why) {
+      if (fd >= 0) {
+        close(fd);
+      }
+      return ConnectResult{ConnectStatus::error, "identity file " + path + why};
+    };
+    if (std::ifstream probe(path); !probe) {
+      return fail(std::string(" cannot be read: ") + std::strerror(errno));
+    }
+    if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+      return fail(" is not a usable private key (or has a passphrase)");
+    }
+  }
+  struct KeyGuard {
+    ssh_key key;
+    ~KeyGuard() { ssh_key_free(key); }
+  } guard{key};
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto elapsed_ms = [&]() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 started)
+        .count();
+  };
+  if (ssh_connect(session) != SSH_OK) {
+    const std::string error = ssh_get_error(session);
+    const auto status = contains_ci(error, "timeout") || contains_ci(error, "timed out")
+                            ? ConnectStatus::timeout
+                            : ConnectStatus::unreachable;
+    return {status, "cannot connect to " + endpoint.address + ":" + std::to_string(endpoint.port) +
+                        ": " + error};
+  }
+  spdlog::debug("{}: connected and keys exchanged in {} ms", endpoint.name, elapsed_ms());
+  fingerprint = fingerprint_of(session);
+  if (auto verdict = verify_host_key(session, endpoint, options, fingerprint);
+      verdict.status != ConnectStatus::ok) {
+    return verdict;
+  }
+  const int rc = key != nullptr ? ssh_userauth_publickey(session, nullptr, key)
+                                : ssh_userauth_agent(session, nullptr);
+  if (rc != SSH_AUTH_SUCCESS) {
+    return {ConnectStatus::error,
+            "authentication as " + endpoint.user + " failed (" +
+                (key != nullptr ? "key " + endpoint.identity_file : std::string("ssh-agent")) +
+                "): " + ssh_get_error(session)};
+  }
+  spdlog::debug("{}: authenticated as {} after {} ms", endpoint.name, endpoint.user, elapsed_ms());
+  return {};
+}
+
+} // namespace cisscan

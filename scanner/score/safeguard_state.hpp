@@ -1,0 +1,43 @@
+// The one rule for a safeguard's score and state, shared by scoring, the risk register, the gate,
+// diff and every report (DESIGN, "Statuses and scores"):
+//   score = weight(pass) / weight(pass + fail + error) x 100
+// `manual`, `not_applicable` and `waived` results are outside the denominator everywhere: a
+// waiver is an accepted exception, recorded beside the score, never a pass. So a safeguard whose
+// only results are waived has no automated evidence: `not_assessed` (or `attested`), and a risk
+// entry that depends on it counts it as not shown to be in place.
+#pragma once
+
+#include "util/json.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace cisscan {
+
+class SafeguardTally {
+public:
+  void add(const std::string& status, double weight);
+  // Marks the safeguard as answered by a current attestation (beside the score, never in it).
+  void attest() { m_attested = true; }
+  bool attested() const { return m_attested; }
+
+  // 0-100 with one decimal; none when no pass, fail or error result counts.
+  std::optional<double> score() const;
+  // compliant (100), partial, non_compliant (0), attested, not_applicable (only such results),
+  // not_assessed.
+  std::string state() const;
+  // The record's form: score, state, counts per status, attested.
+  cisscan::json to_json() const;
+
+private:
+  double m_pass_weight = 0;
+  double m_counted_weight = 0;
+  std::map<std::string, int> m_counts; // status -> results
+  bool m_attested = false;
+};
+
+// A state that shows the safeguard in place: compliant, or attested without automated results.
+bool in_place(const std::string& state);
+
+} // namespace cisscan

@@ -1,0 +1,200 @@
+// The typed probes against this machine's own interfaces (/proc/sys, stat, systemd, findmnt,
+// dpkg), no fixture substituted: each probe's value must agree with the canonical tool's.
+#include "catalog/probe_types.hpp"
+
+#include "execute/transport.hpp"
+#include "util/text.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace cisscan;
+
+namespace {
+
+struct Ran {
+  std::string output;
+  int exit_code = -1;
+};
+
+// Runs `command` with /bin/sh (dash on Debian) on this machine through the local transport.
+Ran run_probe(const std::string& type, const std::string& argument) {
+  const auto* t = find_probe_type(type);
+  REQUIRE(t != nullptr);
+  HostSpec host;
+  host.name = "local";
+  host.transport = "local";
+  TransportOptions options;
+  options.host_timeout_seconds = 60;
+  const auto transport = make_local_transport(host, options);
+  Ran ran;
+  const auto result = transport->exec(t->command(argument), "",
+                                      [&](std::string_view chunk) { ran.output.append(chunk); });
+  REQUIRE(result.ok);
+  ran.exit_code = result.exit_status;
+  return ran;
+}
+
+// The canonical tool's stdout, as it prints it.
+std::string tool(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n = 0;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    out.append(buffer, n);
+  }
+  pclose(pipe);
+  return out;
+}
+
+std::string value_of(const std::string& output, const std::string& key) {
+  for (const auto line : util::split_lines(output)) {
+    if (line.rfind(key + "=", 0) == 0) {
+      return std::string(line.substr(key.size() + 1));
+    }
+  }
+  return "(no " + key + " line)";
+}
+
+// The last assignment of each key in `systemd-sysctl --cat-config`: the files in the order
+// systemd-sysctl applies them, the canonical answer to "what is configured for the next boot".
+std::map<std::string, std::string> systemd_sysctl_config() {
+  std::map<std::string, std::string> values;
+  std::istringstream in(tool("/lib/systemd/systemd-sysctl --cat-config 2>/dev/null"));
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto text = std::string(util::trim(line));
+    const auto eq = text.find('=');
+    if (text.empty() || text[0] == '#' || text[0] == ';' || eq == std::string::npos) {
+      continue;
+    }
+    auto key = std::string(util::trim(std::string_view(text).substr(0, eq)));
+    if (!key.empty() && key[0] == '-') {
+      key.erase(0, 1);
+    }
+    values[key] = std::string(util::trim(std::string_view(text).substr(eq + 1)));
+  }
+  return values;
+}
+
+} // namespace
+
+TEST_CASE("sysctl: the running value is what `sysctl -n` prints, integer sysctls included") {
+  // Integer sysctls answer end-of-file to a read at a non-zero offset: a byte-by-byte read
+  // loses them. A string, a multi-field (tab) value and keys CIS audits.
+  for (const std::string key :
+       {"net.ipv4.ip_forward", "net.ipv4.tcp_syncookies", "kernel.randomize_va_space",
+        "net.ipv4.conf.all.send_redirects", "net.ipv4.conf.all.accept_redirects",
+        "net.ipv4.ip_local_port_range", "kernel.ostype", "kernel.pid_max",
+        "fs.protected_regular"}) {
+    CAPTURE(key);
+    const auto ran = run_probe("sysctl", key);
+    REQUIRE(ran.exit_code == 0);
+    auto expected = tool("sysctl -n " + key);
+    REQUIRE(!expected.empty());
+    expected.pop_back(); // its newline
+    CHECK(value_of(ran.output, "running") == expected);
+  }
+  CHECK(run_probe("sysctl", "kernel.no_such_key_xyz").exit_code == k_exit_absent);
+}
+
+TEST_CASE("sysctl: the configured value is the last one systemd-sysctl would apply") {
+  const auto configured = systemd_sysctl_config();
+  // Keys this machine configures (systemd's own files) and CIS keys a stock install leaves alone.
+  for (const std::string key : {"kernel.pid_max", "fs.protected_regular", "fs.protected_symlinks",
+                                "net.ipv4.ip_forward", "net.ipv4.tcp_syncookies"}) {
+    CAPTURE(key);
+    const auto ran = run_probe("sysctl", key);
+    REQUIRE(ran.exit_code == 0);
+    const auto it = configured.find(key);
+    if (it == configured.end()) {
+      CHECK(value_of(ran.output, "configured") == "(not set in any sysctl configuration file)");
+    } else {
+      CHECK(value_of(ran.output, "configured") == it->second);
+      CHECK(value_of(ran.output, "configured_in").rfind('/', 0) == 0);
+    }
+  }
+}
+
+TEST_CASE("stat: mode, owner and group are what stat(1) prints") {
+  for (const std::string path :
+       {"/etc/passwd", "/etc/shadow", "/tmp", "/proc/sys/net/ipv4/ip_forward", "/usr/bin/su"}) {
+    CAPTURE(path);
+    const auto ran = run_probe("stat", path);
+    REQUIRE(ran.exit_code == 0);
+    CHECK(ran.output == tool("stat -c 'mode=%a uid=%u gid=%g owner=%U group=%G type=%F' " + path));
+  }
+}
+
+TEST_CASE("file: the content is the file's, /proc files included") {
+  for (const std::string path : {"/etc/os-release", "/proc/sys/net/ipv4/tcp_syncookies",
+                                 "/proc/sys/kernel/randomize_va_space", "/etc/login.defs"}) {
+    CAPTURE(path);
+    const auto ran = run_probe("file", path);
+    REQUIRE(ran.exit_code == 0);
+    std::ifstream in(path);
+    const std::string content((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+    CHECK(ran.output == content);
+    CHECK(!ran.output.empty());
+  }
+}
+
+TEST_CASE("service: enabled and active are what systemctl says") {
+  for (const std::string unit : {"ssh.service", "cron.service", "getty@.service"}) {
+    CAPTURE(unit);
+    const auto enabled = tool("systemctl is-enabled " + unit + " 2>/dev/null");
+    const auto ran = run_probe("service", unit);
+    if (enabled.empty()) {
+      CHECK(ran.exit_code == k_exit_absent);
+      continue;
+    }
+    REQUIRE(ran.exit_code == 0);
+    CHECK(value_of(ran.output, "enabled") + "\n" == enabled);
+    auto active = tool("systemctl is-active " + unit + " 2>/dev/null");
+    if (!active.empty()) {
+      active.pop_back();
+    }
+    CHECK(value_of(ran.output, "active") == active);
+  }
+  CHECK(run_probe("service", "no-such-unit-xyz.service").exit_code == k_exit_absent);
+}
+
+TEST_CASE("mount: the line findmnt prints for the mount point") {
+  for (const std::string target : {"/", "/proc", "/dev"}) {
+    CAPTURE(target);
+    const auto expected = tool("findmnt -kn -o TARGET,SOURCE,FSTYPE,OPTIONS " + target);
+    if (expected.empty()) {
+      continue; // not a mount point here
+    }
+    const auto ran = run_probe("mount", target);
+    REQUIRE(ran.exit_code == 0);
+    CHECK(ran.output == expected);
+  }
+  CHECK(run_probe("mount", "/etc/passwd").exit_code == k_exit_absent);
+}
+
+TEST_CASE("package: installed exactly when dpkg-query says ii") {
+  const auto facts = tool("dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n'");
+  REQUIRE(!facts.empty());
+  const auto* type = find_probe_type("package");
+  for (const std::string name : {"dpkg", "coreutils", "openssh-server", "telnet",
+                                 "inetutils-telnet", "no-such-package-xyz"}) {
+    CAPTURE(name);
+    int code = -1;
+    type->derive(name, facts, code);
+    const auto status = tool("dpkg-query -W -f='${db:Status-Abbrev}' " + name + " 2>/dev/null");
+    CHECK((code == 0) == (status.rfind("ii", 0) == 0));
+    // The probe's own command (run where no facts answer it) agrees too.
+    const auto ran = run_probe("package", name);
+    CHECK(ran.exit_code == code);
+  }
+}
