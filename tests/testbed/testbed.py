@@ -45,6 +45,8 @@ def run(cmd, **kw):
 
 
 class Host:
+    start_timeout = 300  # seconds for sshd to listen: a guard against a hang, machines get busy
+
     def __init__(self, testbed, name, fixture, port=None, address="127.0.0.1", sshd_extra="",
                  pve=None):
         self.testbed = testbed
@@ -55,6 +57,7 @@ class Host:
         self.fixture = fixture
         self.address = address
         self.port = port or free_port()
+        self.listen_address = address  # where sshd listens (a relay may sit on `address`)
         self.dir = os.path.join(testbed.dir, name)
         self.log = os.path.join(self.dir, "sshd.log")
         self.invocations = os.path.join(self.dir, "sshd-invocations.log")
@@ -259,7 +262,7 @@ class Host:
         config = os.path.join(self.dir, "sshd_config")
         with open(config, "w") as f:
             f.write(f"""Port {self.port}
-ListenAddress {self.address}
+ListenAddress {self.listen_address}
 HostKey {self.dir}/host_key
 PidFile none
 AuthorizedKeysFile {keys}/%u
@@ -318,7 +321,8 @@ MaxSessions 50
             f.write("\n".join(lines) + "\n")
         self._launch(setup)
         key = open(f"{self.dir}/host_key.pub").read().split()
-        self.known_hosts_line = f"[{self.address}]:{self.port} {key[0]} {key[1]}\n"
+        where = self.address if self.port == 22 else f"[{self.address}]:{self.port}"
+        self.known_hosts_line = f"{where} {key[0]} {key[1]}\n"
         return self
 
     def _launch(self, setup):
@@ -329,7 +333,7 @@ MaxSessions 50
         self.proc = subprocess.Popen(
             prefix + ["unshare", "--mount", *uts, "--propagation", "private", "sh", setup],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
-        deadline = time.time() + 300  # a guard against a hang, not a limit: machines get busy
+        deadline = time.time() + self.start_timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"sshd for {self.name} exited: {open(self.log).read()[-2000:]}")

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""The fleet benchmark on the network test bed (tests/testbed/netbed.py): N hosts, each in its own
+network namespace, reached directly (port 22) or through a relay adding RTT/2 each way (port
+2222). For each fleet size and round trip it reports cisscan's wall time, its own CPU time
+(user + sys from wait4) and peak RSS, and the channels each sshd opened (its DEBUG log), with the
+full shipped catalog and a light one (benchmarks/light/). Beside it, in the same run, from the
+probe scripts cisscan dumped (--dump-scripts):
+  - the per-command model: one `ssh host CMD` per probe over a multiplexed OpenSSH connection
+    (ControlMaster), host by host, on a sample of hosts;
+  - the floor: one OpenSSH `ssh host sh -s < script` per script and host, `--jobs` at once.
+Needs root.
+
+  sudo /usr/bin/python3 benchmarks/fleet.py [--quick] [--hosts 1,50,200] [--rtt 0,20]
+"""
+import argparse
+import os
+import re
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(SOURCE, "tests", "testbed"))
+import netbed  # noqa: E402
+
+RELAY_PORT = 2222
+LIGHT = os.path.join(HERE, "light")
+
+
+def run_measured(cmd):
+    """Runs cmd under /usr/bin/time (not wait4 on a fork of this Python, whose RSS before exec
+    would count); returns (wall s, user+sys CPU s, peak RSS MiB, returncode, stderr)."""
+    with tempfile.NamedTemporaryFile("r") as usage:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-o", usage.name, "-f", "%U %S %M"] + cmd,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - start
+        user, system, rss = usage.read().split()[-3:]
+    return (wall, float(user) + float(system), int(rss) / 1024, proc.returncode,
+            proc.stderr.decode(errors="replace"))
+
+
+class Bench:
+    def __init__(self, args, bed, hosts):
+        self.args = args
+        self.bed = bed
+        self.hosts = hosts
+        self.scripts = {}  # catalog -> dumped scripts dir
+        self.rows = []
+
+    def port(self, rtt):
+        return 22 if rtt == 0 else RELAY_PORT
+
+    def ssh_base(self, host, rtt):
+        return ["ssh", "-T", "-i", self.bed.client_key, "-o",
+                f"UserKnownHostsFile={self.bed.known_hosts}", "-o", "BatchMode=yes",
+                "-o", "LogLevel=ERROR", "-p", str(self.port(rtt)), f"root@{host.address}"]
+
+    def cisscan(self, catalog, hosts, rtt, jobs, verbose=False):
+        entries = [h.inventory_entry(port=self.port(rtt)) for h in hosts]
+        inventory = self.bed.inventory(entries)
+        out = tempfile.mkdtemp(prefix="out-", dir=self.bed.dir)
+        cmd = [self.args.bin, "-v" if verbose else "-q", "scan", "-i", inventory,
+               "--known-hosts", self.bed.known_hosts, "--out", out, "--format", "json",
+               "--jobs", str(jobs)]
+        if catalog == "light":
+            cmd += ["--checks", LIGHT]
+        if catalog not in self.scripts:
+            self.scripts[catalog] = tempfile.mkdtemp(prefix=f"scripts-{catalog}-", dir=self.bed.dir)
+            cmd += ["--dump-scripts", self.scripts[catalog]]
+        before = sum(h.channels_opened() for h in hosts)
+        wall, cpu, rss, code, stderr = run_measured(cmd)
+        if code not in (0, 1):
+            sys.exit(f"cisscan exited {code}: {stderr[-2000:]}")
+        channels = (sum(h.channels_opened() for h in hosts) - before) / len(hosts)
+        return {"wall": wall, "cpu": cpu, "rss": rss, "channels": channels, "stderr": stderr}
+
+    def script_files(self, catalog, host):
+        folder = self.scripts[catalog]
+        return [os.path.join(folder, name) for name in sorted(os.listdir(folder))
+                if name.startswith(host.name + ".")]
+
+    def probe_commands(self, catalog, host):
+        """Every probe of the dumped scripts, as the command cisscan's script runs (a quoted
+        command may span lines)."""
+        commands = []
+        for path in self.script_files(catalog, host):
+            lines = open(path).read().splitlines(keepends=True)
+            i = 0
+            while i < len(lines):
+                if not lines[i].startswith(("cisscan_probe ", "cisscan_quick ")):
+                    i += 1
+                    continue
+                text = lines[i]
+                while True:
+                    try:
+                        commands.append(shlex.split(text)[-1])
+                        break
+                    except ValueError:
+                        i += 1
+                        text += lines[i]
+                i += 1
+        return commands
+
+    def floor(self, catalog, hosts, rtt, jobs):
+        """One `ssh host sh -s < script` per dumped script and host, `jobs` hosts at once."""
+        first = self.script_files(catalog, self.hosts[0])
+
+        def one(host):
+            start = time.perf_counter()
+            for path in first:
+                with open(path) as f:
+                    proc = subprocess.run(self.ssh_base(host, rtt) + ["sh -s"], stdin=f,
+                                          capture_output=True)
+                if proc.returncode:
+                    sys.exit(f"ssh {host.name} failed: {proc.stderr[-500:]}")
+            return time.perf_counter() - start
+        start = time.perf_counter()
+        with ThreadPoolExecutor(jobs) as pool:
+            per_host = list(pool.map(one, hosts))
+        return time.perf_counter() - start, statistics.median(per_host)
+
+    def per_command(self, catalog, host, rtt):
+        """The per-command model on one host: a ControlMaster, then one ssh per probe."""
+        control = os.path.join(self.bed.dir, f"cm-{host.name}-{rtt}")
+        base = self.ssh_base(host, rtt)
+        mux = base[:1] + ["-S", control] + base[1:]
+        commands = self.probe_commands(catalog, self.hosts[0])
+        start = time.perf_counter()
+        subprocess.run(mux[:1] + ["-M", "-f", "-N", "-o", "ControlPersist=120"] + mux[1:],
+                       check=True, capture_output=True)
+        for command in commands:
+            subprocess.run(mux + [command], capture_output=True)
+        wall = time.perf_counter() - start
+        subprocess.run(mux[:1] + ["-O", "exit"] + mux[1:], capture_output=True)
+        return wall, len(commands)
+
+    def report(self, *cells):
+        self.rows.append(cells)
+        print(" | ".join(str(c) for c in cells), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hosts", default="1,50,200")
+    parser.add_argument("--rtt", default="0,20", help="added round trip, ms")
+    parser.add_argument("--jobs", type=int, default=50, help="cisscan --jobs, full catalog")
+    parser.add_argument("--light-jobs", type=int, default=100)
+    parser.add_argument("--full-up-to", type=int, default=200,
+                        help="largest fleet scanned with the full catalog")
+    parser.add_argument("--sample", type=int, default=3, help="hosts for the per-command model")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 and 10 hosts, full catalog at 1 only, one per-command host")
+    parser.add_argument("--bin", default=os.path.join(SOURCE, "build", "scanner", "cisscan"))
+    args = parser.parse_args()
+    if args.quick:
+        args.hosts, args.full_up_to, args.sample = "1,10", 1, 1
+    sizes = sorted(int(n) for n in args.hosts.split(","))
+    rtts = [int(r) for r in args.rtt.split(",")]
+
+    # Ctrl-C or a kill ends the run through `finally`: the test bed always comes down.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    bed = netbed.Netbed()
+    try:
+        start = time.perf_counter()
+        names = [f"h{i:03d}" for i in range(max(sizes))]
+        delay = max(rtts) / 2
+        hosts = bed.add_hosts(names, workers=16, delay_ms=delay, relay_port=RELAY_PORT) \
+            if delay else bed.add_hosts(names, workers=16)
+        print(f"test bed: {len(hosts)} hosts up in {time.perf_counter() - start:.0f} s "
+              f"(relay on port {RELAY_PORT} adds {delay} ms each way)", flush=True)
+        if any(r not in (0, max(rtts)) for r in rtts):
+            sys.exit("--rtt: 0 and one other value")
+        bench = Bench(args, bed, hosts)
+        print("what | rtt ms | hosts | jobs | wall s | cisscan CPU s (per host ms) | "
+              "peak RSS MiB | channels/host")
+        for rtt in rtts:
+            for n in sizes:
+                for catalog, jobs in (("light", args.light_jobs), ("full", args.jobs)):
+                    if catalog == "full" and n > args.full_up_to:
+                        continue
+                    r = bench.cisscan(catalog, hosts[:n], rtt, jobs)
+                    bench.report(f"cisscan {catalog}", rtt, n, jobs, f"{r['wall']:.2f}",
+                                 f"{r['cpu']:.2f} ({r['cpu'] * 1000 / n:.1f})",
+                                 f"{r['rss']:.0f}", f"{r['channels']:.1f}")
+                    fw, fmed = bench.floor(catalog, hosts[:n], rtt, jobs)
+                    bench.report(f"floor `ssh sh -s` {catalog}", rtt, n, jobs, f"{fw:.2f}",
+                                 f"(median host {fmed * 1000:.0f} ms)", "", "")
+            # Per host: cisscan alone on one host, then the per-command model host by host.
+            for catalog in ("full", "light"):
+                one = [bench.cisscan(catalog, hosts[:1], rtt, 1) for _ in range(3)]
+                best = min(one, key=lambda r: r["wall"])
+                walls = []
+                for host in hosts[:args.sample]:
+                    wall, count = bench.per_command(catalog, host, rtt)
+                    walls.append(wall)
+                pc = statistics.median(walls)
+                bench.report(f"per host {catalog}: cisscan 1 host (best of 3)", rtt, 1, 1,
+                             f"{best['wall']:.3f}", f"{best['cpu']:.3f}", f"{best['rss']:.0f}",
+                             f"{best['channels']:.1f}")
+                bench.report(f"per host {catalog}: per-command, {count} ssh over ControlMaster "
+                             f"(median of {len(walls)} hosts)", rtt, 1, 1, f"{pc:.3f}",
+                             f"ratio {pc / best['wall']:.1f}x", "", "")
+            verbose = bench.cisscan("full", hosts[:1], rtt, 1, verbose=True)
+            timings = [line for line in verbose["stderr"].splitlines()
+                       if re.search(r"\d+ ?ms", line)]
+            print(f"-v, full catalog, 1 host, rtt {rtt} ms:\n  " + "\n  ".join(timings[-12:]),
+                  flush=True)
+    finally:
+        bed.cleanup()
+
+
+if __name__ == "__main__":
+    main()
