@@ -95,7 +95,9 @@ def test_risk_register_gives_known_scores(waived_run):
     assert entries["R-TRAINING"]["risk"] == 2
     assert entries["R-TRAINING"]["acceptable"] is True
     # 1.1 was not assessed: what cannot be shown counts as missing, 1 x 2 = 2.
-    assert entries["R-INVENTORY"]["safeguard_states"] == {"1.1": "not_assessed"}
+    # Only not-applicable results (the Proxmox checks of 1.1): the score's own state, and not
+    # shown to be in place.
+    assert entries["R-INVENTORY"]["safeguard_states"] == {"1.1": "not_applicable"}
     assert entries["R-INVENTORY"]["risk"] == 2
     assert risk["unacceptable"] == 1
     # Both ways: the risk lists its findings, each finding names the risk.

@@ -50,7 +50,7 @@ def scan(bed, hosts, hostile, names, out, *extra):
 def assert_healthy_host_complete(run):
     hardened = run.host("hardened")
     assert hardened["status"] == "ok"
-    assert all(r["status"] == "pass" for r in hardened["results"]
+    assert all(r["status"] in ("pass", "manual") for r in hardened["results"]
                if r["check_id"].startswith("deb12-"))
 
 
