@@ -42,6 +42,7 @@ struct ScanArgs {
   GateArgs gate;
   std::string store;
   std::string prometheus;
+  std::string html_detail = "full";
 };
 
 std::string default_operator() {
@@ -132,7 +133,7 @@ int run_scan(const ScanArgs& args) {
   }
   // The gate's inputs are checked before anything is written, so a bad rule is one clear line.
   const auto rules = load_gate_rules(args.gate, record, store.get());
-  write_reports(record, formats, args.out);
+  write_reports(record, formats, args.out, {args.html_detail});
   if (store) {
     try {
       store->save(record, reports::render("json", record));
@@ -172,6 +173,7 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("-o,--out", args->out, "Folder for the reports")->capture_default_str();
   cmd->add_option("-f,--format", args->formats, "Comma-separated: json,junit,html,md,csv")
       ->capture_default_str();
+  add_html_detail_option(cmd, args->html_detail);
   cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
   cmd->add_option("--known-hosts", args->known_hosts,
                   "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)");
