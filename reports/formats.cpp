@@ -7,9 +7,12 @@ namespace cisscan::reports {
 
 const std::vector<Format>& formats() {
   static const std::vector<Format> k_formats = {
-      {"json", "report.json", write_json}, {"junit", "report.xml", write_junit},
-      {"html", "report.html", write_html, write_html_with_options}, {"md", "report.md", write_markdown},
-      {"csv", "findings.csv", write_csv},  {"prom", "cisscan.prom", write_prometheus},
+      {"json", "report.json", write_json},
+      {"junit", "report.xml", write_junit},
+      {"html", "report.html", write_html, write_html_with_options},
+      {"md", "report.md", write_markdown},
+      {"csv", "findings.csv", write_csv},
+      {"prom", "cisscan.prom", write_prometheus},
   };
   return k_formats;
 }

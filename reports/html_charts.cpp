@@ -112,8 +112,9 @@ void add_heatmap_view(Data& view, const Index& index) {
     put(item, "id", xml_safe(id));
     put(item, "mark", mark);
     put(item, "has_mark", Data(!mark.empty()));
-    put(item, "title", xml_safe(id) + (mark.empty() ? ", IG1" : ", " + mark + " only, outside IG1") +
-                           (title.empty() ? "" : ": " + title));
+    put(item, "title",
+        xml_safe(id) + (mark.empty() ? ", IG1" : ", " + mark + " only, outside IG1") +
+            (title.empty() ? "" : ": " + title));
     push(column_list, std::move(item));
   }
   put(view, "heat_ig1_columns", std::to_string(ig1_columns));

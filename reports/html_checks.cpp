@@ -109,8 +109,8 @@ Data check_item(const Index& index, size_t c) {
   put(item, "safeguards", safeguards);
   put(item, "q", search_text({xml_safe(check.id), title, safeguards}));
   put(item, "counts", counts_text(check.counts));
-  const auto rationale = field(own, "rationale").empty() ? field(result, "rationale")
-                                                         : field(own, "rationale");
+  const auto rationale =
+      field(own, "rationale").empty() ? field(result, "rationale") : field(own, "rationale");
   put(item, "has_rationale", Data(!rationale.empty()));
   put(item, "rationale", rationale);
   put(item, "fail", std::to_string(count_of(check, "fail")));

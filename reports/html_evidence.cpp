@@ -4,6 +4,7 @@
 #include "reports/html_evidence.hpp"
 #include "reports/xml_text.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace cisscan::reports::html {
@@ -37,7 +38,8 @@ std::set<std::string_view, std::less<>> observed_lines(std::string_view observed
     const auto newline = observed.find('\n', start);
     const auto joint = observed.find("; ", start);
     const auto end = std::min(newline, joint);
-    const auto line = trimmed(observed.substr(start, end == std::string_view::npos ? end : end - start));
+    const auto line =
+        trimmed(observed.substr(start, end == std::string_view::npos ? end : end - start));
     if (!line.empty()) {
       lines.insert(line);
     }
@@ -131,8 +133,7 @@ Data output_segments(const std::string& output, const std::string& observed, boo
 
 EvidencePlan::EvidencePlan(const Index& index, size_t host, const std::vector<size_t>& shown,
                            std::string prefix)
-    : m_host(host), m_results(at(index.hosts[host], "results")),
-      m_probes(at(index.hosts[host], "probes")) {
+    : m_results(at(index.hosts[host], "results")), m_probes(at(index.hosts[host], "probes")) {
   for (size_t p = 0; p < m_probes.size(); ++p) {
     m_probe_index.emplace(string_of(at(m_probes[p], "id")), p);
   }
@@ -140,9 +141,9 @@ EvidencePlan::EvidencePlan(const Index& index, size_t host, const std::vector<si
     for (const auto& id : at(m_results[r], "probe_ids")) {
       const auto it = m_probe_index.find(string_of(id));
       if (it != m_probe_index.end() && m_first_use.count(it->second) == 0) {
-        m_first_use.emplace(it->second,
-                            Printed{prefix + std::to_string(host) + "-" + std::to_string(it->second),
-                                    field(m_results[r], "check_id")});
+        m_first_use.emplace(
+            it->second, Printed{prefix + std::to_string(host) + "-" + std::to_string(it->second),
+                                field(m_results[r], "check_id")});
         m_printed_by.emplace(it->second, r);
       }
     }

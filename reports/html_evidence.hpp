@@ -28,7 +28,6 @@ public:
   Data evidence(size_t r) const;
 
 private:
-  size_t m_host;
   const json& m_results;
   const json& m_probes;
   std::unordered_map<std::string, size_t> m_probe_index;

@@ -8,20 +8,6 @@
 
 namespace cisscan::reports::html {
 
-namespace {
-
-// A result's rationale or remediation: its own (older records), else its check's in
-// record.checks.
-std::string check_text(const Index& index, const json& result, const std::string& own,
-                       std::string_view key) {
-  if (!own.empty()) {
-    return own;
-  }
-  return field(at(at(index.record, "checks"), string_of(at(result, "check_id"))), key);
-}
-
-} // namespace
-
 void add_findings_view(Data& view, const Index& index) {
   Data groups = list_data();
   size_t total = 0;
@@ -63,6 +49,16 @@ void add_findings_view(Data& view, const Index& index) {
 }
 
 namespace {
+
+// A result's rationale or remediation: its own (older records), else its check's in
+// record.checks.
+std::string check_text(const Index& index, const json& result, const std::string& own,
+                       std::string_view key) {
+  if (!own.empty()) {
+    return own;
+  }
+  return field(at(at(index.record, "checks"), string_of(at(result, "check_id"))), key);
+}
 
 enum class CardField {
   anchor,

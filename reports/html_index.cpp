@@ -37,8 +37,8 @@ Index::Index(const json& record_) : record(record_), hosts(array_at(record_, "ho
       m_host_index.emplace(name.get<std::string>(), h);
     }
     const auto& host_status = at(hosts[h], "status");
-    m_unscanned[h] = host_status != "ok" && host_status != "skipped" &&
-                     array_at(hosts[h], "probes").empty();
+    m_unscanned[h] =
+        host_status != "ok" && host_status != "skipped" && array_at(hosts[h], "probes").empty();
     auto& tally = m_tallies[h];
     const auto& results = array_at(hosts[h], "results");
     for (size_t r = 0; r < results.size(); ++r) {

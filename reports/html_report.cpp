@@ -118,8 +118,7 @@ std::map<std::string, LazyList> lazy_lists(const Index& index) {
         [&index, columns](size_t host) { return heatmap_cells(index, *columns, host); }}},
       {"risk_findings",
        {"risk_index", [&index](size_t entry) { return risk_findings(index, entry); }}},
-      {"check_rows",
-       {"check_index", [&index](size_t check) { return check_rows(index, check); }}},
+      {"check_rows", {"check_index", [&index](size_t check) { return check_rows(index, check); }}},
   };
 }
 

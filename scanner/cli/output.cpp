@@ -62,7 +62,8 @@ void write_reports(const cisscan::json& record, const std::vector<std::string>& 
       auto temp = target;
       temp += ".cisscan-tmp";
       const auto start = std::chrono::steady_clock::now();
-      util::write_file_atomic(temp, [&](std::ostream& out) { reports::write_report(*format, record, options, out); });
+      util::write_file_atomic(
+          temp, [&](std::ostream& out) { reports::write_report(*format, record, options, out); });
       staged.emplace_back(temp, target);
       spdlog::debug("rendered {} in {} ms", format->name,
                     util::milliseconds_between(start, std::chrono::steady_clock::now()));
