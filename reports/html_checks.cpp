@@ -162,6 +162,7 @@ void add_coverage_view(Data& view, const Index& index) {
   for (const char* key : {"automated", "attested", "manual", "not_assessed", "not_applicable"}) {
     put(view, std::string("coverage_") + key, std::to_string(by_state[key]));
   }
+  put(view, "coverage_has_not_applicable", Data(by_state["not_applicable"] > 0));
 }
 
 void add_checks_view(Data& view, const Index& index, bool summary) {
