@@ -98,7 +98,8 @@ def main():
             record["catalog"] = json.load(f)["catalog"]
     for host in hosts[len(hosts) - a.unreachable:] if a.unreachable else []:
         reason = f"cannot connect to {host['address']}:22: Connection refused"
-        host.update(status="unreachable", reason=reason, probes=[], facts={})
+        host.update(status="unreachable", reason=reason, probes=[],
+                    facts={"packages_installed": 0, "services_enabled": 0})
         for result in host["results"]:
             result.update(status="error", expected="", observed="",
                           reason="host unreachable: " + reason)
