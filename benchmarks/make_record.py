@@ -4,6 +4,11 @@
 diff benchmarks. A second record with a few hundred changed results can be made for `diff`.
 
   benchmarks/make_record.py OUT.json [--hosts 500] [--checks 300] [--seed 1] [--drift 0]
+                             [--catalog RECORD.json] [--unreachable N]
+
+--catalog copies the controls catalog (`catalog`) of a real record, so that the HTML report's IG1
+coverage has its 56 safeguards; --unreachable makes the last N hosts unreachable (every result an
+error with the host's reason, no probes), as a scan records them.
 """
 import argparse
 import hashlib
@@ -22,6 +27,8 @@ def main():
     p.add_argument("--drift", type=int, default=0, help="results flipped relative to seed 1")
     p.add_argument("--run-id", default="bench-run-1")
     p.add_argument("--started-at", default="2026-11-25T02:30:00.000Z")
+    p.add_argument("--catalog", help="a record whose controls catalog is copied")
+    p.add_argument("--unreachable", type=int, default=0, help="the last N hosts are unreachable")
     a = p.parse_args()
     rng = random.Random(a.seed)
     safeguards = ["3.3", "4.1", "4.8", "5.2", "5.4", "8.2", "3.10", "3.11", "7.3", "4.7"]
@@ -86,6 +93,16 @@ def main():
                                    "rationale": "Why it matters, in a sentence or two.",
                                    "remediation": "What to change, concretely."}
                          for i, c in enumerate(checks)}}
+    if a.catalog:
+        with open(a.catalog) as f:
+            record["catalog"] = json.load(f)["catalog"]
+    for host in hosts[len(hosts) - a.unreachable:] if a.unreachable else []:
+        reason = f"cannot connect to {host['address']}:22: Connection refused"
+        host.update(status="unreachable", reason=reason, probes=[],
+                    facts={"packages_installed": 0, "services_enabled": 0})
+        for result in host["results"]:
+            result.update(status="error", expected="", observed="",
+                          reason="host unreachable: " + reason)
     with open(a.out, "w") as f:
         json.dump(record, f)
 

@@ -7,9 +7,12 @@ namespace cisscan::reports {
 
 const std::vector<Format>& formats() {
   static const std::vector<Format> k_formats = {
-      {"json", "report.json", write_json}, {"junit", "report.xml", write_junit},
-      {"html", "report.html", write_html}, {"md", "report.md", write_markdown},
-      {"csv", "findings.csv", write_csv},  {"prom", "cisscan.prom", write_prometheus},
+      {"json", "report.json", write_json},
+      {"junit", "report.xml", write_junit},
+      {"html", "report.html", write_html, write_html_with_options},
+      {"md", "report.md", write_markdown},
+      {"csv", "findings.csv", write_csv},
+      {"prom", "cisscan.prom", write_prometheus},
   };
   return k_formats;
 }
@@ -21,6 +24,20 @@ const Format* find_format(std::string_view name) {
     }
   }
   return nullptr;
+}
+
+void write_report(const Format& format, const json& record, const RenderOptions& options,
+                  std::ostream& out) {
+  if (format.write_with_options != nullptr) {
+    format.write_with_options(record, options, out);
+  } else {
+    format.write(record, out);
+  }
+}
+
+const std::vector<std::string>& html_details() {
+  static const std::vector<std::string> k_details = {"full", "summary"};
+  return k_details;
 }
 
 std::string render(std::string_view format, const json& record) {

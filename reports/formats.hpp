@@ -10,21 +10,36 @@
 
 namespace cisscan::reports {
 
+// What the command line tells renderers beyond the record (one field per option).
+struct RenderOptions {
+  // --html-detail: "full" (every result with its evidence) or "summary" (a printable overview).
+  std::string html_detail = "full";
+};
+
 struct Format {
   std::string_view name;      // as given to --format
   std::string_view file_name; // written under --out
   // Streams the report into `out` (a fleet's reports are tens of MB: never held in memory whole).
   void (*write)(const json& record, std::ostream& out);
+  // For a format that takes options: used instead of `write` when set.
+  void (*write_with_options)(const json& record, const RenderOptions& options,
+                             std::ostream& out) = nullptr;
 };
 
 const std::vector<Format>& formats();
 const Format* find_format(std::string_view name);
+// Streams one format's report with the given options.
+void write_report(const Format& format, const json& record, const RenderOptions& options,
+                  std::ostream& out);
+// The values --html-detail accepts.
+const std::vector<std::string>& html_details();
 // The report of a known format as a string (for the store, and tests).
 std::string render(std::string_view format, const json& record);
 
 void write_json(const json& record, std::ostream& out);
 void write_junit(const json& record, std::ostream& out);
 void write_html(const json& record, std::ostream& out);
+void write_html_with_options(const json& record, const RenderOptions& options, std::ostream& out);
 void write_markdown(const json& record, std::ostream& out);
 void write_csv(const json& record, std::ostream& out);
 void write_prometheus(const json& record, std::ostream& out);

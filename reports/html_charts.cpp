@@ -103,13 +103,24 @@ void add_heatmap_view(Data& view, const Index& index) {
   const auto& host_scores = at(at(index.record, "scores"), "hosts");
   const auto columns = heatmap_columns(index);
   Data column_list = list_data();
+  size_t ig1_columns = 0;
   for (const auto& id : columns) {
     Data item = object_data();
     const auto title = index.safeguard_title(id);
+    const auto mark = index.ig_mark(id);
+    ig1_columns += mark.empty() ? 1 : 0;
     put(item, "id", xml_safe(id));
-    put(item, "title", title.empty() ? xml_safe(id) : xml_safe(id) + " " + title);
+    put(item, "mark", mark);
+    put(item, "has_mark", Data(!mark.empty()));
+    put(item, "title",
+        xml_safe(id) + (mark.empty() ? ", IG1" : ", " + mark + " only, outside IG1") +
+            (title.empty() ? "" : ": " + title));
     push(column_list, std::move(item));
   }
+  put(view, "heat_ig1_columns", std::to_string(ig1_columns));
+  put(view, "heat_has_ig1_columns", Data(ig1_columns > 0));
+  put(view, "heat_other_columns", std::to_string(columns.size() - ig1_columns));
+  put(view, "heat_has_other_columns", Data(columns.size() > ig1_columns));
   Data rows = list_data();
   for (size_t h = 0; h < index.hosts.size(); ++h) {
     const auto& host = index.hosts[h];
@@ -140,7 +151,13 @@ std::vector<std::string> heatmap_columns(const Index& index) {
     }
   }
   std::vector<std::string> columns(ids.begin(), ids.end());
-  std::sort(columns.begin(), columns.end(), [](const std::string& a, const std::string& b) {
+  // The IG1 safeguards first, then those outside IG1, each group in numeric order.
+  std::sort(columns.begin(), columns.end(), [&index](const std::string& a, const std::string& b) {
+    const bool a_ig1 = index.ig_mark(a).empty();
+    const bool b_ig1 = index.ig_mark(b).empty();
+    if (a_ig1 != b_ig1) {
+      return a_ig1;
+    }
     return safeguard_order(a) < safeguard_order(b);
   });
   return columns;

@@ -1,69 +1,12 @@
-// Findings: every fail, error and waived result with its evidence. Each probe's output is printed
-// once per host, with the first finding that used it; later findings that read the same probe link
-// there. Passing results carry no output.
-#include "reports/html_view.hpp"
+// Result cards: the findings (every fail, error and waived result) and each host's list of every
+// result, passes included, each with its rationale, expectation, observation and probe evidence.
+// A host that could not be scanned at all is one card with its reason, not one per check.
+#include "reports/html_evidence.hpp"
 #include "reports/xml_text.hpp"
 
 #include <unordered_map>
 
 namespace cisscan::reports::html {
-
-namespace {
-
-// A result's remediation: its own (older records), else its check's in record.checks.
-std::string remediation_of(const Index& index, const json& result, const std::string& own) {
-  if (!own.empty()) {
-    return own;
-  }
-  return field(at(at(index.record, "checks"), string_of(at(result, "check_id"))), "remediation");
-}
-
-size_t base64_decoded_size(const std::string& encoded) {
-  size_t padding = 0;
-  for (auto it = encoded.rbegin(); it != encoded.rend() && *it == '=' && padding < 2; ++it) {
-    ++padding;
-  }
-  return encoded.size() / 4 * 3 - padding;
-}
-
-struct Printed {
-  std::string anchor;
-  std::string check_id;
-};
-
-Data probe_item(const json& probe, bool print_here, const Printed& first) {
-  Data item = object_data();
-  put(item, "found", Data(true));
-  for (const char* key : {"id", "type", "command", "state", "exit_code", "started_at",
-                          "duration_ms", "timeout_s", "output_bytes", "output_sha256"}) {
-    put(item, std::string("probe_") + key, field(probe, key));
-  }
-  put(item, "print_output", Data(print_here));
-  put(item, "ev_anchor", first.anchor);
-  put(item, "shown_anchor", first.anchor);
-  put(item, "shown_check", first.check_id);
-  if (!print_here) {
-    return item;
-  }
-  const auto raw = string_of(at(probe, "output"));
-  const bool binary = at(probe, "output_encoding") == "base64";
-  put(item, "truncated", Data(at(probe, "truncated") == true));
-  put(item, "kept_bytes", std::to_string(binary ? base64_decoded_size(raw) : raw.size()));
-  put(item, "incomplete", Data(at(probe, "complete") == false));
-  put(item, "binary", Data(binary));
-  put(item, "has_output", Data(!raw.empty()));
-  put(item, "output", binary ? raw : xml_safe(raw));
-  return item;
-}
-
-Data missing_probe_item(const std::string& id) {
-  Data item = object_data();
-  put(item, "found", Data(false));
-  put(item, "probe_id", xml_safe(id));
-  return item;
-}
-
-} // namespace
 
 void add_findings_view(Data& view, const Index& index) {
   Data groups = list_data();
@@ -71,7 +14,8 @@ void add_findings_view(Data& view, const Index& index) {
   for (size_t h = 0; h < index.hosts.size(); ++h) {
     const auto& host = index.hosts[h];
     const auto& tally = index.tally(h);
-    const size_t n = tally.findings.size();
+    const bool unscanned = index.unscanned(h);
+    const size_t n = unscanned ? 1 : tally.findings.size();
     if (n == 0) {
       continue;
     }
@@ -92,6 +36,11 @@ void add_findings_view(Data& view, const Index& index) {
     put(group, "reason", field(host, "reason"));
     put(group, "count", plural(static_cast<int64_t>(n), "finding", "findings"));
     put(group, "breakdown", breakdown);
+    put(group, "unscanned", Data(unscanned));
+    put(group, "unscanned_anchor", unscanned_anchor(h));
+    put(group, "q", search_text({field(host, "name"), field(host, "status")}));
+    put(group, "unscanned_results",
+        plural(static_cast<int64_t>(at(host, "results").size()), "check", "checks"));
     push(groups, std::move(group));
   }
   put(view, "findings_total", std::to_string(total));
@@ -101,7 +50,17 @@ void add_findings_view(Data& view, const Index& index) {
 
 namespace {
 
-enum class FindingField {
+// A result's rationale or remediation: its own (older records), else its check's in
+// record.checks.
+std::string check_text(const Index& index, const json& result, const std::string& own,
+                       std::string_view key) {
+  if (!own.empty()) {
+    return own;
+  }
+  return field(at(at(index.record, "checks"), string_of(at(result, "check_id"))), key);
+}
+
+enum class CardField {
   anchor,
   status,
   status_label,
@@ -109,16 +68,19 @@ enum class FindingField {
   title,
   controls,
   safeguards,
+  safeguard_ids,
+  q,
   has_benchmark,
   benchmark,
   has_level,
   level,
   has_expected,
   expected,
-  has_observed,
   observed,
   has_reason,
   reason,
+  has_rationale,
+  rationale,
   has_remediation,
   remediation,
   has_original_status,
@@ -130,11 +92,15 @@ enum class FindingField {
   probes,
   has_waiver,
   waiver_id,
-  waiver_anchor
+  waiver_anchor,
+  is_finding,
+  finding_anchor,
+  has_note,
+  note
 };
 
-const std::unordered_map<std::string, FindingField>& finding_fields() {
-  using F = FindingField;
+const std::unordered_map<std::string, CardField>& card_fields() {
+  using F = CardField;
   static const std::unordered_map<std::string, F> k_fields = {
       {"anchor", F::anchor},
       {"status", F::status},
@@ -143,16 +109,19 @@ const std::unordered_map<std::string, FindingField>& finding_fields() {
       {"title", F::title},
       {"controls", F::controls},
       {"safeguards", F::safeguards},
+      {"safeguard_ids", F::safeguard_ids},
+      {"q", F::q},
       {"has_benchmark", F::has_benchmark},
       {"benchmark", F::benchmark},
       {"has_level", F::has_level},
       {"level", F::level},
       {"has_expected", F::has_expected},
       {"expected", F::expected},
-      {"has_observed", F::has_observed},
       {"observed", F::observed},
       {"has_reason", F::has_reason},
       {"reason", F::reason},
+      {"has_rationale", F::has_rationale},
+      {"rationale", F::rationale},
       {"has_remediation", F::has_remediation},
       {"remediation", F::remediation},
       {"has_original_status", F::has_original_status},
@@ -164,184 +133,202 @@ const std::unordered_map<std::string, FindingField>& finding_fields() {
       {"probes", F::probes},
       {"has_waiver", F::has_waiver},
       {"waiver_id", F::waiver_id},
-      {"waiver_anchor", F::waiver_anchor}};
+      {"waiver_anchor", F::waiver_anchor},
+      {"is_finding", F::is_finding},
+      {"finding_anchor", F::finding_anchor},
+      {"has_note", F::has_note},
+      {"note", F::note}};
   return k_fields;
 }
 
-// One host's findings: which results, and which finding prints each probe's output.
-struct FindingRows {
-  const Index& index;
-  size_t host;
-  const json& results;
-  const json& probes;
-  std::vector<size_t> findings;
-  std::unordered_map<std::string, size_t> probe_index;
-  std::unordered_map<size_t, Printed> first_use; // probe index -> the finding that prints it
-  std::unordered_map<size_t, size_t> printed_by; // probe index -> result index printing it
-
-  FindingRows(const Index& index_, size_t host_)
-      : index(index_), host(host_), results(at(index_.hosts[host_], "results")),
-        probes(at(index_.hosts[host_], "probes")), findings(index_.tally(host_).findings) {
-    for (size_t p = 0; p < probes.size(); ++p) {
-      probe_index.emplace(string_of(at(probes[p], "id")), p);
-    }
-    for (const size_t r : findings) {
-      for (const auto& id : at(results[r], "probe_ids")) {
-        const auto it = probe_index.find(string_of(id));
-        if (it != probe_index.end() && first_use.count(it->second) == 0) {
-          first_use.emplace(it->second,
-                            Printed{"ev-" + std::to_string(host) + "-" + std::to_string(it->second),
-                                    field(results[r], "check_id")});
-          printed_by.emplace(it->second, r);
-        }
-      }
-    }
+std::string benchmark_text(const json& b) {
+  std::string benchmark = field(b, "id");
+  for (const char* key : {"version", "ref"}) {
+    const auto part = field(b, key);
+    benchmark += part.empty() ? "" : (benchmark.empty() ? "" : " ") + part;
   }
+  return benchmark;
+}
 
-  Data evidence(size_t r) const {
-    Data list = list_data();
-    for (const auto& id : at(results[r], "probe_ids")) {
-      const auto it = probe_index.find(string_of(id));
-      if (it == probe_index.end()) {
-        push(list, missing_probe_item(string_of(id)));
-      } else {
-        const auto& first = first_use.at(it->second);
-        push(list, probe_item(probes[it->second], printed_by.at(it->second) == r, first));
-      }
-    }
-    return list;
+Data risk_links(const Index& index, const json& risks) {
+  Data links = list_data();
+  for (const auto& risk : risks) {
+    Data link = object_data();
+    auto anchor = index.risk_anchor(string_of(risk));
+    put(link, "id", text(risk));
+    put(link, "linked", Data(!anchor.empty()));
+    put(link, "anchor", std::move(anchor));
+    push(links, std::move(link));
   }
+  return links;
+}
+
+// One host's cards: the findings, or every result (then a finding's card links to its finding
+// and the evidence is printed with the results that are not findings).
+class ResultCards {
+public:
+  ResultCards(const Index& index, size_t host, bool findings_only)
+      : m_index(index), m_host(host), m_findings_only(findings_only),
+        m_results(at(index.hosts[host], "results")), m_rows(rows(index, host, findings_only)),
+        m_evidence(index, host, shown(findings_only), findings_only ? "ev-" : "hv-") {}
+
+  size_t size() const { return m_rows.size(); }
 
   bool field_of(size_t row, const std::string& name, Data& out) const {
-    const auto f = finding_fields().find(name);
-    if (f == finding_fields().end()) {
+    const auto f = card_fields().find(name);
+    if (f == card_fields().end()) {
       return false;
     }
-    const size_t r = findings[row];
-    const auto& result = results[r];
+    const size_t r = m_rows[row];
+    const auto& result = m_results[r];
     const auto value = [&](std::string_view key) -> const json& {
       return m_values.get(row, result, key);
     };
     const auto text_of = [&](std::string_view key) { return m_values.text(row, result, key); };
-    const auto& b = value("benchmark");
-    using F = FindingField;
-    switch (f->second) {
-    case F::anchor:
-      out = Data(finding_anchor(host, r));
-      break;
-    case F::status:
-      out = Data(text_of("status"));
-      break;
-    case F::status_label:
-      out = Data(status_label(text_of("status")));
-      break;
-    case F::check_id:
-      out = Data(text_of("check_id"));
-      break;
-    case F::title:
-      out = Data(text_of("title"));
-      break;
-    case F::controls:
-      out = Data(controls_attribute(value("safeguards")));
-      break;
-    case F::safeguards:
-      out = Data(safeguards_text(index, value("safeguards"), true));
-      break;
-    case F::has_benchmark:
-    case F::benchmark: {
-      std::string benchmark = field(b, "id");
-      for (const char* key : {"version", "ref"}) {
-        const auto part = field(b, key);
-        benchmark += part.empty() ? "" : (benchmark.empty() ? "" : " ") + part;
-      }
-      out = f->second == F::benchmark ? Data(benchmark) : Data(!benchmark.empty());
-      break;
-    }
-    case F::has_level:
-      out = Data(!field(b, "level").empty());
-      break;
-    case F::level:
-      out = Data(field(b, "level"));
-      break;
-    case F::has_expected:
-      out = Data(!text_of("expected").empty());
-      break;
-    case F::expected:
-      out = Data(text_of("expected"));
-      break;
-    case F::has_observed:
-      out = Data(!text_of("observed").empty());
-      break;
-    case F::observed:
-      out = Data(text_of("observed"));
-      break;
-    case F::has_reason:
-      out = Data(!text_of("reason").empty());
-      break;
-    case F::reason:
-      out = Data(text_of("reason"));
-      break;
-    case F::has_remediation:
-      out = Data(!remediation_of(index, result, text_of("remediation")).empty());
-      break;
-    case F::remediation:
-      out = Data(remediation_of(index, result, text_of("remediation")));
-      break;
-    case F::has_original_status:
-      out = Data(!text_of("original_status").empty());
-      break;
-    case F::original_status:
-      out = Data(text_of("original_status"));
-      break;
-    case F::has_risks:
-      out = Data(!value("risks").empty());
-      break;
-    case F::risks: {
-      Data risks = list_data();
-      for (const auto& risk : value("risks")) {
-        Data link = object_data();
-        auto anchor = index.risk_anchor(string_of(risk));
-        put(link, "id", text(risk));
-        put(link, "linked", Data(!anchor.empty()));
-        put(link, "anchor", std::move(anchor));
-        push(risks, std::move(link));
-      }
-      out = std::move(risks);
-      break;
-    }
-    case F::probe_count:
-      out = Data(plural(static_cast<int64_t>(value("probe_ids").size()), "probe", "probes"));
-      break;
-    case F::has_probes:
-      out = Data(!value("probe_ids").empty());
-      break;
-    case F::probes:
-      out = evidence(r);
-      break;
-    case F::has_waiver:
-      out = Data(!index.waiver_anchor(string_of(at(value("waiver"), "id"))).empty());
-      break;
-    case F::waiver_id:
-      out = Data(field(value("waiver"), "id"));
-      break;
-    case F::waiver_anchor:
-      out = Data(index.waiver_anchor(string_of(at(value("waiver"), "id"))));
-      break;
-    }
+    out = card_field(f->second, r, result, value, text_of);
     return true;
   }
 
 private:
+  static std::vector<size_t> rows(const Index& index, size_t host, bool findings_only) {
+    if (findings_only) {
+      return index.tally(host).findings;
+    }
+    if (index.unscanned(host)) {
+      return {};
+    }
+    std::vector<size_t> all(at(index.hosts[host], "results").size());
+    for (size_t r = 0; r < all.size(); ++r) {
+      all[r] = r;
+    }
+    return all;
+  }
+
+  std::vector<size_t> shown(bool findings_only) const {
+    if (findings_only) {
+      return m_rows;
+    }
+    std::vector<size_t> out;
+    for (const size_t r : m_rows) {
+      if (!is_finding(string_of(at(m_results[r], "status")))) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  }
+
+  template <typename Value, typename Text>
+  Data card_field(CardField f, size_t r, const json& result, const Value& value,
+                  const Text& text_of) const {
+    using F = CardField;
+    switch (f) {
+    case F::anchor:
+      return Data(m_findings_only ? finding_anchor(m_host, r) : result_anchor(m_host, r));
+    case F::status:
+      return Data(text_of("status"));
+    case F::status_label:
+      return Data(status_label(text_of("status")));
+    case F::check_id:
+      return Data(text_of("check_id"));
+    case F::title:
+      return Data(text_of("title"));
+    case F::controls:
+      return Data(controls_attribute(value("safeguards")));
+    case F::safeguards:
+      return Data(safeguards_text(m_index, value("safeguards"), true));
+    case F::safeguard_ids:
+      return Data(safeguards_text(m_index, value("safeguards"), false));
+    case F::q:
+      return Data(search_text({m_findings_only ? field(m_index.hosts[m_host], "name") : "",
+                               text_of("check_id"), text_of("title"),
+                               safeguards_text(m_index, value("safeguards"), false)}));
+    case F::has_benchmark:
+      return Data(!benchmark_text(value("benchmark")).empty());
+    case F::benchmark:
+      return Data(benchmark_text(value("benchmark")));
+    case F::has_level:
+      return Data(!field(value("benchmark"), "level").empty());
+    case F::level:
+      return Data(field(value("benchmark"), "level"));
+    case F::has_expected:
+      return Data(!text_of("expected").empty());
+    case F::expected:
+      return Data(text_of("expected"));
+    case F::observed: {
+      const auto observed = text_of("observed");
+      return Data(observed.empty() ? "(empty)" : observed);
+    }
+    case F::has_reason:
+      return Data(!text_of("reason").empty());
+    case F::reason:
+      return Data(text_of("reason"));
+    case F::has_rationale:
+      return Data(!check_text(m_index, result, text_of("rationale"), "rationale").empty());
+    case F::rationale:
+      return Data(check_text(m_index, result, text_of("rationale"), "rationale"));
+    case F::has_remediation:
+      return Data(!check_text(m_index, result, text_of("remediation"), "remediation").empty());
+    case F::remediation:
+      return Data(check_text(m_index, result, text_of("remediation"), "remediation"));
+    case F::has_original_status:
+      return Data(!text_of("original_status").empty());
+    case F::original_status:
+      return Data(text_of("original_status"));
+    case F::has_risks:
+      return Data(!value("risks").empty());
+    case F::risks:
+      return risk_links(m_index, value("risks"));
+    case F::probe_count:
+      return Data(plural(static_cast<int64_t>(value("probe_ids").size()), "probe", "probes"));
+    case F::has_probes:
+      return Data(!value("probe_ids").empty());
+    case F::probes:
+      return m_evidence.evidence(r);
+    case F::has_waiver:
+      return Data(!m_index.waiver_anchor(string_of(at(value("waiver"), "id"))).empty());
+    case F::waiver_id:
+      return Data(field(value("waiver"), "id"));
+    case F::waiver_anchor:
+      return Data(m_index.waiver_anchor(string_of(at(value("waiver"), "id"))));
+    case F::is_finding:
+      return Data(!m_findings_only && is_finding(string_of(value("status"))));
+    case F::finding_anchor:
+      return Data(finding_anchor(m_host, r));
+    case F::has_note:
+      return Data(value("attestation").is_object());
+    case F::note: {
+      const auto& a = value("attestation");
+      return Data("attested by " + field(a, "attested_by") + " (" + field(a, "id") + ", until " +
+                  field(a, "expires") + ")");
+    }
+    }
+    return Data(false);
+  }
+
+  const Index& m_index;
+  size_t m_host;
+  bool m_findings_only;
+  const json& m_results;
+  std::vector<size_t> m_rows;
+  EvidencePlan m_evidence;
   RowValues m_values;
 };
 
+Rows card_rows(const Index& index, size_t host, bool findings_only) {
+  auto cards = std::make_shared<const ResultCards>(index, host, findings_only);
+  return Rows{cards->size(), [cards](size_t row, const std::string& name, Data& out) {
+                return cards->field_of(row, name, out);
+              }};
+}
+
 } // namespace
 
-Rows host_findings(const Index& index, size_t h) {
-  auto rows = std::make_shared<const FindingRows>(index, h);
-  return Rows{rows->findings.size(), [rows](size_t row, const std::string& name, Data& out) {
-                return rows->field_of(row, name, out);
-              }};
+Rows host_findings(const Index& index, size_t host) {
+  return card_rows(index, host, true);
+}
+
+Rows host_results(const Index& index, size_t host) {
+  return card_rows(index, host, false);
 }
 
 } // namespace cisscan::reports::html

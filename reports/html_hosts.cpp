@@ -1,5 +1,5 @@
-// The per-host sections: identity, facts, how the host was scanned, and every result in a
-// compact row that links to its finding when it has one.
+// The per-host sections: identity, facts, how the host was scanned, and every result as a folded
+// card with its evidence (html_findings.cpp builds the cards).
 #include "reports/html_view.hpp"
 #include "reports/xml_text.hpp"
 
@@ -83,49 +83,12 @@ void add_hosts_view(Data& view, const Index& index) {
     put(item, "results_summary",
         plural(static_cast<int64_t>(at(host, "results").size()), "result", "results") +
             (summary.empty() ? "" : ": " + summary));
-    put(item, "has_results", Data(!at(host, "results").empty()));
+    put(item, "has_results", Data(!at(host, "results").empty() && !index.unscanned(h)));
+    put(item, "unscanned", Data(index.unscanned(h)));
+    put(item, "unscanned_anchor", unscanned_anchor(h));
     push(hosts, std::move(item));
   }
   put(view, "hosts", std::move(hosts));
-}
-
-Rows host_results(const Index& index, size_t h) {
-  const json& results = at(index.hosts[h], "results");
-  auto values = std::make_shared<RowValues>();
-  const auto field_of = [&index, &results, h, values](size_t r, const std::string& name,
-                                                      Data& out) {
-    const auto& result = results[r];
-    const auto value = [&](std::string_view key) -> const json& {
-      return values->get(r, result, key);
-    };
-    if (name == "status") {
-      out = Data(text(value("status")));
-    } else if (name == "status_label") {
-      out = Data(status_label(text(value("status"))));
-    } else if (name == "check_id") {
-      out = Data(text(value("check_id")));
-    } else if (name == "title") {
-      out = Data(text(value("title")));
-    } else if (name == "safeguards") {
-      out = Data(safeguards_text(index, value("safeguards"), false));
-    } else if (name == "controls") {
-      out = Data(controls_attribute(value("safeguards")));
-    } else if (name == "is_finding") {
-      out = Data(is_finding(string_of(value("status"))));
-    } else if (name == "finding_anchor") {
-      out = Data(finding_anchor(h, r));
-    } else if (name == "has_note") {
-      out = Data(value("attestation").is_object());
-    } else if (name == "note") {
-      const auto& a = value("attestation");
-      out = Data("attested by " + field(a, "attested_by") + " (" + field(a, "id") + ", until " +
-                 field(a, "expires") + ")");
-    } else {
-      return false;
-    }
-    return true;
-  };
-  return Rows{results.is_array() ? results.size() : 0, field_of};
 }
 
 } // namespace cisscan::reports::html

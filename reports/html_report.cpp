@@ -118,6 +118,7 @@ std::map<std::string, LazyList> lazy_lists(const Index& index) {
         [&index, columns](size_t host) { return heatmap_cells(index, *columns, host); }}},
       {"risk_findings",
        {"risk_index", [&index](size_t entry) { return risk_findings(index, entry); }}},
+      {"check_rows", {"check_index", [&index](size_t check) { return check_rows(index, check); }}},
   };
 }
 
@@ -137,16 +138,27 @@ struct Appender {
 } // namespace html
 
 void write_html(const cisscan::json& record, std::ostream& out) {
+  write_html_with_options(record, RenderOptions{}, out);
+}
+
+void write_html_with_options(const cisscan::json& record, const RenderOptions& options,
+                             std::ostream& out) {
   using namespace html;
   const Index index(record);
   const int64_t now = render_time();
+  const bool summary = options.html_detail == "summary";
   Data view = object_data();
+  put(view, "detail_summary", Data(summary));
   add_run_view(view, index, now);
   add_summary_view(view, index, now);
+  add_coverage_view(view, index);
   add_controls_chart(view, index);
   add_heatmap_view(view, index);
-  add_findings_view(view, index);
-  add_hosts_view(view, index);
+  add_checks_view(view, index, summary);
+  if (!summary) {
+    add_findings_view(view, index);
+    add_hosts_view(view, index);
+  }
   add_risk_view(view, index);
   add_exceptions_view(view, index);
   add_history_view(view, index);

@@ -187,10 +187,12 @@ std::string safeguards_text(const Index& index, const json& safeguards, bool tit
   for (const auto& s : safeguards) {
     const auto id = string_of(s);
     const auto title = titles ? index.safeguard_title(id) : std::string();
+    const auto mark = index.ig_mark(id);
     out += (out.empty() ? ""
             : titles    ? "; "
                         : ", ") +
-           xml_safe(id) + (title.empty() ? "" : " " + title);
+           xml_safe(id) + (mark.empty() ? "" : " (" + mark + ")") +
+           (title.empty() ? "" : " " + title);
   }
   return out;
 }
@@ -205,6 +207,29 @@ std::string finding_anchor(size_t host, size_t result) {
 
 std::string host_anchor(size_t host) {
   return "host-" + std::to_string(host);
+}
+
+std::string result_anchor(size_t host, size_t result) {
+  return "r-" + std::to_string(host) + "-" + std::to_string(result);
+}
+
+std::string check_anchor(size_t check) {
+  return "check-" + std::to_string(check);
+}
+
+std::string unscanned_anchor(size_t host) {
+  return "unscanned-" + std::to_string(host);
+}
+
+std::string search_text(std::initializer_list<std::string_view> values) {
+  std::string out;
+  for (const auto value : values) {
+    if (!value.empty()) {
+      out += out.empty() ? "" : " ";
+      out += value;
+    }
+  }
+  return out;
 }
 
 std::string escape_html(const std::string& text) {
@@ -238,145 +263,6 @@ std::string escape_html(const std::string& text) {
   }
   out.append(text, start, std::string::npos);
   return out;
-}
-
-int64_t HostTally::count(std::string_view status) const {
-  for (size_t i = 0; i < k_statuses.size(); ++i) {
-    if (k_statuses[i] == status) {
-      return counts[i];
-    }
-  }
-  return 0;
-}
-
-namespace {
-
-std::string pair_key(const std::string& a, const std::string& b) {
-  return a + '\x1f' + b;
-}
-
-const json& array_at(const json& object, std::string_view key) {
-  static const json k_empty = json::array();
-  const auto& value = at(object, key);
-  return value.is_array() ? value : k_empty;
-}
-
-} // namespace
-
-Index::Index(const json& record_) : record(record_), hosts(array_at(record_, "hosts")) {
-  m_tallies.resize(hosts.size());
-  for (size_t h = 0; h < hosts.size(); ++h) {
-    const auto& name = at(hosts[h], "name");
-    if (name.is_string()) {
-      m_host_index.emplace(name.get<std::string>(), h);
-    }
-    auto& tally = m_tallies[h];
-    const auto& results = array_at(hosts[h], "results");
-    for (size_t r = 0; r < results.size(); ++r) {
-      const auto& status = at(results[r], "status");
-      if (!status.is_string()) {
-        continue;
-      }
-      const auto& s = status.get_ref<const std::string&>();
-      for (size_t i = 0; i < k_statuses.size(); ++i) {
-        if (k_statuses[i] == s) {
-          ++tally.counts[i];
-          break;
-        }
-      }
-      if (!is_finding(s)) {
-        continue;
-      }
-      tally.findings.push_back(r);
-      const auto& check = at(results[r], "check_id");
-      if (name.is_string() && check.is_string()) {
-        m_finding_anchor.emplace(pair_key(name.get<std::string>(), check.get<std::string>()),
-                                 html::finding_anchor(h, r));
-      }
-    }
-  }
-  const auto& waivers = array_at(at(record_, "waivers"), "entries");
-  for (size_t w = 0; w < waivers.size(); ++w) {
-    const auto& id = at(waivers[w], "id");
-    if (id.is_string()) {
-      m_waiver_anchor.emplace(id.get<std::string>(), "waiver-" + std::to_string(w));
-    }
-  }
-  const auto& entries = array_at(at(record_, "risk"), "entries");
-  for (size_t e = 0; e < entries.size(); ++e) {
-    const auto& id = at(entries[e], "id");
-    if (id.is_string()) {
-      m_risk_anchor.emplace(id.get<std::string>(), "risk-" + std::to_string(e));
-    }
-  }
-}
-
-std::string Index::waiver_anchor(const std::string& waiver_id) const {
-  const auto it = m_waiver_anchor.find(waiver_id);
-  return it == m_waiver_anchor.end() ? std::string() : it->second;
-}
-
-std::string Index::finding_anchor(const std::string& host, const std::string& check_id) const {
-  const auto it = m_finding_anchor.find(pair_key(host, check_id));
-  return it == m_finding_anchor.end() ? std::string() : it->second;
-}
-
-std::string Index::host_anchor(const std::string& host) const {
-  const auto it = m_host_index.find(host);
-  return it == m_host_index.end() ? std::string() : html::host_anchor(it->second);
-}
-
-std::string Index::risk_anchor(const std::string& risk_id) const {
-  const auto it = m_risk_anchor.find(risk_id);
-  return it == m_risk_anchor.end() ? std::string() : it->second;
-}
-
-std::string Index::safeguard_title(const std::string& id) const {
-  return field(at(at(at(record, "catalog"), "safeguards"), id), "title");
-}
-
-std::string Index::control_title(const std::string& id) const {
-  return text(at(at(at(record, "catalog"), "controls"), id));
-}
-
-const json& RowValues::get(size_t row, const json& object, std::string_view key) const {
-  if (row != m_row) {
-    m_row = row;
-    m_values.clear();
-  }
-  for (const auto& [k, v] : m_values) {
-    if (k == key) {
-      return *v;
-    }
-  }
-  const json& value = at(object, key);
-  m_values.emplace_back(key, &value);
-  return value;
-}
-
-std::string RowValues::text(size_t row, const json& object, std::string_view key) const {
-  return html::text(get(row, object, key));
-}
-
-Data list_data() {
-  return Data{Data::type::list};
-}
-
-Data object_data() {
-  return Data{Data::type::object};
-}
-
-void push(Data& list, Data item) {
-  // The list object itself is not const: only kainjow's accessor is.
-  const_cast<kainjow::mustache::list&>(list.list_value()).push_back(std::move(item));
-}
-
-void put(Data& object, const std::string& key, Data value) {
-  object[key] = std::move(value);
-}
-
-bool list_empty(const Data& list) {
-  return !list.is_non_empty_list();
 }
 
 } // namespace cisscan::reports::html

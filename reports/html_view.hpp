@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -65,6 +66,15 @@ struct HostTally {
   int64_t count(std::string_view status) const;
 };
 
+// One check across the fleet: its results on the hosts that were scanned, in host order.
+struct CheckEntry {
+  std::string id;
+  size_t host = 0;   // where its first result is (for title, safeguards, rationale)
+  size_t result = 0; //
+  std::vector<std::pair<size_t, size_t>> results; // (host, result) on scanned hosts
+  std::array<int64_t, k_statuses.size()> counts{};
+};
+
 struct Index {
   explicit Index(const json& record);
 
@@ -79,9 +89,24 @@ struct Index {
   std::string safeguard_title(const std::string& id) const;
   std::string control_title(const std::string& id) const;
   const HostTally& tally(size_t host) const { return m_tallies[host]; }
+  // A host that should have been scanned and ran no probe at all (unreachable, timed out):
+  // its results are all errors with the host's reason, shown as one card.
+  bool unscanned(size_t host) const { return m_unscanned[host]; }
+  // Every check with a result, in the order of first appearance.
+  const std::vector<CheckEntry>& checks() const { return m_checks; }
+  // Indexes into checks() of the checks that name a safeguard.
+  const std::vector<size_t>& checks_of(const std::string& safeguard_id) const;
+  // "" for an IG1 safeguard (or one the catalog does not know), else "IG2" or "IG3": the first
+  // Implementation Group it belongs to.
+  std::string ig_mark(const std::string& safeguard_id) const;
 
 private:
+  void add_check_result(const std::string& id, size_t host, size_t result, size_t slot);
   std::vector<HostTally> m_tallies;
+  std::vector<bool> m_unscanned;
+  std::vector<CheckEntry> m_checks;
+  std::unordered_map<std::string, size_t> m_check_index;
+  std::unordered_map<std::string, std::vector<size_t>> m_safeguard_checks;
   std::unordered_map<std::string, size_t> m_host_index;
   std::unordered_map<std::string, std::string> m_finding_anchor;
   std::unordered_map<std::string, std::string> m_risk_anchor;
@@ -99,6 +124,13 @@ std::string safeguards_text(const Index& index, const json& safeguards, bool tit
 std::string escape_html(const std::string& text);
 std::string finding_anchor(size_t host, size_t result);
 std::string host_anchor(size_t host);
+// The anchor of a result in its host's list, of a check in the by-check view, and of the one
+// card that stands for an unscanned host in the findings.
+std::string result_anchor(size_t host, size_t result);
+std::string check_anchor(size_t check);
+std::string unscanned_anchor(size_t host);
+// Lower-case-insensitive search text for the text filter: the values joined by spaces.
+std::string search_text(std::initializer_list<std::string_view> values);
 
 // --- sections (each sets its keys on the top-level view) ---
 
@@ -111,6 +143,8 @@ void add_hosts_view(Data& view, const Index& index);                // html_host
 void add_risk_view(Data& view, const Index& index);                 // html_register.cpp
 void add_exceptions_view(Data& view, const Index& index);           // html_register.cpp
 void add_history_view(Data& view, const Index& index);              // html_history.cpp
+void add_coverage_view(Data& view, const Index& index);             // html_checks.cpp
+void add_checks_view(Data& view, const Index& index, bool summary); // html_checks.cpp
 
 // --- per-host lists built only when the template reaches them ---
 
@@ -144,7 +178,8 @@ struct LazyList {
 std::map<std::string, LazyList> lazy_lists(const Index& index);
 
 Rows host_findings(const Index& index, size_t host);                            // html_findings.cpp
-Rows host_results(const Index& index, size_t host);                             // html_hosts.cpp
+Rows host_results(const Index& index, size_t host);                             // html_findings.cpp
+Rows check_rows(const Index& index, size_t check);                              // html_checks.cpp
 Rows risk_findings(const Index& index, size_t entry);                           // html_register.cpp
 std::vector<std::string> heatmap_columns(const Index& index);                   // html_charts.cpp
 Rows heatmap_cells(const Index& index, const std::vector<std::string>& columns, // html_charts.cpp

@@ -1,6 +1,7 @@
 // Progressive enhancement only: the report is complete without this script. It adds the
-// filter controls (host, control, status), opens every <details> for printing, and opens the
-// <details> around the target of a link. Filtering writes one stylesheet: no per-row work.
+// filter bar (view by host or by check, a text filter over host, check id, title and safeguard,
+// host, control and status), opens the findings' evidence for printing, and opens the <details>
+// around the target of a link. Filtering writes one stylesheet: no per-row work.
 (function () {
   'use strict';
   var slot = document.getElementById('filter-slot');
@@ -22,17 +23,23 @@
     return node;
   }
 
-  function select(id, label, all, options) {
+  function labelled(id, label, control) {
     var box = element('span', { 'class': 'filter' });
     box.appendChild(element('label', { 'for': id }, label));
+    box.appendChild(control);
+    bar.appendChild(box);
+    return control;
+  }
+
+  function select(id, label, all, options) {
     var list = element('select', { id: id, name: id });
-    list.appendChild(element('option', { value: '' }, all));
+    if (all !== null) {
+      list.appendChild(element('option', { value: '' }, all));
+    }
     options.forEach(function (o) {
       list.appendChild(element('option', { value: o[0] }, o[1]));
     });
-    box.appendChild(list);
-    bar.appendChild(box);
-    return list;
+    return labelled(id, label, list);
   }
 
   function quoted(value) {
@@ -51,9 +58,17 @@
   });
   var totalFindings = main.querySelectorAll('.finding').length;
   var totalHosts = hosts.length;
+  var totalChecks = main.querySelectorAll('details.check').length;
 
-  var bar = element('div', { id: 'filters', 'class': 'filters', role: 'search', 'aria-label': 'Filter findings and hosts' });
-  var hostSelect = select('filter-host', 'Host', 'All hosts', hosts);
+  var bar = element('div', { id: 'filters', 'class': 'filters', role: 'search', 'aria-label': 'Filter findings, hosts and checks' });
+  var viewSelect = totalChecks > 0
+    ? select('filter-view', 'View', null, [['host', 'By host'], ['check', 'By check']])
+    : null;
+  var textInput = labelled('filter-text', 'Find', element('input', {
+    id: 'filter-text', name: 'filter-text', type: 'search', autocomplete: 'off',
+    placeholder: 'host, check id, title or safeguard',
+  }));
+  var hostSelect = hosts.length ? select('filter-host', 'Host', 'All hosts', hosts) : null;
   var controlSelect = select('filter-control', 'Control', 'All controls', controls);
   var statusSelect = select('filter-status', 'Status', 'All statuses', statuses);
   bar.appendChild(element('button', { type: 'button', id: 'filter-reset' }, 'Show all'));
@@ -64,41 +79,85 @@
   var style = element('style', { id: 'filter-style' });
   document.head.appendChild(style);
 
+  function setView(view) {
+    if (!viewSelect) {
+      return;
+    }
+    viewSelect.value = view;
+    main.classList.toggle('view-by-host', view === 'host');
+    main.classList.toggle('view-by-check', view === 'check');
+  }
+
   function apply() {
-    var host = hostSelect.value ? '[data-host=' + quoted(hostSelect.value) + ']' : '';
+    var host = hostSelect && hostSelect.value ? '[data-host=' + quoted(hostSelect.value) + ']' : '';
     var row = (statusSelect.value ? '[data-status=' + quoted(statusSelect.value) + ']' : '') +
       (controlSelect.value ? '[data-controls~=' + quoted(controlSelect.value) + ']' : '');
+    var term = textInput.value.trim();
+    var text = term ? '[data-q*=' + quoted(term) + ' i]' : '';
+    var hostText = term ? '[data-host*=' + quoted(term) + ' i]' : '';
+    // A host section or a check's host row stays when its host matches the text, or it holds a
+    // result that does.
+    var hostsNot = term ? 'section.host:not(' + hostText + ')' : 'section.host';
     var rules = [];
     if (host) {
-      rules.push('.fgroup:not(' + host + '), section.host:not(' + host + '), .heatmap tbody tr:not(' + host + ') { display: none; }');
+      rules.push('.fgroup:not(' + host + '), section.host:not(' + host + '), .heatmap tbody tr:not(' + host +
+        '), .check-hosts tbody tr:not(' + host + ') { display: none; }');
     }
-    if (row) {
-      rules.push('.finding:not(' + row + '), .results tbody tr:not(' + row + ') { display: none; }');
-      rules.push('.fgroup:not(:has(.finding' + row + ')), section.host:not(:has(.results tbody tr' + row + ')) { display: none; }');
+    if (row || text) {
+      var r = row + text;
+      rules.push('.finding:not(' + r + ') { display: none; }');
+      rules.push('.fgroup:not(:has(.finding' + r + ')) { display: none; }');
+      if (row) {
+        rules.push('details.result:not(' + row + '), .check-hosts tbody tr:not(' + row + ') { display: none; }');
+        rules.push('section.host:not(:has(details.result' + row + ')) { display: none; }');
+      }
+      if (text) {
+        rules.push(hostsNot + ' details.result:not(' + text + ') { display: none; }');
+        rules.push(hostsNot + ':not(:has(details.result' + r + ')) { display: none; }');
+        rules.push('details.check:not(' + text + ') .check-hosts tbody tr:not(' + hostText + ') { display: none; }');
+        rules.push('details.check:not(' + text + '):not(:has(.check-hosts tbody tr' + hostText + ')) { display: none; }');
+        rules.push('table.failing tbody tr:not(' + text + ') { display: none; }');
+      }
     }
     style.textContent = rules.join('\n');
-    var findings = main.querySelectorAll('.fgroup' + host + ' .finding' + row).length;
-    var shown = main.querySelectorAll('section.host' + host + (row ? ':has(.results tbody tr' + row + ')' : '')).length;
-    count.textContent = host || row
-      ? 'Showing ' + findings + ' of ' + totalFindings + ' findings and ' + shown + ' of ' + totalHosts + ' hosts.'
-      : '';
+    if (!host && !row && !text) {
+      count.textContent = '';
+      return;
+    }
+    var findings = main.querySelectorAll('.fgroup' + host + ' .finding' + row + text).length;
+    var shownHosts = main.querySelectorAll('section.host' + host +
+      (row || text ? ':has(details.result' + row + text + ')' : '') +
+      (term ? ', section.host' + host + hostText + (row ? ':has(details.result' + row + ')' : '') : '')).length;
+    var shownChecks = text ? main.querySelectorAll('details.check' + text + ', details.check:has(.check-hosts tbody tr' + hostText + ')').length : totalChecks;
+    count.textContent = 'Showing ' + findings + ' of ' + totalFindings + ' findings, ' + shownHosts + ' of ' +
+      totalHosts + ' hosts and ' + shownChecks + ' of ' + totalChecks + ' checks.';
   }
 
   // One delegated listener for the whole bar.
-  bar.addEventListener('change', apply);
-  bar.addEventListener('click', function (event) {
-    if (event.target && event.target.id === 'filter-reset') {
-      hostSelect.value = '';
-      controlSelect.value = '';
-      statusSelect.value = '';
+  bar.addEventListener('change', function (event) {
+    if (event.target === viewSelect) {
+      setView(viewSelect.value);
+    } else {
       apply();
     }
   });
+  textInput.addEventListener('input', apply);
+  bar.addEventListener('click', function (event) {
+    if (event.target && event.target.id === 'filter-reset') {
+      [hostSelect, controlSelect, statusSelect, textInput].forEach(function (control) {
+        if (control) {
+          control.value = '';
+        }
+      });
+      apply();
+    }
+  });
+  setView('host');
 
-  // Printing shows every piece of evidence; the closed ones are closed again afterwards.
+  // Printing shows the findings' evidence; the closed ones are closed again afterwards.
   var opened = [];
   window.addEventListener('beforeprint', function () {
-    document.querySelectorAll('details:not([open])').forEach(function (d) {
+    document.querySelectorAll('.finding details:not([open])').forEach(function (d) {
       d.open = true;
       opened.push(d);
     });
@@ -110,13 +169,21 @@
     opened = [];
   });
 
-  // A link to evidence inside a closed <details> opens it.
+  // A link to evidence inside a closed <details>, or in the view not shown, opens it.
   function reveal() {
     var target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    if (target && target.closest('.view-check')) {
+      setView('check');
+    } else if (target && target.closest('.view-host')) {
+      setView('host');
+    }
     for (var node = target; node; node = node.parentElement) {
       if (node.tagName === 'DETAILS') {
         node.open = true;
       }
+    }
+    if (target) {
+      target.scrollIntoView();
     }
   }
   window.addEventListener('hashchange', reveal);

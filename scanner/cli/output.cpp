@@ -37,8 +37,16 @@ std::vector<std::string> parse_formats(const std::string& list) {
   return out;
 }
 
+void add_html_detail_option(CLI::App* cmd, std::string& html_detail) {
+  cmd->add_option("--html-detail", html_detail,
+                  "HTML report: full (every result with its evidence) or summary (summary, "
+                  "IG1 coverage, failing checks and risks; prints in few pages)")
+      ->check(CLI::IsMember(reports::html_details()))
+      ->capture_default_str();
+}
+
 void write_reports(const cisscan::json& record, const std::vector<std::string>& formats,
-                   const std::string& out_dir) {
+                   const std::string& out_dir, const reports::RenderOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) {
@@ -54,7 +62,8 @@ void write_reports(const cisscan::json& record, const std::vector<std::string>& 
       auto temp = target;
       temp += ".cisscan-tmp";
       const auto start = std::chrono::steady_clock::now();
-      util::write_file_atomic(temp, [&](std::ostream& out) { format->write(record, out); });
+      util::write_file_atomic(
+          temp, [&](std::ostream& out) { reports::write_report(*format, record, options, out); });
       staged.emplace_back(temp, target);
       spdlog::debug("rendered {} in {} ms", format->name,
                     util::milliseconds_between(start, std::chrono::steady_clock::now()));

@@ -83,6 +83,7 @@ void add_publish_options(CLI::App* cmd, PublishArgs& args) {
   cmd->add_option("-o,--out", args.out, "Folder for the reports")->capture_default_str();
   cmd->add_option("-f,--format", args.formats, "Comma-separated: json,junit,html,md,csv,prom")
       ->capture_default_str();
+  add_html_detail_option(cmd, args.html_detail);
   add_gate_options(cmd, args.gate);
   cmd->add_option("--store", args.store,
                   "Keep the run in history: sqlite:PATH, sqlite: or postgresql://...");
@@ -108,7 +109,7 @@ int publish_run(cisscan::json& record, const PublishArgs& args, GateRules rules)
     }
     resolve_latest_baseline(rules, args.gate, record, *store);
   }
-  write_reports(record, parse_formats(args.formats), args.out);
+  write_reports(record, parse_formats(args.formats), args.out, {args.html_detail});
   if (store) {
     try {
       store->save(record, reports::render("json", record));

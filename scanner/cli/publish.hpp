@@ -19,10 +19,11 @@ struct PublishArgs {
   std::string formats = "json,junit,html";
   std::string store;
   std::string prometheus;
+  std::string html_detail = "full";
   GateArgs gate;
 };
 
-// --out, --format, --store, --prometheus and the gate options.
+// --out, --format, --html-detail, --store, --prometheus and the gate options.
 void add_publish_options(CLI::App* command, PublishArgs& args);
 // Everything that can be checked before any host is contacted (or any shard read): the formats,
 // the gate rules (but --baseline latest), the store for --baseline latest, the Prometheus file.

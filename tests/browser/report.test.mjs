@@ -19,8 +19,8 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-const HEADINGS = ['Run metadata', 'Executive summary', 'Controls', 'Heatmap', 'Findings', 'Hosts',
-  'Risk register', 'Waivers', 'Attestations'];
+const HEADINGS = ['Executive summary', 'IG1 coverage', 'Controls', 'Heatmap', 'Findings', 'Hosts',
+  'Checks', 'Risk register', 'Waivers', 'Attestations', 'Run metadata'];
 const HOSTILE = '<script>alert(1)</script>';
 const CHROMIUM = process.env.CISSCAN_CHROMIUM || '/usr/bin/chromium';
 
@@ -43,15 +43,19 @@ const artifacts = process.env.CISSCAN_ARTIFACTS_DIR
   : fs.mkdtempSync(path.join(os.tmpdir(), 'cisscan-browser-'));
 fs.mkdirSync(artifacts, { recursive: true });
 
-// What the record says the page must show.
+// What the record says the page must show. A host that should have been scanned and ran no probe
+// (unreachable, timed out) is one finding card, not one per check, and has no result cards.
 const FINDING = new Set(['fail', 'error', 'waived']);
+const unscanned = (h) => h.status !== 'ok' && h.status !== 'skipped' && (h.probes || []).length === 0;
+const scanned = record.hosts.filter((h) => !unscanned(h));
 const expected = {
-  findings: record.hosts.reduce((n, h) => n + h.results.filter((r) => FINDING.has(r.status)).length, 0),
+  findings: scanned.reduce((n, h) => n + h.results.filter((r) => FINDING.has(r.status)).length, 0) +
+    record.hosts.filter(unscanned).length,
   hosts: record.hosts.length,
   findingsOf: (host) => record.hosts.find((h) => h.name === host).results.filter((r) => FINDING.has(r.status)).length,
-  findingsWith: (status) => record.hosts.reduce((n, h) => n + h.results.filter((r) => r.status === status).length, 0),
-  hostsWith: (status) => record.hosts.filter((h) => h.results.some((r) => r.status === status)).length,
-  findingsInControl: (control, status) => record.hosts.reduce((n, h) => n + h.results.filter(
+  findingsWith: (status) => scanned.reduce((n, h) => n + h.results.filter((r) => r.status === status).length, 0),
+  hostsWith: (status) => scanned.filter((h) => h.results.some((r) => r.status === status)).length,
+  findingsInControl: (control, status) => scanned.reduce((n, h) => n + h.results.filter(
     (r) => r.status === status && r.safeguards.some((s) => s.split('.')[0] === control)).length, 0),
 };
 
@@ -153,11 +157,14 @@ test('a finding\'s evidence opens and shows the probe output', async () => {
     assert.ok(evidence.includes(label), `evidence shows ${label}`);
   }
   assert.ok(evidence.includes('479bacc334842906018bd15a26414bd95f7244e9f46c72880a920b93913fb117'));
-  // Following a link to a finding's evidence from the risk register or a host's results works.
-  const link = page.locator('section.host table.results a').first();
+  // Following a link to a finding from a host's result list works.
+  const result = page.locator('details.result', { has: page.locator('summary .mono', { hasText: /^test-hostile-html$/ }) }).first();
+  await result.locator('summary').click();
+  const link = result.locator('a');
   const target = (await link.getAttribute('href')).slice(1);
   await link.click();
   assert.equal(await page.evaluate(() => location.hash.slice(1)), target);
+  assert.equal(await page.locator(`[id="${target}"]`).isVisible(), true);
   await context.close();
 });
 
@@ -168,6 +175,7 @@ test('the filters hide other hosts, statuses and controls', async () => {
   assert.equal(await visible(page, 'section.host'), expected.hosts);
 
   await page.selectOption('#filter-host', 'hardened');
+  assert.equal(await visible(page, 'details.result'), record.hosts[0].results.length);
   assert.equal(await visible(page, 'article.finding'), expected.findingsOf('hardened'));
   assert.equal(await visible(page, 'section.host'), 1);
   assert.equal(await visible(page, 'section.host[data-host="hardened"]'), 1);
@@ -179,7 +187,7 @@ test('the filters hide other hosts, statuses and controls', async () => {
   assert.equal(await visible(page, 'article.finding'), expected.findingsWith('waived'));
   assert.equal(await visible(page, 'article.finding:not([data-status="waived"])'), 0);
   assert.equal(await visible(page, 'section.host'), expected.hostsWith('waived'));
-  assert.equal(await visible(page, 'table.results tbody tr'), expected.findingsWith('waived'));
+  assert.equal(await visible(page, 'details.result'), expected.findingsWith('waived'));
 
   await page.selectOption('#filter-status', 'fail');
   await page.selectOption('#filter-control', '5');
@@ -225,13 +233,15 @@ test('axe-core finds no serious or critical accessibility violation', async () =
   const { context, page } = await open({ bypassCSP: true });
   // Off-screen sections skip rendering (content-visibility: auto), which hides them from axe's
   // colour-contrast check: render everything so that every text is checked.
-  await page.addStyleTag({ content: 'section.fgroup, section.host { content-visibility: visible !important; }' });
+  await page.addStyleTag({ content: 'section.fgroup, section.host, details.check { content-visibility: visible !important; }' });
   const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   await page.addScriptTag({ content: axeSource });
   const serious = [];
   const unchecked = [];
-  for (const state of ['as opened', 'with every <details> open']) {
-    if (state !== 'as opened') {
+  for (const state of ['as opened', 'with every <details> open', 'by check']) {
+    if (state === 'by check') {
+      await page.selectOption('#filter-view', 'check');
+    } else if (state !== 'as opened') {
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
     }
     const results = await page.evaluate(() => window.axe.run(document));
@@ -285,6 +295,8 @@ test('the report is complete without JavaScript', async () => {
   assert.equal(await page.locator('svg.chart g.bar').count(), 18);
   assert.equal(await page.locator('.heatmap tbody tr').count(), expected.hosts);
   assert.equal(await page.locator('article.risk').count(), record.risk.entries.length);
+  assert.equal(await page.locator('details.result').count(), scanned.reduce((n, h) => n + h.results.length, 0));
+  assert.equal(await visible(page, 'details.check'), new Set(record.hosts.flatMap((h) => h.results.map((r) => r.check_id))).size);
   assert.equal(await page.locator('#waivers article').count(), record.waivers.entries.length);
   assert.equal(await page.locator('#attestations article').count(), record.attestations.entries.length);
   assert.ok((await page.evaluate(() => document.body.textContent)).includes(HOSTILE));
@@ -297,6 +309,9 @@ test('the report is complete without JavaScript', async () => {
   assert.ok(text.includes(HOSTILE), 'evidence is printed opened without the script');
   await context.close();
 });
+
+const { addViewTests } = await import('./views.test.mjs');
+addViewTests({ test, open, visible, pdfText, browser, bin, record, recordPath, artifacts, sourceDir, scanned, unscanned });
 
 let passed = 0;
 let failed = 0;

@@ -1,0 +1,200 @@
+// The lookups the HTML report's sections share, built in one pass over the record, and the
+// small builders of the view model.
+#include "reports/html_view.hpp"
+#include "reports/xml_text.hpp"
+
+namespace cisscan::reports::html {
+
+int64_t HostTally::count(std::string_view status) const {
+  for (size_t i = 0; i < k_statuses.size(); ++i) {
+    if (k_statuses[i] == status) {
+      return counts[i];
+    }
+  }
+  return 0;
+}
+
+namespace {
+
+std::string pair_key(const std::string& a, const std::string& b) {
+  return a + '\x1f' + b;
+}
+
+const json& array_at(const json& object, std::string_view key) {
+  static const json k_empty = json::array();
+  const auto& value = at(object, key);
+  return value.is_array() ? value : k_empty;
+}
+
+} // namespace
+
+Index::Index(const json& record_) : record(record_), hosts(array_at(record_, "hosts")) {
+  m_tallies.resize(hosts.size());
+  m_unscanned.resize(hosts.size());
+  for (size_t h = 0; h < hosts.size(); ++h) {
+    const auto& name = at(hosts[h], "name");
+    if (name.is_string()) {
+      m_host_index.emplace(name.get<std::string>(), h);
+    }
+    const auto& host_status = at(hosts[h], "status");
+    m_unscanned[h] =
+        host_status != "ok" && host_status != "skipped" && array_at(hosts[h], "probes").empty();
+    auto& tally = m_tallies[h];
+    const auto& results = array_at(hosts[h], "results");
+    for (size_t r = 0; r < results.size(); ++r) {
+      const auto& status = at(results[r], "status");
+      if (!status.is_string()) {
+        continue;
+      }
+      const auto& s = status.get_ref<const std::string&>();
+      size_t slot = k_statuses.size();
+      for (size_t i = 0; i < k_statuses.size(); ++i) {
+        if (k_statuses[i] == s) {
+          ++tally.counts[i];
+          slot = i;
+          break;
+        }
+      }
+      const auto& check = at(results[r], "check_id");
+      if (check.is_string()) {
+        add_check_result(check.get_ref<const std::string&>(), h, r, slot);
+      }
+      if (!is_finding(s) || m_unscanned[h]) {
+        continue;
+      }
+      tally.findings.push_back(r);
+      if (name.is_string() && check.is_string()) {
+        m_finding_anchor.emplace(pair_key(name.get<std::string>(), check.get<std::string>()),
+                                 html::finding_anchor(h, r));
+      }
+    }
+    if (m_unscanned[h] && name.is_string()) {
+      // Every result of an unscanned host links to the one card that stands for them.
+      for (const auto& result : results) {
+        const auto& check = at(result, "check_id");
+        if (check.is_string()) {
+          m_finding_anchor.emplace(pair_key(name.get<std::string>(), check.get<std::string>()),
+                                   unscanned_anchor(h));
+        }
+      }
+    }
+  }
+  const auto& waivers = array_at(at(record_, "waivers"), "entries");
+  for (size_t w = 0; w < waivers.size(); ++w) {
+    const auto& id = at(waivers[w], "id");
+    if (id.is_string()) {
+      m_waiver_anchor.emplace(id.get<std::string>(), "waiver-" + std::to_string(w));
+    }
+  }
+  const auto& entries = array_at(at(record_, "risk"), "entries");
+  for (size_t e = 0; e < entries.size(); ++e) {
+    const auto& id = at(entries[e], "id");
+    if (id.is_string()) {
+      m_risk_anchor.emplace(id.get<std::string>(), "risk-" + std::to_string(e));
+    }
+  }
+}
+
+void Index::add_check_result(const std::string& id, size_t host, size_t result, size_t slot) {
+  auto [it, added] = m_check_index.emplace(id, m_checks.size());
+  if (added) {
+    m_checks.push_back(CheckEntry{id, host, result, {}, {}});
+    for (const auto& s : array_at(array_at(hosts[host], "results")[result], "safeguards")) {
+      if (s.is_string()) {
+        m_safeguard_checks[s.get<std::string>()].push_back(it->second);
+      }
+    }
+  }
+  if (m_unscanned[host]) {
+    return;
+  }
+  auto& entry = m_checks[it->second];
+  entry.results.emplace_back(host, result);
+  if (slot < entry.counts.size()) {
+    ++entry.counts[slot];
+  }
+}
+
+const std::vector<size_t>& Index::checks_of(const std::string& safeguard_id) const {
+  static const std::vector<size_t> k_none;
+  const auto it = m_safeguard_checks.find(safeguard_id);
+  return it == m_safeguard_checks.end() ? k_none : it->second;
+}
+
+std::string Index::ig_mark(const std::string& safeguard_id) const {
+  const auto& safeguard = at(at(at(record, "catalog"), "safeguards"), safeguard_id);
+  if (!safeguard.is_object() || at(safeguard, "ig1") == true) {
+    return {};
+  }
+  return at(safeguard, "ig2") == true ? "IG2" : "IG3";
+}
+
+std::string Index::waiver_anchor(const std::string& waiver_id) const {
+  const auto it = m_waiver_anchor.find(waiver_id);
+  return it == m_waiver_anchor.end() ? std::string() : it->second;
+}
+
+std::string Index::finding_anchor(const std::string& host, const std::string& check_id) const {
+  const auto it = m_finding_anchor.find(pair_key(host, check_id));
+  return it == m_finding_anchor.end() ? std::string() : it->second;
+}
+
+std::string Index::host_anchor(const std::string& host) const {
+  const auto it = m_host_index.find(host);
+  return it == m_host_index.end() ? std::string() : html::host_anchor(it->second);
+}
+
+std::string Index::risk_anchor(const std::string& risk_id) const {
+  const auto it = m_risk_anchor.find(risk_id);
+  return it == m_risk_anchor.end() ? std::string() : it->second;
+}
+
+std::string Index::safeguard_title(const std::string& id) const {
+  return field(at(at(at(record, "catalog"), "safeguards"), id), "title");
+}
+
+std::string Index::control_title(const std::string& id) const {
+  return text(at(at(at(record, "catalog"), "controls"), id));
+}
+
+const json& RowValues::get(size_t row, const json& object, std::string_view key) const {
+  if (row != m_row) {
+    m_row = row;
+    m_values.clear();
+  }
+  for (const auto& [k, v] : m_values) {
+    if (k == key) {
+      return *v;
+    }
+  }
+  const json& value = at(object, key);
+  m_values.emplace_back(key, &value);
+  return value;
+}
+
+std::string RowValues::text(size_t row, const json& object, std::string_view key) const {
+  return html::text(get(row, object, key));
+}
+
+Data list_data() {
+  return Data{Data::type::list};
+}
+
+Data object_data() {
+  return Data{Data::type::object};
+}
+
+void push(Data& list, Data item) {
+  // The list object itself is not const: only kainjow's accessor is.
+  const_cast<kainjow::mustache::list&>(list.list_value()).push_back(std::move(item));
+}
+
+void put(Data& object, const std::string& key, Data value) {
+  object[key] = std::move(value);
+}
+
+bool list_empty(const Data& list) {
+  return !list.is_non_empty_list();
+}
+
+} // namespace cisscan::reports::html
