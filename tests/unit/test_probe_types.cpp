@@ -1,6 +1,6 @@
 #include "catalog/probe_types.hpp"
 
-#include "execute/transport.hpp"
+#include "run_local.hpp"
 #include "temp_dir.hpp"
 #include "util/text.hpp"
 
@@ -17,26 +17,8 @@ using cisscan::test::TempDir;
 
 namespace {
 
-struct Ran {
-  std::string output;
-  int exit_code = -1;
-};
-
-// Runs `command` with /bin/sh on this machine through the local transport.
-Ran run_local(const std::string& command) {
-  HostSpec host;
-  host.name = "local";
-  host.transport = "local";
-  TransportOptions options;
-  options.host_timeout_seconds = 60;
-  const auto transport = make_local_transport(host, options);
-  Ran ran;
-  const auto result =
-      transport->exec(command, "", [&](std::string_view chunk) { ran.output.append(chunk); });
-  REQUIRE(result.ok);
-  ran.exit_code = result.exit_status;
-  return ran;
-}
+using test::Ran;
+using test::run_local;
 
 const ProbeType& type(const std::string& name) {
   const auto* t = find_probe_type(name);

@@ -2,7 +2,7 @@
 // dpkg), no fixture substituted: each probe's value must agree with the canonical tool's.
 #include "catalog/probe_types.hpp"
 
-#include "execute/transport.hpp"
+#include "run_local.hpp"
 #include "util/text.hpp"
 
 #include <doctest/doctest.h>
@@ -18,27 +18,13 @@ using namespace cisscan;
 
 namespace {
 
-struct Ran {
-  std::string output;
-  int exit_code = -1;
-};
+using test::Ran;
 
-// Runs `command` with /bin/sh (dash on Debian) on this machine through the local transport.
+// Runs the probe type's command for `argument` with /bin/sh (dash on Debian) on this machine.
 Ran run_probe(const std::string& type, const std::string& argument) {
   const auto* t = find_probe_type(type);
   REQUIRE(t != nullptr);
-  HostSpec host;
-  host.name = "local";
-  host.transport = "local";
-  TransportOptions options;
-  options.host_timeout_seconds = 60;
-  const auto transport = make_local_transport(host, options);
-  Ran ran;
-  const auto result = transport->exec(t->command(argument), "",
-                                      [&](std::string_view chunk) { ran.output.append(chunk); });
-  REQUIRE(result.ok);
-  ran.exit_code = result.exit_status;
-  return ran;
+  return test::run_local(t->command(argument));
 }
 
 // The canonical tool's stdout, as it prints it.
