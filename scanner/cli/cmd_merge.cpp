@@ -5,7 +5,6 @@
 #include "record/merge.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
-#include "util/files.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -29,8 +28,7 @@ int run_merge(const MergeArgs& args) {
   for (const auto& file : args.records) {
     shards.push_back({file, load_record(file)});
   }
-  const auto now = util::rfc3339_now();
-  auto record = merge_shards(std::move(shards), now.substr(0, 19) + "Z-" + util::random_hex(4));
+  auto record = merge_shards(std::move(shards), new_run_id(util::rfc3339_now()));
   spdlog::info("merged {} shards: {} hosts", args.records.size(), record["hosts"].size());
   assess_record(record, controls, assessment);
   return publish_run(record, args.publish, std::move(rules));

@@ -1,28 +1,21 @@
 #include "catalog/controls.hpp"
 #include "cli/assessment_args.hpp"
 #include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
-#include "cli/gate_args.hpp"
-#include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "cli/progress.hpp"
 #include "cli/publish.hpp"
 #include "cli/signals.hpp"
-#include "history/diff.hpp"
-#include "history/store.hpp"
 #include "inventory/inventory.hpp"
 #include "inventory/shard.hpp"
 #include "inventory/ssh_config.hpp"
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
-#include "reports/formats.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <iostream>
 #include <unistd.h>
 
 namespace cisscan {
@@ -92,7 +85,7 @@ int run_scan(const ScanArgs& args) {
 
   RunInfo info;
   info.started_at = util::rfc3339_now();
-  info.id = info.started_at.substr(0, 19) + "Z-" + util::random_hex(4);
+  info.id = new_run_id(info.started_at);
   info.scanner_version = CISSCAN_VERSION;
   info.operator_name = args.operator_name.empty() ? default_operator() : args.operator_name;
   info.inventory_source = inventory.source;

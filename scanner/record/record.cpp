@@ -253,6 +253,10 @@ json host_to_json(const HostRun& run) {
   return out;
 }
 
+std::string new_run_id(const std::string& started_at) {
+  return started_at.substr(0, 19) + "Z-" + util::random_hex(4);
+}
+
 json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCatalog& controls,
                   const std::vector<HostRun>& hosts) {
   json record;

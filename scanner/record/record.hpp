@@ -31,6 +31,8 @@ struct RunInfo {
   std::string shard; // "I/N" when this run scanned one shard of the inventory (--shard)
 };
 
+// A run's id: its start time to the second and 4 random bytes ("2026-12-01T22:35:44Z-1a2b3c4d").
+std::string new_run_id(const std::string& started_at);
 cisscan::json host_to_json(const HostRun& run);
 // The record of a scan, without its assessment (see assess_record).
 cisscan::json build_record(const RunInfo& info, const Catalog& catalog,
