@@ -45,6 +45,27 @@ void add_html_detail_option(CLI::App* cmd, std::string& html_detail) {
       ->capture_default_str();
 }
 
+namespace {
+
+// A run whose reports cannot be written (a full disk) is not lost: its record goes to the
+// temporary folder, and the error line says where.
+std::string rescue_record(const cisscan::json& record, const reports::RenderOptions& options) {
+  try {
+    const auto* id = record.contains("run") ? &record["run"]["id"] : nullptr;
+    const auto name = util::safe_file_name(
+        id != nullptr && id->is_string() ? id->get<std::string>() : std::string("record"));
+    const auto path = std::filesystem::temp_directory_path() / ("cisscan-" + name + ".json");
+    util::write_file_atomic(path, [&](std::ostream& out) {
+      reports::write_report(*reports::find_format("json"), record, options, out);
+    });
+    return "the record was saved as " + path.string();
+  } catch (const std::exception& e) {
+    return std::string("the record could not be saved elsewhere either: ") + e.what();
+  }
+}
+
+} // namespace
+
 void write_reports(const cisscan::json& record, const std::vector<std::string>& formats,
                    const std::string& out_dir, const reports::RenderOptions& options) {
   std::error_code ec;
@@ -68,11 +89,12 @@ void write_reports(const cisscan::json& record, const std::vector<std::string>& 
       spdlog::debug("rendered {} in {} ms", format->name,
                     util::milliseconds_between(start, std::chrono::steady_clock::now()));
     }
-  } catch (...) {
+  } catch (const std::exception& e) {
     for (const auto& [temp, _] : staged) {
       std::filesystem::remove(temp, ec);
     }
-    throw;
+    throw ConfigError("--out " + out_dir + ": " + e.what() + "; no report was written (those " +
+                      "already there are left as they were); " + rescue_record(record, options));
   }
   try {
     util::rename_all_or_none(staged);

@@ -1,5 +1,6 @@
 #include "execute/frames.hpp"
 
+#include "util/redact.hpp"
 #include "util/text.hpp"
 
 #include <charconv>
@@ -11,11 +12,26 @@ namespace {
 constexpr size_t k_stray_cap = 4096;
 constexpr size_t k_max_header = 512; // a begin or end line longer than this is not a frame line
 
+enum class MarkerLine { complete, partial, too_long };
+
+// The line a marker found at `at` starts: complete (its newline is at `line_end`), partial (the
+// newline may still come) or too long to be a frame line. The same bytes get the same answer
+// however the stream was cut into chunks.
+MarkerLine marker_line(std::string_view rest, size_t at, size_t marker, size_t& line_end) {
+  const auto window = rest.substr(at, k_max_header + 1);
+  const auto newline = window.find('\n', marker);
+  if (newline == std::string_view::npos) {
+    return window.size() > k_max_header ? MarkerLine::too_long : MarkerLine::partial;
+  }
+  line_end = at + newline;
+  return MarkerLine::complete;
+}
+
 } // namespace
 
 FrameParser::FrameParser(std::string boundary, size_t cap, FrameLimits limits)
     : m_begin(boundary + " begin "), m_end("\n" + boundary + " end "), m_cap(cap),
-      m_limits(limits) {}
+      m_limits(std::move(limits)) {}
 
 void FrameParser::append_output(std::string_view bytes) {
   auto& open = *m_open;
@@ -41,6 +57,15 @@ void FrameParser::open_frame(std::string_view begin_line) {
   }
   ProbeOutput output;
   output.id = std::string(util::trim(begin_line));
+  const auto index = m_frames - 1;
+  if (!m_limits.ids.empty() && (index >= m_limits.ids.size() || m_limits.ids[index] != output.id)) {
+    m_overflow =
+        "the host sent a frame for probe " + util::host_line(output.id, 80) +
+        " out of the script's order (" +
+        (index < m_limits.ids.size() ? "expected " + m_limits.ids[index] : "no probe left") +
+        "): its output cannot be trusted, stopped reading it";
+    return;
+  }
   output.started_at = std::chrono::system_clock::now();
   m_open = std::move(output);
   m_hash.emplace();
@@ -91,14 +116,15 @@ void FrameParser::feed(std::string_view chunk) {
         pos += rest.size() - keep;
         break;
       }
-      const auto line_end = rest.find('\n', at + m_end.size());
-      if (line_end == std::string_view::npos) {
-        if (rest.size() - at > k_max_header) {
-          // Not a real end line: treat the marker's first byte as output and move on.
-          append_output(rest.substr(0, at + 1));
-          pos += at + 1;
-          continue;
-        }
+      size_t line_end = 0;
+      const auto line = marker_line(rest, at, m_end.size(), line_end);
+      if (line == MarkerLine::too_long) {
+        // Not a real end line: treat the marker's first byte as output and move on.
+        append_output(rest.substr(0, at + 1));
+        pos += at + 1;
+        continue;
+      }
+      if (line == MarkerLine::partial) {
         append_output(rest.substr(0, at));
         pos += at;
         break;
@@ -114,13 +140,14 @@ void FrameParser::feed(std::string_view chunk) {
         pos += rest.size() - keep;
         break;
       }
-      const auto line_end = rest.find('\n', at + m_begin.size());
-      if (line_end == std::string_view::npos) {
-        if (rest.size() - at > k_max_header) {
-          append_stray(rest.substr(0, at + 1));
-          pos += at + 1;
-          continue;
-        }
+      size_t line_end = 0;
+      const auto line = marker_line(rest, at, m_begin.size(), line_end);
+      if (line == MarkerLine::too_long) {
+        append_stray(rest.substr(0, at + 1));
+        pos += at + 1;
+        continue;
+      }
+      if (line == MarkerLine::partial) {
         append_stray(rest.substr(0, at));
         pos += at;
         break;

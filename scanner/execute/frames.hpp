@@ -32,6 +32,9 @@ struct ProbeOutput {
 struct FrameLimits {
   size_t max_frames = SIZE_MAX; // frames opened, over the whole stream
   size_t max_bytes = SIZE_MAX;  // bytes fed, over the whole stream
+  // When not empty, the probe ids of the script in the order it runs them: a frame that is not
+  // the next of them (a probe the script does not have, one sent twice) stops the parser.
+  std::vector<std::string> ids = {};
 };
 
 class FrameParser {
@@ -44,7 +47,7 @@ public:
   void finish();
   // Bytes of each later frame's output to keep.
   void set_cap(size_t cap) { m_cap = cap; }
-  void set_limits(FrameLimits limits) { m_limits = limits; }
+  void set_limits(FrameLimits limits) { m_limits = std::move(limits); }
   // Why the parser stopped taking input (a limit was crossed); empty while it has not.
   const std::string& overflow() const { return m_overflow; }
   const std::vector<ProbeOutput>& outputs() const { return m_outputs; }

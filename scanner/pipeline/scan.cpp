@@ -174,7 +174,12 @@ bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
   const auto& facts = fact_probes();
   const auto script = generate_script(facts, {.boundary = s.boundary, .final_exit = false});
   dump_script(s.options.dump_scripts_dir, s.host, 1, script);
-  s.parser.set_limits({.max_frames = facts.size(), .max_bytes = s.options.host_output_limit});
+  std::vector<std::string> ids;
+  for (const auto& fact : facts) {
+    ids.push_back(fact.id);
+  }
+  s.parser.set_limits(
+      {.max_frames = facts.size(), .max_bytes = s.options.host_output_limit, .ids = ids});
   const auto state = s.channel.pump(
       script, false, [&](std::string_view chunk) { s.parser.feed(chunk); },
       [&] {
@@ -218,7 +223,15 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   const auto script = generate_script(to_run, {.boundary = s.boundary, .prelude = false});
   dump_script(s.options.dump_scripts_dir, s.host, 2, script);
   const auto expected = first_probe + to_run.size();
-  s.parser.set_limits({.max_frames = expected, .max_bytes = s.options.host_output_limit});
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < first_probe; ++i) {
+    ids.push_back(s.run.probes[i].spec.id);
+  }
+  for (const auto& spec : to_run) {
+    ids.push_back(spec.id);
+  }
+  s.parser.set_limits(
+      {.max_frames = expected, .max_bytes = s.options.host_output_limit, .ids = std::move(ids)});
   spdlog::debug("{}: {} probes sent after {} ms", s.host.name, to_run.size(), s.elapsed_ms());
   const auto state = s.channel.pump(
       script, true, [&](std::string_view chunk) { s.parser.feed(chunk); },

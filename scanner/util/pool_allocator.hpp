@@ -14,7 +14,15 @@ namespace cisscan::util {
 
 namespace pool {
 
+// GCC defines __SANITIZE_ADDRESS__ under AddressSanitizer; clang says it through __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define CISSCAN_POOL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CISSCAN_POOL_ASAN 1
+#endif
+#endif
+#if defined(CISSCAN_POOL_ASAN)
 inline constexpr bool k_enabled = false; // AddressSanitizer builds see every block on its own
 #else
 inline constexpr bool k_enabled = true;

@@ -59,7 +59,7 @@ def test_a_frame_flood_ends_that_host_and_the_scanner_stays_small(bed, hosts, ho
     assert run.code == 3, run.stderr
     flood = run.host("flood")
     assert flood["status"] == "error"
-    assert "probe frames" in flood["reason"] and "stopped reading" in flood["reason"]
+    assert "out of the script's order" in flood["reason"] and "stopped reading" in flood["reason"]
     assert_healthy_host_complete(run)
     code, rss = peak_rss_kib(*args, "--out", out + "-rss")
     assert code == 3

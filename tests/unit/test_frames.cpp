@@ -369,3 +369,63 @@ TEST_CASE("limits: a host cannot make the parser hold more than it allows") {
     CHECK(parser.outputs().size() == 2);
   }
 }
+
+TEST_CASE("a marker line too long to be a frame line is judged the same however it arrives") {
+  // Found by fuzz_frames_chunking: the 512-byte bound on a marker line held only while its
+  // newline had not arrived, so fed whole such a line was a frame line, fed in pieces it was not.
+  SUBCASE("a begin line over 512 bytes opens no frame") {
+    const auto stream = begin_line("p-" + std::string(600, 'a')) + "out" + end_line("p-a", 0);
+    const auto whole = parse_whole(stream);
+    CHECK(whole.outputs.empty());
+    CHECK(whole.stray == stream.substr(0, 4096));
+    check_same(whole, parse_in_chunks(stream, {1}));
+    check_same(whole, parse_in_chunks(stream, {7, 300, 1}));
+  }
+  SUBCASE("an end line over 512 bytes closes no frame") {
+    const auto stream = begin_line("p-a") + "out" + end_line("p-a", 0) + begin_line("p-b") + "x" +
+                        "\n" + k_boundary + " end p-b " + std::string(600, '0') + "\n";
+    const auto whole = parse_whole(stream);
+    REQUIRE(whole.outputs.size() == 2);
+    CHECK(whole.outputs[0].complete);
+    CHECK_FALSE(whole.outputs[1].complete);
+    CHECK(whole.outputs[1].output.find(" end p-b 000") != std::string::npos);
+    check_same(whole, parse_in_chunks(stream, {1}));
+    check_same(whole, parse_in_chunks(stream, {5, 511, 2}));
+  }
+}
+
+TEST_CASE("with the script's probe ids, a frame out of their order stops the parser") {
+  const auto limits = [] {
+    cisscan::FrameLimits l;
+    l.ids = {"p-1", "p-2"};
+    return l;
+  };
+  SUBCASE("the frames of the script, in its order, are read") {
+    FrameParser parser(k_boundary, 1024, limits());
+    parser.feed(frame("p-1", "one", 0) + frame("p-2", "two", 0));
+    CHECK(parser.overflow().empty());
+    CHECK(parser.outputs().size() == 2);
+  }
+  SUBCASE("a probe the script does not have") {
+    FrameParser parser(k_boundary, 1024, limits());
+    parser.feed(frame("p-1", "one", 0) + frame("p-9", "forged", 0) + frame("p-2", "two", 0));
+    CHECK(parser.overflow().find("probe p-9 out of the script's order (expected p-2)") !=
+          std::string::npos);
+    CHECK(parser.outputs().size() == 1);
+  }
+  SUBCASE("a probe sent twice") {
+    FrameParser parser(k_boundary, 1024, limits());
+    parser.feed(frame("p-1", "one", 0) + frame("p-1", "again", 0));
+    CHECK(parser.overflow().find("probe p-1 out of the script's order") != std::string::npos);
+  }
+  SUBCASE("a frame after the last probe") {
+    FrameParser parser(k_boundary, 1024, limits());
+    parser.feed(frame("p-1", "one", 0) + frame("p-2", "two", 0) + frame("p-3", "more", 0));
+    CHECK(parser.overflow().find("(no probe left)") != std::string::npos);
+  }
+  SUBCASE("a hostile id is shown escaped") {
+    FrameParser parser(k_boundary, 1024, limits());
+    parser.feed(frame("p-\x1b[2J", "x", 0));
+    CHECK(parser.overflow().find('\x1b') == std::string::npos);
+  }
+}

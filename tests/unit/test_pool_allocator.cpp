@@ -24,6 +24,16 @@ struct Block200 {
 
 } // namespace
 
+// Defined by the AddressSanitizer runtime, whichever compiler linked it in.
+extern "C" int __asan_address_is_poisoned(void const volatile* address) __attribute__((weak));
+
+TEST_CASE("the pool steps aside in any AddressSanitizer build, GCC's or clang's") {
+  // clang does not define __SANITIZE_ADDRESS__: the pool once hid clang ASan builds' blocks.
+  if (&__asan_address_is_poisoned != nullptr) {
+    CHECK_FALSE(cisscan::util::pool::k_enabled);
+  }
+}
+
 TEST_CASE("PoolAllocator reuses a freed block of the same size class") {
   if (!cisscan::util::pool::k_enabled) {
     return; // an AddressSanitizer build: every block is the default allocator's
