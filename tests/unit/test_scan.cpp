@@ -10,6 +10,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 #include <string>
@@ -244,5 +246,60 @@ TEST_CASE("the fleet through a fake transport: each host's outcome is its own") 
     }
     CHECK(count == 4);
     CHECK(seen.size() == count);
+  }
+}
+
+// Run under ThreadSanitizer by the `scan_tsan` test (tests/CMakeLists.txt): many hosts on many
+// workers, the progress callbacks, and an interrupt raised from a worker while others run.
+TEST_CASE("many hosts on many workers: every host once, callbacks and interrupt race-free") {
+  spdlog::set_level(spdlog::level::off);
+  const TempDir dir;
+  const auto catalog = fake_catalog(dir);
+  std::vector<std::string> names;
+  std::map<std::string, test::FakeHost> hosts;
+  for (int i = 0; i < 48; ++i) {
+    names.push_back("host" + std::to_string(i));
+    hosts[names.back()] = healthy_host();
+  }
+  test::FakeLog log;
+  std::atomic<int> started = 0;
+  std::atomic<int> done = 0;
+  std::atomic<bool> interrupted = false;
+  ScanOptions options;
+  options.jobs = 8;
+  options.make_transport = test::fake_transports(hosts, log);
+  options.on_host_start = [&](const HostSpec&) { ++started; };
+
+  SUBCASE("all hosts scanned") {
+    options.on_host_done = [&](const HostRun&) { ++done; };
+    const auto runs = scan_fleet(fake_inventory(names), catalog, options);
+    REQUIRE(runs.size() == names.size());
+    for (size_t i = 0; i < runs.size(); ++i) {
+      CHECK(runs[i].spec.name == names[i]);
+      CHECK(runs[i].status == HostStatus::ok);
+      CHECK(runs[i].results.size() == 2);
+    }
+    CHECK(started == 48);
+    CHECK(done == 48);
+    CHECK(log.boundaries.size() == 48);
+  }
+  SUBCASE("an interrupt from a worker stops the hosts not yet started") {
+    options.interrupted = &interrupted;
+    options.on_host_done = [&](const HostRun&) {
+      if (++done == 10) {
+        interrupted = true;
+      }
+    };
+    const auto runs = scan_fleet(fake_inventory(names), catalog, options);
+    REQUIRE(runs.size() == names.size());
+    const auto ok = std::count_if(runs.begin(), runs.end(),
+                                  [](const HostRun& run) { return run.status == HostStatus::ok; });
+    CHECK(ok >= 10);
+    CHECK(ok < 48);
+    for (const auto& run : runs) {
+      if (run.status != HostStatus::ok) {
+        CHECK(run.reason.find("interrupted") != std::string::npos);
+      }
+    }
   }
 }
