@@ -73,10 +73,13 @@ void write_prometheus(const json& record, std::ostream& out) {
   Metrics m;
   const auto& scores = record["scores"];
   const auto& ig1 = scores["ig1"];
-  const auto run_label = "run_id=\"" + label(record["run"].value("id", "")) + "\"";
+  // Scores carry no run label, so each stays one series across runs (alerts on a drop work);
+  // the run's id is an info metric of its own.
+  m.family("cisscan_run_info", "The last scan's run id, as a label; the value is always 1.");
+  m.sample("cisscan_run_info", "run_id=\"" + label(record["run"].value("id", "")) + "\"", 1);
   m.family("cisscan_ig1_score", "IG1 score of the last scan, 0-100 (absent when not assessed).");
   if (ig1["score"].is_number()) {
-    m.sample("cisscan_ig1_score", run_label, ig1["score"].get<double>());
+    m.sample("cisscan_ig1_score", "", ig1["score"].get<double>());
   }
   m.family("cisscan_ig1_safeguards_assessed", "IG1 safeguards with results or attestations.");
   m.sample("cisscan_ig1_safeguards_assessed", "", ig1.value("assessed", 0));

@@ -436,8 +436,11 @@ def test_prometheus_file_passes_promtool_with_expected_series(records, tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
     record = run.record
     ig1 = record["scores"]["ig1"]["score"]
-    assert re.search(r'^cisscan_ig1_score\{run_id="[^"]+"\} ' + re.escape(f"{ig1:g}") + "$",
-                     text, re.M)
+    # One stable series per score: no run label on scores; the run id is an info metric.
+    assert re.search(r'^cisscan_ig1_score ' + re.escape(f"{ig1:g}") + "$", text, re.M)
+    assert f'cisscan_run_info{{run_id="{record["run"]["id"]}"}} 1' in text
+    assert not [line for line in text.splitlines()
+                if "run_id=" in line and not line.startswith("cisscan_run_info")]
     for safeguard, tally in record["scores"]["safeguards"].items():
         if tally["score"] is not None:
             assert f'cisscan_safeguard_score{{safeguard="{safeguard}"}} {tally["score"]:g}' in text
