@@ -27,7 +27,7 @@ _cisscan() {
         scan) COMPREPLY=($(compgen -W "--inventory --checks --controls --out --format --jobs
             --shard --known-hosts --ssh-config --accept-new-host-keys --connect-timeout
             --host-timeout --output-cap --host-output-limit --operator --dump-scripts --risk
-            --waivers --attestations --as-of --store --prometheus --fail-under --baseline
+            --waivers --attestations --as-of --store --prometheus --fail-under --baseline --baseline-missing
             --fail-on --gate" -- "$cur")) ;;
         report) COMPREPLY=($(compgen -W "--format --out --controls --risk --waivers
             --attestations --as-of" -- "$cur")); [[ $cur != -* ]] && _filedir json ;;
@@ -35,7 +35,7 @@ _cisscan() {
         list) COMPREPLY=($(compgen -W "checks probes operators --checks" -- "$cur")) ;;
         history) COMPREPLY=($(compgen -W "--store --export --import --prune --keep" -- "$cur")) ;;
         diff) COMPREPLY=($(compgen -W "--store --format" -- "$cur")); [[ $cur != -* ]] && _filedir json ;;
-        gate) COMPREPLY=($(compgen -W "--fail-under --baseline --fail-on --gate --store" -- "$cur"))
+        gate) COMPREPLY=($(compgen -W "--fail-under --baseline --baseline-missing --fail-on --gate --store" -- "$cur"))
             [[ $cur != -* ]] && _filedir json ;;
     esac
 }

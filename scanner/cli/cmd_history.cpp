@@ -174,8 +174,8 @@ std::function<int()> add_gate_command(CLI::App& app) {
     auto rules = load_gate_rules(
         args->gate, [&](const std::string& id) { return safeguards.contains(id); },
         store != nullptr);
-    if (store) {
-      resolve_latest_baseline(rules, args->gate, record, *store);
+    if (store && !resolve_latest_baseline(rules, args->gate, record, *store)) {
+      throw ConfigError(missing_baseline_message());
     }
     return report_gate(evaluate_gate(record, rules));
   };

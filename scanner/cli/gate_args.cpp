@@ -36,6 +36,11 @@ void add_gate_options(CLI::App* command, GateArgs& args) {
                    "new-failures (only regressions against --baseline fail) or "
                    "unacceptable-risk (repeatable)")
       ->check(CLI::IsMember({"new-failures", "unacceptable-risk"}));
+  command
+      ->add_option("--baseline-missing", args.baseline_missing,
+                   "With --baseline latest and no earlier stored run: fail (exit 2, the "
+                   "default) or pass (nothing is a regression yet)")
+      ->check(CLI::IsMember({"fail", "pass"}));
   command->add_option("--gate", args.gate_file,
                       "Gate file: {ig1: N, safeguards: {\"5.2\": N}} minimum scores");
 }
@@ -58,6 +63,10 @@ GateRules load_gate_rules(const GateArgs& args,
   if (rules.fail_on_new_failures && args.baseline.empty()) {
     throw ConfigError("--fail-on new-failures needs --baseline RECORD|latest");
   }
+  if (!args.baseline.empty() && !rules.fail_on_new_failures) {
+    throw ConfigError("--baseline is read only by --fail-on new-failures: add that, or leave "
+                      "--baseline out");
+  }
   if (args.baseline == "latest") {
     if (!have_store) {
       throw ConfigError("--baseline latest needs --store");
@@ -68,13 +77,22 @@ GateRules load_gate_rules(const GateArgs& args,
   return rules;
 }
 
-void resolve_latest_baseline(GateRules& rules, const GateArgs& args, const cisscan::json& record,
+bool resolve_latest_baseline(GateRules& rules, const GateArgs& args, const cisscan::json& record,
                              HistoryStore& store) {
   if (args.baseline != "latest") {
-    return;
+    return true;
   }
   const auto id = store.latest_before(record["run"]["started_at"].get<std::string>());
+  if (!id && args.baseline_missing != "pass") {
+    return false;
+  }
   rules.baseline = id ? cisscan::json::parse(*store.export_record(*id)) : record;
+  return true;
+}
+
+std::string missing_baseline_message() {
+  return "--baseline latest: the store holds no run before this one (--baseline-missing pass "
+         "lets a first run pass)";
 }
 
 int report_gate(const GateVerdict& verdict) {

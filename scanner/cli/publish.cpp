@@ -98,6 +98,7 @@ GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls
 
 int publish_run(cisscan::json& record, const PublishArgs& args, GateRules rules) {
   std::string store_error;
+  std::string baseline_error; // reported after the reports are written
   std::unique_ptr<HistoryStore> store;
   if (!args.store.empty()) {
     store = attach_history(record, args.store, store_error);
@@ -107,7 +108,9 @@ int publish_run(cisscan::json& record, const PublishArgs& args, GateRules rules)
       throw ConfigError("--baseline latest: --store " + redact_url(args.store) + ": " +
                         store_error);
     }
-    resolve_latest_baseline(rules, args.gate, record, *store);
+    if (!resolve_latest_baseline(rules, args.gate, record, *store)) {
+      baseline_error = missing_baseline_message();
+    }
   }
   write_reports(record, parse_formats(args.formats), args.out, {args.html_detail});
   if (store) {
@@ -129,6 +132,10 @@ int publish_run(cisscan::json& record, const PublishArgs& args, GateRules rules)
                ig1["assessed"].get<int>(), ig1["total"].get<int>(),
                record["scores"]["hosts_scanned"].get<int>(),
                record["scores"]["hosts_in_scope"].get<int>());
+  if (!baseline_error.empty()) {
+    std::cerr << "cisscan: " << baseline_error << " (the reports were written)\n";
+    return k_exit_usage;
+  }
   const int gate = report_gate(evaluate_gate(record, rules));
   if (!store_error.empty()) {
     std::cerr << "cisscan: --store " << redact_url(args.store) << ": " << store_error

@@ -353,6 +353,37 @@ def test_scan_with_store_shows_drift_and_gates_on_regressions(tmp_path, postgres
     assert html.count('<circle class="point"') == 2  # the IG1 score of both stored runs
 
 
+def test_baseline_latest_with_no_earlier_run(tmp_path):
+    url = f"sqlite:{tmp_path / 'h.db'}"
+    gate = ["--baseline", "latest", "--fail-on", "new-failures"]
+    first = scan_local(str(tmp_path / "a"), "--store", url, *gate)
+    assert first.code == 2, first.stderr
+    assert "no run before this one" in first.stderr and "--baseline-missing pass" in first.stderr
+    assert os.path.exists(tmp_path / "a" / "report.json")  # the reports were written
+    # The run was stored: the next one has its baseline.
+    second = scan_local(str(tmp_path / "b"), "--store", url, *gate)
+    assert second.code == 0, second.stderr
+    fresh = f"sqlite:{tmp_path / 'fresh.db'}"
+    allowed = scan_local(str(tmp_path / "c"), "--store", fresh, *gate, "--baseline-missing", "pass")
+    assert allowed.code == 0, allowed.stderr
+    empty = f"sqlite:{tmp_path / 'empty.db'}"
+    assert cisscan("history", "--store", empty, "--import",
+                   str(tmp_path / "a" / "report.json")).code == 0
+    saved = cisscan("gate", str(tmp_path / "a" / "report.json"), "--store", empty, *gate)
+    assert saved.code == 2 and "no run before this one" in saved.stderr
+
+
+@pytest.mark.parametrize("command", ["scan", "gate"])
+def test_baseline_without_new_failures_is_a_usage_error(records, tmp_path, command):
+    if command == "scan":
+        run = scan_local(str(tmp_path / "out"), "--baseline", records[0])
+        assert not os.path.exists(tmp_path / "out")
+    else:
+        run = cisscan("gate", records[1], "--baseline", records[0])
+    assert run.code == 2
+    assert "--baseline is read only by --fail-on new-failures" in run.stderr
+
+
 def flip(tmp_path, name, changes):
     return craft(tmp_path, name, "2026-11-20T00:00:00.000Z", changes)
 
@@ -395,7 +426,7 @@ def test_diff_by_run_id_from_the_store(records, tmp_path):
     (["--fail-under", "99"], 1, "--fail-under: IG1 score"),
     (["--fail-on", "unacceptable-risk"], 1, "--fail-on unacceptable-risk"),
     (["--fail-on", "new-failures"], 2, "needs --baseline"),
-    (["--baseline", "latest"], 2, "needs --store"),
+    (["--baseline", "latest", "--fail-on", "new-failures"], 2, "needs --store"),
 ])
 def test_gate_rules_on_a_saved_record(records, args, code, words):
     run = cisscan("gate", records[2], *args)
