@@ -60,11 +60,12 @@ def host_kernel_checks():
             if check.get("manual"):
                 continue  # a person answers it, wherever the host runs
             probe = check.get("probe") or {}
-            bench = check.get("benchmark") or {}
+            benches = check.get("benchmark") or []
+            benches = [benches] if isinstance(benches, dict) else benches
             if (HOST_KERNEL_PROBES & set(probe)
                     or any(str(v).startswith("/boot/") for v in probe.values())
-                    or _refs_match(str(bench.get("ref", "")),
-                                   HOST_KERNEL_REFS.get(bench.get("id"), ()))):
+                    or any(_refs_match(str(b.get("ref", "")), HOST_KERNEL_REFS.get(b.get("id"), ()))
+                           for b in benches)):
                 ids.add(check["id"])
     return ids
 
