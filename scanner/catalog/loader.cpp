@@ -231,8 +231,8 @@ std::vector<Benchmark> parse_benchmarks(const YAML::Node& node) {
                         scalar(b, "level", false)};
     for (const auto& seen : out) {
       if (seen.id == benchmark.id && seen.ref == benchmark.ref) {
-        throw CheckError{line_of(b), "benchmark '" + benchmark.id + "' " + benchmark.ref +
-                                         " is named twice"};
+        throw CheckError{line_of(b),
+                         "benchmark '" + benchmark.id + "' " + benchmark.ref + " is named twice"};
       }
     }
     out.push_back(std::move(benchmark));
