@@ -1,5 +1,6 @@
 // Findings as CSV (RFC 4180) for auditors' spreadsheets: one row per fail, error or waived result.
 // Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+#include "reports/display.hpp"
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
 
@@ -56,7 +57,15 @@ void write_csv(const json& record, std::ostream& out) {
       for (const auto& id : result.value("probe_ids", json::array())) {
         hashes.push_back(sha[id.get<std::string>()]);
       }
-      const auto& b = result["benchmark"];
+      // One benchmark per position: "cis-debian12 cis-debian13", "1.5.1 1.5.9", "L1 L1".
+      json ids = json::array();
+      json refs = json::array();
+      json levels = json::array();
+      for (const auto& b : benchmarks_of(result)) {
+        ids.push_back(b.value("id", json()));
+        refs.push_back(b.value("ref", json()));
+        levels.push_back(b.value("level", json()));
+      }
       const json cells[] = {run_id,
                             host["name"],
                             host["address"],
@@ -66,9 +75,9 @@ void write_csv(const json& record, std::ostream& out) {
                             result["status"],
                             result.value("original_status", json()),
                             result["safeguards"],
-                            b.value("id", json()),
-                            b.value("ref", json()),
-                            b.value("level", json()),
+                            ids,
+                            refs,
+                            levels,
                             result["expected"],
                             result["observed"],
                             result["reason"],

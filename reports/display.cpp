@@ -13,4 +13,13 @@ std::string percent(const cisscan::json& score) {
   return buffer;
 }
 
+cisscan::json benchmarks_of(const cisscan::json& result) {
+  if (const auto it = result.find("benchmarks"); it != result.end() && it->is_array()) {
+    return *it;
+  }
+  const auto it = result.find("benchmark");
+  return it != result.end() && it->is_object() ? cisscan::json::array({*it})
+                                               : cisscan::json::array();
+}
+
 } // namespace cisscan::reports

@@ -10,4 +10,8 @@ namespace cisscan::reports {
 // A 0-100 score as "54.3%", or "n/a" when it is not a number (nothing was assessed).
 std::string percent(const cisscan::json& score);
 
+// A result's benchmark recommendations: its `benchmarks`, or the one `benchmark` of a record
+// written before checks could name several; an array either way.
+cisscan::json benchmarks_of(const cisscan::json& result);
+
 } // namespace cisscan::reports

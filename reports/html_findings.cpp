@@ -1,6 +1,7 @@
 // Result cards: the findings (every fail, error and waived result) and each host's list of every
 // result, passes included, each with its rationale, expectation, observation and probe evidence.
 // A host that could not be scanned at all is one card with its reason, not one per check.
+#include "reports/display.hpp"
 #include "reports/html_evidence.hpp"
 #include "reports/xml_text.hpp"
 
@@ -72,8 +73,6 @@ enum class CardField {
   q,
   has_benchmark,
   benchmark,
-  has_level,
-  level,
   has_expected,
   expected,
   observed,
@@ -113,8 +112,6 @@ const std::unordered_map<std::string, CardField>& card_fields() {
       {"q", F::q},
       {"has_benchmark", F::has_benchmark},
       {"benchmark", F::benchmark},
-      {"has_level", F::has_level},
-      {"level", F::level},
       {"has_expected", F::has_expected},
       {"expected", F::expected},
       {"observed", F::observed},
@@ -141,13 +138,20 @@ const std::unordered_map<std::string, CardField>& card_fields() {
   return k_fields;
 }
 
-std::string benchmark_text(const json& b) {
-  std::string benchmark = field(b, "id");
-  for (const char* key : {"version", "ref"}) {
-    const auto part = field(b, key);
-    benchmark += part.empty() ? "" : (benchmark.empty() ? "" : " ") + part;
+// Every benchmark recommendation the result names: "cis-debian12 1.1.0 5.1.20, level L1; ...".
+std::string benchmark_text(const json& result) {
+  std::string text;
+  for (const auto& b : benchmarks_of(result)) {
+    std::string one = field(b, "id");
+    for (const char* key : {"version", "ref"}) {
+      const auto part = field(b, key);
+      one += part.empty() ? "" : (one.empty() ? "" : " ") + part;
+    }
+    const auto level = field(b, "level");
+    one += level.empty() || one.empty() ? "" : ", level " + level;
+    text += one.empty() ? "" : (text.empty() ? "" : "; ") + one;
   }
-  return benchmark;
+  return text;
 }
 
 Data risk_links(const Index& index, const json& risks) {
@@ -243,13 +247,9 @@ private:
                                text_of("check_id"), text_of("title"),
                                safeguards_text(m_index, value("safeguards"), false)}));
     case F::has_benchmark:
-      return Data(!benchmark_text(value("benchmark")).empty());
+      return Data(!benchmark_text(result).empty());
     case F::benchmark:
-      return Data(benchmark_text(value("benchmark")));
-    case F::has_level:
-      return Data(!field(value("benchmark"), "level").empty());
-    case F::level:
-      return Data(field(value("benchmark"), "level"));
+      return Data(benchmark_text(result));
     case F::has_expected:
       return Data(!text_of("expected").empty());
     case F::expected:

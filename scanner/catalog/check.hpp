@@ -35,6 +35,7 @@ struct Expectation {
   std::vector<long long> integers;          // exit_code
 };
 
+// One benchmark recommendation a check implements (level may be empty).
 struct Benchmark {
   std::string id;
   std::string version;
@@ -61,7 +62,9 @@ enum class OnEmpty { error, pass, fail };
 struct Check {
   std::string id;
   std::string title;
-  Benchmark benchmark;
+  // Every recommendation the check implements, in the order written: a check that is the same
+  // in two benchmarks (CIS Debian 12 and 13) names both. Empty when the file names none.
+  std::vector<Benchmark> benchmarks;
   std::vector<std::string> safeguards;
   Applicability applies;
   std::optional<ProbeSpec> probe; // absent for manual checks

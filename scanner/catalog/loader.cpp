@@ -213,6 +213,33 @@ void parse_unreadable_keys(const YAML::Node& node, bool manual, Check& check) {
   }
 }
 
+// `benchmark:` is one {id, version, ref, level} or a list of them (every recommendation the check
+// implements, usually one per benchmark); the same recommendation may appear once.
+std::vector<Benchmark> parse_benchmarks(const YAML::Node& node) {
+  const char* shape = "benchmark must be {id, version, ref, level} or a list of them";
+  if (!node.IsMap() && !(node.IsSequence() && node.size() > 0)) {
+    throw CheckError{line_of(node), shape};
+  }
+  std::vector<Benchmark> out;
+  for (const auto& b : node.IsMap() ? std::vector<YAML::Node>{node}
+                                    : std::vector<YAML::Node>(node.begin(), node.end())) {
+    if (!b.IsMap()) {
+      throw CheckError{line_of(b), shape};
+    }
+    check_keys(b, k_benchmark_keys, "benchmark");
+    Benchmark benchmark{scalar(b, "id"), scalar(b, "version", false), scalar(b, "ref", false),
+                        scalar(b, "level", false)};
+    for (const auto& seen : out) {
+      if (seen.id == benchmark.id && seen.ref == benchmark.ref) {
+        throw CheckError{line_of(b),
+                         "benchmark '" + benchmark.id + "' " + benchmark.ref + " is named twice"};
+      }
+    }
+    out.push_back(std::move(benchmark));
+  }
+  return out;
+}
+
 Check parse_check(const YAML::Node& node, const std::string& file,
                   const std::map<std::string, std::string>& vars, const ControlsCatalog& controls) {
   if (!node.IsMap()) {
@@ -225,13 +252,7 @@ Check parse_check(const YAML::Node& node, const std::string& file,
   check.id = scalar(node, "id");
   check.title = scalar(node, "title");
   if (node["benchmark"]) {
-    const auto b = node["benchmark"];
-    if (!b.IsMap()) {
-      throw CheckError{line_of(b), "benchmark must be {id, version, ref, level}"};
-    }
-    check_keys(b, k_benchmark_keys, "benchmark");
-    check.benchmark = {scalar(b, "id"), scalar(b, "version", false), scalar(b, "ref", false),
-                       scalar(b, "level", false)};
+    check.benchmarks = parse_benchmarks(node["benchmark"]);
   }
   check.safeguards = strings(node, "safeguards");
   if (check.safeguards.empty()) {

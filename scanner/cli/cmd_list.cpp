@@ -47,7 +47,14 @@ std::function<int()> add_list_command(CLI::App& app) {
                              : args->checks,
         controls);
     for (const auto& check : catalog.checks) {
-      std::cout << check->id << "\t" << check->benchmark.ref << "\t" << check->benchmark.level
+      // Refs and levels of every benchmark the check implements, "," between benchmarks.
+      std::vector<std::string> refs;
+      std::vector<std::string> levels;
+      for (const auto& b : check->benchmarks) {
+        refs.push_back(b.id + ":" + b.ref);
+        levels.push_back(b.level);
+      }
+      std::cout << check->id << "\t" << util::join(refs, ",") << "\t" << util::join(levels, ",")
                 << "\t" << util::join(check->safeguards, ",") << "\t" << check->title << "\n";
     }
     return k_exit_ok;

@@ -81,13 +81,16 @@ inline const Shape k_probe = object({
     {"timeout_s", k_integer},
 });
 
+inline const Shape k_benchmark =
+    object({{"id", k_string}, {"version", k_string}, {"ref", k_string}, {"level", k_string}});
+
 inline const Shape k_result = object({
     {"check_id", k_string},
     {"check_sha256", k_string},
     {"title", k_string},
     {"status", k_result_status},
-    {"benchmark",
-     object({{"id", k_string}, {"version", k_string}, {"ref", k_string}, {"level", k_string}})},
+    {"benchmark", k_benchmark},
+    optional("benchmarks", array_of(k_benchmark)), // written since checks name several
     {"safeguards", k_strings},
     {"weight", k_number},
     {"requires_root", k_boolean},

@@ -58,10 +58,16 @@ json result_to_json(const CheckResult& result) {
   out["check_sha256"] = check.sha256;
   out["title"] = check.title;
   out["status"] = std::string(to_string(result.status));
-  out["benchmark"] = {{"id", check.benchmark.id},
-                      {"version", check.benchmark.version},
-                      {"ref", check.benchmark.ref},
-                      {"level", check.benchmark.level}};
+  // `benchmarks`: every recommendation the check implements; `benchmark`: the first of them
+  // (empty strings when there is none), as records have always carried it.
+  out["benchmarks"] = json::array();
+  for (const auto& b : check.benchmarks) {
+    out["benchmarks"].push_back(
+        {{"id", b.id}, {"version", b.version}, {"ref", b.ref}, {"level", b.level}});
+  }
+  out["benchmark"] = check.benchmarks.empty()
+                         ? json{{"id", ""}, {"version", ""}, {"ref", ""}, {"level", ""}}
+                         : out["benchmarks"][0];
   out["safeguards"] = check.safeguards;
   out["weight"] = check.weight;
   out["requires_root"] = check.requires_root;

@@ -52,7 +52,7 @@ def test_waived_results_leave_the_denominator(waived_run):
     # and the other 4.8 checks fail: the waived ones count neither for nor against.
     tally = waived_run.record["scores"]["safeguards"]["4.8"]
     automated = [r for r in waived_run.host("unhardened")["results"]
-                 if "4.8" in r["safeguards"] and r["status"] != "manual"]
+                 if "4.8" in r["safeguards"] and r["status"] not in ("manual", "not_applicable")]
     counts = tally["counts"]
     assert counts["waived"] == 6
     assert counts["pass"] == len(automated)

@@ -8,17 +8,27 @@ import yaml
 from conftest import SOURCE, cisscan, shipped_checks, testbed
 
 
-def automated_checks():
-    """Every shipped check that runs a probe: manual checks have no state to test, and the
-    Proxmox VE checks (`pve-` ids) apply to PVE nodes only, which these hosts are not."""
-    manual = set()
+def _shipped_yaml_checks():
     for path in glob.glob(os.path.join(SOURCE, "checks", "**", "*.yaml"), recursive=True):
         with open(path) as f:
             data = yaml.safe_load(f)
         if isinstance(data, dict) and isinstance(data.get("checks"), list):
-            manual |= {c["id"] for c in data["checks"] if c.get("manual")}
+            yield from data["checks"]
+
+
+def automated_checks(release=None):
+    """Every shipped check that runs a probe: manual checks have no state to test, and the
+    Proxmox VE checks (`pve-` ids) apply to PVE nodes only, which these hosts are not. With a
+    Debian release, only the checks whose `applies: {version}` admits it."""
+    manual = set()
+    versions = {}
+    for check in _shipped_yaml_checks():
+        if check.get("manual"):
+            manual.add(check["id"])
+        versions[check["id"]] = str((check.get("applies") or {}).get("version", ""))
     return [row[0] for row in shipped_checks()
-            if row[0] not in manual and not row[0].startswith("pve-")]
+            if row[0] not in manual and not row[0].startswith("pve-")
+            and (release is None or versions.get(row[0]) in ("", release))]
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +47,43 @@ def fleet_run(bed, hosts, tmp_path_factory):
     return run, before, after
 
 
-def test_every_shipped_check_passes_on_the_hardened_host(fleet_run):
-    run, _, _ = fleet_run
-    statuses = run.statuses("hardened")
-    checks = automated_checks()
+@pytest.fixture(scope="module")
+def release_runs(fleet_run, bed, tmp_path_factory):
+    """release -> (run, hardened host name, unhardened host name): the standing hosts are this
+    machine's Debian 12; the same fixtures served as Debian 13 (/etc/os-release, and the
+    fixture's `releases: {"13": ...}` section) are scanned in a run of their own."""
+    out = str(tmp_path_factory.mktemp("fleet13") / "out")
+    hardened = bed.add_host("hardened-13", "hardened", release="13")
+    unhardened = bed.add_host("unhardened-13", "unhardened", release="13")
+    inventory = bed.inventory([hardened.inventory_entry(), unhardened.inventory_entry()])
+    run13 = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                    "--out", out, "--format", "json", out=out)
+    return {"12": (fleet_run[0], "hardened", "unhardened"),
+            "13": (run13, "hardened-13", "unhardened-13")}
+
+
+def test_every_automated_check_is_tested_on_some_release():
+    assert set(automated_checks("12")) | set(automated_checks("13")) == set(automated_checks())
+    assert len(automated_checks("13")) >= 200
+
+
+@pytest.mark.parametrize("release", ["12", "13"])
+def test_every_shipped_check_passes_on_the_hardened_host(release_runs, release):
+    run, hardened, _ = release_runs[release]
+    statuses = run.statuses(hardened)
+    assert run.host(hardened)["facts"]["os_version_id"] == release
+    checks = automated_checks(release)
     assert len(checks) >= 150
     assert {c: statuses.get(c) for c in checks} == {c: "pass" for c in checks}
+    other = set(automated_checks()) - set(checks)
+    assert {c: statuses.get(c) for c in other} == {c: "not_applicable" for c in other}
 
 
-def test_every_shipped_check_fails_on_the_unhardened_host(fleet_run):
-    run, _, _ = fleet_run
-    statuses = run.statuses("unhardened")
-    checks = automated_checks()
+@pytest.mark.parametrize("release", ["12", "13"])
+def test_every_shipped_check_fails_on_the_unhardened_host(release_runs, release):
+    run, _, unhardened = release_runs[release]
+    statuses = run.statuses(unhardened)
+    checks = automated_checks(release)
     assert {c: statuses.get(c) for c in checks} == {c: "fail" for c in checks}
 
 
@@ -69,9 +104,12 @@ def test_manual_checks_are_reported_manual(fleet_run):
     run, _, _ = fleet_run
     automated = set(automated_checks())
     manual = [r for r in run.host("hardened")["results"] if r["check_id"] not in automated
-              and not r["check_id"].startswith("pve-")]
+              and not r["check_id"].startswith("pve-") and not r["check_id"].startswith("deb13-")]
     assert len(manual) >= 10
     assert {r["status"] for r in manual} == {"manual"}
+    # A Debian 13 manual check on this Debian 12 host: not applicable, with the reason.
+    deb13 = [r for r in run.host("hardened")["results"] if r["check_id"].startswith("deb13-manual-")]
+    assert deb13 and {r["status"] for r in deb13} == {"not_applicable"}
 
 
 def test_unreachable_host_is_reported_and_the_others_are_complete(fleet_run):

@@ -48,8 +48,11 @@ class Host:
     start_timeout = 300  # seconds for sshd to listen: a guard against a hang, machines get busy
 
     def __init__(self, testbed, name, fixture, port=None, address="127.0.0.1", sshd_extra="",
-                 pve=None):
+                 pve=None, release=None):
         self.testbed = testbed
+        # A Debian release ("13") the host says it runs (/etc/os-release), and whose section of
+        # the fixture (`releases: {"13": {...}}`) is added to the rest; None: this machine's own.
+        self.release = release
         self.sshd_extra = sshd_extra  # lines appended to sshd_config (e.g. a ForceCommand)
         self.pve = pve
         self.pve_parts = None
@@ -69,7 +72,9 @@ class Host:
         if self.fixture is None:
             return {}
         with open(os.path.join(FIXTURES, self.fixture, "fixture.yaml")) as f:
-            return yaml.safe_load(f) or {}
+            spec = yaml.safe_load(f) or {}
+        extra = spec.pop("releases", {}).get(self.release, {})
+        return _merged(spec, extra)
 
     def _place(self, target, content, mode, owner="root", group="root"):
         """Writes content for `target` under the host dir with its mode and owner."""
@@ -169,6 +174,13 @@ class Host:
         for key, value in spec.get("sysctls", {}).items():
             target = "/proc/sys/" + key.replace(".", "/")
             binds.append((self._place(target, f"{value}\n", "0644"), target))
+        if self.release:
+            codename = RELEASES[self.release]
+            binds.append((self._place("/etc/os-release", (
+                f'PRETTY_NAME="Debian GNU/Linux {self.release} ({codename})"\n'
+                f'NAME="Debian GNU/Linux"\nVERSION_ID="{self.release}"\n'
+                f'VERSION="{self.release} ({codename})"\nVERSION_CODENAME={codename}\n'
+                f'ID=debian\n'), "0644"), "/etc/os-release"))
         machine_id = f"{abs(hash(self.name + self.testbed.dir)) % (1 << 127):032x}"[-32:]
         binds.append((self._place("/etc/machine-id", machine_id + "\n", "0444"),
                       "/etc/machine-id"))
@@ -185,6 +197,7 @@ class Host:
             os.makedirs(work)
             lines.append(f"mount -t overlay overlay -o "
                          f"lowerdir={root},upperdir={upper},workdir={work} {root}")
+        lines += self._missing_sysctl_lines(spec)
         # Kernel modules present in the running kernel's module tree (empty stand-ins: only
         # their names are read); needs an overlay on /usr/lib. Few processes: the machine is slow.
         if spec.get("kernel_modules"):
@@ -218,6 +231,29 @@ class Host:
             attrs = attrs or {}
             lines.append(f"chown {attrs.get('owner', 'root')}:{attrs.get('group', 'root')} "
                          f"'{target}' && chmod {attrs.get('mode', '0755')} '{target}'")
+        return lines
+
+    def _missing_sysctl_lines(self, spec):
+        """A kernel parameter this kernel lacks (Yama's ptrace_scope, Ubuntu's AppArmor key):
+        its nearest /proc/sys folder that exists gets a tmpfs with that folder's real entries
+        bound back, so the fixture's value can be bound at the missing path."""
+        lines = []
+        folders = set()
+        for key in spec.get("sysctls", {}):
+            path = "/proc/sys/" + key.replace(".", "/")
+            if not os.path.exists(path):
+                folder = os.path.dirname(path)
+                while not os.path.isdir(folder):
+                    folder = os.path.dirname(folder)
+                folders.add(folder)
+        for i, folder in enumerate(sorted(folders)):
+            real = os.path.join(self.dir, f"procsys-{i}")
+            os.makedirs(real)
+            lines += [f"mount --bind '{folder}' '{real}'",
+                      f"mount -t tmpfs -o mode=0555 tmpfs '{folder}'",
+                      f"for e in '{real}'/*; do n='{folder}'/\"${{e##*/}}\"; "
+                      f"if [ -d \"$e\" ]; then mkdir \"$n\"; else : > \"$n\"; fi; "
+                      f"mount --bind \"$e\" \"$n\"; done"]
         return lines
 
     def _mount_lines(self, target, how):
@@ -370,6 +406,23 @@ MaxSessions 50
         entry = {"name": self.name, "address": self.address, "port": self.port}
         entry.update(extra)
         return entry
+
+
+RELEASES = {"12": "bookworm", "13": "trixie"}
+
+
+def _merged(base, extra):
+    """The fixture with a release's section added: mappings merged, lists joined, the rest
+    replaced."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        elif isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = out[key] + value
+        else:
+            out[key] = value
+    return out
 
 
 def _uid(name):

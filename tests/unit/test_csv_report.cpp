@@ -150,3 +150,16 @@ TEST_CASE("write_csv: host text cannot break a row or run as a formula") {
   record["hosts"][0]["name"] = "=HYPERLINK(\"http://x\")";
   CHECK(parse_csv(reports::render("csv", record))[1][1] == "'=HYPERLINK(\"http://x\")");
 }
+
+TEST_CASE("write_csv: a result of a check in two benchmarks lists both, position by position") {
+  auto failed = make_result("c-both", "fail");
+  failed["benchmarks"] = json::array(
+      {{{"id", "cis-debian12"}, {"version", "1.1.0"}, {"ref", "5.1.20"}, {"level", "L1"}},
+       {{"id", "cis-debian13"}, {"version", "1.0.0"}, {"ref", "5.1.21"}, {"level", "L2"}}});
+  const auto rows = parse_csv(reports::render(
+      "csv", make_record(json::array({make_host("a", "ok", json::array({failed}))}))));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1][9] == "cis-debian12 cis-debian13");
+  CHECK(rows[1][10] == "5.1.20 5.1.21");
+  CHECK(rows[1][11] == "L1 L2");
+}

@@ -77,3 +77,18 @@ TEST_CASE("write_html shows every result and its evidence") {
         std::string::npos);
   CHECK(html.find("probe failed: &lt;script&gt;") != std::string::npos);
 }
+
+TEST_CASE("write_html shows every benchmark recommendation a result names") {
+  auto record = test::sample_record();
+  for (auto& result : record["hosts"][0]["results"]) {
+    result["benchmarks"] = json::array(
+        {{{"id", "cis-debian12"}, {"version", "1.1.0"}, {"ref", "5.1.20"}, {"level", "L1"}},
+         {{"id", "cis-debian13"}, {"version", "1.0.0"}, {"ref", "5.1.21"}, {"level", "L2"}}});
+  }
+  const auto html = reports::render("html", record);
+  CHECK(html.find("cis-debian12 1.1.0 5.1.20, level L1; cis-debian13 1.0.0 5.1.21, level L2") !=
+        std::string::npos);
+  // A record written before `benchmarks` existed still shows its one benchmark.
+  CHECK(reports::render("html", test::sample_record()).find("cis-debian12 1.1.0 1.1, level L1") !=
+        std::string::npos);
+}

@@ -325,6 +325,45 @@ TEST_CASE("loader builds immutable definitions") {
     REQUIRE(b.catalog.checks.size() == 1);
     CHECK(a.catalog.checks[0]->probe->id == b.catalog.checks[0]->probe->id);
   }
+  SUBCASE("a check that implements a recommendation of two benchmarks names both") {
+    const auto load =
+        load_text(dir, "checks:\n"
+                       "  - id: t-both\n"
+                       "    title: Both\n"
+                       "    benchmark:\n"
+                       "      - {id: cis-debian12, version: 1.1.0, ref: '5.1.13', level: L1}\n"
+                       "      - {id: cis-debian13, version: 1.0.0, ref: '5.1.14', level: L2}\n"
+                       "    safeguards: ['5.4']\n"
+                       "    manual: true\n");
+    REQUIRE(load.diagnostics.empty());
+    const auto& c = *load.catalog.checks.at(0);
+    REQUIRE(c.benchmarks.size() == 2);
+    CHECK(c.benchmarks[0].ref == "5.1.13");
+    CHECK(c.benchmarks[1].id == "cis-debian13");
+    CHECK(c.benchmarks[1].level == "L2");
+  }
+  SUBCASE("a benchmark list that is empty, holds a scalar or names a benchmark twice") {
+    const auto m = messages(load_text(dir, "checks:\n"
+                                           "  - id: t-empty\n"
+                                           "    title: E\n"
+                                           "    benchmark: []\n"
+                                           "    safeguards: ['5.4']\n"
+                                           "    manual: true\n"
+                                           "  - id: t-scalar\n"
+                                           "    title: S\n"
+                                           "    benchmark: [cis-debian12]\n"
+                                           "    safeguards: ['5.4']\n"
+                                           "    manual: true\n"
+                                           "  - id: t-twice\n"
+                                           "    title: T\n"
+                                           "    benchmark: [{id: a, ref: '1'}, {id: a, ref: '1'}]\n"
+                                           "    safeguards: ['5.4']\n"
+                                           "    manual: true\n"));
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].find(":4: t-empty: benchmark must be") != std::string::npos);
+    CHECK(m[1].find(":9: t-scalar: benchmark must be") != std::string::npos);
+    CHECK(m[2].find(":14: t-twice: benchmark 'a' 1 is named twice") != std::string::npos);
+  }
   SUBCASE("optional fields") {
     const auto load =
         load_text(dir, "checks:\n"
@@ -349,9 +388,11 @@ TEST_CASE("loader builds immutable definitions") {
     REQUIRE(load.diagnostics.empty());
     REQUIRE(load.catalog.checks.size() == 2);
     const auto& c = *load.catalog.checks[0];
-    CHECK(c.benchmark.id == "cis-debian12");
-    CHECK(c.benchmark.ref == "5.1.20");
-    CHECK(c.benchmark.level == "L1");
+    REQUIRE(c.benchmarks.size() == 1);
+    CHECK(c.benchmarks[0].id == "cis-debian12");
+    CHECK(c.benchmarks[0].ref == "5.1.20");
+    CHECK(c.benchmarks[0].level == "L1");
+    CHECK(load.catalog.checks[1]->benchmarks.empty());
     CHECK(c.safeguards == std::vector<std::string>{"5.4", "4.1"});
     CHECK(c.applies.os == std::vector<std::string>{"debian"});
     CHECK(c.applies.not_roles == std::vector<std::string>{"lxc"});

@@ -86,6 +86,23 @@ TEST_CASE("host_to_json keeps non-UTF-8 output losslessly") {
   CHECK_NOTHROW((void)host.dump());
 }
 
+TEST_CASE("a result names every benchmark recommendation of its check, the first as benchmark") {
+  auto run = sample_run();
+  auto check = std::make_shared<Check>(*run.results[0].check);
+  check->benchmarks = {{"cis-debian12", "1.1.0", "5.1.20", "L1"},
+                       {"cis-debian13", "1.0.0", "5.1.21", "L1"}};
+  run.results[0].check = check;
+  const auto result = host_to_json(run).at("results")[0];
+  REQUIRE(result.at("benchmarks").size() == 2);
+  CHECK(result.at("benchmarks")[1] ==
+        json{{"id", "cis-debian13"}, {"version", "1.0.0"}, {"ref", "5.1.21"}, {"level", "L1"}});
+  CHECK(result.at("benchmark") == result.at("benchmarks")[0]);
+  // A check that names no benchmark: an empty list, and a benchmark of empty strings.
+  const auto bare = host_to_json(sample_run()).at("results")[0];
+  CHECK(bare.at("benchmarks") == json::array());
+  CHECK(bare.at("benchmark").at("ref") == "");
+}
+
 TEST_CASE("build_record carries the run, the catalog digest and the safeguard catalog") {
   Catalog catalog;
   catalog.digest = std::string(64, 'd');
