@@ -137,7 +137,9 @@ TEST_CASE("write_csv: host text cannot break a row or run as a formula") {
       {"bytes \x01 \xFF", "bytes \\x01 \\xFF"},
       {"a=1", "a=1"},
   };
-  for (const auto& [observed, shown] : cases) {
+  for (const auto& one : cases) {
+    const auto& observed = one.first; // not a structured binding: clang 14 cannot capture one
+    const auto& shown = one.second;
     CAPTURE(observed);
     failed["observed"] = observed;
     failed["title"] = observed;

@@ -84,9 +84,10 @@ TEST_CASE("the generated script runs under /bin/sh and frames every probe") {
   CHECK(run.order == std::vector<std::string>{"p-echo", "p-exit", "p-quick", "p-quick-exit",
                                               "p-quote", "p-empty"});
   CHECK(run.stray.empty());
-  for (const auto& [id, output] : run.outputs) {
+  for (const auto& entry : run.outputs) {
+    const auto& id = entry.first; // not a structured binding: clang 14 cannot capture one
     CAPTURE(id);
-    CHECK(output.complete);
+    CHECK(entry.second.complete);
   }
   CHECK(run.outputs.at("p-echo").output == "hello\nworld\n");
   CHECK(run.outputs.at("p-echo").exit_code == 0);
