@@ -1,6 +1,7 @@
 #include "inventory/inventory.hpp"
 
 #include "inventory/jumps.hpp"
+#include "inventory/pct_hosts.hpp"
 #include "inventory/ssh_config.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -18,11 +19,25 @@ namespace cisscan {
 
 namespace {
 
-const std::set<std::string> k_host_keys = {"name",          "address", "port",  "user",
-                                           "identity_file", "become",  "roles", "groups",
-                                           "transport",     "jump"};
-const std::set<std::string> k_setting_keys = {"port",  "user",      "identity_file", "become",
-                                              "roles", "transport", "jump"};
+const std::set<std::string> k_host_keys = {
+    "name",   "address",   "port", "user", "identity_file", "become",         "roles",
+    "groups", "transport", "jump", "node", "vmid",          "pct_concurrency"};
+const std::set<std::string> k_setting_keys = {"port",   "user",  "identity_file",
+                                              "become", "roles", "transport",
+                                              "jump",   "node",  "pct_concurrency"};
+
+int positive(const util::YamlFile& file, const YAML::Node& value, const std::string& what) {
+  int number = 0;
+  try {
+    number = value.as<int>();
+  } catch (const YAML::Exception&) {
+    file.fail(value, what + " must be a number");
+  }
+  if (number < 1) {
+    file.fail(value, what + " must be at least 1");
+  }
+  return number;
+}
 
 // Applies the settings present in `node` over `host`, noting each key in `given`.
 void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
@@ -59,9 +74,15 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
       host.jump = value.IsNull() ? "" : value.as<std::string>();
     } else if (key == "transport") {
       host.transport = value.as<std::string>();
-      if (host.transport != "ssh" && host.transport != "local") {
-        file.fail(value, "transport must be ssh or local");
+      if (host.transport != "ssh" && host.transport != "local" && host.transport != "pct") {
+        file.fail(value, "transport must be ssh, local or pct");
       }
+    } else if (key == "node") {
+      host.node = value.as<std::string>();
+    } else if (key == "vmid") {
+      host.vmid = positive(file, value, "vmid");
+    } else if (key == "pct_concurrency") {
+      host.pct_concurrency = positive(file, value, "pct_concurrency");
     }
   }
 }
@@ -186,6 +207,7 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
     inventory.hosts.push_back(std::move(host));
   }
   resolve_jumps(inventory, defaults, file.name(), lines, config);
+  resolve_pct_hosts(inventory, file.name(), lines);
   return inventory;
 } catch (const YAML::Exception& e) {
   throw util::yaml_error(path, e);

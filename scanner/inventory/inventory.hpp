@@ -22,14 +22,23 @@ struct HostSpec {
   std::string address;
   int port = 22;
   std::string user;
-  std::string identity_file; // empty: ssh-agent
-  std::string become;        // "" or "sudo"
-  std::string transport = "ssh";
+  std::string identity_file;     // empty: ssh-agent
+  std::string become;            // "" or "sudo"
+  std::string transport = "ssh"; // a row of execute/transports.cpp: ssh, local, pct
   std::vector<std::string> roles;
   std::vector<std::string> groups;
   std::string known_hosts; // UserKnownHostsFile from the SSH configuration, if any
   std::string jump; // as written: a host of the inventory, user@host[:port], or a,b (ProxyJump)
   std::vector<SshEndpoint> jumps; // resolved from `jump`: bastions, outermost first (at most 2)
+  // Proxmox VE: the guest's node (a host of the inventory) and VMID; a `pct` host is reached
+  // through its node's SSH session (its address, port, user, key, jumps and become are the
+  // node's), at most `pct_concurrency` containers of a node at once.
+  std::string node;
+  int vmid = 0;
+  int pct_concurrency = 4;
+  std::string guest_type;        // discovered: qemu or lxc
+  std::vector<std::string> tags; // discovered
+  std::string pool;              // discovered
   // This host as an SSH endpoint.
   SshEndpoint endpoint() const { return {name, address, port, user, identity_file, known_hosts}; }
 };
