@@ -2,6 +2,7 @@
 
 #include "inventory/jumps.hpp"
 #include "inventory/pct_hosts.hpp"
+#include "inventory/proxmox.hpp"
 #include "inventory/ssh_config.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -122,6 +123,58 @@ bool is_host_name(const std::string& name) {
   });
 }
 
+// What a host the inventory does not list gets: the defaults, then its groups' settings.
+struct Settings {
+  const HostSpec& defaults;
+  const std::set<std::string>& default_keys;
+  const std::map<std::string, YAML::Node>& groups;
+};
+
+// `proxmox:` (entry nodes, each a host entry) read through `read_cluster`, its nodes and guests
+// added as hosts; then `exclude:`.
+void add_discovered(const util::YamlFile& file, const Settings& settings, Inventory& inventory,
+                    const ClusterReader& read_cluster) {
+  const auto& root = file.root();
+  if (root["proxmox"]) {
+    if (!root["proxmox"].IsSequence() || root["proxmox"].size() == 0) {
+      file.fail(root["proxmox"], "proxmox must list entry nodes ({name, address, ...})");
+    }
+    if (!read_cluster) {
+      file.fail(root["proxmox"], "proxmox discovery is done by scan and discover only");
+    }
+    std::vector<HostSpec> entries;
+    for (const auto& node : root["proxmox"]) {
+      file.check_keys(node, k_host_keys, "a proxmox entry node");
+      auto entry = settings.defaults;
+      auto given = settings.default_keys;
+      entry.name = node["name"] ? file.string(node, "name") : "";
+      if (!is_host_name(entry.name)) {
+        file.fail(node, "a proxmox entry node needs a 'name' (letters, digits, '.', '-', '_')");
+      }
+      apply(file, node, entry, given);
+      entry.address = node["address"] ? node["address"].as<std::string>() : entry.name;
+      entries.push_back(std::move(entry));
+    }
+    const auto make_host = [&](const std::string& name, const std::vector<std::string>& groups) {
+      auto host = settings.defaults;
+      auto given = settings.default_keys;
+      for (auto group = groups.rbegin(); group != groups.rend(); ++group) {
+        if (const auto it = settings.groups.find(*group); it != settings.groups.end()) {
+          apply(file, it->second, host, given);
+        }
+      }
+      host.name = name;
+      host.address = name;
+      host.groups = groups;
+      return host;
+    };
+    add_cluster(inventory, read_cluster(entries), entries, make_host);
+  }
+  if (root["exclude"]) {
+    apply_exclude(inventory, file.strings(root, "exclude"));
+  }
+}
+
 std::string current_user() {
   const char* user = std::getenv("USER");
   return user != nullptr ? user : "root";
@@ -129,7 +182,8 @@ std::string current_user() {
 
 } // namespace
 
-Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config) try {
+Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config,
+                         const ClusterReader& read_cluster) try {
   const SshConfig no_config;
   const auto& config = ssh_config != nullptr ? *ssh_config : no_config;
   if (!std::filesystem::exists(path)) {
@@ -140,9 +194,9 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   if (!root.IsMap()) {
     throw ConfigError(file.name() + ":1: expected a mapping with 'hosts:'");
   }
-  file.check_keys(root, {"defaults", "groups", "hosts"}, "the inventory");
-  if (!root["hosts"] || !root["hosts"].IsSequence()) {
-    throw ConfigError(file.name() + ":1: expected a 'hosts:' list");
+  file.check_keys(root, {"defaults", "groups", "hosts", "proxmox", "exclude"}, "the inventory");
+  if (root["hosts"] ? !root["hosts"].IsSequence() : !root["proxmox"]) {
+    throw ConfigError(file.name() + ":1: expected a 'hosts:' list (or 'proxmox:' entry nodes)");
   }
   HostSpec defaults;
   defaults.user = current_user();
@@ -165,7 +219,8 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   inventory.source = file.name();
   std::set<std::string> names;
   std::map<std::string, int> lines;
-  for (const auto& node : root["hosts"]) {
+  const auto hosts = root["hosts"] ? root["hosts"] : YAML::Node(YAML::NodeType::Sequence);
+  for (const auto& node : hosts) {
     file.check_keys(node, k_host_keys, "a host");
     HostSpec host = defaults;
     auto given = default_keys;
@@ -206,6 +261,7 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
     lines[host.name] = util::line_of(node);
     inventory.hosts.push_back(std::move(host));
   }
+  add_discovered(file, {defaults, default_keys, groups}, inventory, read_cluster);
   resolve_jumps(inventory, defaults, file.name(), lines, config);
   resolve_pct_hosts(inventory, file.name(), lines);
   return inventory;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ struct HostSpec {
   std::string guest_type;        // discovered: qemu or lxc
   std::vector<std::string> tags; // discovered
   std::string pool;              // discovered
+  // Set by the inventory, not by a scan: why the host is not scanned (`skipped`: a template, a
+  // stopped guest, an excluded host) or cannot be (`unreachable`: a VM without an address).
+  std::string skip;
+  std::string unreachable;
   // This host as an SSH endpoint.
   SshEndpoint endpoint() const { return {name, address, port, user, identity_file, known_hosts}; }
 };
@@ -49,11 +54,18 @@ struct Inventory {
 };
 
 class SshConfig;
+struct PveCluster;
+// Reads the Proxmox VE cluster through the first of the inventory's `proxmox:` entry nodes that
+// answers (pipeline/discovery.hpp); throws ConfigError when none does.
+using ClusterReader = std::function<PveCluster(const std::vector<HostSpec>& entries)>;
 
 // Throws ConfigError naming the file and line. Precedence: host, then its groups in order, then
 // defaults, then the SSH configuration (for what none of them set; its HostName maps the
 // host's address as an alias).
-Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config = nullptr);
+// `proxmox:` entry nodes are read with `read_cluster`, and the nodes and guests found become
+// hosts (inventory/proxmox.hpp); without a reader they are a ConfigError.
+Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config = nullptr,
+                         const ClusterReader& read_cluster = {});
 // This machine only, through the local transport.
 Inventory local_inventory();
 

@@ -276,6 +276,16 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
                 run.stats.channels == 1 ? "" : "s", run.reason.empty() ? "" : ": ", run.reason);
     return run;
   };
+  // What the inventory already knows: a template, a stopped guest or an excluded host is not
+  // scanned (no results: nothing was assessed); a VM without an address cannot be.
+  if (!host.skip.empty() || !host.unreachable.empty()) {
+    run.status = host.skip.empty() ? HostStatus::unreachable : HostStatus::skipped;
+    run.reason = host.skip.empty() ? host.unreachable : host.skip;
+    if (run.status == HostStatus::unreachable) {
+      fail_all(run, catalog);
+    }
+    return finish();
+  }
   std::unique_ptr<Transport> transport;
   try {
     transport = options.make_transport(host, options.transport);

@@ -7,6 +7,7 @@ import os
 import re
 
 import pytest
+import yaml
 
 import testbed
 from conftest import cisscan
@@ -131,3 +132,120 @@ def test_bad_pct_settings_are_one_line_and_exit_2(bed, tmp_path, entry, words):
     assert run.code == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and "inventory.yaml:" in lines[0], run.stderr
+
+
+# --- discovery ----------------------------------------------------------------------------------
+def edit_state(host, change):
+    path = os.path.join(host.dir, "pvenode", "pve", "state.json")
+    with open(path) as f:
+        state = json.load(f)
+    change(state)
+    with open(path, "w") as f:
+        json.dump(state, f)
+
+
+@pytest.fixture(scope="module")
+def cluster(bed):
+    """Two simulated nodes of the `default` cluster (pve1 answers for the cluster), and a VM's
+    sshd at the address its guest agent reports (127.0.10.21)."""
+    pve1 = bed.add_host("disc-pve1", "unhardened",
+                        pve={"variant": "default", "version": 9, "node": "pve1"})
+    pve2 = bed.add_host("disc-pve2", "unhardened",
+                        pve={"variant": "default", "version": 9, "node": "pve2"})
+    vm = bed.add_host("disc-web01", "hardened", address="127.0.10.21")
+
+    def change(state):
+        for node in state["nodes"]:
+            node["online"] = 1
+        for guest in state["guests"]:
+            if guest["vmid"] == 100:
+                guest.update(tags="prod;web", pool="production")
+        state["guests"].append({"vmid": 106, "type": "lxc", "node": "pve1", "status": "running",
+                                "name": "scratch-ct", "stats": {}, "config": {}})
+    edit_state(pve1, change)
+    return {"pve1": pve1, "pve2": pve2, "vm": vm}
+
+
+def cluster_inventory(bed, cluster, path, **extra):
+    pve1, pve2, vm = cluster["pve1"], cluster["pve2"], cluster["vm"]
+    data = {"defaults": {"user": "root", "identity_file": bed.client_key},
+            "groups": {"web": {"port": vm.port}},
+            "proxmox": [{"name": "pve1", "address": pve1.address, "port": pve1.port}],
+            "hosts": [{"name": "pve2", "address": pve2.address, "port": pve2.port}],
+            "exclude": ["scratch-*"]}
+    data.update(extra)
+    with open(path, "w") as f:
+        yaml.safe_dump(data, f)
+    return str(path)
+
+
+def test_discover_prints_the_expanded_inventory(bed, cluster, tmp_path):
+    inventory = cluster_inventory(bed, cluster, tmp_path / "inventory.yaml")
+    run = cisscan("discover", "--inventory", inventory, "--known-hosts", bed.known_hosts)
+    assert run.code == 0, run.stderr
+    hosts = {h["name"]: h for h in yaml.safe_load(run.stdout)["hosts"]}
+    assert set(hosts) == {"pve1", "pve2", "web01", "dns01", "old-ct", "appliance",
+                          "tmpl-debian12", "scratch-ct"}
+    assert hosts["pve1"]["port"] == cluster["pve1"].port and "pve-node" in hosts["pve1"]["roles"]
+    assert hosts["pve2"]["port"] == cluster["pve2"].port and "pve-node" in hosts["pve2"]["roles"]
+    web = hosts["web01"]
+    assert (web["address"], web["port"]) == ("127.0.10.21", cluster["vm"].port)
+    assert web["groups"] == ["prod", "web", "production"] and web["tags"] == ["prod", "web"]
+    assert (web["node"], web["vmid"], web["type"], web["pool"]) == ("pve1", 100, "qemu",
+                                                                    "production")
+    dns = hosts["dns01"]
+    assert (dns["transport"], dns["node"], dns["vmid"]) == ("pct", "pve1", 101)
+    assert dns["via"] == f"root@127.0.0.1:{cluster['pve1'].port}"
+    assert (hosts["old-ct"]["status"], hosts["old-ct"]["reason"]) == ("skipped", "stopped")
+    assert hosts["tmpl-debian12"]["reason"] == "template"
+    assert hosts["scratch-ct"]["reason"] == "excluded by the inventory (exclude: scratch-*)"
+    assert hosts["appliance"]["status"] == "unreachable"
+    assert "No QEMU guest agent configured" in hosts["appliance"]["reason"]
+
+
+def test_a_discovered_cluster_is_scanned(bed, cluster, tmp_path, out):
+    inventory = cluster_inventory(bed, cluster, tmp_path / "inventory.yaml")
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--out", out, out=out)
+    record = {h["name"]: h for h in run.record["hosts"]}
+    for name in ("pve1", "pve2", "web01", "dns01"):
+        assert record[name]["status"] == "ok", (name, record[name]["reason"])
+    assert "pve-node" in record["pve2"]["roles"] and "vm" in record["web01"]["roles"]
+    assert record["dns01"]["transport"] == "pct" and record["dns01"]["vmid"] == 101
+    assert record["web01"]["tags"] == ["prod", "web"] and record["web01"]["pool"] == "production"
+    assert record["old-ct"]["status"] == "skipped" and record["old-ct"]["results"] == []
+    assert record["tmpl-debian12"]["status"] == "skipped"
+    assert record["appliance"]["status"] == "unreachable"
+    assert run.code == 3  # the VM without an agent; skipped hosts do not count
+
+
+def test_an_entry_node_without_pvesh_is_exit_2_with_one_line(bed, hosts, tmp_path):
+    plain = hosts["hardened"]
+    path = tmp_path / "inventory.yaml"
+    path.write_text(yaml.safe_dump({
+        "defaults": {"user": "root", "identity_file": bed.client_key},
+        "proxmox": [{"name": "plain", "address": plain.address, "port": plain.port}]}))
+    run = cisscan("discover", "--inventory", str(path), "--known-hosts", bed.known_hosts)
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "entry node plain: not a Proxmox VE node (no pvesh" in lines[0]
+
+
+def test_a_pvesh_answer_that_is_not_the_clusters_is_exit_2(bed, tmp_path):
+    node = bed.add_host("disc-garbage", "hardened",
+                        pve={"variant": "hardened", "version": 9, "node": "pve1"})
+    edit_state(node, lambda state: state.update(nodes=[], cluster=None))
+    unreachable = testbed.free_port()
+    path = tmp_path / "inventory.yaml"
+    path.write_text(yaml.safe_dump({
+        "defaults": {"user": "root", "identity_file": bed.client_key},
+        "proxmox": [{"name": "first", "address": "127.0.0.1", "port": unreachable},
+                    {"name": "second", "address": node.address, "port": node.port}]}))
+    run = cisscan("scan", "--inventory", str(path), "--known-hosts", bed.known_hosts,
+                  "--out", str(tmp_path / "out"))
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "entry node first: cannot connect to 127.0.0.1" in lines[0]
+    assert "entry node second: pvesh get /cluster/status: no node in the answer" in lines[0]
