@@ -188,7 +188,8 @@ TEST_CASE("inventory errors name the file and line") {
   }
   SUBCASE("no hosts list") {
     const auto file = dir.write("i.yaml", "defaults: {user: root}\n");
-    CHECK(error_of(file) == file.string() + ":1: expected a 'hosts:' list");
+    CHECK(error_of(file) ==
+          file.string() + ":1: expected a 'hosts:' list (or 'proxmox:' entry nodes)");
   }
 }
 
