@@ -45,7 +45,7 @@ std::shared_ptr<NodeSession> NodeSessions::get(const HostSpec& container,
                                                const TransportOptions& options,
                                                ConnectResult& failure) {
   auto endpoint = container.endpoint();
-  endpoint.name = container.node;
+  endpoint.name = container.node.empty() ? container.name : container.node;
   std::string key;
   for (const auto& jump : container.jumps) {
     key += endpoint_text(jump) + ">";
@@ -78,7 +78,7 @@ std::shared_ptr<NodeSession> NodeSessions::get(const HostSpec& container,
       std::string fingerprint;
       slot->failure = login(session, endpoint, options, fd, fingerprint);
       if (slot->failure.status == ConnectStatus::ok) {
-        spdlog::debug("node {}: connected ({})", container.node, fingerprint);
+        spdlog::debug("node {}: connected ({})", endpoint.name, fingerprint);
         slot->session = std::make_shared<NodeSession>(session, fingerprint,
                                                       std::max(1, container.pct_concurrency));
       } else {
@@ -88,8 +88,7 @@ std::shared_ptr<NodeSession> NodeSessions::get(const HostSpec& container,
     }
   }
   if (!slot->session) {
-    failure = {slot->failure.status, "node " + container.node + " (" + endpoint_text(endpoint) +
-                                         "): " + slot->failure.reason};
+    failure = slot->failure;
   }
   return slot->session;
 }

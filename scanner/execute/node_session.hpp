@@ -57,9 +57,9 @@ private:
 // reason. Destroy it before the JumpRegistry its nodes may be reached through.
 class NodeSessions {
 public:
-  // The session of `container`'s node (its address, port, user, key and jumps are the node's),
-  // or null with `failure` naming the node and what went wrong.
-  std::shared_ptr<NodeSession> get(const HostSpec& container, const TransportOptions& options,
+  // The session of `host`'s node (a container's address, port, user, key and jumps are its
+  // node's; a node is its own), or null with `failure` saying what went wrong.
+  std::shared_ptr<NodeSession> get(const HostSpec& host, const TransportOptions& options,
                                    ConnectResult& failure);
 
 private:

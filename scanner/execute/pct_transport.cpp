@@ -1,6 +1,8 @@
 // Proxmox VE containers through their node: `pct exec VMID -- sh -s` on a channel of the node's
 // shared SSH session (execute/node_session.hpp), so a container needs no SSH server or key and
-// costs no handshake. `become` is the node's and wraps pct: `sudo -n pct exec ...`.
+// costs no handshake. `become` is the node's and wraps pct: `sudo -n pct exec ...`. The node
+// itself, when it is scanned too, runs its own shell on that same session (the ssh row hands
+// a `pct_node` host over): one login per node in all.
 #include "execute/node_session.hpp"
 #include "execute/transport.hpp"
 #include "util/redact.hpp"
@@ -93,7 +95,7 @@ public:
     }
     // pct itself failed (no such container, not running, no pct, sudo refused): the shell in
     // the container never started, so nothing came on stdout. Its last words are the reason.
-    if (m_result.ok && m_stdout_bytes == 0 && m_result.exit_status != 0) {
+    if (!m_what.empty() && m_result.ok && m_stdout_bytes == 0 && m_result.exit_status != 0) {
       const auto said = util::host_line(last_line(m_result.stderr_text));
       m_result.ok = false;
       m_result.error = m_what + " failed (exit " + std::to_string(m_result.exit_status) + ")" +
@@ -162,7 +164,8 @@ private:
 class PctTransport : public Transport {
 public:
   PctTransport(HostSpec host, TransportOptions options)
-      : m_host(std::move(host)), m_options(std::move(options)) {}
+      : m_host(std::move(host)), m_options(std::move(options)),
+        m_container(m_host.transport == "pct") {}
 
   ~PctTransport() override {
     if (m_holds_slot) {
@@ -180,39 +183,48 @@ public:
     ConnectResult failure;
     m_node = m_options.nodes->get(m_host, m_options, failure);
     if (!m_node) {
+      if (m_container) {
+        failure.reason = "node " + m_host.node + " (" + m_host.user + "@" + m_host.address + ":" +
+                         std::to_string(m_host.port) + "): " + failure.reason;
+      }
       return failure;
     }
-    // The container's time starts once it has one of its node's channel slots.
-    m_node->slots().acquire();
-    m_holds_slot = true;
+    // A container's time starts once it has one of its node's channel slots.
+    if (m_container) {
+      m_node->slots().acquire();
+      m_holds_slot = true;
+    }
     m_deadline = Clock::now() + std::chrono::seconds(m_options.host_timeout_seconds);
     return {};
   }
 
   std::unique_ptr<Channel> open(const std::string& command, std::string& error) override {
     const auto lock = m_node->lock();
+    const auto node = m_container ? m_host.node : m_host.name;
     ssh_channel channel = ssh_channel_new(m_node->session());
     if (channel == nullptr || ssh_channel_open_session(channel) != SSH_OK) {
-      error =
-          "node " + m_host.node + ": cannot open a channel: " + ssh_get_error(m_node->session());
+      error = "node " + node + ": cannot open a channel: " + ssh_get_error(m_node->session());
       ssh_channel_free(channel);
       return nullptr;
     }
     ++m_stats.channels;
     if (ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
-      error = "node " + m_host.node + ": exec refused: " + ssh_get_error(m_node->session());
+      error = "node " + node + ": exec refused: " + ssh_get_error(m_node->session());
       ssh_channel_close(channel);
       ssh_channel_free(channel);
       return nullptr;
     }
-    spdlog::debug("{}: {} on node {}", m_host.name, command, m_host.node);
-    return std::make_unique<PctChannel>(
-        m_node, channel, "pct exec " + std::to_string(m_host.vmid) + " on node " + m_host.node,
-        m_deadline, m_stats);
+    spdlog::debug("{}: {} on node {}", m_host.name, command, node);
+    auto what = m_container ? "pct exec " + std::to_string(m_host.vmid) + " on node " + node
+                            : std::string();
+    return std::make_unique<PctChannel>(m_node, channel, std::move(what), m_deadline, m_stats);
   }
 
   // The container's shell through pct on the node; sudo (the node's become) wraps pct.
   std::string shell_command(const std::string& become) const override {
+    if (!m_container) {
+      return Transport::shell_command(become);
+    }
     return std::string(become == "sudo" ? "sudo -n " : "") + "pct exec " +
            std::to_string(m_host.vmid) + " -- sh -s";
   }
@@ -223,6 +235,7 @@ public:
 private:
   HostSpec m_host;
   TransportOptions m_options;
+  bool m_container; // else the node itself
   std::shared_ptr<NodeSession> m_node;
   bool m_holds_slot = false;
   Clock::time_point m_deadline;

@@ -95,6 +95,7 @@ std::unique_ptr<Transport> make_local_transport(const HostSpec& host,
                                                 const TransportOptions& options);
 std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,
                                               const TransportOptions& options);
+// A pct host; or (the ssh row's choice) a `pct_node` host over the session its containers share.
 std::unique_ptr<Transport> make_pct_transport(const HostSpec& host,
                                               const TransportOptions& options);
 

@@ -37,6 +37,7 @@ struct HostSpec {
   std::string node;
   int vmid = 0;
   int pct_concurrency = 4;
+  bool pct_node = false;         // a node of pct hosts: scanned over the SSH session they share
   std::string guest_type;        // discovered: qemu or lxc
   std::vector<std::string> tags; // discovered
   std::string pool;              // discovered

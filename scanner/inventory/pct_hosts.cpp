@@ -30,10 +30,11 @@ void resolve_pct_hosts(Inventory& inventory, const std::string& file,
     if (it == by_name.end()) {
       fail("node '" + host.node + "' is not a host of the inventory");
     }
-    const auto& node = inventory.hosts[it->second];
+    auto& node = inventory.hosts[it->second];
     if (node.transport != "ssh") {
       fail("node '" + host.node + "' is not reached over ssh");
     }
+    node.pct_node = true;
     host.address = node.address;
     host.port = node.port;
     host.user = node.user;

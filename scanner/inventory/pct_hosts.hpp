@@ -10,9 +10,9 @@
 namespace cisscan {
 
 // Gives each pct host its node's connection (address, port, user, key, known_hosts, jumps,
-// become, pct_concurrency) and the role `lxc`. Its `node` must name a host of the inventory
-// reached over ssh, and it needs a `vmid`; otherwise ConfigError naming the file and the host's
-// line (`lines`: host name -> line). Run after resolve_jumps.
+// become, pct_concurrency) and the role `lxc`, and marks the node `pct_node`. Its `node` must name
+// a host of the inventory reached over ssh, and it needs a `vmid`; otherwise ConfigError naming the
+// file and the host's line (`lines`: host name -> line). Run after resolve_jumps.
 void resolve_pct_hosts(Inventory& inventory, const std::string& file,
                        const std::map<std::string, int>& lines);
 

@@ -1,5 +1,7 @@
 #include "execute/transport.hpp"
 
+#include "execute/node_session.hpp"
+
 #include "catalog/loader.hpp"
 #include "pipeline/scan.hpp"
 #include "shipped_controls.hpp"
@@ -89,4 +91,24 @@ TEST_CASE("scan_host: the transport's own shell command; a target not there is u
   CHECK(run.reason == "pct exec 102 on node pve1 failed (exit 255): CT 102 not running");
   REQUIRE(run.results.size() == 1);
   CHECK(run.results[0].status == ResultStatus::error);
+}
+
+TEST_CASE("the node of pct hosts is scanned over their shared session, with its own shell") {
+  HostSpec node;
+  node.name = "pve1";
+  node.transport = "ssh";
+  node.pct_node = true;
+  TransportOptions options;
+  // Outside a fleet scan (no node registry) it is an ordinary ssh host.
+  CHECK(make_transport(node, options)->shell_command("sudo") == "sudo -n sh -s");
+  NodeSessions nodes;
+  options.nodes = &nodes;
+  options.connect_timeout_seconds = 2;
+  node.address = "127.0.0.1";
+  node.port = 1;
+  auto transport = make_transport(node, options);
+  CHECK(transport->shell_command("sudo") == "sudo -n sh -s");
+  const auto result = transport->connect();
+  CHECK(result.status == ConnectStatus::unreachable);
+  CHECK(result.reason.rfind("cannot connect to 127.0.0.1:1", 0) == 0); // no "node ..." prefix
 }
