@@ -162,6 +162,9 @@ def cluster(bed):
                 guest.update(tags="prod;web", pool="production")
         state["guests"].append({"vmid": 106, "type": "lxc", "node": "pve1", "status": "running",
                                 "name": "scratch-ct", "stats": {}, "config": {}})
+        # Listed by the cluster, gone from its node by the time it is scanned.
+        state["guests"].append({"vmid": 110, "type": "lxc", "node": "pve2", "status": "running",
+                                "name": "gone-ct", "stats": {}, "config": {}})
     edit_state(pve1, change)
     return {"pve1": pve1, "pve2": pve2, "vm": vm}
 
@@ -185,7 +188,7 @@ def test_discover_prints_the_expanded_inventory(bed, cluster, tmp_path):
     assert run.code == 0, run.stderr
     hosts = {h["name"]: h for h in yaml.safe_load(run.stdout)["hosts"]}
     assert set(hosts) == {"pve1", "pve2", "web01", "dns01", "old-ct", "appliance",
-                          "tmpl-debian12", "scratch-ct"}
+                          "tmpl-debian12", "scratch-ct", "gone-ct"}
     assert hosts["pve1"]["port"] == cluster["pve1"].port and "pve-node" in hosts["pve1"]["roles"]
     assert hosts["pve2"]["port"] == cluster["pve2"].port and "pve-node" in hosts["pve2"]["roles"]
     web = hosts["web01"]
@@ -216,6 +219,11 @@ def test_a_discovered_cluster_is_scanned(bed, cluster, tmp_path, out):
     assert record["old-ct"]["status"] == "skipped" and record["old-ct"]["results"] == []
     assert record["tmpl-debian12"]["status"] == "skipped"
     assert record["appliance"]["status"] == "unreachable"
+    # A VMID that vanished between discovery and the scan: pct's own words, on that host only.
+    assert record["gone-ct"]["status"] == "error"
+    assert record["gone-ct"]["reason"] == (
+        "pct exec 110 on node pve2 failed (exit 255): "
+        "Configuration file 'nodes/pve2/lxc/110.conf' does not exist")
     assert run.code == 3  # the VM without an agent; skipped hosts do not count
 
 
