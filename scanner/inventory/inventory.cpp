@@ -175,6 +175,22 @@ void add_discovered(const util::YamlFile& file, const Settings& settings, Invent
   }
 }
 
+// `groups:`: a group name mapped to its settings.
+std::map<std::string, YAML::Node> read_groups(const util::YamlFile& file) {
+  std::map<std::string, YAML::Node> groups;
+  const auto& root = file.root();
+  if (root["groups"]) {
+    if (!root["groups"].IsMap()) {
+      file.fail(root["groups"], "groups must map a group name to its settings");
+    }
+    for (const auto& item : root["groups"]) {
+      file.check_keys(item.second, k_setting_keys, "a group");
+      groups[item.first.as<std::string>()] = item.second;
+    }
+  }
+  return groups;
+}
+
 std::string current_user() {
   const char* user = std::getenv("USER");
   return user != nullptr ? user : "root";
@@ -205,16 +221,7 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
     file.check_keys(root["defaults"], k_setting_keys, "defaults");
     apply(file, root["defaults"], defaults, default_keys);
   }
-  std::map<std::string, YAML::Node> groups;
-  if (root["groups"]) {
-    if (!root["groups"].IsMap()) {
-      file.fail(root["groups"], "groups must map a group name to its settings");
-    }
-    for (const auto& item : root["groups"]) {
-      file.check_keys(item.second, k_setting_keys, "a group");
-      groups[item.first.as<std::string>()] = item.second;
-    }
-  }
+  const auto groups = read_groups(file);
   Inventory inventory;
   inventory.source = file.name();
   std::set<std::string> names;
