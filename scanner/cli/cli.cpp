@@ -23,9 +23,11 @@ Exit codes:
 )";
 
 const std::vector<Command> k_commands = {
-    {"scan", add_scan_command}, {"report", add_report_command},   {"lint", add_lint_command},
-    {"list", add_list_command}, {"history", add_history_command}, {"diff", add_diff_command},
-    {"gate", add_gate_command}, {"merge", add_merge_command},
+    {"scan", add_scan_command},         {"report", add_report_command},
+    {"lint", add_lint_command},         {"list", add_list_command},
+    {"history", add_history_command},   {"diff", add_diff_command},
+    {"gate", add_gate_command},         {"merge", add_merge_command},
+    {"discover", add_discover_command},
 };
 
 } // namespace
@@ -56,9 +58,9 @@ int run_cli(int argc, char** argv) {
     const bool known = std::any_of(k_commands.begin(), k_commands.end(),
                                    [&](const Command& c) { return arg == c.name; });
     if (!known) {
-      std::cerr
-          << "cisscan: unknown command '" << arg
-          << "' (expected scan, report, lint, list, history, diff, gate or merge; see cisscan --help)\n";
+      std::cerr << "cisscan: unknown command '" << arg
+                << "' (expected scan, report, lint, list, history, diff, gate, merge or discover; "
+                   "see cisscan --help)\n";
       return k_exit_usage;
     }
     break;

@@ -1,13 +1,13 @@
 #include "catalog/controls.hpp"
 #include "cli/assessment_args.hpp"
 #include "cli/commands.hpp"
+#include "cli/connection_args.hpp"
 #include "cli/paths.hpp"
 #include "cli/progress.hpp"
 #include "cli/publish.hpp"
 #include "cli/signals.hpp"
 #include "inventory/inventory.hpp"
 #include "inventory/shard.hpp"
-#include "inventory/ssh_config.hpp"
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
@@ -23,16 +23,11 @@ namespace cisscan {
 namespace {
 
 struct ScanArgs {
-  std::string inventory;
+  ConnectionArgs connection;
   std::vector<std::string> checks;
   std::string controls;
   int jobs = 16;
-  std::string known_hosts;
-  std::string ssh_config; // empty: ~/.ssh/config when it exists; "none": no file
-  std::string shard;      // "I/N": only the hosts of that shard
-  bool accept_new = false;
-  int connect_timeout = 10;
-  int host_timeout = 900;
+  std::string shard; // "I/N": only the hosts of that shard
   size_t output_cap = 64 * 1024;
   size_t host_output_limit = 128 * 1024 * 1024;
   std::string operator_name;
@@ -48,32 +43,13 @@ std::string default_operator() {
   return std::string(user != nullptr ? user : "unknown") + "@" + host;
 }
 
-// The OpenSSH client configuration the inventory is read with; its warnings are logged.
-SshConfig load_ssh_config(const std::string& option) {
-  if (option == "none") {
-    return {};
-  }
-  const auto path =
-      option.empty() ? util::expand_home("~/.ssh/config") : std::filesystem::path(option);
-  if (option.empty() && !std::filesystem::exists(path)) {
-    return {};
-  }
-  auto config = SshConfig::load(path);
-  for (const auto& warning : config.warnings()) {
-    spdlog::warn("{}", warning);
-  }
-  return config;
-}
-
 int run_scan(const ScanArgs& args) {
   const auto controls = ControlsCatalog::load(
       args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
   const auto checks_paths =
       args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
   const auto catalog = load_catalog_or_throw(checks_paths, controls);
-  const auto ssh_config = load_ssh_config(args.ssh_config);
-  auto inventory =
-      args.inventory.empty() ? local_inventory() : load_inventory(args.inventory, &ssh_config);
+  auto inventory = load_connected_inventory(args.connection);
   if (!args.shard.empty()) {
     inventory = select_shard(inventory, parse_shard(args.shard));
   }
@@ -99,10 +75,7 @@ int run_scan(const ScanArgs& args) {
   options.output_cap = args.output_cap;
   options.host_output_limit = args.host_output_limit;
   options.dump_scripts_dir = args.dump_scripts;
-  options.transport.known_hosts = args.known_hosts;
-  options.transport.accept_new_host_keys = args.accept_new;
-  options.transport.connect_timeout_seconds = args.connect_timeout;
-  options.transport.host_timeout_seconds = args.host_timeout;
+  options.transport = transport_options(args.connection);
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
   std::vector<HostRun> hosts;
@@ -123,25 +96,14 @@ int run_scan(const ScanArgs& args) {
 std::function<int()> add_scan_command(CLI::App& app) {
   auto args = std::make_shared<ScanArgs>();
   auto* cmd = app.add_subcommand("scan", "Scan the hosts of an inventory (default: this machine)");
-  cmd->add_option("-i,--inventory", args->inventory, "Inventory YAML file");
+  add_connection_options(cmd, args->connection);
   cmd->add_option("-c,--checks", args->checks,
                   "Check file or folder (repeatable; default: the shipped catalog)");
   cmd->add_option("--controls", args->controls, "CIS Controls v8 catalog YAML");
   cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
-  cmd->add_option("--known-hosts", args->known_hosts,
-                  "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)");
   cmd->add_option("--shard", args->shard,
                   "Scan shard I of N (0 <= I < N) of the inventory, by a hash of host names; "
                   "cisscan merge joins the shards' records");
-  cmd->add_option("--ssh-config", args->ssh_config,
-                  "OpenSSH client configuration for the inventory's hosts (default "
-                  "~/.ssh/config when it exists; none: no file)");
-  cmd->add_flag("--accept-new-host-keys", args->accept_new,
-                "Trust and record the key of a host not yet in known_hosts");
-  cmd->add_option("--connect-timeout", args->connect_timeout, "Seconds to connect and log in")
-      ->capture_default_str();
-  cmd->add_option("--host-timeout", args->host_timeout, "Seconds allowed for a whole host")
-      ->capture_default_str();
   cmd->add_option("--output-cap", args->output_cap, "Bytes of each probe's output kept")
       ->capture_default_str();
   cmd->add_option("--host-output-limit", args->host_output_limit,

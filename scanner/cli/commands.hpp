@@ -27,6 +27,7 @@ std::function<int()> add_history_command(CLI::App& app);
 std::function<int()> add_diff_command(CLI::App& app);
 std::function<int()> add_gate_command(CLI::App& app);
 std::function<int()> add_merge_command(CLI::App& app);
+std::function<int()> add_discover_command(CLI::App& app);
 
 // Loads the catalog or throws ConfigError with the first problem (and how many more).
 Catalog load_catalog_or_throw(const std::vector<std::string>& paths,

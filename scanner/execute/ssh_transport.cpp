@@ -179,6 +179,10 @@ std::unique_ptr<Channel> SshTransport::open(const std::string& command, std::str
 
 std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,
                                               const TransportOptions& options) {
+  // A node whose containers are scanned too: one login for the node and all of them.
+  if (host.pct_node && options.nodes != nullptr) {
+    return make_pct_transport(host, options);
+  }
   return std::make_unique<SshTransport>(host, options);
 }
 

@@ -11,6 +11,7 @@
 namespace cisscan {
 
 class JumpRegistry;
+class NodeSessions;
 
 struct TransportOptions {
   std::string known_hosts; // empty: ~/.ssh/known_hosts
@@ -18,6 +19,7 @@ struct TransportOptions {
   int connect_timeout_seconds = 10;
   int host_timeout_seconds = 900; // the whole host: every channel's deadline
   JumpRegistry* jumps = nullptr;  // the scan's bastions, shared by its hosts (execute/jump.hpp)
+  NodeSessions* nodes = nullptr;  // the scan's PVE nodes, shared by their containers (pct)
 };
 
 // What went wrong reaching a host; `unreachable` and `timeout` are host statuses of their own.
@@ -32,8 +34,9 @@ struct ExecResult {
   bool ok = false;        // the channel ran to its end
   bool timed_out = false; // the host deadline passed
   int exit_status = -1;
-  std::string error;       // why the channel failed
-  std::string stderr_text; // capped
+  std::string error;        // why the channel failed
+  bool unreachable = false; // the target is not there to run on (a container not running)
+  std::string stderr_text;  // capped
 };
 
 struct TransportStats {
@@ -66,6 +69,9 @@ public:
   // Starts `command`; on failure returns nullptr and sets `error`.
   virtual std::unique_ptr<Channel> open(const std::string& command, std::string& error) = 0;
   virtual TransportStats stats() const = 0;
+  // The command that starts the host's shell (the script comes on its stdin), with `become`
+  // applied where this transport applies it: `sudo -n sh -s` by default.
+  virtual std::string shell_command(const std::string& become) const;
   // "SHA256:..." of the host's public key; empty for the local transport.
   virtual std::string host_key_sha256() const { return {}; }
 
@@ -88,6 +94,9 @@ std::unique_ptr<Transport> make_transport(const HostSpec& host, const TransportO
 std::unique_ptr<Transport> make_local_transport(const HostSpec& host,
                                                 const TransportOptions& options);
 std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,
+                                              const TransportOptions& options);
+// A pct host; or (the ssh row's choice) a `pct_node` host over the session its containers share.
+std::unique_ptr<Transport> make_pct_transport(const HostSpec& host,
                                               const TransportOptions& options);
 
 } // namespace cisscan

@@ -1,5 +1,7 @@
 #include "execute/transport.hpp"
 
+#include "execute/script.hpp"
+
 #include <stdexcept>
 #include <vector>
 
@@ -9,6 +11,7 @@ const std::vector<TransportKind>& transport_kinds() {
   static const std::vector<TransportKind> k_kinds = {
       {"local", make_local_transport},
       {"ssh", make_ssh_transport},
+      {"pct", make_pct_transport},
   };
   return k_kinds;
 }
@@ -20,6 +23,10 @@ std::unique_ptr<Transport> make_transport(const HostSpec& host, const TransportO
     }
   }
   throw std::invalid_argument("unknown transport '" + host.transport + "'");
+}
+
+std::string Transport::shell_command(const std::string& become) const {
+  return remote_command(become);
 }
 
 ExecResult Transport::exec(const std::string& command, const std::string& input,

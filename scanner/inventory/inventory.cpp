@@ -1,6 +1,8 @@
 #include "inventory/inventory.hpp"
 
 #include "inventory/jumps.hpp"
+#include "inventory/pct_hosts.hpp"
+#include "inventory/proxmox.hpp"
 #include "inventory/ssh_config.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
@@ -18,11 +20,25 @@ namespace cisscan {
 
 namespace {
 
-const std::set<std::string> k_host_keys = {"name",          "address", "port",  "user",
-                                           "identity_file", "become",  "roles", "groups",
-                                           "transport",     "jump"};
-const std::set<std::string> k_setting_keys = {"port",  "user",      "identity_file", "become",
-                                              "roles", "transport", "jump"};
+const std::set<std::string> k_host_keys = {
+    "name",   "address",   "port", "user", "identity_file", "become",         "roles",
+    "groups", "transport", "jump", "node", "vmid",          "pct_concurrency"};
+const std::set<std::string> k_setting_keys = {"port",   "user",  "identity_file",
+                                              "become", "roles", "transport",
+                                              "jump",   "node",  "pct_concurrency"};
+
+int positive(const util::YamlFile& file, const YAML::Node& value, const std::string& what) {
+  int number = 0;
+  try {
+    number = value.as<int>();
+  } catch (const YAML::Exception&) {
+    file.fail(value, what + " must be a number");
+  }
+  if (number < 1) {
+    file.fail(value, what + " must be at least 1");
+  }
+  return number;
+}
 
 // Applies the settings present in `node` over `host`, noting each key in `given`.
 void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
@@ -59,9 +75,15 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
       host.jump = value.IsNull() ? "" : value.as<std::string>();
     } else if (key == "transport") {
       host.transport = value.as<std::string>();
-      if (host.transport != "ssh" && host.transport != "local") {
-        file.fail(value, "transport must be ssh or local");
+      if (host.transport != "ssh" && host.transport != "local" && host.transport != "pct") {
+        file.fail(value, "transport must be ssh, local or pct");
       }
+    } else if (key == "node") {
+      host.node = value.as<std::string>();
+    } else if (key == "vmid") {
+      host.vmid = positive(file, value, "vmid");
+    } else if (key == "pct_concurrency") {
+      host.pct_concurrency = positive(file, value, "pct_concurrency");
     }
   }
 }
@@ -101,6 +123,74 @@ bool is_host_name(const std::string& name) {
   });
 }
 
+// What a host the inventory does not list gets: the defaults, then its groups' settings.
+struct Settings {
+  const HostSpec& defaults;
+  const std::set<std::string>& default_keys;
+  const std::map<std::string, YAML::Node>& groups;
+};
+
+// `proxmox:` (entry nodes, each a host entry) read through `read_cluster`, its nodes and guests
+// added as hosts; then `exclude:`.
+void add_discovered(const util::YamlFile& file, const Settings& settings, Inventory& inventory,
+                    const ClusterReader& read_cluster) {
+  const auto& root = file.root();
+  if (root["proxmox"]) {
+    if (!root["proxmox"].IsSequence() || root["proxmox"].size() == 0) {
+      file.fail(root["proxmox"], "proxmox must list entry nodes ({name, address, ...})");
+    }
+    if (!read_cluster) {
+      file.fail(root["proxmox"], "proxmox discovery is done by scan and discover only");
+    }
+    std::vector<HostSpec> entries;
+    for (const auto& node : root["proxmox"]) {
+      file.check_keys(node, k_host_keys, "a proxmox entry node");
+      auto entry = settings.defaults;
+      auto given = settings.default_keys;
+      entry.name = node["name"] ? file.string(node, "name") : "";
+      if (!is_host_name(entry.name)) {
+        file.fail(node, "a proxmox entry node needs a 'name' (letters, digits, '.', '-', '_')");
+      }
+      apply(file, node, entry, given);
+      entry.address = node["address"] ? node["address"].as<std::string>() : entry.name;
+      entries.push_back(std::move(entry));
+    }
+    const auto make_host = [&](const std::string& name, const std::vector<std::string>& groups) {
+      auto host = settings.defaults;
+      auto given = settings.default_keys;
+      for (auto group = groups.rbegin(); group != groups.rend(); ++group) {
+        if (const auto it = settings.groups.find(*group); it != settings.groups.end()) {
+          apply(file, it->second, host, given);
+        }
+      }
+      host.name = name;
+      host.address = name;
+      host.groups = groups;
+      return host;
+    };
+    add_cluster(inventory, read_cluster(entries), entries, make_host);
+  }
+  if (root["exclude"]) {
+    apply_exclude(inventory, file.strings(root, "exclude"));
+  }
+}
+
+// `groups:`: a group name mapped to its settings.
+std::map<std::string, YAML::Node> read_groups(const util::YamlFile& file) {
+  std::map<std::string, YAML::Node> groups;
+  const auto& root = file.root();
+  if (root["groups"]) {
+    if (!root["groups"].IsMap()) {
+      file.fail(root["groups"], "groups must map a group name to its settings");
+    }
+    for (const auto& item : root["groups"]) {
+      file.check_keys(item.second, k_setting_keys, "a group");
+      groups[item.first.as<std::string>()] = item.second;
+    }
+  }
+  return groups;
+}
+
 std::string current_user() {
   const char* user = std::getenv("USER");
   return user != nullptr ? user : "root";
@@ -108,7 +198,8 @@ std::string current_user() {
 
 } // namespace
 
-Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config) try {
+Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config,
+                         const ClusterReader& read_cluster) try {
   const SshConfig no_config;
   const auto& config = ssh_config != nullptr ? *ssh_config : no_config;
   if (!std::filesystem::exists(path)) {
@@ -119,9 +210,9 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   if (!root.IsMap()) {
     throw ConfigError(file.name() + ":1: expected a mapping with 'hosts:'");
   }
-  file.check_keys(root, {"defaults", "groups", "hosts"}, "the inventory");
-  if (!root["hosts"] || !root["hosts"].IsSequence()) {
-    throw ConfigError(file.name() + ":1: expected a 'hosts:' list");
+  file.check_keys(root, {"defaults", "groups", "hosts", "proxmox", "exclude"}, "the inventory");
+  if (root["hosts"] ? !root["hosts"].IsSequence() : !root["proxmox"]) {
+    throw ConfigError(file.name() + ":1: expected a 'hosts:' list (or 'proxmox:' entry nodes)");
   }
   HostSpec defaults;
   defaults.user = current_user();
@@ -130,21 +221,13 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
     file.check_keys(root["defaults"], k_setting_keys, "defaults");
     apply(file, root["defaults"], defaults, default_keys);
   }
-  std::map<std::string, YAML::Node> groups;
-  if (root["groups"]) {
-    if (!root["groups"].IsMap()) {
-      file.fail(root["groups"], "groups must map a group name to its settings");
-    }
-    for (const auto& item : root["groups"]) {
-      file.check_keys(item.second, k_setting_keys, "a group");
-      groups[item.first.as<std::string>()] = item.second;
-    }
-  }
+  const auto groups = read_groups(file);
   Inventory inventory;
   inventory.source = file.name();
   std::set<std::string> names;
   std::map<std::string, int> lines;
-  for (const auto& node : root["hosts"]) {
+  const auto hosts = root["hosts"] ? root["hosts"] : YAML::Node(YAML::NodeType::Sequence);
+  for (const auto& node : hosts) {
     file.check_keys(node, k_host_keys, "a host");
     HostSpec host = defaults;
     auto given = default_keys;
@@ -185,7 +268,9 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
     lines[host.name] = util::line_of(node);
     inventory.hosts.push_back(std::move(host));
   }
+  add_discovered(file, {defaults, default_keys, groups}, inventory, read_cluster);
   resolve_jumps(inventory, defaults, file.name(), lines, config);
+  resolve_pct_hosts(inventory, file.name(), lines);
   return inventory;
 } catch (const YAML::Exception& e) {
   throw util::yaml_error(path, e);

@@ -4,6 +4,7 @@
 #include "evaluate/evaluate.hpp"
 #include "execute/frames.hpp"
 #include "execute/jump.hpp"
+#include "execute/node_session.hpp"
 #include "execute/script.hpp"
 #include "plan/plan.hpp"
 #include "util/clock.hpp"
@@ -87,6 +88,7 @@ RunOutcome stopped_early(PumpState state, const ExecResult& exec, const FramePar
     return outcome;
   }
   if (!exec.error.empty()) {
+    outcome.status = exec.unreachable ? HostStatus::unreachable : HostStatus::error;
     outcome.reason = util::host_line(exec.error);
     return outcome;
   }
@@ -287,6 +289,16 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
                 run.stats.channels == 1 ? "" : "s", run.reason.empty() ? "" : ": ", run.reason);
     return run;
   };
+  // What the inventory already knows: a template, a stopped guest or an excluded host is not
+  // scanned (no results: nothing was assessed); a VM without an address cannot be.
+  if (!host.skip.empty() || !host.unreachable.empty()) {
+    run.status = host.skip.empty() ? HostStatus::unreachable : HostStatus::skipped;
+    run.reason = host.skip.empty() ? host.unreachable : host.skip;
+    if (run.status == HostStatus::unreachable) {
+      fail_all(run, catalog);
+    }
+    return finish();
+  }
   std::unique_ptr<Transport> transport;
   try {
     transport = options.make_transport(host, options.transport);
@@ -310,7 +322,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   // One channel, two round trips: the facts first, then (once they are back and the plan is
   // made) every probe of every applicable check, once, into the same shell's stdin.
   std::string error;
-  auto channel = transport->open(remote_command(host.become), error);
+  auto channel = transport->open(transport->shell_command(host.become), error);
   RunOutcome outcome;
   outcome.reason = util::host_line(error);
   if (channel) {
@@ -332,11 +344,16 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
 
 std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catalog,
                                 const ScanOptions& fleet_options) {
-  // One connection per bastion, shared by every host behind it; closed when the fleet is done.
+  // One connection per bastion, shared by every host behind it, and one per PVE node, shared
+  // by its containers; closed when the fleet is done (the nodes first: they may use a bastion).
   JumpRegistry jumps;
+  NodeSessions nodes;
   auto options = fleet_options;
   if (options.transport.jumps == nullptr) {
     options.transport.jumps = &jumps;
+  }
+  if (options.transport.nodes == nullptr) {
+    options.transport.nodes = &nodes;
   }
   std::vector<HostRun> runs(inventory.hosts.size());
   std::atomic<size_t> next{0};

@@ -228,6 +228,21 @@ json host_to_json(const HostRun& run) {
   out["user"] = run.spec.user;
   out["become"] = run.spec.become.empty() ? json(nullptr) : json(run.spec.become);
   out["groups"] = run.spec.groups;
+  if (!run.spec.node.empty()) {
+    out["node"] = run.spec.node;
+  }
+  if (run.spec.vmid > 0) {
+    out["vmid"] = run.spec.vmid;
+  }
+  if (!run.spec.guest_type.empty()) {
+    out["type"] = run.spec.guest_type;
+  }
+  if (!run.spec.tags.empty()) {
+    out["tags"] = run.spec.tags;
+  }
+  if (!run.spec.pool.empty()) {
+    out["pool"] = run.spec.pool;
+  }
   out["status"] = std::string(to_string(run.status));
   out["reason"] = safe(run.reason);
   out["identity"] = {

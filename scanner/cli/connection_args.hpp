@@ -1,0 +1,28 @@
+// The options that say how hosts are reached, shared by `scan` and `discover`, and the
+// inventory read with them (Proxmox discovery connects to its entry nodes with these options).
+#pragma once
+
+#include "execute/transport.hpp"
+#include "inventory/inventory.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace cisscan {
+
+struct ConnectionArgs {
+  std::string inventory;
+  std::string known_hosts;
+  std::string ssh_config; // empty: ~/.ssh/config when it exists; "none": no file
+  bool accept_new = false;
+  int connect_timeout = 10;
+  int host_timeout = 900;
+};
+
+void add_connection_options(CLI::App* cmd, ConnectionArgs& args);
+TransportOptions transport_options(const ConnectionArgs& args);
+// The inventory file (this machine when none), with `proxmox:` entry nodes read.
+Inventory load_connected_inventory(const ConnectionArgs& args);
+
+} // namespace cisscan

@@ -1,0 +1,96 @@
+#include "execute/node_session.hpp"
+
+#include "execute/jump.hpp"
+#include "execute/ssh_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace cisscan {
+
+void ChannelSlots::acquire() {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  m_freed.wait(lock, [this] { return m_free > 0; });
+  --m_free;
+}
+
+void ChannelSlots::release() {
+  {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    ++m_free;
+  }
+  m_freed.notify_one();
+}
+
+int ChannelSlots::free() const {
+  const std::lock_guard<std::mutex> lock(m_mutex);
+  return m_free;
+}
+
+NodeSession::~NodeSession() {
+  ssh_disconnect(m_session);
+  ssh_free(m_session);
+}
+
+namespace {
+
+std::string endpoint_text(const SshEndpoint& endpoint) {
+  return endpoint.user + "@" + endpoint.address + ":" + std::to_string(endpoint.port);
+}
+
+} // namespace
+
+std::shared_ptr<NodeSession> NodeSessions::get(const HostSpec& container,
+                                               const TransportOptions& options,
+                                               ConnectResult& failure) {
+  auto endpoint = container.endpoint();
+  endpoint.name = container.node.empty() ? container.name : container.node;
+  std::string key;
+  for (const auto& jump : container.jumps) {
+    key += endpoint_text(jump) + ">";
+  }
+  key += endpoint_text(endpoint);
+  std::shared_ptr<Slot> slot;
+  {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    auto& entry = m_slots[key];
+    if (!entry) {
+      entry = std::make_shared<Slot>();
+    }
+    slot = entry;
+  }
+  // Each node is connected once, by the first container that needs it; the others wait.
+  const std::lock_guard<std::mutex> lock(slot->mutex);
+  if (!slot->tried) {
+    slot->tried = true;
+    int fd = -1;
+    if (!container.jumps.empty()) {
+      if (options.jumps == nullptr) {
+        slot->failure = {ConnectStatus::error, "jump hosts need a registry (internal)"};
+      } else {
+        fd = options.jumps->open_tunnel(container.jumps, endpoint.address, endpoint.port, options,
+                                        slot->failure);
+      }
+    }
+    if (container.jumps.empty() || fd >= 0) {
+      ssh_session session = ssh_new();
+      std::string fingerprint;
+      slot->failure = login(session, endpoint, options, fd, fingerprint);
+      if (slot->failure.status == ConnectStatus::ok) {
+        spdlog::debug("node {}: connected ({})", endpoint.name, fingerprint);
+        slot->session = std::make_shared<NodeSession>(session, fingerprint,
+                                                      std::max(1, container.pct_concurrency));
+      } else {
+        ssh_disconnect(session);
+        ssh_free(session);
+      }
+    }
+  }
+  if (!slot->session) {
+    failure = slot->failure;
+  }
+  return slot->session;
+}
+
+} // namespace cisscan

@@ -1,0 +1,259 @@
+"""Proxmox VE guests over real sshd: a simulated PVE 9 node (tests/testbed/pve/) whose
+containers are scanned with `transport: pct` through the node's SSH session (`pct exec VMID --
+sh -s`, each container chrooted into a root file system of its own), with no SSH handshake per
+container; a stopped, a vanished and a frozen container, and a node without pct."""
+import json
+import os
+import re
+
+import pytest
+import yaml
+
+import testbed
+from conftest import cisscan
+
+FROZEN = 105  # a running container that never answers (exec_hang in the simulator's state)
+
+
+def add_guest(host, guest):
+    """Adds a guest to a started simulated node's state (pvesim reads it on every call)."""
+    path = os.path.join(host.dir, "pvenode", "pve", "state.json")
+    with open(path) as f:
+        state = json.load(f)
+    state["guests"].append(guest)
+    with open(path, "w") as f:
+        json.dump(state, f)
+
+
+@pytest.fixture(scope="module")
+def node(bed):
+    host = bed.add_host("pct-node", "hardened",
+                        pve={"variant": "hardened", "version": 9, "node": "pve1"})
+    add_guest(host, {"vmid": FROZEN, "type": "lxc", "node": "pve1", "status": "running",
+                     "name": "frozen", "exec_hang": True, "config": {"hostname": "frozen"}})
+    return host
+
+
+def pct(name, vmid, **extra):
+    return {"name": name, "transport": "pct", "node": "pct-node", "vmid": vmid, **extra}
+
+
+@pytest.fixture(scope="module")
+def guests_run(bed, node, tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("pct") / "out")
+    before = node.log_text().count("Accepted publickey")
+    inventory = bed.inventory([node.inventory_entry(), pct("dns01", 101), pct("old-ct", 102),
+                               pct("ghost", 999), pct("frozen", FROZEN)])
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--host-timeout", "20", "--out", out, out=out)
+    run.logins = node.log_text().count("Accepted publickey") - before
+    return run
+
+
+def test_the_container_is_scanned_through_pct_and_differs_from_its_node(guests_run):
+    ct, node = guests_run.host("dns01"), guests_run.host("pct-node")
+    assert ct["status"] == "ok", ct["reason"]
+    assert node["status"] == "ok", node["reason"]
+    assert ct["transport"] == "pct"
+    # Its own root file system: Debian 12 inside, Debian 13 (PVE 9) on the node.
+    assert ct["facts"]["os_version_id"] == "12"
+    assert node["facts"]["os_version_id"] == "13"
+    assert ct["identity"]["machine_id"] != node["identity"]["machine_id"]
+    assert "lxc" in ct["roles"] and "pve-node" not in ct["roles"]
+    assert "pve-node" in node["roles"]
+    # The node's verified host key is what was checked on the way in.
+    assert ct["identity"]["host_key_sha256"] == node["identity"]["host_key_sha256"]
+    assert ct["stats"]["channels"] == 1
+    pve_results = {r["check_id"]: r["status"] for r in ct["results"]
+                   if r["check_id"].startswith("pve-")}
+    assert pve_results and set(pve_results.values()) == {"not_applicable"}
+
+
+def test_containers_cost_no_handshake_of_their_own(guests_run):
+    # One login for the node: its own scan and its containers share the session.
+    assert guests_run.logins == 1
+    assert guests_run.host("pct-node")["stats"]["channels"] == 1
+
+
+def test_a_stopped_container_is_unreachable_with_pcts_words(guests_run):
+    host = guests_run.host("old-ct")
+    assert host["status"] == "unreachable"
+    assert host["reason"] == "pct exec 102 on node pct-node failed (exit 255): CT 102 not running"
+
+
+def test_a_vanished_vmid_is_an_error_with_pcts_words(guests_run):
+    host = guests_run.host("ghost")
+    assert host["status"] == "error"
+    assert host["reason"] == ("pct exec 999 on node pct-node failed (exit 255): "
+                              "Configuration file 'nodes/pve1/lxc/999.conf' does not exist")
+
+
+def test_a_frozen_container_is_cut_at_its_timeout_and_the_others_finish(guests_run):
+    assert guests_run.host("frozen")["status"] == "timeout"
+    assert guests_run.host("dns01")["status"] == "ok"
+    assert guests_run.code == 3
+
+
+def test_become_on_the_node_wraps_pct(bed, node, out):
+    # The hardened sudoers lets the auditor start `sh -s` only: `sudo -n pct exec ...` is
+    # refused, and sudo's own words are the reason.
+    inventory = bed.inventory([node.inventory_entry(user=testbed.AUDITOR, become="sudo"),
+                               pct("dns01", 101)])
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--out", out, out=out)
+    host = run.host("dns01")
+    assert host["status"] == "error" and host["become"] == "sudo"
+    assert re.search(r"pct exec 101 on node pct-node failed \(exit 1\): sudo: ", host["reason"])
+
+
+def test_a_node_without_pct_is_one_clear_reason(bed, hosts, out):
+    plain = hosts["hardened"]
+    inventory = bed.inventory([plain.inventory_entry(),
+                               {"name": "ct", "transport": "pct", "node": plain.name,
+                                "vmid": 101}])
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--out", out, out=out)
+    host = run.host("ct")
+    assert host["status"] == "error"
+    assert "pct exec 101 on node hardened failed (exit 127)" in host["reason"]
+    assert "pct" in host["reason"] and "not found" in host["reason"]
+
+
+@pytest.mark.parametrize("entry,words", [
+    ({"name": "ct", "transport": "pct", "vmid": 101}, "needs 'node'"),
+    ({"name": "ct", "transport": "pct", "node": "nowhere", "vmid": 101},
+     "node 'nowhere' is not a host of the inventory"),
+    ({"name": "ct", "transport": "pct", "node": "n"}, "needs 'vmid'"),
+    ({"name": "ct", "transport": "pct", "node": "n", "vmid": "abc"}, "vmid must be a number"),
+])
+def test_bad_pct_settings_are_one_line_and_exit_2(bed, tmp_path, entry, words):
+    inventory = bed.inventory([{"name": "n"}, entry], path=str(tmp_path / "inventory.yaml"))
+    run = cisscan("scan", "-i", inventory, "--out", str(tmp_path / "out"))
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and "inventory.yaml:" in lines[0], run.stderr
+
+
+# --- discovery ----------------------------------------------------------------------------------
+def edit_state(host, change):
+    path = os.path.join(host.dir, "pvenode", "pve", "state.json")
+    with open(path) as f:
+        state = json.load(f)
+    change(state)
+    with open(path, "w") as f:
+        json.dump(state, f)
+
+
+@pytest.fixture(scope="module")
+def cluster(bed):
+    """Two simulated nodes of the `default` cluster (pve1 answers for the cluster), and a VM's
+    sshd at the address its guest agent reports (127.0.10.21)."""
+    pve1 = bed.add_host("disc-pve1", "unhardened",
+                        pve={"variant": "default", "version": 9, "node": "pve1"})
+    pve2 = bed.add_host("disc-pve2", "unhardened",
+                        pve={"variant": "default", "version": 9, "node": "pve2"})
+    vm = bed.add_host("disc-web01", "hardened", address="127.0.10.21")
+
+    def change(state):
+        for node in state["nodes"]:
+            node["online"] = 1
+        for guest in state["guests"]:
+            if guest["vmid"] == 100:
+                guest.update(tags="prod;web", pool="production")
+        state["guests"].append({"vmid": 106, "type": "lxc", "node": "pve1", "status": "running",
+                                "name": "scratch-ct", "stats": {}, "config": {}})
+        # Listed by the cluster, gone from its node by the time it is scanned.
+        state["guests"].append({"vmid": 110, "type": "lxc", "node": "pve2", "status": "running",
+                                "name": "gone-ct", "stats": {}, "config": {}})
+    edit_state(pve1, change)
+    return {"pve1": pve1, "pve2": pve2, "vm": vm}
+
+
+def cluster_inventory(bed, cluster, path, **extra):
+    pve1, pve2, vm = cluster["pve1"], cluster["pve2"], cluster["vm"]
+    data = {"defaults": {"user": "root", "identity_file": bed.client_key},
+            "groups": {"web": {"port": vm.port}},
+            "proxmox": [{"name": "pve1", "address": pve1.address, "port": pve1.port}],
+            "hosts": [{"name": "pve2", "address": pve2.address, "port": pve2.port}],
+            "exclude": ["scratch-*"]}
+    data.update(extra)
+    with open(path, "w") as f:
+        yaml.safe_dump(data, f)
+    return str(path)
+
+
+def test_discover_prints_the_expanded_inventory(bed, cluster, tmp_path):
+    inventory = cluster_inventory(bed, cluster, tmp_path / "inventory.yaml")
+    run = cisscan("discover", "--inventory", inventory, "--known-hosts", bed.known_hosts)
+    assert run.code == 0, run.stderr
+    hosts = {h["name"]: h for h in yaml.safe_load(run.stdout)["hosts"]}
+    assert set(hosts) == {"pve1", "pve2", "web01", "dns01", "old-ct", "appliance",
+                          "tmpl-debian12", "scratch-ct", "gone-ct"}
+    assert hosts["pve1"]["port"] == cluster["pve1"].port and "pve-node" in hosts["pve1"]["roles"]
+    assert hosts["pve2"]["port"] == cluster["pve2"].port and "pve-node" in hosts["pve2"]["roles"]
+    web = hosts["web01"]
+    assert (web["address"], web["port"]) == ("127.0.10.21", cluster["vm"].port)
+    assert web["groups"] == ["prod", "web", "production"] and web["tags"] == ["prod", "web"]
+    assert (web["node"], web["vmid"], web["type"], web["pool"]) == ("pve1", 100, "qemu",
+                                                                    "production")
+    dns = hosts["dns01"]
+    assert (dns["transport"], dns["node"], dns["vmid"]) == ("pct", "pve1", 101)
+    assert dns["via"] == f"root@127.0.0.1:{cluster['pve1'].port}"
+    assert (hosts["old-ct"]["status"], hosts["old-ct"]["reason"]) == ("skipped", "stopped")
+    assert hosts["tmpl-debian12"]["reason"] == "template"
+    assert hosts["scratch-ct"]["reason"] == "excluded by the inventory (exclude: scratch-*)"
+    assert hosts["appliance"]["status"] == "unreachable"
+    assert "No QEMU guest agent configured" in hosts["appliance"]["reason"]
+
+
+def test_a_discovered_cluster_is_scanned(bed, cluster, tmp_path, out):
+    inventory = cluster_inventory(bed, cluster, tmp_path / "inventory.yaml")
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--out", out, out=out)
+    record = {h["name"]: h for h in run.record["hosts"]}
+    for name in ("pve1", "pve2", "web01", "dns01"):
+        assert record[name]["status"] == "ok", (name, record[name]["reason"])
+    assert "pve-node" in record["pve2"]["roles"] and "vm" in record["web01"]["roles"]
+    assert record["dns01"]["transport"] == "pct" and record["dns01"]["vmid"] == 101
+    assert record["web01"]["tags"] == ["prod", "web"] and record["web01"]["pool"] == "production"
+    assert record["old-ct"]["status"] == "skipped" and record["old-ct"]["results"] == []
+    assert record["tmpl-debian12"]["status"] == "skipped"
+    assert record["appliance"]["status"] == "unreachable"
+    # A VMID that vanished between discovery and the scan: pct's own words, on that host only.
+    assert record["gone-ct"]["status"] == "error"
+    assert record["gone-ct"]["reason"] == (
+        "pct exec 110 on node pve2 failed (exit 255): "
+        "Configuration file 'nodes/pve2/lxc/110.conf' does not exist")
+    assert run.code == 3  # the VM without an agent; skipped hosts do not count
+
+
+def test_an_entry_node_without_pvesh_is_exit_2_with_one_line(bed, hosts, tmp_path):
+    plain = hosts["hardened"]
+    path = tmp_path / "inventory.yaml"
+    path.write_text(yaml.safe_dump({
+        "defaults": {"user": "root", "identity_file": bed.client_key},
+        "proxmox": [{"name": "plain", "address": plain.address, "port": plain.port}]}))
+    run = cisscan("discover", "--inventory", str(path), "--known-hosts", bed.known_hosts)
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "entry node plain: not a Proxmox VE node (no pvesh" in lines[0]
+
+
+def test_a_pvesh_answer_that_is_not_the_clusters_is_exit_2(bed, tmp_path):
+    node = bed.add_host("disc-garbage", "hardened",
+                        pve={"variant": "hardened", "version": 9, "node": "pve1"})
+    edit_state(node, lambda state: state.update(nodes=[], cluster=None))
+    unreachable = testbed.free_port()
+    path = tmp_path / "inventory.yaml"
+    path.write_text(yaml.safe_dump({
+        "defaults": {"user": "root", "identity_file": bed.client_key},
+        "proxmox": [{"name": "first", "address": "127.0.0.1", "port": unreachable},
+                    {"name": "second", "address": node.address, "port": node.port}]}))
+    run = cisscan("scan", "--inventory", str(path), "--known-hosts", bed.known_hosts,
+                  "--out", str(tmp_path / "out"))
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert "entry node first: cannot connect to 127.0.0.1" in lines[0]
+    assert "entry node second: pvesh get /cluster/status: no node in the answer" in lines[0]

@@ -1,0 +1,74 @@
+#include "inventory/pct_hosts.hpp"
+
+#include "inventory/inventory.hpp"
+#include "temp_dir.hpp"
+#include "util/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace cisscan;
+using cisscan::test::TempDir;
+
+namespace {
+
+std::string error_of(const std::string& hosts) {
+  const TempDir dir;
+  try {
+    (void)load_inventory(dir.write("inventory.yaml", "hosts:\n" + hosts));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+} // namespace
+
+TEST_CASE("a pct host is reached as its node is, with the role lxc") {
+  const TempDir dir;
+  const auto file =
+      dir.write("inventory.yaml", "defaults: {user: root}\n"
+                                  "hosts:\n"
+                                  "  - {name: pve1, address: 10.0.0.11, port: 2222, user: audit,\n"
+                                  "     identity_file: ~/.ssh/audit, become: sudo, jump: edge,\n"
+                                  "     pct_concurrency: 2}\n"
+                                  "  - {name: edge, address: 10.0.0.1}\n"
+                                  "  - {name: dns01, transport: pct, node: pve1, vmid: 101,\n"
+                                  "     roles: [dns]}\n");
+  const auto inventory = load_inventory(file);
+  const auto& ct = inventory.hosts[2];
+  CHECK(ct.transport == "pct");
+  CHECK(ct.node == "pve1");
+  CHECK(ct.vmid == 101);
+  CHECK(ct.address == "10.0.0.11");
+  CHECK(ct.port == 2222);
+  CHECK(ct.user == "audit");
+  CHECK(ct.identity_file == "~/.ssh/audit");
+  CHECK(ct.become == "sudo");
+  CHECK(ct.pct_concurrency == 2);
+  REQUIRE(ct.jumps.size() == 1);
+  CHECK(ct.jumps[0].address == "10.0.0.1");
+  CHECK(ct.roles == std::vector<std::string>{"dns", "lxc"});
+  CHECK(inventory.hosts[0].pct_concurrency == 2);
+  CHECK(inventory.hosts[1].pct_concurrency == 4);
+}
+
+TEST_CASE("bad pct settings name the file, the line and the host") {
+  CHECK(error_of("  - {name: ct, transport: pct, vmid: 101}\n")
+            .find("inventory.yaml:2: host 'ct': transport pct needs 'node'") != std::string::npos);
+  CHECK(error_of("  - {name: n}\n  - {name: ct, transport: pct, node: n}\n")
+            .find("inventory.yaml:3: host 'ct': transport pct needs 'vmid'") != std::string::npos);
+  CHECK(error_of("  - {name: ct, transport: pct, node: gone, vmid: 1}\n")
+            .find("node 'gone' is not a host of the inventory") != std::string::npos);
+  CHECK(error_of("  - {name: n, transport: local}\n"
+                 "  - {name: ct, transport: pct, node: n, vmid: 1}\n")
+            .find("node 'n' is not reached over ssh") != std::string::npos);
+  CHECK(error_of("  - {name: n, vmid: 0}\n").find("vmid must be at least 1") != std::string::npos);
+  CHECK(error_of("  - {name: n, vmid: x}\n").find("vmid must be a number") != std::string::npos);
+  CHECK(
+      error_of("  - {name: n, pct_concurrency: 0}\n").find("pct_concurrency must be at least 1") !=
+      std::string::npos);
+  CHECK(error_of("  - {name: n, transport: lxc}\n").find("transport must be ssh, local or pct") !=
+        std::string::npos);
+}
