@@ -53,7 +53,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   });
   fuzz::expect_config_errors([&] {
     GateRules rules;
-    load_gate_file(path.string(), rules);
+    load_gate_file(path.string(), rules,
+                   [](const std::string& id) { return controls().find(id) != nullptr; });
     (void)evaluate_gate(sample_record(), rules);
   });
   return 0;

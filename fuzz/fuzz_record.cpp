@@ -39,6 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto summary = load_record_summary(path);
     (void)diff_text(diff_records(summary, summary));
   });
-  fuzz::expect_config_errors([&] { (void)parse_record(path, text, HistoryStore::stored_member); });
+  fuzz::expect_config_errors(
+      [&] { (void)parse_record(path, std::string(text), HistoryStore::stored_member); });
   return 0;
 }
