@@ -192,26 +192,14 @@ int JumpRegistry::open_tunnel(const std::vector<SshEndpoint>& jumps, const std::
   std::string key;
   for (const auto& jump : jumps) {
     key += ">" + jump.user + "@" + jump.address + ":" + std::to_string(jump.port);
-    std::shared_ptr<Slot> slot;
-    {
-      const std::lock_guard<std::mutex> lock(m_mutex);
-      auto& entry = m_slots[key];
-      if (!entry) {
-        entry = std::make_shared<Slot>();
-      }
-      slot = entry;
-    }
     // Each bastion is connected once, by the first host that needs it; the others wait for it.
-    const std::lock_guard<std::mutex> lock(slot->mutex);
-    if (!slot->tried) {
-      slot->tried = true;
-      connect_slot(*slot, jump, through, options);
-    }
-    if (!slot->session) {
-      failure = {slot->failure.status, where(jump) + ": " + slot->failure.reason};
+    const auto& slot = m_bastions.get(
+        key, [&](Bastions::Slot& fresh) { connect_slot(fresh, jump, through, options); });
+    if (!slot.session) {
+      failure = {slot.failure.status, where(jump) + ": " + slot.failure.reason};
       return -1;
     }
-    through = slot->session.get();
+    through = slot.session.get();
   }
   std::string error;
   const int fd = through->open_tunnel(address, port, error);
@@ -221,7 +209,7 @@ int JumpRegistry::open_tunnel(const std::vector<SshEndpoint>& jumps, const std::
   return fd;
 }
 
-void JumpRegistry::connect_slot(Slot& slot, const SshEndpoint& jump, JumpSession* through,
+void JumpRegistry::connect_slot(Bastions::Slot& slot, const SshEndpoint& jump, JumpSession* through,
                                 const TransportOptions& options) {
   int fd = -1;
   if (through != nullptr) {
@@ -246,9 +234,7 @@ void JumpRegistry::connect_slot(Slot& slot, const SshEndpoint& jump, JumpSession
 
 JumpRegistry::~JumpRegistry() {
   // A bastion reached through another goes first: its session still talks through the other.
-  for (auto it = m_slots.rbegin(); it != m_slots.rend(); ++it) {
-    it->second->session.reset();
-  }
+  m_bastions.drop_all();
 }
 
 } // namespace cisscan

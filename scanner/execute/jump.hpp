@@ -4,6 +4,7 @@
 // the pair and the channel (libssh sessions are used from one thread at a time, under a lock).
 #pragma once
 
+#include "execute/connect_once.hpp"
 #include "execute/transport.hpp"
 
 #include <map>
@@ -27,17 +28,11 @@ public:
   ~JumpRegistry();
 
 private:
-  struct Slot {
-    std::mutex mutex;
-    bool tried = false;
-    std::shared_ptr<JumpSession> session;
-    ConnectResult failure;
-  };
-  void connect_slot(Slot& slot, const SshEndpoint& jump, JumpSession* through,
+  using Bastions = ConnectOnce<JumpSession>;
+  void connect_slot(Bastions::Slot& slot, const SshEndpoint& jump, JumpSession* through,
                     const TransportOptions& options);
 
-  std::mutex m_mutex;
-  std::map<std::string, std::shared_ptr<Slot>> m_slots; // by chain ("user@address:port" > ...)
+  Bastions m_bastions; // by chain (">user@address:port>...")
 };
 
 } // namespace cisscan

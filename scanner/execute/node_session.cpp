@@ -51,46 +51,35 @@ std::shared_ptr<NodeSession> NodeSessions::get(const HostSpec& container,
     key += endpoint_text(jump) + ">";
   }
   key += endpoint_text(endpoint);
-  std::shared_ptr<Slot> slot;
-  {
-    const std::lock_guard<std::mutex> lock(m_mutex);
-    auto& entry = m_slots[key];
-    if (!entry) {
-      entry = std::make_shared<Slot>();
-    }
-    slot = entry;
-  }
   // Each node is connected once, by the first container that needs it; the others wait.
-  const std::lock_guard<std::mutex> lock(slot->mutex);
-  if (!slot->tried) {
-    slot->tried = true;
+  const auto& slot = m_nodes.get(key, [&](ConnectOnce<NodeSession>::Slot& fresh) {
     int fd = -1;
     if (!container.jumps.empty()) {
       if (options.jumps == nullptr) {
-        slot->failure = {ConnectStatus::error, "jump hosts need a registry (internal)"};
+        fresh.failure = {ConnectStatus::error, "jump hosts need a registry (internal)"};
       } else {
         fd = options.jumps->open_tunnel(container.jumps, endpoint.address, endpoint.port, options,
-                                        slot->failure);
+                                        fresh.failure);
       }
     }
     if (container.jumps.empty() || fd >= 0) {
       ssh_session session = ssh_new();
       std::string fingerprint;
-      slot->failure = login(session, endpoint, options, fd, fingerprint);
-      if (slot->failure.status == ConnectStatus::ok) {
+      fresh.failure = login(session, endpoint, options, fd, fingerprint);
+      if (fresh.failure.status == ConnectStatus::ok) {
         spdlog::debug("node {}: connected ({})", endpoint.name, fingerprint);
-        slot->session = std::make_shared<NodeSession>(session, fingerprint,
+        fresh.session = std::make_shared<NodeSession>(session, fingerprint,
                                                       std::max(1, container.pct_concurrency));
       } else {
         ssh_disconnect(session);
         ssh_free(session);
       }
     }
+  });
+  if (!slot.session) {
+    failure = slot.failure;
   }
-  if (!slot->session) {
-    failure = slot->failure;
-  }
-  return slot->session;
+  return slot.session;
 }
 
 } // namespace cisscan

@@ -4,6 +4,7 @@
 // at most `pct_concurrency` channels of a node are open at once.
 #pragma once
 
+#include "execute/connect_once.hpp"
 #include "execute/transport.hpp"
 
 #include <libssh/libssh.h>
@@ -63,15 +64,7 @@ public:
                                    ConnectResult& failure);
 
 private:
-  struct Slot {
-    std::mutex mutex;
-    bool tried = false;
-    std::shared_ptr<NodeSession> session;
-    ConnectResult failure;
-  };
-
-  std::mutex m_mutex;
-  std::map<std::string, std::shared_ptr<Slot>> m_slots; // by "jumps > user@address:port"
+  ConnectOnce<NodeSession> m_nodes; // by "jumps > user@address:port"
 };
 
 } // namespace cisscan
