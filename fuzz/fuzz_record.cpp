@@ -9,6 +9,8 @@
 #include "record/record.hpp"
 #include "reports/formats.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -39,7 +41,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const auto summary = load_record_summary(path);
     (void)diff_text(diff_records(summary, summary));
   });
+  // history --import's reader, a host at a time: it accepts exactly what load_record accepts.
+  bool loaded = false;
+  bool streamed = false;
+  fuzz::expect_config_errors([&] {
+    (void)load_record(path);
+    loaded = true;
+  });
+  fuzz::expect_config_errors([&] {
+    (void)stream_record(path, {}, [](cisscan::json) {});
+    streamed = true;
+  });
   fuzz::expect_config_errors(
-      [&] { (void)parse_record(path, std::string(text), HistoryStore::stored_member); });
+      [&] { (void)stream_record(path, HistoryStore::stored_member, [](cisscan::json) {}); });
+  if (loaded != streamed) {
+    std::fprintf(stderr, "stream_record and load_record disagree on this record\n");
+    std::abort();
+  }
   return 0;
 }

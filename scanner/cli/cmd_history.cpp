@@ -90,26 +90,21 @@ std::function<int()> add_history_command(CLI::App& app) {
   return [args]() {
     auto store = open_store(args->store);
     if (!args->export_id.empty()) {
-      const auto text = store->export_record(args->export_id);
-      if (!text) {
+      if (!store->export_record(args->export_id, std::cout)) {
         throw ConfigError("--export: no run '" + args->export_id + "' in the store");
       }
-      std::cout << *text;
       return k_exit_ok;
     }
     if (!args->import_files.empty()) {
       for (const auto& file : args->import_files) {
         const auto start = std::chrono::steady_clock::now();
-        // The text is read once, parsed where it lies and handed over to the store: a large
-        // record is held once, not copied.
-        auto text = util::read_json_text(file);
-        const auto record = parse_record(file, text, HistoryStore::stored_member);
-        const auto loaded = std::chrono::steady_clock::now();
-        store->save(record, std::move(text));
-        const auto stored = std::chrono::steady_clock::now();
-        std::cout << "imported " << record["run"]["id"].get<std::string>() << " (read "
-                  << util::milliseconds_between(start, loaded) << " ms, stored "
-                  << util::milliseconds_between(loaded, stored) << " ms)\n";
+        if (const auto id = store->import_file(file)) {
+          std::cout << "imported " << *id << " ("
+                    << util::milliseconds_between(start, std::chrono::steady_clock::now())
+                    << " ms)\n";
+        } else {
+          std::cout << file << ": its run is already in the store; not imported again\n";
+        }
       }
       return k_exit_ok;
     }

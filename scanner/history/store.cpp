@@ -1,12 +1,15 @@
 #include "history/store.hpp"
 
+#include "record/record.hpp"
 #include "util/error.hpp"
+#include "util/json_file.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace cisscan {
@@ -38,17 +41,18 @@ const std::vector<std::vector<std::string>> k_migrations = {
         "CREATE INDEX results_check ON results (check_id, status)",
         "CREATE INDEX hosts_name ON hosts (name)",
     },
+    {
+        // The record's text in parts (run_rows::k_part_bytes each), so that no value grows
+        // with the fleet; `runs.record` stays, empty, for stores older tools read.
+        "CREATE TABLE record_parts (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
+        "part INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (run_id, part))",
+        "INSERT INTO record_parts (run_id, part, text) SELECT id, 0, record FROM runs",
+        "UPDATE runs SET record = ''",
+    },
 };
 
 json text_value(const SqlValue& value) {
   return value ? json(*value) : json(nullptr);
-}
-
-SqlValue text_or_null(const json& value) {
-  if (value.is_null()) {
-    return std::nullopt;
-  }
-  return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
 // Test hook: pause inside the write transaction so a test can kill the process there.
@@ -132,90 +136,131 @@ bool HistoryStore::stored_member(std::string_view top, int depth, std::string_vi
 void HistoryStore::save(const json& record, std::string record_text) {
   const auto& run = record["run"];
   const auto& scores = record["scores"];
-  // Not an initializer list: its elements would be copied, the record's text with them.
-  std::vector<SqlValue> run_row = {text_or_null(run["id"]),
-                                   text_or_null(run["started_at"]),
-                                   text_or_null(run["finished_at"]),
-                                   text_or_null(run["scanner_version"]),
-                                   text_or_null(run["catalog_digest"]),
-                                   text_or_null(run.value("operator", json())),
-                                   text_or_null(run.value("inventory_source", json())),
-                                   text_or_null(scores["ig1"]["score"]),
-                                   text_or_null(scores["ig1"]["assessed"]),
-                                   text_or_null(scores["hosts_in_scope"]),
-                                   text_or_null(scores["hosts_scanned"])};
-  run_row.emplace_back(std::move(record_text));
+  const auto run_id = run["id"].get<std::string>();
+  write_run(run, scores, [&](const run_rows::HostKeys& previous_keys) {
+    run_rows::HostRows rows;
+    for (const auto& host : record["hosts"]) {
+      run_rows::add_host(host, run_id, scores, previous_keys, rows);
+    }
+    insert_hosts(rows);
+    std::string_view rest = record_text;
+    for (int part = 0; part == 0 || !rest.empty(); ++part) {
+      const auto length = run_rows::part_length(rest);
+      insert_part(run_id, part, rest.substr(0, length));
+      rest.remove_prefix(length);
+    }
+  });
+}
+
+std::optional<std::string> HistoryStore::import_file(const std::filesystem::path& path) {
+  // Two passes over the file, neither holding its text or all its hosts: the run and scores
+  // first (the hosts' rows need them, and the record's keys put "hosts" before both), then the
+  // hosts one at a time, their rows written in batches. Then the text, a part at a time.
+  const util::KeepMember head_only = [](std::string_view top, int depth, std::string_view key) {
+    return top != "hosts" && stored_member(top, depth, key);
+  };
+  const auto head = stream_record(path, head_only, {});
+  const auto& run = head["run"];
+  const auto& scores = head["scores"];
+  const auto run_id = run["id"].get<std::string>();
+  if (!m_db->query("SELECT id FROM runs WHERE id = $1", {run_id}).empty()) {
+    return std::nullopt;
+  }
+  write_run(run, scores, [&](const run_rows::HostKeys& previous_keys) {
+    const util::KeepMember hosts_only = [](std::string_view top, int depth, std::string_view key) {
+      return (depth > 1 || key == "hosts" || key == "schema_version") &&
+             stored_member(top, depth, key);
+    };
+    run_rows::HostRows rows;
+    stream_record(path, hosts_only, [&](json host) {
+      run_rows::add_host(host, run_id, scores, previous_keys, rows);
+      if (rows.results.size() >= 10000) {
+        insert_hosts(rows);
+        rows = {};
+      }
+    });
+    insert_hosts(rows);
+    insert_parts_of_file(run_id, path);
+  });
+  return run_id;
+}
+
+void HistoryStore::write_run(const json& run, const json& scores,
+                             const std::function<void(const run_rows::HostKeys&)>& write_hosts) {
+  const auto run_id = run["id"].get<std::string>();
   m_db->begin();
   try {
     m_db->exec("INSERT INTO runs (id, started_at, finished_at, scanner_version, catalog_digest, "
                "operator, inventory_source, ig1_score, ig1_assessed, hosts_in_scope, "
                "hosts_scanned, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-               run_row);
+               run_rows::run_row(run, scores));
     maybe_pause_for_tests();
     // Same host across runs: same name; a different host key is shown as a change. Each name's
     // newest earlier key, in one query.
-    std::map<std::string, std::string, std::less<>> previous_keys;
+    run_rows::HostKeys previous_keys;
     for (auto& row : m_db->query(
              "SELECT name, host_key_sha256 FROM (SELECT h.name, h.host_key_sha256, ROW_NUMBER() "
              "OVER (PARTITION BY h.name ORDER BY r.started_at DESC) AS newest FROM hosts h JOIN "
              "runs r ON r.id = h.run_id WHERE r.started_at < $1 AND h.host_key_sha256 IS NOT "
              "NULL) AS earlier WHERE newest = 1",
-             {text_or_null(run["started_at"])})) {
+             {run["started_at"].get<std::string>()})) {
       previous_keys.emplace(row[0].value_or(""), row[1].value_or(""));
     }
-    std::vector<SqlRow> host_rows;
-    std::vector<SqlRow> result_rows;
-    for (const auto& host : record["hosts"]) {
-      const auto name = host["name"].get<std::string>();
-      const auto key = host["identity"]["host_key_sha256"];
-      const auto previous = previous_keys.find(name);
-      const bool changed = key.is_string() && previous != previous_keys.end() &&
-                           previous->second != key.get<std::string>();
-      const auto entry = scores["hosts"].find(name);
-      const auto host_ig1 = entry != scores["hosts"].end() ? (*entry)["ig1"]["score"] : json();
-      host_rows.push_back({text_or_null(run["id"]), name, text_or_null(host["address"]),
-                           text_or_null(key), text_or_null(host["identity"]["machine_id"]),
-                           text_or_null(host["status"]), text_or_null(host["reason"]),
-                           text_or_null(host_ig1), changed ? "1" : "0"});
-      for (const auto& result : host["results"]) {
-        std::string safeguards;
-        for (const auto& s : result["safeguards"]) {
-          safeguards += (safeguards.empty() ? "" : ",") + s.get<std::string>();
-        }
-        result_rows.push_back({text_or_null(run["id"]), name, text_or_null(result["check_id"]),
-                               text_or_null(result["status"]),
-                               text_or_null(result.value("original_status", json())),
-                               text_or_null(result["title"]), safeguards,
-                               text_or_null(result["benchmark"].value("ref", json()))});
-      }
-    }
-    std::vector<std::string> host_columns = {"run_id",          "name",       "address",
-                                             "host_key_sha256", "machine_id", "status",
-                                             "reason",          "ig1_score",  "key_changed"};
-    if (schema_version() < 2) { // only under the test hook that builds an older store
-      host_columns.pop_back();
-      for (auto& row : host_rows) {
-        row.pop_back();
-      }
-    }
-    m_db->insert_rows("hosts", host_columns, host_rows);
-    m_db->insert_rows("results",
-                      {"run_id", "host", "check_id", "status", "original_status", "title",
-                       "safeguards", "benchmark_ref"},
-                      result_rows);
-    std::vector<SqlRow> score_rows;
-    for (const auto& [id, tally] : scores["safeguards"].items()) {
-      score_rows.push_back({text_or_null(run["id"]), id, text_or_null(tally["score"]),
-                            text_or_null(tally["state"]), text_or_null(tally["counts"]["pass"]),
-                            text_or_null(tally["counts"]["fail"]),
-                            text_or_null(tally["counts"]["error"])});
-    }
+    write_hosts(previous_keys);
     m_db->insert_rows("scores", {"run_id", "safeguard", "score", "state", "pass", "fail", "error"},
-                      score_rows);
+                      run_rows::score_rows(run_id, scores));
     m_db->commit();
   } catch (...) {
     m_db->rollback();
     throw;
+  }
+}
+
+void HistoryStore::insert_hosts(run_rows::HostRows& rows) {
+  std::vector<std::string> host_columns = {"run_id",          "name",       "address",
+                                           "host_key_sha256", "machine_id", "status",
+                                           "reason",          "ig1_score",  "key_changed"};
+  if (schema_version() < 2) { // only under the test hook that builds an older store
+    host_columns.pop_back();
+    for (auto& row : rows.hosts) {
+      row.pop_back();
+    }
+  }
+  m_db->insert_rows("hosts", host_columns, rows.hosts);
+  m_db->insert_rows("results",
+                    {"run_id", "host", "check_id", "status", "original_status", "title",
+                     "safeguards", "benchmark_ref"},
+                    rows.results);
+}
+
+void HistoryStore::insert_part(const std::string& run_id, int part, std::string_view text) {
+  if (schema_version() < 3) { // only under the test hook that builds an older store
+    m_db->exec("UPDATE runs SET record = record || $1 WHERE id = $2", {std::string(text), run_id});
+    return;
+  }
+  m_db->exec("INSERT INTO record_parts (run_id, part, text) VALUES ($1, $2, $3)",
+             {run_id, std::to_string(part), std::string(text)});
+}
+
+void HistoryStore::insert_parts_of_file(const std::string& run_id,
+                                        const std::filesystem::path& path) {
+  const auto file = util::open_json_file(path);
+  std::string buffer;
+  int part = 0;
+  for (bool end = false; !end;) {
+    const auto kept = buffer.size();
+    buffer.resize(run_rows::k_part_bytes);
+    const auto read = std::fread(buffer.data() + kept, 1, buffer.size() - kept, file.get());
+    buffer.resize(kept + read);
+    if (std::ferror(file.get()) != 0) {
+      throw ConfigError(path.string() + ": cannot read");
+    }
+    end = buffer.size() < run_rows::k_part_bytes;
+    const auto length = end ? buffer.size() : run_rows::part_length(buffer, buffer.size() - 1);
+    if (part == 0 || length > 0) {
+      insert_part(run_id, part++, std::string_view(buffer).substr(0, length));
+    }
+    buffer.erase(0, length);
   }
 }
 
@@ -240,11 +285,29 @@ std::vector<RunSummary> HistoryStore::runs() {
 }
 
 std::optional<std::string> HistoryStore::export_record(const std::string& run_id) {
-  const auto rows = m_db->query("SELECT record FROM runs WHERE id = $1", {run_id});
-  if (rows.empty()) {
+  std::ostringstream text;
+  if (!export_record(run_id, text)) {
     return std::nullopt;
   }
-  return rows[0][0];
+  return std::move(text).str();
+}
+
+bool HistoryStore::export_record(const std::string& run_id, std::ostream& out) {
+  const auto rows = m_db->query("SELECT COUNT(*) FROM runs WHERE id = $1", {run_id});
+  if (rows.empty() || rows[0][0].value_or("0") == "0") {
+    return false;
+  }
+  const auto parts = m_db->query("SELECT COUNT(*) FROM record_parts WHERE run_id = $1", {run_id});
+  const int count = std::stoi(parts[0][0].value_or("0"));
+  for (int part = 0; part < count; ++part) { // one part in memory at a time
+    const auto text = m_db->query("SELECT text FROM record_parts WHERE run_id = $1 AND part = $2",
+                                  {run_id, std::to_string(part)});
+    if (text.empty() || !text[0][0]) {
+      throw DbError("the store lacks part " + std::to_string(part) + " of run " + run_id);
+    }
+    out << *text[0][0];
+  }
+  return true;
 }
 
 std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
@@ -293,7 +356,7 @@ int HistoryStore::prune_before(const std::string& cutoff) {
   m_db->begin();
   try {
     const auto doomed = m_db->query("SELECT id FROM runs WHERE started_at < $1", {cutoff});
-    for (const char* table : {"scores", "results", "hosts"}) {
+    for (const char* table : {"record_parts", "scores", "results", "hosts"}) {
       m_db->exec(std::string("DELETE FROM ") + table +
                      " WHERE run_id IN (SELECT id FROM runs WHERE started_at < $1)",
                  {cutoff});

@@ -4,16 +4,20 @@
 #pragma once
 
 #include "history/db.hpp"
+#include "history/run_rows.hpp"
 #include "util/json.hpp"
 
+#include <filesystem>
+#include <functional>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace cisscan {
 
-inline constexpr int k_store_schema_version = 2;
+inline constexpr int k_store_schema_version = 3;
 
 struct RunSummary {
   std::string id;
@@ -37,8 +41,14 @@ public:
   // Whether save() reads a record member (a parser filter, util::KeepMember): a record parsed
   // with it to be stored skips the probes, evidence and catalog.
   static bool stored_member(std::string_view top, int depth, std::string_view key);
+  // Stores a record file (checked as load_record checks it) without holding its text or its
+  // hosts in memory: memory stays the same whatever the record's size. Returns the run id, or
+  // nothing when the store already has that run (and then changes nothing).
+  std::optional<std::string> import_file(const std::filesystem::path& path);
   std::vector<RunSummary> runs();
   std::optional<std::string> export_record(const std::string& run_id);
+  // The same written to `out` a part at a time; false when there is no such run.
+  bool export_record(const std::string& run_id, std::ostream& out);
   // What `cisscan diff` needs of a run (hosts, host keys, result statuses, scores), read from
   // the tables: much cheaper than parsing the whole record.
   std::optional<cisscan::json> summary_record(const std::string& run_id);
@@ -52,6 +62,13 @@ public:
 
 private:
   void migrate();
+  // Inserts the run's rows in one transaction: its `runs` row, what `write_hosts` adds given
+  // each host's newest earlier key, and its scores.
+  void write_run(const cisscan::json& run, const cisscan::json& scores,
+                 const std::function<void(const run_rows::HostKeys&)>& write_hosts);
+  void insert_hosts(run_rows::HostRows& rows);
+  void insert_part(const std::string& run_id, int part, std::string_view text);
+  void insert_parts_of_file(const std::string& run_id, const std::filesystem::path& path);
 
   std::string m_url;
   std::unique_ptr<Db> m_db;

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -110,8 +112,9 @@ std::string where(const std::filesystem::path& path, std::string_view text, od::
   return path.string();
 }
 
-// nlohmann's message quotes the bytes it last read, which may be anything: made one printable line.
-std::string printable(std::string_view message) {
+} // namespace
+
+std::string printable_message(std::string_view message) {
   std::string out;
   for (const char c : to_valid_utf8(message)) {
     const auto byte = static_cast<unsigned char>(c);
@@ -127,6 +130,8 @@ std::string printable(std::string_view message) {
   return out;
 }
 
+namespace {
+
 // nlohmann's own DOM builder, refusing containers nested deeper than k_max_json_depth (its
 // parser keeps its own stack, but whoever walks the value recurses).
 class DepthLimitedDom : public nlohmann::detail::json_sax_dom_parser<json> {
@@ -138,6 +143,14 @@ public:
   bool end_object() {
     --m_depth;
     return json_sax_dom_parser::end_object();
+  }
+  // A name the top-level object repeats is refused: a reader that streams the object (history
+  // --import) cannot keep only the last value, as a parser that builds it would.
+  bool key(json::string_t& name) {
+    if (m_depth == 1 && !m_top_keys.insert(name).second) {
+      throw std::invalid_argument(repeated_member(name));
+    }
+    return json_sax_dom_parser::key(name);
   }
   bool end_array() {
     --m_depth;
@@ -153,6 +166,7 @@ private:
   }
 
   int m_depth = 0;
+  std::set<std::string> m_top_keys;
 };
 
 template <class Input> json checked_parse(const std::filesystem::path& path, Input&& input) {
@@ -161,8 +175,8 @@ template <class Input> json checked_parse(const std::filesystem::path& path, Inp
     DepthLimitedDom dom(out);
     json::sax_parse(std::forward<Input>(input), &dom);
   } catch (const json::exception& e) { // a syntax error, or a number out of range (1e999)
-    throw ConfigError(path.string() + ": not valid JSON: " + printable(e.what()));
-  } catch (const std::length_error& e) {
+    throw ConfigError(path.string() + ": not valid JSON: " + printable_message(e.what()));
+  } catch (const std::logic_error& e) { // nested too deep, or a top-level name repeated
     throw ConfigError(path.string() + ": not valid JSON: " + e.what());
   }
   if (!out.is_object()) {
@@ -196,12 +210,21 @@ json parse_filtered(const std::filesystem::path& path, simdjson::padded_string_v
 
 } // namespace
 
-json load_json_object(const std::filesystem::path& path) {
+std::string repeated_member(std::string_view name) {
+  return "the top-level member \"" + printable_message(name) + "\" appears twice";
+}
+
+std::unique_ptr<FILE, int (*)(FILE*)> open_json_file(const std::filesystem::path& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   if (!file) {
     throw ConfigError(path.string() + ": cannot read");
   }
   std::setvbuf(file.get(), nullptr, _IOFBF, 1 << 20);
+  return file;
+}
+
+json load_json_object(const std::filesystem::path& path) {
+  const auto file = open_json_file(path);
   return checked_parse(path, file.get());
 }
 
@@ -215,20 +238,6 @@ json load_json_object(const std::filesystem::path& path, const KeepMember& keep)
     throw ConfigError(path.string() + ": cannot read");
   }
   return parse_filtered(path, text, keep);
-}
-
-json parse_json_object(const std::filesystem::path& path, const std::string& text,
-                       const KeepMember& keep) {
-  if (text.capacity() >= text.size() + simdjson::SIMDJSON_PADDING) {
-    return parse_filtered(
-        path, simdjson::padded_string_view(text.data(), text.size(), text.capacity()), keep);
-  }
-  const simdjson::padded_string padded(text);
-  return parse_filtered(path, padded, keep);
-}
-
-std::string read_json_text(const std::filesystem::path& path) {
-  return read_file(path, simdjson::SIMDJSON_PADDING);
 }
 
 } // namespace cisscan::util

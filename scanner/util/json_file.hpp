@@ -7,8 +7,11 @@
 
 #include "util/json.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <string>
 #include <string_view>
 
 namespace cisscan::util {
@@ -23,16 +26,17 @@ inline constexpr int k_max_json_depth = 64;
 using KeepMember = std::function<bool(std::string_view top, int depth, std::string_view key)>;
 
 // The file's top-level JSON object. Throw ConfigError "PATH: cannot read" or
-// "PATH: not valid JSON: WHY" (with the line), also for a number out of range or nesting deeper
-// than k_max_json_depth.
+// "PATH: not valid JSON: WHY" (with the line), also for a number out of range, nesting deeper
+// than k_max_json_depth, or (without a filter) a top-level member named twice.
 json load_json_object(const std::filesystem::path& path);
 json load_json_object(const std::filesystem::path& path, const KeepMember& keep);
-// The same from the file's text already in memory (`path` names it in messages). With a filter,
-// text from read_json_text is parsed in place; other text is copied first.
+// The same from the file's text already in memory (`path` names it in messages).
 json parse_json_object(const std::filesystem::path& path, std::string_view text);
-json parse_json_object(const std::filesystem::path& path, const std::string& text,
-                       const KeepMember& keep);
-// The file's text with the spare capacity the filtering parser reads past its end.
-std::string read_json_text(const std::filesystem::path& path);
+// The file opened for reading through a 1 MiB buffer; throws ConfigError "PATH: cannot read".
+std::unique_ptr<FILE, int (*)(FILE*)> open_json_file(const std::filesystem::path& path);
+// "the top-level member "NAME" appears twice", the message for a repeated top-level name.
+std::string repeated_member(std::string_view name);
+// A parser's message (which quotes whatever bytes it last read) as one printable UTF-8 line.
+std::string printable_message(std::string_view message);
 
 } // namespace cisscan::util

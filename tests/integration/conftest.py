@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import jsonschema
 import pytest
@@ -57,6 +58,16 @@ def cisscan(*args, out=None, check_reports=True):
         if os.path.exists(os.path.join(out, "report.xml")):
             validate_junit(os.path.join(out, "report.xml"))
     return run
+
+
+def peak_rss_kib(*args):
+    """Peak RSS of one cisscan run, as GNU time reports it. Not from a fork of this process:
+    Linux keeps a process's peak RSS across execve, so a child forked from a large pytest would
+    report pytest's own peak."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, BIN, *args],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+        return proc.returncode, int(report.read().split()[-1])
 
 
 def validate_record(record):

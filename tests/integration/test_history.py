@@ -6,16 +6,19 @@ import re
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import psycopg2
 import pytest
 
-from conftest import BIN, SOURCE, cisscan
+from conftest import BIN, SOURCE, cisscan, peak_rss_kib
 from postgres_server import PostgresServer
 
 RECORD = os.path.join(SOURCE, "tests", "golden", "records", "fleet.json")
 DOC = os.path.join(SOURCE, "docs", "history.md")
+STORE_VERSION = 3  # k_store_schema_version in scanner/history/store.hpp
 
 
 def craft(tmp_path, name, started_at, changes):
@@ -228,11 +231,15 @@ def test_migration_from_an_older_schema_version(records, tmp_path):
     run = cisscan("history", "--store", f"sqlite:{path}", "--import", records[1])
     assert run.code == 0, run.stderr
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT version FROM cisscan_schema").fetchone()[0] == 2
+    assert conn.execute("SELECT version FROM cisscan_schema").fetchone()[0] == STORE_VERSION
     assert [r[0] for r in conn.execute("SELECT id FROM runs ORDER BY started_at")] == [
         "run-1", "run-2"]
     assert "key_changed" in [row[1] for row in conn.execute("PRAGMA table_info(hosts)")]
     conn.close()
+    # The run stored before version 3 (its text in runs.record) moved into record_parts.
+    for run_id, record in zip(("run-1", "run-2"), records):
+        exported = cisscan("history", "--store", f"sqlite:{path}", "--export", run_id)
+        assert exported.code == 0 and exported.stdout == Path(record).read_text()
 
 
 def test_migration_on_postgresql(records, postgres):
@@ -244,7 +251,7 @@ def test_migration_on_postgresql(records, postgres):
     conn = psycopg2.connect(url)
     cur = conn.cursor()
     cur.execute("SELECT version FROM cisscan_schema")
-    assert cur.fetchone()[0] == 2
+    assert cur.fetchone()[0] == STORE_VERSION
     conn.close()
 
 
@@ -480,3 +487,43 @@ def test_prometheus_file_passes_promtool_with_expected_series(records, tmp_path)
     assert f'cisscan_host_failing_checks{{host="{host["name"]}"}} {failing}' in text
     assert "cisscan_hosts_unreachable 0" in text
     assert "cisscan_scan_duration_seconds " in text
+
+
+def test_import_memory_does_not_grow_with_the_record(tmp_path):
+    """history --import streams a record into the store: a record three times larger needs
+    about the same memory (issue 13). Before, peak RSS was about 4.3 times the record's size."""
+    make = os.path.join(SOURCE, "benchmarks", "make_record.py")
+    sizes, rss = [], []
+    for hosts in (110, 330):
+        record = tmp_path / f"r{hosts}.json"
+        subprocess.run([sys.executable, make, str(record), "--hosts", str(hosts),
+                        "--run-id", f"run-{hosts}"], check=True)
+        code, kib = peak_rss_kib("history", "--store", f"sqlite:{tmp_path / 'h.db'}",
+                                 "--import", str(record))
+        assert code == 0
+        sizes.append(record.stat().st_size)
+        rss.append(kib * 1024)
+        exported = cisscan("history", "--store", f"sqlite:{tmp_path / 'h.db'}", "--export",
+                           f"run-{hosts}")
+        assert exported.stdout == record.read_text()
+    assert sizes[1] - sizes[0] > 30 << 20
+    assert rss[1] - rss[0] < (sizes[1] - sizes[0]) / 4, (sizes, rss)
+
+
+def test_a_record_of_several_parts_round_trips_on_postgresql(postgres, tmp_path):
+    url = postgres.create_database("history_parts")
+    record = tmp_path / "r.json"
+    subprocess.run([sys.executable, os.path.join(SOURCE, "benchmarks", "make_record.py"),
+                    str(record), "--hosts", "120", "--run-id", "run-parts"], check=True)
+    assert cisscan("history", "--store", url, "--import", str(record)).code == 0
+    again = cisscan("history", "--store", url, "--import", str(record))
+    assert again.code == 0 and "already in the store" in again.stdout
+    conn = psycopg2.connect(url)
+    cur = conn.cursor()
+    cur.execute("SELECT COUNT(*) FROM record_parts WHERE run_id = 'run-parts'")
+    assert cur.fetchone()[0] == 2
+    cur.execute("SELECT COUNT(*) FROM results WHERE run_id = 'run-parts'")
+    assert cur.fetchone()[0] == 120 * 300
+    conn.close()
+    exported = cisscan("history", "--store", url, "--export", "run-parts")
+    assert exported.stdout == record.read_text()

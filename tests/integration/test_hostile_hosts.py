@@ -3,24 +3,13 @@ that never ends, secrets and terminal escapes on stderr. Each ends as that host'
 reason, the healthy host beside it is complete, and nothing secret or raw reaches a file or log."""
 import os
 import subprocess
-import tempfile
 
 import pytest
 
-from conftest import BIN, SOURCE, Run, testbed, validate_record
+from conftest import BIN, SOURCE, Run, peak_rss_kib, testbed, validate_record
 
 HOSTILE = os.path.join(SOURCE, "tests", "testbed", "hostile")
 RSS_BOUND_KIB = 100 * 1024  # the scanner's peak RSS while a host floods (issue 13: < 100 MB)
-
-
-def peak_rss_kib(*args):
-    """Peak RSS of one cisscan run, as GNU time reports it. Not from a fork of this process:
-    Linux keeps a process's peak RSS across execve, so a child forked from a large pytest would
-    report pytest's own peak."""
-    with tempfile.NamedTemporaryFile("r") as report:
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, BIN, *args],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
-        return proc.returncode, int(report.read().split()[-1])
 
 
 @pytest.fixture(scope="module")

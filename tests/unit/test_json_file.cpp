@@ -140,16 +140,3 @@ TEST_CASE("both parsers refuse nesting deeper than k_max_json_depth, and numbers
   CHECK_THROWS_WITH_AS(util::load_json_object(huge, keep_all),
                        doctest::Contains("huge.json:1: not valid JSON"), ConfigError);
 }
-
-TEST_CASE("text from read_json_text is parsed where it lies") {
-  const TempDir dir;
-  const auto file = dir.write("record.json", k_record);
-  const auto keep_all = [](std::string_view, int, std::string_view) { return true; };
-  const auto text = util::read_json_text(file);
-  CHECK(text.capacity() >= text.size() + 64);
-  CHECK(util::parse_json_object(file, text, keep_all) == json::parse(k_record));
-  // Text without the spare room is copied first, with the same result.
-  std::string tight(k_record);
-  tight.shrink_to_fit();
-  CHECK(util::parse_json_object(file, tight, keep_all) == json::parse(k_record));
-}

@@ -192,11 +192,11 @@ TEST_CASE("a run's summary gives the diff its full record gives") {
 TEST_CASE("stored_member keeps everything save() reads") {
   // A record parsed with the filter stores the same rows as the whole record.
   const auto whole = run("run-1", "2026-01-01T00:00:00.000Z");
+  test::TempDir dir;
   const auto filtered =
-      util::parse_json_object("record.json", whole.dump(), HistoryStore::stored_member);
+      util::load_json_object(dir.write("record.json", whole.dump()), HistoryStore::stored_member);
   CHECK(filtered.at("hosts").at(0).count("probes") == 0);
   CHECK(filtered.at("hosts").at(0).at("results").at(0).count("expected") == 0);
-  test::TempDir dir;
   HistoryStore a("sqlite:" + (dir.path() / "a.db").string());
   HistoryStore b("sqlite:" + (dir.path() / "b.db").string());
   a.save(whole, "text");
