@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -116,6 +117,7 @@ ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
   // Read the key before connecting: a missing key is this host's error, nothing is sent. Until
   // ssh_connect takes the tunnel's socket, it is ours to close.
   ssh_key key = nullptr;
+  bool agent_for_encrypted_key = false;
   if (!endpoint.identity_file.empty()) {
     const auto path = util::expand_home(endpoint.identity_file).string();
     const auto fail = [&](const std::string& why) {
@@ -127,8 +129,24 @@ ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
     if (std::ifstream probe(path); !probe) {
       return fail(std::string(" cannot be read: ") + std::strerror(errno));
     }
-    if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
-      return fail(" is not a usable private key (or has a passphrase)");
+    // cisscan never asks for a passphrase: libssh asking for one says the key is encrypted.
+    bool encrypted = false;
+    const ssh_auth_callback asked = [](const char*, char*, size_t, int, int, void* flag) {
+      *static_cast<bool*>(flag) = true;
+      return -1;
+    };
+    if (ssh_pki_import_privkey_file(path.c_str(), nullptr, asked, &encrypted, &key) != SSH_OK) {
+      key = nullptr;
+      if (!encrypted) {
+        return fail(" is not a private key libssh can read");
+      }
+      if (std::getenv("SSH_AUTH_SOCK") == nullptr) {
+        return fail(" has a passphrase and no ssh-agent is running (SSH_AUTH_SOCK is unset); "
+                    "cisscan never asks for a passphrase: load the key with ssh-add");
+      }
+      // The agent holds the key once unlocked (ssh-add): log in with it.
+      spdlog::debug("{}: identity file {} has a passphrase: using ssh-agent", endpoint.name, path);
+      agent_for_encrypted_key = true;
     }
   }
   struct KeyGuard {
@@ -159,10 +177,13 @@ ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
   const int rc = key != nullptr ? ssh_userauth_publickey(session, nullptr, key)
                                 : ssh_userauth_agent(session, nullptr);
   if (rc != SSH_AUTH_SUCCESS) {
-    return {ConnectStatus::error,
-            "authentication as " + endpoint.user + " failed (" +
-                (key != nullptr ? "key " + endpoint.identity_file : std::string("ssh-agent")) +
-                "): " + ssh_get_error(session)};
+    const std::string how = key != nullptr ? "key " + endpoint.identity_file
+                            : agent_for_encrypted_key
+                                ? "ssh-agent, as " + endpoint.identity_file +
+                                      " has a passphrase; is it loaded (ssh-add -l)?"
+                                : std::string("ssh-agent");
+    return {ConnectStatus::error, "authentication as " + endpoint.user + " failed (" + how +
+                                      "): " + ssh_get_error(session)};
   }
   spdlog::debug("{}: authenticated as {} after {} ms", endpoint.name, endpoint.user, elapsed_ms());
   return {};

@@ -1,7 +1,9 @@
 """Who the scan runs as, and which hosts it agrees to talk to."""
+import json
 import os
+import subprocess
 
-from conftest import cisscan, shipped_checks, testbed
+from conftest import BIN, cisscan, shipped_checks, testbed
 
 ROOT_ONLY = None
 
@@ -147,6 +149,66 @@ def test_ssh_agent_authentication(bed, hosts, out, tmp_path):
              "--known-hosts", bed.known_hosts, "--out", out], env=env, capture_output=True,
             text=True)
         assert proc.returncode == 0, proc.stderr
+    finally:
+        agent.terminate()
+        agent.wait()
+
+
+def test_a_key_with_a_passphrase_goes_through_the_agent_or_says_why_not(bed, hosts, out,
+                                                                         tmp_path):
+    """cisscan never asks for a passphrase. An encrypted identity file is used through ssh-agent
+    (which holds it once ssh-add unlocked it); without an agent the reason says so, apart from a
+    file that is no key at all."""
+    key = tmp_path / "locked_key"
+    testbed.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "correct horse", "-f", str(key)])
+    authorized = os.path.join(hosts["hardened"].dir, "authorized_keys", "root")
+    with open(authorized, "a") as f:
+        f.write((tmp_path / "locked_key.pub").read_text())
+    not_a_key = tmp_path / "not_a_key"
+    not_a_key.write_text("hello\n")
+    entry = hosts["hardened"].inventory_entry
+    inventory = bed.inventory([entry(identity_file=str(key)),
+                               entry(name="no-key", identity_file=str(not_a_key))])
+    env = {k: v for k, v in os.environ.items() if k != "SSH_AUTH_SOCK"}
+    proc = testbed.subprocess.run([BIN, "scan", "-i", inventory, "--known-hosts", bed.known_hosts,
+                                   "--out", out], env=env, capture_output=True, text=True)
+    assert proc.returncode == 3, proc.stderr
+    record = json.load(open(os.path.join(out, "report.json")))
+    reasons = {h["name"]: h["reason"] for h in record["hosts"]}
+    assert "has a passphrase and no ssh-agent is running" in reasons["hardened"]
+    assert "ssh-add" in reasons["hardened"]
+    assert reasons["no-key"].endswith("is not a private key libssh can read")
+
+    sock = str(tmp_path / "agent.sock")
+    agent = testbed.subprocess.Popen(["ssh-agent", "-D", "-a", sock],
+                                     stdout=testbed.subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            testbed.time.sleep(0.05)
+        env["SSH_AUTH_SOCK"] = sock
+        inventory = bed.inventory([entry(identity_file=str(key))])
+        empty = testbed.subprocess.run([BIN, "scan", "-i", inventory, "--known-hosts",
+                                        bed.known_hosts, "--out", out], env=env,
+                                       capture_output=True, text=True)
+        assert empty.returncode == 3
+        record = json.load(open(os.path.join(out, "report.json")))
+        assert "has a passphrase; is it loaded (ssh-add -l)?" in record["hosts"][0]["reason"]
+        testbed.subprocess.run(["ssh-keygen", "-y", "-P", "correct horse", "-f", str(key)],
+                               check=True, capture_output=True)
+        askpass = tmp_path / "askpass"
+        askpass.write_text("#!/bin/sh\necho 'correct horse'\n")
+        askpass.chmod(0o700)
+        testbed.subprocess.run(["ssh-add", "-q", str(key)], check=True, stdin=subprocess.DEVNULL,
+                               env=dict(env, SSH_ASKPASS=str(askpass),
+                                        SSH_ASKPASS_REQUIRE="force", DISPLAY=":0"))
+        proc = testbed.subprocess.run([BIN, "scan", "-i", inventory, "--known-hosts",
+                                       bed.known_hosts, "--out", out], env=env,
+                                      capture_output=True, text=True)
+        assert proc.returncode in (0, 1), proc.stderr
+        record = json.load(open(os.path.join(out, "report.json")))
+        assert record["hosts"][0]["status"] == "ok"
     finally:
         agent.terminate()
         agent.wait()

@@ -135,6 +135,26 @@ def test_cisscan_scans_the_reachable_hosts_and_not_the_second_network(network, t
     assert network["inner"].log_text().count("Accepted publickey") == logins
 
 
+def test_cisscan_reaches_the_second_network_through_the_bastion(network, tmp_path):
+    """The host on network "b" has no route from the scanner; `jump: bastion` reaches it over a
+    direct-tcpip channel of the bastion's verified session, and the inner host sees the login
+    come from the bastion's inner address."""
+    bed, bastion, inner = network["bed"], network["bastion"], network["inner"]
+    logins = inner.log_text().count("Accepted publickey")
+    inventory = bed.inventory([bastion.inventory_entry(),
+                               inner.inventory_entry(jump="bastion")])
+    out = str(tmp_path / "out")
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--out", out, out=out)
+    assert run.code in (0, 1), run.stderr
+    scanned = run.host("inner1")
+    assert scanned["status"] == "ok", scanned.get("reason")
+    assert scanned["address"] == inner.address
+    assert inner.log_text().count("Accepted publickey") == logins + 1
+    assert f"from {bastion.inner_address}" in inner.log_text().split("Accepted publickey")[-1]
+    assert run.host("bastion")["status"] == "ok"
+
+
 def round_trip(address):
     """Seconds from sending our SSH version line to the server's next bytes (its KEXINIT),
     which it sends only after reading ours: one full round trip over plain TCP."""
