@@ -21,11 +21,11 @@ namespace cisscan {
 namespace {
 
 const std::set<std::string> k_host_keys = {
-    "name",   "address",   "port", "user", "identity_file", "become",         "roles",
-    "groups", "transport", "jump", "node", "vmid",          "pct_concurrency"};
-const std::set<std::string> k_setting_keys = {"port",   "user",  "identity_file",
-                                              "become", "roles", "transport",
-                                              "jump",   "node",  "pct_concurrency"};
+    "name",   "address",   "port", "user", "identity_file", "become",          "roles",
+    "groups", "transport", "jump", "node", "vmid",          "pct_concurrency", "via"};
+const std::set<std::string> k_setting_keys = {
+    "port",      "user", "identity_file", "become",          "roles",
+    "transport", "jump", "node",          "pct_concurrency", "via"};
 
 int positive(const util::YamlFile& file, const YAML::Node& value, const std::string& what) {
   int number = 0;
@@ -80,6 +80,11 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
       }
     } else if (key == "node") {
       host.node = value.as<std::string>();
+    } else if (key == "via") {
+      host.via = value.as<std::string>();
+      if (host.via != "node" && host.via != "direct") {
+        file.fail(value, "via must be node (through the guest's Proxmox node) or direct");
+      }
     } else if (key == "vmid") {
       host.vmid = positive(file, value, "vmid");
     } else if (key == "pct_concurrency") {
@@ -269,6 +274,11 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
     inventory.hosts.push_back(std::move(host));
   }
   add_discovered(file, {defaults, default_keys, groups}, inventory, read_cluster);
+  for (auto& host : inventory.hosts) { // `via: node`: the node is the guest's jump host
+    if (host.via == "node" && host.transport == "ssh" && !host.node.empty() && host.jump.empty()) {
+      host.jump = host.node;
+    }
+  }
   resolve_jumps(inventory, defaults, file.name(), lines, config);
   resolve_pct_hosts(inventory, file.name(), lines);
   return inventory;

@@ -35,6 +35,9 @@ struct HostSpec {
   // through its node's SSH session (its address, port, user, key, jumps and become are the
   // node's), at most `pct_concurrency` containers of a node at once.
   std::string node;
+  // `via: node`: an SSH host with a `node` (a VM) is reached through that node as its jump
+  // host, for guests on networks the scanner has no route to; "" or "direct": as addressed.
+  std::string via;
   int vmid = 0;
   int pct_concurrency = 4;
   bool pct_node = false;         // a node of pct hosts: scanned over the SSH session they share

@@ -227,6 +227,34 @@ def test_a_discovered_cluster_is_scanned(bed, cluster, tmp_path, out):
     assert run.code == 3  # the VM without an agent; skipped hosts do not count
 
 
+def test_via_node_reaches_the_vm_through_its_node(bed, cluster, tmp_path, out):
+    """`via: node`: the VM's SSH connection is a direct-tcpip channel of its node's verified
+    session (pve1's sshd opens it to the guest agent's address); the VM's own key is checked."""
+    pve1 = cluster["pve1"]
+    inventory = cluster_inventory(bed, cluster, tmp_path / "inventory.yaml",
+                                  groups={"web": {"port": cluster["vm"].port, "via": "node"}})
+    shown = cisscan("discover", "--inventory", inventory, "--known-hosts", bed.known_hosts)
+    assert shown.code == 0, shown.stderr
+    web = {h["name"]: h for h in yaml.safe_load(shown.stdout)["hosts"]}["web01"]
+    assert (web["address"], web["jump"]) == ("127.0.10.21", "pve1")
+    tunnels = pve1.log_text().count("target 127.0.10.21")
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--out", out, out=out)
+    vm = run.host("web01")
+    assert vm["status"] == "ok", vm["reason"]
+    assert pve1.log_text().count("target 127.0.10.21") == tunnels + 1
+    assert vm["identity"]["host_key_sha256"] != run.host("pve1")["identity"]["host_key_sha256"]
+
+
+def test_via_must_be_node_or_direct(bed, cluster, tmp_path):
+    inventory = cluster_inventory(bed, cluster, tmp_path / "inventory.yaml",
+                                  groups={"web": {"via": "bastion"}})
+    run = cisscan("discover", "--inventory", inventory, "--known-hosts", bed.known_hosts)
+    assert run.code == 2
+    assert run.stderr.strip().splitlines()[-1].startswith(f"cisscan: {inventory}:")
+    assert "via must be node" in run.stderr
+
+
 def test_an_entry_node_without_pvesh_is_exit_2_with_one_line(bed, hosts, tmp_path):
     plain = hosts["hardened"]
     path = tmp_path / "inventory.yaml"
