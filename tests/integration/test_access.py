@@ -1,4 +1,5 @@
 """Who the scan runs as, and which hosts it agrees to talk to."""
+import contextlib
 import json
 import os
 import subprocess
@@ -127,15 +128,24 @@ def test_refused_key_is_an_authentication_error(bed, hosts, tmp_path, out):
     assert run.code == 3
 
 
-def test_ssh_agent_authentication(bed, hosts, out, tmp_path):
+@contextlib.contextmanager
+def ssh_agent(tmp_path):
+    """A private ssh-agent of this test; yields its socket's path."""
     sock = str(tmp_path / "agent.sock")
-    agent = testbed.subprocess.Popen(["ssh-agent", "-D", "-a", sock],
-                                     stdout=testbed.subprocess.DEVNULL)
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", sock], stdout=subprocess.DEVNULL)
     try:
         for _ in range(100):
             if os.path.exists(sock):
                 break
             testbed.time.sleep(0.05)
+        yield sock
+    finally:
+        agent.terminate()
+        agent.wait()
+
+
+def test_ssh_agent_authentication(bed, hosts, out, tmp_path):
+    with ssh_agent(tmp_path) as sock:
         env = dict(os.environ, SSH_AUTH_SOCK=sock)
         testbed.subprocess.run(["ssh-add", "-q", bed.client_key], env=env, check=True)
         entry = hosts["hardened"].inventory_entry()
@@ -149,9 +159,6 @@ def test_ssh_agent_authentication(bed, hosts, out, tmp_path):
              "--known-hosts", bed.known_hosts, "--out", out], env=env, capture_output=True,
             text=True)
         assert proc.returncode == 0, proc.stderr
-    finally:
-        agent.terminate()
-        agent.wait()
 
 
 def test_a_key_with_a_passphrase_goes_through_the_agent_or_says_why_not(bed, hosts, out,
@@ -179,14 +186,7 @@ def test_a_key_with_a_passphrase_goes_through_the_agent_or_says_why_not(bed, hos
     assert "ssh-add" in reasons["hardened"]
     assert reasons["no-key"].endswith("is not a private key libssh can read")
 
-    sock = str(tmp_path / "agent.sock")
-    agent = testbed.subprocess.Popen(["ssh-agent", "-D", "-a", sock],
-                                     stdout=testbed.subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            testbed.time.sleep(0.05)
+    with ssh_agent(tmp_path) as sock:
         env["SSH_AUTH_SOCK"] = sock
         inventory = bed.inventory([entry(identity_file=str(key))])
         empty = testbed.subprocess.run([BIN, "scan", "-i", inventory, "--known-hosts",
@@ -209,6 +209,3 @@ def test_a_key_with_a_passphrase_goes_through_the_agent_or_says_why_not(bed, hos
         assert proc.returncode in (0, 1), proc.stderr
         record = json.load(open(os.path.join(out, "report.json")))
         assert record["hosts"][0]["status"] == "ok"
-    finally:
-        agent.terminate()
-        agent.wait()
