@@ -1,8 +1,10 @@
 // The CIS-RAM risk register, waivers and attestations sections of the HTML report.
 #include "reports/html_view.hpp"
 #include "reports/xml_text.hpp"
+#include "risk/risk_state.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace cisscan::reports::html {
 
@@ -65,14 +67,62 @@ Data result_links(const Index& index, const json& items, bool to_findings) {
   return links;
 }
 
-Data risk_entry(const Index& index, const json& e, size_t position) {
+// The label and badge class of each state, in the order the register lists them.
+struct StateView {
+  RiskState state;
+  const char* label;
+  const char* badge;
+};
+constexpr StateView k_state_views[] = {
+    {RiskState::unacceptable, "unacceptable", "fail"},
+    {RiskState::no_evidence, "no evidence", "no_evidence"},
+    {RiskState::acceptable, "acceptable", "pass"},
+};
+
+size_t state_rank(const json& entry) {
+  const auto state = risk_state(entry);
+  for (size_t i = 0; i < std::size(k_state_views); ++i) {
+    if (k_state_views[i].state == state) {
+      return i;
+    }
+  }
+  return 0;
+}
+
+// Why the entry is in its state, in words.
+std::string evidence_text(const json& e, RiskState state) {
+  const auto hosts = integer(at(e, "hosts_in_scope"));
+  const auto in_scope = plural(hosts, "scanned host", "scanned hosts") + " in scope";
+  switch (state) {
+  case RiskState::unacceptable:
+    return at(e, "findings").empty()
+               ? "its safeguards are in place on the " + in_scope +
+                     ", and its risk is above the criterion all the same"
+               : "an evidenced gap: results linked to it failed on the " + in_scope;
+  case RiskState::no_evidence:
+    return hosts == 0 ? "no evidence: no scanned host is of its asset classes, so its risk is "
+                        "counted as if its safeguards were missing"
+                      : "no evidence: no result or attestation shows its safeguards in place on "
+                        "the " +
+                            in_scope + ", so its risk is counted as if they were missing";
+  default:
+    return "within the acceptance criterion (" + in_scope + ")";
+  }
+}
+
+Data risk_entry(const Index& index, const json& e, size_t position, size_t order) {
   Data item = object_data();
-  const bool acceptable = at(e, "acceptable") == true;
+  const auto& view = k_state_views[state_rank(e)];
   put(item, "anchor", "risk-" + std::to_string(position));
+  put(item, "order", std::to_string(order));
   put(item, "id", field(e, "id"));
   put(item, "title", field(e, "title"));
-  put(item, "acceptable", Data(acceptable));
-  put(item, "verdict", acceptable ? "acceptable" : "unacceptable");
+  put(item, "acceptable", Data(view.state == RiskState::acceptable));
+  put(item, "state", std::string(to_string(view.state)));
+  put(item, "state_rank", std::to_string(state_rank(e)));
+  put(item, "state_label", view.label);
+  put(item, "state_badge", view.badge);
+  put(item, "no_evidence", Data(view.state == RiskState::no_evidence));
   put(item, "risk", field(e, "risk"));
   const auto& impact = at(e, "impact");
   for (const char* key : {"score", "mission", "objectives", "obligations"}) {
@@ -102,11 +152,11 @@ Data risk_entry(const Index& index, const json& e, size_t position) {
                           "hosts_in_scope", "source"}) {
     put(item, key, field(e, key));
   }
-  put(item, "assessed",
-      at(e, "assessed") == true ? "yes" : "no: no result or attestation, so counted as missing");
+  put(item, "evidence", evidence_text(e, view.state));
   // Its findings (thousands in a large fleet) are listed by risk_findings() when reached.
   const auto findings = at(e, "findings").size();
   put(item, "findings_count", plural(static_cast<int64_t>(findings), "finding", "findings"));
+  put(item, "findings_number", std::to_string(findings));
   put(item, "has_findings", Data(findings > 0));
   put(item, "risk_index", std::to_string(position));
   return item;
@@ -151,18 +201,18 @@ void add_risk_view(Data& view, const Index& index) {
   put(view, "expectancy_scale", std::move(expectancy));
   put(view, "acceptance_statement", field(criteria, "statement"));
 
-  // Unacceptable first, the highest risk first, those with the most findings first, then in
-  // register order.
+  // Unacceptable on evidence first, then without evidence, then acceptable; the highest risk
+  // first, those with the most findings first, then in register order.
   const auto& entries = at(risk, "entries");
   std::vector<size_t> order(entries.size());
   for (size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
   }
   std::stable_sort(order.begin(), order.end(), [&entries](size_t a, size_t b) {
-    const bool ua = at(entries[a], "acceptable") != true;
-    const bool ub = at(entries[b], "acceptable") != true;
-    if (ua != ub) {
-      return ua;
+    const auto sa = state_rank(entries[a]);
+    const auto sb = state_rank(entries[b]);
+    if (sa != sb) {
+      return sa < sb;
     }
     const auto ra = integer(at(entries[a], "risk"));
     const auto rb = integer(at(entries[b], "risk"));
@@ -172,8 +222,8 @@ void add_risk_view(Data& view, const Index& index) {
     return at(entries[a], "findings").size() > at(entries[b], "findings").size();
   });
   Data list = list_data();
-  for (const auto i : order) {
-    push(list, risk_entry(index, entries[i], i));
+  for (size_t n = 0; n < order.size(); ++n) {
+    push(list, risk_entry(index, entries[order[n]], order[n], n));
   }
   put(view, "has_risk_entries", Data(!list_empty(list)));
   put(view, "risk_list", std::move(list));

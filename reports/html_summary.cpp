@@ -1,5 +1,6 @@
 // Run metadata and the executive summary of the HTML report.
 #include "reports/html_view.hpp"
+#include "risk/risk_state.hpp"
 
 #include <algorithm>
 #include <array>
@@ -142,13 +143,16 @@ void add_summary_view(Data& view, const Index& index, int64_t now) {
   put(view, "evidence_stale", Data(known && now - finished >= 86400));
   put(view, "evidence_age", known ? age_text(std::max<int64_t>(0, now - finished)) : "");
 
-  // The worst unacceptable risks: highest score first, then those with the most findings.
+  // The worst risks unacceptable on evidence: highest score first, then the most findings.
   const auto& entries = at(at(index.record, "risk"), "entries");
   std::vector<const json*> worst;
+  int64_t no_evidence = 0;
   for (const auto& entry : entries) {
-    if (at(entry, "acceptable") == false) {
+    const auto state = entry.is_object() ? risk_state(entry) : RiskState::acceptable;
+    if (state == RiskState::unacceptable) {
       worst.push_back(&entry);
     }
+    no_evidence += state == RiskState::no_evidence ? 1 : 0;
   }
   std::stable_sort(worst.begin(), worst.end(), [](const json* a, const json* b) {
     const auto ra = integer(at(*a, "risk"));
@@ -171,14 +175,16 @@ void add_summary_view(Data& view, const Index& index, int64_t now) {
     put(item, "impact", field(at(e, "impact"), "score"));
     put(item, "expectancy", field(e, "expectancy"));
     put(item, "findings", std::to_string(at(e, "findings").size()));
-    put(item, "assessed",
-        at(e, "assessed") == true ? "assessed" : "not assessed: counted as missing");
     put(item, "owner", field(e, "owner"));
     push(worst_list, std::move(item));
   }
   put(view, "has_risk", Data(entries.is_array()));
   put(view, "risk_entries", std::to_string(entries.size()));
   put(view, "risk_unacceptable", std::to_string(worst.size()));
+  put(view, "risk_no_evidence", std::to_string(no_evidence));
+  put(view, "risk_acceptable",
+      std::to_string(static_cast<int64_t>(entries.size()) - static_cast<int64_t>(worst.size()) -
+                     no_evidence));
   put(view, "risk_max", field(at(at(index.record, "risk"), "criteria"), "max_acceptable_risk"));
   put(view, "has_worst_risks", Data(!list_empty(worst_list)));
   put(view, "worst_risks", std::move(worst_list));

@@ -3,6 +3,7 @@
 #include "reports/display.hpp"
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
+#include "risk/risk_state.hpp"
 
 #include <algorithm>
 #include <map>
@@ -144,21 +145,30 @@ void write_markdown(const json& record, std::ostream& out) {
   if (record.contains("risk")) {
     out << "\n## Unacceptable risks\n\n";
     std::vector<json> risks;
+    size_t no_evidence = 0;
     for (const auto& entry : record["risk"]["entries"]) {
-      if (!entry.value("acceptable", true)) {
+      const auto state = risk_state(entry);
+      if (state == RiskState::unacceptable) {
         risks.push_back(entry);
       }
+      no_evidence += state == RiskState::no_evidence ? 1 : 0;
     }
     std::stable_sort(risks.begin(), risks.end(), [](const json& a, const json& b) {
       return a.value("risk", 0) > b.value("risk", 0);
     });
+    const auto total = record["risk"]["entries"].size();
     if (risks.empty()) {
-      out << "None.\n";
+      out << "None on evidence.";
     } else {
-      out << risks.size() << " of " << record["risk"]["entries"].size()
-          << " risk entries are above the acceptance criterion (max risk "
-          << record["risk"]["criteria"].value("max_acceptable_risk", 0) << ").\n\n"
-          << "| risk | score | title | safeguards | owner |\n|---|---:|---|---|---|\n";
+      out << risks.size() << " of " << total
+          << " risk entries are above the acceptance criterion on evidence (max risk "
+          << record["risk"]["criteria"].value("max_acceptable_risk", 0) << ").";
+    }
+    out << " " << no_evidence << " of " << total
+        << " have no evidence (no scanned host in scope, or no result for their safeguards) "
+           "and count as if their safeguards were missing.\n";
+    if (!risks.empty()) {
+      out << "\n| risk | score | title | safeguards | owner |\n|---|---:|---|---|---|\n";
       for (size_t i = 0; i < risks.size() && i < 10; ++i) {
         out << "| " << cell(risks[i]["id"]) << " | " << risks[i].value("risk", 0) << " | "
             << cell(risks[i]["title"]) << " | " << cell(risks[i]["safeguards"]) << " | "

@@ -17,7 +17,7 @@ _cisscan() {
         -f|--format)
             COMPREPLY=($(compgen -W "json junit html md csv prom" -- "$cur")); return ;;
         --fail-on)
-            COMPREPLY=($(compgen -W "new-failures unacceptable-risk" -- "$cur")); return ;;
+            COMPREPLY=($(compgen -W "new-failures unacceptable-risk unacceptable-risk-strict" -- "$cur")); return ;;
     esac
     if [[ -z $command ]]; then
         COMPREPLY=($(compgen -W "$commands --help --version -q -v" -- "$cur"))

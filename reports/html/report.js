@@ -189,3 +189,114 @@
   window.addEventListener('hashchange', reveal);
   reveal();
 })();
+
+// The risk register table: entries fold to one row each (their detail unfolds on a click or from
+// a link to the entry), and a column header sorts the entries by it. Without the script every
+// detail is shown, in the order the register lists them.
+(function () {
+  'use strict';
+  var table = document.getElementById('risk-table');
+  if (!table) {
+    return;
+  }
+  var entries = Array.prototype.slice.call(table.querySelectorAll('tbody.risk-entry'));
+  var folds = table.querySelector('tr.risk-detail') !== null;
+
+  function setOpen(entry, open) {
+    entry.classList.toggle('open', open);
+    var button = entry.querySelector('button.risk-toggle');
+    if (button) {
+      button.setAttribute('aria-expanded', open ? 'true' : 'false');
+    }
+  }
+
+  if (folds) {
+    document.documentElement.classList.add('has-risk-folds');
+    entries.forEach(function (entry) {
+      var detail = entry.querySelector('tr.risk-detail');
+      var id = entry.querySelector('tr.risk-row th .mono');
+      detail.id = entry.id + '-detail';
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'risk-toggle';
+      button.setAttribute('aria-controls', detail.id);
+      button.setAttribute('aria-expanded', 'false');
+      button.textContent = id.textContent;
+      id.textContent = '';
+      id.appendChild(button);
+    });
+    table.addEventListener('click', function (event) {
+      var row = event.target.closest('tr.risk-row');
+      if (row && !event.target.closest('a')) {
+        var entry = row.parentElement;
+        setOpen(entry, !entry.classList.contains('open'));
+      }
+    });
+  }
+
+  // Sorting: a header sorts by its column, scores and findings high to low first, the others
+  // in the register's terms (entry ids by their numbers, unacceptable first, owners A to Z);
+  // again reverses.
+  function entryId(e) {
+    return e.querySelector('tr.risk-row th .mono').textContent;
+  }
+  var keys = {
+    // R-4.1-2 before R-11.2-1: the id's numbers compared as numbers.
+    entry: function (e) {
+      return entryId(e).split(/(\d+)/).map(function (p) {
+        return /^\d+$/.test(p) ? ('0000000000' + p).slice(-10) : p;
+      }).join('');
+    },
+    score: function (e) { return Number(e.getAttribute('data-score')); },
+    state: function (e) { return Number(e.getAttribute('data-rank')); },
+    findings: function (e) { return Number(e.getAttribute('data-findings')); },
+    owner: function (e) { return e.querySelector('tr.risk-row td:last-child').textContent.toLowerCase(); },
+  };
+  var highFirst = { score: true, findings: true };
+  var headers = table.querySelectorAll('thead th[data-sort]');
+  headers.forEach(function (th) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    button.textContent = th.textContent;
+    th.textContent = '';
+    th.appendChild(button);
+  });
+  table.querySelector('thead').addEventListener('click', function (event) {
+    var th = event.target.closest('th[data-sort]');
+    if (!th) {
+      return;
+    }
+    var column = th.getAttribute('data-sort');
+    var current = th.getAttribute('aria-sort');
+    var direction = current ? (current === 'ascending' ? 'descending' : 'ascending')
+      : (highFirst[column] ? 'descending' : 'ascending');
+    var sign = direction === 'ascending' ? 1 : -1;
+    var key = keys[column];
+    var sorted = entries.slice().sort(function (a, b) {
+      var ka = key(a);
+      var kb = key(b);
+      if (ka !== kb) {
+        return (ka < kb ? -1 : 1) * sign;
+      }
+      return Number(a.getAttribute('data-order')) - Number(b.getAttribute('data-order'));
+    });
+    headers.forEach(function (h) {
+      h.removeAttribute('aria-sort');
+    });
+    th.setAttribute('aria-sort', direction);
+    sorted.forEach(function (entry) {
+      table.appendChild(entry);
+    });
+  });
+
+  // A link to an entry (from a finding's risks) unfolds it.
+  function reveal() {
+    var target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    if (target && target.classList.contains('risk-entry')) {
+      setOpen(target, true);
+    }
+  }
+  window.addEventListener('hashchange', reveal);
+  reveal();
+})();

@@ -66,6 +66,8 @@ struct Check {
   // in two benchmarks (CIS Debian 12 and 13) names both. Empty when the file names none.
   std::vector<Benchmark> benchmarks;
   std::vector<std::string> safeguards;
+  // Risk register entries the check's failures feed (`risks:`); empty: those of its safeguards.
+  std::vector<std::string> risks;
   Applicability applies;
   std::optional<ProbeSpec> probe; // absent for manual checks
   std::optional<Expectation> expect;

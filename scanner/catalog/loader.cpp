@@ -37,8 +37,9 @@ int line_of(const YAML::Node& node) {
 }
 
 const std::set<std::string> k_check_keys = {
-    "id",     "title",         "benchmark",  "safeguards", "applies",   "probe",       "expect",
-    "weight", "requires_root", "on_missing", "on_empty",   "rationale", "remediation", "manual",
+    "id",       "title",     "benchmark",   "safeguards",    "applies",
+    "probe",    "expect",    "weight",      "requires_root", "on_missing",
+    "on_empty", "rationale", "remediation", "manual",        "risks",
 };
 const std::set<std::string> k_benchmark_keys = {"id", "version", "ref", "level"};
 const std::set<std::string> k_applies_keys = {"os",       "version",  "roles", "not_roles",
@@ -240,8 +241,30 @@ std::vector<Benchmark> parse_benchmarks(const YAML::Node& node) {
   return out;
 }
 
+// `risks:` (an id or a list of them): entries of the risk register that `known_risk` knows.
+std::vector<std::string> parse_risks(const YAML::Node& node, const KnownRisk& known_risk) {
+  auto risks = strings(node, "risks");
+  const auto list = node["risks"];
+  if (list && risks.empty()) {
+    throw CheckError{line_of(list), "'risks' must name at least one risk register entry"};
+  }
+  for (size_t i = 0; i < risks.size(); ++i) {
+    const auto where = list.IsSequence() ? list[i] : list;
+    if (!known_risk || !known_risk(risks[i])) {
+      throw CheckError{line_of(where),
+                       "risk '" + risks[i] + "' is not an entry of the risk register"};
+    }
+    if (std::find(risks.begin(), risks.begin() + static_cast<std::ptrdiff_t>(i), risks[i]) !=
+        risks.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw CheckError{line_of(where), "risk '" + risks[i] + "' is named twice"};
+    }
+  }
+  return risks;
+}
+
 Check parse_check(const YAML::Node& node, const std::string& file,
-                  const std::map<std::string, std::string>& vars, const ControlsCatalog& controls) {
+                  const std::map<std::string, std::string>& vars, const ControlsCatalog& controls,
+                  const KnownRisk& known_risk) {
   if (!node.IsMap()) {
     throw CheckError{line_of(node), "expected a check (a mapping with id, title, ...)"};
   }
@@ -266,6 +289,7 @@ Check parse_check(const YAML::Node& node, const std::string& file,
                                            "' is not in the CIS Controls v8 catalog"};
     }
   }
+  check.risks = parse_risks(node, known_risk);
   if (node["applies"]) {
     check.applies = parse_applies(node["applies"]);
   }
@@ -361,7 +385,8 @@ std::vector<std::pair<fs::path, std::string>> find_yaml_files(const std::vector<
   return unique;
 }
 
-CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatalog& controls) {
+CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatalog& controls,
+                         const KnownRisk& known_risk) {
   CatalogLoad load;
   std::map<std::string, const Check*> seen;
   std::vector<std::shared_ptr<Check>> checks;
@@ -402,7 +427,7 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
                                  ? node["id"].as<std::string>()
                                  : std::string();
       try {
-        auto check = std::make_shared<Check>(parse_check(node, file, vars, controls));
+        auto check = std::make_shared<Check>(parse_check(node, file, vars, controls, known_risk));
         const auto it = seen.find(check->id);
         if (it != seen.end()) {
           throw CheckError{check->line, "duplicate id (first defined at " + it->second->file + ":" +

@@ -5,6 +5,7 @@
 #include "catalog/controls.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,10 +32,14 @@ std::vector<std::pair<std::filesystem::path, std::string>>
 find_yaml_files(const std::vector<std::filesystem::path>& paths,
                 std::vector<Diagnostic>& diagnostics);
 
+// Whether a risk register entry id is known (a check's `risks:` must name known entries).
+using KnownRisk = std::function<bool(const std::string& id)>;
+
 // Paths may be files or folders (searched recursively for *.yaml and *.yml, in sorted order).
 // Files whose top level has no `checks:` but another known kind (`safeguards:`, `register:`,
-// `waivers:`, `attestations:`) are skipped. Every problem becomes a diagnostic.
+// `waivers:`, `attestations:`) are skipped. Every problem becomes a diagnostic, among them a
+// risk id `known_risk` refuses (with no `known_risk`, every risk id is unknown).
 CatalogLoad load_catalog(const std::vector<std::filesystem::path>& paths,
-                         const ControlsCatalog& controls);
+                         const ControlsCatalog& controls, const KnownRisk& known_risk = {});
 
 } // namespace cisscan

@@ -1,13 +1,47 @@
 #include "catalog/loader.hpp"
 #include "cli/commands.hpp"
+#include "cli/paths.hpp"
 #include "util/error.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <set>
 
 namespace cisscan {
 
+namespace fs = std::filesystem;
+
+KnownRisk catalog_risks(const std::vector<fs::path>& paths) {
+  auto files = std::vector<fs::path>{default_checks_dir() / "risk" / "register.yaml"};
+  std::vector<Diagnostic> reported_by_the_catalog_loader;
+  for (const auto& [path, _] : find_yaml_files(paths, reported_by_the_catalog_loader)) {
+    files.push_back(path);
+  }
+  auto ids = std::make_shared<std::set<std::string>>();
+  for (const auto& file : files) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file.string());
+    } catch (const YAML::Exception&) {
+      continue; // not there, or reported by the loader of its kind
+    }
+    if (!root.IsMap() || !root["criteria"] || !root["entries"] || !root["entries"].IsSequence()) {
+      continue;
+    }
+    for (const auto& entry : root["entries"]) {
+      if (entry.IsMap() && entry["id"] && entry["id"].IsScalar()) {
+        ids->insert(entry["id"].as<std::string>());
+      }
+    }
+  }
+  return [ids](const std::string& id) { return ids->count(id) != 0; };
+}
+
 Catalog load_catalog_or_throw(const std::vector<std::string>& paths,
                               const ControlsCatalog& controls) {
-  std::vector<std::filesystem::path> fs_paths(paths.begin(), paths.end());
-  auto load = load_catalog(fs_paths, controls);
+  std::vector<fs::path> fs_paths(paths.begin(), paths.end());
+  auto load = load_catalog(fs_paths, controls, catalog_risks(fs_paths));
   if (!load.diagnostics.empty()) {
     auto message = load.diagnostics.front().to_string();
     if (load.diagnostics.size() > 1) {

@@ -82,7 +82,7 @@ std::function<int()> add_lint_command(CLI::App& app) {
     if (targets.empty()) {
       targets.push_back(default_checks_dir());
     }
-    const auto load = load_catalog(targets, controls);
+    const auto load = load_catalog(targets, controls, catalog_risks(targets));
     for (const auto& diagnostic : load.diagnostics) {
       std::cout << diagnostic.to_string() << "\n";
     }

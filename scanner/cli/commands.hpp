@@ -3,6 +3,7 @@
 
 #include "catalog/check.hpp"
 #include "catalog/controls.hpp"
+#include "catalog/loader.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -29,6 +30,9 @@ std::function<int()> add_gate_command(CLI::App& app);
 std::function<int()> add_merge_command(CLI::App& app);
 std::function<int()> add_discover_command(CLI::App& app);
 
+// The risk ids a check's `risks:` may name: the entries of the shipped default register and of
+// every risk register file among the catalog paths.
+KnownRisk catalog_risks(const std::vector<std::filesystem::path>& paths);
 // Loads the catalog or throws ConfigError with the first problem (and how many more).
 Catalog load_catalog_or_throw(const std::vector<std::string>& paths,
                               const ControlsCatalog& controls);

@@ -33,9 +33,11 @@ void add_gate_options(CLI::App* command, GateArgs& args) {
                       "one; needs --store)");
   command
       ->add_option("--fail-on", args.fail_on,
-                   "new-failures (only regressions against --baseline fail) or "
-                   "unacceptable-risk (repeatable)")
-      ->check(CLI::IsMember({"new-failures", "unacceptable-risk"}));
+                   "new-failures (only regressions against --baseline fail), "
+                   "unacceptable-risk (risk register entries above the acceptance criterion on "
+                   "evidence: failing results on hosts in scope) or unacceptable-risk-strict "
+                   "(also those without evidence) (repeatable)")
+      ->check(CLI::IsMember({"new-failures", "unacceptable-risk", "unacceptable-risk-strict"}));
   command
       ->add_option("--baseline-missing", args.baseline_missing,
                    "With --baseline latest and no earlier stored run: fail (exit 2, the "
@@ -54,8 +56,9 @@ GateRules load_gate_rules(const GateArgs& args,
   }
   for (const auto& rule : args.fail_on) {
     rules.fail_on_new_failures = rules.fail_on_new_failures || rule == "new-failures";
+    rules.risk_strict = rules.risk_strict || rule == "unacceptable-risk-strict";
     rules.fail_on_unacceptable_risk =
-        rules.fail_on_unacceptable_risk || rule == "unacceptable-risk";
+        rules.fail_on_unacceptable_risk || rules.risk_strict || rule == "unacceptable-risk";
   }
   if (!args.gate_file.empty()) {
     load_gate_file(args.gate_file, rules, known_safeguard);

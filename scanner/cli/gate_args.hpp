@@ -17,7 +17,7 @@ class HistoryStore;
 struct GateArgs {
   double fail_under = -1;
   std::string baseline;             // a record file, or "latest"
-  std::vector<std::string> fail_on; // new-failures, unacceptable-risk
+  std::vector<std::string> fail_on; // new-failures, unacceptable-risk[-strict]
   std::string gate_file;
   std::string baseline_missing = "fail"; // --baseline latest and no earlier run: fail or pass
 };

@@ -1,6 +1,7 @@
 #include "gate/gate.hpp"
 
 #include "history/diff.hpp"
+#include "risk/risk_state.hpp"
 #include "util/yaml.hpp"
 
 #include <cmath>
@@ -47,6 +48,36 @@ std::vector<std::string> findings_for(const json& record, const std::string& saf
     }
   }
   return out;
+}
+
+// The unacceptable risks of the record's register: on evidence, and when strict also those
+// without evidence (an entry with no host in scope or no result for its safeguards).
+template <typename Fail> void risk_rule(const json& record, bool strict, const Fail& fail) {
+  const std::string rule =
+      strict ? "--fail-on unacceptable-risk-strict" : "--fail-on unacceptable-risk";
+  if (!record.contains("risk")) {
+    fail(rule + ": the record has no risk assessment", {});
+    return;
+  }
+  std::vector<std::string> lines;
+  size_t without_evidence = 0;
+  for (const auto& entry : record["risk"]["entries"]) {
+    const auto state = risk_state(entry);
+    if (state == RiskState::acceptable || (state == RiskState::no_evidence && !strict)) {
+      continue;
+    }
+    const bool evidenced = state == RiskState::unacceptable;
+    without_evidence += evidenced ? 0 : 1;
+    lines.push_back(entry["id"].get<std::string>() + "  risk " +
+                    std::to_string(entry.value("risk", 0)) + (evidenced ? "" : " (no evidence)") +
+                    "  " + entry.value("title", std::string()));
+  }
+  if (!lines.empty()) {
+    fail(rule + ": " + std::to_string(lines.size()) + " risks above the acceptance criterion" +
+             (strict ? " (" + std::to_string(without_evidence) + " of them without evidence)"
+                     : " on evidence"),
+         lines);
+  }
 }
 
 } // namespace
@@ -124,23 +155,7 @@ GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
     }
   }
   if (rules.fail_on_unacceptable_risk) {
-    if (!record.contains("risk")) {
-      fail("--fail-on unacceptable-risk: the record has no risk assessment", {});
-    } else {
-      std::vector<std::string> lines;
-      for (const auto& entry : record["risk"]["entries"]) {
-        if (!entry.value("acceptable", true)) {
-          lines.push_back(entry["id"].get<std::string>() + "  risk " +
-                          std::to_string(entry.value("risk", 0)) + "  " +
-                          entry.value("title", std::string()));
-        }
-      }
-      if (!lines.empty()) {
-        fail("--fail-on unacceptable-risk: " + std::to_string(lines.size()) +
-                 " risks above the acceptance criterion",
-             lines);
-      }
-    }
+    risk_rule(record, rules.risk_strict, fail);
   }
   return verdict;
 }

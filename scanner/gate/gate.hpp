@@ -16,7 +16,10 @@ struct GateRules {
   std::optional<double> fail_under;      // IG1 score
   std::optional<cisscan::json> baseline; // the record to compare with
   bool fail_on_new_failures = false;
+  // Fail on risk register entries above the acceptance criterion on evidence; with risk_strict
+  // also on those above it for want of evidence (risk/risk_state.hpp).
   bool fail_on_unacceptable_risk = false;
+  bool risk_strict = false;
   std::optional<double> ig1_minimum;                // from a gate file
   std::map<std::string, double> safeguard_minimums; // from a gate file
 

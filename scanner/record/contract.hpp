@@ -215,6 +215,7 @@ inline const Shape k_risk_entry = object({
     {"expectancy", k_integer},
     {"risk", k_integer},
     {"acceptable", k_boolean},
+    optional("state", one_of({"acceptable", "unacceptable", "no_evidence"})),
     {"findings", k_host_checks},
 });
 
@@ -248,13 +249,15 @@ inline const Shape k_record = object({
                                                   {"expectancy", k_any_array},
                                                   {"max_acceptable_risk", k_integer}})},
                              {"entries", array_of(k_risk_entry)},
-                             {"unacceptable", k_integer}})),
+                             {"unacceptable", k_integer},
+                             optional("no_evidence", k_integer)})),
     optional("history", object({{"store", k_string},
                                 {"ig1_over_time", array_of(object({{"started_at", k_string},
                                                                    {"score", k_score}}))}})),
-    optional(
-        "checks",
-        map_of(object({{"title", k_string}, {"rationale", k_string}, {"remediation", k_string}}))),
+    optional("checks", map_of(object({{"title", k_string},
+                                      {"rationale", k_string},
+                                      {"remediation", k_string},
+                                      optional("risks", k_strings)}))),
 });
 
 } // namespace cisscan::contract

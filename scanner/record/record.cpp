@@ -186,6 +186,9 @@ json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCat
                          {"rationale", check->rationale},
                          {"remediation", check->remediation},
                          {"file", check->file + ":" + std::to_string(check->line)}};
+    if (!check->risks.empty()) {
+      checks[check->id]["risks"] = check->risks; // read by assess_risks, also on `report`
+    }
   }
   record["checks"] = checks;
   return record;

@@ -1,5 +1,6 @@
 #include "risk/register.hpp"
 
+#include "risk/risk_state.hpp"
 #include "score/safeguard_state.hpp"
 
 #include "util/error.hpp"
@@ -176,85 +177,164 @@ std::set<std::string> attested_safeguards(const json& record) {
 
 } // namespace
 
-void assess_risks(json& record, const RiskRegister& reg) {
-  const auto attested = attested_safeguards(record);
-  std::map<std::pair<std::string, std::string>, std::vector<std::string>> risks_of; // host,check
-  json entries = json::array();
-  int unacceptable = 0;
+namespace {
+
+// Per check id: the entries of this register its definition names (`risks:`, kept in the
+// record's `checks`). A check that names none of them is absent: its results go by safeguards.
+using NamedRisks = std::map<std::string, std::set<std::string>, std::less<>>;
+// (host, check id) -> the entries its finding feeds.
+using RisksOf = std::map<std::pair<std::string, std::string>, std::vector<std::string>>;
+
+NamedRisks named_risks(const json& record, const RiskRegister& reg) {
+  std::set<std::string> ids;
   for (const auto& e : reg.entries) {
-    // Per safeguard: its results on the scanned hosts in scope, by the rule scores use.
-    std::map<std::string, SafeguardTally> tally;
-    json findings = json::array();
-    int hosts_in_scope = 0;
-    for (const auto& host : record["hosts"]) {
-      if (host["status"] != "ok" || !in_scope(host, e.asset_classes)) {
+    ids.insert(e.id);
+  }
+  NamedRisks out;
+  const auto checks = record.find("checks");
+  if (checks == record.end() || !checks->is_object()) {
+    return out;
+  }
+  for (const auto& [check_id, check] : checks->items()) {
+    const auto risks = check.find("risks");
+    if (risks == check.end() || !risks->is_array()) {
+      continue;
+    }
+    for (const auto& id : *risks) {
+      if (id.is_string() && ids.count(id.get<std::string>()) != 0) {
+        out[check_id].insert(id.get<std::string>());
+      }
+    }
+  }
+  return out;
+}
+
+// What the scanned hosts in scope show about one entry: its safeguards' tallies over the
+// results linked to it, its findings, and whether one of them is a gap (fail or error).
+struct Evidence {
+  std::map<std::string, SafeguardTally> tally;
+  json findings = json::array();
+  int hosts_in_scope = 0;
+  bool gap = false;
+};
+
+// The entry's safeguards a result counts for, or none when the result is not linked to it: a
+// check that names entries links to those (for the safeguards they share, or all of the entry's
+// when they share none), any other by the safeguards it shares with the entry.
+std::vector<std::string> linked_safeguards(const json& result, const RiskEntry& e,
+                                           const NamedRisks& named) {
+  std::vector<std::string> shared;
+  for (const auto& s : result["safeguards"]) {
+    const auto id = s.get<std::string>();
+    if (std::find(e.safeguards.begin(), e.safeguards.end(), id) != e.safeguards.end()) {
+      shared.push_back(id);
+    }
+  }
+  const auto it = named.find(result["check_id"].get_ref<const std::string&>());
+  if (it == named.end()) {
+    return shared;
+  }
+  if (it->second.count(e.id) == 0) {
+    return {};
+  }
+  return shared.empty() ? e.safeguards : shared;
+}
+
+Evidence gather_evidence(const json& record, const RiskEntry& e, const NamedRisks& named,
+                         RisksOf& risks_of) {
+  Evidence ev;
+  for (const auto& host : record["hosts"]) {
+    if (host["status"] != "ok" || !in_scope(host, e.asset_classes)) {
+      continue;
+    }
+    ++ev.hosts_in_scope;
+    for (const auto& result : host["results"]) {
+      const auto safeguards = linked_safeguards(result, e, named);
+      if (safeguards.empty()) {
         continue;
       }
-      ++hosts_in_scope;
-      for (const auto& result : host["results"]) {
-        const auto status = result["status"].get<std::string>();
-        const double weight = result.value("weight", 1.0);
-        // A finding: a result that shows the safeguard missing (fail, error) or accepted as
-        // missing (waived); one per result, however many of the entry's safeguards it maps to.
-        const bool gap = status == "fail" || status == "error" || status == "waived";
-        bool finding = false;
-        for (const auto& s : result["safeguards"]) {
-          const auto id = s.get<std::string>();
-          if (std::find(e.safeguards.begin(), e.safeguards.end(), id) == e.safeguards.end()) {
-            continue;
-          }
-          tally[id].add(status, weight);
-          finding = finding || gap;
-        }
-        if (finding) {
-          findings.push_back(
-              {{"host", host["name"]}, {"check_id", result["check_id"]}, {"status", status}});
-          risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
-              .push_back(e.id);
-        }
+      const auto status = result["status"].get<std::string>();
+      for (const auto& s : safeguards) {
+        ev.tally[s].add(status, result.value("weight", 1.0));
+      }
+      // A finding: a result that shows the safeguard missing (fail, error) or accepted as
+      // missing (waived); one per result, however many of the entry's safeguards it counts for.
+      const bool gap = status == "fail" || status == "error";
+      ev.gap = ev.gap || gap;
+      if (gap || status == "waived") {
+        ev.findings.push_back(
+            {{"host", host["name"]}, {"check_id", result["check_id"]}, {"status", status}});
+        risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
+            .push_back(e.id);
       }
     }
-    json states = json::object();
-    bool all_in_place = true;
-    bool any_assessed = false;
-    for (const auto& s : e.safeguards) {
-      auto& t = tally[s];
-      if (attested.count(s) != 0) {
-        t.attest();
-      }
-      const auto state = t.state();
-      states[s] = state;
-      any_assessed = any_assessed || t.score().has_value() || t.attested();
-      all_in_place = all_in_place && in_place(state);
+  }
+  return ev;
+}
+
+json entry_to_json(const RiskEntry& e, const RiskRegister& reg, Evidence& ev,
+                   const std::set<std::string>& attested) {
+  json states = json::object();
+  bool all_in_place = true;
+  bool any_assessed = false;
+  for (const auto& s : e.safeguards) {
+    auto& t = ev.tally[s];
+    if (attested.count(s) != 0) {
+      t.attest();
     }
-    // What cannot be shown to be in place counts as missing.
-    const int expectancy = all_in_place ? e.expectancy_in_place : e.expectancy_missing;
-    const int risk = e.impact() * expectancy;
-    const bool acceptable = risk <= reg.max_acceptable_risk;
-    unacceptable += acceptable ? 0 : 1;
-    entries.push_back({{"id", e.id},
-                       {"title", e.title},
-                       {"safeguards", e.safeguards},
-                       {"asset_classes", e.asset_classes},
-                       {"threat", e.threat},
-                       {"vulnerability", e.vulnerability},
-                       {"impact",
-                        {{"mission", e.impact_mission},
-                         {"objectives", e.impact_objectives},
-                         {"obligations", e.impact_obligations},
-                         {"score", e.impact()}}},
-                       {"expectancy_in_place", e.expectancy_in_place},
-                       {"expectancy_missing", e.expectancy_missing},
-                       {"owner", e.owner},
-                       {"treatment", e.treatment},
-                       {"source", reg.file + ":" + std::to_string(e.line)},
-                       {"safeguard_states", states},
-                       {"assessed", any_assessed},
-                       {"hosts_in_scope", hosts_in_scope},
-                       {"expectancy", expectancy},
-                       {"risk", risk},
-                       {"acceptable", acceptable},
-                       {"findings", findings}});
+    const auto state = t.state();
+    states[s] = state;
+    any_assessed = any_assessed || t.score().has_value() || t.attested();
+    all_in_place = all_in_place && in_place(state);
+  }
+  // What cannot be shown to be in place counts as missing.
+  const int expectancy = all_in_place ? e.expectancy_in_place : e.expectancy_missing;
+  const int risk = e.impact() * expectancy;
+  const bool acceptable = risk <= reg.max_acceptable_risk;
+  const auto state = acceptable               ? RiskState::acceptable
+                     : ev.gap || all_in_place ? RiskState::unacceptable
+                                              : RiskState::no_evidence;
+  return {{"id", e.id},
+          {"title", e.title},
+          {"safeguards", e.safeguards},
+          {"asset_classes", e.asset_classes},
+          {"threat", e.threat},
+          {"vulnerability", e.vulnerability},
+          {"impact",
+           {{"mission", e.impact_mission},
+            {"objectives", e.impact_objectives},
+            {"obligations", e.impact_obligations},
+            {"score", e.impact()}}},
+          {"expectancy_in_place", e.expectancy_in_place},
+          {"expectancy_missing", e.expectancy_missing},
+          {"owner", e.owner},
+          {"treatment", e.treatment},
+          {"source", reg.file + ":" + std::to_string(e.line)},
+          {"safeguard_states", states},
+          {"assessed", any_assessed},
+          {"hosts_in_scope", ev.hosts_in_scope},
+          {"expectancy", expectancy},
+          {"risk", risk},
+          {"acceptable", acceptable},
+          {"state", std::string(to_string(state))},
+          {"findings", std::move(ev.findings)}};
+}
+
+} // namespace
+
+void assess_risks(json& record, const RiskRegister& reg) {
+  const auto attested = attested_safeguards(record);
+  const auto named = named_risks(record, reg);
+  RisksOf risks_of;
+  json entries = json::array();
+  int unacceptable = 0;
+  int no_evidence = 0;
+  for (const auto& e : reg.entries) {
+    auto evidence = gather_evidence(record, e, named, risks_of);
+    entries.push_back(entry_to_json(e, reg, evidence, attested));
+    const auto state = risk_state(entries.back());
+    unacceptable += state == RiskState::unacceptable ? 1 : 0;
+    no_evidence += state == RiskState::no_evidence ? 1 : 0;
   }
   json impact_scale = json::array();
   for (const auto& l : reg.impact_scale) {
@@ -276,7 +356,8 @@ void assess_risks(json& record, const RiskRegister& reg) {
                       {"max_acceptable_risk", reg.max_acceptable_risk},
                       {"statement", reg.acceptance_statement}}},
                     {"entries", entries},
-                    {"unacceptable", unacceptable}};
+                    {"unacceptable", unacceptable},
+                    {"no_evidence", no_evidence}};
   for (auto& host : record["hosts"]) {
     for (auto& result : host["results"]) {
       const auto it =

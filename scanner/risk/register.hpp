@@ -55,7 +55,11 @@ struct RiskRegister {
 // safeguards, duplicate ids, in_place above missing.
 RiskRegister load_register(const std::filesystem::path& path, const ControlsCatalog& controls);
 
-// Sets record["risk"] (criteria, entries with their state) and each result's `risks`.
+// Sets record["risk"] (criteria, entries with their risk and state, the counts of unacceptable and
+// no-evidence entries) and each finding's `risks`. A result is linked to the entries its check
+// names (`risks:` of the check, in record["checks"]) that this register has; a check that names
+// none of them links by safeguard, to every entry sharing one. Only linked results on scanned
+// hosts in scope are an entry's evidence (risk/risk_state.hpp).
 void assess_risks(cisscan::json& record, const RiskRegister& reg);
 
 } // namespace cisscan

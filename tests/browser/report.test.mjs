@@ -294,7 +294,7 @@ test('the report is complete without JavaScript', async () => {
   assert.equal(await page.locator('section.host').count(), expected.hosts);
   assert.equal(await page.locator('svg.chart g.bar').count(), 18);
   assert.equal(await page.locator('.heatmap tbody tr').count(), expected.hosts);
-  assert.equal(await page.locator('article.risk').count(), record.risk.entries.length);
+  assert.equal(await page.locator('#risk-table tbody.risk-entry').count(), record.risk.entries.length);
   assert.equal(await page.locator('details.result').count(), scanned.reduce((n, h) => n + h.results.length, 0));
   assert.equal(await visible(page, 'details.check'), new Set(record.hosts.flatMap((h) => h.results.map((r) => r.check_id))).size);
   assert.equal(await page.locator('#waivers article').count(), record.waivers.entries.length);
@@ -312,6 +312,8 @@ test('the report is complete without JavaScript', async () => {
 
 const { addViewTests } = await import('./views.test.mjs');
 addViewTests({ test, open, visible, pdfText, browser, bin, record, recordPath, artifacts, sourceDir, scanned, unscanned });
+const { addRiskTests } = await import('./risks.test.mjs');
+addRiskTests({ test, browser, bin, recordPath, artifacts, sourceDir });
 
 let passed = 0;
 let failed = 0;

@@ -181,18 +181,60 @@ TEST_CASE("--fail-on unacceptable-risk") {
     CHECK(lines(verdict) == std::vector<std::string>{
                                 "--fail-on unacceptable-risk: the record has no risk assessment"});
   }
-  SUBCASE("entries above the criterion fail, acceptable ones do not") {
-    record["risk"] = {
-        {"entries",
-         json::array(
-             {{{"id", "R1"}, {"title", "Root over SSH"}, {"risk", 12}, {"acceptable", false}},
-              {{"id", "R2"}, {"title", "Fine"}, {"risk", 2}, {"acceptable", true}}})}};
+  SUBCASE("entries above the criterion on evidence fail, acceptable ones do not") {
+    record["risk"] = {{"entries", json::array({{{"id", "R1"},
+                                                {"title", "Root over SSH"},
+                                                {"risk", 12},
+                                                {"acceptable", false},
+                                                {"state", "unacceptable"}},
+                                               {{"id", "R2"},
+                                                {"title", "Fine"},
+                                                {"risk", 2},
+                                                {"acceptable", true},
+                                                {"state", "acceptable"}}})}};
     const auto verdict = evaluate_gate(record, rules);
     CHECK_FALSE(verdict.passed);
     CHECK(lines(verdict) ==
           std::vector<std::string>{
-              "--fail-on unacceptable-risk: 1 risks above the acceptance criterion",
+              "--fail-on unacceptable-risk: 1 risks above the acceptance criterion on evidence",
               "  R1  risk 12  Root over SSH"});
+  }
+  SUBCASE("entries without evidence pass by default and fail when strict") {
+    record["risk"] = {
+        {"entries", json::array({{{"id", "R3"},
+                                  {"title", "Nobody looked"},
+                                  {"risk", 9},
+                                  {"acceptable", false},
+                                  {"state", "no_evidence"}},
+                                 {{"id", "R2"}, {"risk", 2}, {"acceptable", true}}})}};
+    CHECK(evaluate_gate(record, rules).passed);
+    rules.risk_strict = true;
+    const auto verdict = evaluate_gate(record, rules);
+    CHECK_FALSE(verdict.passed);
+    CHECK(lines(verdict) ==
+          std::vector<std::string>{"--fail-on unacceptable-risk-strict: 1 risks above the "
+                                   "acceptance criterion (1 of them without evidence)",
+                                   "  R3  risk 9 (no evidence)  Nobody looked"});
+  }
+  SUBCASE("a record written before states: findings on hosts in scope are evidence") {
+    const json finding = {{"host", "a"}, {"check_id", "c1"}, {"status", "fail"}};
+    record["risk"] = {{"entries", json::array({{{"id", "R1"},
+                                                {"risk", 9},
+                                                {"acceptable", false},
+                                                {"assessed", true},
+                                                {"hosts_in_scope", 1},
+                                                {"findings", json::array({finding})}},
+                                               {{"id", "R4"},
+                                                {"risk", 9},
+                                                {"acceptable", false},
+                                                {"assessed", false},
+                                                {"hosts_in_scope", 0},
+                                                {"findings", json::array()}}})}};
+    const auto verdict = evaluate_gate(record, rules);
+    CHECK(lines(verdict) ==
+          std::vector<std::string>{
+              "--fail-on unacceptable-risk: 1 risks above the acceptance criterion on evidence",
+              "  R1  risk 9  "});
   }
   SUBCASE("every entry acceptable passes") {
     record["risk"] = {

@@ -1,4 +1,5 @@
 #include "catalog/loader.hpp"
+#include "risk/register.hpp"
 #include "shipped_controls.hpp"
 
 #include "temp_dir.hpp"
@@ -6,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -40,8 +42,20 @@ std::string good_check(const std::string& id, const std::string& probe = "{file:
 
 } // namespace
 
+// The ids of the shipped default register, as the command line gives them to the loader.
+KnownRisk shipped_risks() {
+  const auto reg = load_register(CISSCAN_SOURCE_DIR "/checks/risk/register.yaml", controls());
+  auto ids = std::make_shared<std::vector<std::string>>();
+  for (const auto& e : reg.entries) {
+    ids->push_back(e.id);
+  }
+  return [ids](const std::string& id) {
+    return std::find(ids->begin(), ids->end(), id) != ids->end();
+  };
+}
+
 TEST_CASE("every shipped check file loads without a diagnostic") {
-  const auto load = load_catalog({CISSCAN_SOURCE_DIR "/checks"}, controls());
+  const auto load = load_catalog({CISSCAN_SOURCE_DIR "/checks"}, controls(), shipped_risks());
   for (const auto& message : messages(load)) {
     FAIL_CHECK(message);
   }
@@ -522,5 +536,49 @@ TEST_CASE("the catalog digest depends on content, not on where the folder is") {
     const auto twice = load_catalog({one.path(), one.path() / "debian12/a.yaml"}, controls());
     CHECK(messages(twice).empty());
     CHECK(twice.catalog.checks.size() == 2);
+  }
+}
+
+TEST_CASE("risks: a check names entries of the risk register") {
+  TempDir dir;
+  const auto known = [](const std::string& id) { return id == "R-1" || id == "R-2"; };
+  const auto load = [&](const std::string& risks, const KnownRisk& k) {
+    return load_catalog(
+        {dir.write("checks.yaml", "checks:\n" + good_check("a") + "    risks: " + risks + "\n")},
+        controls(), k);
+  };
+  SUBCASE("known ids, as a list or one id") {
+    const auto list = load("[R-2, R-1]", known);
+    REQUIRE(list.diagnostics.empty());
+    CHECK(list.catalog.checks[0]->risks == std::vector<std::string>{"R-2", "R-1"});
+    const auto one = load("R-1", known);
+    REQUIRE(one.diagnostics.empty());
+    CHECK(one.catalog.checks[0]->risks == std::vector<std::string>{"R-1"});
+  }
+  SUBCASE("a check without risks: names none") {
+    const auto plain =
+        load_catalog({dir.write("plain.yaml", "checks:\n" + good_check("b"))}, controls(), known);
+    REQUIRE(plain.diagnostics.empty());
+    CHECK(plain.catalog.checks[0]->risks.empty());
+  }
+  SUBCASE("an unknown id names file, line and check") {
+    const auto bad = load("[R-1,\n      R-9]", known);
+    CHECK(messages(bad) ==
+          std::vector<std::string>{(dir.path() / "checks.yaml").string() +
+                                   ":8: a: risk 'R-9' is not an entry of the risk register"});
+    CHECK(bad.catalog.checks.empty());
+  }
+  SUBCASE("no register known: every id is unknown") {
+    CHECK(messages(load("[R-1]", {})) ==
+          std::vector<std::string>{(dir.path() / "checks.yaml").string() +
+                                   ":7: a: risk 'R-1' is not an entry of the risk register"});
+  }
+  SUBCASE("an empty list, an id twice, or not a list of strings") {
+    CHECK(messages(load("[]", known)).at(0).find(":7: a: 'risks' must name at least one") !=
+          std::string::npos);
+    CHECK(messages(load("[R-1, R-1]", known)).at(0).find(":7: a: risk 'R-1' is named twice") !=
+          std::string::npos);
+    CHECK(messages(load("{R-1: x}", known)).at(0).find("'risks' must be a list of strings") !=
+          std::string::npos);
   }
 }

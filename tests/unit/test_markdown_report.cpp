@@ -143,17 +143,19 @@ TEST_CASE("write_markdown: a check failing on many hosts lists ten") {
 
 TEST_CASE("write_markdown: risks and exceptions") {
   auto record = fleet();
-  const auto risk = [](const std::string& id, int score, bool acceptable) {
+  const auto risk = [](const std::string& id, int score, const std::string& state) {
     return json{{"id", id},
                 {"title", "Risk " + id},
                 {"risk", score},
-                {"acceptable", acceptable},
+                {"acceptable", state == "acceptable"},
+                {"state", state},
                 {"safeguards", {"4.1", "5.4"}},
                 {"owner", "Platform team"}};
   };
-  record["risk"] = {{"criteria", {{"max_acceptable_risk", 3}}},
-                    {"entries", json::array({risk("R-1", 4, false), risk("R-2", 2, true),
-                                             risk("R-3", 9, false)})}};
+  record["risk"] = {
+      {"criteria", {{"max_acceptable_risk", 3}}},
+      {"entries", json::array({risk("R-1", 4, "unacceptable"), risk("R-2", 2, "acceptable"),
+                               risk("R-3", 9, "unacceptable"), risk("R-4", 9, "no_evidence")})}};
   record["waivers"] = {{"entries", json::array({{{"id", "W-1"},
                                                  {"state", "current"},
                                                  {"matched", 2},
@@ -170,8 +172,8 @@ TEST_CASE("write_markdown: risks and exceptions") {
                                                       {"expires", "2027-01-01"},
                                                       {"attested_by", "HR"}}})}};
   const auto md = reports::render("md", record);
-  CHECK(md.find("2 of 3 risk entries are above the acceptance criterion (max risk 3).") !=
-        std::string::npos);
+  CHECK(md.find("2 of 4 risk entries are above the acceptance criterion on evidence (max risk 3). "
+                "1 of 4 have no evidence") != std::string::npos);
   CHECK(table(md, "Unacceptable risks") ==
         std::vector<std::string>{"| risk | score | title | safeguards | owner |",
                                  "|---|---:|---|---|---|",
@@ -186,8 +188,9 @@ TEST_CASE("write_markdown: risks and exceptions") {
 
   for (auto& entry : record["risk"]["entries"]) {
     entry["acceptable"] = true;
+    entry["state"] = "acceptable";
   }
-  CHECK(reports::render("md", record).find("## Unacceptable risks\n\nNone.\n") !=
+  CHECK(reports::render("md", record).find("## Unacceptable risks\n\nNone on evidence. 0 of 4") !=
         std::string::npos);
 }
 

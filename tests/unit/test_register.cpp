@@ -1,4 +1,5 @@
 #include "risk/register.hpp"
+#include "risk/risk_state.hpp"
 
 #include "sample_record.hpp"
 #include "temp_dir.hpp"
@@ -194,7 +195,10 @@ TEST_CASE("assess_risks") {
     CHECK(e["acceptable"] == false);
     CHECK(e["findings"] == json::array({{{"host", "b"}, {"check_id", "c1"}, {"status", "fail"}},
                                         {{"host", "b"}, {"check_id", "c2"}, {"status", "error"}}}));
-    CHECK(record["risk"]["unacceptable"] == 2); // R-ANY is not assessed: 2 x 2 = 4 > 3
+    CHECK(e["state"] == "unacceptable");
+    // R-ANY is not assessed: 2 x 2 = 4 > 3, for want of evidence.
+    CHECK(record["risk"]["unacceptable"] == 1);
+    CHECK(record["risk"]["no_evidence"] == 1);
     CHECK(record["hosts"][1]["results"][0]["risks"] == json::array({"R-SSH"}));
     CHECK_FALSE(record["hosts"][0]["results"][0].contains("risks"));
   }
@@ -260,7 +264,9 @@ TEST_CASE("assess_risks") {
     assess_risks(record, reg);
     CHECK(entry_of(record, "R-SSH")["risk"] == 9);
     CHECK(entry_of(record, "R-SSH")["hosts_in_scope"] == 0);
-    CHECK(record["risk"]["unacceptable"] == 2);
+    CHECK(record["risk"]["unacceptable"] == 0);
+    CHECK(record["risk"]["no_evidence"] == 2);
+    CHECK(entry_of(record, "R-SSH")["state"] == "no_evidence");
     CHECK(record["risk"]["criteria"]["max_acceptable_risk"] == 3);
     CHECK(record["risk"]["register"]["name"] == "Test register");
   }
@@ -289,4 +295,101 @@ TEST_CASE("a waived result counts the same in the risk register as in the score"
   assess_risks(record, reg);
   CHECK(record["scores"]["safeguards"]["4.1"]["state"] ==
         entry_of(record, "R-SSH")["safeguard_states"]["4.1"]);
+}
+
+// Issue 12: an evidenced gap (a failing result on a host in scope) is told apart from an entry
+// that is above the criterion only because nothing shows its safeguards in place.
+TEST_CASE("assess_risks: acceptable, evidenced gap and no evidence") {
+  test::TempDir dir;
+  const auto reg = load_register(dir.write("register.yaml", k_register), test::shipped_controls());
+  const auto vm = json::array({"vm"});
+  const auto state_of = [](const json& record, const std::string& id) {
+    return std::string(to_string(risk_state(entry_of(record, id))));
+  };
+
+  SUBCASE("no host in scope: no evidence, whatever fails elsewhere") {
+    auto record = make_record(json::array({make_host(
+        "ct", "ok", json::array({make_result("c1", "fail"), make_result("c2", "fail", {"5.4"})}),
+        json::array({"lxc"}))}));
+    assess_risks(record, reg);
+    CHECK(entry_of(record, "R-SSH")["hosts_in_scope"] == 0);
+    CHECK(entry_of(record, "R-SSH")["risk"] == 9);
+    CHECK(entry_of(record, "R-SSH")["acceptable"] == false);
+    CHECK(state_of(record, "R-SSH") == "no_evidence");
+    CHECK(record["risk"]["unacceptable"] == 0);
+  }
+  SUBCASE("hosts in scope without a result for the entry's safeguards: no evidence") {
+    auto record = make_record(
+        json::array({make_host("a", "ok", json::array({make_result("c9", "fail", {"1.1"})}), vm),
+                     make_host("b", "unreachable", json::array(), vm)}));
+    assess_risks(record, reg);
+    CHECK(state_of(record, "R-SSH") == "no_evidence");
+    CHECK(state_of(record, "R-ANY") == "no_evidence");
+    CHECK(record["risk"]["no_evidence"] == 2);
+  }
+  SUBCASE("one safeguard shown, the other without results and nothing failing: no evidence") {
+    auto record = make_record(
+        json::array({make_host("a", "ok", json::array({make_result("c1", "pass")}), vm)}));
+    assess_risks(record, reg);
+    CHECK(entry_of(record, "R-SSH")["risk"] == 9);
+    CHECK(state_of(record, "R-SSH") == "no_evidence");
+  }
+  SUBCASE("a failing result on a host in scope: an evidenced gap") {
+    auto record = make_record(json::array({make_host(
+        "a", "ok", json::array({make_result("c1", "fail"), make_result("c2", "pass")}), vm)}));
+    assess_risks(record, reg);
+    CHECK(state_of(record, "R-SSH") == "unacceptable");
+    CHECK(record["risk"]["unacceptable"] == 1);
+    CHECK(record["risk"]["no_evidence"] == 1); // R-ANY: no 5.2 result
+  }
+  SUBCASE("safeguards in place: acceptable") {
+    auto record = make_record(json::array(
+        {make_host("a", "ok",
+                   json::array({make_result("c1", "pass"), make_result("c2", "pass", {"5.4"}),
+                                make_result("c3", "pass", {"5.2"})}),
+                   vm)}));
+    assess_risks(record, reg);
+    CHECK(state_of(record, "R-SSH") == "acceptable");
+    CHECK(state_of(record, "R-ANY") == "acceptable");
+    CHECK(record["risk"]["unacceptable"] == 0);
+    CHECK(record["risk"]["no_evidence"] == 0);
+  }
+  SUBCASE("a waived failure alone is no evidence of a gap") {
+    auto record = make_record(json::array(
+        {make_host("a", "ok", json::array({make_result("c3", "waived", {"5.2"})}), vm)}));
+    assess_risks(record, reg);
+    CHECK(state_of(record, "R-ANY") == "no_evidence");
+    CHECK(entry_of(record, "R-ANY")["findings"].size() == 1);
+  }
+}
+
+// A check that names its entries (`risks:`, kept in the record's `checks`) links to exactly those.
+TEST_CASE("assess_risks: a check's risks link its results to exactly the entries it names") {
+  test::TempDir dir;
+  const auto reg = load_register(dir.write("register.yaml", k_register), test::shipped_controls());
+  const auto vm = json::array({"vm"});
+  auto record = make_record(json::array({make_host(
+      "a", "ok",
+      json::array({make_result("sysctl", "fail", {"4.1"}), make_result("pw", "fail", {"4.1"}),
+                   make_result("gone", "fail", {"4.1"}), make_result("c2", "pass", {"5.4"})}),
+      vm)}));
+  record["checks"] = {{"sysctl", {{"title", "t"}, {"risks", json::array({"R-ANY"})}}},
+                      {"pw", {{"title", "t"}, {"risks", json::array({"R-SSH", "R-ANY"})}}},
+                      {"gone", {{"title", "t"}, {"risks", json::array({"R-NOT-HERE"})}}}};
+  assess_risks(record, reg);
+  const auto& results = record["hosts"][0]["results"];
+  // Named: only those entries, for the safeguards they share or else all of the entry's.
+  CHECK(results[0]["risks"] == json::array({"R-ANY"}));
+  CHECK(results[1]["risks"] == json::array({"R-SSH", "R-ANY"}));
+  // Naming only entries this register lacks: linked by safeguard, as if it named none.
+  CHECK(results[2]["risks"] == json::array({"R-SSH"}));
+  const auto& ssh = entry_of(record, "R-SSH");
+  CHECK(ssh["findings"] ==
+        json::array({{{"host", "a"}, {"check_id", "pw"}, {"status", "fail"}},
+                     {{"host", "a"}, {"check_id", "gone"}, {"status", "fail"}}}));
+  CHECK(ssh["safeguard_states"]["4.1"] == "non_compliant");
+  const auto& any = entry_of(record, "R-ANY");
+  CHECK(any["safeguard_states"]["5.2"] == "non_compliant"); // 5.2 is not the checks' safeguard
+  CHECK(any["state"] == "unacceptable");
+  CHECK(any["findings"].size() == 2);
 }

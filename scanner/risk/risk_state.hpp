@@ -1,0 +1,50 @@
+// The state of a risk register entry after a scan, one vocabulary for the register, the gate and
+// every renderer:
+//   acceptable    its risk is within the acceptance criterion;
+//   unacceptable  above it, on evidence: a result linked to the entry failed (or could not be
+//                 shown, `error`) on a scanned host in scope, or its safeguards are in place and
+//                 the risk is above the criterion all the same;
+//   no_evidence   above it only because nothing shows its safeguards in place: no host in scope,
+//                 or no pass, fail or error result (nor a current attestation) for a safeguard.
+// Header only: the renderers use it without linking the engine.
+#pragma once
+
+#include "util/json.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace cisscan {
+
+enum class RiskState { acceptable, unacceptable, no_evidence };
+
+inline constexpr std::array<std::string_view, 3> k_risk_states = {"acceptable", "unacceptable",
+                                                                  "no_evidence"};
+
+inline std::string_view to_string(RiskState state) {
+  return k_risk_states[static_cast<size_t>(state)];
+}
+
+// The entry's `state`; for a record written before entries had one, what its other members say
+// (an entry that was assessed, has hosts in scope and findings is an evidenced gap).
+inline RiskState risk_state(const cisscan::json& entry) {
+  const auto it = entry.find("state");
+  if (it != entry.end() && it->is_string()) {
+    const auto& text = it->get_ref<const std::string&>();
+    for (size_t i = 0; i < k_risk_states.size(); ++i) {
+      if (text == k_risk_states[i]) {
+        return static_cast<RiskState>(i);
+      }
+    }
+  }
+  if (entry.value("acceptable", false)) {
+    return RiskState::acceptable;
+  }
+  const auto findings = entry.find("findings");
+  const bool has_findings = findings != entry.end() && findings->is_array() && !findings->empty();
+  const bool evidenced = entry.value("assessed", true) && entry.value("hosts_in_scope", 1) > 0;
+  return evidenced && has_findings ? RiskState::unacceptable : RiskState::no_evidence;
+}
+
+} // namespace cisscan
