@@ -1,6 +1,7 @@
 #include "history/store.hpp"
 
 #include "util/error.hpp"
+#include "util/json_file.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -239,6 +240,33 @@ std::vector<RunSummary> HistoryStore::runs() {
   return out;
 }
 
+std::map<std::string, std::string> HistoryStore::check_hashes(const std::string& run_id) {
+  std::map<std::string, std::string> out;
+  const auto rows = m_db->query("SELECT record FROM runs WHERE id = $1", {run_id});
+  if (rows.empty() || !rows[0][0]) {
+    return out;
+  }
+  // Only each result's check_id and check_sha256 are built; the rest of the text is skipped.
+  const util::KeepMember keep = [](std::string_view top, int depth, std::string_view key) {
+    return top == "hosts" && (depth == 1 || (depth == 3 && key == "results") ||
+                              (depth == 5 && (key == "check_id" || key == "check_sha256")));
+  };
+  const auto record = util::parse_json_object("run " + run_id, *rows[0][0], keep);
+  for (const auto& host : record.value("hosts", json::array())) {
+    for (const auto& result : host.value("results", json::array())) {
+      const auto sha = result.value("check_sha256", std::string());
+      if (!sha.empty()) {
+        out.emplace(result.value("check_id", std::string()), sha);
+      }
+    }
+  }
+  return out;
+}
+
+bool HistoryStore::has_run(const std::string& run_id) {
+  return !m_db->query("SELECT 1 FROM runs WHERE id = $1", {run_id}).empty();
+}
+
 std::optional<std::string> HistoryStore::export_record(const std::string& run_id) {
   const auto rows = m_db->query("SELECT record FROM runs WHERE id = $1", {run_id});
   if (rows.empty()) {
@@ -272,10 +300,15 @@ std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
                                {"identity", {{"host_key_sha256", text_value(row[1])}}},
                                {"results", json::array()}});
   }
+  const auto hashes = check_hashes(run_id);
   for (const auto& row : m_db->query(
            "SELECT host, check_id, status, title FROM results WHERE run_id = $1", {run_id})) {
+    const auto sha = hashes.find(*row[1]);
     record["hosts"][index[*row[0]]]["results"].push_back(
-        {{"check_id", *row[1]}, {"status", *row[2]}, {"title", row[3].value_or("")}});
+        {{"check_id", *row[1]},
+         {"status", *row[2]},
+         {"title", row[3].value_or("")},
+         {"check_sha256", sha != hashes.end() ? sha->second : std::string()}});
   }
   return record;
 }

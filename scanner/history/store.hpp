@@ -6,6 +6,7 @@
 #include "history/db.hpp"
 #include "util/json.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@ public:
   // with it to be stored skips the probes, evidence and catalog.
   static bool stored_member(std::string_view top, int depth, std::string_view key);
   std::vector<RunSummary> runs();
+  bool has_run(const std::string& run_id);
   std::optional<std::string> export_record(const std::string& run_id);
   // What `cisscan diff` needs of a run (hosts, host keys, result statuses, scores), read from
   // the tables: much cheaper than parsing the whole record.
@@ -52,6 +54,8 @@ public:
 
 private:
   void migrate();
+  // Each check's definition sha256 in the run, read from the stored record's text.
+  std::map<std::string, std::string> check_hashes(const std::string& run_id);
 
   std::string m_url;
   std::unique_ptr<Db> m_db;
