@@ -122,7 +122,7 @@ def test_the_files_each_format_writes_are_those_the_readme_names(tmp_path):
 
 def test_report_writes_where_the_readme_says_by_default(tmp_path):
     """README: `report` writes report.html into the current folder unless --out says otherwise."""
-    text = open(README).read()
+    text = " ".join(open(README).read().split())
     assert "`report` writes `report.html` into the current folder" in text
     proc = subprocess.run([BIN, "report", RECORD], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -357,8 +357,9 @@ def test_scan_with_store_shows_drift_and_gates_on_regressions(tmp_path, postgres
     assert history["since_last_run"]["old_run"] == first.record["run"]["id"]
     assert len(history["ig1_over_time"]) == 2
     assert "***" not in history["store"] or "@" in history["store"]
-    listed = cisscan("history", "--store", url)
-    assert len(listed.stdout.splitlines()) == 2
+    listed = cisscan("history", "--store", url, "--format", "json")
+    assert [r["id"] for r in json.loads(listed.stdout)] == [
+        first.record["run"]["id"], second.record["run"]["id"]]
     html = open(tmp_path / "b" / "report.html").read()
     assert "Since the last run" in html and "Newly failing: 0" in html
     assert html.count('<circle class="point"') == 2  # the IG1 score of both stored runs

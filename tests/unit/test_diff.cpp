@@ -64,12 +64,14 @@ TEST_CASE("diff_records") {
                                                {"check_id", "c1"},
                                                {"title", "Title of c1"},
                                                {"from", "pass"},
-                                               {"to", "fail"}}}));
+                                               {"to", "fail"},
+                                               {"check_changed", false}}}));
   CHECK(diff["newly_passing"] == json::array({{{"host", "a"},
                                                {"check_id", "c2"},
                                                {"title", "Title of c2"},
                                                {"from", "fail"},
-                                               {"to", "pass"}}}));
+                                               {"to", "pass"},
+                                               {"check_changed", false}}}));
   CHECK(diff["new_hosts"] == json::array({"fresh"}));
   CHECK(diff["vanished_hosts"] == json::array({"gone"}));
   CHECK(diff["host_key_changed"] == json::array({{{"host", "a"}, {"old", "K1"}, {"new", "K2"}}}));
