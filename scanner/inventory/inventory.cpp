@@ -212,6 +212,23 @@ std::string current_user() {
   return util::account_name();
 }
 
+// `defaults:` over the built-in ones and --identity (`identity`), which counts as given: it
+// wins over the SSH configuration's IdentityFile, and any identity_file of the inventory over it.
+HostSpec read_defaults(const util::YamlFile& file, const std::string& identity,
+                       std::set<std::string>& keys) {
+  HostSpec defaults;
+  defaults.user = current_user();
+  if (!identity.empty()) {
+    defaults.identity_file = identity;
+    keys.insert("identity_file");
+  }
+  if (const auto& node = file.root()["defaults"]) {
+    file.check_keys(node, k_setting_keys, "defaults");
+    apply(file, node, defaults, keys);
+  }
+  return defaults;
+}
+
 } // namespace
 
 Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config,
@@ -230,18 +247,8 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   if (root["hosts"] ? !root["hosts"].IsSequence() : !root["proxmox"]) {
     throw ConfigError(file.name() + ":1: expected a 'hosts:' list (or 'proxmox:' entry nodes)");
   }
-  HostSpec defaults;
-  defaults.user = current_user();
   std::set<std::string> default_keys;
-  if (!identity.empty()) {
-    // --identity: under the inventory's own identity_file, over the SSH configuration's.
-    defaults.identity_file = identity;
-    default_keys.insert("identity_file");
-  }
-  if (root["defaults"]) {
-    file.check_keys(root["defaults"], k_setting_keys, "defaults");
-    apply(file, root["defaults"], defaults, default_keys);
-  }
+  const auto defaults = read_defaults(file, identity, default_keys);
   const auto groups = read_groups(file);
   Inventory inventory;
   inventory.source = file.name();
