@@ -1,6 +1,7 @@
 #include "catalog/loader.hpp"
 #include "cli/commands.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 namespace cisscan {
 
@@ -11,8 +12,10 @@ Catalog load_catalog_or_throw(const std::vector<std::string>& paths,
   if (!load.diagnostics.empty()) {
     auto message = load.diagnostics.front().to_string();
     if (load.diagnostics.size() > 1) {
-      message += " (and " + std::to_string(load.diagnostics.size() - 1) +
-                 " more problems: run cisscan lint)";
+      message +=
+          " (and " +
+          util::count_of(static_cast<long long>(load.diagnostics.size() - 1), "more problem") +
+          ": run cisscan lint)";
     }
     throw ConfigError(message);
   }

@@ -8,6 +8,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/json_file.hpp"
+#include "util/text.hpp"
 
 #include <future>
 #include <iostream>
@@ -159,8 +160,8 @@ std::function<int()> add_history_command(CLI::App& app) {
     if (args->prune) {
       const auto cutoff = util::rfc3339(std::chrono::system_clock::now() -
                                         std::chrono::hours(24) * keep_days(args->keep));
-      std::cout << "pruned " << store->prune_before(cutoff) << " runs started before " << cutoff
-                << "\n";
+      std::cout << "pruned " << util::count_of(store->prune_before(cutoff), "run")
+                << " started before " << cutoff << "\n";
       return k_exit_ok;
     }
     list_runs(*store, args->format);

@@ -183,3 +183,9 @@ def test_record_without_scores_is_one_line_and_exit_2(tmp_path, drop, command):
     assert run.code == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "noscores.json" in lines[0] and "scores" in lines[0], run.stderr
+
+
+def test_lint_counts_in_the_singular_when_there_is_one():
+    run = cisscan("lint", os.path.join(BAD, "bad-regex.yaml"))
+    assert run.code == 1
+    assert run.stderr.strip().splitlines()[-1] == "0 checks in 1 file, 1 problem"
