@@ -90,8 +90,8 @@ def main():
         print(f"cisscan peak RSS: median {med(rss) / 1024:.1f} MiB, max {max(rss) / 1024:.1f} MiB")
         print(f"OpenSSH `ssh host sh -s < probe script` (one connection, {len(probe_script)} bytes):"
               f" median {med(ssh_probes) * 1000:.1f} ms, min {min(ssh_probes) * 1000:.1f} ms")
-        print(f"OpenSSH facts script + probe script (two connections, as cisscan's two channels):"
-              f" median {med(ssh_both) * 1000:.1f} ms")
+        print("OpenSSH facts script + probe script (two connections; cisscan sends both into"
+              f" one channel): median {med(ssh_both) * 1000:.1f} ms")
     finally:
         bed.cleanup()
 

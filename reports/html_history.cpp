@@ -76,6 +76,17 @@ Data change_list(const json& items) {
     Data row;
     if (item.is_string()) {
       put(row, "text", Data(text(item)));
+    } else if (item.contains("new_sha256")) { // a check whose definition changed
+      const auto hosts = [&](const char* key) {
+        std::string out;
+        for (const auto& host : item.value(key, json::array())) {
+          out += (out.empty() ? "" : ", ") + text(host);
+        }
+        return out.empty() ? std::string("none") : out;
+      };
+      put(row, "text",
+          Data(field(item, "check_id") + "  newly failing: " + hosts("newly_failing") +
+               "; newly passing: " + hosts("newly_passing")));
     } else if (item.contains("check_id")) {
       put(row, "text",
           Data(field(item, "host") + "  " + field(item, "check_id") + "  " + field(item, "from") +
@@ -110,20 +121,27 @@ void add_history_view(Data& view, const Index& index) {
       Data(score_text(at(at(since, "ig1"), "old")) + " → " +
            score_text(at(at(since, "ig1"), "new"))));
   Data groups{Data::type::list};
-  for (const auto& [key, title] :
-       std::vector<std::pair<std::string, std::string>>{{"newly_failing", "Newly failing"},
-                                                        {"newly_passing", "Newly passing"},
-                                                        {"new_hosts", "New hosts"},
-                                                        {"vanished_hosts", "Vanished hosts"},
-                                                        {"host_key_changed", "Host keys changed"},
-                                                        {"new_checks", "New checks"},
-                                                        {"removed_checks", "Removed checks"}}) {
-    const auto& items = at(since, key);
-    const auto count = items.is_array() ? items.size() : 0;
+  for (const auto& [key, title] : std::vector<std::pair<std::string, std::string>>{
+           {"newly_failing", "Newly failing"},
+           {"newly_passing", "Newly passing"},
+           {"new_hosts", "New hosts"},
+           {"vanished_hosts", "Vanished hosts"},
+           {"host_key_changed", "Host keys changed"},
+           {"new_checks", "New checks"},
+           {"removed_checks", "Removed checks"},
+           {"changed_checks", "Checks whose definition changed"}}) {
+    // A result of a changed check is listed under its check, not as the host's own change.
+    json items = json::array();
+    for (const auto& item : at(since, key).is_array() ? at(since, key) : json::array()) {
+      if (!item.is_object() || !item.value("check_changed", false)) {
+        items.push_back(item);
+      }
+    }
+    const auto count = items.size();
     Data group;
     put(group, "title", Data(title));
     put(group, "count", Data(std::to_string(count)));
-    put(group, "items", change_list(items.is_array() ? items : json::array()));
+    put(group, "items", change_list(items));
     put(group, "more",
         Data(count > k_listed ? "… and " + std::to_string(count - k_listed) +
                                     " more (cisscan diff lists them all)"

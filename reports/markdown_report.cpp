@@ -4,6 +4,7 @@
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
 #include "risk/risk_state.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <map>
@@ -86,8 +87,8 @@ void write_markdown(const json& record, std::ostream& out) {
   out << "**IG1 score " << score(ig1["score"]) << "** — " << ig1.value("assessed", 0) << " of "
       << ig1.value("total", 56) << " IG1 safeguards assessed (" << ig1.value("automated", 0)
       << " automated, " << ig1.value("attested", 0) << " attested); "
-      << scores.value("hosts_scanned", 0) << " of " << scores.value("hosts_in_scope", 0)
-      << " hosts scanned.\n\n";
+      << scores.value("hosts_scanned", 0) << " of "
+      << util::count_of(scores.value("hosts_in_scope", 0), "host") << " scanned.\n\n";
   out << "Scanner " << cell(run["scanner_version"]) << ", catalog `"
       << cell(run["catalog_digest"]).substr(0, 16) << "…`, started " << cell(run["started_at"])
       << ", finished " << cell(run["finished_at"]) << ", operator " << cell(run["operator"])

@@ -11,7 +11,7 @@ _cisscan() {
         esac
     done
     case "$prev" in
-        -i|--inventory|-c|--checks|--controls|--known-hosts|--ssh-config|--risk|--waivers|\
+        -i|--inventory|--identity|-c|--checks|--controls|--known-hosts|--ssh-config|--risk|--waivers|\
         --attestations|--prometheus|--gate|--baseline|--dump-scripts|-o|--out)
             _filedir; return ;;
         -f|--format)
@@ -24,7 +24,7 @@ _cisscan() {
         return
     fi
     case "$command" in
-        scan) COMPREPLY=($(compgen -W "--inventory --checks --controls --out --format --jobs
+        scan) COMPREPLY=($(compgen -W "--inventory --identity --checks --controls --out --format --jobs
             --shard --known-hosts --ssh-config --accept-new-host-keys --connect-timeout
             --host-timeout --output-cap --host-output-limit --operator --dump-scripts --risk
             --waivers --attestations --as-of --store --prometheus --fail-under --baseline --baseline-missing
@@ -33,7 +33,7 @@ _cisscan() {
             --attestations --as-of" -- "$cur")); [[ $cur != -* ]] && _filedir json ;;
         lint) _filedir ;;
         list) COMPREPLY=($(compgen -W "checks probes operators --checks" -- "$cur")) ;;
-        history) COMPREPLY=($(compgen -W "--store --export --import --prune --keep" -- "$cur")) ;;
+        history) COMPREPLY=($(compgen -W "--store --format --export --import --prune --keep" -- "$cur")) ;;
         diff) COMPREPLY=($(compgen -W "--store --format" -- "$cur")); [[ $cur != -* ]] && _filedir json ;;
         gate) COMPREPLY=($(compgen -W "--fail-under --baseline --baseline-missing --fail-on --gate --store" -- "$cur"))
             [[ $cur != -* ]] && _filedir json ;;

@@ -1,12 +1,11 @@
 #include "cli/assessment_args.hpp"
 
 #include "cli/paths.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/yaml.hpp"
-
-#include <regex>
 
 namespace cisscan {
 
@@ -23,9 +22,8 @@ void add_assessment_options(CLI::App* command, AssessmentArgs& args) {
 Assessment load_assessment(const AssessmentArgs& args, const ControlsCatalog& controls) {
   Assessment assessment;
   assessment.as_of = args.as_of.empty() ? util::today() : args.as_of;
-  static const std::regex k_date(R"(^\d{4}-\d{2}-\d{2}$)");
-  if (!std::regex_match(assessment.as_of, k_date)) {
-    throw ConfigError("--as-of: expected a date YYYY-MM-DD, not '" + args.as_of + "'");
+  if (!util::is_date(assessment.as_of)) {
+    throw ConfigError("--as-of: expected a calendar date YYYY-MM-DD, not '" + args.as_of + "'");
   }
   const auto record_file = [&](const std::string& path, const char* kind) {
     assessment.exceptions.files.push_back(

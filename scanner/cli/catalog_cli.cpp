@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/paths.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -45,8 +46,10 @@ Catalog load_catalog_or_throw(const std::vector<std::string>& paths,
   if (!load.diagnostics.empty()) {
     auto message = load.diagnostics.front().to_string();
     if (load.diagnostics.size() > 1) {
-      message += " (and " + std::to_string(load.diagnostics.size() - 1) +
-                 " more problems: run cisscan lint)";
+      message +=
+          " (and " +
+          util::count_of(static_cast<long long>(load.diagnostics.size() - 1), "more problem") +
+          ": run cisscan lint)";
     }
     throw ConfigError(message);
   }

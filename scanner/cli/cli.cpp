@@ -17,7 +17,9 @@ Exit codes:
   0  the scan is complete and the gate passed
   1  the gate failed: by default a check failed (and is not waived); or a --fail-under,
      --fail-on or --gate rule failed
-  2  usage or configuration error (bad option, unreadable inventory or catalog); nothing scanned
+  2  usage or configuration error (bad option, unreadable inventory or catalog): nothing
+     scanned; or, after a scan, a history store or the reports could not be written, or
+     --baseline latest found no earlier run (the error line says what was written)
   3  the scan is incomplete: a host was unreachable, timed out or failed
   cisscan lint: 0 clean, 1 problems found, 2 could not run
 )";

@@ -43,6 +43,7 @@ void put_host(YAML::Emitter& out, const HostSpec& host) {
   }
   out << YAML::Key << "user" << YAML::Value << host.user;
   put_if(out, "identity_file", host.identity_file);
+  put_if(out, "known_hosts", host.known_hosts);
   put_if(out, "become", host.become);
   put_if(out, "jump", host.jump);
   put_if(out, "type", host.guest_type);

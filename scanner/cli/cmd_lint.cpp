@@ -6,6 +6,7 @@
 #include "inventory/inventory.hpp"
 #include "risk/register.hpp"
 #include "util/error.hpp"
+#include "util/text.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -88,8 +89,12 @@ std::function<int()> add_lint_command(CLI::App& app) {
     }
     const int others = lint_other_kinds(targets, controls);
     const auto problems = load.diagnostics.size() + static_cast<size_t>(others);
-    std::cerr << load.catalog.checks.size() << " checks in " << load.catalog.files.size()
-              << " files, " << problems << " problems\n";
+    const auto count = [](size_t n, const char* noun) {
+      return util::count_of(static_cast<long long>(n), noun);
+    };
+    std::cerr << count(load.catalog.checks.size(), "check") << " in "
+              << count(load.catalog.files.size(), "file") << ", " << count(problems, "problem")
+              << "\n";
     return problems == 0 ? k_exit_ok : k_exit_gate_failed;
   };
 }

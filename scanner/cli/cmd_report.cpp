@@ -29,9 +29,10 @@ std::function<int()> add_report_command(CLI::App& app) {
   auto args = std::make_shared<ReportArgs>();
   auto* cmd = app.add_subcommand("report", "Render a saved run record again");
   cmd->add_option("record", args->record, "The run's report.json")->required();
-  cmd->add_option("-f,--format", args->formats, "Comma-separated: json,junit,html,md,csv")
+  cmd->add_option("-f,--format", args->formats, "Comma-separated: json,junit,html,md,csv,prom")
       ->capture_default_str();
-  cmd->add_option("-o,--out", args->out, "Folder for the reports")->capture_default_str();
+  cmd->add_option("-o,--out", args->out, "Folder for the reports (default: the current folder)")
+      ->capture_default_str();
   cmd->add_option("--controls", args->controls, "CIS Controls v8 catalog YAML");
   add_html_detail_option(cmd, args->html_detail);
   add_assessment_options(cmd, args->assessment);

@@ -13,6 +13,7 @@
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -37,10 +38,9 @@ struct ScanArgs {
 };
 
 std::string default_operator() {
-  const char* user = std::getenv("USER");
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
-  return std::string(user != nullptr ? user : "unknown") + "@" + host;
+  return util::account_name() + "@" + host;
 }
 
 int run_scan(const ScanArgs& args) {
@@ -67,8 +67,9 @@ int run_scan(const ScanArgs& args) {
   info.inventory_source = inventory.source;
   info.checks_paths = checks_paths;
   info.shard = args.shard;
-  spdlog::info("run {}: {} checks, {} hosts", info.id, catalog.checks.size(),
-               inventory.hosts.size());
+  spdlog::info("run {}: {}, {}", info.id,
+               util::count_of(static_cast<long long>(catalog.checks.size()), "check"),
+               util::count_of(static_cast<long long>(inventory.hosts.size()), "host"));
 
   ScanOptions options;
   options.jobs = args.jobs;
@@ -109,8 +110,9 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("--host-output-limit", args->host_output_limit,
                   "Bytes one host may send in all before it is cut off as an error")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  cmd->add_option("--operator", args->operator_name, "Who ran the scan (default: user@host)");
+      ->check(at_least_one("bytes"));
+  cmd->add_option("--operator", args->operator_name,
+                  "Who ran the scan (default: user@host; the account name when $USER is unset)");
   cmd->add_option("--dump-scripts", args->dump_scripts,
                   "Save each generated probe script in this folder (for benchmarks; the files "
                   "hold each host's frame boundary)")

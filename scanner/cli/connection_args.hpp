@@ -13,6 +13,7 @@ namespace cisscan {
 
 struct ConnectionArgs {
   std::string inventory;
+  std::string identity; // --identity: the key of every host the inventory gives none
   std::string known_hosts;
   std::string ssh_config; // empty: ~/.ssh/config when it exists; "none": no file
   bool accept_new = false;
@@ -21,6 +22,9 @@ struct ConnectionArgs {
 };
 
 void add_connection_options(CLI::App* cmd, ConnectionArgs& args);
+// Accepts a whole number of at least 1 (CLI11's PositiveNumber prints its range as a
+// 300-digit number); `what` names the unit in the message: "seconds", "bytes".
+CLI::Validator at_least_one(const std::string& what);
 TransportOptions transport_options(const ConnectionArgs& args);
 // The inventory file (this machine when none), with `proxmox:` entry nodes read.
 Inventory load_connected_inventory(const ConnectionArgs& args);

@@ -62,6 +62,12 @@ GateRules load_gate_rules(const GateArgs& args,
   }
   if (!args.gate_file.empty()) {
     load_gate_file(args.gate_file, rules, known_safeguard);
+    if (!rules.ig1_minimum && rules.safeguard_minimums.empty()) {
+      // Read as a rule, an empty gate file would replace the default gate with nothing.
+      throw ConfigError(args.gate_file +
+                        ":1: a gate file needs minimum scores: ig1: N and/or safeguards: "
+                        "{\"5.2\": N}");
+    }
   }
   if (rules.fail_on_new_failures && args.baseline.empty()) {
     throw ConfigError("--fail-on new-failures needs --baseline RECORD|latest");

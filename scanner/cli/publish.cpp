@@ -8,6 +8,7 @@
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -127,11 +128,11 @@ int publish_run(cisscan::json& record, const PublishArgs& args, GateRules rules)
                             [&](std::ostream& out) { reports::write_prometheus(record, out); });
   }
   const auto& ig1 = record["scores"]["ig1"];
-  spdlog::info("IG1 score {} ({} of {} IG1 safeguards assessed), {} of {} hosts scanned",
+  spdlog::info("IG1 score {} ({} of {} IG1 safeguards assessed), {} of {} scanned",
                ig1["score"].is_null() ? std::string("n/a") : ig1["score"].dump(),
                ig1["assessed"].get<int>(), ig1["total"].get<int>(),
                record["scores"]["hosts_scanned"].get<int>(),
-               record["scores"]["hosts_in_scope"].get<int>());
+               util::count_of(record["scores"]["hosts_in_scope"].get<int>(), "host"));
   if (!baseline_error.empty()) {
     std::cerr << "cisscan: " << baseline_error << " (the reports were written)\n";
     return k_exit_usage;

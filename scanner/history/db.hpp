@@ -46,6 +46,9 @@ struct DbKind {
 const std::vector<DbKind>& db_kinds();
 std::unique_ptr<Db> open_db(const std::string& url);
 std::unique_ptr<Db> open_sqlite(const std::string& url);
+// The file of a sqlite: URL (`sqlite:` alone: $XDG_STATE_HOME/cisscan/history.db, else
+// ~/.local/state/cisscan/history.db); empty for another kind of store.
+std::string sqlite_file(const std::string& url);
 std::unique_ptr<Db> open_postgres(const std::string& url);
 // The URL with any password replaced by ***, for messages.
 std::string redact_url(const std::string& url);

@@ -162,18 +162,28 @@ private:
 
 } // namespace
 
+std::string sqlite_file(const std::string& url) {
+  const std::string prefix = "sqlite:";
+  if (url.rfind(prefix, 0) != 0) {
+    return {};
+  }
+  if (url.size() > prefix.size()) {
+    return url.substr(prefix.size());
+  }
+  const char* state = std::getenv("XDG_STATE_HOME");
+  const char* home = std::getenv("HOME");
+  const std::filesystem::path base =
+      state != nullptr && *state != '\0'
+          ? std::filesystem::path(state)
+          : std::filesystem::path(home != nullptr ? home : "/") / ".local" / "state";
+  return (base / "cisscan" / "history.db").string();
+}
+
 std::unique_ptr<Db> open_sqlite(const std::string& url) {
-  std::string path = url.substr(std::string("sqlite:").size());
-  if (path.empty()) {
-    const char* state = std::getenv("XDG_STATE_HOME");
-    const char* home = std::getenv("HOME");
-    const std::filesystem::path base =
-        state != nullptr && *state != '\0'
-            ? std::filesystem::path(state)
-            : std::filesystem::path(home != nullptr ? home : "/") / ".local" / "state";
+  const auto path = sqlite_file(url);
+  if (url == "sqlite:") { // the default file's folder is ours to make
     std::error_code ec;
-    std::filesystem::create_directories(base / "cisscan", ec);
-    path = (base / "cisscan" / "history.db").string();
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   }
   return std::make_unique<SqliteDb>(path);
 }

@@ -152,7 +152,7 @@ void HistoryStore::save(const json& record, std::string record_text) {
   });
 }
 
-std::optional<std::string> HistoryStore::import_file(const std::filesystem::path& path) {
+HistoryStore::Imported HistoryStore::import_file(const std::filesystem::path& path) {
   // Two passes over the file, neither holding its text or all its hosts: the run and scores
   // first (the hosts' rows need them, and the record's keys put "hosts" before both), then the
   // hosts one at a time, their rows written in batches. Then the text, a part at a time.
@@ -163,8 +163,8 @@ std::optional<std::string> HistoryStore::import_file(const std::filesystem::path
   const auto& run = head["run"];
   const auto& scores = head["scores"];
   const auto run_id = run["id"].get<std::string>();
-  if (!m_db->query("SELECT id FROM runs WHERE id = $1", {run_id}).empty()) {
-    return std::nullopt;
+  if (has_run(run_id)) {
+    return {run_id, false};
   }
   write_run(run, scores, [&](const run_rows::HostKeys& previous_keys) {
     const util::KeepMember hosts_only = [](std::string_view top, int depth, std::string_view key) {
@@ -182,7 +182,7 @@ std::optional<std::string> HistoryStore::import_file(const std::filesystem::path
     insert_hosts(rows);
     insert_parts_of_file(run_id, path);
   });
-  return run_id;
+  return {run_id, true};
 }
 
 void HistoryStore::write_run(const json& run, const json& scores,
@@ -284,6 +284,33 @@ std::vector<RunSummary> HistoryStore::runs() {
   return out;
 }
 
+std::map<std::string, std::string> HistoryStore::check_hashes(const std::string& run_id) {
+  std::map<std::string, std::string> out;
+  const auto text = export_record(run_id);
+  if (!text) {
+    return out;
+  }
+  // Only each result's check_id and check_sha256 are built; the rest of the text is skipped.
+  const util::KeepMember keep = [](std::string_view top, int depth, std::string_view key) {
+    return top == "hosts" && (depth == 1 || (depth == 3 && key == "results") ||
+                              (depth == 5 && (key == "check_id" || key == "check_sha256")));
+  };
+  const auto record = util::parse_json_object("run " + run_id, *text, keep);
+  for (const auto& host : record.value("hosts", json::array())) {
+    for (const auto& result : host.value("results", json::array())) {
+      const auto sha = result.value("check_sha256", std::string());
+      if (!sha.empty()) {
+        out.emplace(result.value("check_id", std::string()), sha);
+      }
+    }
+  }
+  return out;
+}
+
+bool HistoryStore::has_run(const std::string& run_id) {
+  return !m_db->query("SELECT 1 FROM runs WHERE id = $1", {run_id}).empty();
+}
+
 std::optional<std::string> HistoryStore::export_record(const std::string& run_id) {
   std::ostringstream text;
   if (!export_record(run_id, text)) {
@@ -335,10 +362,15 @@ std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
                                {"identity", {{"host_key_sha256", text_value(row[1])}}},
                                {"results", json::array()}});
   }
+  const auto hashes = check_hashes(run_id);
   for (const auto& row : m_db->query(
            "SELECT host, check_id, status, title FROM results WHERE run_id = $1", {run_id})) {
+    const auto sha = hashes.find(*row[1]);
     record["hosts"][index[*row[0]]]["results"].push_back(
-        {{"check_id", *row[1]}, {"status", *row[2]}, {"title", row[3].value_or("")}});
+        {{"check_id", *row[1]},
+         {"status", *row[2]},
+         {"title", row[3].value_or("")},
+         {"check_sha256", sha != hashes.end() ? sha->second : std::string()}});
   }
   return record;
 }

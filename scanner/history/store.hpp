@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -42,10 +43,15 @@ public:
   // with it to be stored skips the probes, evidence and catalog.
   static bool stored_member(std::string_view top, int depth, std::string_view key);
   // Stores a record file (checked as load_record checks it) without holding its text or its
-  // hosts in memory: memory stays the same whatever the record's size. Returns the run id, or
-  // nothing when the store already has that run (and then changes nothing).
-  std::optional<std::string> import_file(const std::filesystem::path& path);
+  // hosts in memory: memory stays the same whatever the record's size. A run the store already
+  // has is left as it is (`stored` false).
+  struct Imported {
+    std::string run_id;
+    bool stored = false;
+  };
+  Imported import_file(const std::filesystem::path& path);
   std::vector<RunSummary> runs();
+  bool has_run(const std::string& run_id);
   std::optional<std::string> export_record(const std::string& run_id);
   // The same written to `out` a part at a time; false when there is no such run.
   bool export_record(const std::string& run_id, std::ostream& out);
@@ -69,6 +75,8 @@ private:
   void insert_hosts(run_rows::HostRows& rows);
   void insert_part(const std::string& run_id, int part, std::string_view text);
   void insert_parts_of_file(const std::string& run_id, const std::filesystem::path& path);
+  // Each check's definition sha256 in the run, read from the stored record's text.
+  std::map<std::string, std::string> check_hashes(const std::string& run_id);
 
   std::string m_url;
   std::unique_ptr<Db> m_db;

@@ -5,7 +5,9 @@
 #include "inventory/proxmox.hpp"
 #include "inventory/ssh_config.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/json.hpp"
+#include "util/text.hpp"
 #include "util/yaml.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -21,11 +23,22 @@ namespace cisscan {
 namespace {
 
 const std::set<std::string> k_host_keys = {
-    "name",   "address",   "port", "user", "identity_file", "become",          "roles",
+    "name",   "address",   "port", "user", "identity_file", "known_hosts",     "become", "roles",
     "groups", "transport", "jump", "node", "vmid",          "pct_concurrency", "via"};
 const std::set<std::string> k_setting_keys = {
-    "port",      "user", "identity_file", "become",          "roles",
+    "port",      "user", "identity_file", "known_hosts",     "become", "roles",
     "transport", "jump", "node",          "pct_concurrency", "via"};
+
+// A path setting with its ${ENV} variables expanded (a CI file variable names the key file).
+std::string path_setting(const util::YamlFile& file, const YAML::Node& value,
+                         const std::string& key) {
+  std::string expanded;
+  std::string problem;
+  if (!util::expand_env(value.as<std::string>(), expanded, problem)) {
+    file.fail(value, key + ": " + problem);
+  }
+  return expanded;
+}
 
 int positive(const util::YamlFile& file, const YAML::Node& value, const std::string& what) {
   int number = 0;
@@ -59,7 +72,9 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
     } else if (key == "user") {
       host.user = value.as<std::string>();
     } else if (key == "identity_file") {
-      host.identity_file = value.as<std::string>();
+      host.identity_file = path_setting(file, value, key);
+    } else if (key == "known_hosts") {
+      host.known_hosts = path_setting(file, value, key);
     } else if (key == "become") {
       host.become = value.as<std::string>();
       if (host.become == "false" || host.become == "none") {
@@ -115,7 +130,9 @@ void apply_ssh_config(const SshConfig& config, const std::set<std::string>& give
   if (!entry.proxy_jump.empty() && entry.proxy_jump != "none" && given.count("jump") == 0) {
     host.jump = entry.proxy_jump;
   }
-  host.known_hosts = entry.known_hosts;
+  if (given.count("known_hosts") == 0) {
+    host.known_hosts = entry.known_hosts;
+  }
 }
 
 // The inventory's rule for host names (README, "Inventory keys"): they name files and log lines.
@@ -197,14 +214,30 @@ std::map<std::string, YAML::Node> read_groups(const util::YamlFile& file) {
 }
 
 std::string current_user() {
-  const char* user = std::getenv("USER");
-  return user != nullptr ? user : "root";
+  return util::account_name();
+}
+
+// `defaults:` over the built-in ones and --identity (`identity`), which counts as given: it
+// wins over the SSH configuration's IdentityFile, and any identity_file of the inventory over it.
+HostSpec read_defaults(const util::YamlFile& file, const std::string& identity,
+                       std::set<std::string>& keys) {
+  HostSpec defaults;
+  defaults.user = current_user();
+  if (!identity.empty()) {
+    defaults.identity_file = identity;
+    keys.insert("identity_file");
+  }
+  if (const auto& node = file.root()["defaults"]) {
+    file.check_keys(node, k_setting_keys, "defaults");
+    apply(file, node, defaults, keys);
+  }
+  return defaults;
 }
 
 } // namespace
 
 Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config,
-                         const ClusterReader& read_cluster) try {
+                         const ClusterReader& read_cluster, const std::string& identity) try {
   const SshConfig no_config;
   const auto& config = ssh_config != nullptr ? *ssh_config : no_config;
   if (!std::filesystem::exists(path)) {
@@ -219,13 +252,8 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   if (root["hosts"] ? !root["hosts"].IsSequence() : !root["proxmox"]) {
     throw ConfigError(file.name() + ":1: expected a 'hosts:' list (or 'proxmox:' entry nodes)");
   }
-  HostSpec defaults;
-  defaults.user = current_user();
   std::set<std::string> default_keys;
-  if (root["defaults"]) {
-    file.check_keys(root["defaults"], k_setting_keys, "defaults");
-    apply(file, root["defaults"], defaults, default_keys);
-  }
+  const auto defaults = read_defaults(file, identity, default_keys);
   const auto groups = read_groups(file);
   Inventory inventory;
   inventory.source = file.name();

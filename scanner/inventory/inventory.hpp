@@ -28,7 +28,7 @@ struct HostSpec {
   std::string transport = "ssh"; // a row of execute/transports.cpp: ssh, local, pct
   std::vector<std::string> roles;
   std::vector<std::string> groups;
-  std::string known_hosts; // UserKnownHostsFile from the SSH configuration, if any
+  std::string known_hosts; // the inventory's known_hosts, else the SSH configuration's, if any
   std::string jump; // as written: a host of the inventory, user@host[:port], or a,b (ProxyJump)
   std::vector<SshEndpoint> jumps; // resolved from `jump`: bastions, outermost first (at most 2)
   // Proxmox VE: the guest's node (a host of the inventory) and VMID; a `pct` host is reached
@@ -64,12 +64,13 @@ struct PveCluster;
 using ClusterReader = std::function<PveCluster(const std::vector<HostSpec>& entries)>;
 
 // Throws ConfigError naming the file and line. Precedence: host, then its groups in order, then
-// defaults, then the SSH configuration (for what none of them set; its HostName maps the
-// host's address as an alias).
+// defaults, then `identity` (--identity, the key of every host the inventory gives none), then
+// the SSH configuration (for what none of them set; its HostName maps the host's address as an
+// alias). `identity_file` and `known_hosts` may use ${ENV}; an unset variable is a ConfigError.
 // `proxmox:` entry nodes are read with `read_cluster`, and the nodes and guests found become
 // hosts (inventory/proxmox.hpp); without a reader they are a ConfigError.
 Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh_config = nullptr,
-                         const ClusterReader& read_cluster = {});
+                         const ClusterReader& read_cluster = {}, const std::string& identity = {});
 // This machine only, through the local transport.
 Inventory local_inventory();
 

@@ -208,10 +208,10 @@ json load_record(const std::filesystem::path& path) {
 
 json load_record_summary(const std::filesystem::path& path) {
   static const std::set<std::string, std::less<>> k_dropped = {
-      "probes",       "facts",           "catalog",      "checks",        "risk",        "waivers",
-      "attestations", "exception_files", "history",      "expected",      "observed",    "reason",
-      "benchmark",    "probe_ids",       "check_sha256", "rationale",     "remediation", "risks",
-      "waiver",       "attestation",     "weight",       "requires_root", "roles",       "stats"};
+      "probes",       "facts",           "catalog",       "checks",      "risk",     "waivers",
+      "attestations", "exception_files", "history",       "expected",    "observed", "reason",
+      "benchmark",    "probe_ids",       "rationale",     "remediation", "risks",    "waiver",
+      "attestation",  "weight",          "requires_root", "roles",       "stats"};
   // Under "hosts", depth 5 is a result's own keys: there "safeguards" goes too. Under "run" and
   // "scores" every member stays (the latter's keys are host names and safeguard ids).
   const util::KeepMember keep = [](std::string_view top, int depth, std::string_view key) {

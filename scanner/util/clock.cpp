@@ -1,6 +1,7 @@
 #include "util/clock.hpp"
 
 #include <ctime>
+#include <regex>
 
 namespace cisscan::util {
 
@@ -25,6 +26,18 @@ std::string rfc3339_now() {
 
 long long milliseconds_between(SteadyTime start, SteadyTime end) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count();
+}
+
+bool is_date(const std::string& text) {
+  static const std::regex k_date(R"(^(\d{4})-(\d{2})-(\d{2})$)");
+  std::smatch match;
+  if (!std::regex_match(text, match, k_date)) {
+    return false;
+  }
+  const std::chrono::year_month_day date{std::chrono::year(std::stoi(match[1])),
+                                         std::chrono::month(std::stoul(match[2])),
+                                         std::chrono::day(std::stoul(match[3]))};
+  return date.ok();
 }
 
 } // namespace cisscan::util

@@ -13,5 +13,7 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 std::string rfc3339(WallTime time);
 std::string rfc3339_now();
 long long milliseconds_between(SteadyTime start, SteadyTime end);
+// Whether `text` is a calendar date YYYY-MM-DD (2026-02-29 and 2026-02-30 are not).
+bool is_date(const std::string& text);
 
 } // namespace cisscan::util

@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -233,6 +234,21 @@ std::filesystem::path expand_home(const std::string& path) {
     return std::filesystem::path(home != nullptr ? home : "/") / path.substr(2);
   }
   return path;
+}
+
+std::string account_name() {
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') {
+    return user;
+  }
+  const auto uid = getuid();
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+      found->pw_name != nullptr && *found->pw_name != '\0') {
+    return found->pw_name;
+  }
+  return "uid " + std::to_string(uid);
 }
 
 std::string random_hex(size_t bytes) {

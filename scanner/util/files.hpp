@@ -33,6 +33,9 @@ std::string safe_file_name(std::string_view name);
 void check_writable(const std::filesystem::path& path);
 // Expands a leading "~/" with $HOME.
 std::filesystem::path expand_home(const std::string& path);
+// The account this process runs as: $USER, else the password database's name for the real uid,
+// else "uid N".
+std::string account_name();
 // 32 lower-case hex characters from the kernel's random source.
 std::string random_hex(size_t bytes);
 

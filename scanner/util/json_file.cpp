@@ -232,6 +232,16 @@ json parse_json_object(const std::filesystem::path& path, std::string_view text)
   return checked_parse(path, text);
 }
 
+json parse_json_object(const std::filesystem::path& path, const std::string& text,
+                       const KeepMember& keep) {
+  if (text.capacity() >= text.size() + simdjson::SIMDJSON_PADDING) {
+    return parse_filtered(
+        path, simdjson::padded_string_view(text.data(), text.size(), text.capacity()), keep);
+  }
+  const simdjson::padded_string padded(text);
+  return parse_filtered(path, padded, keep);
+}
+
 json load_json_object(const std::filesystem::path& path, const KeepMember& keep) {
   simdjson::padded_string text;
   if (simdjson::padded_string::load(path.string()).get(text) != simdjson::SUCCESS) {

@@ -32,6 +32,8 @@ json load_json_object(const std::filesystem::path& path);
 json load_json_object(const std::filesystem::path& path, const KeepMember& keep);
 // The same from the file's text already in memory (`path` names it in messages).
 json parse_json_object(const std::filesystem::path& path, std::string_view text);
+json parse_json_object(const std::filesystem::path& path, const std::string& text,
+                       const KeepMember& keep);
 // The file opened for reading through a 1 MiB buffer; throws ConfigError "PATH: cannot read".
 std::unique_ptr<FILE, int (*)(FILE*)> open_json_file(const std::filesystem::path& path);
 // "the top-level member "NAME" appears twice", the message for a repeated top-level name.

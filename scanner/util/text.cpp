@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace cisscan::util {
 
@@ -105,6 +106,40 @@ std::string to_lower(std::string_view text) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
+}
+
+std::string count_of(long long count, std::string_view noun) {
+  return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
+bool expand_env(const std::string& text, std::string& expanded, std::string& problem) {
+  expanded.clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$' || i + 1 >= text.size() || text[i + 1] != '{') {
+      expanded += text[i];
+      continue;
+    }
+    const auto close = text.find('}', i + 2);
+    const auto name =
+        close == std::string::npos ? std::string() : text.substr(i + 2, close - i - 2);
+    const bool valid = !name.empty() && std::isdigit(static_cast<unsigned char>(name[0])) == 0 &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                       });
+    if (!valid) {
+      problem = "expected ${NAME} (letters, digits and '_') after '$'";
+      return false;
+    }
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr || *value == '\0') {
+      problem =
+          "the environment variable ${" + name + "} is " + (value == nullptr ? "not set" : "empty");
+      return false;
+    }
+    expanded += value;
+    i = close;
+  }
+  return true;
 }
 
 std::string base64_encode(std::string_view bytes) {

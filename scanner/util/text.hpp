@@ -19,6 +19,12 @@ bool is_valid_utf8(std::string_view text);
 std::string shell_quote(std::string_view text);
 std::string to_lower(std::string_view text);
 std::string base64_encode(std::string_view bytes);
+// "1 host", "2 hosts": `count` and `noun`, with an "s" unless the count is one.
+std::string count_of(long long count, std::string_view noun);
+// `text` with every ${NAME} replaced by the environment variable NAME. Returns false, with the
+// problem in `problem` ("${NAME} is not set", "an unterminated ${"), when a variable is unset
+// or empty or a ${ is not closed by a name and }.
+bool expand_env(const std::string& text, std::string& expanded, std::string& problem);
 
 } // namespace cisscan::util
 

@@ -1,15 +1,17 @@
 #include "util/yaml.hpp"
 
+#include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
+#include <algorithm>
 #include <ctime>
-#include <regex>
 
 namespace cisscan::util {
 
 int line_of(const YAML::Node& node) {
-  return node.Mark().line + 1;
+  // A node with no place in the text (an empty document) is on line 1.
+  return std::max(node.Mark().line, 0) + 1;
 }
 
 std::string expected_of(const YAML::Exception& error) {
@@ -132,8 +134,7 @@ int YamlFile::integer(const YAML::Node& map, const char* key, int low, int high)
 
 std::string YamlFile::date(const YAML::Node& map, const char* key, bool required) const {
   const auto text = string(map, key, required);
-  static const std::regex k_date(R"(^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$)");
-  if (!text.empty() && !std::regex_match(text, k_date)) {
+  if (!text.empty() && !is_date(text)) {
     fail(map[key], std::string("'") + key + "' must be a date YYYY-MM-DD, not '" + text + "'");
   }
   return text;

@@ -1,4 +1,5 @@
 """Bad input gets one clear line naming the file and line, and exit code 2; lint lists them all."""
+import json
 import os
 
 import pytest
@@ -124,3 +125,67 @@ def test_broken_record_is_one_line_and_exit_2(tmp_path, name, content, command):
 def test_help_and_version():
     assert "Exit codes" in cisscan("--help").stdout
     assert cisscan("--version").stdout.startswith("cisscan ")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--as-of", "2026-02-30"], "--as-of: expected a calendar date YYYY-MM-DD, not '2026-02-30'"),
+    (["--as-of", "2026-13-01"], "--as-of: expected a calendar date"),
+    (["--connect-timeout", "0"], "--connect-timeout: expected a whole number of seconds, at least 1"),
+    (["--connect-timeout", "-5"], "--connect-timeout"),
+    (["--host-timeout", "0"], "--host-timeout: expected a whole number of seconds, at least 1"),
+    (["--host-output-limit", "0"], "--host-output-limit: expected a whole number of bytes"),
+])
+def test_bad_dates_and_timeouts_are_one_line_and_exit_2(tmp_path, args, words):
+    out = tmp_path / "out"
+    run = cisscan("scan", *args, "--out", str(out))
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], run.stderr
+    assert len(lines[0]) < 200, "one readable line"
+    assert not out.exists()
+
+
+def test_report_as_of_must_be_a_calendar_date(tmp_path):
+    run = cisscan("report", RECORD, "--as-of", "2026-02-29", "--out", str(tmp_path / "out"))
+    assert run.code == 2
+    assert run.stderr.strip() == (
+        "cisscan: --as-of: expected a calendar date YYYY-MM-DD, not '2026-02-29'")
+
+
+@pytest.mark.parametrize("content, line, words", [
+    ("{}\n", 1, "a gate file needs minimum scores"),
+    ("safeguards: {}\n", 1, "a gate file needs minimum scores"),
+    ("", 1, "expected a mapping for a gate file"),
+    ("ig1: high\n", 1, "'ig1' must be"),
+])
+def test_gate_file_without_scores_is_one_line_and_exit_2(tmp_path, content, line, words):
+    gate = tmp_path / "gate.yaml"
+    gate.write_text(content)
+    run = cisscan("gate", RECORD, "--gate", str(gate))
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert lines == [lines[0]] and lines[0].startswith(f"cisscan: {gate}:{line}: "), run.stderr
+    assert words in lines[0]
+
+
+@pytest.mark.parametrize("drop", ["scores", "scores.ig1", "scores.safeguards"])
+@pytest.mark.parametrize("command", ["gate", "diff", "report"])
+def test_record_without_scores_is_one_line_and_exit_2(tmp_path, drop, command):
+    record = json.load(open(RECORD))
+    parent, _, key = drop.rpartition(".")
+    (record[parent] if parent else record).pop(key)
+    broken = tmp_path / "noscores.json"
+    broken.write_text(json.dumps(record))
+    args = {"gate": ["gate", str(broken), "--fail-under", "50"],
+            "diff": ["diff", RECORD, str(broken)],
+            "report": ["report", str(broken), "--out", str(tmp_path / "out")]}[command]
+    run = cisscan(*args)
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "noscores.json" in lines[0] and "scores" in lines[0], run.stderr
+
+
+def test_lint_counts_in_the_singular_when_there_is_one():
+    run = cisscan("lint", os.path.join(BAD, "bad-regex.yaml"))
+    assert run.code == 1
+    assert run.stderr.strip().splitlines()[-1] == "0 checks in 1 file, 1 problem"

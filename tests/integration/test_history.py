@@ -92,8 +92,19 @@ def store_and_query(url, records, connect):
         run = cisscan("history", "--store", url, "--import", record)
         assert run.code == 0, run.stderr
     listed = cisscan("history", "--store", url)
-    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == [
-        "run-1", "run-2", "run-3"]
+    header, *rows = listed.stdout.splitlines()
+    assert header.split("\t") == ["run", "started", "IG1 score", "IG1 safeguards assessed",
+                                  "hosts scanned"]
+    assert [line.split("\t")[0] for line in rows] == ["run-1", "run-2", "run-3"]
+    as_json = json.loads(cisscan("history", "--store", url, "--format", "json").stdout)
+    assert [r["id"] for r in as_json] == ["run-1", "run-2", "run-3"]
+    for row, record in zip(rows, records):
+        scores = json.load(open(record))["scores"]
+        entry = as_json[rows.index(row)]
+        assert entry["ig1_score"] == scores["ig1"]["score"]
+        assert entry["hosts_scanned"] == scores["hosts_scanned"]
+        assert row.split("\t")[2] == f"{scores['ig1']['score']:.1f}"
+        assert row.split("\t")[4] == f"{scores['hosts_scanned']}/{scores['hosts_in_scope']}"
     for record in records:
         run_id = json.load(open(record))["run"]["id"]
         exported = subprocess.run([BIN, "history", "--store", url, "--export", run_id],
@@ -353,8 +364,9 @@ def test_scan_with_store_shows_drift_and_gates_on_regressions(tmp_path, postgres
     assert history["since_last_run"]["old_run"] == first.record["run"]["id"]
     assert len(history["ig1_over_time"]) == 2
     assert "***" not in history["store"] or "@" in history["store"]
-    listed = cisscan("history", "--store", url)
-    assert len(listed.stdout.splitlines()) == 2
+    listed = cisscan("history", "--store", url, "--format", "json")
+    assert [r["id"] for r in json.loads(listed.stdout)] == [
+        first.record["run"]["id"], second.record["run"]["id"]]
     html = open(tmp_path / "b" / "report.html").read()
     assert "Since the last run" in html and "Newly failing: 0" in html
     assert html.count('<circle class="point"') == 2  # the IG1 score of both stored runs
@@ -527,3 +539,83 @@ def test_a_record_of_several_parts_round_trips_on_postgresql(postgres, tmp_path)
     conn.close()
     exported = cisscan("history", "--store", url, "--export", "run-parts")
     assert exported.stdout == record.read_text()
+
+
+@pytest.mark.parametrize("args", [[], ["--format", "json"], ["--export", "run-1"],
+                                  ["--prune", "--keep", "30d"]])
+def test_reading_a_store_that_does_not_exist_creates_nothing(tmp_path, args):
+    path = tmp_path / "none" / "history.db"
+    run = cisscan("history", "--store", f"sqlite:{path}", *args)
+    assert run.code == 2
+    assert run.stderr.strip().splitlines() == [
+        f"cisscan: --store sqlite:{path}: no store at {path} (nothing has been stored there "
+        "yet: scan --store or history --import makes it)"]
+    assert not path.exists() and not path.parent.exists()
+    # The default store too, and diff looking a run id up in it.
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"))
+    for command in (["history", *args], ["diff", "run-1", "run-2"]):
+        proc = subprocess.run([BIN, *command], capture_output=True, text=True, env=env)
+        assert proc.returncode == 2
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+        assert "no store at" in proc.stderr
+    assert not (tmp_path / "state").exists()
+
+
+def test_importing_a_run_already_stored_says_so_in_one_line(records, tmp_path):
+    url = f"sqlite:{tmp_path / 'h.db'}"
+    assert cisscan("history", "--store", url, "--import", records[0]).code == 0
+    run = cisscan("history", "--store", url, "--import", records[0], records[1])
+    assert run.code == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert lines[0] == f"skipped {records[0]}: run run-1 is already in the store"
+    assert lines[1].startswith("imported run-2")
+    assert run.stderr == ""
+    listed = json.loads(cisscan("history", "--store", url, "--format", "json").stdout)
+    assert [r["id"] for r in listed] == ["run-1", "run-2"]
+
+
+def test_diff_reads_the_default_store_and_signs_its_deltas(records, tmp_path):
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"))
+    for record in records:
+        subprocess.run([BIN, "history", "--store", "sqlite:", "--import", record], check=True,
+                       capture_output=True, env=env)
+    proc = subprocess.run([BIN, "diff", "run-1", "run-3"], capture_output=True, text=True,
+                          env=env)
+    assert proc.returncode == 0, proc.stderr
+    old, new = (json.load(open(records[i]))["scores"] for i in (0, 2))
+    delta = round(new["ig1"]["score"] - old["ig1"]["score"], 1)
+    sign = "+" if delta > 0 else ""
+    shown = f"{sign}{delta:g}" if delta != 0 else "0"
+    assert f"IG1 score: {old['ig1']['score']} -> {new['ig1']['score']} ({shown})" in proc.stdout
+    for line in proc.stdout.split("Safeguard scores changed:")[1].splitlines()[1:]:
+        assert re.search(r"\(([+-]\d+(\.\d)?|0)\)$", line), line
+    # The same runs from their files give the same drift.
+    from_files = cisscan("diff", records[0], records[2])
+    assert from_files.stdout == proc.stdout
+
+
+def test_diff_reports_a_changed_check_definition_apart(records, tmp_path):
+    """The same host results, but the check's definition (its sha256) changed between the runs:
+    the check is listed as changed, not as a host regression, from files and from the store."""
+    record = json.load(open(records[2]))
+    for host in record["hosts"]:
+        for result in host["results"]:
+            if result["check_id"] == "deb12-sshd-permit-root-login":
+                result["check_sha256"] = "f" * 64
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(dict(record, run=dict(record["run"], id="run-4",
+                                                        started_at="2026-11-22T00:00:00.000Z"))))
+    url = f"sqlite:{tmp_path / 'h.db'}"
+    for record_file in (records[1], str(changed)):
+        assert cisscan("history", "--store", url, "--import", record_file).code == 0
+    for args in ([records[1], str(changed)], ["run-2", "run-4", "--store", url]):
+        diff = json.loads(cisscan("diff", *args, "--format", "json").stdout)
+        assert [c["check_id"] for c in diff["changed_checks"]] == ["deb12-sshd-permit-root-login"]
+        entry = diff["changed_checks"][0]
+        assert entry["new_sha256"] == "f" * 64 and entry["old_sha256"] != entry["new_sha256"]
+        assert entry["newly_failing"] == ["hardened"]
+        assert [d["check_changed"] for d in diff["newly_failing"]] == [True]
+        text = cisscan("diff", *args).stdout
+        assert "Newly failing: 0\n" in text
+        assert "Checks whose definition changed: 1\n  deb12-sshd-permit-root-login  sha256 " in text
+        assert "newly failing: hardened; newly passing: none" in text

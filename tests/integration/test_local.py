@@ -1,6 +1,7 @@
 """`cisscan scan` with no inventory checks this machine through the local transport."""
 import glob
 import os
+import re
 import subprocess
 
 import pytest
@@ -21,6 +22,11 @@ def test_local_scan_writes_all_three_reports(out):
     assert host["stats"]["channels"] == 1
     assert record["run"]["catalog_digest"]
     assert record["scores"]["ig1"]["total"] == 56
+    # One host, one channel: singular words in the log.
+    checks = len(record["checks"])
+    assert f"{checks} checks, 1 host\n" in run.stderr
+    assert re.search(r"\(\d+ ms, 1 channel\)", run.stderr), run.stderr
+    assert "assessed), 1 of 1 host scanned\n" in run.stderr
 
 
 def test_only_chosen_formats_are_written(out):

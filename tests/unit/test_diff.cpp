@@ -64,12 +64,14 @@ TEST_CASE("diff_records") {
                                                {"check_id", "c1"},
                                                {"title", "Title of c1"},
                                                {"from", "pass"},
-                                               {"to", "fail"}}}));
+                                               {"to", "fail"},
+                                               {"check_changed", false}}}));
   CHECK(diff["newly_passing"] == json::array({{{"host", "a"},
                                                {"check_id", "c2"},
                                                {"title", "Title of c2"},
                                                {"from", "fail"},
-                                               {"to", "pass"}}}));
+                                               {"to", "pass"},
+                                               {"check_changed", false}}}));
   CHECK(diff["new_hosts"] == json::array({"fresh"}));
   CHECK(diff["vanished_hosts"] == json::array({"gone"}));
   CHECK(diff["host_key_changed"] == json::array({{{"host", "a"}, {"old", "K1"}, {"new", "K2"}}}));
@@ -135,7 +137,7 @@ TEST_CASE("diff_records: unchanged, and edge cases") {
 
 TEST_CASE("diff_text") {
   CHECK(diff_text(diff_records(old_run(), new_run())) == "cisscan diff run-0 -> run-1\n"
-                                                         "IG1 score: 75.0 -> 50.0 (-25.0)\n"
+                                                         "IG1 score: 75.0 -> 50.0 (-25)\n"
                                                          "Newly failing: 1\n"
                                                          "  a  c1  pass -> fail\n"
                                                          "Newly passing: 1\n"
@@ -149,22 +151,81 @@ TEST_CASE("diff_text") {
                                                          "New checks: 1\n"
                                                          "  c9\n"
                                                          "Removed checks: 0\n"
+                                                         "Checks whose definition changed: 0\n"
                                                          "Safeguard scores changed: 1\n"
-                                                         "  4.1  75.0 -> 50.0\n");
+                                                         "  4.1  75.0 -> 50.0 (-25)\n");
   const auto empty = make_record(json::array(), "empty");
   const auto text = diff_text(diff_records(empty, empty));
   CHECK(text.find("IG1 score: n/a -> n/a (n/a)\n") != std::string::npos);
 }
 
-// Bug (scanner/history/diff, left to the helper changing it): a host that could not be scanned
-// gets an `error` placeholder for every check, and diff_records lists each as newly failing, so
-// `gate --fail-on new-failures` fails on a host being down (exit 3's business) as if every check
-// had regressed. The scores leave such hosts out; the diff should too (or list them apart).
-TEST_CASE("a host that could not be scanned is not a regression" * doctest::skip()) {
+// A host that could not be scanned gets an `error` placeholder for every check: not a regression
+// of each (a host down is exit 3's business), as the scores leave such hosts out.
+TEST_CASE("a host that could not be scanned is not a regression") {
   const auto before = make_record(
       json::array({make_host("a", "ok", json::array({make_result("c1", "pass")}))}), "run-0");
   auto down = make_host("a", "unreachable", json::array({make_result("c1", "error")}));
   down["reason"] = "cannot connect";
   const auto after = make_record(json::array({down}), "run-1");
   CHECK(diff_records(before, after)["newly_failing"].empty());
+}
+
+TEST_CASE("diff: signed deltas") {
+  const auto scored = [](const std::string& id, double ig1, double s41) {
+    auto record = make_record(json::array(), id);
+    record["scores"]["ig1"]["score"] = ig1;
+    record["scores"]["safeguards"]["4.1"] = {{"score", s41}};
+    return record;
+  };
+  const auto up = diff_text(diff_records(scored("r0", 60.0, 50.0), scored("r1", 63.0, 52.5)));
+  CHECK(up.find("IG1 score: 60.0 -> 63.0 (+3)\n") != std::string::npos);
+  CHECK(up.find("  4.1  50.0 -> 52.5 (+2.5)\n") != std::string::npos);
+  const auto down = diff_text(diff_records(scored("r0", 63.0, 52.5), scored("r1", 61.0, 50.0)));
+  CHECK(down.find("IG1 score: 63.0 -> 61.0 (-2)\n") != std::string::npos);
+  CHECK(down.find("  4.1  52.5 -> 50.0 (-2.5)\n") != std::string::npos);
+  const auto same = diff_text(diff_records(scored("r0", 63.0, 52.5), scored("r1", 63.0, 52.5)));
+  CHECK(same.find("IG1 score: 63.0 -> 63.0 (0)\n") != std::string::npos);
+}
+
+TEST_CASE("diff: checks whose definition changed are reported apart from host regressions") {
+  // c1 fails now on a and b; its definition changed (another sha256). c2 regressed on a with the
+  // same definition: that one is a host regression.
+  const auto with_sha = [](json result, char sha) {
+    result["check_sha256"] = std::string(64, sha);
+    return result;
+  };
+  const auto before = make_record(
+      json::array({make_host("a", "ok",
+                             json::array({with_sha(make_result("c1", "pass"), 'a'),
+                                          make_result("c2", "pass")})),
+                   make_host("b", "ok", json::array({with_sha(make_result("c1", "pass"), 'a')}))}),
+      "run-0");
+  const auto after = make_record(
+      json::array({make_host("a", "ok",
+                             json::array({with_sha(make_result("c1", "fail"), 'c'),
+                                          make_result("c2", "fail")})),
+                   make_host("b", "ok", json::array({with_sha(make_result("c1", "fail"), 'c')}))}),
+      "run-1");
+  const auto diff = diff_records(before, after);
+  REQUIRE(diff["changed_checks"].size() == 1);
+  const auto& changed = diff["changed_checks"][0];
+  CHECK(changed["check_id"] == "c1");
+  CHECK(changed["old_sha256"] == std::string(64, 'a'));
+  CHECK(changed["new_sha256"] == std::string(64, 'c'));
+  CHECK(changed["newly_failing"] == json::array({"a", "b"}));
+  CHECK(changed["newly_passing"].empty());
+  // The gate's list keeps every new failure, each marked.
+  REQUIRE(diff["newly_failing"].size() == 3);
+  int marked = 0;
+  for (const auto& item : diff["newly_failing"]) {
+    CHECK(item["check_changed"] == (item["check_id"] == "c1"));
+    marked += item["check_changed"].get<bool>() ? 1 : 0;
+  }
+  CHECK(marked == 2);
+  const auto text = diff_text(diff);
+  CHECK(text.find("Newly failing: 1\n  a  c2  pass -> fail\n") != std::string::npos);
+  CHECK(text.find("Checks whose definition changed: 1\n  c1  sha256 aaaaaaaaaaaa -> "
+                  "cccccccccccc  newly failing: a, b; newly passing: none\n") != std::string::npos);
+  // The same definitions on both sides: nothing changed.
+  CHECK(diff_records(old_run(), new_run())["changed_checks"].empty());
 }

@@ -128,6 +128,10 @@ TEST_CASE("load_waivers") {
     CHECK(bad("waivers:\n  - id: W-1\n    checks: c\n    justification: j\n    approved_by: a\n"
               "    expires: 31.12.2026\n")
               .find(":6: 'expires' must be a date YYYY-MM-DD") != std::string::npos);
+    CHECK(bad("waivers:\n  - id: W-1\n    checks: c\n    justification: j\n    approved_by: a\n"
+              "    expires: 2027-02-29\n")
+              .find(":6: 'expires' must be a date YYYY-MM-DD, not '2027-02-29'") !=
+          std::string::npos);
     CHECK(bad("waivers:\n" + entry + "    hosts: {hostnames: [a]}\n")
               .find(":7: unknown key 'hostnames' in a host selector") != std::string::npos);
     CHECK(bad("extra: 1\nwaivers: []\n").find(":1: unknown key 'extra' in a waiver file") !=

@@ -1,5 +1,7 @@
 #include "reports/formats.hpp"
 
+#include "history/diff.hpp"
+
 #include "sample_record.hpp"
 
 #include <doctest/doctest.h>
@@ -91,4 +93,26 @@ TEST_CASE("write_html shows every benchmark recommendation a result names") {
   // A record written before `benchmarks` existed still shows its one benchmark.
   CHECK(reports::render("html", test::sample_record()).find("cis-debian12 1.1.0 1.1, level L1") !=
         std::string::npos);
+}
+
+TEST_CASE("html: since the last run, a changed check is listed under its check") {
+  using cisscan::json;
+  using test::make_host;
+  using test::make_record;
+  using test::make_result;
+  auto changed = make_result("c1", "fail");
+  changed["check_sha256"] = std::string(64, 'c');
+  const auto before = make_record(json::array(
+      {make_host("a", "ok", json::array({make_result("c1", "pass"), make_result("c2", "pass")}))}));
+  auto after = make_record(
+      json::array({make_host("a", "ok", json::array({changed, make_result("c2", "fail")}))}));
+  after["history"] = {{"store", "sqlite:"},
+                      {"ig1_over_time", json::array()},
+                      {"since_last_run", diff_records(before, after)}};
+  const auto html = reports::render("html", after);
+  CHECK(html.find("Newly failing: 1") != std::string::npos);
+  CHECK(html.find("a  c2  pass → fail") != std::string::npos);
+  CHECK(html.find("a  c1  pass → fail") == std::string::npos);
+  CHECK(html.find("Checks whose definition changed: 1") != std::string::npos);
+  CHECK(html.find("c1  newly failing: a; newly passing: none") != std::string::npos);
 }

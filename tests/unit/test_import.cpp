@@ -150,7 +150,9 @@ TEST_CASE("import_file stores what save stores, in parts, and once") {
   saved.save(record, text);
   HistoryStore imported("sqlite:" + (dir.path() / "imported.db").string());
   const auto run_id = record["run"]["id"].get<std::string>();
-  CHECK(imported.import_file(file) == std::optional<std::string>(run_id));
+  const auto first = imported.import_file(file);
+  CHECK(first.run_id == run_id);
+  CHECK(first.stored);
 
   for (const std::string& sql : std::vector<std::string>{
            "SELECT id, started_at, finished_at, scanner_version, catalog_digest, operator, "
@@ -170,7 +172,9 @@ TEST_CASE("import_file stores what save stores, in parts, and once") {
   CHECK((saved.export_record(run_id) == text));
 
   SUBCASE("a run already stored is not stored again") {
-    CHECK_FALSE(imported.import_file(file));
+    const auto again = imported.import_file(file);
+    CHECK(again.run_id == run_id);
+    CHECK_FALSE(again.stored);
     CHECK(table(imported, "SELECT COUNT(*) FROM results") == std::vector<SqlRow>{{"111"}});
   }
   SUBCASE("a broken record stores nothing") {

@@ -1,11 +1,16 @@
 #include "inventory/inventory.hpp"
 
+#include "inventory/ssh_config.hpp"
 #include "temp_dir.hpp"
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <string>
+
+#include <pwd.h>
+#include <unistd.h>
 
 using namespace cisscan;
 using cisscan::test::TempDir;
@@ -199,4 +204,126 @@ TEST_CASE("the local inventory") {
   REQUIRE(inventory.hosts.size() == 1);
   CHECK(inventory.hosts[0].transport == "local");
   CHECK_FALSE(inventory.hosts[0].name.empty());
+}
+
+namespace {
+
+// Sets (or, with nullptr, unsets) an environment variable for the scope; the old value returns.
+class EnvVar {
+public:
+  EnvVar(const char* name, const char* value) : m_name(name) {
+    if (const char* old = std::getenv(name); old != nullptr) {
+      m_old = old;
+      m_had = true;
+    }
+    if (value != nullptr) {
+      setenv(name, value, 1);
+    } else {
+      unsetenv(name);
+    }
+  }
+  ~EnvVar() {
+    if (m_had) {
+      setenv(m_name.c_str(), m_old.c_str(), 1);
+    } else {
+      unsetenv(m_name.c_str());
+    }
+  }
+  EnvVar(const EnvVar&) = delete;
+  EnvVar& operator=(const EnvVar&) = delete;
+
+private:
+  std::string m_name;
+  std::string m_old;
+  bool m_had = false;
+};
+
+} // namespace
+
+TEST_CASE("--identity: under the inventory's identity_file, over the SSH configuration's") {
+  const TempDir dir;
+  const auto config_file = dir.write("ssh_config", "Host *\n  IdentityFile /config/key\n");
+  const auto config = SshConfig::load(config_file);
+  const auto file = dir.write("inventory.yaml", "groups:\n"
+                                                "  keyed: {identity_file: /group/key}\n"
+                                                "hosts:\n"
+                                                "  - {name: plain, address: 10.0.0.1}\n"
+                                                "  - {name: own, address: 10.0.0.2,"
+                                                " identity_file: /host/key}\n"
+                                                "  - {name: grouped, address: 10.0.0.3,"
+                                                " groups: [keyed]}\n");
+  const auto key_of = [](const Inventory& inventory, const std::string& name) {
+    for (const auto& host : inventory.hosts) {
+      if (host.name == name) {
+        return host.identity_file;
+      }
+    }
+    return std::string("(no host)");
+  };
+  const auto with_option = load_inventory(file, &config, {}, "/cli/key");
+  CHECK(key_of(with_option, "plain") == "/cli/key");
+  CHECK(key_of(with_option, "own") == "/host/key");
+  CHECK(key_of(with_option, "grouped") == "/group/key");
+  const auto without = load_inventory(file, &config);
+  CHECK(key_of(without, "plain") == "/config/key");
+  CHECK(key_of(without, "own") == "/host/key");
+
+  // defaults: in the inventory win over --identity too.
+  const auto defaults = dir.write("defaults.yaml", "defaults: {identity_file: /defaults/key}\n"
+                                                   "hosts:\n  - {name: plain}\n");
+  CHECK(load_inventory(defaults, &config, {}, "/cli/key").hosts[0].identity_file ==
+        "/defaults/key");
+}
+
+TEST_CASE("identity_file and known_hosts take ${ENV}; an unset variable names file and line") {
+  const TempDir dir;
+  const EnvVar key("CISSCAN_TEST_KEY", "/run/ci/key");
+  const EnvVar project("CISSCAN_TEST_PROJECT", "/builds/fleet");
+  const EnvVar empty("CISSCAN_TEST_EMPTY", "");
+  const EnvVar unset("CISSCAN_TEST_UNSET", nullptr);
+  const auto file = dir.write("inventory.yaml", "defaults:\n"
+                                                "  identity_file: ${CISSCAN_TEST_KEY}\n"
+                                                "  known_hosts: ${CISSCAN_TEST_PROJECT}/ssh/kh\n"
+                                                "hosts:\n"
+                                                "  - {name: a}\n"
+                                                "  - {name: b, known_hosts: /etc/$HOME/kh}\n");
+  const auto inventory = load_inventory(file);
+  CHECK(inventory.hosts[0].identity_file == "/run/ci/key");
+  CHECK(inventory.hosts[0].known_hosts == "/builds/fleet/ssh/kh");
+  CHECK(inventory.hosts[1].known_hosts == "/etc/$HOME/kh"); // only ${NAME} is a variable
+
+  const auto unset_file = dir.write("unset.yaml", "hosts:\n"
+                                                  "  - name: a\n"
+                                                  "    identity_file: ${CISSCAN_TEST_UNSET}\n");
+  CHECK(error_of(unset_file) == unset_file.string() + ":3: identity_file: the environment variable "
+                                                      "${CISSCAN_TEST_UNSET} is not set");
+  const auto empty_file = dir.write("empty.yaml", "defaults:\n"
+                                                  "  known_hosts: ${CISSCAN_TEST_EMPTY}\n"
+                                                  "hosts: [{name: a}]\n");
+  CHECK(error_of(empty_file) == empty_file.string() + ":2: known_hosts: the environment variable "
+                                                      "${CISSCAN_TEST_EMPTY} is empty");
+  const auto bad_file =
+      dir.write("bad.yaml", "hosts:\n  - {name: a, identity_file: \"${1X}/key\"}\n");
+  CHECK(error_of(bad_file).find(":2: identity_file: expected ${NAME}") != std::string::npos);
+}
+
+TEST_CASE("an inventory's known_hosts wins over the SSH configuration's UserKnownHostsFile") {
+  const TempDir dir;
+  const auto config =
+      SshConfig::load(dir.write("ssh_config", "Host *\n  UserKnownHostsFile /config/kh\n"));
+  const auto file = dir.write("inventory.yaml", "hosts:\n"
+                                                "  - {name: a, known_hosts: /inventory/kh}\n"
+                                                "  - {name: b}\n");
+  const auto inventory = load_inventory(file, &config);
+  CHECK(inventory.hosts[0].known_hosts == "/inventory/kh");
+  CHECK(inventory.hosts[1].known_hosts == "/config/kh");
+}
+
+TEST_CASE("the default user is the account's name when $USER is unset") {
+  const TempDir dir;
+  const EnvVar user("USER", nullptr);
+  const auto file = dir.write("inventory.yaml", "hosts:\n  - {name: a}\n");
+  const auto* entry = getpwuid(getuid());
+  REQUIRE(entry != nullptr);
+  CHECK(load_inventory(file).hosts[0].user == entry->pw_name);
 }

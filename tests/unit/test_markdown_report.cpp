@@ -237,3 +237,10 @@ TEST_CASE("write_markdown: long host text is cut, never inside a character") {
   CHECK(reason_cell.find("…") != std::string::npos);
   CHECK(reason_cell.rfind(" x\xC3\xA9", 0) == 0);
 }
+
+TEST_CASE("write_markdown: one host in scope is \"1 host\"") {
+  const auto md = reports::render(
+      "md",
+      make_record(json::array({make_host("a", "ok", json::array({make_result("c1", "pass")}))})));
+  CHECK(md.find("; 1 of 1 host scanned.") != std::string::npos);
+}

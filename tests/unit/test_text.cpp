@@ -71,3 +71,26 @@ TEST_CASE("base64 of binary") {
   CHECK(base64_encode("fooba") == "Zm9vYmE=");
   CHECK(base64_encode("foobar") == "Zm9vYmFy");
 }
+
+TEST_CASE("count_of: one host, two hosts") {
+  CHECK(count_of(1, "host") == "1 host");
+  CHECK(count_of(0, "host") == "0 hosts");
+  CHECK(count_of(2, "channel") == "2 channels");
+}
+
+TEST_CASE("expand_env") {
+  setenv("CISSCAN_TEST_A", "alpha", 1);
+  unsetenv("CISSCAN_TEST_NONE");
+  std::string out;
+  std::string problem;
+  CHECK(expand_env("${CISSCAN_TEST_A}/x/${CISSCAN_TEST_A}", out, problem));
+  CHECK(out == "alpha/x/alpha");
+  CHECK(expand_env("$HOME and $ alone", out, problem));
+  CHECK(out == "$HOME and $ alone");
+  CHECK_FALSE(expand_env("/k/${CISSCAN_TEST_NONE}", out, problem));
+  CHECK(problem == "the environment variable ${CISSCAN_TEST_NONE} is not set");
+  CHECK_FALSE(expand_env("${unterminated", out, problem));
+  CHECK(problem.find("expected ${NAME}") == 0);
+  CHECK_FALSE(expand_env("${}", out, problem));
+  unsetenv("CISSCAN_TEST_A");
+}
