@@ -152,22 +152,6 @@ def test_report_as_of_must_be_a_calendar_date(tmp_path):
         "cisscan: --as-of: expected a calendar date YYYY-MM-DD, not '2026-02-29'")
 
 
-@pytest.mark.parametrize("content, line, words", [
-    ("{}\n", 1, "a gate file needs minimum scores"),
-    ("safeguards: {}\n", 1, "a gate file needs minimum scores"),
-    ("", 1, "expected a mapping for a gate file"),
-    ("ig1: high\n", 1, "'ig1' must be"),
-])
-def test_gate_file_without_scores_is_one_line_and_exit_2(tmp_path, content, line, words):
-    gate = tmp_path / "gate.yaml"
-    gate.write_text(content)
-    run = cisscan("gate", RECORD, "--gate", str(gate))
-    assert run.code == 2
-    lines = run.stderr.strip().splitlines()
-    assert lines == [lines[0]] and lines[0].startswith(f"cisscan: {gate}:{line}: "), run.stderr
-    assert words in lines[0]
-
-
 @pytest.mark.parametrize("drop", ["scores", "scores.ig1", "scores.safeguards"])
 @pytest.mark.parametrize("command", ["gate", "diff", "report"])
 def test_record_without_scores_is_one_line_and_exit_2(tmp_path, drop, command):

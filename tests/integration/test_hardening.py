@@ -188,13 +188,18 @@ def test_fail_under_not_a_finite_number_is_exit_2(value):
     ('safeguards:\n  "4.1": .inf\n', 2, "minimum score"),
     ("ig1: .nan\n", 1, "'ig1'"),
     ('safeguards:\n  "4.1": 50\n  "99.9": 50\n', 3, "'99.9' is not in the CIS Controls v8"),
+    ("{}\n", 1, "a gate file needs minimum scores"),
+    ("safeguards: {}\n", 1, "a gate file needs minimum scores"),
+    ("", 1, "expected a mapping for a gate file"),
+    ("ig1: high\n", 1, "'ig1' must be"),
 ])
 def test_gate_file_with_bad_threshold_or_safeguard_is_exit_2(tmp_path, content, line, words):
+    """Also a gate file without minimum scores: one line naming the file and line, exit 2."""
     gate = tmp_path / "gate.yaml"
     gate.write_text(content)
     run = cisscan("gate", RECORD, "--gate", str(gate))
     assert run.code == 2, run.stderr
-    one_line(run, f"{gate}:{line}:", words)
+    assert one_line(run, f"{gate}:{line}:", words).startswith(f"cisscan: {gate}:{line}: ")
 
 
 # --- non-scalar YAML values ----------------------------------------------------------------------
