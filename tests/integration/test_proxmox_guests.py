@@ -10,19 +10,23 @@ import pytest
 import yaml
 
 import testbed
-from conftest import cisscan
+from conftest import SOURCE, cisscan
 
 FROZEN = 105  # a running container that never answers (exec_hang in the simulator's state)
 
 
-def add_guest(host, guest):
-    """Adds a guest to a started simulated node's state (pvesim reads it on every call)."""
+def edit_state(host, change):
+    """Changes a started simulated node's state (pvesim reads it on every call)."""
     path = os.path.join(host.dir, "pvenode", "pve", "state.json")
     with open(path) as f:
         state = json.load(f)
-    state["guests"].append(guest)
+    change(state)
     with open(path, "w") as f:
         json.dump(state, f)
+
+
+def add_guest(host, guest):
+    edit_state(host, lambda state: state["guests"].append(guest))
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +110,54 @@ def test_become_on_the_node_wraps_pct(bed, node, out):
     assert re.search(r"pct exec 101 on node pct-node failed \(exit 1\): sudo: ", host["reason"])
 
 
+def most_at_once(log):
+    """The largest number of `pct exec` running at the same time, from the simulator's log of
+    each exec's start and end, written in order under a lock."""
+    running = most = 0
+    for line in log.splitlines():
+        running += 1 if line.startswith("start ") else -1
+        most = max(most, running)
+    return most
+
+
+@pytest.mark.parametrize("limit", [2, None])
+def test_pct_concurrency_bounds_the_containers_of_a_node_at_once(bed, node, tmp_path, limit):
+    # Four running containers (clones of 101's root file system), each exec held for a second
+    # before it starts, so that unbounded they overlap.
+    log = os.path.join(node.dir, "pvenode", f"pct-exec-{limit}.log")  # the node sees its own dir
+    clones = [111, 112, 113, 114]
+
+    def prepare(state):
+        ct = next(g for g in state["guests"] if g["vmid"] == 101)
+        state["guests"] += [dict(ct, vmid=v, name=f"clone{v}") for v in clones]
+        state.update(exec_log=log, exec_delay=1)
+
+    def restore(state):
+        state["guests"] = [g for g in state["guests"] if g["vmid"] not in clones]
+        state.pop("exec_log")
+        state.pop("exec_delay")
+    edit_state(node, prepare)
+    try:
+        entry = node.inventory_entry(**({"pct_concurrency": limit} if limit else {}))
+        inventory = bed.inventory([entry] + [pct(f"clone{v}", v) for v in clones],
+                                  path=str(tmp_path / "inventory.yaml"))
+        out = str(tmp_path / "out")
+        run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                      "--checks", os.path.join(SOURCE, "checks", "debian", "ssh.yaml"),
+                      "--jobs", "8", "--out", out, out=out)
+    finally:
+        edit_state(node, restore)
+    assert all(run.host(f"clone{v}")["status"] == "ok" for v in clones), run.stderr
+    with open(log) as f:
+        text = f.read()
+    assert text.count("start ") == len(clones) and text.count("end ") == len(clones)
+    # Bounded, the limit is reached and never passed; unbounded (the default, 4), more overlap.
+    if limit:
+        assert most_at_once(text) == limit
+    else:
+        assert most_at_once(text) > 2
+
+
 def test_a_node_without_pct_is_one_clear_reason(bed, hosts, out):
     plain = hosts["hardened"]
     inventory = bed.inventory([plain.inventory_entry(),
@@ -135,15 +187,6 @@ def test_bad_pct_settings_are_one_line_and_exit_2(bed, tmp_path, entry, words):
 
 
 # --- discovery ----------------------------------------------------------------------------------
-def edit_state(host, change):
-    path = os.path.join(host.dir, "pvenode", "pve", "state.json")
-    with open(path) as f:
-        state = json.load(f)
-    change(state)
-    with open(path, "w") as f:
-        json.dump(state, f)
-
-
 @pytest.fixture(scope="module")
 def cluster(bed):
     """Two simulated nodes of the `default` cluster (pve1 answers for the cluster), and a VM's

@@ -6,11 +6,13 @@ Called as `pvesim.py TOOL ARGS...` by the small wrappers the testbed puts on the
 data comes from pveapi.py (state.json beside it, written by node.py from a variant); this file
 formats it as each tool does. Only the standard library: it runs on the scanned side.
 """
+import fcntl
 import json
 import os
 import re
 import subprocess
 import sys
+import time
 
 from pveapi import (STATE, Die, agent_reply, api_get, certificates, guest, guests, local_node,
                     subscription, tfa, tokens, users)
@@ -202,8 +204,24 @@ def pct_exec(g, command):
         raise Die(f"pvesim: CT {g['vmid']} has no root file system to enter", 2)
     # Its own UTS namespace, host name and root file system, as a container has.
     name = g.get("config", {}).get("hostname", g["name"])
-    os.execvp("unshare", ["unshare", "--uts", "sh", "-c", 'hostname "$1"; shift; exec chroot "$@"',
-                          "sh", name, rootfs] + (command or ["/bin/sh"]))
+    argv = ["unshare", "--uts", "sh", "-c", 'hostname "$1"; shift; exec chroot "$@"', "sh", name,
+            rootfs] + (command or ["/bin/sh"])
+    log = STATE.get("exec_log")
+    if not log:
+        os.execvp(argv[0], argv)
+    # A test's state asks for every exec's start and end, in order, to count how many overlap;
+    # each holds the container for exec_delay seconds first, so that overlaps can happen.
+    exec_log(log, f"start {g['vmid']}")
+    time.sleep(STATE.get("exec_delay", 0))
+    code = subprocess.run(argv).returncode
+    exec_log(log, f"end {g['vmid']}")
+    sys.exit(code)
+
+
+def exec_log(path, line):
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        f.write(line + "\n")
 
 
 def qm(args):
