@@ -122,7 +122,7 @@ void add_heatmap_view(Data& view, const Index& index) {
   put(view, "heat_other_columns", std::to_string(columns.size() - ig1_columns));
   put(view, "heat_has_other_columns", Data(columns.size() > ig1_columns));
   Data rows = list_data();
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
+  for (const size_t h : host_order(index)) {
     const auto& host = index.hosts[h];
     const auto name = field(host, "name");
     const auto& score =

@@ -3,6 +3,9 @@
 #include "reports/html_view.hpp"
 #include "reports/xml_text.hpp"
 
+#include <string>
+#include <unordered_map>
+
 namespace cisscan::reports::html {
 
 namespace {
@@ -12,14 +15,94 @@ void put_optional(Data& item, const std::string& key, std::string value) {
   put(item, key, std::move(value));
 }
 
+std::string guest_kind(const json& host) {
+  const auto type = field(host, "type");
+  return type == "lxc" ? "container" : type == "qemu" ? "VM" : "guest";
+}
+
+// A Proxmox VE guest's place: its kind and VMID, and its node, linked when the node is a host of
+// the run; a node's guests, each linked.
+void put_proxmox(Data& item, const Index& index, const json& host,
+                 const std::vector<size_t>& guests) {
+  const auto node = field(host, "node");
+  put(item, "is_guest", Data(!node.empty()));
+  if (!node.empty()) {
+    const auto vmid = field(host, "vmid");
+    put(item, "guest_kind", guest_kind(host) + (vmid.empty() ? "" : " " + vmid));
+    put(item, "node", node);
+    put_optional(item, "node_anchor", index.host_anchor(node));
+  }
+  Data list = list_data();
+  for (const size_t g : guests) {
+    Data guest = object_data();
+    put(guest, "name", field(index.hosts[g], "name"));
+    put(guest, "anchor", host_anchor(g));
+    push(list, std::move(guest));
+  }
+  put(item, "has_guests", Data(!guests.empty()));
+  put(item, "guests", std::move(list));
+}
+
+// The guests of each host that is the `node` of others (Proxmox VE), in record order.
+std::vector<std::vector<size_t>> guests_by_node(const Index& index) {
+  std::unordered_map<std::string, size_t> by_name;
+  for (size_t h = 0; h < index.hosts.size(); ++h) {
+    by_name.emplace(field(index.hosts[h], "name"), h);
+  }
+  std::vector<std::vector<size_t>> guests(index.hosts.size());
+  for (size_t h = 0; h < index.hosts.size(); ++h) {
+    const auto node = by_name.find(field(index.hosts[h], "node"));
+    if (node != by_name.end() && node->second != h) {
+      guests[node->second].push_back(h);
+    }
+  }
+  return guests;
+}
+
 } // namespace
+
+std::vector<size_t> host_order(const Index& index) {
+  const auto guests = guests_by_node(index);
+  std::vector<bool> is_guest(index.hosts.size());
+  for (const auto& list : guests) {
+    for (const size_t g : list) {
+      is_guest[g] = true;
+    }
+  }
+  std::vector<size_t> order;
+  std::vector<bool> placed(index.hosts.size());
+  const auto place = [&](size_t root) {
+    std::vector<size_t> stack{root};
+    while (!stack.empty()) {
+      const size_t h = stack.back();
+      stack.pop_back();
+      if (placed[h]) {
+        continue;
+      }
+      placed[h] = true;
+      order.push_back(h);
+      stack.insert(stack.end(), guests[h].rbegin(), guests[h].rend());
+    }
+  };
+  for (size_t h = 0; h < index.hosts.size(); ++h) {
+    if (!is_guest[h]) {
+      place(h);
+    }
+  }
+  for (size_t h = 0; h < index.hosts.size(); ++h) {
+    place(h); // hosts that name each other as their node: in record order
+  }
+  return order;
+}
 
 void add_hosts_view(Data& view, const Index& index) {
   const auto& host_scores = at(at(index.record, "scores"), "hosts");
+  const auto guests = guests_by_node(index);
   Data hosts = list_data();
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
+  for (const size_t h : host_order(index)) {
     const auto& host = index.hosts[h];
     Data item = object_data();
+    put_proxmox(item, index, host, guests[h]);
     put(item, "host_index", std::to_string(h));
     put(item, "anchor", host_anchor(h));
     put(item, "name", field(host, "name"));

@@ -140,6 +140,8 @@ void add_controls_chart(Data& view, const Index& index);            // html_char
 void add_heatmap_view(Data& view, const Index& index);              // html_charts.cpp
 void add_findings_view(Data& view, const Index& index);             // html_findings.cpp
 void add_hosts_view(Data& view, const Index& index);                // html_hosts.cpp
+// The order hosts are shown in: the record's, but a Proxmox VE node's guests right after it.
+std::vector<size_t> host_order(const Index& index);                  // html_hosts.cpp
 void add_risk_view(Data& view, const Index& index);                 // html_register.cpp
 void add_exceptions_view(Data& view, const Index& index);           // html_register.cpp
 void add_history_view(Data& view, const Index& index);              // html_history.cpp

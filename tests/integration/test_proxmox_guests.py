@@ -268,6 +268,17 @@ def test_a_discovered_cluster_is_scanned(bed, cluster, tmp_path, out):
         "pct exec 110 on node pve2 failed (exit 255): "
         "Configuration file 'nodes/pve2/lxc/110.conf' does not exist")
     assert run.code == 3  # the VM without an agent; skipped hosts do not count
+    # The HTML shows each node's guests right after it, each naming its node.
+    with open(os.path.join(out, "report.html"), encoding="utf-8") as f:
+        html = f.read()
+    shown = re.findall(r'<section class="host" id="host-\d+" data-host="([^"]+)"', html)
+    for name, host in record.items():
+        if host.get("node") in record:
+            node = host["node"]
+            assert shown.index(node) < shown.index(name), (name, shown)
+            between = shown[shown.index(node) + 1:shown.index(name)]
+            assert all(record[h].get("node") == node for h in between), (name, shown)
+    assert re.search(r'container 101 on node <a href="#host-\d+">pve1</a>', html)
 
 
 def test_via_node_reaches_the_vm_through_its_node(bed, cluster, tmp_path, out):

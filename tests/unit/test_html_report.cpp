@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace cisscan;
 
@@ -115,4 +117,47 @@ TEST_CASE("html: since the last run, a changed check is listed under its check")
   CHECK(html.find("a  c1  pass → fail") == std::string::npos);
   CHECK(html.find("Checks whose definition changed: 1") != std::string::npos);
   CHECK(html.find("c1  newly failing: a; newly passing: none") != std::string::npos);
+}
+
+TEST_CASE("write_html shows a Proxmox VE node's guests right after it, linked both ways") {
+  auto record = test::sample_record();
+  const auto base = record["hosts"][0];
+  const auto host = [&](const std::string& name, const std::string& node, int vmid,
+                        const std::string& type) {
+    auto h = base;
+    h["name"] = name;
+    if (!node.empty()) {
+      h["node"] = node;
+      h["vmid"] = vmid;
+      h["type"] = type;
+    }
+    return h;
+  };
+  // In the record: the node, a host of its own, the node's guests, a guest of a node not scanned.
+  record["hosts"] = cisscan::json::array(
+      {host("pve1", "", 0, ""), host("web", "", 0, ""), host("ct1", "pve1", 101, "lxc"),
+       host("vm1", "pve1", 100, "qemu"), host("stray", "pve9", 105, "lxc")});
+  const auto html = reports::render("html", record);
+  // Each host's section, in the order they should appear (their anchors are by record index).
+  std::vector<size_t> at;
+  for (const auto& [name, index] : std::vector<std::pair<std::string, int>>{
+           {"pve1", 0}, {"ct1", 2}, {"vm1", 3}, {"web", 1}, {"stray", 4}}) {
+    at.push_back(html.find("<section class=\"host\" id=\"host-" + std::to_string(index) +
+                           "\" data-host=\"" + name + "\""));
+  }
+  for (size_t i = 0; i < at.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(at[i] != std::string::npos);
+    if (i > 0) {
+      CHECK(at[i - 1] < at[i]);
+    }
+  }
+  CHECK(html.find("container 101 on node <a href=\"#host-0\">pve1</a>") != std::string::npos);
+  CHECK(html.find("VM 100 on node <a href=\"#host-0\">pve1</a>") != std::string::npos);
+  CHECK(html.find("container 105 on node pve9</dd>") != std::string::npos);
+  CHECK(html.find("<a href=\"#host-2\">ct1</a> <a href=\"#host-3\">vm1</a>") != std::string::npos);
+  // The heatmap's rows follow the same order.
+  const auto heat = html.find("<table class=\"heatmap");
+  REQUIRE(heat != std::string::npos);
+  CHECK(html.find("data-host=\"ct1\"", heat) < html.find("data-host=\"web\"", heat));
 }
