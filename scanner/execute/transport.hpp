@@ -72,6 +72,9 @@ public:
   // The command that starts the host's shell (the script comes on its stdin), with `become`
   // applied where this transport applies it: `sudo -n sh -s` by default.
   virtual std::string shell_command(const std::string& become) const;
+  // Whether the shell of the first round trip is still there for the second: false where each
+  // round trip is a command of its own (qga), so the second script brings its prelude again.
+  virtual bool keeps_shell() const { return true; }
   // "SHA256:..." of the host's public key; empty for the local transport.
   virtual std::string host_key_sha256() const { return {}; }
 
@@ -97,6 +100,9 @@ std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,
                                               const TransportOptions& options);
 // A pct host; or (the ssh row's choice) a `pct_node` host over the session its containers share.
 std::unique_ptr<Transport> make_pct_transport(const HostSpec& host,
+                                              const TransportOptions& options);
+// A Proxmox VE VM through its guest agent (`qm guest exec`) over its node's session.
+std::unique_ptr<Transport> make_qga_transport(const HostSpec& host,
                                               const TransportOptions& options);
 
 } // namespace cisscan

@@ -12,6 +12,7 @@ const std::vector<TransportKind>& transport_kinds() {
       {"local", make_local_transport},
       {"ssh", make_ssh_transport},
       {"pct", make_pct_transport},
+      {"qga", make_qga_transport},
   };
   return k_kinds;
 }

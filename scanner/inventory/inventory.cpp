@@ -90,8 +90,9 @@ void apply(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
       host.jump = value.IsNull() ? "" : value.as<std::string>();
     } else if (key == "transport") {
       host.transport = value.as<std::string>();
-      if (host.transport != "ssh" && host.transport != "local" && host.transport != "pct") {
-        file.fail(value, "transport must be ssh, local or pct");
+      if (host.transport != "ssh" && host.transport != "local" && host.transport != "pct" &&
+          host.transport != "qga") {
+        file.fail(value, "transport must be ssh, local, pct or qga");
       }
     } else if (key == "node") {
       host.node = value.as<std::string>();

@@ -13,18 +13,21 @@ void resolve_pct_hosts(Inventory& inventory, const std::string& file,
     by_name[inventory.hosts[i].name] = i;
   }
   for (auto& host : inventory.hosts) {
-    if (host.transport != "pct") {
+    if (host.transport != "pct" && host.transport != "qga") {
       continue;
     }
+    const bool container = host.transport == "pct";
     const auto fail = [&](const std::string& what) {
       const auto line = lines.count(host.name) != 0 ? lines.at(host.name) : 1;
       throw ConfigError(file + ":" + std::to_string(line) + ": host '" + host.name + "': " + what);
     };
     if (host.node.empty()) {
-      fail("transport pct needs 'node' (the Proxmox VE node, a host of the inventory)");
+      fail("transport " + host.transport +
+           " needs 'node' (the Proxmox VE node, a host of the inventory)");
     }
     if (host.vmid == 0) {
-      fail("transport pct needs 'vmid' (the container's id on its node)");
+      fail("transport " + host.transport + " needs 'vmid' (the " +
+           (container ? "container" : "VM") + "'s id on its node)");
     }
     const auto it = by_name.find(host.node);
     if (it == by_name.end()) {
@@ -44,8 +47,9 @@ void resolve_pct_hosts(Inventory& inventory, const std::string& file,
     host.jumps = node.jumps;
     host.become = node.become;
     host.pct_concurrency = node.pct_concurrency;
-    if (std::find(host.roles.begin(), host.roles.end(), "lxc") == host.roles.end()) {
-      host.roles.push_back("lxc");
+    const std::string role = container ? "lxc" : "vm";
+    if (std::find(host.roles.begin(), host.roles.end(), role) == host.roles.end()) {
+      host.roles.push_back(role);
     }
   }
 }

@@ -64,6 +64,9 @@ HostSpec guest_host(const PveGuest& guest, const std::string& name, const PveClu
     host.unreachable = "its node " + guest.node + " is offline";
   } else if (guest.type == "lxc") {
     host.transport = "pct";
+  } else if (host.transport == "qga") {
+    // Through the guest agent on its node: no address needed; an agent that does not answer
+    // says so when the scan asks it.
   } else if (const auto it = cluster.agent_address.find(guest.vmid);
              it != cluster.agent_address.end()) {
     host.address = it->second;

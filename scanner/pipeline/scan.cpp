@@ -163,6 +163,7 @@ struct HostSession {
   Channel& channel;
   HostRun& run;
   FrameParser parser;
+  bool keeps_shell = true; // else the second script brings the prelude again (qga)
 
   bool interrupted() const { return options.interrupted != nullptr && options.interrupted->load(); }
   long long elapsed_ms() const {
@@ -222,7 +223,7 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
     }
   }
   s.parser.set_cap(s.options.output_cap);
-  const auto script = generate_script(to_run, {.boundary = s.boundary, .prelude = false});
+  const auto script = generate_script(to_run, {.boundary = s.boundary, .prelude = !s.keeps_shell});
   dump_script(s.options.dump_scripts_dir, s.host, 2, script);
   const auto expected = first_probe + to_run.size();
   std::vector<std::string> ids;
@@ -327,8 +328,14 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   outcome.reason = util::host_line(error);
   if (channel) {
     const auto boundary = "CISSCAN-" + util::random_hex(16);
-    HostSession session{
-        host, options, boundary, start, *channel, run, FrameParser(boundary, k_facts_cap)};
+    HostSession session{host,
+                        options,
+                        boundary,
+                        start,
+                        *channel,
+                        run,
+                        FrameParser(boundary, k_facts_cap),
+                        transport->keeps_shell()};
     if (facts_round_trip(session, outcome)) {
       outcome = probe_round_trip(session, catalog);
     }

@@ -118,7 +118,7 @@ inline const Shape k_host = object({
     {"name", k_string},
     {"address", k_string},
     {"port", k_integer},
-    {"transport", one_of({"local", "ssh", "pct"})},
+    {"transport", one_of({"local", "ssh", "pct", "qga"})},
     {"user", k_string},
     {"become", one_of({"sudo"}, true)},
     {"groups", k_strings},

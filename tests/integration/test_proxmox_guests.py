@@ -158,6 +158,66 @@ def test_pct_concurrency_bounds_the_containers_of_a_node_at_once(bed, node, tmp_
         assert most_at_once(text) > 2
 
 
+# --- VMs through their guest agent (transport: qga) ---------------------------------------------
+def qga(name, vmid, **extra):
+    return {"name": name, "transport": "qga", "node": "pct-node", "vmid": vmid, **extra}
+
+
+@pytest.fixture(scope="module")
+def qga_run(bed, node, tmp_path_factory):
+    """web01 (VM 100, agent running, its own root file system), a VM whose agent is not
+    running, and one whose agent never answers, all through pct-node's one session."""
+    def change(state):
+        state["guests"] += [
+            {"vmid": 120, "type": "qemu", "node": "pve1", "status": "running", "name": "noagent",
+             "agent": {"running": False}, "config": {"agent": "1"}},
+            {"vmid": 121, "type": "qemu", "node": "pve1", "status": "running", "name": "stuck",
+             "agent": {"running": True}, "exec_hang": True, "config": {"agent": "1"}}]
+    edit_state(node, change)
+    out = str(tmp_path_factory.mktemp("qga") / "out")
+    before = node.log_text().count("Accepted publickey")
+    inventory = bed.inventory([node.inventory_entry(), qga("web01", 100), qga("noagent", 120),
+                               qga("stuck", 121), qga("ghost-vm", 998)])
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--host-timeout", "15", "--out", out, out=out)
+    run.logins = node.log_text().count("Accepted publickey") - before
+    return run
+
+
+def test_a_vm_is_scanned_through_its_guest_agent(qga_run):
+    vm, node = qga_run.host("web01"), qga_run.host("pct-node")
+    assert vm["status"] == "ok", vm["reason"]
+    assert vm["transport"] == "qga" and "vm" in vm["roles"]
+    # Its own root file system: Debian 12 inside, Debian 13 (PVE 9) on the node.
+    assert vm["facts"]["os_version_id"] == "12" and node["facts"]["os_version_id"] == "13"
+    assert vm["identity"]["machine_id"] != node["identity"]["machine_id"]
+    assert vm["identity"]["host_key_sha256"] == node["identity"]["host_key_sha256"]
+    # One qm guest exec per round trip; no login of its own.
+    assert vm["stats"]["channels"] == 2
+    assert qga_run.logins == 1
+    # Every probe of both round trips came back whole (the second script brought the prelude
+    # again: the agent's shell does not outlive a round trip). The errors left are the test
+    # root's (it has no awk), as for a container.
+    assert len(vm["probes"]) > 20 and all(p["complete"] for p in vm["probes"])
+    assert any(r["status"] == "pass" for r in vm["results"])
+
+
+def test_a_vm_whose_agent_is_not_running_is_unreachable_with_qms_words(qga_run):
+    host = qga_run.host("noagent")
+    assert host["status"] == "unreachable"
+    assert host["reason"] == ("qm guest exec 120 on node pct-node failed (exit 255): "
+                              "QEMU guest agent is not running")
+
+
+def test_a_vanished_vm_is_an_error_and_a_stuck_agent_is_cut_at_the_timeout(qga_run):
+    ghost = qga_run.host("ghost-vm")
+    assert ghost["status"] == "error"
+    assert ghost["reason"].startswith("qm guest exec 998 on node pct-node failed (exit 255): ")
+    assert qga_run.host("stuck")["status"] == "timeout"
+    assert qga_run.host("web01")["status"] == "ok"
+    assert qga_run.code == 3
+
+
 def test_a_node_without_pct_is_one_clear_reason(bed, hosts, out):
     plain = hosts["hardened"]
     inventory = bed.inventory([plain.inventory_entry(),
@@ -177,6 +237,9 @@ def test_a_node_without_pct_is_one_clear_reason(bed, hosts, out):
      "node 'nowhere' is not a host of the inventory"),
     ({"name": "ct", "transport": "pct", "node": "n"}, "needs 'vmid'"),
     ({"name": "ct", "transport": "pct", "node": "n", "vmid": "abc"}, "vmid must be a number"),
+    ({"name": "vm", "transport": "qga", "vmid": 100}, "transport qga needs 'node'"),
+    ({"name": "vm", "transport": "qga", "node": "n"}, "needs 'vmid' (the VM's id"),
+    ({"name": "vm", "transport": "telnet"}, "transport must be ssh, local, pct or qga"),
 ])
 def test_bad_pct_settings_are_one_line_and_exit_2(bed, tmp_path, entry, words):
     inventory = bed.inventory([{"name": "n"}, entry], path=str(tmp_path / "inventory.yaml"))

@@ -172,7 +172,7 @@ TEST_CASE("inventory errors name the file and line") {
     const auto become = dir.write("b.yaml", "hosts:\n  - name: a\n    become: doas\n");
     CHECK(error_of(become) == become.string() + ":3: become must be sudo (or none)");
     const auto transport = dir.write("t.yaml", "hosts:\n  - name: a\n    transport: telnet\n");
-    CHECK(error_of(transport) == transport.string() + ":3: transport must be ssh, local or pct");
+    CHECK(error_of(transport) == transport.string() + ":3: transport must be ssh, local, pct or qga");
   }
   SUBCASE("host names outside the rule") {
     for (const std::string name : {"../x", "a/b", ".a", "-a", "a b", "a\x1b[2Jb", "\"\""}) {

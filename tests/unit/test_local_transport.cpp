@@ -84,10 +84,11 @@ TEST_CASE("commands run with the default SIGPIPE disposition, as they do over ss
 }
 
 TEST_CASE("the transport table") {
-  CHECK(transport_kinds().size() == 3);
+  CHECK(transport_kinds().size() == 4);
   CHECK(transport_kinds()[0].name == "local");
   CHECK(transport_kinds()[1].name == "ssh");
   CHECK(transport_kinds()[2].name == "pct");
+  CHECK(transport_kinds()[3].name == "qga");
   HostSpec host;
   host.transport = "telnet";
   CHECK_THROWS_AS(make_transport(host, {}), std::invalid_argument);

@@ -69,6 +69,6 @@ TEST_CASE("bad pct settings name the file, the line and the host") {
   CHECK(
       error_of("  - {name: n, pct_concurrency: 0}\n").find("pct_concurrency must be at least 1") !=
       std::string::npos);
-  CHECK(error_of("  - {name: n, transport: lxc}\n").find("transport must be ssh, local or pct") !=
+  CHECK(error_of("  - {name: n, transport: lxc}\n").find("transport must be ssh, local, pct or qga") !=
         std::string::npos);
 }

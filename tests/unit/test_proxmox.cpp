@@ -122,3 +122,25 @@ TEST_CASE("proxmox: without a reader, or empty, is a ConfigError naming the line
   CHECK(error_of("proxmox:\n  - {name: pve1, colour: red}\n", reader).find("colour") !=
         std::string::npos);
 }
+
+TEST_CASE("a group may reach its VMs through their guest agent (transport: qga)") {
+  spdlog::set_level(spdlog::level::off);
+  const TempDir dir;
+  const auto file =
+      dir.write("inventory.yaml", "groups:\n  production: {transport: qga}\n"
+                                  "proxmox:\n  - {name: pve1, address: 192.0.2.1, user: root}\n");
+  const auto hosts =
+      by_name(load_inventory(file, nullptr, [](const auto&) { return sample_cluster(); }));
+  const auto& web = hosts.at("web01"); // in the pool `production`
+  CHECK(web.transport == "qga");
+  CHECK(web.node == "pve1");
+  CHECK(web.vmid == 100);
+  CHECK(web.address == "192.0.2.1"); // its node's: the guest agent is asked there
+  CHECK(web.user == "root");
+  CHECK(web.unreachable.empty());
+  CHECK(web.roles == std::vector<std::string>{"vm"});
+  CHECK(hosts.at("pve1").pct_node);
+  // Other VMs keep SSH at their agent's address, or say why they have none.
+  CHECK(hosts.at("appliance").transport == "ssh");
+  CHECK_FALSE(hosts.at("appliance").unreachable.empty());
+}

@@ -207,12 +207,15 @@ def os_release(major):
 
 def container_roots(state, dest):
     """A root file system for each running container of this node, for `pct exec` to chroot
-    into: the host's /usr (bound read-only by the testbed) and /dev, and an /etc of its own
-    (Debian 12, the container's host name, and the files its `rootfs_files` lists).
+    into, and for each running VM whose guest agent runs, for `qm guest exec`: the host's /usr
+    (bound read-only by the testbed) and /dev, and an /etc of its own (Debian 12, the guest's
+    host name, and the files its `rootfs_files` lists).
     Returns the (source, target) bind mounts; sets each container's rootfs_dir in the state."""
     mounts = []
     for g in state.get("guests", []):
-        if g["type"] != "lxc" or g["node"] != state["node"] or g["status"] != "running":
+        agent = g["type"] == "qemu" and (g.get("agent") or {}).get("running")
+        if g["type"] != "lxc" and not agent or g["node"] != state["node"] or \
+                g["status"] != "running":
             continue
         root = os.path.join(dest, str(g["vmid"]))
         for folder in ("usr", "dev", "tmp", "root", "etc"):
