@@ -51,16 +51,6 @@ void add_findings_view(Data& view, const Index& index) {
 
 namespace {
 
-// A result's rationale or remediation: its own (older records), else its check's in
-// record.checks.
-std::string check_text(const Index& index, const json& result, const std::string& own,
-                       std::string_view key) {
-  if (!own.empty()) {
-    return own;
-  }
-  return field(at(at(index.record, "checks"), string_of(at(result, "check_id"))), key);
-}
-
 enum class CardField {
   anchor,
   status,
@@ -263,13 +253,13 @@ private:
     case F::reason:
       return Data(text_of("reason"));
     case F::has_rationale:
-      return Data(!check_text(m_index, result, text_of("rationale"), "rationale").empty());
+      return Data(!check_text(r, text_of("rationale"), "rationale").empty());
     case F::rationale:
-      return Data(check_text(m_index, result, text_of("rationale"), "rationale"));
+      return Data(check_text(r, text_of("rationale"), "rationale"));
     case F::has_remediation:
-      return Data(!check_text(m_index, result, text_of("remediation"), "remediation").empty());
+      return Data(!check_text(r, text_of("remediation"), "remediation").empty());
     case F::remediation:
-      return Data(check_text(m_index, result, text_of("remediation"), "remediation"));
+      return Data(check_text(r, text_of("remediation"), "remediation"));
     case F::has_original_status:
       return Data(!text_of("original_status").empty());
     case F::original_status:
@@ -305,6 +295,21 @@ private:
     return Data(false);
   }
 
+  // A result's rationale or remediation: its own (older records), else its check's in
+  // record.checks (looked up once per result: a fleet has many results of each check).
+  std::string check_text(size_t r, const std::string& own, std::string_view key) const {
+    if (!own.empty()) {
+      return own;
+    }
+    if (m_checks.empty()) {
+      m_checks.assign(m_results.size(), nullptr);
+    }
+    if (m_checks[r] == nullptr) {
+      m_checks[r] = &at(at(m_index.record, "checks"), string_of(at(m_results[r], "check_id")));
+    }
+    return field(*m_checks[r], key);
+  }
+
   const Index& m_index;
   size_t m_host;
   bool m_findings_only;
@@ -312,6 +317,7 @@ private:
   std::vector<size_t> m_rows;
   EvidencePlan m_evidence;
   RowValues m_values;
+  mutable std::vector<const json*> m_checks; // by result, filled as cards ask
 };
 
 Rows card_rows(const Index& index, size_t host, bool findings_only) {
