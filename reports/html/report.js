@@ -1,7 +1,8 @@
 // Progressive enhancement only: the report is complete without this script. It adds the
 // filter bar (view by host or by check, a text filter over host, check id, title and safeguard,
 // host, control and status), opens the findings' evidence for printing, and opens the <details>
-// around the target of a link. Filtering writes one stylesheet: no per-row work.
+// around the target of a link. Filtering writes one stylesheet for cards and rows, and shows or
+// hides the few hundred containers from lists read once.
 (function () {
   'use strict';
   var slot = document.getElementById('filter-slot');
@@ -88,47 +89,132 @@
     main.classList.toggle('view-by-check', view === 'check');
   }
 
+  // What the filter reads of each finding, result and check, gathered once, when idle (a
+  // fleet's report has tens of thousands of cards). Containers (a host's findings, a host, a
+  // check) are shown or hidden from these lists here, not by :has() rules, which would make
+  // the browser match every card again on each keystroke.
+  var index = null;
+
+  function item(node) {
+    return {
+      status: node.getAttribute('data-status') || '',
+      controls: ' ' + (node.getAttribute('data-controls') || '') + ' ',
+      q: (node.getAttribute('data-q') || '').toLowerCase(),
+    };
+  }
+
+  function build() {
+    index = { groups: [], hosts: [], checks: [] };
+    main.querySelectorAll('.fgroup').forEach(function (node) {
+      index.groups.push({ node: node, host: node.getAttribute('data-host'),
+        items: Array.prototype.map.call(node.querySelectorAll('.finding'), item) });
+    });
+    main.querySelectorAll('section.host').forEach(function (node) {
+      var name = node.getAttribute('data-host') || '';
+      index.hosts.push({ node: node, host: name, name: name.toLowerCase(),
+        items: Array.prototype.map.call(node.querySelectorAll('details.result'), item) });
+    });
+    main.querySelectorAll('details.check').forEach(function (node) {
+      index.checks.push({ node: node, q: (node.getAttribute('data-q') || '').toLowerCase(),
+        hosts: Array.prototype.map.call(node.querySelectorAll('.check-hosts tbody tr'), function (tr) {
+          return (tr.getAttribute('data-host') || '').toLowerCase();
+        }) });
+    });
+  }
+
+  function matches(it, status, control, term) {
+    return (!status || it.status === status) &&
+      (!control || it.controls.indexOf(' ' + control + ' ') >= 0) &&
+      (!term || it.q.indexOf(term) >= 0);
+  }
+
+  function any(items, status, control, term) {
+    for (var i = 0; i < items.length; i++) {
+      if (matches(items[i], status, control, term)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function show(node, shown) {
+    if (node.hasAttribute('data-off') === shown) {
+      node.toggleAttribute('data-off', !shown);
+    }
+  }
+
   function apply() {
-    var host = hostSelect && hostSelect.value ? '[data-host=' + quoted(hostSelect.value) + ']' : '';
-    var row = (statusSelect.value ? '[data-status=' + quoted(statusSelect.value) + ']' : '') +
-      (controlSelect.value ? '[data-controls~=' + quoted(controlSelect.value) + ']' : '');
+    var hostValue = hostSelect ? hostSelect.value : '';
+    var status = statusSelect.value;
+    var control = controlSelect.value;
     var term = textInput.value.trim();
+    var low = term.toLowerCase();
+    var host = hostValue ? '[data-host=' + quoted(hostValue) + ']' : '';
+    var row = (status ? '[data-status=' + quoted(status) + ']' : '') +
+      (control ? '[data-controls~=' + quoted(control) + ']' : '');
     var text = term ? '[data-q*=' + quoted(term) + ' i]' : '';
     var hostText = term ? '[data-host*=' + quoted(term) + ' i]' : '';
-    // A host section or a check's host row stays when its host matches the text, or it holds a
-    // result that does.
-    var hostsNot = term ? 'section.host:not(' + hostText + ')' : 'section.host';
+    // Cards and rows by their own attributes; a host's results are filtered by the text only
+    // when the host's name does not match it.
     var rules = [];
     if (host) {
       rules.push('.fgroup:not(' + host + '), section.host:not(' + host + '), .heatmap tbody tr:not(' + host +
         '), .check-hosts tbody tr:not(' + host + ') { display: none; }');
     }
+    if (row) {
+      rules.push('details.result:not(' + row + '), .check-hosts tbody tr:not(' + row + ') { display: none; }');
+    }
     if (row || text) {
-      var r = row + text;
-      rules.push('.finding:not(' + r + ') { display: none; }');
-      rules.push('.fgroup:not(:has(.finding' + r + ')) { display: none; }');
-      if (row) {
-        rules.push('details.result:not(' + row + '), .check-hosts tbody tr:not(' + row + ') { display: none; }');
-        rules.push('section.host:not(:has(details.result' + row + ')) { display: none; }');
-      }
-      if (text) {
-        rules.push(hostsNot + ' details.result:not(' + text + ') { display: none; }');
-        rules.push(hostsNot + ':not(:has(details.result' + r + ')) { display: none; }');
-        rules.push('details.check:not(' + text + ') .check-hosts tbody tr:not(' + hostText + ') { display: none; }');
-        rules.push('details.check:not(' + text + '):not(:has(.check-hosts tbody tr' + hostText + ')) { display: none; }');
-        rules.push('table.failing tbody tr:not(' + text + ') { display: none; }');
-      }
+      rules.push('.finding:not(' + row + text + ') { display: none; }');
+    }
+    if (text) {
+      rules.push('section.host:not(' + hostText + ') details.result:not(' + text + ') { display: none; }');
+      rules.push('details.check:not(' + text + ') .check-hosts tbody tr:not(' + hostText + ') { display: none; }');
+      rules.push('table.failing tbody tr:not(' + text + ') { display: none; }');
     }
     style.textContent = rules.join('\n');
+    if (!index && (row || text)) {
+      build();
+    }
+    // Containers: a host's findings stay when one of them matches; a host when it holds a
+    // result that matches (or its name matches the text); a check when it matches the text or
+    // one of its hosts' names does. Counted as they are decided.
+    var findings = 0;
+    var shownHosts = 0;
+    var shownChecks = totalChecks;
+    if (index) {
+      index.groups.forEach(function (g) {
+        var n = 0;
+        g.items.forEach(function (it) {
+          n += matches(it, status, control, low) ? 1 : 0;
+        });
+        show(g.node, !(row || text) || n > 0);
+        findings += !hostValue || g.host === hostValue ? n : 0;
+      });
+      index.hosts.forEach(function (h) {
+        var named = low !== '' && h.name.indexOf(low) >= 0;
+        var shown = (!row || any(h.items, status, control, '')) &&
+          (!text || named || any(h.items, status, control, low));
+        show(h.node, shown);
+        shownHosts += shown && (!hostValue || h.host === hostValue) ? 1 : 0;
+      });
+      shownChecks = 0;
+      index.checks.forEach(function (c) {
+        var shown = !text || c.q.indexOf(low) >= 0 || c.hosts.some(function (name) {
+          return name.indexOf(low) >= 0;
+        });
+        show(c.node, shown);
+        shownChecks += shown ? 1 : 0;
+      });
+    }
     if (!host && !row && !text) {
       count.textContent = '';
       return;
     }
-    var findings = main.querySelectorAll('.fgroup' + host + ' .finding' + row + text).length;
-    var shownHosts = main.querySelectorAll('section.host' + host +
-      (row || text ? ':has(details.result' + row + text + ')' : '') +
-      (term ? ', section.host' + host + hostText + (row ? ':has(details.result' + row + ')' : '') : '')).length;
-    var shownChecks = text ? main.querySelectorAll('details.check' + text + ', details.check:has(.check-hosts tbody tr' + hostText + ')').length : totalChecks;
+    if (!index) { // the host filter alone
+      findings = main.querySelectorAll('.fgroup' + host + ' .finding').length;
+      shownHosts = main.querySelectorAll('section.host' + host).length;
+    }
     count.textContent = 'Showing ' + findings + ' of ' + totalFindings + ' findings, ' + shownHosts + ' of ' +
       totalHosts + ' hosts and ' + shownChecks + ' of ' + totalChecks + ' checks.';
   }
@@ -153,6 +239,13 @@
     }
   });
   setView('host');
+  // The lists the filter reads are gathered when the browser is idle after loading, so that the
+  // first keystroke does not wait for them.
+  (window.requestIdleCallback || window.setTimeout)(function () {
+    if (!index) {
+      build();
+    }
+  });
 
   // Printing shows the findings' evidence; the closed ones are closed again afterwards.
   var opened = [];
