@@ -117,7 +117,8 @@ GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
     }
     if (!failures.empty()) {
       fail("default gate: " + std::to_string(failures.size()) +
-               " check results failed (not waived)",
+               (failures.size() == 1 ? " check result" : " check results") +
+               " failed (not waived)",
            failures);
     }
     return verdict;

@@ -42,6 +42,13 @@ TEST_CASE("the default gate: no fail that is not waived") {
           std::vector<std::string>{"default gate: 2 check results failed (not waived)",
                                    "  a  c4  fail", "  a  c6  fail"});
   }
+  SUBCASE("one fail is one check result") {
+    const auto record =
+        make_record(json::array({make_host("a", "ok", json::array({make_result("c1", "fail")}))}));
+    CHECK(lines(evaluate_gate(record, GateRules{})) ==
+          std::vector<std::string>{"default gate: 1 check result failed (not waived)",
+                                   "  a  c1  fail"});
+  }
   SUBCASE("waived, error, manual and pass results do not fail it") {
     const auto record = make_record(
         json::array({make_host("a", "ok",
