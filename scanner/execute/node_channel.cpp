@@ -130,6 +130,34 @@ bool NodeChannel::step(std::string_view input, size_t& written, bool close_input
   return true;
 }
 
+NodeHold::~NodeHold() {
+  if (m_holds_slot) {
+    m_node->slots().release();
+  }
+}
+
+ConnectResult NodeHold::connect(const HostSpec& host, const TransportOptions& options, bool guest,
+                                const std::string& kind) {
+  if (options.nodes == nullptr) {
+    return {ConnectStatus::error, kind + " hosts need a node registry (internal)"};
+  }
+  ConnectResult failure;
+  m_node = options.nodes->get(host, options, failure);
+  if (!m_node) {
+    if (guest) {
+      failure.reason = "node " + host.node + " (" + host.user + "@" + host.address + ":" +
+                       std::to_string(host.port) + "): " + failure.reason;
+    }
+    return failure;
+  }
+  if (guest) {
+    m_node->slots().acquire();
+    m_holds_slot = true;
+  }
+  m_deadline = NodeChannel::Clock::now() + std::chrono::seconds(options.host_timeout_seconds);
+  return {};
+}
+
 std::unique_ptr<NodeChannel> open_node_channel(const std::shared_ptr<NodeSession>& node,
                                                const std::string& node_name,
                                                const std::string& command, std::string what,

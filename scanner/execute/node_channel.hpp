@@ -49,6 +49,30 @@ private:
   bool m_ended = false;
 };
 
+// A transport's hold on its Proxmox VE node (pct, qga): the node's shared session, and for a
+// guest one of the node's channel slots (`pct_concurrency`) until the guest's scan ends; the
+// guest's --host-timeout starts once it has the slot.
+class NodeHold {
+public:
+  NodeHold() = default;
+  ~NodeHold();
+  NodeHold(const NodeHold&) = delete;
+  NodeHold& operator=(const NodeHold&) = delete;
+
+  // `guest`: take a slot, and name the node in a failure's reason (a node's own failures are
+  // its own). `kind` names the transport in an internal error.
+  ConnectResult connect(const HostSpec& host, const TransportOptions& options, bool guest,
+                        const std::string& kind);
+  const std::shared_ptr<NodeSession>& node() const { return m_node; }
+  NodeChannel::Clock::time_point deadline() const { return m_deadline; }
+  std::string fingerprint() const { return m_node ? m_node->fingerprint() : ""; }
+
+private:
+  std::shared_ptr<NodeSession> m_node;
+  bool m_holds_slot = false;
+  NodeChannel::Clock::time_point m_deadline;
+};
+
 // Opens a channel on the node's session and starts `command` on it; null with `error` set when
 // the node refuses. `node_name` names the node in that error.
 std::unique_ptr<NodeChannel> open_node_channel(const std::shared_ptr<NodeSession>& node,

@@ -9,13 +9,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 namespace cisscan {
 
 namespace {
-
-using Clock = NodeChannel::Clock;
 
 class PctTransport : public Transport {
 public:
@@ -23,42 +19,14 @@ public:
       : m_host(std::move(host)), m_options(std::move(options)),
         m_container(m_host.transport == "pct") {}
 
-  ~PctTransport() override {
-    if (m_holds_slot) {
-      m_node->slots().release();
-    }
-  }
-
-  PctTransport(const PctTransport&) = delete;
-  PctTransport& operator=(const PctTransport&) = delete;
-
-  ConnectResult connect() override {
-    if (m_options.nodes == nullptr) {
-      return {ConnectStatus::error, "pct hosts need a node registry (internal)"};
-    }
-    ConnectResult failure;
-    m_node = m_options.nodes->get(m_host, m_options, failure);
-    if (!m_node) {
-      if (m_container) {
-        failure.reason = "node " + m_host.node + " (" + m_host.user + "@" + m_host.address + ":" +
-                         std::to_string(m_host.port) + "): " + failure.reason;
-      }
-      return failure;
-    }
-    // A container's time starts once it has one of its node's channel slots.
-    if (m_container) {
-      m_node->slots().acquire();
-      m_holds_slot = true;
-    }
-    m_deadline = Clock::now() + std::chrono::seconds(m_options.host_timeout_seconds);
-    return {};
-  }
+  ConnectResult connect() override { return m_hold.connect(m_host, m_options, m_container, "pct"); }
 
   std::unique_ptr<Channel> open(const std::string& command, std::string& error) override {
     const auto node = m_container ? m_host.node : m_host.name;
     auto what = m_container ? "pct exec " + std::to_string(m_host.vmid) + " on node " + node
                             : std::string();
-    return open_node_channel(m_node, node, command, std::move(what), m_deadline, m_stats, error);
+    return open_node_channel(m_hold.node(), node, command, std::move(what), m_hold.deadline(),
+                             m_stats, error);
   }
 
   // The container's shell through pct on the node; sudo (the node's become) wraps pct.
@@ -71,15 +39,13 @@ public:
   }
 
   TransportStats stats() const override { return m_stats; }
-  std::string host_key_sha256() const override { return m_node ? m_node->fingerprint() : ""; }
+  std::string host_key_sha256() const override { return m_hold.fingerprint(); }
 
 private:
   HostSpec m_host;
   TransportOptions m_options;
   bool m_container; // else the node itself
-  std::shared_ptr<NodeSession> m_node;
-  bool m_holds_slot = false;
-  Clock::time_point m_deadline;
+  NodeHold m_hold;
   TransportStats m_stats;
 };
 

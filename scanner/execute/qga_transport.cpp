@@ -110,38 +110,17 @@ public:
   QgaTransport(HostSpec host, TransportOptions options)
       : m_host(std::move(host)), m_options(std::move(options)) {}
 
-  ~QgaTransport() override {
-    if (m_holds_slot) {
-      m_node->slots().release();
-    }
-  }
-
   QgaTransport(const QgaTransport&) = delete;
   QgaTransport& operator=(const QgaTransport&) = delete;
 
-  ConnectResult connect() override {
-    if (m_options.nodes == nullptr) {
-      return {ConnectStatus::error, "qga hosts need a node registry (internal)"};
-    }
-    ConnectResult failure;
-    m_node = m_options.nodes->get(m_host, m_options, failure);
-    if (!m_node) {
-      failure.reason = "node " + m_host.node + " (" + m_host.user + "@" + m_host.address + ":" +
-                       std::to_string(m_host.port) + "): " + failure.reason;
-      return failure;
-    }
-    // A VM's time starts once it has one of its node's channel slots (shared with containers).
-    m_node->slots().acquire();
-    m_holds_slot = true;
-    m_deadline = Clock::now() + std::chrono::seconds(m_options.host_timeout_seconds);
-    return {};
-  }
+  // A VM takes one of its node's channel slots, shared with the node's containers.
+  ConnectResult connect() override { return m_hold.connect(m_host, m_options, true, "qga"); }
 
   std::unique_ptr<Channel> open(const std::string& command, std::string& /*error*/) override {
-    return std::make_unique<QgaChannel>(m_node, m_host.node, command,
+    return std::make_unique<QgaChannel>(m_hold.node(), m_host.node, command,
                                         "qm guest exec " + std::to_string(m_host.vmid) +
                                             " on node " + m_host.node,
-                                        m_deadline, m_stats);
+                                        m_hold.deadline(), m_stats);
   }
 
   // The VM's shell through its guest agent; sudo (the node's become) wraps qm. qm waits for the
@@ -154,14 +133,12 @@ public:
 
   bool keeps_shell() const override { return false; }
   TransportStats stats() const override { return m_stats; }
-  std::string host_key_sha256() const override { return m_node ? m_node->fingerprint() : ""; }
+  std::string host_key_sha256() const override { return m_hold.fingerprint(); }
 
 private:
   HostSpec m_host;
   TransportOptions m_options;
-  std::shared_ptr<NodeSession> m_node;
-  bool m_holds_slot = false;
-  Clock::time_point m_deadline;
+  NodeHold m_hold;
   TransportStats m_stats;
 };
 

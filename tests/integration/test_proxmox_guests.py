@@ -42,16 +42,23 @@ def pct(name, vmid, **extra):
     return {"name": name, "transport": "pct", "node": "pct-node", "vmid": vmid, **extra}
 
 
+def scan_through(bed, node, guests, out, timeout):
+    """Scans the node and its guests; the run's `logins` counts the logins on the node's sshd.
+    `timeout` (--host-timeout) cuts a frozen guest; the node's own whole-catalog scan must fit
+    in it on a loaded machine too."""
+    before = node.log_text().count("Accepted publickey")
+    inventory = bed.inventory([node.inventory_entry()] + guests)
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--host-timeout", str(timeout), "--out", out, out=out)
+    run.logins = node.log_text().count("Accepted publickey") - before
+    return run
+
+
 @pytest.fixture(scope="module")
 def guests_run(bed, node, tmp_path_factory):
     out = str(tmp_path_factory.mktemp("pct") / "out")
-    before = node.log_text().count("Accepted publickey")
-    inventory = bed.inventory([node.inventory_entry(), pct("dns01", 101), pct("old-ct", 102),
-                               pct("ghost", 999), pct("frozen", FROZEN)])
-    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
-                  "--host-timeout", "20", "--out", out, out=out)
-    run.logins = node.log_text().count("Accepted publickey") - before
-    return run
+    return scan_through(bed, node, [pct("dns01", 101), pct("old-ct", 102), pct("ghost", 999),
+                                    pct("frozen", FROZEN)], out, 40)
 
 
 def test_the_container_is_scanned_through_pct_and_differs_from_its_node(guests_run):
@@ -175,13 +182,8 @@ def qga_run(bed, node, tmp_path_factory):
              "agent": {"running": True}, "exec_hang": True, "config": {"agent": "1"}}]
     edit_state(node, change)
     out = str(tmp_path_factory.mktemp("qga") / "out")
-    before = node.log_text().count("Accepted publickey")
-    inventory = bed.inventory([node.inventory_entry(), qga("web01", 100), qga("noagent", 120),
-                               qga("stuck", 121), qga("ghost-vm", 998)])
-    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
-                  "--host-timeout", "15", "--out", out, out=out)
-    run.logins = node.log_text().count("Accepted publickey") - before
-    return run
+    return scan_through(bed, node, [qga("web01", 100), qga("noagent", 120), qga("stuck", 121),
+                                    qga("ghost-vm", 998)], out, 40)
 
 
 def test_a_vm_is_scanned_through_its_guest_agent(qga_run):
