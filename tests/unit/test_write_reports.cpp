@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +27,15 @@ const json& fleet_record() {
   return record;
 }
 
+// The HTML says when it was rendered; the two renders compared must say the same time.
+class FixedRenderTime {
+public:
+  FixedRenderTime() { setenv("SOURCE_DATE_EPOCH", "1767225600", 1); }
+  ~FixedRenderTime() { unsetenv("SOURCE_DATE_EPOCH"); }
+  FixedRenderTime(const FixedRenderTime&) = delete;
+  FixedRenderTime& operator=(const FixedRenderTime&) = delete;
+};
+
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -35,6 +46,7 @@ std::string slurp(const std::filesystem::path& path) {
 } // namespace
 
 TEST_CASE("write_reports: every format rendered side by side is what it renders alone") {
+  const FixedRenderTime fixed;
   const TempDir dir;
   const auto out = (dir.path() / "out").string();
   write_reports(fleet_record(), parse_formats("json,junit,html,md,csv,prom"), out);
