@@ -1,0 +1,130 @@
+#include "catalog/fswalk_probe.hpp"
+
+#include "util/text.hpp"
+
+namespace cisscan {
+
+namespace {
+
+// From `findmnt -kn -r -o TARGET,FSTYPE,MAJ:MIN,FSROOT` (targets escaped as \xHH): the
+// filesystems to walk besides the root, as "FSTYPE TARGET" lines, the root's own first.
+// Skipped, with every mount below them: kernel and pseudo filesystems, network and FUSE
+// filesystems, read-only images, runtime state (/proc, /sys, /dev, /run) and the root
+// filesystems of Proxmox VE guests (scanned as hosts of their own). A second mount of the same
+// filesystem folder (same MAJ:MIN and FSROOT) is walked once.
+constexpr std::string_view k_mounts_awk = R"AWK(
+function unhex(s,   out, i, h) {
+  out = ""
+  while ((i = index(s, "\\x")) > 0) {
+    h = tolower(substr(s, i + 2, 2))
+    out = out substr(s, 1, i - 1) sprintf("%c", (index(H, substr(h, 1, 1)) - 1) * 16 + index(H, substr(h, 2, 1)) - 1)
+    s = substr(s, i + 4)
+  }
+  return out s
+}
+function under(p, d) { return d == "/" || p == d || index(p, d "/") == 1 }
+BEGIN {
+  H = "0123456789abcdef"; r = ENVIRON["CISSCAN_ROOT"]
+  split("proc sysfs devtmpfs devpts cgroup cgroup2 securityfs debugfs tracefs bpf pstore " \
+        "efivarfs configfs fusectl mqueue hugetlbfs autofs binfmt_misc selinuxfs rpc_pipefs " \
+        "nsfs ramfs nfs nfs4 nfsd cifs smb3 smbfs ncpfs ceph glusterfs 9p afs lustre gfs2 " \
+        "ocfs2 davfs fuse fuseblk squashfs iso9660 udf erofs", a, " ")
+  for (i in a) skip[a[i]] = 1
+}
+{ n++; T[n] = unhex($1); Y[n] = $2; K[n] = $3 " " $4 }
+END {
+  rt = "?"; best = -1
+  for (i = 1; i <= n; i++) if (under(r, T[i]) && length(T[i]) > best) { best = length(T[i]); rt = Y[i] }
+  print rt, r
+  for (i = 1; i <= n; i++) {
+    t = T[i]; bad = (Y[i] in skip) || Y[i] ~ /^fuse\./ || index(t, "\n") > 0 ||
+      t ~ /^\/(proc|sys|dev|run)(\/|$)/ || t ~ /^\/var\/lib\/lxc\// || t ~ /\/subvol-[0-9]+-disk-[0-9]+$/
+    for (j = 1; !bad && j <= ns; j++) if (under(t, S[j])) bad = 1
+    if (bad) { S[++ns] = t; continue }
+    if (t == r || !under(t, r) || K[i] in seen) continue
+    seen[K[i]] = 1
+    print Y[i], t
+  }
+})AWK";
+
+// Reads the walk's records ("PART TYPE MODE UID GID PATH", one a line) and prints the total of
+// every part, then at most `max` lines of each. A mount point is seen twice (from its parent's
+// walk and as a start point): counted once. A uid or gid the account list lacked is asked of
+// getent once, so accounts that NSS knows but does not enumerate are owners too.
+constexpr std::string_view k_parts_awk = R"AWK(
+function known(db, id,   key) {
+  key = db " " id
+  if (!(key in cache)) cache[key] = (system("getent " db " " id " >/dev/null 2>&1") == 0)
+  return cache[key]
+}
+BEGIN {
+  np = split("world-writable no-sticky unowned ungrouped suid sgid", P, " ")
+  ns = split(ENVIRON["CISSCAN_STARTS"], s, "\n")
+  for (i = 1; i <= ns; i++) start[s[i]] = 1
+}
+{
+  k = $1; p = $0
+  for (i = 0; i < 5; i++) p = substr(p, index(p, " ") + 1)
+  if (p in start) { if ((k, p) in dup) next; dup[k, p] = 1 }
+  if (k == "unowned" && known("passwd", $4)) next
+  if (k == "ungrouped" && known("group", $5)) next
+  c[k]++
+  if (c[k] <= max) L[k, c[k]] = length($0) > width ? substr($0, 1, width) "..." : $0
+}
+END {
+  for (i = 1; i <= np; i++) printf "total %s %d\n", P[i], c[P[i]]
+  for (i = 1; i <= np; i++) for (j = 1; j <= c[P[i]] && j <= max; j++) print L[P[i], j]
+})AWK";
+
+// The accounts (or groups) `getent` enumerates, as find tests "! -uid N ! -uid M ..." (cheap:
+// a root-owned file fails the first); with none, or too many to test per file, -nouser itself.
+std::string id_tests(const char* database, const char* test, const char* fallback) {
+  return std::string("$({ getent ") + database + " 2>/dev/null || cat /etc/" + database +
+         "; } | awk -F: '$3 ~ /^[0-9]+$/ && !s[$3]++ { l = l \" ! " + test +
+         " \" $3; n++ } END { print ((n == 0 || n > 400) ? \"" + fallback + "\" : l) }')";
+}
+
+// One find pass: the runtime folders of a root filesystem are pruned (a container keeps /run on
+// it), and every part is a branch of the comma operator, so each entry is stat'ed once.
+std::string find_expression() {
+  const std::string record = " %y %m %U %G %p\\0' \\) ";
+  return "\\( -type d \\( -path /proc -o -path /sys -o -path /dev -o -path /run \\) -prune \\) "
+         "-o \\( "
+         "\\( -type f -perm -0002 -printf 'world-writable" +
+         record + ", \\( -type d -perm -0002 ! -perm -1000 -printf 'no-sticky" + record +
+         ", \\( \\( -type f -o -type d \\) $u -printf 'unowned" + record +
+         ", \\( \\( -type f -o -type d \\) $g -printf 'ungrouped" + record +
+         ", \\( -type f -perm -4000 -printf 'suid" + record +
+         ", \\( -type f -perm -2000 -printf 'sgid" + record + "\\)";
+}
+
+} // namespace
+
+// Output: "walk PATH FSTYPE" for each start point, "total PART N" for the six parts, up to
+// k_fswalk_lines_per_part "PART TYPE MODE UID GID PATH" lines of each (a newline in a name
+// becomes '?'), then "errors N" and up to three of find's messages. Not root: exit 4.
+std::string fswalk_command(std::string_view root) {
+  const auto r = util::shell_quote(root);
+  return "[ \"$(id -u)\" = 0 ] || { echo 'the filesystem walk reads every file: it needs root "
+         "(become: sudo)'; exit 4; }; "
+         "command -v find >/dev/null 2>&1 && command -v findmnt >/dev/null 2>&1 || exit 5; "
+         "[ -d " +
+         r +
+         " ] || exit 3; set --; "
+         "while IFS=' ' read -r t m; do [ -n \"$m\" ] || continue; set -- \"$@\" \"$m\"; "
+         "printf 'walk %s %s\\n' \"$m\" \"$t\"; done <<CISSCAN_MOUNTS\n"
+         "$(findmnt -kn -r -o TARGET,FSTYPE,MAJ:MIN,FSROOT | CISSCAN_ROOT=" +
+         r + " awk " + util::shell_quote(k_mounts_awk) +
+         ")\nCISSCAN_MOUNTS\n"
+         "u=" +
+         id_tests("passwd", "-uid", "-nouser") + "; g=" + id_tests("group", "-gid", "-nogroup") +
+         "; CISSCAN_STARTS=$(printf '%s\\n' \"$@\"); export CISSCAN_STARTS; exec 4>&1; "
+         "e=$( { find \"$@\" -xdev " +
+         find_expression() + " 2>&3 3>&- | tr '\\n\\000' '?\\n' | awk -v max=" +
+         std::to_string(k_fswalk_lines_per_part) +
+         " -v width=" + std::to_string(k_fswalk_line_chars) + " " + util::shell_quote(k_parts_awk) +
+         " >&4 4>&-; } 3>&1 | awk '{ n++; if (n <= 3) m = m \"\\nerror \" $0 } "
+         "END { printf \"errors %d%s\", n, m }'); printf '%s\\n' \"$e\"";
+}
+
+} // namespace cisscan
