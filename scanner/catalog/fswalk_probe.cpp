@@ -7,11 +7,13 @@ namespace cisscan {
 namespace {
 
 // From `findmnt -kn -r -o TARGET,FSTYPE,MAJ:MIN,FSROOT` (targets escaped as \xHH): the
-// filesystems to walk besides the root, as "FSTYPE TARGET" lines, the root's own first.
-// Skipped, with every mount below them: kernel and pseudo filesystems, network and FUSE
-// filesystems, read-only images, runtime state (/proc, /sys, /dev, /run) and the root
-// filesystems of Proxmox VE guests (scanned as hosts of their own). A second mount of the same
-// filesystem folder (same MAJ:MIN and FSROOT) is walked once.
+// filesystems to walk, as "FSTYPE TARGET" lines, the root's own first, then "prune FOLDER" for
+// the runtime folders below the root that are no mount point of their own (a container keeps
+// /run on its root filesystem). Skipped, with every mount below them: kernel and pseudo
+// filesystems, network and FUSE filesystems, read-only images, runtime state (/proc, /sys,
+// /dev, /run) and the root filesystems of Proxmox VE guests (scanned as hosts of their own).
+// A mount of the same device as the mount it sits in is no start point: find -xdev crosses into
+// it from there (same st_dev), so it would be walked twice.
 constexpr std::string_view k_mounts_awk = R"AWK(
 function unhex(s,   out, i, h) {
   out = ""
@@ -23,6 +25,11 @@ function unhex(s,   out, i, h) {
   return out s
 }
 function under(p, d) { return d == "/" || p == d || index(p, d "/") == 1 }
+function parent(i,   j, best, p) {
+  best = -1; p = 0
+  for (j = 1; j <= n; j++) if (j != i && T[j] != T[i] && under(T[i], T[j]) && length(T[j]) > best) { best = length(T[j]); p = j }
+  return p
+}
 BEGIN {
   H = "0123456789abcdef"; r = ENVIRON["CISSCAN_ROOT"]
   split("proc sysfs devtmpfs devpts cgroup cgroup2 securityfs debugfs tracefs bpf pstore " \
@@ -31,7 +38,7 @@ BEGIN {
         "ocfs2 davfs fuse fuseblk squashfs iso9660 udf erofs", a, " ")
   for (i in a) skip[a[i]] = 1
 }
-{ n++; T[n] = unhex($1); Y[n] = $2; K[n] = $3 " " $4 }
+{ n++; T[n] = unhex($1); Y[n] = $2; D[n] = $3; K[n] = $3 " " $4; mounted[T[n]] = 1 }
 END {
   rt = "?"; best = -1
   for (i = 1; i <= n; i++) if (under(r, T[i]) && length(T[i]) > best) { best = length(T[i]); rt = Y[i] }
@@ -41,10 +48,14 @@ END {
       t ~ /^\/(proc|sys|dev|run)(\/|$)/ || t ~ /^\/var\/lib\/lxc\// || t ~ /\/subvol-[0-9]+-disk-[0-9]+$/
     for (j = 1; !bad && j <= ns; j++) if (under(t, S[j])) bad = 1
     if (bad) { S[++ns] = t; continue }
-    if (t == r || !under(t, r) || K[i] in seen) continue
-    seen[K[i]] = 1
+    if (t == r || !under(t, r) || K[i] in seen || t in printed) continue
+    p = parent(i)
+    if (p > 0 && D[p] == D[i]) continue
+    seen[K[i]] = 1; printed[t] = 1
     print Y[i], t
   }
+  split("/proc /sys /dev /run", R, " ")
+  for (i = 1; i <= 4; i++) if (R[i] != r && under(R[i], r) && !(R[i] in mounted)) print "prune", R[i]
 })AWK";
 
 // Reads the walk's records ("PART TYPE MODE UID GID PATH", one a line) and prints the total of
@@ -76,21 +87,26 @@ END {
   for (i = 1; i <= np; i++) for (j = 1; j <= c[P[i]] && j <= max; j++) print L[P[i], j]
 })AWK";
 
-// The accounts (or groups) `getent` enumerates, as find tests "! -uid N ! -uid M ..." (cheap:
-// a root-owned file fails the first); with none, or too many to test per file, -nouser itself.
-std::string id_tests(const char* database, const char* test, const char* fallback) {
-  return std::string("$({ getent ") + database + " 2>/dev/null || cat /etc/" + database +
-         "; } | awk -F: '$3 ~ /^[0-9]+$/ && !s[$3]++ { l = l \" ! " + test +
-         " \" $3; n++ } END { print ((n == 0 || n > 400) ? \"" + fallback + "\" : l) }')";
+// The accounts (or groups) `getent` enumerates, as find tests "! -uid 0 ( ! -uid 1 ... )": a
+// root-owned file fails the first test and skips the group (an implicit -a chain of them costs
+// find a third more time); with none, or too many to test per file, -nouser itself.
+std::string id_tests(const std::string& database, const std::string& test,
+                     const std::string& fallback) {
+  return "$({ getent " + database + " 2>/dev/null || cat /etc/" + database +
+         "; } | awk -F: '$3 ~ /^[0-9]+$/ && !s[$3]++ { n++; if ($3 != 0) l = l \" ! " + test +
+         " \" $3 } END { if (n == 0 || n > 400) print \"" + fallback +
+         "\"; else print (s[0] ? \"! " + test +
+         " 0 \" : \"\") (l == \"\" ? \"\" : \"( \" l \" )\") }')";
 }
 
-// One find pass: the runtime folders of a root filesystem are pruned (a container keeps /run on
-// it), and every part is a branch of the comma operator, so each entry is stat'ed once.
+// One find pass: every part is a branch of the comma operator, so each entry is stat'ed once,
+// behind one gate that a root-owned file without a set-id bit or write access for others (nearly
+// every file) fails in three integer tests; $P prunes the runtime folders a root filesystem holds
+// (none on most hosts: they are mounts).
 std::string find_expression() {
   const std::string record = " %y %m %U %G %p\\0' \\) ";
-  return "\\( -type d \\( -path /proc -o -path /sys -o -path /dev -o -path /run \\) -prune \\) "
-         "-o \\( "
-         "\\( -type f -perm -0002 -printf 'world-writable" +
+  return "$P \\( -perm /6002 -o ! -uid 0 -o ! -gid 0 \\) \\( \\( -type f -perm -0002 -printf "
+         "'world-writable" +
          record + ", \\( -type d -perm -0002 ! -perm -1000 -printf 'no-sticky" + record +
          ", \\( \\( -type f -o -type d \\) $u -printf 'unowned" + record +
          ", \\( \\( -type f -o -type d \\) $g -printf 'ungrouped" + record +
@@ -111,12 +127,14 @@ std::string fswalk_command(std::string_view root) {
          "[ -d " +
          r +
          " ] || exit 3; set --; "
-         "while IFS=' ' read -r t m; do [ -n \"$m\" ] || continue; set -- \"$@\" \"$m\"; "
+         "p=; while IFS=' ' read -r t m; do [ -n \"$m\" ] || continue; "
+         "if [ \"$t\" = prune ]; then p=\"${p:+$p -o }-path $m\"; continue; fi; set -- \"$@\" "
+         "\"$m\"; "
          "printf 'walk %s %s\\n' \"$m\" \"$t\"; done <<CISSCAN_MOUNTS\n"
          "$(findmnt -kn -r -o TARGET,FSTYPE,MAJ:MIN,FSROOT | CISSCAN_ROOT=" +
          r + " awk " + util::shell_quote(k_mounts_awk) +
          ")\nCISSCAN_MOUNTS\n"
-         "u=" +
+         "P=; [ -z \"$p\" ] || P=\"( -type d ( $p ) -prune ) -o\"; u=" +
          id_tests("passwd", "-uid", "-nouser") + "; g=" + id_tests("group", "-gid", "-nogroup") +
          "; CISSCAN_STARTS=$(printf '%s\\n' \"$@\"); export CISSCAN_STARTS; exec 4>&1; "
          "e=$( { find \"$@\" -xdev " +

@@ -158,20 +158,37 @@ TEST_CASE("fswalk: the local filesystems of this machine are the ones findmnt li
   REQUIRE_FALSE(walk.starts.empty());
   CHECK(walk.starts.front() == "/");
   // Every mount of a disk, overlay or tmpfs filesystem outside the runtime folders is walked,
-  // and nothing else.
+  // and nothing else, apart from a mount of the same device as the mount it sits in (find
+  // -xdev crosses into it from there).
   std::set<std::string> expected = {"/"};
   const std::set<std::string> local = {"ext2",     "ext3",    "ext4",  "xfs",  "btrfs",
                                        "zfs",      "overlay", "tmpfs", "f2fs", "jfs",
                                        "reiserfs", "vfat",    "exfat"};
+  std::map<std::string, std::string> device; // target -> MAJ:MIN, the last mount on it
+  std::vector<std::vector<std::string>> mounts;
   for (const auto& line :
-       lines_of(run_sh("findmnt -kn -r -o TARGET,FSTYPE | sed 's/\\\\x20/ /g'").output)) {
-    const auto target = line.substr(0, line.rfind(' '));
-    const auto fstype = line.substr(line.rfind(' ') + 1);
+       lines_of(run_sh("findmnt -kn -r -o FSTYPE,MAJ:MIN,TARGET | sed 's/\\\\x20/ /g'").output)) {
+    auto words = words_of(line);
+    REQUIRE(words.size() >= 3);
+    const auto target = line.substr(words[0].size() + words[1].size() + 2);
+    mounts.push_back({words[0], words[1], target});
+    device[target] = words[1];
+  }
+  for (const auto& mount : mounts) {
+    const auto& target = mount[2];
     bool runtime = false;
     for (const std::string folder : {"/proc", "/sys", "/dev", "/run"}) {
       runtime = runtime || target == folder || target.rfind(folder + "/", 0) == 0;
     }
-    if (local.count(fstype) != 0 && !runtime) {
+    std::string parent;
+    for (const auto& [other, dev] : device) {
+      const bool above = other == "/" ? target != "/" : target.rfind(other + "/", 0) == 0;
+      if (above && other.size() > parent.size()) {
+        parent = other;
+      }
+    }
+    const bool crossed = !parent.empty() && device[parent] == mount[1];
+    if (local.count(mount[0]) != 0 && !runtime && !crossed) {
       expected.insert(target);
     }
   }
