@@ -8,10 +8,11 @@ namespace {
 
 // From `findmnt -kn -r -o TARGET,FSTYPE,MAJ:MIN,FSROOT` (targets escaped as \xHH): the
 // filesystems to walk, as "FSTYPE TARGET" lines, the root's own first, then "prune FOLDER" for
-// the runtime folders below the root that are no mount point of their own (a container keeps
+// the skipped folders below the root that are no mount point of their own (a container keeps
 // /run on its root filesystem). Skipped, with every mount below them: kernel and pseudo
 // filesystems, network and FUSE filesystems, read-only images, runtime state (/proc, /sys,
-// /dev, /run) and the root filesystems of Proxmox VE guests (scanned as hosts of their own).
+// /dev, /run), the root filesystems of Proxmox VE guests and the state of container runtimes
+// (/var/lib/lxc, docker, containerd, kubelet: each guest or image is scanned on its own).
 // A mount of the same device as the mount it sits in is no start point: find -xdev crosses into
 // it from there (same st_dev), so it would be walked twice.
 constexpr std::string_view k_mounts_awk = R"AWK(
@@ -45,7 +46,8 @@ END {
   print rt, r
   for (i = 1; i <= n; i++) {
     t = T[i]; bad = (Y[i] in skip) || Y[i] ~ /^fuse\./ || index(t, "\n") > 0 ||
-      t ~ /^\/(proc|sys|dev|run)(\/|$)/ || t ~ /^\/var\/lib\/lxc\// || t ~ /\/subvol-[0-9]+-disk-[0-9]+$/
+      t ~ /^\/(proc|sys|dev|run|var\/lib\/(lxc|docker|containerd|kubelet))(\/|$)/ ||
+      t ~ /\/subvol-[0-9]+-disk-[0-9]+$/
     for (j = 1; !bad && j <= ns; j++) if (under(t, S[j])) bad = 1
     if (bad) { S[++ns] = t; continue }
     if (t == r || !under(t, r) || K[i] in seen || t in printed) continue
@@ -54,8 +56,8 @@ END {
     seen[K[i]] = 1; printed[t] = 1
     print Y[i], t
   }
-  split("/proc /sys /dev /run", R, " ")
-  for (i = 1; i <= 4; i++) if (R[i] != r && under(R[i], r) && !(R[i] in mounted)) print "prune", R[i]
+  nr = split("/proc /sys /dev /run /var/lib/lxc /var/lib/docker /var/lib/containerd /var/lib/kubelet", R, " ")
+  for (i = 1; i <= nr; i++) if (R[i] != r && under(R[i], r) && !(R[i] in mounted)) print "prune", R[i]
 })AWK";
 
 // Reads the walk's records ("PART TYPE MODE UID GID PATH", one a line) and prints the total of
@@ -116,9 +118,10 @@ std::string find_expression() {
 
 } // namespace
 
-// Output: "walk PATH FSTYPE" for each start point, "total PART N" for the six parts, up to
-// k_fswalk_lines_per_part "PART TYPE MODE UID GID PATH" lines of each (a newline in a name
-// becomes '?'), then "errors N" and up to three of find's messages. Not root: exit 4.
+// Output: "total PART N" for the six parts, up to k_fswalk_lines_per_part "PART TYPE MODE UID
+// GID PATH" lines of each (a newline in a name becomes '?'), "errors N" with up to three of
+// find's messages, then "walk PATH FSTYPE" for each start point (last: a host with many mounts
+// may push them past the evidence kept, never the totals). Not root: exit 4.
 std::string fswalk_command(std::string_view root) {
   const auto r = util::shell_quote(root);
   return "[ \"$(id -u)\" = 0 ] || { echo 'the filesystem walk reads every file: it needs root "
@@ -126,11 +129,12 @@ std::string fswalk_command(std::string_view root) {
          "command -v find >/dev/null 2>&1 && command -v findmnt >/dev/null 2>&1 || exit 5; "
          "[ -d " +
          r +
-         " ] || exit 3; set --; "
+         " ] || exit 3; set --; w=; "
          "p=; while IFS=' ' read -r t m; do [ -n \"$m\" ] || continue; "
-         "if [ \"$t\" = prune ]; then p=\"${p:+$p -o }-path $m\"; continue; fi; set -- \"$@\" "
+         "if [ \"$t\" = prune ]; then [ -d \"$m\" ] && p=\"${p:+$p -o }-path $m\"; continue; fi; "
+         "set -- \"$@\" "
          "\"$m\"; "
-         "printf 'walk %s %s\\n' \"$m\" \"$t\"; done <<CISSCAN_MOUNTS\n"
+         "w=\"${w}walk $m $t\n\"; done <<CISSCAN_MOUNTS\n"
          "$(findmnt -kn -r -o TARGET,FSTYPE,MAJ:MIN,FSROOT | CISSCAN_ROOT=" +
          r + " awk " + util::shell_quote(k_mounts_awk) +
          ")\nCISSCAN_MOUNTS\n"
@@ -142,7 +146,7 @@ std::string fswalk_command(std::string_view root) {
          std::to_string(k_fswalk_lines_per_part) +
          " -v width=" + std::to_string(k_fswalk_line_chars) + " " + util::shell_quote(k_parts_awk) +
          " >&4 4>&-; } 3>&1 | awk '{ n++; if (n <= 3) m = m \"\\nerror \" $0 } "
-         "END { printf \"errors %d%s\", n, m }'); printf '%s\\n' \"$e\"";
+         "END { printf \"errors %d%s\", n, m }'); printf '%s\\n%s' \"$e\" \"$w\"";
 }
 
 } // namespace cisscan
