@@ -2,7 +2,6 @@
 containers are scanned with `transport: pct` through the node's SSH session (`pct exec VMID --
 sh -s`, each container chrooted into a root file system of its own), with no SSH handshake per
 container; a stopped, a vanished and a frozen container, and a node without pct."""
-import glob
 import json
 import os
 import re
@@ -11,7 +10,7 @@ import pytest
 import yaml
 
 import testbed
-from conftest import SOURCE, cisscan
+from conftest import cisscan
 
 FROZEN = 105  # a running container that never answers (exec_hang in the simulator's state)
 
@@ -35,16 +34,6 @@ def node(bed):
     return host
 
 
-def catalog_without_the_walk():
-    """--checks for the shipped catalog but the filesystem walk, which on a busy machine can
-    outlast the 20 s host deadline these scans use (it is there for the frozen container)."""
-    args = []
-    for path in sorted(glob.glob(os.path.join(SOURCE, "checks", "*", "*.yaml"))):
-        if not path.endswith("filesystem-walk.yaml"):
-            args += ["--checks", path]
-    return args
-
-
 def pct(name, vmid, **extra):
     return {"name": name, "transport": "pct", "node": "pct-node", "vmid": vmid, **extra}
 
@@ -56,7 +45,7 @@ def guests_run(bed, node, tmp_path_factory):
     inventory = bed.inventory([node.inventory_entry(), pct("dns01", 101), pct("old-ct", 102),
                                pct("ghost", 999), pct("frozen", FROZEN)])
     run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
-                  "--host-timeout", "20", *catalog_without_the_walk(), "--out", out, out=out)
+                  "--host-timeout", "20", "--out", out, out=out)
     run.logins = node.log_text().count("Accepted publickey") - before
     return run
 
