@@ -1,5 +1,7 @@
 #include "catalog/probe_types.hpp"
 
+#include "catalog/fswalk_probe.hpp"
+
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -173,6 +175,11 @@ const std::vector<ProbeType> k_probe_types = {
      true, false, nullptr, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
      false, nullptr, nullptr},
+    {"fswalk",
+     "one find -xdev pass over the local filesystems at and below a folder: 'total PART N' and "
+     "up to 30 'PART TYPE MODE UID GID PATH' lines for world-writable, no-sticky, unowned, "
+     "ungrouped, suid, sgid (needs root: exit 4)",
+     validate_path, fswalk_command, true, false, nullptr, nullptr},
 };
 
 } // namespace

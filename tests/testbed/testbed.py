@@ -266,14 +266,15 @@ class Host:
         if "tmpfs" in how:
             options = ",".join(filter(None, ["mode=1777" if target.endswith("tmp") else "",
                                              how["tmpfs"]]))
-            keep = self.testbed.dir.startswith(target.rstrip("/") + "/")
-            if keep:  # the test bed itself lives under it: carry it over
-                lines.append(f"mount --bind '{self.testbed.dir}' /mnt")
+            # The test bed lives under it: this host's own folder is carried over, and only
+            # it, so the filesystem walk sees no other host's fixture files.
+            keep = self.dir.startswith(target.rstrip("/") + "/")
+            if keep:
+                lines.append(f"mount --bind '{self.dir}' /mnt")
             lines.append(f"mkdir -p '{target}'")
             lines.append(f"mount -t tmpfs -o '{options or 'defaults'}' tmpfs '{target}'")
             if keep:
-                lines += [f"mkdir -p '{self.testbed.dir}'",
-                          f"mount --move /mnt '{self.testbed.dir}'"]
+                lines += [f"mkdir -p '{self.dir}'", f"mount --move /mnt '{self.dir}'"]
         elif "scratch" in how:  # a folder of a fresh tmpfs: mounted, but not a filesystem
             lines += [f"mkdir -p '{target}'", f"mount -t tmpfs tmpfs '{target}'",
                       f"mkdir '{target}/.fixture'",
@@ -340,8 +341,10 @@ MaxSessions 50
         wrapper = self._place("/usr/sbin/sshd",
                               f"#!/bin/sh\necho \"$*\" >> {self.invocations}\nexec {real} \"$@\"\n",
                               "0755")
+        # Written by `sshd -T` as root or as the auditor (group), writable by nobody else.
         open(self.invocations, "w").close()
-        os.chmod(self.invocations, 0o666)
+        os.chown(self.invocations, 0, AUDITOR_UID)
+        os.chmod(self.invocations, 0o664)
         binds = self._binds() + [(wrapper, "/usr/sbin/sshd")]
         lines = ["set -e", "mkdir -p /run/sshd"] + self._state_lines()
         if self.pve_parts:
