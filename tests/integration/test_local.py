@@ -79,7 +79,8 @@ def host_kernel_checks():
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory):
     out = str(tmp_path_factory.mktemp("local") / "out")
-    return cisscan("scan", "--format", "json", "--out", out, out=out)
+    return cisscan("scan", "--profile", "level2-server", "--format", "json", "--out", out,
+                   out=out)
 
 
 def test_local_scan_of_this_machine_has_no_error_results(local_run):
