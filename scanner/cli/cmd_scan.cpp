@@ -72,8 +72,9 @@ int run_scan(const ScanArgs& args) {
   info.shard = args.shard;
   info.selection = args.selection;
   info.checks_in_catalog = loaded.checks.size();
-  spdlog::info("run {}: {}, {}", info.id,
+  spdlog::info("run {}: {} (profile {}), {}", info.id,
                util::count_of(static_cast<long long>(catalog.checks.size()), "check"),
+               args.selection.profile,
                util::count_of(static_cast<long long>(inventory.hosts.size()), "host"));
 
   ScanOptions options;
