@@ -20,7 +20,7 @@ def listed(*selection):
 def scan(bed, host, out, *selection):
     inventory = bed.inventory([host.inventory_entry()])
     return cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
-                   "--out", out, "--format", "json,html,md", *selection, out=out)
+                   "--out", out, "--format", "json,junit,html,md", *selection, out=out)
 
 
 def result_ids(run):
@@ -98,6 +98,9 @@ def test_only_and_skip_narrow_what_runs_on_the_host(bed, hosts, out):
     assert (f"Checks selected: profile level2-server, {len(expected)} of "
             in md)
     assert r"only deb12-sshd-\*, 5.1.9; skip cis-debian12:5.1.20." in md
+    with open(os.path.join(out, "report.xml")) as f:  # validated against both XSDs by cisscan()
+        assert ('<property name="run.selection" value="profile level2-server, '
+                f'{len(expected)} of ') in f.read()
 
 
 @pytest.mark.parametrize("selection,line", [
