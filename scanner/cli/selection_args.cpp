@@ -11,7 +11,7 @@ void add_selection_options(CLI::App* command, Selection& selection) {
   command
       ->add_option("--only", selection.only,
                    "Only the checks whose id or benchmark ref matches this glob (repeatable; "
-                   "e.g. 'deb-ssh-*', '5.1.*', 'cis-debian13:1.1.2.1')")
+                   "e.g. 'deb12-sshd-*', '5.1.*', 'cis-debian13:1.1.2.1.*')")
       ->allow_extra_args(false);
   command
       ->add_option("--skip", selection.skip,
