@@ -1,4 +1,5 @@
 // Run metadata and the executive summary of the HTML report.
+#include "reports/display.hpp"
 #include "reports/html_view.hpp"
 #include "risk/risk_state.hpp"
 
@@ -56,6 +57,9 @@ void add_run_view(Data& view, const Index& index, int64_t now) {
   put(view, "has_catalog_files", Data(!list_empty(catalog_files)));
   put(view, "catalog_files", std::move(catalog_files));
   put(view, "checks_paths", field(run, "checks_paths"));
+  const auto selection = selection_text(run);
+  put(view, "has_run_selection", Data(!selection.empty()));
+  put(view, "run_selection", text(json(selection)));
 
   // The files that changed the scan's verdicts: waivers, attestations and the risk register.
   Data files = list_data();

@@ -1,5 +1,6 @@
 // JUnit XML for CI: one <testsuite> per host, one <testcase> per check result. Built with pugixml;
 // every host-originated string passes through xml_safe.
+#include "reports/display.hpp"
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
 
@@ -142,6 +143,9 @@ void add_suite(pugi::xml_node suite, const json& record, const json& host, const
   property("host.host_key_sha256", text_of(host["identity"]["host_key_sha256"]));
   property("host.roles", text_of(host["roles"]));
   property("run.catalog_digest", text_of(record["run"]["catalog_digest"]));
+  if (const auto selection = selection_text(record["run"]); !selection.empty()) {
+    property("run.selection", selection);
+  }
   for (const auto& result : host["results"]) {
     const auto status = text_of(result["status"]);
     auto testcase = suite.append_child("testcase");

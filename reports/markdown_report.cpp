@@ -93,6 +93,9 @@ void write_markdown(const json& record, std::ostream& out) {
       << cell(run["catalog_digest"]).substr(0, 16) << "…`, started " << cell(run["started_at"])
       << ", finished " << cell(run["finished_at"]) << ", operator " << cell(run["operator"])
       << ".\n\n";
+  if (const auto selection = selection_text(run); !selection.empty()) {
+    out << "Checks selected: " << cell(cisscan::json(selection)) << ".\n\n";
+  }
 
   out << "## Hosts\n\n| host | status | pass | fail | error | waived | IG1 | reason |\n"
       << "|---|---|---:|---:|---:|---:|---:|---|\n";

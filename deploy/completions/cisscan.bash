@@ -16,6 +16,10 @@ _cisscan() {
             _filedir; return ;;
         -f|--format)
             COMPREPLY=($(compgen -W "json junit html md csv prom" -- "$cur")); return ;;
+        --profile)
+            COMPREPLY=($(compgen -W "level1-server level2-server level1-workstation" -- "$cur")); return ;;
+        --ig)
+            COMPREPLY=($(compgen -W "1 2 3" -- "$cur")); return ;;
         --fail-on)
             COMPREPLY=($(compgen -W "new-failures unacceptable-risk unacceptable-risk-strict" -- "$cur")); return ;;
     esac
@@ -25,14 +29,15 @@ _cisscan() {
     fi
     case "$command" in
         scan) COMPREPLY=($(compgen -W "--inventory --identity --checks --controls --out --format --jobs
-            --shard --known-hosts --ssh-config --accept-new-host-keys --connect-timeout
+            --shard --profile --only --skip --known-hosts --ssh-config --accept-new-host-keys --connect-timeout
             --host-timeout --output-cap --host-output-limit --operator --dump-scripts --risk
             --waivers --attestations --as-of --store --prometheus --fail-under --baseline --baseline-missing
             --fail-on --gate" -- "$cur")) ;;
         report) COMPREPLY=($(compgen -W "--format --out --controls --risk --waivers
             --attestations --as-of" -- "$cur")); [[ $cur != -* ]] && _filedir json ;;
         lint) _filedir ;;
-        list) COMPREPLY=($(compgen -W "checks probes operators --checks" -- "$cur")) ;;
+        list) COMPREPLY=($(compgen -W "checks probes operators safeguards --checks --controls
+            --profile --only --skip --ig --format" -- "$cur")) ;;
         history) COMPREPLY=($(compgen -W "--store --format --export --import --prune --keep" -- "$cur")) ;;
         diff) COMPREPLY=($(compgen -W "--store --format" -- "$cur")); [[ $cur != -* ]] && _filedir json ;;
         gate) COMPREPLY=($(compgen -W "--fail-under --baseline --baseline-missing --fail-on --gate --store" -- "$cur"))

@@ -5,6 +5,7 @@
 #include "cli/paths.hpp"
 #include "cli/progress.hpp"
 #include "cli/publish.hpp"
+#include "cli/selection_args.hpp"
 #include "cli/signals.hpp"
 #include "inventory/inventory.hpp"
 #include "inventory/shard.hpp"
@@ -27,6 +28,7 @@ struct ScanArgs {
   ConnectionArgs connection;
   std::vector<std::string> checks;
   std::string controls;
+  Selection selection;
   int jobs = 16;
   std::string shard; // "I/N": only the hosts of that shard
   size_t output_cap = 64 * 1024;
@@ -48,7 +50,8 @@ int run_scan(const ScanArgs& args) {
       args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
   const auto checks_paths =
       args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
-  const auto catalog = load_catalog_or_throw(checks_paths, controls);
+  const auto loaded = load_catalog_or_throw(checks_paths, controls);
+  const auto catalog = select_checks(loaded, args.selection);
   auto inventory = load_connected_inventory(args.connection);
   if (!args.shard.empty()) {
     inventory = select_shard(inventory, parse_shard(args.shard));
@@ -67,8 +70,11 @@ int run_scan(const ScanArgs& args) {
   info.inventory_source = inventory.source;
   info.checks_paths = checks_paths;
   info.shard = args.shard;
-  spdlog::info("run {}: {}, {}", info.id,
+  info.selection = args.selection;
+  info.checks_in_catalog = loaded.checks.size();
+  spdlog::info("run {}: {} (profile {}), {}", info.id,
                util::count_of(static_cast<long long>(catalog.checks.size()), "check"),
+               args.selection.profile,
                util::count_of(static_cast<long long>(inventory.hosts.size()), "host"));
 
   ScanOptions options;
@@ -101,6 +107,7 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("-c,--checks", args->checks,
                   "Check file or folder (repeatable; default: the shipped catalog)");
   cmd->add_option("--controls", args->controls, "CIS Controls v8 catalog YAML");
+  add_selection_options(cmd, args->selection);
   cmd->add_option("-j,--jobs", args->jobs, "Hosts scanned in parallel")->capture_default_str();
   cmd->add_option("--shard", args->shard,
                   "Scan shard I of N (0 <= I < N) of the inventory, by a hash of host names; "

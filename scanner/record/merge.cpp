@@ -24,6 +24,12 @@ Shard shard_of_record(const ShardRecord& shard) {
   }
 }
 
+// The shard's run.selection, or null for a record written before selections.
+cisscan::json selection_of(const ShardRecord& shard) {
+  const auto& run = shard.record["run"];
+  return run.contains("selection") ? run["selection"] : cisscan::json();
+}
+
 } // namespace
 
 cisscan::json merge_shards(std::vector<ShardRecord> shards, const std::string& run_id) {
@@ -45,6 +51,12 @@ cisscan::json merge_shards(std::vector<ShardRecord> shards, const std::string& r
     if (shard.record["run"]["catalog_digest"] != digest) {
       throw ConfigError(shard.file + ": ran another catalog than " + shards.front().file +
                         " (catalog digests differ): shards of one run use one catalog");
+    }
+    if (selection_of(shard) != selection_of(shards.front())) {
+      throw ConfigError(shard.file + ": ran another selection of checks than " +
+                        shards.front().file +
+                        " (run.selection differs: --profile, --only, --skip): shards of one run "
+                        "select the same checks");
     }
     const auto [it, fresh] = by_index.emplace(s.index, &shard);
     if (!fresh) {

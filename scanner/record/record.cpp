@@ -165,6 +165,13 @@ json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCat
   if (!info.shard.empty()) {
     record["run"]["shard"] = info.shard;
   }
+  if (info.selection) {
+    record["run"]["selection"] = {{"profile", info.selection->profile},
+                                  {"only", info.selection->only},
+                                  {"skip", info.selection->skip},
+                                  {"checks_selected", catalog.checks.size()},
+                                  {"checks_in_catalog", info.checks_in_catalog}};
+  }
   record["hosts"] = json::array();
   for (const auto& host : hosts) {
     record["hosts"].push_back(host_to_json(host));

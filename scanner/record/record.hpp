@@ -3,6 +3,7 @@
 
 #include "catalog/check.hpp"
 #include "catalog/controls.hpp"
+#include "catalog/selection.hpp"
 #include "exceptions/exceptions.hpp"
 #include "inventory/inventory.hpp"
 #include "pipeline/scan.hpp"
@@ -30,6 +31,10 @@ struct RunInfo {
   std::string inventory_source;
   std::vector<std::string> checks_paths;
   std::string shard; // "I/N" when this run scanned one shard of the inventory (--shard)
+  // The checks the run selected from its catalog (--profile, --only, --skip) and how many the
+  // catalog held; without one the record has no run.selection (the catalog ran whole).
+  std::optional<Selection> selection;
+  size_t checks_in_catalog = 0;
 };
 
 // A run's id: its start time to the second and 4 random bytes ("2026-12-01T22:35:44Z-1a2b3c4d").

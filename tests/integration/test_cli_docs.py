@@ -2,6 +2,7 @@
 help, so the two cannot drift apart again."""
 import os
 import re
+import shlex
 import subprocess
 
 import pytest
@@ -127,3 +128,25 @@ def test_report_writes_where_the_readme_says_by_default(tmp_path):
     proc = subprocess.run([BIN, "report", RECORD], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert os.listdir(tmp_path) == ["report.html"]
+
+
+def test_readme_ig1_coverage_table_is_what_list_safeguards_prints():
+    """The README's IG1 coverage table is `cisscan list safeguards --ig 1 --format md` for the
+    shipped catalog. After a catalog change, paste that command's output over the table."""
+    proc = subprocess.run([BIN, "list", "safeguards", "--ig", "1", "--format", "md"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    section = readme_section("IG1 coverage")
+    assert proc.stdout in section, (
+        "README's IG1 coverage table differs from `cisscan list safeguards --ig 1 --format md`")
+    assert proc.stdout.count("\n| ") == 1 + 56  # the header and the 56 IG1 safeguards
+
+
+def test_readme_selection_examples_are_selections_the_binary_takes():
+    """Each example command of the README's profiles section previews without an error."""
+    block = readme_section("Profiles: which checks run").split("```sh\n", 1)[1].split("```")[0]
+    for line in block.splitlines():
+        args = shlex.split(line.split("#")[0].replace("...", ""))[1:]
+        args = ["list", "checks", *args[1:]] if args[0] == "scan" else args
+        proc = subprocess.run([BIN, *args], capture_output=True, text=True)
+        assert proc.returncode == 0 and proc.stdout, (line, proc.stderr)

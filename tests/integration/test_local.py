@@ -24,7 +24,8 @@ def test_local_scan_writes_all_three_reports(out):
     assert record["scores"]["ig1"]["total"] == 56
     # One host, one channel: singular words in the log.
     checks = len(record["checks"])
-    assert f"{checks} checks, 1 host\n" in run.stderr
+    assert checks == record["run"]["selection"]["checks_selected"]
+    assert f"{checks} checks (profile level1-server), 1 host\n" in run.stderr
     assert re.search(r"\(\d+ ms, 1 channel\)", run.stderr), run.stderr
     assert "assessed), 1 of 1 host scanned\n" in run.stderr
 
@@ -79,7 +80,8 @@ def host_kernel_checks():
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory):
     out = str(tmp_path_factory.mktemp("local") / "out")
-    return cisscan("scan", "--format", "json", "--out", out, out=out)
+    return cisscan("scan", "--profile", "level2-server", "--format", "json", "--out", out,
+                   out=out)
 
 
 def test_local_scan_of_this_machine_has_no_error_results(local_run):

@@ -24,7 +24,8 @@ def results_by_id(run):
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory):
     out = str(tmp_path_factory.mktemp("local") / "out")
-    return cisscan("scan", "--format", "json", "--out", out, out=out)
+    return cisscan("scan", "--profile", "level2-server", "--format", "json", "--out", out,
+                   out=out)
 
 
 def test_no_check_is_an_error_on_this_machine(local_run):

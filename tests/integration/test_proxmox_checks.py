@@ -35,7 +35,7 @@ def pve_run(bed, tmp_path_factory):
     out = str(tmp_path_factory.mktemp("pve") / "out")
     inventory = bed.inventory([h.inventory_entry() for h in hosts.values()])
     return cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
-                   "--out", out, out=out)
+                   "--profile", "level2-server", "--out", out, out=out)
 
 
 def pve_checks():

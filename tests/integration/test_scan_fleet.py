@@ -42,7 +42,7 @@ def fleet_run(bed, hosts, tmp_path_factory):
     ])
     before = {name: (h.channels_opened(), h.sshd_t_runs()) for name, h in hosts.items()}
     run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
-                  "--out", out, out=out)
+                  "--profile", "level2-server", "--out", out, out=out)
     after = {name: (h.channels_opened(), h.sshd_t_runs()) for name, h in hosts.items()}
     return run, before, after
 
@@ -57,7 +57,7 @@ def release_runs(fleet_run, bed, tmp_path_factory):
     unhardened = bed.add_host("unhardened-13", "unhardened", release="13")
     inventory = bed.inventory([hardened.inventory_entry(), unhardened.inventory_entry()])
     run13 = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
-                    "--out", out, "--format", "json", out=out)
+                    "--profile", "level2-server", "--out", out, "--format", "json", out=out)
     return {"12": (fleet_run[0], "hardened", "unhardened"),
             "13": (run13, "hardened-13", "unhardened-13")}
 

@@ -49,6 +49,7 @@ def test_shards_merged_give_what_one_run_gives(bed, fleet, tmp_path):
     record = merged.record
     assert record["run"]["merged_from"] == [p.record["run"]["id"] for p in parts]
     assert "shard" not in record["run"]
+    assert record["run"]["selection"] == whole.record["run"]["selection"]
     assert comparable(record) == comparable(whole.record)
 
 
@@ -58,6 +59,7 @@ def test_shards_merged_give_what_one_run_gives(bed, fleet, tmp_path):
     ("not-a-shard", "not the record of a shard"),
     ("other-catalog", "ran another catalog"),
     ("other-split", "of a split in 2"),
+    ("other-selection", "ran another selection of checks"),
 ])
 def test_shards_that_are_not_one_run_are_refused(bed, fleet, tmp_path, case, words):
     records = []
@@ -78,6 +80,10 @@ def test_shards_that_are_not_one_run_are_refused(bed, fleet, tmp_path, case, wor
         data["run"]["catalog_digest"] = "0" * 64
         json.dump(data, open(records[2], "w"))
         given = records
+    elif case == "other-selection":
+        other = str(tmp_path / "level2")
+        scan(bed, fleet, other, "--shard", "2/3", "--format", "json", "--profile", "level2-server")
+        given = records[:2] + [os.path.join(other, "report.json")]
     else:
         other = str(tmp_path / "half")
         scan(bed, fleet, other, "--shard", "1/2", "--format", "json")

@@ -40,7 +40,7 @@ def stock_run(bed, tmp_path_factory):
                 out = str(tmp_path_factory.mktemp(f"stock-{suite}") / "out")
                 runs[suite] = cisscan("scan", "--inventory", bed.inventory(
                     [host.inventory_entry()]), "--known-hosts", bed.known_hosts,
-                    "--out", out, "--format", "json", out=out)
+                    "--profile", "level2-server", "--out", out, "--format", "json", out=out)
         run = runs[suite]
         if isinstance(run, rootfs.BuildError):
             if suite == "debian12":

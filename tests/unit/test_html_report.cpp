@@ -50,6 +50,19 @@ TEST_CASE("write_html escapes every host-originated string") {
   CHECK(html.find("\xFF") == std::string::npos);
 }
 
+TEST_CASE("write_html: the run metadata shows the checks a run selected, escaped") {
+  auto record = test::sample_record();
+  CHECK(reports::render("html", record).find("Checks selected") == std::string::npos);
+  record["run"]["selection"] = {{"profile", "level1-workstation"},
+                                {"only", {"<b>*"}},
+                                {"skip", cisscan::json::array()},
+                                {"checks_selected", 3},
+                                {"checks_in_catalog", 312}};
+  const auto html = reports::render("html", record);
+  CHECK(html.find("<dt>Checks selected</dt><dd>profile level1-workstation, 3 of 312 checks; "
+                  "only &lt;b&gt;*</dd>") != std::string::npos);
+}
+
 TEST_CASE("write_html carries a Content-Security-Policy") {
   const auto html = reports::render("html", test::sample_record());
   const auto at = html.find("<meta http-equiv=\"Content-Security-Policy\" content=\"");

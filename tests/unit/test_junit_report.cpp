@@ -103,6 +103,22 @@ TEST_CASE("write_junit") {
   }
 }
 
+TEST_CASE("write_junit: the checks a run selected as a property of each suite, when recorded") {
+  auto record = test::sample_record();
+  CHECK(reports::render("junit", record).find("run.selection") == std::string::npos);
+  record["run"]["selection"] = {{"profile", "level1-server"},
+                                {"only", cisscan::json::array()},
+                                {"skip", {"pve-*"}},
+                                {"checks_selected", 280},
+                                {"checks_in_catalog", 312}};
+  pugi::xml_document doc;
+  REQUIRE(doc.load_string(reports::render("junit", record).c_str()));
+  const auto property = doc.select_node("//testsuite/properties/property[@name='run.selection']");
+  REQUIRE(property);
+  CHECK(std::string(property.node().attribute("value").value()) ==
+        "profile level1-server, 280 of 312 checks; skip pve-*");
+}
+
 TEST_CASE("write_junit with no hosts") {
   auto record = test::sample_record();
   record["hosts"] = cisscan::json::array();

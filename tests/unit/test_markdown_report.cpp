@@ -121,6 +121,20 @@ TEST_CASE("write_markdown: the summary, hand-computed") {
   CHECK(md.find("## Waivers") == std::string::npos);
 }
 
+TEST_CASE("write_markdown: the checks a run selected, when the record says") {
+  auto record = fleet();
+  CHECK(reports::render("md", record).find("Checks selected") == std::string::npos);
+  record["run"]["selection"] = {{"profile", "level2-server"},
+                                {"only", {"deb-*", "5.1.*"}},
+                                {"skip", {"5.1.20"}},
+                                {"checks_selected", 12},
+                                {"checks_in_catalog", 312}};
+  const auto lines = lines_of(reports::render("md", record));
+  REQUIRE(lines.size() > 6);
+  CHECK(lines[6] == "Checks selected: profile level2-server, 12 of 312 checks; only deb-\\*, "
+                    "5.1.\\*; skip 5.1.20.");
+}
+
 TEST_CASE("write_markdown: nothing failing, an empty record") {
   const auto md = reports::render("md", make_record(json::array()));
   CHECK(md.find(

@@ -121,6 +121,30 @@ TEST_CASE("build_record carries the run, the catalog digest and the safeguard ca
   CHECK(json::parse(reports::render("json", record)) == record);
 }
 
+TEST_CASE("build_record: run.selection when the run selected checks, none otherwise") {
+  Catalog catalog;
+  auto check = std::make_shared<Check>();
+  check->id = "c1";
+  catalog.checks = {check};
+  RunInfo info;
+  CHECK_FALSE(build_record(info, catalog, controls(), {}).at("run").contains("selection"));
+  info.selection = Selection{"level2-server", {"deb-*", "5.1.*"}, {"5.1.20"}};
+  info.checks_in_catalog = 7;
+  auto record = build_record(info, catalog, controls(), {sample_run()});
+  CHECK(record.at("run").at("selection") == json{{"profile", "level2-server"},
+                                                 {"only", {"deb-*", "5.1.*"}},
+                                                 {"skip", {"5.1.20"}},
+                                                 {"checks_selected", 1},
+                                                 {"checks_in_catalog", 7}});
+  assess_record(record, controls(), {});
+  CHECK_NOTHROW(validate_record("run.json", record));
+  record["run"]["selection"]["checks_selected"] = "1";
+  CHECK_THROWS_WITH_AS(validate_record("run.json", record),
+                       "run.json: not a valid cisscan record: run.selection.checks_selected: "
+                       "expected a whole number",
+                       ConfigError);
+}
+
 TEST_CASE("the JSON report, written host by host, has the bytes of the whole record's dump") {
   auto record = test::sample_record();
   auto second = record["hosts"][0];
