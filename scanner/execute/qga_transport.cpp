@@ -7,9 +7,9 @@
 #include "execute/node_channel.hpp"
 #include "execute/node_session.hpp"
 #include "execute/transport.hpp"
+#include "util/error.hpp"
+#include "util/json_file.hpp"
 #include "util/redact.hpp"
-
-#include <nlohmann/json.hpp>
 
 namespace cisscan {
 
@@ -72,13 +72,19 @@ public:
 private:
   PumpState take_answer(const std::string& answer, const OutputSink& sink,
                         const std::function<bool()>& done) {
-    const auto parsed = nlohmann::json::parse(answer, nullptr, false);
-    if (!parsed.is_object()) {
-      m_result.error = m_what + ": the answer is not a JSON object: " + util::host_line(answer);
+    json parsed;
+    try { // nesting bounded, as for any text from a host
+      parsed = util::parse_json_object(m_what + "'s answer", std::string_view(answer));
+    } catch (const ConfigError& e) {
+      m_result.error = util::host_line(e.what());
       return PumpState::failed;
     }
-    // Not ended within qm's --timeout: qm answers with the process id only.
-    if (parsed.value("exited", 0) != 1) {
+    // Not ended within qm's --timeout: qm answers with the process id only. (PVE writes its
+    // booleans as 0/1; true is taken too.)
+    const auto flag = parsed.find("exited");
+    const bool exited = flag != parsed.end() && ((flag->is_boolean() && flag->get<bool>()) ||
+                                                 (flag->is_number_integer() && *flag == 1));
+    if (!exited) {
       m_result.timed_out = true;
       return PumpState::timed_out;
     }
@@ -88,7 +94,9 @@ private:
     };
     const auto output = text("out-data");
     m_result.stderr_text = text("err-data").substr(0, k_stderr_cap);
-    m_result.exit_status = parsed.value("exitcode", -1);
+    const auto code = parsed.find("exitcode");
+    m_result.exit_status =
+        code != parsed.end() && code->is_number_integer() ? code->get<int>() : -1;
     m_result.ok = true;
     if (!output.empty()) {
       sink(output);
