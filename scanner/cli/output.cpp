@@ -14,6 +14,7 @@
 #include <exception>
 #include <filesystem>
 #include <numeric>
+#include <system_error>
 #include <thread>
 
 namespace cisscan {
@@ -69,10 +70,6 @@ std::string rescue_record(const cisscan::json& record, const reports::RenderOpti
   }
 }
 
-} // namespace
-
-namespace {
-
 // One format's file, rendered by whichever worker takes it.
 struct Staged {
   const reports::Format* format;
@@ -121,7 +118,11 @@ void render_all(const cisscan::json& record, const reports::RenderOptions& optio
   const auto cores = std::max(1U, std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
   for (size_t t = 1; t < std::min<size_t>(cores, staged.size()); ++t) {
-    threads.emplace_back(worker);
+    try {
+      threads.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break; // no thread to be had: fewer workers take the same formats
+    }
   }
   worker();
   for (auto& thread : threads) {
