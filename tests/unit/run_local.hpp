@@ -15,12 +15,13 @@ struct Ran {
   int exit_code = -1;
 };
 
-inline Ran run_local(const std::string& command) {
+// `timeout_seconds`: the host deadline (a walk of the whole machine wants the scan's default).
+inline Ran run_local(const std::string& command, int timeout_seconds = 60) {
   HostSpec host;
   host.name = "local";
   host.transport = "local";
   TransportOptions options;
-  options.host_timeout_seconds = 60;
+  options.host_timeout_seconds = timeout_seconds;
   const auto transport = make_local_transport(host, options);
   Ran ran;
   const auto result =

@@ -4,6 +4,7 @@
 
 #include "catalog/probe_types.hpp"
 #include "execute/transport.hpp"
+#include "run_local.hpp"
 #include "temp_dir.hpp"
 #include "util/text.hpp"
 
@@ -20,29 +21,15 @@
 #include <vector>
 
 using namespace cisscan;
+using cisscan::test::Ran;
 using cisscan::test::TempDir;
 
 namespace {
 
-struct Ran {
-  std::string output;
-  int exit_code = -1;
-};
-
 // Runs `command` with /bin/sh through the local transport, as a host's probe script would; the
 // walk of a whole machine takes seconds, so the host deadline is the scan's default.
 Ran run_sh(const std::string& command) {
-  HostSpec host;
-  host.name = "local";
-  host.transport = "local";
-  TransportOptions options;
-  const auto transport = make_local_transport(host, options);
-  Ran ran;
-  const auto result =
-      transport->exec(command, "", [&](std::string_view chunk) { ran.output.append(chunk); });
-  REQUIRE(result.ok);
-  ran.exit_code = result.exit_status;
-  return ran;
+  return test::run_local(command, 900);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {
