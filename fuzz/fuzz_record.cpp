@@ -6,6 +6,7 @@
 #include "gate/gate.hpp"
 #include "history/diff.hpp"
 #include "history/store.hpp"
+#include "pipeline/run.hpp"
 #include "record/record.hpp"
 #include "reports/formats.hpp"
 

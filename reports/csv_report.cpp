@@ -1,5 +1,6 @@
 // Findings as CSV (RFC 4180) for auditors' spreadsheets: one row per fail, error or waived result.
 // Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+#include "model/record_status.hpp"
 #include "reports/display.hpp"
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
@@ -49,8 +50,7 @@ void write_csv(const json& record, std::ostream& out) {
       sha[probe["id"].get<std::string>()] = probe.value("output_sha256", "");
     }
     for (const auto& result : host["results"]) {
-      const auto status = result["status"].get<std::string>();
-      if (status != "fail" && status != "error" && status != "waived") {
+      if (!is_finding(result_status(result))) {
         continue;
       }
       json hashes = json::array();

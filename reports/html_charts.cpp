@@ -1,5 +1,6 @@
 // The control-by-control bar chart (inline SVG built here, every string escaped by svg_text)
 // and the host x safeguard heatmap (a table: colour, text and a title per cell).
+#include "model/record_status.hpp"
 #include "reports/html_view.hpp"
 #include "reports/xml_text.hpp"
 
@@ -19,24 +20,12 @@ constexpr int k_row_height = 24;
 constexpr int k_bar_height = 14;
 constexpr int k_top = 6;
 
-std::string counts_text(const json& counts) {
-  std::string out;
-  for (const char* status : {"pass", "fail", "error", "waived", "manual", "not_applicable"}) {
-    const auto& n = at(counts, status);
-    if (n.is_number_integer() && n.get<int64_t>() > 0) {
-      out += (out.empty() ? "" : ", ") + std::to_string(n.get<int64_t>()) + " " +
-             (std::string(status) == "not_applicable" ? "not applicable" : status);
-    }
-  }
-  return out;
-}
-
 // What a tally without a score says in place of a number.
-std::string unscored_text(const std::string& state) {
-  if (state == "attested") {
+std::string unscored_text(SafeguardState state) {
+  if (state == SafeguardState::attested) {
     return "attested, no automated result";
   }
-  if (state == "not_applicable") {
+  if (state == SafeguardState::not_applicable) {
     return "not applicable";
   }
   return "not assessed";
@@ -60,7 +49,7 @@ std::string svg_bar(int row, const std::string& control, const std::string& titl
            "\" y=\"" + std::to_string(bar_y) + "\" width=\"" + std::to_string(width) +
            "\" height=\"" + std::to_string(k_bar_height) + "\"/>";
   } else {
-    value = unscored_text(state);
+    value = unscored_text(safeguard_state(tally));
   }
   const auto label = "Control " + control + (title.empty() ? "" : ", " + title) + ": " + value;
   std::string out = "<g class=\"bar\" role=\"img\" data-control=\"" + svg_text(control) +
@@ -189,7 +178,10 @@ Rows heatmap_cells(const Index& index, const std::vector<std::string>& columns, 
         std::snprintf(buffer, sizeof(buffer), "%.0f", score.get<double>());
         shown = buffer;
       } else {
-        shown = state == "attested" ? "att." : state == "not_applicable" ? "n/a" : "\u2013";
+        const auto kind = safeguard_state(tally);
+        shown = kind == SafeguardState::attested         ? "att."
+                : kind == SafeguardState::not_applicable ? "n/a"
+                                                         : "\u2013";
       }
       const auto counts = counts_text(at(tally, "counts"));
       std::string state_text = state;

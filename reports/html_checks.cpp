@@ -1,5 +1,6 @@
 // IG1 coverage (every IG1 safeguard of the catalog with its state and its checks) and the
 // by-check view (one check across every scanned host), or in the summary the failing checks.
+#include "model/record_status.hpp"
 #include "reports/html_view.hpp"
 #include "reports/xml_text.hpp"
 
@@ -20,34 +21,23 @@ struct CoverageState {
 };
 
 CoverageState coverage_state(const json& tally) {
-  const auto state = string_of(at(tally, "state"));
+  const auto state = tally.is_object() ? safeguard_state(tally) : SafeguardState::not_assessed;
   const auto& score = at(tally, "score");
   const bool attested = at(tally, "attested") == true;
   if (score.is_number()) {
     return {"automated", "automated: " + score_text(score) + (attested ? ", also attested" : ""),
-            state};
+            string_of(at(tally, "state"))};
   }
-  if (attested || state == "attested") {
+  if (attested || state == SafeguardState::attested) {
     return {"attested", "attested", "attested"};
   }
-  if (integer(at(at(tally, "counts"), "manual")) > 0) {
+  if (integer(at(at(tally, "counts"), to_string(ResultStatus::manual))) > 0) {
     return {"manual", "manual: no automated result", "manual"};
   }
-  if (state == "not_applicable") {
+  if (state == SafeguardState::not_applicable) {
     return {"not_applicable", "not applicable", "not_applicable"};
   }
   return {"not_assessed", "not assessed", "not_assessed"};
-}
-
-std::string counts_text(const std::array<int64_t, k_statuses.size()>& counts) {
-  std::string out;
-  for (size_t i = 0; i < k_statuses.size(); ++i) {
-    if (counts[i] > 0) {
-      out += (out.empty() ? "" : ", ") + std::to_string(counts[i]) + " " +
-             status_label(std::string(k_statuses[i]));
-    }
-  }
-  return out.empty() ? "no result" : out;
 }
 
 Data check_links(const Index& index, const std::vector<size_t>& checks) {
@@ -65,13 +55,17 @@ const json& first_result(const Index& index, const CheckEntry& check) {
   return at(index.hosts[check.host], "results")[check.result];
 }
 
-int64_t count_of(const CheckEntry& check, std::string_view status) {
-  for (size_t i = 0; i < k_statuses.size(); ++i) {
-    if (k_statuses[i] == status) {
-      return check.counts[i];
-    }
-  }
-  return 0;
+int64_t count_of(const CheckEntry& check, ResultStatus status) {
+  return check.counts[status_slot(status)];
+}
+
+// Its results that fail or are in error.
+int64_t failing(const CheckEntry& check) {
+  return count_of(check, ResultStatus::fail) + count_of(check, ResultStatus::error);
+}
+
+std::string or_no_result(std::string counts) {
+  return counts.empty() ? "no result" : counts;
 }
 
 // "a, b, c, d, e and 7 more" of the hosts where the check failed or was in error.
@@ -81,8 +75,8 @@ std::string failing_hosts(const Index& index, const CheckEntry& check) {
   size_t named = 0;
   size_t more = 0;
   for (const auto& [h, r] : check.results) {
-    const auto status = string_of(at(at(index.hosts[h], "results")[r], "status"));
-    if (status != "fail" && status != "error") {
+    const auto status = result_status(at(index.hosts[h], "results")[r]);
+    if (status != ResultStatus::fail && status != ResultStatus::error) {
       continue;
     }
     if (named < k_named) {
@@ -108,15 +102,15 @@ Data check_item(const Index& index, size_t c) {
   put(item, "title", title);
   put(item, "safeguards", safeguards);
   put(item, "q", search_text({xml_safe(check.id), title, safeguards}));
-  put(item, "counts", counts_text(check.counts));
+  put(item, "counts", or_no_result(counts_text(check.counts)));
   const auto rationale =
       field(own, "rationale").empty() ? field(result, "rationale") : field(own, "rationale");
   put(item, "has_rationale", Data(!rationale.empty()));
   put(item, "rationale", rationale);
-  put(item, "fail", std::to_string(count_of(check, "fail")));
-  put(item, "error", std::to_string(count_of(check, "error")));
-  put(item, "waived", std::to_string(count_of(check, "waived")));
-  put(item, "pass", std::to_string(count_of(check, "pass")));
+  for (const auto status :
+       {ResultStatus::fail, ResultStatus::error, ResultStatus::waived, ResultStatus::pass}) {
+    put(item, std::string(to_string(status)), std::to_string(count_of(check, status)));
+  }
   return item;
 }
 
@@ -146,11 +140,7 @@ void add_coverage_view(Data& view, const Index& index) {
     put(row, "state", state.key);
     put(row, "state_label", state.label);
     put(row, "badge", state.badge);
-    std::array<int64_t, k_statuses.size()> counts{};
-    for (size_t i = 0; i < k_statuses.size(); ++i) {
-      counts[i] = integer(at(at(tally, "counts"), k_statuses[i]));
-    }
-    put(row, "counts", counts_text(counts));
+    put(row, "counts", or_no_result(counts_text(at(tally, "counts"))));
     const auto& checks = index.checks_of(id);
     put(row, "has_checks", Data(!checks.empty()));
     put(row, "checks", check_links(index, checks));
@@ -174,11 +164,10 @@ void add_checks_view(Data& view, const Index& index, bool summary) {
     // Only the checks with a finding, the most failures first.
     std::erase_if(order, [&](size_t c) {
       const auto& check = index.checks()[c];
-      return count_of(check, "fail") + count_of(check, "error") + count_of(check, "waived") == 0;
+      return failing(check) + count_of(check, ResultStatus::waived) == 0;
     });
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return count_of(index.checks()[a], "fail") + count_of(index.checks()[a], "error") >
-             count_of(index.checks()[b], "fail") + count_of(index.checks()[b], "error");
+      return failing(index.checks()[a]) > failing(index.checks()[b]);
     });
   }
   Data checks = list_data();

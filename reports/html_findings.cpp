@@ -1,6 +1,7 @@
 // Result cards: the findings (every fail, error and waived result) and each host's list of every
 // result, passes included, each with its rationale, expectation, observation and probe evidence.
 // A host that could not be scanned at all is one card with its reason, not one per check.
+#include "model/record_status.hpp"
 #include "reports/display.hpp"
 #include "reports/html_evidence.hpp"
 #include "reports/xml_text.hpp"
@@ -22,10 +23,10 @@ void add_findings_view(Data& view, const Index& index) {
     }
     total += n;
     std::string breakdown;
-    for (const char* status : {"fail", "error", "waived"}) {
+    for (const auto status : {ResultStatus::fail, ResultStatus::error, ResultStatus::waived}) {
       if (tally.count(status) > 0) {
-        breakdown +=
-            (breakdown.empty() ? "" : ", ") + std::to_string(tally.count(status)) + " " + status;
+        breakdown += (breakdown.empty() ? "" : ", ") + std::to_string(tally.count(status)) + " " +
+                     status_label(status);
       }
     }
     Data group = object_data();
@@ -204,11 +205,16 @@ private:
     }
     std::vector<size_t> out;
     for (const size_t r : m_rows) {
-      if (!is_finding(string_of(at(m_results[r], "status")))) {
+      if (!is_finding(result_status(m_results[r]))) {
         out.push_back(r);
       }
     }
     return out;
+  }
+
+  static std::string attestation_note(const json& a) {
+    return "attested by " + field(a, "attested_by") + " (" + field(a, "id") + ", until " +
+           field(a, "expires") + ")";
   }
 
   template <typename Value, typename Text>
@@ -281,16 +287,13 @@ private:
     case F::waiver_anchor:
       return Data(m_index.waiver_anchor(string_of(at(value("waiver"), "id"))));
     case F::is_finding:
-      return Data(!m_findings_only && is_finding(string_of(value("status"))));
+      return Data(!m_findings_only && is_finding(result_status(result)));
     case F::finding_anchor:
       return Data(finding_anchor(m_host, r));
     case F::has_note:
       return Data(value("attestation").is_object());
-    case F::note: {
-      const auto& a = value("attestation");
-      return Data("attested by " + field(a, "attested_by") + " (" + field(a, "id") + ", until " +
-                  field(a, "expires") + ")");
-    }
+    case F::note:
+      return Data(attestation_note(value("attestation")));
     }
     return Data(false);
   }

@@ -156,13 +156,7 @@ void add_hosts_view(Data& view, const Index& index) {
     put(item, "ig1_assessed", field(ig1, "assessed"));
     put(item, "ig1_total", field(ig1, "total"));
     const auto& tally = index.tally(h);
-    std::string summary;
-    for (size_t i = 0; i < k_statuses.size(); ++i) {
-      if (tally.counts[i] > 0) {
-        summary += (summary.empty() ? "" : ", ") + std::to_string(tally.counts[i]) + " " +
-                   status_label(std::string(k_statuses[i]));
-      }
-    }
+    const auto summary = counts_text(tally.counts);
     put(item, "results_summary",
         plural(static_cast<int64_t>(at(host, "results").size()), "result", "results") +
             (summary.empty() ? "" : ": " + summary));

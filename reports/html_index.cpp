@@ -1,18 +1,10 @@
 // The lookups the HTML report's sections share, built in one pass over the record, and the
 // small builders of the view model.
+#include "model/record_status.hpp"
 #include "reports/html_view.hpp"
 #include "reports/xml_text.hpp"
 
 namespace cisscan::reports::html {
-
-int64_t HostTally::count(std::string_view status) const {
-  for (size_t i = 0; i < k_statuses.size(); ++i) {
-    if (k_statuses[i] == status) {
-      return counts[i];
-    }
-  }
-  return 0;
-}
 
 namespace {
 
@@ -36,30 +28,23 @@ Index::Index(const json& record_) : record(record_), hosts(array_at(record_, "ho
     if (name.is_string()) {
       m_host_index.emplace(name.get<std::string>(), h);
     }
-    const auto& host_status = at(hosts[h], "status");
-    m_unscanned[h] =
-        host_status != "ok" && host_status != "skipped" && array_at(hosts[h], "probes").empty();
+    const auto status = cisscan::host_status(hosts[h]);
+    m_unscanned[h] = status != HostStatus::ok && status != HostStatus::skipped &&
+                     array_at(hosts[h], "probes").empty();
     auto& tally = m_tallies[h];
     const auto& results = array_at(hosts[h], "results");
     for (size_t r = 0; r < results.size(); ++r) {
-      const auto& status = at(results[r], "status");
-      if (!status.is_string()) {
+      const auto status = parse_result_status(status_word(results[r], "status"));
+      if (!status) {
         continue;
       }
-      const auto& s = status.get_ref<const std::string&>();
-      size_t slot = k_statuses.size();
-      for (size_t i = 0; i < k_statuses.size(); ++i) {
-        if (k_statuses[i] == s) {
-          ++tally.counts[i];
-          slot = i;
-          break;
-        }
-      }
+      const size_t slot = status_slot(*status);
+      ++tally.counts[slot];
       const auto& check = at(results[r], "check_id");
       if (check.is_string()) {
         add_check_result(check.get_ref<const std::string&>(), h, r, slot);
       }
-      if (!is_finding(s) || m_unscanned[h]) {
+      if (!is_finding(*status) || m_unscanned[h]) {
         continue;
       }
       tally.findings.push_back(r);

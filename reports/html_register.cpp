@@ -1,7 +1,7 @@
 // The CIS-RAM risk register, waivers and attestations sections of the HTML report.
+#include "model/risk_state.hpp"
 #include "reports/html_view.hpp"
 #include "reports/xml_text.hpp"
-#include "risk/risk_state.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -142,9 +142,12 @@ Data risk_entry(const Index& index, const json& e, size_t position, size_t order
     Data sg = object_data();
     put(sg, "id", xml_safe(id));
     put(sg, "title", index.safeguard_title(id));
-    const auto state = field(states, id);
-    put(sg, "state", state.empty() ? "not_assessed" : state);
-    put(sg, "state_label", words(state.empty() ? "not_assessed" : state));
+    auto state = field(states, id);
+    if (state.empty()) {
+      state = to_string(SafeguardState::not_assessed);
+    }
+    put(sg, "state", state);
+    put(sg, "state_label", words(state));
     push(safeguards, std::move(sg));
   }
   put(item, "safeguards", std::move(safeguards));

@@ -1,7 +1,8 @@
 // Run metadata and the executive summary of the HTML report.
+#include "model/record_status.hpp"
+#include "model/risk_state.hpp"
 #include "reports/display.hpp"
 #include "reports/html_view.hpp"
-#include "risk/risk_state.hpp"
 
 #include <algorithm>
 #include <array>
@@ -9,18 +10,6 @@
 namespace cisscan::reports::html {
 
 namespace {
-
-struct StatusLabel {
-  const char* status;
-  const char* label;
-};
-
-constexpr std::array<StatusLabel, 6> k_result_statuses = {{{"pass", "pass"},
-                                                           {"fail", "fail"},
-                                                           {"error", "error"},
-                                                           {"waived", "waived"},
-                                                           {"manual", "manual"},
-                                                           {"not_applicable", "not applicable"}}};
 
 Data file_item(const std::string& kind, const json& path, const json& sha256) {
   Data item = object_data();
@@ -79,42 +68,36 @@ void add_run_view(Data& view, const Index& index, int64_t now) {
   put(view, "exceptions_as_of", as_of);
 }
 
-void add_summary_view(Data& view, const Index& index, int64_t now) {
-  const auto& scores = at(index.record, "scores");
-  const auto& ig1 = at(scores, "ig1");
-  const auto assessed = integer(at(ig1, "assessed"));
-  const auto attested = integer(at(ig1, "attested"));
-  put(view, "ig1_score", score_text(at(ig1, "score")));
-  put(view, "ig1_assessed", std::to_string(assessed));
-  put(view, "ig1_total", std::to_string(integer(at(ig1, "total"), 56)));
-  put(view, "ig1_automated", std::to_string(integer(at(ig1, "automated"), assessed - attested)));
-  put(view, "ig1_attested", std::to_string(attested));
+namespace {
 
-  // Hosts: in scope (not skipped) against scanned (ok), and why the rest were not.
+// Hosts in scope (not skipped) against scanned (ok), why the rest were not, and the results of
+// every host by status; returns those counts.
+std::array<int64_t, k_statuses.size()> add_hosts_summary(Data& view, const Index& index) {
+  const auto& scores = at(index.record, "scores");
   int64_t in_scope = 0;
   int64_t scanned = 0;
   int64_t errors_on_unscanned = 0;
-  std::map<std::string, int64_t> counts;
+  std::array<int64_t, k_statuses.size()> counts{};
   Data not_scanned = list_data();
   for (size_t h = 0; h < index.hosts.size(); ++h) {
     const auto& host = index.hosts[h];
-    const auto status = field(host, "status");
-    in_scope += status == "skipped" ? 0 : 1;
-    scanned += status == "ok" ? 1 : 0;
+    const auto status = host_status(host);
+    in_scope += status == HostStatus::skipped ? 0 : 1;
+    scanned += status == HostStatus::ok ? 1 : 0;
     const auto& tally = index.tally(h);
     for (size_t i = 0; i < k_statuses.size(); ++i) {
-      counts[std::string(k_statuses[i])] += tally.counts[i];
+      counts[i] += tally.counts[i];
     }
-    errors_on_unscanned += status != "ok" ? tally.count("error") : 0;
-    if (status != "ok") {
+    errors_on_unscanned += status != HostStatus::ok ? tally.count(ResultStatus::error) : 0;
+    if (status != HostStatus::ok) {
       Data item = object_data();
       put(item, "name", field(host, "name"));
       put(item, "anchor", host_anchor(h));
-      put(item, "status", status);
+      put(item, "status", field(host, "status"));
       put(item, "reason", field(host, "reason"));
       put(item, "scope",
-          status == "skipped" ? "not in scope (skipped on purpose)"
-                              : "in scope, not completely scanned");
+          status == HostStatus::skipped ? "not in scope (skipped on purpose)"
+                                        : "in scope, not completely scanned");
       push(not_scanned, std::move(item));
     }
   }
@@ -126,28 +109,37 @@ void add_summary_view(Data& view, const Index& index, int64_t now) {
 
   Data status_counts = list_data();
   int64_t total = 0;
-  for (const auto& [status, label] : k_result_statuses) {
+  for (size_t i = 0; i < k_statuses.size(); ++i) {
     Data item = object_data();
-    put(item, "status", status);
-    put(item, "label", label);
-    put(item, "count", std::to_string(counts[status]));
-    total += counts[status];
+    put(item, "status", std::string(to_string(k_statuses[i])));
+    put(item, "label", status_label(k_statuses[i]));
+    put(item, "count", std::to_string(counts[i]));
+    total += counts[i];
     push(status_counts, std::move(item));
   }
   put(view, "status_counts", std::move(status_counts));
   put(view, "results_total", std::to_string(total));
   put(view, "has_errors_on_unscanned", Data(errors_on_unscanned > 0));
   put(view, "errors_on_unscanned", plural(errors_on_unscanned, "error", "errors"));
+  return counts;
+}
 
-  // Evidence age: how long before this rendering the scan finished.
-  const auto finished = parse_timestamp(field(at(index.record, "run"), "finished_at"));
-  const bool known = finished >= 0;
-  put(view, "evidence_known", Data(known));
-  put(view, "evidence_future", Data(known && finished > now));
-  put(view, "evidence_stale", Data(known && now - finished >= 86400));
-  put(view, "evidence_age", known ? age_text(std::max<int64_t>(0, now - finished)) : "");
+Data risk_item(const Index& index, const json& e) {
+  Data item = object_data();
+  put(item, "id", field(e, "id"));
+  put(item, "anchor",
+      index.risk_anchor(at(e, "id").is_string() ? at(e, "id").get<std::string>() : std::string()));
+  put(item, "title", field(e, "title"));
+  put(item, "risk", field(e, "risk"));
+  put(item, "impact", field(at(e, "impact"), "score"));
+  put(item, "expectancy", field(e, "expectancy"));
+  put(item, "findings", std::to_string(at(e, "findings").size()));
+  put(item, "owner", field(e, "owner"));
+  return item;
+}
 
-  // The worst risks unacceptable on evidence: highest score first, then the most findings.
+// The worst risks unacceptable on evidence: highest score first, then the most findings.
+void add_risks_summary(Data& view, const Index& index) {
   const auto& entries = at(at(index.record, "risk"), "entries");
   std::vector<const json*> worst;
   int64_t no_evidence = 0;
@@ -168,19 +160,7 @@ void add_summary_view(Data& view, const Index& index, int64_t now) {
   });
   Data worst_list = list_data();
   for (size_t i = 0; i < worst.size() && i < 5; ++i) {
-    const auto& e = *worst[i];
-    Data item = object_data();
-    put(item, "id", field(e, "id"));
-    put(item, "anchor",
-        index.risk_anchor(at(e, "id").is_string() ? at(e, "id").get<std::string>()
-                                                  : std::string()));
-    put(item, "title", field(e, "title"));
-    put(item, "risk", field(e, "risk"));
-    put(item, "impact", field(at(e, "impact"), "score"));
-    put(item, "expectancy", field(e, "expectancy"));
-    put(item, "findings", std::to_string(at(e, "findings").size()));
-    put(item, "owner", field(e, "owner"));
-    push(worst_list, std::move(item));
+    push(worst_list, risk_item(index, *worst[i]));
   }
   put(view, "has_risk", Data(entries.is_array()));
   put(view, "risk_entries", std::to_string(entries.size()));
@@ -192,8 +172,10 @@ void add_summary_view(Data& view, const Index& index, int64_t now) {
   put(view, "risk_max", field(at(at(index.record, "risk"), "criteria"), "max_acceptable_risk"));
   put(view, "has_worst_risks", Data(!list_empty(worst_list)));
   put(view, "worst_risks", std::move(worst_list));
+}
 
-  // Exceptions in one line each.
+// Waivers and attestations in one line each.
+void add_exceptions_summary(Data& view, const Index& index, int64_t waived) {
   int64_t current = 0;
   int64_t expired = 0;
   int64_t unmatched = 0;
@@ -203,7 +185,7 @@ void add_summary_view(Data& view, const Index& index, int64_t now) {
     unmatched += integer(at(w, "matched")) == 0 ? 1 : 0;
   }
   put(view, "waivers_line",
-      plural(counts["waived"], "result", "results") + " waived; " +
+      plural(waived, "result", "results") + " waived; " +
           plural(current, "current waiver", "current waivers") + ", " +
           plural(expired, "expired waiver", "expired waivers") + " (not applied), " +
           plural(unmatched, "waiver matches", "waivers match") + " nothing");
@@ -217,6 +199,32 @@ void add_summary_view(Data& view, const Index& index, int64_t now) {
       plural(att_current, "current attestation", "current attestations") + ", " +
           plural(att_expired, "expired attestation", "expired attestations") +
           " (reported beside the score, never inside it)");
+}
+
+} // namespace
+
+void add_summary_view(Data& view, const Index& index, int64_t now) {
+  const auto& ig1 = at(at(index.record, "scores"), "ig1");
+  const auto assessed = integer(at(ig1, "assessed"));
+  const auto attested = integer(at(ig1, "attested"));
+  put(view, "ig1_score", score_text(at(ig1, "score")));
+  put(view, "ig1_assessed", std::to_string(assessed));
+  put(view, "ig1_total", std::to_string(integer(at(ig1, "total"), 56)));
+  put(view, "ig1_automated", std::to_string(integer(at(ig1, "automated"), assessed - attested)));
+  put(view, "ig1_attested", std::to_string(attested));
+
+  const auto counts = add_hosts_summary(view, index);
+
+  // Evidence age: how long before this rendering the scan finished.
+  const auto finished = parse_timestamp(field(at(index.record, "run"), "finished_at"));
+  const bool known = finished >= 0;
+  put(view, "evidence_known", Data(known));
+  put(view, "evidence_future", Data(known && finished > now));
+  put(view, "evidence_stale", Data(known && now - finished >= 86400));
+  put(view, "evidence_age", known ? age_text(std::max<int64_t>(0, now - finished)) : "");
+
+  add_risks_summary(view, index);
+  add_exceptions_summary(view, index, counts[status_slot(ResultStatus::waived)]);
 }
 
 } // namespace cisscan::reports::html

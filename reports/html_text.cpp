@@ -174,8 +174,33 @@ std::string controls_attribute(const json& safeguards) {
   return out;
 }
 
+std::string status_label(ResultStatus status) {
+  return status == ResultStatus::not_applicable ? "not applicable" : std::string(to_string(status));
+}
+
 std::string status_label(const std::string& status) {
-  return status == "not_applicable" ? "not applicable" : status;
+  const auto known = parse_result_status(status);
+  return known ? status_label(*known) : status;
+}
+
+std::string counts_text(const std::array<int64_t, k_statuses.size()>& counts) {
+  std::string out;
+  for (size_t i = 0; i < k_statuses.size(); ++i) {
+    if (counts[i] > 0) {
+      out +=
+          (out.empty() ? "" : ", ") + std::to_string(counts[i]) + " " + status_label(k_statuses[i]);
+    }
+  }
+  return out;
+}
+
+std::string counts_text(const json& counts) {
+  std::array<int64_t, k_statuses.size()> numbers{};
+  for (size_t i = 0; i < k_statuses.size(); ++i) {
+    const auto& n = at(counts, to_string(k_statuses[i]));
+    numbers[i] = n.is_number_integer() ? n.get<int64_t>() : 0;
+  }
+  return counts_text(numbers);
 }
 
 std::string string_of(const json& value) {
@@ -195,10 +220,6 @@ std::string safeguards_text(const Index& index, const json& safeguards, bool tit
            (title.empty() ? "" : " " + title);
   }
   return out;
-}
-
-bool is_finding(std::string_view status) {
-  return status == "fail" || status == "error" || status == "waived";
 }
 
 std::string finding_anchor(size_t host, size_t result) {

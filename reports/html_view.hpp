@@ -5,6 +5,7 @@
 // string in it escaped by svg_text().
 #pragma once
 
+#include "model/status.hpp"
 #include "util/json.hpp"
 
 #include <mustache.hpp>
@@ -56,14 +57,24 @@ std::string controls_attribute(const json& safeguards);
 // --- lookups shared by the sections, built once per render ---
 
 // The result statuses in the order the report lists them.
-inline constexpr std::array<std::string_view, 6> k_statuses = {
-    "pass", "fail", "error", "waived", "manual", "not_applicable"};
+inline constexpr std::array<ResultStatus, 6> k_statuses = {
+    ResultStatus::pass,   ResultStatus::fail,   ResultStatus::error,
+    ResultStatus::waived, ResultStatus::manual, ResultStatus::not_applicable};
+
+// Where a status is in k_statuses.
+constexpr size_t status_slot(ResultStatus status) {
+  size_t slot = 0;
+  while (slot < k_statuses.size() && k_statuses[slot] != status) {
+    ++slot;
+  }
+  return slot;
+}
 
 // One host's results in numbers, from the one pass over every result that Index makes.
 struct HostTally {
   std::array<int64_t, k_statuses.size()> counts{};
   std::vector<size_t> findings; // indexes of its fail, error and waived results
-  int64_t count(std::string_view status) const;
+  int64_t count(ResultStatus status) const { return counts[status_slot(status)]; }
 };
 
 // One check across the fleet: its results on the hosts that were scanned, in host order.
@@ -113,9 +124,13 @@ private:
   std::unordered_map<std::string, std::string> m_waiver_anchor;
 };
 
-bool is_finding(std::string_view status);
 // "not applicable" for not_applicable; other statuses as they are.
+std::string status_label(ResultStatus status);
 std::string status_label(const std::string& status);
+// "3 pass, 1 not applicable": the non-zero counts in k_statuses order; "" when all are zero.
+std::string counts_text(const std::array<int64_t, k_statuses.size()>& counts);
+// The same of a record's `counts` object (a tally's results per status).
+std::string counts_text(const json& counts);
 // The string, or "" for any other JSON value.
 std::string string_of(const json& value);
 // "4.1 Title; 5.2 Title" (titles) or "4.1, 5.2" for a result's safeguards.
@@ -141,7 +156,7 @@ void add_heatmap_view(Data& view, const Index& index);              // html_char
 void add_findings_view(Data& view, const Index& index);             // html_findings.cpp
 void add_hosts_view(Data& view, const Index& index);                // html_hosts.cpp
 // The order hosts are shown in: the record's, but a Proxmox VE node's guests right after it.
-std::vector<size_t> host_order(const Index& index);                  // html_hosts.cpp
+std::vector<size_t> host_order(const Index& index);                 // html_hosts.cpp
 void add_risk_view(Data& view, const Index& index);                 // html_register.cpp
 void add_exceptions_view(Data& view, const Index& index);           // html_register.cpp
 void add_history_view(Data& view, const Index& index);              // html_history.cpp

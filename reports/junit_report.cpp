@@ -1,5 +1,6 @@
 // JUnit XML for CI: one <testsuite> per host, one <testcase> per check result. Built with pugixml;
 // every host-originated string passes through xml_safe.
+#include "model/record_status.hpp"
 #include "reports/display.hpp"
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
@@ -92,10 +93,10 @@ Totals count_results(const json& hosts) {
   Totals totals;
   for (const auto& host : hosts) {
     for (const auto& result : host["results"]) {
-      const auto& status = result["status"];
+      const auto status = result_status(result);
       ++totals.tests;
-      totals.failures += status == "fail" ? 1 : 0;
-      totals.errors += status == "error" ? 1 : 0;
+      totals.failures += status == ResultStatus::fail ? 1 : 0;
+      totals.errors += status == ResultStatus::error ? 1 : 0;
     }
     totals.ms += host["stats"].value("duration_ms", 0.0);
   }
@@ -115,11 +116,14 @@ void add_suite(pugi::xml_node suite, const json& record, const json& host, const
   int errors = 0;
   int skipped = 0;
   for (const auto& result : host["results"]) {
-    const auto status = text_of(result["status"]);
+    const auto status = result_status(result);
     ++tests;
-    failures += status == "fail" ? 1 : 0;
-    errors += status == "error" ? 1 : 0;
-    skipped += (status == "not_applicable" || status == "manual" || status == "waived") ? 1 : 0;
+    failures += status == ResultStatus::fail ? 1 : 0;
+    errors += status == ResultStatus::error ? 1 : 0;
+    skipped += status != ResultStatus::pass && status != ResultStatus::fail &&
+                       status != ResultStatus::error
+                   ? 1
+                   : 0;
   }
   const double host_ms = host["stats"].value("duration_ms", 0.0);
   attr(suite, "name", name);
@@ -147,7 +151,7 @@ void add_suite(pugi::xml_node suite, const json& record, const json& host, const
     property("run.selection", selection);
   }
   for (const auto& result : host["results"]) {
-    const auto status = text_of(result["status"]);
+    const auto status = result_status(result);
     auto testcase = suite.append_child("testcase");
     attr(testcase, "name", text_of(result["check_id"]) + ": " + text_of(result["title"]));
     attr(testcase, "classname", "cisscan." + name);
@@ -159,21 +163,22 @@ void add_suite(pugi::xml_node suite, const json& record, const json& host, const
       }
     }
     attr(testcase, "time", seconds(ms));
-    if (status == "fail") {
+    if (status == ResultStatus::fail) {
       auto failure = testcase.append_child("failure");
       attr(failure, "type", "fail");
       attr(failure, "message",
            "expected " + text_of(result["expected"]) + "; observed " + text_of(result["observed"]));
       failure.text() = xml_safe(evidence(result, probes, checks)).c_str();
-    } else if (status == "error") {
+    } else if (status == ResultStatus::error) {
       auto error = testcase.append_child("error");
       attr(error, "type", "error");
       attr(error, "message", text_of(result["reason"]));
       error.text() = xml_safe(evidence(result, probes, checks)).c_str();
-    } else if (status != "pass") {
+    } else if (status != ResultStatus::pass) {
+      const std::string word(to_string(status));
       auto skip = testcase.append_child("skipped");
-      attr(skip, "type", status);
-      attr(skip, "message", status + ": " + text_of(result["reason"]));
+      attr(skip, "type", word);
+      attr(skip, "message", word + ": " + text_of(result["reason"]));
     }
   }
 }

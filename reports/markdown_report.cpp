@@ -1,9 +1,10 @@
 // A Markdown summary for CI job summaries and tickets: the score beside its coverage, the hosts,
 // the failing checks across the fleet, the unacceptable risks and the exceptions.
+#include "model/record_status.hpp"
+#include "model/risk_state.hpp"
 #include "reports/display.hpp"
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
-#include "risk/risk_state.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -77,9 +78,9 @@ std::string score(const json& value) {
   return percent(value);
 }
 
-} // namespace
+using Failing = std::map<std::string, std::vector<std::string>>; // check id -> hosts
 
-void write_markdown(const json& record, std::ostream& out) {
+void write_header(const json& record, std::ostream& out) {
   const auto& run = record["run"];
   const auto& scores = record["scores"];
   const auto& ig1 = scores["ig1"];
@@ -96,19 +97,22 @@ void write_markdown(const json& record, std::ostream& out) {
   if (const auto selection = selection_text(run); !selection.empty()) {
     out << "Checks selected: " << cell(cisscan::json(selection)) << ".\n\n";
   }
+}
 
+// The hosts table; gathers the failing checks (and their titles) on the way.
+void write_hosts(const json& record, std::ostream& out, Failing& failing,
+                 std::map<std::string, std::string>& titles) {
+  const auto& scores = record["scores"];
   out << "## Hosts\n\n| host | status | pass | fail | error | waived | IG1 | reason |\n"
       << "|---|---|---:|---:|---:|---:|---:|---|\n";
-  std::map<std::string, std::vector<std::string>> failing; // check id -> hosts
-  std::map<std::string, std::string> titles;
   for (const auto& host : record["hosts"]) {
-    std::map<std::string, int> counts;
+    std::map<ResultStatus, int> counts;
     for (const auto& result : host["results"]) {
-      const auto status = result["status"].get<std::string>();
+      const auto status = result_status(result);
       ++counts[status];
-      if (status == "fail" || status == "error") {
+      if (status == ResultStatus::fail || status == ResultStatus::error) {
         failing[result["check_id"].get<std::string>()].push_back(
-            host["name"].get<std::string>() + (status == "error" ? " (error)" : ""));
+            host["name"].get<std::string>() + (status == ResultStatus::error ? " (error)" : ""));
         titles[result["check_id"].get<std::string>()] = result.value("title", "");
       }
     }
@@ -119,84 +123,102 @@ void write_markdown(const json& record, std::ostream& out) {
         host_score = (*entry)["ig1"]["score"];
       }
     }
-    out << "| " << cell(host["name"]) << " | " << cell(host["status"]) << " | " << counts["pass"]
-        << " | " << counts["fail"] << " | " << counts["error"] << " | " << counts["waived"] << " | "
-        << score(host_score) << " | " << cell(host["reason"]) << " |\n";
+    out << "| " << cell(host["name"]) << " | " << cell(host["status"]);
+    for (const auto status :
+         {ResultStatus::pass, ResultStatus::fail, ResultStatus::error, ResultStatus::waived}) {
+      out << " | " << counts[status];
+    }
+    out << " | " << score(host_score) << " | " << cell(host["reason"]) << " |\n";
   }
+}
 
+void write_failing(const Failing& failing, std::map<std::string, std::string>& titles,
+                   std::ostream& out) {
   out << "\n## Failing checks\n\n";
   if (failing.empty()) {
     out << "None.\n";
+    return;
+  }
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows(failing.begin(),
+                                                                     failing.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+  out << "| check | title | hosts |\n|---|---|---|\n";
+  for (const auto& [id, hosts] : rows) {
+    std::string list;
+    for (size_t i = 0; i < hosts.size() && i < 10; ++i) {
+      list += (i ? ", " : "") + cell(hosts[i]);
+    }
+    if (hosts.size() > 10) {
+      list += ", … (" + std::to_string(hosts.size()) + " hosts)";
+    }
+    out << "| " << cell(id) << " | " << cell(titles[id]) << " | " << list << " |\n";
+  }
+}
+
+void write_risks(const json& record, std::ostream& out) {
+  out << "\n## Unacceptable risks\n\n";
+  std::vector<json> risks;
+  size_t no_evidence = 0;
+  for (const auto& entry : record["risk"]["entries"]) {
+    const auto state = risk_state(entry);
+    if (state == RiskState::unacceptable) {
+      risks.push_back(entry);
+    }
+    no_evidence += state == RiskState::no_evidence ? 1 : 0;
+  }
+  std::stable_sort(risks.begin(), risks.end(), [](const json& a, const json& b) {
+    return a.value("risk", 0) > b.value("risk", 0);
+  });
+  const auto total = record["risk"]["entries"].size();
+  if (risks.empty()) {
+    out << "None on evidence.";
   } else {
-    std::vector<std::pair<std::string, std::vector<std::string>>> rows(failing.begin(),
-                                                                       failing.end());
-    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-      return a.second.size() > b.second.size();
-    });
-    out << "| check | title | hosts |\n|---|---|---|\n";
-    for (const auto& [id, hosts] : rows) {
-      std::string list;
-      for (size_t i = 0; i < hosts.size() && i < 10; ++i) {
-        list += (i ? ", " : "") + cell(hosts[i]);
-      }
-      if (hosts.size() > 10) {
-        list += ", … (" + std::to_string(hosts.size()) + " hosts)";
-      }
-      out << "| " << cell(id) << " | " << cell(titles[id]) << " | " << list << " |\n";
+    out << risks.size() << " of " << total
+        << " risk entries are above the acceptance criterion on evidence (max risk "
+        << record["risk"]["criteria"].value("max_acceptable_risk", 0) << ").";
+  }
+  out << " " << no_evidence << " of " << total
+      << " have no evidence (no scanned host in scope, or no result for their safeguards) "
+         "and count as if their safeguards were missing.\n";
+  if (!risks.empty()) {
+    out << "\n| risk | score | title | safeguards | owner |\n|---|---:|---|---|---|\n";
+    for (size_t i = 0; i < risks.size() && i < 10; ++i) {
+      out << "| " << cell(risks[i]["id"]) << " | " << risks[i].value("risk", 0) << " | "
+          << cell(risks[i]["title"]) << " | " << cell(risks[i]["safeguards"]) << " | "
+          << cell(risks[i]["owner"]) << " |\n";
     }
   }
+}
 
+void write_exceptions(const json& record, const char* key, const char* title, std::ostream& out) {
+  const auto entries = record.value(key, json::object()).value("entries", json::array());
+  if (entries.empty()) {
+    return;
+  }
+  out << "\n## " << title
+      << "\n\n| id | state | matched | expires | by |\n|---|---|---:|---|---|\n";
+  for (const auto& e : entries) {
+    out << "| " << cell(e["id"]) << " | " << cell(e["state"])
+        << (e.value("matched", 0) == 0 ? " (matches nothing)" : "") << " | "
+        << e.value("matched", 0) << " | " << cell(e["expires"]) << " | "
+        << cell(e.contains("approved_by") ? e["approved_by"] : e["attested_by"]) << " |\n";
+  }
+}
+
+} // namespace
+
+void write_markdown(const json& record, std::ostream& out) {
+  write_header(record, out);
+  Failing failing;
+  std::map<std::string, std::string> titles;
+  write_hosts(record, out, failing, titles);
+  write_failing(failing, titles, out);
   if (record.contains("risk")) {
-    out << "\n## Unacceptable risks\n\n";
-    std::vector<json> risks;
-    size_t no_evidence = 0;
-    for (const auto& entry : record["risk"]["entries"]) {
-      const auto state = risk_state(entry);
-      if (state == RiskState::unacceptable) {
-        risks.push_back(entry);
-      }
-      no_evidence += state == RiskState::no_evidence ? 1 : 0;
-    }
-    std::stable_sort(risks.begin(), risks.end(), [](const json& a, const json& b) {
-      return a.value("risk", 0) > b.value("risk", 0);
-    });
-    const auto total = record["risk"]["entries"].size();
-    if (risks.empty()) {
-      out << "None on evidence.";
-    } else {
-      out << risks.size() << " of " << total
-          << " risk entries are above the acceptance criterion on evidence (max risk "
-          << record["risk"]["criteria"].value("max_acceptable_risk", 0) << ").";
-    }
-    out << " " << no_evidence << " of " << total
-        << " have no evidence (no scanned host in scope, or no result for their safeguards) "
-           "and count as if their safeguards were missing.\n";
-    if (!risks.empty()) {
-      out << "\n| risk | score | title | safeguards | owner |\n|---|---:|---|---|---|\n";
-      for (size_t i = 0; i < risks.size() && i < 10; ++i) {
-        out << "| " << cell(risks[i]["id"]) << " | " << risks[i].value("risk", 0) << " | "
-            << cell(risks[i]["title"]) << " | " << cell(risks[i]["safeguards"]) << " | "
-            << cell(risks[i]["owner"]) << " |\n";
-      }
-    }
+    write_risks(record, out);
   }
-
-  const auto exceptions = [&](const char* key, const char* title) {
-    const auto entries = record.value(key, json::object()).value("entries", json::array());
-    if (entries.empty()) {
-      return;
-    }
-    out << "\n## " << title
-        << "\n\n| id | state | matched | expires | by |\n|---|---|---:|---|---|\n";
-    for (const auto& e : entries) {
-      out << "| " << cell(e["id"]) << " | " << cell(e["state"])
-          << (e.value("matched", 0) == 0 ? " (matches nothing)" : "") << " | "
-          << e.value("matched", 0) << " | " << cell(e["expires"]) << " | "
-          << cell(e.contains("approved_by") ? e["approved_by"] : e["attested_by"]) << " |\n";
-    }
-  };
-  exceptions("waivers", "Waivers");
-  exceptions("attestations", "Attestations");
+  write_exceptions(record, "waivers", "Waivers", out);
+  write_exceptions(record, "attestations", "Attestations", out);
 }
 
 } // namespace cisscan::reports

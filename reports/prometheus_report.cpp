@@ -1,5 +1,6 @@
 // node_exporter textfile-collector metrics: the IG1 score, per-safeguard scores, failing checks
 // per host, hosts that could not be scanned and the scan's duration.
+#include "model/record_status.hpp"
 #include "reports/formats.hpp"
 #include "reports/xml_text.hpp"
 
@@ -93,22 +94,23 @@ void write_prometheus(const json& record, std::ostream& out) {
     }
   }
   m.family("cisscan_host_failing_checks", "Check results that failed (not waived) per host.");
-  std::map<std::string, int> statuses;
+  std::map<HostStatus, int> statuses;
   int unreachable = 0;
   for (const auto& host : record["hosts"]) {
     int failing = 0;
     for (const auto& result : host["results"]) {
-      failing += result["status"] == "fail" ? 1 : 0;
+      failing += result_status(result) == ResultStatus::fail ? 1 : 0;
     }
     m.sample("cisscan_host_failing_checks",
              "host=\"" + label(host["name"].get<std::string>()) + "\"", failing);
-    const auto status = host["status"].get<std::string>();
+    const auto status = host_status(host);
     ++statuses[status];
-    unreachable += status == "unreachable" || status == "timeout" ? 1 : 0;
+    unreachable += status == HostStatus::unreachable || status == HostStatus::timeout ? 1 : 0;
   }
   m.family("cisscan_hosts", "Hosts of the last scan by status.");
-  for (const char* status : {"ok", "unreachable", "timeout", "error", "skipped"}) {
-    m.sample("cisscan_hosts", std::string("status=\"") + status + "\"", statuses[status]);
+  for (const auto status : k_host_statuses.values()) {
+    m.sample("cisscan_hosts", "status=\"" + std::string(to_string(status)) + "\"",
+             statuses[status]);
   }
   m.family("cisscan_hosts_unreachable", "Hosts that could not be reached or timed out.");
   m.sample("cisscan_hosts_unreachable", "", unreachable);

@@ -1,6 +1,7 @@
 // The options that choose the risk register, waivers and attestations (scan and report).
 #pragma once
 
+#include "pipeline/run.hpp"
 #include "record/record.hpp"
 
 #include <CLI/CLI.hpp>

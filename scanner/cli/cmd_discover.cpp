@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/connection_args.hpp"
 #include "cli/exit_codes.hpp"
+#include "model/status.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -52,10 +53,10 @@ void put_host(YAML::Emitter& out, const HostSpec& host) {
   put_list(out, "groups", host.groups);
   put_list(out, "roles", host.roles);
   if (!host.skip.empty()) {
-    out << YAML::Key << "status" << YAML::Value << "skipped";
+    out << YAML::Key << "status" << YAML::Value << std::string(to_string(HostStatus::skipped));
     out << YAML::Key << "reason" << YAML::Value << host.skip;
   } else if (!host.unreachable.empty()) {
-    out << YAML::Key << "status" << YAML::Value << "unreachable";
+    out << YAML::Key << "status" << YAML::Value << std::string(to_string(HostStatus::unreachable));
     out << YAML::Key << "reason" << YAML::Value << host.unreachable;
   }
   out << YAML::EndMap;

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/paths.hpp"
 #include "cli/publish.hpp"
+#include "pipeline/run.hpp"
 #include "record/merge.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"

@@ -3,6 +3,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
+#include "pipeline/run.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
 

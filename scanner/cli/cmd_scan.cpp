@@ -9,6 +9,7 @@
 #include "cli/signals.hpp"
 #include "inventory/inventory.hpp"
 #include "inventory/shard.hpp"
+#include "pipeline/run.hpp"
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"

@@ -4,6 +4,7 @@
 #include "cli/output.hpp"
 #include "history/diff.hpp"
 #include "history/store.hpp"
+#include "model/record_status.hpp"
 #include "reports/formats.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
@@ -20,8 +21,8 @@ namespace {
 
 bool incomplete(const cisscan::json& record) {
   for (const auto& host : record["hosts"]) {
-    const auto status = host["status"].get<std::string>();
-    if (status != "ok" && status != "skipped") {
+    const auto status = host_status(host);
+    if (status != HostStatus::ok && status != HostStatus::skipped) {
       return true;
     }
   }

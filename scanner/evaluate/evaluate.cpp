@@ -7,24 +7,6 @@
 
 namespace cisscan {
 
-std::string_view to_string(ResultStatus status) {
-  switch (status) {
-  case ResultStatus::pass:
-    return "pass";
-  case ResultStatus::fail:
-    return "fail";
-  case ResultStatus::error:
-    return "error";
-  case ResultStatus::not_applicable:
-    return "not_applicable";
-  case ResultStatus::manual:
-    return "manual";
-  case ResultStatus::waived:
-    return "waived";
-  }
-  return "error";
-}
-
 std::string_view to_string(ProbeState state) {
   switch (state) {
   case ProbeState::ok:

@@ -4,15 +4,13 @@
 #include "catalog/check.hpp"
 #include "evaluate/operators.hpp"
 #include "execute/frames.hpp"
+#include "model/status.hpp"
 
 #include <string>
 #include <vector>
 
 namespace cisscan {
 
-enum class ResultStatus { pass, fail, error, not_applicable, manual, waived };
-
-std::string_view to_string(ResultStatus status);
 std::string_view to_string(ProbeState state);
 
 // One probe as it ran on one host: its definition, its output (redacted) and its state.

@@ -1,5 +1,6 @@
 #include "exceptions/exceptions.hpp"
 
+#include "model/record_status.hpp"
 #include "util/error.hpp"
 #include "util/sha256.hpp"
 
@@ -110,8 +111,10 @@ load_attestations(const std::filesystem::path& path,
   throw util::yaml_error(path, e);
 }
 
-void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std::string& today) {
-  // Undo an earlier application: the record keeps what the scan itself found.
+namespace {
+
+// Undoes an earlier application: the record keeps what the scan itself found.
+void undo_exceptions(json& record) {
   for (auto& host : record["hosts"]) {
     for (auto& result : host["results"]) {
       if (result.contains("original_status")) {
@@ -124,86 +127,101 @@ void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std:
       result.erase("attestation");
     }
   }
+}
 
-  json waivers = json::array();
-  for (const auto& w : exceptions.waivers) {
-    const bool is_current = current(w.expires, today);
-    json applied = json::array();
+// Marks the failures a waiver matches as waived (when it is current); returns its record entry.
+json apply_waiver(json& record, const Waiver& w, const std::string& today) {
+  const bool is_current = current(w.expires, today);
+  json applied = json::array();
+  for (auto& host : record["hosts"]) {
+    if (!w.hosts.matches(host)) {
+      continue;
+    }
+    for (auto& result : host["results"]) {
+      if (result_status(result) != ResultStatus::fail ||
+          !glob_match(w.checks, result["check_id"].get<std::string>())) {
+        continue;
+      }
+      applied.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
+      if (is_current) {
+        result["original_status"] = to_string(ResultStatus::fail);
+        result["original_reason"] = result["reason"];
+        result["status"] = to_string(ResultStatus::waived);
+        result["reason"] = "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
+                           w.expires + "): " + w.justification;
+        result["waiver"] = {{"id", w.id},
+                            {"approved_by", w.approved_by},
+                            {"ticket", w.ticket},
+                            {"expires", w.expires},
+                            {"justification", w.justification}};
+      }
+    }
+  }
+  return {{"id", w.id},
+          {"checks", w.checks},
+          {"hosts", w.hosts.to_json()},
+          {"justification", w.justification},
+          {"approved_by", w.approved_by},
+          {"ticket", w.ticket},
+          {"expires", w.expires},
+          {"source", w.file + ":" + std::to_string(w.line)},
+          {"state", is_current ? "current" : "expired"},
+          {"matched", applied.size()},
+          {is_current ? "applied_to" : "would_apply_to", applied}};
+}
+
+// Attaches an attestation to the manual results it answers (when it is current); returns its
+// record entry.
+json apply_attestation(json& record, const Attestation& a, const std::string& today) {
+  const bool is_current = current(a.expires, today);
+  json covers = json::array();
+  if (!a.check.empty()) {
     for (auto& host : record["hosts"]) {
-      if (!w.hosts.matches(host)) {
+      if (!a.hosts.matches(host)) {
         continue;
       }
       for (auto& result : host["results"]) {
-        if (result["status"] != "fail" ||
-            !glob_match(w.checks, result["check_id"].get<std::string>())) {
+        if (result["check_id"] != a.check || result_status(result) != ResultStatus::manual) {
           continue;
         }
-        applied.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
+        covers.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
         if (is_current) {
-          result["original_status"] = "fail";
-          result["original_reason"] = result["reason"];
-          result["status"] = "waived";
-          result["reason"] = "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
-                             w.expires + "): " + w.justification;
-          result["waiver"] = {{"id", w.id},
-                              {"approved_by", w.approved_by},
-                              {"ticket", w.ticket},
-                              {"expires", w.expires},
-                              {"justification", w.justification}};
+          result["attestation"] = {{"id", a.id},
+                                   {"statement", a.statement},
+                                   {"evidence", a.evidence},
+                                   {"attested_by", a.attested_by},
+                                   {"date", a.date},
+                                   {"expires", a.expires}};
         }
       }
     }
-    waivers.push_back({{"id", w.id},
-                       {"checks", w.checks},
-                       {"hosts", w.hosts.to_json()},
-                       {"justification", w.justification},
-                       {"approved_by", w.approved_by},
-                       {"ticket", w.ticket},
-                       {"expires", w.expires},
-                       {"source", w.file + ":" + std::to_string(w.line)},
-                       {"state", is_current ? "current" : "expired"},
-                       {"matched", applied.size()},
-                       {is_current ? "applied_to" : "would_apply_to", applied}});
   }
+  return {{"id", a.id},
+          {"safeguard", a.safeguard.empty() ? json(nullptr) : json(a.safeguard)},
+          {"check", a.check.empty() ? json(nullptr) : json(a.check)},
+          {"hosts", a.hosts.to_json()},
+          {"statement", a.statement},
+          {"evidence", a.evidence},
+          {"attested_by", a.attested_by},
+          {"date", a.date},
+          {"expires", a.expires},
+          {"source", a.file + ":" + std::to_string(a.line)},
+          {"state", is_current ? "current" : "expired"},
+          {"matched", a.check.empty() ? 1 : covers.size()},
+          {"covers", covers}};
+}
 
+} // namespace
+
+void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std::string& today) {
+  undo_exceptions(record);
+  json waivers = json::array();
+  for (const auto& w : exceptions.waivers) {
+    waivers.push_back(apply_waiver(record, w, today));
+  }
   json attestations = json::array();
   for (const auto& a : exceptions.attestations) {
-    const bool is_current = current(a.expires, today);
-    json covers = json::array();
-    if (!a.check.empty()) {
-      for (auto& host : record["hosts"]) {
-        if (!a.hosts.matches(host)) {
-          continue;
-        }
-        for (auto& result : host["results"]) {
-          if (result["check_id"] != a.check || result["status"] != "manual") {
-            continue;
-          }
-          covers.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
-          if (is_current) {
-            result["attestation"] = {{"id", a.id},
-                                     {"statement", a.statement},
-                                     {"evidence", a.evidence},
-                                     {"attested_by", a.attested_by},
-                                     {"date", a.date},
-                                     {"expires", a.expires}};
-          }
-        }
-      }
-    }
-    attestations.push_back({{"id", a.id},
-                            {"safeguard", a.safeguard.empty() ? json(nullptr) : json(a.safeguard)},
-                            {"check", a.check.empty() ? json(nullptr) : json(a.check)},
-                            {"hosts", a.hosts.to_json()},
-                            {"statement", a.statement},
-                            {"evidence", a.evidence},
-                            {"attested_by", a.attested_by},
-                            {"date", a.date},
-                            {"expires", a.expires},
-                            {"source", a.file + ":" + std::to_string(a.line)},
-                            {"state", is_current ? "current" : "expired"},
-                            {"matched", a.check.empty() ? 1 : covers.size()},
-                            {"covers", covers}});
+    attestations.push_back(apply_attestation(record, a, today));
   }
   record["waivers"] = {{"as_of", today}, {"entries", waivers}};
   record["attestations"] = {{"as_of", today}, {"entries", attestations}};

@@ -1,7 +1,8 @@
 #include "gate/gate.hpp"
 
 #include "history/diff.hpp"
-#include "risk/risk_state.hpp"
+#include "model/record_status.hpp"
+#include "model/risk_state.hpp"
 #include "util/yaml.hpp"
 
 #include <cmath>
@@ -34,14 +35,15 @@ std::vector<std::string> findings_for(const json& record, const std::string& saf
   std::vector<std::string> out;
   for (const auto& host : record["hosts"]) {
     for (const auto& result : host["results"]) {
-      const auto status = result["status"].get<std::string>();
-      if (status != "fail" && status != "error") {
+      const auto status = result_status(result);
+      if (status != ResultStatus::fail && status != ResultStatus::error) {
         continue;
       }
       for (const auto& s : result["safeguards"]) {
         if (safeguard.empty() || s == safeguard) {
           out.push_back(host["name"].get<std::string>() + "  " +
-                        result["check_id"].get<std::string>() + "  " + status);
+                        result["check_id"].get<std::string>() + "  " +
+                        std::string(to_string(status)));
           break;
         }
       }
@@ -109,7 +111,7 @@ GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
     std::vector<std::string> failures;
     for (const auto& host : record["hosts"]) {
       for (const auto& result : host["results"]) {
-        if (result["status"] == "fail") {
+        if (result_status(result) == ResultStatus::fail) {
           failures.push_back(host["name"].get<std::string>() + "  " +
                              result["check_id"].get<std::string>() + "  fail");
         }
@@ -117,8 +119,7 @@ GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
     }
     if (!failures.empty()) {
       fail("default gate: " + std::to_string(failures.size()) +
-               (failures.size() == 1 ? " check result" : " check results") +
-               " failed (not waived)",
+               (failures.size() == 1 ? " check result" : " check results") + " failed (not waived)",
            failures);
     }
     return verdict;

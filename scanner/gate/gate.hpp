@@ -17,7 +17,7 @@ struct GateRules {
   std::optional<cisscan::json> baseline; // the record to compare with
   bool fail_on_new_failures = false;
   // Fail on risk register entries above the acceptance criterion on evidence; with risk_strict
-  // also on those above it for want of evidence (risk/risk_state.hpp).
+  // also on those above it for want of evidence (model/risk_state.hpp).
   bool fail_on_unacceptable_risk = false;
   bool risk_strict = false;
   std::optional<double> ig1_minimum;                // from a gate file

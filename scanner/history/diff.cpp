@@ -1,4 +1,5 @@
 #include "history/diff.hpp"
+#include "model/record_status.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -13,8 +14,13 @@ namespace {
 
 using cisscan::json;
 
-bool failing(const std::string& status) {
-  return status == "fail" || status == "error";
+// A host the scan reached; a host of a record that gave no status was.
+bool scanned(const json& host) {
+  return !host.contains("status") || host_status(host) == HostStatus::ok;
+}
+
+bool failing(ResultStatus status) {
+  return status == ResultStatus::fail || status == ResultStatus::error;
 }
 
 json score_of(const json& tally) {
@@ -83,9 +89,9 @@ std::string signed_number(const json& value) {
 // under its check in `changed` when the check's definition changed.
 void compare_results(const std::string& name, const json& before, const json& after,
                      std::map<std::string, json>& changed, json& out) {
-  std::map<std::string, std::string> old_status;
+  std::map<std::string, ResultStatus> old_status;
   for (const auto& result : before["results"]) {
-    old_status[result["check_id"].get<std::string>()] = result["status"].get<std::string>();
+    old_status[result["check_id"].get<std::string>()] = result_status(result);
   }
   for (const auto& result : after["results"]) {
     const auto id = result["check_id"].get<std::string>();
@@ -93,10 +99,10 @@ void compare_results(const std::string& name, const json& before, const json& af
     if (found == old_status.end()) {
       continue; // a new check: listed apart
     }
-    const auto now = result["status"].get<std::string>();
-    const char* list = failing(now) && !failing(found->second)   ? "newly_failing"
-                       : now == "pass" && failing(found->second) ? "newly_passing"
-                                                                 : nullptr;
+    const auto now = result_status(result);
+    const char* list = failing(now) && !failing(found->second)               ? "newly_failing"
+                       : now == ResultStatus::pass && failing(found->second) ? "newly_passing"
+                                                                             : nullptr;
     if (list == nullptr) {
       continue;
     }
@@ -106,8 +112,8 @@ void compare_results(const std::string& name, const json& before, const json& af
     out[list].push_back({{"host", name},
                          {"check_id", id},
                          {"title", result.value("title", "")},
-                         {"from", found->second},
-                         {"to", now},
+                         {"from", to_string(found->second)},
+                         {"to", to_string(now)},
                          {"check_changed", moved != changed.end()}});
     if (moved != changed.end()) {
       moved->second["title"] = result.value("title", "");
@@ -164,7 +170,7 @@ json diff_records(const json& old_record, const json& new_record) {
     if (old_key.is_string() && new_key.is_string() && old_key != new_key) {
       out["host_key_changed"].push_back({{"host", name}, {"old", old_key}, {"new", new_key}});
     }
-    if (before.value("status", "ok") != "ok" || host->value("status", "ok") != "ok") {
+    if (!scanned(before) || !scanned(*host)) {
       continue; // a host not scanned has placeholders, not results (its status says why)
     }
     compare_results(name, before, *host, changed, out);

@@ -4,13 +4,9 @@
 #include "util/error.hpp"
 #include "util/json_file.hpp"
 
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
-#include <thread>
 
 namespace cisscan {
 
@@ -18,55 +14,14 @@ namespace {
 
 using cisscan::json;
 
-// Migrations: index i holds the statements that bring the schema from version i to i + 1.
-const std::vector<std::vector<std::string>> k_migrations = {
-    {
-        "CREATE TABLE runs (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT "
-        "NULL, scanner_version TEXT, catalog_digest TEXT, operator TEXT, inventory_source TEXT, "
-        "ig1_score DOUBLE PRECISION, ig1_assessed INTEGER, hosts_in_scope INTEGER, hosts_scanned "
-        "INTEGER, record TEXT NOT NULL)",
-        "CREATE TABLE hosts (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, name "
-        "TEXT NOT NULL, address TEXT, host_key_sha256 TEXT, machine_id TEXT, status TEXT NOT "
-        "NULL, reason TEXT, ig1_score DOUBLE PRECISION, PRIMARY KEY (run_id, name))",
-        "CREATE TABLE results (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, host "
-        "TEXT NOT NULL, check_id TEXT NOT NULL, status TEXT NOT NULL, original_status TEXT, "
-        "title TEXT, safeguards TEXT, benchmark_ref TEXT, PRIMARY KEY (run_id, host, check_id))",
-        "CREATE TABLE scores (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
-        "safeguard TEXT NOT NULL, score DOUBLE PRECISION, state TEXT NOT NULL, pass INTEGER, "
-        "fail INTEGER, error INTEGER, PRIMARY KEY (run_id, safeguard))",
-        "CREATE INDEX runs_started ON runs (started_at)",
-    },
-    {
-        "ALTER TABLE hosts ADD COLUMN key_changed INTEGER NOT NULL DEFAULT 0",
-        "CREATE INDEX results_check ON results (check_id, status)",
-        "CREATE INDEX hosts_name ON hosts (name)",
-    },
-    {
-        // The record's text in parts (run_rows::k_part_bytes each), so that no value grows
-        // with the fleet; `runs.record` stays, empty, for stores older tools read.
-        "CREATE TABLE record_parts (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE, "
-        "part INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (run_id, part))",
-        "INSERT INTO record_parts (run_id, part, text) SELECT id, 0, record FROM runs",
-        "UPDATE runs SET record = ''",
-    },
-};
-
 json text_value(const SqlValue& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-// Test hook: pause inside the write transaction so a test can kill the process there.
-void maybe_pause_for_tests() {
-  if (const char* pause = std::getenv("CISSCAN_TEST_PAUSE_IN_STORE"); pause != nullptr) {
-    std::fprintf(stderr, "cisscan: test hook: paused inside the store transaction\n");
-    std::fflush(stderr);
-    std::this_thread::sleep_for(std::chrono::seconds(std::atoi(pause)));
-  }
-}
-
 } // namespace
 
-HistoryStore::HistoryStore(const std::string& url) : m_url(url), m_db(open_db(url)) {
+HistoryStore::HistoryStore(const std::string& url, StoreHooks hooks)
+    : m_url(url), m_db(open_db(url)), m_hooks(std::move(hooks)) {
   migrate();
 }
 
@@ -85,10 +40,9 @@ void HistoryStore::migrate() {
       rows = m_db->query("SELECT version FROM cisscan_schema");
     }
     int version = std::stoi(rows[0][0].value_or("0"));
-    int target = k_store_schema_version;
-    if (const char* limit = std::getenv("CISSCAN_TEST_SCHEMA_VERSION"); limit != nullptr) {
-      target = std::min(target, std::atoi(limit)); // test hook: build an older store
-    }
+    const int target = m_hooks.schema_version > 0
+                           ? std::min(m_hooks.schema_version, k_store_schema_version)
+                           : k_store_schema_version;
     if (version > k_store_schema_version) {
       m_db->rollback();
       throw ConfigError("--store " + redact_url(m_url) + ": the store has schema version " +
@@ -96,7 +50,7 @@ void HistoryStore::migrate() {
                         std::to_string(k_store_schema_version) + "); upgrade cisscan");
     }
     for (; version < target; ++version) {
-      for (const auto& statement : k_migrations[static_cast<size_t>(version)]) {
+      for (const auto& statement : store_migrations()[static_cast<size_t>(version)]) {
         m_db->exec(statement);
       }
       m_db->exec("UPDATE cisscan_schema SET version = $1", {std::to_string(version + 1)});
@@ -194,7 +148,9 @@ void HistoryStore::write_run(const json& run, const json& scores,
                "operator, inventory_source, ig1_score, ig1_assessed, hosts_in_scope, "
                "hosts_scanned, record) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                run_rows::run_row(run, scores));
-    maybe_pause_for_tests();
+    if (m_hooks.inside_write) {
+      m_hooks.inside_write();
+    }
     // Same host across runs: same name; a different host key is shown as a change. Each name's
     // newest earlier key, in one query.
     run_rows::HostKeys previous_keys;

@@ -30,10 +30,19 @@ struct RunSummary {
   int hosts_scanned = 0;
 };
 
+// Migrations: index i holds the statements that bring the schema from version i to i + 1.
+const std::vector<std::vector<std::string>>& store_migrations();
+
+// What a test may change in a store's behaviour (tests/tools/store_tool.cpp); a scan has none.
+struct StoreHooks {
+  int schema_version = 0;             // migrate only up to this version (0: the latest)
+  std::function<void()> inside_write; // called inside each write transaction
+};
+
 class HistoryStore {
 public:
   // Opens and migrates; throws DbError, or ConfigError for a store newer than this cisscan.
-  explicit HistoryStore(const std::string& url);
+  explicit HistoryStore(const std::string& url, StoreHooks hooks = {});
 
   int schema_version();
   // Stores the run in one transaction; `record_text` is the report.json written for it (taken
@@ -80,6 +89,7 @@ private:
 
   std::string m_url;
   std::unique_ptr<Db> m_db;
+  StoreHooks m_hooks;
 };
 
 } // namespace cisscan

@@ -23,22 +23,6 @@
 
 namespace cisscan {
 
-std::string_view to_string(HostStatus status) {
-  switch (status) {
-  case HostStatus::ok:
-    return "ok";
-  case HostStatus::unreachable:
-    return "unreachable";
-  case HostStatus::timeout:
-    return "timeout";
-  case HostStatus::error:
-    return "error";
-  case HostStatus::skipped:
-    return "skipped";
-  }
-  return "error";
-}
-
 namespace {
 
 constexpr size_t k_facts_cap = 1024 * 1024;

@@ -4,6 +4,7 @@
 #include "evaluate/result.hpp"
 #include "execute/transport.hpp"
 #include "inventory/inventory.hpp"
+#include "model/status.hpp"
 #include "plan/facts.hpp"
 
 #include <atomic>
@@ -12,9 +13,6 @@
 #include <vector>
 
 namespace cisscan {
-
-enum class HostStatus { ok, unreachable, timeout, error, skipped };
-std::string_view to_string(HostStatus status);
 
 struct HostRun {
   HostSpec spec;

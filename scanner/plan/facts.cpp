@@ -68,29 +68,8 @@ void read_pairs(const ProbeOutput* output, const std::string& prefix,
   }
 }
 
-} // namespace
-
-const std::vector<ProbeSpec>& fact_probes() {
-  return k_fact_probes;
-}
-
-Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
-  Facts facts;
-  std::map<std::string, std::string> os;
-  read_pairs(find(outputs, "f-os-release"), "", os);
-  for (const auto& [key, target] :
-       std::vector<std::pair<std::string, std::string>>{{"id", "os_id"},
-                                                        {"id_like", "os_id_like"},
-                                                        {"version_id", "os_version_id"},
-                                                        {"version_codename", "os_codename"},
-                                                        {"pretty_name", "os_pretty_name"}}) {
-    if (os.count(key) != 0) {
-      facts.values[target] = os[key];
-    }
-  }
-  if (const auto* kernel = find(outputs, "f-kernel"); kernel != nullptr && kernel->exit_code == 0) {
-    facts.values["kernel"] = std::string(util::trim(kernel->output));
-  }
+// systemd-detect-virt's answer: the role (container, lxc, vm, bare-metal) and `virtualization`.
+void read_virtualization(const std::vector<ProbeOutput>& outputs, Facts& facts) {
   std::map<std::string, std::string> virt;
   read_pairs(find(outputs, "f-virt"), "", virt);
   // systemd-detect-virt prints the innermost technology: a container's name or a VM's.
@@ -113,20 +92,9 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
     facts.roles.push_back("bare-metal");
   }
   facts.values["virtualization"] = virtualization;
-  if (const auto* id = find(outputs, "f-machine-id"); id != nullptr && id->exit_code == 0) {
-    facts.machine_id = std::string(util::trim(id->output));
-  }
-  const auto* pve = find(outputs, "f-pve");
-  const bool is_pve = pve != nullptr && pve->output.rfind("pve=yes", 0) == 0;
-  facts.values["pve_node"] = is_pve ? "true" : "false";
-  if (is_pve) {
-    facts.roles.insert(facts.roles.begin(), "pve-node");
-    for (const auto line : util::split_lines(pve->output)) {
-      if (line.rfind("pve-manager/", 0) == 0) {
-        facts.values["pve_version"] = std::string(util::trim(line));
-      }
-    }
-  }
+}
+
+void read_user(const std::vector<ProbeOutput>& outputs, Facts& facts) {
   // "uid=0(root) gid=0(root) groups=0(root)"
   if (const auto* id = find(outputs, "f-user"); id != nullptr) {
     const std::string_view text = id->output;
@@ -143,6 +111,10 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
       }
     }
   }
+}
+
+// The installed packages and the enabled services.
+void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
   if (const auto* packages = find(outputs, "f-packages"); packages != nullptr) {
     for (const auto line : util::split_lines(packages->output)) {
       // "ii  libc6:amd64 2.36-9"
@@ -166,6 +138,48 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
       }
     }
   }
+}
+
+} // namespace
+
+const std::vector<ProbeSpec>& fact_probes() {
+  return k_fact_probes;
+}
+
+Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
+  Facts facts;
+  std::map<std::string, std::string> os;
+  read_pairs(find(outputs, "f-os-release"), "", os);
+  for (const auto& [key, target] :
+       std::vector<std::pair<std::string, std::string>>{{"id", "os_id"},
+                                                        {"id_like", "os_id_like"},
+                                                        {"version_id", "os_version_id"},
+                                                        {"version_codename", "os_codename"},
+                                                        {"pretty_name", "os_pretty_name"}}) {
+    if (os.count(key) != 0) {
+      facts.values[target] = os[key];
+    }
+  }
+  if (const auto* kernel = find(outputs, "f-kernel"); kernel != nullptr && kernel->exit_code == 0) {
+    facts.values["kernel"] = std::string(util::trim(kernel->output));
+  }
+  read_virtualization(outputs, facts);
+  if (const auto* id = find(outputs, "f-machine-id"); id != nullptr && id->exit_code == 0) {
+    facts.machine_id = std::string(util::trim(id->output));
+  }
+  const auto* pve = find(outputs, "f-pve");
+  const bool is_pve = pve != nullptr && pve->output.rfind("pve=yes", 0) == 0;
+  facts.values["pve_node"] = is_pve ? "true" : "false";
+  if (is_pve) {
+    facts.roles.insert(facts.roles.begin(), "pve-node");
+    for (const auto line : util::split_lines(pve->output)) {
+      if (line.rfind("pve-manager/", 0) == 0) {
+        facts.values["pve_version"] = std::string(util::trim(line));
+      }
+    }
+  }
+  read_user(outputs, facts);
+  read_units(outputs, facts);
   return facts;
 }
 

@@ -3,6 +3,8 @@
 // of reports/schema/record.schema.json; validate_record checks them when a record is read.
 #pragma once
 
+#include "model/status.hpp"
+
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -55,11 +57,9 @@ inline const Shape k_boolean = scalar(Kind::boolean);
 inline const Shape k_any_object = scalar(Kind::object);
 inline const Shape k_any_array = scalar(Kind::array);
 inline const Shape k_strings = array_of(k_string);
-inline const Shape k_host_status = one_of({"ok", "unreachable", "timeout", "error", "skipped"});
-inline const Shape k_result_status =
-    one_of({"pass", "fail", "error", "not_applicable", "manual", "waived"});
-inline const Shape k_safeguard_state =
-    one_of({"compliant", "partial", "non_compliant", "not_assessed", "attested", "not_applicable"});
+inline const Shape k_host_status = one_of(k_host_statuses.all());
+inline const Shape k_result_status = one_of(k_result_statuses.all());
+inline const Shape k_safeguard_state = one_of(k_safeguard_states.all());
 inline const Shape k_exception_state = one_of({"current", "expired"});
 inline const Shape k_host_checks = array_of(object({{"host", k_string}, {"check_id", k_string}}));
 

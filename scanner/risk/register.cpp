@@ -1,6 +1,7 @@
 #include "risk/register.hpp"
 
-#include "risk/risk_state.hpp"
+#include "model/record_status.hpp"
+#include "model/risk_state.hpp"
 #include "score/safeguard_state.hpp"
 
 #include "util/error.hpp"
@@ -56,6 +57,66 @@ int RiskEntry::impact() const {
   return std::max({impact_mission, impact_objectives, impact_obligations});
 }
 
+namespace {
+
+RiskEntry read_entry(const util::YamlFile& file, const YAML::Node& node,
+                     const ControlsCatalog& controls, int max_impact, int max_expectancy) {
+  file.check_keys(node,
+                  {"id", "title", "safeguards", "asset_classes", "threat", "vulnerability",
+                   "impact", "expectancy", "owner", "treatment"},
+                  "a risk entry");
+  RiskEntry e;
+  e.id = file.string(node, "id");
+  e.title = file.string(node, "title");
+  e.safeguards = file.strings(node, "safeguards");
+  if (e.safeguards.empty()) {
+    file.fail(node, e.id + ": expected at least one safeguard");
+  }
+  for (const auto& s : e.safeguards) {
+    if (controls.find(s) == nullptr) {
+      file.fail(node["safeguards"],
+                e.id + ": safeguard '" + s + "' is not in the CIS Controls v8 catalog");
+    }
+  }
+  e.asset_classes = file.strings(node, "asset_classes");
+  if (e.asset_classes.empty()) {
+    e.asset_classes.push_back("any");
+  }
+  for (const auto& c : e.asset_classes) {
+    if (k_asset_classes.count(c) == 0) {
+      file.fail(node["asset_classes"], e.id + ": unknown asset class '" + c + "'");
+    }
+  }
+  e.threat = file.string(node, "threat");
+  e.vulnerability = file.string(node, "vulnerability");
+  const auto impact = node["impact"];
+  if (!impact) {
+    file.fail(node, e.id + ": missing 'impact'");
+  }
+  file.check_keys(impact, {"mission", "objectives", "obligations"}, "impact");
+  e.impact_mission = file.integer(impact, "mission", 1, max_impact);
+  e.impact_objectives = file.integer(impact, "objectives", 1, max_impact);
+  e.impact_obligations = file.integer(impact, "obligations", 1, max_impact);
+  const auto expectancy = node["expectancy"];
+  if (!expectancy) {
+    file.fail(node, e.id + ": missing 'expectancy'");
+  }
+  file.check_keys(expectancy, {"in_place", "missing"}, "expectancy");
+  e.expectancy_in_place = file.integer(expectancy, "in_place", 1, max_expectancy);
+  e.expectancy_missing = file.integer(expectancy, "missing", 1, max_expectancy);
+  if (e.expectancy_in_place > e.expectancy_missing) {
+    file.fail(expectancy, e.id + ": expectancy in_place is above missing");
+  }
+  e.owner = file.string(node, "owner");
+  e.treatment = file.string(node, "treatment");
+  if (k_treatments.count(e.treatment) == 0) {
+    file.fail(node["treatment"], e.id + ": treatment must be reduce, accept, transfer or avoid");
+  }
+  return e;
+}
+
+} // namespace
+
 RiskRegister load_register(const std::filesystem::path& path, const ControlsCatalog& controls) try {
   const util::YamlFile file(path);
   const auto& root = file.root();
@@ -88,57 +149,7 @@ RiskRegister load_register(const std::filesystem::path& path, const ControlsCata
   }
   std::set<std::string> ids;
   for (const auto& node : root["entries"]) {
-    file.check_keys(node,
-                    {"id", "title", "safeguards", "asset_classes", "threat", "vulnerability",
-                     "impact", "expectancy", "owner", "treatment"},
-                    "a risk entry");
-    RiskEntry e;
-    e.id = file.string(node, "id");
-    e.title = file.string(node, "title");
-    e.safeguards = file.strings(node, "safeguards");
-    if (e.safeguards.empty()) {
-      file.fail(node, e.id + ": expected at least one safeguard");
-    }
-    for (const auto& s : e.safeguards) {
-      if (controls.find(s) == nullptr) {
-        file.fail(node["safeguards"],
-                  e.id + ": safeguard '" + s + "' is not in the CIS Controls v8 catalog");
-      }
-    }
-    e.asset_classes = file.strings(node, "asset_classes");
-    if (e.asset_classes.empty()) {
-      e.asset_classes.push_back("any");
-    }
-    for (const auto& c : e.asset_classes) {
-      if (k_asset_classes.count(c) == 0) {
-        file.fail(node["asset_classes"], e.id + ": unknown asset class '" + c + "'");
-      }
-    }
-    e.threat = file.string(node, "threat");
-    e.vulnerability = file.string(node, "vulnerability");
-    const auto impact = node["impact"];
-    if (!impact) {
-      file.fail(node, e.id + ": missing 'impact'");
-    }
-    file.check_keys(impact, {"mission", "objectives", "obligations"}, "impact");
-    e.impact_mission = file.integer(impact, "mission", 1, max_impact);
-    e.impact_objectives = file.integer(impact, "objectives", 1, max_impact);
-    e.impact_obligations = file.integer(impact, "obligations", 1, max_impact);
-    const auto expectancy = node["expectancy"];
-    if (!expectancy) {
-      file.fail(node, e.id + ": missing 'expectancy'");
-    }
-    file.check_keys(expectancy, {"in_place", "missing"}, "expectancy");
-    e.expectancy_in_place = file.integer(expectancy, "in_place", 1, max_expectancy);
-    e.expectancy_missing = file.integer(expectancy, "missing", 1, max_expectancy);
-    if (e.expectancy_in_place > e.expectancy_missing) {
-      file.fail(expectancy, e.id + ": expectancy in_place is above missing");
-    }
-    e.owner = file.string(node, "owner");
-    e.treatment = file.string(node, "treatment");
-    if (k_treatments.count(e.treatment) == 0) {
-      file.fail(node["treatment"], e.id + ": treatment must be reduce, accept, transfer or avoid");
-    }
+    auto e = read_entry(file, node, controls, max_impact, max_expectancy);
     e.line = util::line_of(node);
     if (!ids.insert(e.id).second) {
       file.fail(node, "duplicate risk id '" + e.id + "'");
@@ -244,7 +255,7 @@ Evidence gather_evidence(const json& record, const RiskEntry& e, const NamedRisk
                          RisksOf& risks_of) {
   Evidence ev;
   for (const auto& host : record["hosts"]) {
-    if (host["status"] != "ok" || !in_scope(host, e.asset_classes)) {
+    if (host_status(host) != HostStatus::ok || !in_scope(host, e.asset_classes)) {
       continue;
     }
     ++ev.hosts_in_scope;
@@ -253,17 +264,18 @@ Evidence gather_evidence(const json& record, const RiskEntry& e, const NamedRisk
       if (safeguards.empty()) {
         continue;
       }
-      const auto status = result["status"].get<std::string>();
+      const auto status = result_status(result);
       for (const auto& s : safeguards) {
         ev.tally[s].add(status, result.value("weight", 1.0));
       }
       // A finding: a result that shows the safeguard missing (fail, error) or accepted as
       // missing (waived); one per result, however many of the entry's safeguards it counts for.
-      const bool gap = status == "fail" || status == "error";
+      const bool gap = status == ResultStatus::fail || status == ResultStatus::error;
       ev.gap = ev.gap || gap;
-      if (gap || status == "waived") {
-        ev.findings.push_back(
-            {{"host", host["name"]}, {"check_id", result["check_id"]}, {"status", status}});
+      if (is_finding(status)) {
+        ev.findings.push_back({{"host", host["name"]},
+                               {"check_id", result["check_id"]},
+                               {"status", to_string(status)}});
         risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
             .push_back(e.id);
       }
@@ -283,7 +295,7 @@ json entry_to_json(const RiskEntry& e, const RiskRegister& reg, Evidence& ev,
       t.attest();
     }
     const auto state = t.state();
-    states[s] = state;
+    states[s] = to_string(state);
     any_assessed = any_assessed || t.score().has_value() || t.attested();
     all_in_place = all_in_place && in_place(state);
   }

@@ -59,7 +59,7 @@ RiskRegister load_register(const std::filesystem::path& path, const ControlsCata
 // no-evidence entries) and each finding's `risks`. A result is linked to the entries its check
 // names (`risks:` of the check, in record["checks"]) that this register has; a check that names
 // none of them links by safeguard, to every entry sharing one. Only linked results on scanned
-// hosts in scope are an entry's evidence (risk/risk_state.hpp).
+// hosts in scope are an entry's evidence (model/risk_state.hpp).
 void assess_risks(cisscan::json& record, const RiskRegister& reg);
 
 } // namespace cisscan

@@ -4,12 +4,12 @@
 
 namespace cisscan {
 
-void SafeguardTally::add(const std::string& status, double weight) {
-  ++m_counts[status];
-  if (status == "pass") {
+void SafeguardTally::add(ResultStatus status, double weight) {
+  ++m_counts[static_cast<size_t>(status)];
+  if (status == ResultStatus::pass) {
     m_pass_weight += weight;
     m_counted_weight += weight;
-  } else if (status == "fail" || status == "error") {
+  } else if (status == ResultStatus::fail || status == ResultStatus::error) {
     m_counted_weight += weight;
   }
 }
@@ -21,38 +21,40 @@ std::optional<double> SafeguardTally::score() const {
   return std::round(m_pass_weight / m_counted_weight * 1000.0) / 10.0;
 }
 
-std::string SafeguardTally::state() const {
+SafeguardState SafeguardTally::state() const {
   const auto s = score();
   if (!s) {
-    const bool only_na =
-        !m_counts.empty() && m_counts.size() == 1 && m_counts.count("not_applicable") != 0;
-    return m_attested ? "attested" : only_na ? "not_applicable" : "not_assessed";
+    int results = 0;
+    for (const int count : m_counts) {
+      results += count;
+    }
+    const int not_applicable = m_counts[static_cast<size_t>(ResultStatus::not_applicable)];
+    const bool only_na = results > 0 && results == not_applicable;
+    return m_attested ? SafeguardState::attested
+           : only_na  ? SafeguardState::not_applicable
+                      : SafeguardState::not_assessed;
   }
   if (*s >= 100.0) {
-    return "compliant";
+    return SafeguardState::compliant;
   }
   if (*s <= 0.0) {
-    return "non_compliant";
+    return SafeguardState::non_compliant;
   }
-  return "partial";
+  return SafeguardState::partial;
 }
 
 cisscan::json SafeguardTally::to_json() const {
   cisscan::json out;
   const auto s = score();
   out["score"] = s ? cisscan::json(*s) : cisscan::json(nullptr);
-  out["state"] = state();
+  out["state"] = to_string(state());
   cisscan::json counts = cisscan::json::object();
-  for (const char* status : {"pass", "fail", "error", "not_applicable", "manual", "waived"}) {
-    counts[status] = m_counts.count(status) != 0 ? m_counts.at(status) : 0;
+  for (size_t i = 0; i < m_counts.size(); ++i) {
+    counts[std::string(k_result_statuses.names[i])] = m_counts[i];
   }
   out["counts"] = counts;
   out["attested"] = m_attested;
   return out;
-}
-
-bool in_place(const std::string& state) {
-  return state == "compliant" || state == "attested";
 }
 
 } // namespace cisscan

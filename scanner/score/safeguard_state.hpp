@@ -7,17 +7,17 @@
 // entry that depends on it counts it as not shown to be in place.
 #pragma once
 
+#include "model/status.hpp"
 #include "util/json.hpp"
 
-#include <map>
+#include <array>
 #include <optional>
-#include <string>
 
 namespace cisscan {
 
 class SafeguardTally {
 public:
-  void add(const std::string& status, double weight);
+  void add(ResultStatus status, double weight);
   // Marks the safeguard as answered by a current attestation (beside the score, never in it).
   void attest() { m_attested = true; }
   bool attested() const { return m_attested; }
@@ -26,18 +26,15 @@ public:
   std::optional<double> score() const;
   // compliant (100), partial, non_compliant (0), attested, not_applicable (only such results),
   // not_assessed.
-  std::string state() const;
+  SafeguardState state() const;
   // The record's form: score, state, counts per status, attested.
   cisscan::json to_json() const;
 
 private:
   double m_pass_weight = 0;
   double m_counted_weight = 0;
-  std::map<std::string, int> m_counts; // status -> results
+  std::array<int, k_result_statuses.names.size()> m_counts{}; // results per status
   bool m_attested = false;
 };
-
-// A state that shows the safeguard in place: compliant, or attested without automated results.
-bool in_place(const std::string& state);
 
 } // namespace cisscan

@@ -1,5 +1,6 @@
 #include "score/score.hpp"
 
+#include "model/record_status.hpp"
 #include "score/safeguard_state.hpp"
 
 #include <cmath>
@@ -58,12 +59,13 @@ cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& con
   int scanned = 0;
   int in_scope = 0;
   for (const auto& host : hosts) {
-    const bool counted = host.at("status") == "ok";
-    in_scope += host.at("status") == "skipped" ? 0 : 1;
+    const auto host_state = host_status(host);
+    const bool counted = host_state == HostStatus::ok;
+    in_scope += host_state == HostStatus::skipped ? 0 : 1;
     scanned += counted ? 1 : 0;
     std::map<std::string, Tally> host_safeguards;
     for (const auto& result : host.at("results")) {
-      const auto status = result.at("status").get<std::string>();
+      const auto status = result_status(result);
       const double weight = result.value("weight", 1.0);
       const bool answered = result.contains("attestation");
       std::set<std::string> seen_controls;

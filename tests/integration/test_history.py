@@ -19,6 +19,9 @@ from postgres_server import PostgresServer
 RECORD = os.path.join(SOURCE, "tests", "golden", "records", "fleet.json")
 DOC = os.path.join(SOURCE, "docs", "history.md")
 STORE_VERSION = 3  # k_store_schema_version in scanner/history/store.hpp
+# The store's test hooks (tests/tools/store_tool.cpp), built beside the scanner.
+STORE_TOOL = os.environ.get("CISSCAN_STORE_TOOL", os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(BIN))), "tests", "cisscan_store_tool"))
 
 
 def craft(tmp_path, name, started_at, changes):
@@ -231,9 +234,8 @@ def test_default_sqlite_store_lives_under_xdg_state_home(records, tmp_path):
 
 def test_migration_from_an_older_schema_version(records, tmp_path):
     path = tmp_path / "old.db"
-    env = dict(os.environ, CISSCAN_TEST_SCHEMA_VERSION="1")
-    subprocess.run([BIN, "history", "--store", f"sqlite:{path}", "--import", records[0]],
-                   check=True, capture_output=True, env=env)
+    subprocess.run([STORE_TOOL, f"sqlite:{path}", records[0], "--schema-version", "1"],
+                   check=True, capture_output=True)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT version FROM cisscan_schema").fetchone()[0] == 1
     columns = [row[1] for row in conn.execute("PRAGMA table_info(hosts)")]
@@ -255,9 +257,8 @@ def test_migration_from_an_older_schema_version(records, tmp_path):
 
 def test_migration_on_postgresql(records, postgres):
     url = postgres.create_database("history_migrate")
-    env = dict(os.environ, CISSCAN_TEST_SCHEMA_VERSION="1")
-    subprocess.run([BIN, "history", "--store", url, "--import", records[0]], check=True,
-                   capture_output=True, env=env)
+    subprocess.run([STORE_TOOL, url, records[0], "--schema-version", "1"], check=True,
+                   capture_output=True)
     assert cisscan("history", "--store", url, "--import", records[1]).code == 0
     conn = psycopg2.connect(url)
     cur = conn.cursor()
@@ -276,9 +277,8 @@ def test_killed_mid_write_leaves_the_history_intact(records, tmp_path):
     url = f"sqlite:{path}"
     for record in records[:2]:
         assert cisscan("history", "--store", url, "--import", record).code == 0
-    env = dict(os.environ, CISSCAN_TEST_PAUSE_IN_STORE="60")
-    proc = subprocess.Popen([BIN, "history", "--store", url, "--import", records[2]],
-                            stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen([STORE_TOOL, url, records[2], "--pause", "60"],
+                            stderr=subprocess.PIPE, text=True)
     line = proc.stderr.readline()
     assert "paused inside the store transaction" in line
     proc.send_signal(signal.SIGKILL)
@@ -297,9 +297,8 @@ def test_two_writers_at_once_queue_instead_of_corrupting(records, tmp_path):
     path = tmp_path / "history.db"
     url = f"sqlite:{path}"
     assert cisscan("history", "--store", url, "--import", records[0]).code == 0
-    env = dict(os.environ, CISSCAN_TEST_PAUSE_IN_STORE="2")
-    first = subprocess.Popen([BIN, "history", "--store", url, "--import", records[1]],
-                             stderr=subprocess.PIPE, text=True, env=env)
+    first = subprocess.Popen([STORE_TOOL, url, records[1], "--pause", "2"],
+                             stderr=subprocess.PIPE, text=True)
     assert "paused" in first.stderr.readline()
     second = subprocess.run([BIN, "history", "--store", url, "--import", records[2]],
                             capture_output=True, text=True)

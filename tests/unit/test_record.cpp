@@ -1,3 +1,4 @@
+#include "pipeline/run.hpp"
 #include "record/record.hpp"
 
 #include "sample_record.hpp"

@@ -1,5 +1,5 @@
 #include "risk/register.hpp"
-#include "risk/risk_state.hpp"
+#include "model/risk_state.hpp"
 
 #include "sample_record.hpp"
 #include "temp_dir.hpp"

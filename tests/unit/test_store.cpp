@@ -93,6 +93,25 @@ TEST_CASE("open_db and redact_url") {
   CHECK_THROWS_AS(open_db("sqlite:" + (dir.path() / "missing" / "h.db").string()), DbError);
 }
 
+TEST_CASE("the store's test hooks: an older schema, a call inside each write") {
+  test::TempDir dir;
+  const auto url = "sqlite:" + (dir.path() / "history.db").string();
+  int writes = 0;
+  {
+    HistoryStore old(url, {1, [&] { ++writes; }});
+    CHECK(old.schema_version() == 1);
+    const auto first = run("run-1", "2026-01-01T00:00:00.000Z");
+    old.save(first, first.dump());
+    CHECK(writes == 1);
+  }
+  HistoryStore current(url); // no hooks: migrates to the latest, calls nothing
+  CHECK(current.schema_version() == k_store_schema_version);
+  const auto second = run("run-2", "2026-01-02T00:00:00.000Z");
+  current.save(second, second.dump());
+  CHECK(writes == 1);
+  CHECK(current.runs().size() == 2);
+}
+
 TEST_CASE("saving runs") {
   test::TempDir dir;
   HistoryStore store("sqlite:" + (dir.path() / "history.db").string());

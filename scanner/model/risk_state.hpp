@@ -9,33 +9,20 @@
 // Header only: the renderers use it without linking the engine.
 #pragma once
 
+#include "model/status.hpp"
 #include "util/json.hpp"
 
-#include <array>
 #include <string>
-#include <string_view>
 
 namespace cisscan {
-
-enum class RiskState { acceptable, unacceptable, no_evidence };
-
-inline constexpr std::array<std::string_view, 3> k_risk_states = {"acceptable", "unacceptable",
-                                                                  "no_evidence"};
-
-inline std::string_view to_string(RiskState state) {
-  return k_risk_states[static_cast<size_t>(state)];
-}
 
 // The entry's `state`; for a record written before entries had one, what its other members say
 // (an entry that was assessed, has hosts in scope and findings is an evidenced gap).
 inline RiskState risk_state(const cisscan::json& entry) {
   const auto it = entry.find("state");
   if (it != entry.end() && it->is_string()) {
-    const auto& text = it->get_ref<const std::string&>();
-    for (size_t i = 0; i < k_risk_states.size(); ++i) {
-      if (text == k_risk_states[i]) {
-        return static_cast<RiskState>(i);
-      }
+    if (const auto state = k_risk_states.parse(it->get_ref<const std::string&>())) {
+      return *state;
     }
   }
   if (entry.value("acceptable", false)) {
