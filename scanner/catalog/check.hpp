@@ -1,7 +1,7 @@
 // Check definitions: immutable values loaded once from the catalog and shared by every host worker.
 #pragma once
 
-#include "util/regex.hpp"
+#include "catalog/expectation.hpp"
 
 #include <map>
 #include <memory>
@@ -21,18 +21,6 @@ struct ProbeSpec {
   // Quick probes are short, bounded reads run in a subshell without the timeout and output-cap
   // wrapper (which costs two extra processes per probe); the host deadline still bounds them.
   bool quick = false;
-};
-
-// One node of an expectation tree: an operator of the operator table and its argument.
-struct Expectation {
-  std::string op;
-  int line = 0;
-  std::vector<Expectation> children;        // all / any / none
-  std::vector<std::string> values;          // equals, contains, owner, group
-  std::shared_ptr<const util::Regex> regex; // line, no_line, compare
-  std::string compare_op;                   // compare: < <= == != >= >
-  double number = 0;                        // compare value, mode_at_most mask, exists flag
-  std::vector<long long> integers;          // exit_code
 };
 
 // One benchmark recommendation a check implements (level may be empty).

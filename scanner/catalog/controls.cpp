@@ -7,44 +7,32 @@
 
 namespace cisscan {
 
-namespace {
-
-[[noreturn]] void fail(const std::filesystem::path& path, const YAML::Node& node,
-                       const std::string& what) {
-  throw ConfigError(path.string() + ":" + std::to_string(node.Mark().line + 1) + ": " + what);
-}
-
-std::string required(const std::filesystem::path& path, const YAML::Node& node, const char* key) {
-  if (!node[key] || !node[key].IsScalar()) {
-    fail(path, node, std::string("expected '") + key + "'");
-  }
-  return node[key].as<std::string>();
-}
-
-} // namespace
-
 ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) try {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path.string());
-  } catch (const YAML::BadFile&) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
     throw ConfigError(path.string() + ": cannot read the CIS Controls catalog");
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+  const util::YamlFile file(path);
+  const auto& root = file.root();
   if (!root.IsMap() || !root["safeguards"] || !root["safeguards"].IsSequence()) {
-    throw ConfigError(path.string() + ":1: expected a 'safeguards' list");
+    throw ConfigError(file.name() + ":1: expected a 'safeguards' list");
   }
+  const auto required = [&](const YAML::Node& node, const char* key) {
+    if (!node[key] || !node[key].IsScalar()) {
+      file.fail(node, std::string("expected '") + key + "'");
+    }
+    return node[key].as<std::string>();
+  };
   ControlsCatalog catalog;
   catalog.m_version = root["version"] ? root["version"].as<std::string>() : "8";
   for (const auto& node : root["controls"]) {
-    catalog.m_controls.push_back({required(path, node, "id"), required(path, node, "title")});
+    catalog.m_controls.push_back({required(node, "id"), required(node, "title")});
   }
   for (const auto& node : root["safeguards"]) {
     Safeguard s;
-    s.id = required(path, node, "id");
-    s.control = required(path, node, "control");
-    s.title = required(path, node, "title");
+    s.id = required(node, "id");
+    s.control = required(node, "control");
+    s.title = required(node, "title");
     s.asset_type = node["asset_type"] ? node["asset_type"].as<std::string>() : "";
     s.function = node["function"] ? node["function"].as<std::string>() : "";
     for (const auto& ig : node["ig"]) {
@@ -54,7 +42,7 @@ ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) try {
       s.ig3 = s.ig3 || group == 3;
     }
     if (catalog.m_index.count(s.id) != 0) {
-      fail(path, node, "duplicate safeguard " + s.id);
+      file.fail(node, "duplicate safeguard " + s.id);
     }
     catalog.m_index[s.id] = catalog.m_safeguards.size();
     catalog.m_safeguards.push_back(std::move(s));

@@ -3,6 +3,7 @@
 
 #include "catalog/check.hpp"
 #include "catalog/controls.hpp"
+#include "util/yaml.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -12,13 +13,7 @@
 namespace cisscan {
 
 // One problem in an input file: "file:line: check-id: message".
-struct Diagnostic {
-  std::string file;
-  int line = 0;
-  std::string check_id;
-  std::string message;
-  std::string to_string() const;
-};
+using Diagnostic = util::Diagnostic;
 
 struct CatalogLoad {
   Catalog catalog;

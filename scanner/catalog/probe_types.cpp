@@ -63,6 +63,10 @@ std::string file_command(std::string_view path) {
   return missing_check(p) + "[ -r " + p + " ] || exit 4; cat -- " + p;
 }
 
+ProbeFields stat_fields(std::string_view output) {
+  return read_stat_fields(output);
+}
+
 std::string stat_command(std::string_view path) {
   const auto p = shell_quote(path);
   return missing_check(p) + "stat -c " +
@@ -155,31 +159,31 @@ std::string mount_command(std::string_view target) {
 
 const std::vector<ProbeType> k_probe_types = {
     {"command", "a shell command; its output and exit code", validate_command, command_command,
-     false, false, nullptr, nullptr},
+     false, false, nullptr, nullptr, nullptr},
     {"file", "the content of a file (absent: exit 3, unreadable: exit 4)", validate_path,
-     file_command, true, false, nullptr, nullptr},
+     file_command, true, false, nullptr, nullptr, nullptr},
     {"stat",
      "mode, owner and group of a path: mode=640 uid=0 gid=42 owner=root group=shadow "
      "type=regular file",
-     validate_path, stat_command, true, true, nullptr, nullptr},
+     validate_path, stat_command, true, true, nullptr, nullptr, stat_fields},
     {"sysctl",
      "a kernel parameter: running=VALUE (from /proc/sys) and configured=VALUE with "
      "configured_in=FILE (the last assignment across the sysctl.d files), or configured=(not "
      "set ...)",
-     validate_sysctl, sysctl_command, true, true, nullptr, nullptr},
+     validate_sysctl, sysctl_command, true, true, nullptr, nullptr, nullptr},
     {"package",
      "a Debian package: its 'ii  name version' line from the facts' dpkg-query, exit 3 when "
      "not installed",
-     validate_package, package_command, true, true, "f-packages", package_derive},
+     validate_package, package_command, true, true, "f-packages", package_derive, nullptr},
     {"service", "a systemd unit: enabled=... and active=... lines", validate_unit, service_command,
-     true, false, nullptr, nullptr},
+     true, false, nullptr, nullptr, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
-     false, nullptr, nullptr},
+     false, nullptr, nullptr, nullptr},
     {"fswalk",
      "one find -xdev pass over the local filesystems at and below a folder: 'total PART N' and "
      "up to 30 'PART TYPE MODE UID GID PATH' lines for world-writable, no-sticky, unowned, "
      "ungrouped, suid, sgid (needs root: exit 4)",
-     validate_path, fswalk_command, true, false, nullptr, nullptr},
+     validate_path, fswalk_command, true, false, nullptr, nullptr, nullptr},
 };
 
 } // namespace

@@ -1,6 +1,8 @@
 // The probe type table: one row per kind of probe, each turning its argument into a sh command.
 #pragma once
 
+#include "catalog/probe_fields.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,9 @@ struct ProbeType {
   // again: `derive` returns the probe's output and sets its exit code.
   const char* derived_from;
   std::string (*derive)(std::string_view argument, std::string_view fact_output, int& exit_code);
+  // The typed fields of a readable output (probe_fields.hpp), read once per output and shared by
+  // every operator that judges it; null when operators read only the text.
+  ProbeFields (*fields)(std::string_view output);
 };
 
 const std::vector<ProbeType>& probe_types();

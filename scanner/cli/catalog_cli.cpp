@@ -3,8 +3,7 @@
 #include "cli/paths.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
-
-#include <yaml-cpp/yaml.h>
+#include "util/yaml.hpp"
 
 #include <memory>
 #include <set>
@@ -21,13 +20,11 @@ KnownRisk catalog_risks(const std::vector<fs::path>& paths) {
   }
   auto ids = std::make_shared<std::set<std::string>>();
   for (const auto& file : files) {
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(file.string());
-    } catch (const YAML::Exception&) {
-      continue; // not there, or reported by the loader of its kind
-    }
-    if (!root.IsMap() || !root["criteria"] || !root["entries"] || !root["entries"].IsSequence()) {
+    // Not there, or not YAML: the loader of its kind says so.
+    const util::YamlFile yaml(file, util::YamlFile::Mode::collect);
+    const auto& root = yaml.root();
+    if (!yaml.parsed() || !root.IsMap() || !root["criteria"] || !root["entries"] ||
+        !root["entries"].IsSequence()) {
       continue;
     }
     for (const auto& entry : root["entries"]) {

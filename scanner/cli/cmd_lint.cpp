@@ -7,8 +7,7 @@
 #include "risk/register.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
-
-#include <yaml-cpp/yaml.h>
+#include "util/yaml.hpp"
 
 #include <iostream>
 
@@ -41,13 +40,9 @@ int lint_other_kinds(const std::vector<fs::path>& targets, const ControlsCatalog
   int problems = 0;
   std::vector<Diagnostic> reported_by_the_catalog_loader;
   for (const auto& [path, _] : find_yaml_files(targets, reported_by_the_catalog_loader)) {
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(path.string());
-    } catch (const YAML::Exception&) {
-      continue; // reported by the catalog loader
-    }
-    if (!root.IsMap() || root["checks"]) {
+    const util::YamlFile file(path, util::YamlFile::Mode::collect);
+    const auto& root = file.root();
+    if (!file.parsed() || !root.IsMap() || root["checks"]) { // a problem: the catalog loader's
       continue;
     }
     for (const auto& kind : k_other_kinds) {

@@ -1,3 +1,4 @@
+#include "catalog/operators.hpp"
 #include "catalog/probe_types.hpp"
 #include "catalog/selection.hpp"
 #include "cli/commands.hpp"
@@ -5,7 +6,6 @@
 #include "cli/list_safeguards.hpp"
 #include "cli/paths.hpp"
 #include "cli/selection_args.hpp"
-#include "evaluate/operators.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 

@@ -64,18 +64,6 @@ std::string first_line(std::string_view text) {
   return {};
 }
 
-// Operators that judge the text of the output (exists and exit_code do not).
-bool reads_output(const Expectation& expectation) {
-  if (expectation.op == "exists" || expectation.op == "exit_code") {
-    return false;
-  }
-  if (expectation.op == "all" || expectation.op == "any" || expectation.op == "none") {
-    return std::any_of(expectation.children.begin(), expectation.children.end(),
-                       [](const Expectation& child) { return reads_output(child); });
-  }
-  return true;
-}
-
 // A probe that ran fine and printed nothing, judged by the check's on_empty.
 void judge_empty(const Check& check, CheckResult& result) {
   result.observed = "nothing (the probe printed no output)";
@@ -93,10 +81,31 @@ void judge_empty(const Check& check, CheckResult& result) {
   }
 }
 
-} // namespace
+// An operator's verdict as the check's status, by its on_missing when unreadable.
+void judge_verdict(const Check& check, const ProbeView& view, const Verdict& verdict,
+                   CheckResult& result) {
+  switch (verdict.outcome) {
+  case Outcome::pass:
+    result.status = ResultStatus::pass;
+    break;
+  case Outcome::fail:
+    result.status = ResultStatus::fail;
+    break;
+  case Outcome::unreadable:
+    result.status = check.on_missing == OnMissing::fail ? ResultStatus::fail : ResultStatus::error;
+    result.reason = "the probe could not read what the check needs: " + verdict.observed;
+    if (view.state == ProbeState::denied || view.state == ProbeState::error) {
+      const auto line = first_line(view.output);
+      if (!line.empty()) {
+        result.reason += " (" + line + ")";
+      }
+    }
+    break;
+  }
+}
 
-CheckResult evaluate_check(const PlannedCheck& planned,
-                           const std::map<std::string, const ProbeRecord*>& probes) {
+// The check judged on its probe's view; `view` is null when the probe did not run.
+CheckResult judge_check(const PlannedCheck& planned, const ProbeView* view) {
   CheckResult result;
   result.check = planned.check;
   const auto& check = *planned.check;
@@ -111,19 +120,16 @@ CheckResult evaluate_check(const PlannedCheck& planned,
     return result;
   }
   result.probe_ids.push_back(check.probe->id);
-  const auto it = probes.find(check.probe->id);
-  if (it == probes.end() || it->second->state == ProbeState::not_run) {
+  if (view == nullptr || view->state == ProbeState::not_run) {
     result.status = ResultStatus::error;
     result.reason = "the probe did not run";
     return result;
   }
-  const auto& record = *it->second;
-  ProbeView view{record.state, record.output.exit_code, record.output.output};
-  if (record.state == ProbeState::ok && check.probe->type == "command" &&
-      record.output.exit_code != 0 && !uses_operator(*check.expect, "exit_code")) {
+  if (view->state == ProbeState::ok && check.probe->type == "command" && view->exit_code != 0 &&
+      !reads_exit_code(*check.expect)) {
     result.status = ResultStatus::error;
-    result.reason = "the command exited " + std::to_string(record.output.exit_code);
-    const auto line = first_line(record.output.output);
+    result.reason = "the command exited " + std::to_string(view->exit_code);
+    const auto line = first_line(view->output);
     if (!line.empty()) {
       result.reason += ": " + line;
     }
@@ -131,7 +137,7 @@ CheckResult evaluate_check(const PlannedCheck& planned,
   }
   Verdict verdict;
   try {
-    verdict = evaluate_expectation(*check.expect, view);
+    verdict = evaluate_expectation(*check.expect, *view);
   } catch (const std::exception& e) {
     result.status = ResultStatus::error;
     result.reason = e.what();
@@ -139,30 +145,52 @@ CheckResult evaluate_check(const PlannedCheck& planned,
   }
   result.expected = verdict.expected;
   result.observed = verdict.observed;
-  if (record.state == ProbeState::ok && util::trim(record.output.output).empty() &&
+  if (view->state == ProbeState::ok && util::trim(view->output).empty() &&
       reads_output(*check.expect)) {
     judge_empty(check, result);
     return result;
   }
-  switch (verdict.outcome) {
-  case Outcome::pass:
-    result.status = ResultStatus::pass;
-    break;
-  case Outcome::fail:
-    result.status = ResultStatus::fail;
-    break;
-  case Outcome::unreadable:
-    result.status = check.on_missing == OnMissing::fail ? ResultStatus::fail : ResultStatus::error;
-    result.reason = "the probe could not read what the check needs: " + verdict.observed;
-    if (record.state == ProbeState::denied || record.state == ProbeState::error) {
-      const auto line = first_line(record.output.output);
-      if (!line.empty()) {
-        result.reason += " (" + line + ")";
-      }
-    }
-    break;
-  }
+  judge_verdict(check, *view, verdict, result);
   return result;
+}
+
+ProbeView view_of(const ProbeRecord& record) {
+  return view_of(find_probe_type(record.spec.type), record.state, record.output.exit_code,
+                 record.output.output);
+}
+
+} // namespace
+
+CheckResult evaluate_check(const PlannedCheck& planned,
+                           const std::map<std::string, const ProbeRecord*>& probes) {
+  if (planned.decision != Decision::run) {
+    return judge_check(planned, nullptr);
+  }
+  const auto it = probes.find(planned.check->probe->id);
+  if (it == probes.end()) {
+    return judge_check(planned, nullptr);
+  }
+  const auto view = view_of(*it->second);
+  return judge_check(planned, &view);
+}
+
+std::vector<CheckResult> evaluate_checks(const std::vector<PlannedCheck>& planned,
+                                         const std::map<std::string, const ProbeRecord*>& probes) {
+  std::map<std::string_view, ProbeView> views;
+  for (const auto& [id, record] : probes) {
+    views.emplace(id, view_of(*record));
+  }
+  std::vector<CheckResult> results;
+  results.reserve(planned.size());
+  for (const auto& one : planned) {
+    const ProbeView* view = nullptr;
+    if (one.decision == Decision::run) {
+      const auto it = views.find(one.check->probe->id);
+      view = it == views.end() ? nullptr : &it->second;
+    }
+    results.push_back(judge_check(one, view));
+  }
+  return results;
 }
 
 } // namespace cisscan

@@ -5,6 +5,7 @@
 #include "plan/plan.hpp"
 
 #include <map>
+#include <vector>
 
 namespace cisscan {
 
@@ -14,5 +15,9 @@ ProbeState classify(const ProbeSpec& spec, const ProbeOutput* output);
 // `probes` maps probe id to what ran; a planned probe missing from it was not run.
 CheckResult evaluate_check(const PlannedCheck& planned,
                            const std::map<std::string, const ProbeRecord*>& probes);
+// Every planned check, in order: each probe's output is viewed (its typed fields read) once,
+// however many checks and operators judge it.
+std::vector<CheckResult> evaluate_checks(const std::vector<PlannedCheck>& planned,
+                                         const std::map<std::string, const ProbeRecord*>& probes);
 
 } // namespace cisscan

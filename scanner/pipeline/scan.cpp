@@ -238,8 +238,8 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   for (size_t i = first_probe; i < s.run.probes.size(); ++i) {
     by_id.emplace(s.run.probes[i].spec.id, &s.run.probes[i]);
   }
-  for (const auto& planned : plan.checks) {
-    s.run.results.push_back(evaluate_check(planned, by_id));
+  for (auto& result : evaluate_checks(plan.checks, by_id)) {
+    s.run.results.push_back(std::move(result));
   }
   return outcome;
 }

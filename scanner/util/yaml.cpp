@@ -46,25 +46,71 @@ std::string today() {
   return buffer;
 }
 
-YamlFile::YamlFile(const std::filesystem::path& path) : m_name(path.string()) {
-  m_text = read_file(path);
+std::string Diagnostic::to_string() const {
+  std::string out = file + ":" + std::to_string(line) + ": ";
+  if (!subject.empty()) {
+    out += subject + ": ";
+  }
+  return out + message;
+}
+
+YamlFile::YamlFile(const std::filesystem::path& path, Mode mode)
+    : m_name(path.string()), m_mode(mode) {
+  try {
+    m_text = read_file(path);
+  } catch (const ConfigError& e) {
+    if (m_mode == Mode::throw_first) {
+      throw;
+    }
+    m_diagnostics.push_back({m_name, 0, "", e.what()});
+    return;
+  }
+  parse();
+}
+
+YamlFile YamlFile::from_text(std::string name, std::string text, Mode mode) {
+  YamlFile file(std::move(name), mode);
+  file.m_text = std::move(text);
+  file.parse();
+  return file;
+}
+
+void YamlFile::parse() {
   try {
     m_root = YAML::Load(m_text);
+    m_parsed = true;
   } catch (const YAML::Exception& e) {
-    throw ConfigError(m_name + ":" + std::to_string(e.mark.line + 1) +
-                      ": malformed YAML: " + e.msg);
+    report(e.mark.line + 1, "malformed YAML: " + e.msg);
   }
+}
+
+void YamlFile::report(const YAML::Node& node, const std::string& what) const {
+  report(line_of(node), what);
+}
+
+void YamlFile::report(int line, const std::string& what) const {
+  Diagnostic diagnostic{m_name, line, m_subject, what};
+  if (m_mode == Mode::throw_first) {
+    throw ConfigError(diagnostic.to_string());
+  }
+  m_diagnostics.push_back(std::move(diagnostic));
+}
+
+void YamlFile::report_yaml_error(const YAML::Exception& error) const {
+  report(error.mark.is_null() ? 0 : error.mark.line + 1, expected_of(error));
 }
 
 void YamlFile::fail(const YAML::Node& node, const std::string& what) const {
-  throw ConfigError(m_name + ":" + std::to_string(line_of(node)) + ": " + what);
+  throw ConfigError(Diagnostic{m_name, line_of(node), m_subject, what}.to_string());
 }
 
-void YamlFile::check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
+bool YamlFile::check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
                           const std::string& where) const {
   if (!map.IsMap()) {
-    fail(map, "expected a mapping for " + where);
+    report(map, "expected a mapping for " + where);
+    return false;
   }
+  bool clean = true;
   for (const auto& item : map) {
     const auto key = item.first.as<std::string>();
     if (allowed.count(key) == 0) {
@@ -72,22 +118,25 @@ void YamlFile::check_keys(const YAML::Node& map, const std::set<std::string>& al
       for (const auto& k : allowed) {
         expected += expected.empty() ? k : ", " + k;
       }
-      fail(item.first,
-           "unknown key '" + key + "' in " + where + " (expected one of " + expected + ")");
+      report(item.first,
+             "unknown key '" + key + "' in " + where + " (expected one of " + expected + ")");
+      clean = false;
     }
   }
+  return clean;
 }
 
 std::string YamlFile::string(const YAML::Node& map, const char* key, bool required) const {
   const auto value = map[key];
   if (!value) {
     if (required) {
-      fail(map, std::string("missing '") + key + "'");
+      report(map, std::string("missing '") + key + "'");
     }
     return {};
   }
   if (!value.IsScalar()) {
-    fail(value, std::string("'") + key + "' must be a string");
+    report(value, std::string("'") + key + "' must be a string");
+    return {};
   }
   return value.as<std::string>();
 }
@@ -103,11 +152,13 @@ std::vector<std::string> YamlFile::strings(const YAML::Node& map, const char* ke
     return out;
   }
   if (!value.IsSequence()) {
-    fail(value, std::string("'") + key + "' must be a list of strings");
+    report(value, std::string("'") + key + "' must be a list of strings");
+    return out;
   }
   for (const auto& item : value) {
     if (!item.IsScalar()) {
-      fail(item, std::string("'") + key + "' must be a list of strings");
+      report(item, std::string("'") + key + "' must be a list of strings");
+      return out;
     }
     out.push_back(item.as<std::string>());
   }
@@ -117,17 +168,19 @@ std::vector<std::string> YamlFile::strings(const YAML::Node& map, const char* ke
 int YamlFile::integer(const YAML::Node& map, const char* key, int low, int high) const {
   const auto value = map[key];
   if (!value) {
-    fail(map, std::string("missing '") + key + "'");
+    report(map, std::string("missing '") + key + "'");
+    return low;
   }
   int number = 0;
   try {
     number = value.as<int>();
   } catch (const YAML::Exception&) {
-    fail(value, std::string("'") + key + "' must be a whole number");
+    report(value, std::string("'") + key + "' must be a whole number");
+    return low;
   }
   if (number < low || number > high) {
-    fail(value,
-         std::string("'") + key + "' must be " + std::to_string(low) + ".." + std::to_string(high));
+    report(value, std::string("'") + key + "' must be " + std::to_string(low) + ".." +
+                      std::to_string(high));
   }
   return number;
 }
@@ -135,7 +188,7 @@ int YamlFile::integer(const YAML::Node& map, const char* key, int low, int high)
 std::string YamlFile::date(const YAML::Node& map, const char* key, bool required) const {
   const auto text = string(map, key, required);
   if (!text.empty() && !is_date(text)) {
-    fail(map[key], std::string("'") + key + "' must be a date YYYY-MM-DD, not '" + text + "'");
+    report(map[key], std::string("'") + key + "' must be a date YYYY-MM-DD, not '" + text + "'");
   }
   return text;
 }

@@ -1,4 +1,5 @@
-// Reading YAML input files with errors that name the file and line (ConfigError).
+// Reading YAML input files with problems that name the file and line: either the first one
+// throws (ConfigError), or every one is collected (what a linter wants).
 #pragma once
 
 #include "util/error.hpp"
@@ -12,18 +13,57 @@
 
 namespace cisscan::util {
 
+// One problem in an input file: "file:line: subject: message" (no subject: "file:line: message").
+struct Diagnostic {
+  std::string file;
+  int line = 0;
+  std::string subject; // what the problem is in, e.g. a check's id; may be empty
+  std::string message;
+  std::string to_string() const;
+};
+
 class YamlFile {
 public:
-  // Throws ConfigError "file: cannot read" or "file:line: malformed YAML: ...".
-  explicit YamlFile(const std::filesystem::path& path);
+  // throw_first: the first problem throws ConfigError; collect: every problem is kept in
+  // diagnostics() and the helpers return what they could read.
+  enum class Mode { throw_first, collect };
+
+  // Reads and parses the file: "file: cannot read" or "file:line: malformed YAML: ..." is its
+  // first problem (collecting, root() is then null and parsed() false).
+  explicit YamlFile(const std::filesystem::path& path, Mode mode = Mode::throw_first);
+  // The same for text already in memory; `name` is the file problems name.
+  static YamlFile from_text(std::string name, std::string text, Mode mode);
 
   const YAML::Node& root() const { return m_root; }
   const std::string& name() const { return m_name; }
   const std::string& text() const { return m_text; }
+  bool parsed() const { return m_parsed; }
 
+  // A problem at `node` (or a 1-based line): thrown or collected, by the mode.
+  void report(const YAML::Node& node, const std::string& what) const;
+  void report(int line, const std::string& what) const;
+  // A problem that ends the read in either mode: throws ConfigError "file:line: what".
   [[noreturn]] void fail(const YAML::Node& node, const std::string& what) const;
-  // Every key of `map` is one of `allowed`, else fail naming the key and what was expected.
-  void check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
+  // Runs `step`; a yaml-cpp error in it (a list where a number belongs, ...) is reported as
+  // "expected ..." at its line. False when it was.
+  template <typename Step> bool guard(Step&& step) const {
+    try {
+      step();
+      return true;
+    } catch (const YAML::Exception& e) {
+      report_yaml_error(e);
+      return false;
+    }
+  }
+  // The subject of the problems reported from now on ("" for the file itself).
+  void set_subject(std::string subject) const { m_subject = std::move(subject); }
+  const std::vector<Diagnostic>& diagnostics() const { return m_diagnostics; }
+  // How many problems were collected so far: a part read cleanly when this did not grow.
+  size_t problems() const { return m_diagnostics.size(); }
+
+  // Every key of `map` is one of `allowed`, else a problem for each other key naming it and
+  // what was expected; false when there was one.
+  bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
                   const std::string& where) const;
   std::string string(const YAML::Node& map, const char* key, bool required = true) const;
   std::vector<std::string> strings(const YAML::Node& map, const char* key) const;
@@ -32,9 +72,18 @@ public:
   std::string date(const YAML::Node& map, const char* key, bool required = true) const;
 
 private:
+  YamlFile(std::string name, Mode mode) : m_name(std::move(name)), m_mode(mode) {}
+  void parse();
+  void report_yaml_error(const YAML::Exception& error) const;
+
   std::string m_name;
+  Mode m_mode;
   std::string m_text;
   YAML::Node m_root;
+  bool m_parsed = false;
+  // A reader's log: collecting a problem does not change what was read.
+  mutable std::string m_subject;
+  mutable std::vector<Diagnostic> m_diagnostics;
 };
 
 int line_of(const YAML::Node& node);

@@ -27,7 +27,9 @@ CheckPtr make_check(const std::string& type, const std::string& expect_yaml,
   check->title = "test check";
   check->safeguards = {"4.1"};
   check->probe = probe_spec(type, type == "command" ? "true" : "/etc/x");
-  check->expect = parse_expectation(YAML::Load(expect_yaml), type);
+  const auto file =
+      util::YamlFile::from_text("t.yaml", expect_yaml, util::YamlFile::Mode::throw_first);
+  check->expect = parse_expectation(file.root(), type, file);
   check->on_missing = on_missing;
   return check;
 }
@@ -170,6 +172,33 @@ TEST_CASE("evaluate_check turns verdicts into statuses") {
     const auto manual = evaluate_check({check, Decision::manual, "ask a person"}, {});
     CHECK(manual.status == ResultStatus::manual);
     CHECK(manual.reason == "ask a person");
+  }
+}
+
+TEST_CASE("evaluate_checks judges every planned check on views made once per probe") {
+  const auto mode = make_check("stat", "{mode_at_most: '0640'}");
+  const auto owner = make_check("stat", "{all: [{owner: root}, {group: shadow}]}");
+  const auto missing = make_check("file", "{exists: true}");
+  const auto stat = record_of(*mode->probe, ProbeState::ok, 0,
+                              "mode=640 uid=0 gid=42 owner=root group=shadow type=regular file");
+  const std::vector<PlannedCheck> planned = {{mode, Decision::run, {}},
+                                             {owner, Decision::run, {}},
+                                             {missing, Decision::run, {}},
+                                             {mode, Decision::manual, "ask"}};
+  const std::map<std::string, const ProbeRecord*> probes = {{stat.spec.id, &stat}};
+  const auto results = evaluate_checks(planned, probes);
+  REQUIRE(results.size() == 4);
+  CHECK(results[0].status == ResultStatus::pass);
+  CHECK(results[0].observed == "mode 0640");
+  CHECK(results[1].status == ResultStatus::pass);
+  CHECK(results[1].observed == "owner root; group shadow");
+  CHECK(results[2].status == ResultStatus::error);
+  CHECK(results[2].reason == "the probe did not run");
+  CHECK(results[3].status == ResultStatus::manual);
+  for (size_t i = 0; i < planned.size(); ++i) {
+    const auto one = evaluate_check(planned[i], probes);
+    CHECK(one.status == results[i].status);
+    CHECK(one.observed == results[i].observed);
   }
 }
 

@@ -1,4 +1,5 @@
 #include "catalog/loader.hpp"
+#include "catalog/operators.hpp"
 #include "risk/register.hpp"
 #include "shipped_controls.hpp"
 
@@ -91,7 +92,7 @@ TEST_CASE("loader diagnostics name file, line, check and problem") {
     const auto& d = load.diagnostics[0];
     CHECK(d.file == (dir.path() / "checks.yaml").string());
     CHECK(d.line >= 3);
-    CHECK(d.check_id.empty());
+    CHECK(d.subject.empty());
     CHECK(d.to_string().rfind(d.file + ":" + std::to_string(d.line) + ": malformed YAML: ", 0) ==
           0);
     CHECK(load.catalog.checks.empty());
@@ -293,6 +294,83 @@ TEST_CASE("loader diagnostics name file, line, check and problem") {
     CHECK(load.catalog.checks[0]->id == "t-good-1");
     CHECK(load.catalog.checks[1]->id == "t-good-2");
   }
+}
+
+TEST_CASE("every problem of a check is reported, not only the first") {
+  const TempDir dir;
+  const auto file = (dir.path() / "checks.yaml").string();
+  SUBCASE("an unknown key and a bad regex in one check: two lines") {
+    const auto m = messages(load_text(dir, "checks:\n"
+                                           "  - id: t-two\n"
+                                           "    title: T\n"
+                                           "    safeguards: [\"4.1\"]\n"
+                                           "    severity: high\n"
+                                           "    probe: {command: 'sshd -T'}\n"
+                                           "    expect: {line: '^(unclosed'}\n"));
+    REQUIRE(m.size() == 2);
+    CHECK(m[0].rfind(file + ":5: t-two: unknown key 'severity' in a check", 0) == 0);
+    CHECK(m[1].rfind(file + ":7: t-two: regular expression does not compile: ", 0) == 0);
+  }
+  SUBCASE("problems all through a check, in the order written") {
+    const auto load = load_text(dir, "checks:\n"
+                                     "  - id: t-many\n"
+                                     "    title: T\n"
+                                     "    safeguards: [\"4.1\", \"19.1\", \"19.2\"]\n"
+                                     "    applies: {os: [debian], role: [vm]}\n"
+                                     "    probe: {stat: etc/shadow}\n"
+                                     "    expect:\n"
+                                     "      all:\n"
+                                     "        - mode_at_most: '0980'\n"
+                                     "        - exit_code: 0\n"
+                                     "    weight: -1\n"
+                                     "    on_missing: maybe\n" +
+                                         good_check("t-fine"));
+    const auto m = messages(load);
+    REQUIRE(m.size() == 8);
+    CHECK(m[0] == file + ":4: t-many: safeguard '19.1' is not in the CIS Controls v8 catalog");
+    CHECK(m[1] == file + ":4: t-many: safeguard '19.2' is not in the CIS Controls v8 catalog");
+    CHECK(m[2].rfind(file + ":5: t-many: unknown key 'role' in applies", 0) == 0);
+    CHECK(m[3] == file + ":6: t-many: the stat probe expects an absolute path");
+    CHECK(m[4] == file + ":9: t-many: expected an octal mode such as \"0640\"");
+    CHECK(m[5] == file + ":10: t-many: operator 'exit_code' does not apply to a stat probe");
+    CHECK(m[6] == file + ":11: t-many: weight must be positive");
+    CHECK(m[7] == file + ":12: t-many: on_missing must be error or fail");
+    REQUIRE(load.catalog.checks.size() == 1);
+    CHECK(load.catalog.checks[0]->id == "t-fine");
+  }
+  SUBCASE("what follows from a problem is not a second one") {
+    // A misspelt `expect:` is one problem, not also "expected 'probe' and 'expect'"; a probe of
+    // an unknown type is not also "probe has no type", and its expect is still read.
+    const auto m = messages(load_text(dir, "checks:\n"
+                                           "  - id: t-misspelt\n"
+                                           "    title: T\n"
+                                           "    safeguards: [\"4.1\"]\n"
+                                           "    probe: {file: /etc/x}\n"
+                                           "    expct: {exists: true}\n"
+                                           "  - id: t-registry\n"
+                                           "    title: T\n"
+                                           "    safeguards: [\"4.1\"]\n"
+                                           "    probe: {registry: 'HKLM\\x'}\n"
+                                           "    expect: {bogus: true}\n"));
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].rfind(file + ":6: t-misspelt: unknown key 'expct'", 0) == 0);
+    CHECK(m[1].rfind(file + ":10: t-registry: unknown probe type 'registry'", 0) == 0);
+    CHECK(m[2].rfind(file + ":11: t-registry: unknown operator 'bogus'", 0) == 0);
+  }
+}
+
+TEST_CASE("loaded expectations point at their operator rows") {
+  const TempDir dir;
+  const auto load = load_text(dir, "checks:\n" + good_check("t-1", "{stat: /etc/shadow}",
+                                                            "{all: [{owner: root}, {exists: "
+                                                            "true}]}"));
+  REQUIRE(load.diagnostics.empty());
+  const auto& expect = *load.catalog.checks.at(0)->expect;
+  CHECK(expect.op == find_operator("all"));
+  REQUIRE(expect.children.size() == 2);
+  CHECK(expect.children[0].op == find_operator("owner"));
+  CHECK(expect.children[1].op == find_operator("exists"));
+  CHECK(expect.children[1].present);
 }
 
 TEST_CASE("loader builds immutable definitions") {

@@ -1,5 +1,7 @@
 #include "evaluate/operators.hpp"
 
+#include "catalog/probe_types.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -9,35 +11,55 @@ using namespace cisscan;
 
 namespace {
 
-Expectation parse(const std::string& yaml, const std::string& probe_type = "command") {
-  return parse_expectation(YAML::Load(yaml), probe_type);
+// The YAML text as a check file's reader collecting its problems.
+util::YamlFile yaml(const std::string& text) {
+  return util::YamlFile::from_text("t.yaml", text, util::YamlFile::Mode::collect);
 }
 
-Outcome judge(const std::string& yaml, const std::string& output,
+Expectation parse(const std::string& text, const std::string& probe_type = "command") {
+  const auto file = yaml(text);
+  auto e = parse_expectation(file.root(), probe_type, file);
+  REQUIRE(file.diagnostics().empty());
+  return e;
+}
+
+// The view of an output of a probe of `probe_type`, its fields read as the evaluation reads them.
+ProbeView view(const std::string& probe_type, ProbeState state, int exit_code,
+               const std::string& output) {
+  return view_of(find_probe_type(probe_type), state, exit_code, output);
+}
+
+Outcome judge(const std::string& yaml_text, const std::string& output,
               const std::string& probe_type = "command", int exit_code = 0) {
-  const auto e = parse(yaml, probe_type);
-  return evaluate_expectation(e, {ProbeState::ok, exit_code, output}).outcome;
+  const auto e = parse(yaml_text, probe_type);
+  return evaluate_expectation(e, view(probe_type, ProbeState::ok, exit_code, output)).outcome;
 }
 
 const std::string k_stat = "mode=640 uid=0 gid=42 owner=root group=shadow type=regular file";
 
-// The line where parse_expectation reports its error, or 0 when it does not throw.
-int error_line(const std::string& yaml, const std::string& probe_type = "command") {
-  try {
-    (void)parse(yaml, probe_type);
-  } catch (const ExpectationError& e) {
-    return e.line();
+// Every problem parse_expectation reports, "line: message".
+std::vector<std::string> problems(const std::string& text,
+                                  const std::string& probe_type = "command") {
+  const auto file = yaml(text);
+  (void)parse_expectation(file.root(), probe_type, file);
+  std::vector<std::string> out;
+  for (const auto& d : file.diagnostics()) {
+    out.push_back(std::to_string(d.line) + ": " + d.message);
   }
-  return 0;
+  return out;
 }
 
-std::string error_text(const std::string& yaml, const std::string& probe_type = "command") {
-  try {
-    (void)parse(yaml, probe_type);
-  } catch (const ExpectationError& e) {
-    return e.what();
-  }
-  return {};
+// The line where parse_expectation reports its first problem, or 0 when there is none.
+int error_line(const std::string& text, const std::string& probe_type = "command") {
+  const auto file = yaml(text);
+  (void)parse_expectation(file.root(), probe_type, file);
+  return file.diagnostics().empty() ? 0 : file.diagnostics().front().line;
+}
+
+std::string error_text(const std::string& text, const std::string& probe_type = "command") {
+  const auto file = yaml(text);
+  (void)parse_expectation(file.root(), probe_type, file);
+  return file.diagnostics().empty() ? std::string() : file.diagnostics().front().message;
 }
 
 } // namespace
@@ -48,15 +70,15 @@ TEST_CASE("every operator passes and fails") {
           Outcome::pass);
     CHECK(judge("{line: '^permitrootlogin\\s+no$'}", "permitrootlogin yes\n") == Outcome::fail);
     CHECK(judge("{line: 'x'}", "") == Outcome::fail);
-    const auto v = evaluate_expectation(parse("{line: '^b'}"), {ProbeState::ok, 0, "a\nbb\nc"});
+    const auto v = evaluate_expectation(parse("{line: '^b'}"), {ProbeState::ok, 0, "a\nbb\nc", {}});
     CHECK(v.observed == "bb");
     CHECK(v.expected == "a line matching /^b/");
   }
   SUBCASE("no_line") {
     CHECK(judge("{no_line: '\\S'}", "\n  \n") == Outcome::pass);
     CHECK(judge("{no_line: '\\S'}", "") == Outcome::pass);
-    const auto v =
-        evaluate_expectation(parse("{no_line: '\\S'}"), {ProbeState::ok, 0, "games\n\nnobody\n"});
+    const auto v = evaluate_expectation(parse("{no_line: '\\S'}"),
+                                        {ProbeState::ok, 0, "games\n\nnobody\n", {}});
     CHECK(v.outcome == Outcome::fail);
     CHECK(v.observed == "games\nnobody");
   }
@@ -100,7 +122,7 @@ TEST_CASE("every operator passes and fails") {
   SUBCASE("compare with no matching line fails") {
     const auto v = evaluate_expectation(
         parse("{compare: {line: '^maxauthtries\\s+(\\d+)$', op: '<=', value: 4}}"),
-        {ProbeState::ok, 0, "port 22\n"});
+        {ProbeState::ok, 0, "port 22\n", {}});
     CHECK(v.outcome == Outcome::fail);
     CHECK(v.observed == "no line matched");
   }
@@ -118,8 +140,8 @@ TEST_CASE("every operator passes and fails") {
     CHECK(judge("{mode_at_most: '0644'}", "mode=0 uid=0 owner=root", "stat") == Outcome::pass);
     // 0750 is not "at most" 0644 even though it is numerically smaller than 0777.
     CHECK(judge("{mode_at_most: '0644'}", "mode=750 owner=root", "stat") == Outcome::fail);
-    const auto v =
-        evaluate_expectation(parse("{mode_at_most: '0600'}", "stat"), {ProbeState::ok, 0, k_stat});
+    const auto v = evaluate_expectation(parse("{mode_at_most: '0600'}", "stat"),
+                                        view("stat", ProbeState::ok, 0, k_stat));
     CHECK(v.expected == "mode at most 0600");
     CHECK(v.observed == "mode 0640");
   }
@@ -143,8 +165,8 @@ TEST_CASE("every operator passes and fails") {
     CHECK(judge("{exists: false}", "content", "file") == Outcome::fail);
     const auto e_true = parse("{exists: true}", "package");
     const auto e_false = parse("{exists: false}", "package");
-    CHECK(evaluate_expectation(e_true, {ProbeState::absent, 3, ""}).outcome == Outcome::fail);
-    CHECK(evaluate_expectation(e_false, {ProbeState::absent, 3, ""}).outcome == Outcome::pass);
+    CHECK(evaluate_expectation(e_true, {ProbeState::absent, 3, "", {}}).outcome == Outcome::fail);
+    CHECK(evaluate_expectation(e_false, {ProbeState::absent, 3, "", {}}).outcome == Outcome::pass);
   }
   SUBCASE("all, any, none") {
     const std::string out = "a\nb\n";
@@ -220,7 +242,7 @@ TEST_CASE("an unreadable probe never passes") {
           CAPTURE(c.yaml);
           CAPTURE(static_cast<int>(state));
           CAPTURE(code);
-          const auto outcome = evaluate_expectation(e, {state, code, output}).outcome;
+          const auto outcome = evaluate_expectation(e, {state, code, output, {}}).outcome;
           if (c.yaml == "{exists: false}" && state == ProbeState::absent) {
             CHECK(outcome == Outcome::pass);
           } else {
@@ -234,19 +256,20 @@ TEST_CASE("an unreadable probe never passes") {
 
 TEST_CASE("unreadable verdicts say why") {
   const auto e = parse("{line: x}", "file");
-  CHECK(evaluate_expectation(e, {ProbeState::absent, 3, ""}).observed == "does not exist");
-  CHECK(evaluate_expectation(e, {ProbeState::denied, 4, ""}).observed == "permission denied");
-  CHECK(evaluate_expectation(e, {ProbeState::timeout, 124, ""}).observed == "timed out");
-  CHECK(evaluate_expectation(e, {ProbeState::not_run, -1, ""}).observed == "not run");
-  CHECK(evaluate_expectation(e, {ProbeState::error, 9, ""}).observed == "probe failed (exit 9)");
+  CHECK(evaluate_expectation(e, {ProbeState::absent, 3, "", {}}).observed == "does not exist");
+  CHECK(evaluate_expectation(e, {ProbeState::denied, 4, "", {}}).observed == "permission denied");
+  CHECK(evaluate_expectation(e, {ProbeState::timeout, 124, "", {}}).observed == "timed out");
+  CHECK(evaluate_expectation(e, {ProbeState::not_run, -1, "", {}}).observed == "not run");
+  CHECK(evaluate_expectation(e, {ProbeState::error, 9, "", {}}).observed ==
+        "probe failed (exit 9)");
 }
 
 TEST_CASE("a regex that hits the match limit is an error, not a verdict") {
   const auto e = parse("{line: '^(a+)+$'}");
   const std::string hostile = std::string(5000, 'a') + "b";
-  CHECK_THROWS_AS(evaluate_expectation(e, {ProbeState::ok, 0, hostile}), std::runtime_error);
+  CHECK_THROWS_AS(evaluate_expectation(e, {ProbeState::ok, 0, hostile, {}}), std::runtime_error);
   const auto n = parse("{no_line: '^(a+)+$'}");
-  CHECK_THROWS_AS(evaluate_expectation(n, {ProbeState::ok, 0, hostile}), std::runtime_error);
+  CHECK_THROWS_AS(evaluate_expectation(n, {ProbeState::ok, 0, hostile, {}}), std::runtime_error);
 }
 
 TEST_CASE("parse_expectation errors carry the 1-based line") {
@@ -303,11 +326,82 @@ TEST_CASE("parse_expectation errors carry the 1-based line") {
   }
 }
 
-TEST_CASE("uses_operator finds nested operators") {
-  const auto e = parse("{any: [{line: a}, {all: [{exit_code: 1}]}]}");
-  CHECK(uses_operator(e, "exit_code"));
-  CHECK(uses_operator(e, "any"));
-  CHECK_FALSE(uses_operator(e, "no_line"));
+TEST_CASE("what a tree reads: the output's text, the exit code") {
+  const auto e = parse("{any: [{exit_code: 0}, {all: [{exit_code: 1}]}]}", "command");
+  CHECK(reads_exit_code(e));
+  CHECK_FALSE(reads_output(e));
+  const auto f = parse("{all: [{exists: true}, {owner: root}]}", "stat");
+  CHECK(reads_output(f));
+  CHECK_FALSE(reads_exit_code(f));
+}
+
+TEST_CASE("the parsed tree holds operator rows, not names") {
+  const auto e =
+      parse("{all: [{line: a}, {none: [{owner: root}, {mode_at_most: '0640'}]}]}", "stat");
+  CHECK(e.op == find_operator("all"));
+  REQUIRE(e.children.size() == 2);
+  CHECK(e.children[0].op == find_operator("line"));
+  CHECK(e.children[0].regex->pattern() == "a");
+  CHECK(e.children[1].op == find_operator("none"));
+  REQUIRE(e.children[1].children.size() == 2);
+  CHECK(e.children[1].children[0].op == find_operator("owner"));
+  CHECK(e.children[1].children[0].values == std::vector<std::string>{"root"});
+  CHECK(e.children[1].children[1].op == find_operator("mode_at_most"));
+  CHECK(e.children[1].children[1].mode == 0640);
+  const auto c = parse("{compare: {line: '(\\d+)', op: '>=', value: 2.5}}");
+  CHECK(c.compare == CompareOp::greater_equal);
+  CHECK(c.number == 2.5);
+}
+
+TEST_CASE("parse_expectation reports every problem of a tree") {
+  const auto p = problems("all:\n"
+                          "  - line: '(('\n"
+                          "  - bogus: x\n"
+                          "  - compare: {line: '(a', op: '=<', value: many, vlaue: 1}\n"
+                          "  - owner: root\n");
+  REQUIRE(p.size() == 7);
+  CHECK(p[0].rfind("2: regular expression does not compile", 0) == 0);
+  CHECK(p[1].rfind("3: unknown operator 'bogus'", 0) == 0);
+  CHECK(p[2].rfind("4: unknown key 'vlaue' in compare", 0) == 0);
+  CHECK(p[3].rfind("4: regular expression does not compile", 0) == 0);
+  CHECK(p[4] == "4: compare op '=<' is not one of < <= == != >= >");
+  CHECK(p[5] == "4: compare value must be a number");
+  CHECK(p[6] == "5: operator 'owner' does not apply to a command probe");
+  CHECK(problems("{all: [{line: a}, {line: b}]}").empty());
+}
+
+TEST_CASE("stat operators read the fields parsed once per output, not the text") {
+  SUBCASE("read_stat_fields") {
+    const auto f = read_stat_fields("  " + k_stat + "\n");
+    CHECK(f.mode == 0640u);
+    CHECK(f.uid == 0ul);
+    CHECK(f.gid == 42ul);
+    CHECK(f.owner == "root");
+    CHECK(f.group == "shadow");
+    CHECK(f.type == "regular file");
+    const auto partial = read_stat_fields("uid=0 gid=0 owner=1000");
+    CHECK_FALSE(partial.mode);
+    CHECK(partial.owner == "1000");
+    CHECK(partial.group.empty());
+  }
+  SUBCASE("the probe type row reads them, only from a readable output") {
+    CHECK(std::holds_alternative<StatFields>(view("stat", ProbeState::ok, 0, k_stat).fields));
+    CHECK(
+        std::holds_alternative<std::monostate>(view("stat", ProbeState::denied, 4, k_stat).fields));
+    CHECK(std::holds_alternative<std::monostate>(view("file", ProbeState::ok, 0, k_stat).fields));
+  }
+  SUBCASE("operators judge the fields of the view") {
+    // The text says otherwise: the operators must not parse it again.
+    ProbeView v{ProbeState::ok, 0, "mode=777 owner=nobody group=nogroup", {}};
+    v.fields = read_stat_fields(k_stat);
+    const auto e = parse("{all: [{mode_at_most: '0640'}, {owner: root}, {group: shadow}]}", "stat");
+    const auto verdict = evaluate_expectation(e, v);
+    CHECK(verdict.outcome == Outcome::pass);
+    CHECK(verdict.observed == "mode 0640; owner root; group shadow");
+    // A view without fields (an output the stat row did not read) is unreadable, never a pass.
+    const ProbeView bare{ProbeState::ok, 0, k_stat, {}};
+    CHECK(evaluate_expectation(e, bare).outcome == Outcome::unreadable);
+  }
 }
 
 TEST_CASE("the operator table has one row per documented operator") {

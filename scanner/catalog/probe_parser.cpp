@@ -1,0 +1,117 @@
+// `probe:` of a check: its type from the probe type table, its argument with the file's
+// variables substituted, its timeout, and the stable id checks that share it share.
+#include "catalog/check_parser.hpp"
+
+#include "catalog/probe_types.hpp"
+#include "util/sha256.hpp"
+
+namespace cisscan {
+
+namespace {
+
+// Replaces ${name} with the file's variable; an unknown name is a problem (and left out).
+std::string substitute(const YAML::Node& node, const Variables& vars, const util::YamlFile& file) {
+  const auto text = node.as<std::string>();
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    const auto start = text.find("${", pos);
+    if (start == std::string::npos) {
+      out += text.substr(pos);
+      return out;
+    }
+    const auto end = text.find('}', start);
+    if (end == std::string::npos) {
+      file.report(node, "unterminated ${ in '" + text + "'");
+      return out;
+    }
+    const auto name = text.substr(start + 2, end - start - 2);
+    const auto it = vars.find(name);
+    if (it == vars.end()) {
+      file.report(node, "unknown variable ${" + name + "}");
+    } else {
+      out += text.substr(pos, start - pos) + it->second;
+    }
+    pos = end + 1;
+  }
+}
+
+std::string type_names() {
+  std::string names;
+  for (const auto& t : probe_types()) {
+    names += names.empty() ? std::string(t.name) : ", " + std::string(t.name);
+  }
+  return names;
+}
+
+void parse_timeout(const YAML::Node& value, ProbeSpec& probe, const util::YamlFile& file) {
+  file.guard([&] {
+    probe.timeout_seconds = value.as<int>();
+    if (probe.timeout_seconds <= 0 || probe.timeout_seconds > 3600) {
+      file.report(value, "timeout must be 1..3600 seconds");
+    }
+  });
+}
+
+// The argument of a probe of `type`, substituted and validated, and the command it makes.
+void parse_argument(const ProbeType& type, const YAML::Node& value, const Variables& vars,
+                    ProbeSpec& probe, const util::YamlFile& file) {
+  const auto key = std::string(type.name);
+  if (!value.IsScalar()) {
+    file.report(value, "the " + key + " probe takes a string");
+    return;
+  }
+  const auto before = file.problems();
+  probe.argument = substitute(value, vars, file);
+  if (file.problems() != before) {
+    return;
+  }
+  const auto problem = type.validate(probe.argument);
+  if (!problem.empty()) {
+    file.report(value, "the " + key + " probe expects " + problem);
+    return;
+  }
+  probe.command = type.command(probe.argument);
+  probe.quick = type.quick;
+}
+
+} // namespace
+
+ProbeSpec parse_probe(const YAML::Node& node, const Variables& vars, const util::YamlFile& file) {
+  ProbeSpec probe;
+  if (!node.IsMap()) {
+    file.report(node, "probe must be a mapping such as {command: \"sshd -T\"}");
+    return probe;
+  }
+  bool named_a_type = false;
+  for (const auto& item : node) {
+    const auto key = item.first.as<std::string>();
+    if (key == "timeout") {
+      parse_timeout(item.second, probe, file);
+      continue;
+    }
+    const auto* type = find_probe_type(key);
+    if (type == nullptr) {
+      file.report(item.first,
+                  "unknown probe type '" + key + "' (expected one of " + type_names() + ")");
+      named_a_type = true;
+      continue;
+    }
+    if (!probe.type.empty()) {
+      file.report(item.first, "a probe has exactly one type");
+      continue;
+    }
+    named_a_type = true;
+    probe.type = key;
+    parse_argument(*type, item.second, vars, probe, file);
+  }
+  if (!named_a_type) {
+    file.report(node, "probe has no type");
+  }
+  probe.id = "p-" + util::sha256_hex(probe.type + "\n" + probe.argument + "\n" +
+                                     std::to_string(probe.timeout_seconds))
+                        .substr(0, 12);
+  return probe;
+}
+
+} // namespace cisscan
