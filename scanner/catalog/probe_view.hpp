@@ -2,6 +2,7 @@
 #pragma once
 
 #include "catalog/probe_fields.hpp"
+#include "model/status.hpp"
 
 #include <string>
 #include <string_view>
@@ -9,9 +10,6 @@
 namespace cisscan {
 
 struct ProbeType;
-
-// What a probe gave: ok, or why its output cannot be judged.
-enum class ProbeState { ok, absent, denied, error, timeout, not_run };
 
 struct ProbeView {
   ProbeState state = ProbeState::not_run;

@@ -7,24 +7,6 @@
 
 namespace cisscan {
 
-std::string_view to_string(ProbeState state) {
-  switch (state) {
-  case ProbeState::ok:
-    return "ok";
-  case ProbeState::absent:
-    return "absent";
-  case ProbeState::denied:
-    return "denied";
-  case ProbeState::error:
-    return "error";
-  case ProbeState::timeout:
-    return "timeout";
-  case ProbeState::not_run:
-    return "not_run";
-  }
-  return "error";
-}
-
 ProbeState classify(const ProbeSpec& spec, const ProbeOutput* output) {
   if (output == nullptr) {
     return ProbeState::not_run;

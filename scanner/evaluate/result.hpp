@@ -11,8 +11,6 @@
 
 namespace cisscan {
 
-std::string_view to_string(ProbeState state);
-
 // One probe as it ran on one host: its definition, its output (redacted) and its state.
 struct ProbeRecord {
   ProbeSpec spec;

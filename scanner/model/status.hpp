@@ -15,6 +15,11 @@ enum class HostStatus { ok, unreachable, timeout, error, skipped };
 inline constexpr Vocabulary<HostStatus, 5> k_host_statuses{
     {"ok", "unreachable", "timeout", "error", "skipped"}};
 
+// What a probe gave on a host: ok, or why its output cannot be judged.
+enum class ProbeState { ok, absent, denied, error, timeout, not_run };
+inline constexpr Vocabulary<ProbeState, 6> k_probe_states{
+    {"ok", "absent", "denied", "error", "timeout", "not_run"}};
+
 // The verdict of one check on one host. `waived` is a fail or error an exception accepted.
 enum class ResultStatus { pass, fail, error, not_applicable, manual, waived };
 inline constexpr Vocabulary<ResultStatus, 6> k_result_statuses{
@@ -48,6 +53,9 @@ constexpr std::string_view to_string(SafeguardState value) {
 }
 constexpr std::string_view to_string(RiskState value) {
   return k_risk_states.name(value);
+}
+constexpr std::string_view to_string(ProbeState value) {
+  return k_probe_states.name(value);
 }
 
 constexpr std::optional<HostStatus> parse_host_status(std::string_view text) {

@@ -68,7 +68,7 @@ inline const Shape k_probe = object({
     {"type", k_string},
     {"argument", k_string},
     {"command", k_string},
-    {"state", one_of({"ok", "absent", "denied", "error", "timeout", "not_run"})},
+    {"state", one_of(k_probe_states.all())},
     {"exit_code", k_integer},
     {"output", k_string},
     {"output_encoding", one_of({"utf-8", "base64"})},
