@@ -349,6 +349,16 @@ MaxSessions 50
         """The fixture's `setup` commands, run as root in the host's own network namespace and
         its mount namespace (its files), e.g. loading its firewall rules into the kernel."""
         fixture_dir = os.path.join(FIXTURES, self.fixture)
+        # The fixture's net.* kernel parameters are the namespace's own: the binds over /proc/sys
+        # do not reach another network namespace's entries, so they are set there for real.
+        for key, value in self._fixture_spec().get("sysctls", {}).items():
+            if key.startswith("net."):
+                path = "/proc/sys/" + key.replace(".", "/")
+                proc = subprocess.run(["nsenter", f"--net={self.netns_path}", "--", "sh", "-c",
+                                       f"printf '%s\\n' '{value}' > '{path}'"],
+                                      capture_output=True, text=True, timeout=60)
+                if proc.returncode != 0:
+                    raise RuntimeError(f"{self.name}: cannot set {key}: {proc.stderr}")
         for command in spec.get("setup", []):
             command = command.replace("{fixture}", fixture_dir)
             proc = subprocess.run(
