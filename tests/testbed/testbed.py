@@ -317,29 +317,18 @@ PermitRootLogin prohibit-password
 UsePAM no
 LogLevel DEBUG
 MaxSessions 50
-""" + self._session_lines())
+""" + self.sshd_extra)
         return config
-
-    def _session_lines(self):
-        """sshd_extra; with a network namespace of the fixture's own, every session command
-        (a ForceCommand of sshd_extra too) runs in it, while sshd listens where it always does."""
-        if not self.netns_path:
-            return self.sshd_extra
-        lines = self.sshd_extra.splitlines(True)
-        forced = [line for line in lines if line.split()[:1] == ["ForceCommand"]]
-        command = (forced[0].split(None, 1)[1].strip() if forced
-                   else '/bin/sh -c "$SSH_ORIGINAL_COMMAND"')
-        rest = "".join(line for line in lines if line not in forced)
-        return rest + f"ForceCommand exec nsenter --net={self.netns_path} -- {command}\n"
 
     # --- a network namespace of the host's own (fixture key `netns`) -------------------------
     def _start_netns(self, spec):
         """A network namespace held by a child process (it ends when its stdin closes, also when
-        the test dies), with loopback up and the fixture's listening sockets (`listen`:
+        the test dies; a host of a Netbed keeps the namespace it already has), with loopback up and the fixture's listening sockets (`listen`:
         ["tcp:8080", "udp6:5353"]) open in it."""
         holder = os.path.join(HERE, "netns_holder.py")
         self.netns_holder = subprocess.Popen(
-            ["unshare", "--net", sys.executable, holder, *spec.get("listen", [])],
+            self.testbed.netns_holder_prefix(self) + [sys.executable, holder,
+                                                      *spec.get("listen", [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.log, "a"))
         if self.netns_holder.stdout.readline().strip() != b"ready":
             raise RuntimeError(f"the network namespace of {self.name} did not come up")
@@ -419,7 +408,13 @@ MaxSessions 50
             lines.append(f"[ -e '{target}' ] || {{ mkdir -p \"$(dirname '{target}')\"; "
                          f": > '{target}'; }}")
             lines.append(f"mount --bind '{source}' '{target}'")
-        lines.append(f"exec '{real}' -D -e -f '{config}' 2>>'{self.log}'")
+        if self.netns_path:  # sessions in the host's own network namespace, sshd -i each
+            inetd = os.path.join(HERE, "inetd.py")
+            lines.append(f"exec '{sys.executable}' '{inetd}' '{self.listen_address}' {self.port} "
+                         f"nsenter --net='{self.netns_path}' -- '{real}' -i -e -f '{config}' "
+                         f"2>>'{self.log}'")
+        else:
+            lines.append(f"exec '{real}' -D -e -f '{config}' 2>>'{self.log}'")
         setup = os.path.join(self.dir, "setup.sh")
         with open(setup, "w") as f:
             f.write("\n".join(lines) + "\n")
@@ -521,6 +516,10 @@ class Testbed:
 
     def netns_prefix(self, host):
         return []
+
+    def netns_holder_prefix(self, host):
+        """Where a fixture's own network namespace (`netns`) comes from: a new one."""
+        return ["unshare", "--net"]
 
     def add_host(self, name, fixture=None, known=True, **kw):
         return self.adopt(Host(self, name, fixture, **kw), known)
