@@ -28,7 +28,8 @@ def test_unprivileged_scan_never_passes_a_check_that_needs_root(bed, hosts, out)
     statuses = run.statuses("hardened")
     for check in needs_root:
         assert statuses[check] != "pass", check
-        assert statuses[check] == "error", check
+        # (the firewall sections the host does not use do not apply, whoever asks)
+        assert statuses[check] == FLEET["hardened"].get(check, "error"), check
     # Checks that need no privilege still pass: the host is hardened.
     assert statuses["deb12-shadow-permissions"] == "pass"
     assert statuses["deb12-sysctl-aslr"] == "pass"
