@@ -243,6 +243,10 @@ class Netbed(testbed.Testbed):
         return ["ip", "netns", "exec", host.netns, "unshare", "--uts", "sh", "-c",
                 'hostname "$0" && exec "$@"', host.name]
 
+    def netns_holder_prefix(self, host):
+        """A fixture's own network namespace (`netns`) is the one the host already has."""
+        return ["ip", "netns", "exec", host.netns]
+
     # --- hosts --------------------------------------------------------------------------------
     def add_host(self, name, fixture="hardened", network="a", delay_ms=0, relay_port=22,
                  known=True):

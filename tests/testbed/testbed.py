@@ -65,6 +65,8 @@ class Host:
         self.log = os.path.join(self.dir, "sshd.log")
         self.invocations = os.path.join(self.dir, "sshd-invocations.log")
         self.proc = None
+        self.netns_holder = None  # the process holding the fixture's own network namespace
+        self.netns_path = None
         os.makedirs(self.dir)
 
     # --- building the fixture ------------------------------------------------------------------
@@ -74,7 +76,11 @@ class Host:
         with open(os.path.join(FIXTURES, self.fixture, "fixture.yaml")) as f:
             spec = yaml.safe_load(f) or {}
         extra = spec.pop("releases", {}).get(self.release, {})
-        return _merged(spec, extra)
+        spec = _merged(spec, extra)
+        # Files of the network namespace's block (its boot configuration) join the others.
+        for target, attrs in (spec.get("netns") or {}).get("files", {}).items():
+            spec.setdefault("files", {})[target] = attrs
+        return spec
 
     def _place(self, target, content, mode, owner="root", group="root"):
         """Writes content for `target` under the host dir with its mode and owner."""
@@ -314,6 +320,51 @@ MaxSessions 50
 """ + self.sshd_extra)
         return config
 
+    # --- a network namespace of the host's own (fixture key `netns`) -------------------------
+    def _start_netns(self, spec):
+        """A network namespace held by a child process (it ends when its stdin closes, also when
+        the test dies; a host of a Netbed keeps the namespace it already has), with loopback up and the fixture's listening sockets (`listen`:
+        ["tcp:8080", "udp6:5353"]) open in it."""
+        holder = os.path.join(HERE, "netns_holder.py")
+        self.netns_holder = subprocess.Popen(
+            self.testbed.netns_holder_prefix(self) + [sys.executable, holder,
+                                                      *spec.get("listen", [])],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.log, "a"))
+        if self.netns_holder.stdout.readline().strip() != b"ready":
+            raise RuntimeError(f"the network namespace of {self.name} did not come up")
+        self.netns_path = f"/proc/{self.netns_holder.pid}/ns/net"
+
+    def _netns_setup(self, spec):
+        """The fixture's `setup` commands, run as root in the host's own network namespace and
+        its mount namespace (its files), e.g. loading its firewall rules into the kernel."""
+        fixture_dir = os.path.join(FIXTURES, self.fixture)
+        # The fixture's net.* kernel parameters are the namespace's own: the binds over /proc/sys
+        # do not reach another network namespace's entries, so they are set there for real.
+        for key, value in self._fixture_spec().get("sysctls", {}).items():
+            if key.startswith("net."):
+                path = "/proc/sys/" + key.replace(".", "/")
+                proc = subprocess.run(["nsenter", f"--net={self.netns_path}", "--", "sh", "-c",
+                                       f"printf '%s\\n' '{value}' > '{path}'"],
+                                      capture_output=True, text=True, timeout=60)
+                if proc.returncode != 0:
+                    raise RuntimeError(f"{self.name}: cannot set {key}: {proc.stderr}")
+        for command in spec.get("setup", []):
+            command = command.replace("{fixture}", fixture_dir)
+            proc = subprocess.run(
+                ["nsenter", f"--net={self.netns_path}", f"--mount=/proc/{self.proc.pid}/ns/mnt",
+                 "--", "sh", "-c", command], capture_output=True, text=True, timeout=120)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{self.name}: '{command}' failed: {proc.stderr[-2000:]}")
+
+    def _stop_netns(self):
+        if self.netns_holder and self.netns_holder.poll() is None:
+            self.netns_holder.stdin.close()
+            try:
+                self.netns_holder.wait(5)
+            except subprocess.TimeoutExpired:
+                self.netns_holder.kill()
+                self.netns_holder.wait()
+
     def _pve_setup(self):
         """Shell lines that lay the simulated PVE node over /etc and /usr/bin (before the binds)."""
         parts, root = self.pve_parts, os.path.join(self.dir, "pvenode")
@@ -335,6 +386,9 @@ MaxSessions 50
                                             self.pve["variant"], int(self.pve["version"]),
                                             self.pve.get("node", "pve1"))
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{self.dir}/host_key"])
+        netns = self._fixture_spec().get("netns")
+        if netns is not None:
+            self._start_netns(netns)
         config = self._sshd_config()
         real = os.path.join(self.dir, "sshd-real")
         shutil.copy2("/usr/sbin/sshd", real)
@@ -354,11 +408,19 @@ MaxSessions 50
             lines.append(f"[ -e '{target}' ] || {{ mkdir -p \"$(dirname '{target}')\"; "
                          f": > '{target}'; }}")
             lines.append(f"mount --bind '{source}' '{target}'")
-        lines.append(f"exec '{real}' -D -e -f '{config}' 2>>'{self.log}'")
+        if self.netns_path:  # sessions in the host's own network namespace, sshd -i each
+            inetd = os.path.join(HERE, "inetd.py")
+            lines.append(f"exec '{sys.executable}' '{inetd}' '{self.listen_address}' {self.port} "
+                         f"nsenter --net='{self.netns_path}' -- '{real}' -i -e -f '{config}' "
+                         f"2>>'{self.log}'")
+        else:
+            lines.append(f"exec '{real}' -D -e -f '{config}' 2>>'{self.log}'")
         setup = os.path.join(self.dir, "setup.sh")
         with open(setup, "w") as f:
             f.write("\n".join(lines) + "\n")
         self._launch(setup)
+        if netns is not None:
+            self._netns_setup(netns)
         key = open(f"{self.dir}/host_key.pub").read().split()
         where = self.address if self.port == 22 else f"[{self.address}]:{self.port}"
         self.known_hosts_line = f"{where} {key[0]} {key[1]}\n"
@@ -390,6 +452,7 @@ MaxSessions 50
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self._stop_netns()
 
     # --- what the host saw ---------------------------------------------------------------------
     def log_text(self):
@@ -453,6 +516,10 @@ class Testbed:
 
     def netns_prefix(self, host):
         return []
+
+    def netns_holder_prefix(self, host):
+        """Where a fixture's own network namespace (`netns`) comes from: a new one."""
+        return ["unshare", "--net"]
 
     def add_host(self, name, fixture=None, known=True, **kw):
         return self.adopt(Host(self, name, fixture, **kw), known)
