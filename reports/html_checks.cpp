@@ -76,7 +76,7 @@ std::string failing_hosts(const Index& index, const CheckEntry& check) {
   size_t more = 0;
   for (const auto& [h, r] : check.results) {
     const auto status = result_status(at(index.hosts[h], "results")[r]);
-    if (status != ResultStatus::fail && status != ResultStatus::error) {
+    if (!is_gap(status)) {
       continue;
     }
     if (named < k_named) {

@@ -110,7 +110,7 @@ void write_hosts(const json& record, std::ostream& out, Failing& failing,
     for (const auto& result : host["results"]) {
       const auto status = result_status(result);
       ++counts[status];
-      if (status == ResultStatus::fail || status == ResultStatus::error) {
+      if (is_gap(status)) {
         failing[result["check_id"].get<std::string>()].push_back(
             host["name"].get<std::string>() + (status == ResultStatus::error ? " (error)" : ""));
         titles[result["check_id"].get<std::string>()] = result.value("title", "");

@@ -36,7 +36,7 @@ std::vector<std::string> findings_for(const json& record, const std::string& saf
   for (const auto& host : record["hosts"]) {
     for (const auto& result : host["results"]) {
       const auto status = result_status(result);
-      if (status != ResultStatus::fail && status != ResultStatus::error) {
+      if (!is_gap(status)) {
         continue;
       }
       for (const auto& s : result["safeguards"]) {

@@ -19,10 +19,6 @@ bool scanned(const json& host) {
   return !host.contains("status") || host_status(host) == HostStatus::ok;
 }
 
-bool failing(ResultStatus status) {
-  return status == ResultStatus::fail || status == ResultStatus::error;
-}
-
 json score_of(const json& tally) {
   return tally.is_object() ? tally.value("score", json()) : json();
 }
@@ -100,9 +96,9 @@ void compare_results(const std::string& name, const json& before, const json& af
       continue; // a new check: listed apart
     }
     const auto now = result_status(result);
-    const char* list = failing(now) && !failing(found->second)               ? "newly_failing"
-                       : now == ResultStatus::pass && failing(found->second) ? "newly_passing"
-                                                                             : nullptr;
+    const char* list = is_gap(now) && !is_gap(found->second)                ? "newly_failing"
+                       : now == ResultStatus::pass && is_gap(found->second) ? "newly_passing"
+                                                                            : nullptr;
     if (list == nullptr) {
       continue;
     }

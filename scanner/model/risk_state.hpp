@@ -9,21 +9,15 @@
 // Header only: the renderers use it without linking the engine.
 #pragma once
 
-#include "model/status.hpp"
-#include "util/json.hpp"
-
-#include <string>
+#include "model/record_status.hpp"
 
 namespace cisscan {
 
 // The entry's `state`; for a record written before entries had one, what its other members say
 // (an entry that was assessed, has hosts in scope and findings is an evidenced gap).
 inline RiskState risk_state(const cisscan::json& entry) {
-  const auto it = entry.find("state");
-  if (it != entry.end() && it->is_string()) {
-    if (const auto state = k_risk_states.parse(it->get_ref<const std::string&>())) {
-      return *state;
-    }
+  if (const auto state = k_risk_states.parse(status_word(entry, "state"))) {
+    return *state;
   }
   if (entry.value("acceptable", false)) {
     return RiskState::acceptable;

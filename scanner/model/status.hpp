@@ -20,7 +20,7 @@ enum class ProbeState { ok, absent, denied, error, timeout, not_run };
 inline constexpr Vocabulary<ProbeState, 6> k_probe_states{
     {"ok", "absent", "denied", "error", "timeout", "not_run"}};
 
-// The verdict of one check on one host. `waived` is a fail or error an exception accepted.
+// The verdict of one check on one host. `waived` is a fail that a current waiver accepted.
 enum class ResultStatus { pass, fail, error, not_applicable, manual, waived };
 inline constexpr Vocabulary<ResultStatus, 6> k_result_statuses{
     {"pass", "fail", "error", "not_applicable", "manual", "waived"}};
@@ -68,6 +68,10 @@ constexpr std::optional<SafeguardState> parse_safeguard_state(std::string_view t
   return k_safeguard_states.parse(text);
 }
 
+// A result that shows its safeguards missing: a failure, or an error (not shown to be in place).
+constexpr bool is_gap(ResultStatus status) {
+  return status == ResultStatus::fail || status == ResultStatus::error;
+}
 // A result that counts against its host: a failure, an error, or one of those waived.
 constexpr bool is_finding(ResultStatus status) {
   return status == ResultStatus::fail || status == ResultStatus::error ||

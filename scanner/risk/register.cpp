@@ -270,7 +270,7 @@ Evidence gather_evidence(const json& record, const RiskEntry& e, const NamedRisk
       }
       // A finding: a result that shows the safeguard missing (fail, error) or accepted as
       // missing (waived); one per result, however many of the entry's safeguards it counts for.
-      const bool gap = status == ResultStatus::fail || status == ResultStatus::error;
+      const bool gap = is_gap(status);
       ev.gap = ev.gap || gap;
       if (is_finding(status)) {
         ev.findings.push_back({{"host", host["name"]},

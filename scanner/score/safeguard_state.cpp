@@ -9,7 +9,7 @@ void SafeguardTally::add(ResultStatus status, double weight) {
   if (status == ResultStatus::pass) {
     m_pass_weight += weight;
     m_counted_weight += weight;
-  } else if (status == ResultStatus::fail || status == ResultStatus::error) {
+  } else if (is_gap(status)) {
     m_counted_weight += weight;
   }
 }
