@@ -32,7 +32,7 @@ int run_merge(const MergeArgs& args) {
   auto record = merge_shards(std::move(shards), new_run_id(util::rfc3339_now()));
   spdlog::info("merged {} shards: {} hosts", args.records.size(), record["hosts"].size());
   assess_record(record, controls, assessment);
-  return publish_run(record, args.publish, std::move(rules));
+  return publish(record, args.publish, std::move(rules));
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "pipeline/write_reports.hpp"
 #include "cli/paths.hpp"
 #include "pipeline/run.hpp"
 #include "record/record.hpp"

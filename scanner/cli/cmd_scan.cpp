@@ -96,7 +96,7 @@ int run_scan(const ScanArgs& args) {
 
   auto record = build_record(info, catalog, controls, hosts);
   assess_record(record, controls, assessment);
-  return publish_run(record, args.publish, std::move(rules));
+  return publish(record, args.publish, std::move(rules));
 }
 
 } // namespace

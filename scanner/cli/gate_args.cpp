@@ -2,6 +2,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "history/store.hpp"
+#include "pipeline/publish.hpp"
 #include "record/record.hpp"
 #include "util/error.hpp"
 
@@ -91,12 +92,8 @@ bool resolve_latest_baseline(GateRules& rules, const GateArgs& args, const cissc
   if (args.baseline != "latest") {
     return true;
   }
-  const auto id = store.latest_before(record["run"]["started_at"].get<std::string>());
-  if (!id && args.baseline_missing != "pass") {
-    return false;
-  }
-  rules.baseline = id ? cisscan::json::parse(*store.export_record(*id)) : record;
-  return true;
+  rules.baseline = latest_baseline(record, store, args.baseline_missing == "pass");
+  return rules.baseline.has_value();
 }
 
 std::string missing_baseline_message() {

@@ -1,6 +1,6 @@
-// Where a finished, assessed run goes, the same for `scan` and `merge`: the history store (its
-// drift and IG1 over time in the record), the reports, the Prometheus file, the gate; and the
-// exit code that results (DESIGN, "Exit codes").
+// The options of where a finished, assessed run goes (`scan` and `merge`), checked before the
+// run, and the exit code of what came of it (DESIGN, "Exit codes"); the publishing itself is
+// pipeline/publish.hpp.
 #pragma once
 
 #include "catalog/controls.hpp"
@@ -29,7 +29,7 @@ void add_publish_options(CLI::App* command, PublishArgs& args);
 // the gate rules (but --baseline latest), the store for --baseline latest, the Prometheus file.
 // Throws ConfigError.
 GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls);
-// Attaches history, writes the reports, stores the run, writes the metrics, applies the gate.
-int publish_run(cisscan::json& record, const PublishArgs& args, GateRules rules);
+// Publishes the run (pipeline/publish.hpp), prints what went wrong, returns the exit code.
+int publish(cisscan::json& record, const PublishArgs& args, GateRules rules);
 
 } // namespace cisscan

@@ -2,6 +2,7 @@
 // the format renders alone, and one format that cannot be written leaves the folder as it was.
 // (Also built into scan_tests, so the ThreadSanitizer sub-build watches the workers.)
 #include "cli/output.hpp"
+#include "pipeline/write_reports.hpp"
 #include "record/record.hpp"
 #include "reports/formats.hpp"
 
