@@ -2,6 +2,7 @@
 #pragma once
 
 #include "inventory/inventory.hpp"
+#include "inventory/targets.hpp"
 
 #include <functional>
 #include <memory>
@@ -82,8 +83,9 @@ public:
   ExecResult exec(const std::string& command, const std::string& input, const OutputSink& sink);
 };
 
+// A transport row: what the inventory reads for it (inventory/targets.hpp) and how it is made.
 struct TransportKind {
-  std::string_view name;
+  TargetRules target;
   std::unique_ptr<Transport> (*make)(const HostSpec& host, const TransportOptions& options);
 };
 

@@ -1,25 +1,52 @@
 #include "execute/transport.hpp"
 
 #include "execute/script.hpp"
+#include "inventory/targets.hpp"
 
 #include <stdexcept>
 #include <vector>
 
 namespace cisscan {
 
+constexpr std::string_view k_through_node = "a guest is reached through its node's connection";
+
+// One row per transport: its name, the inventory keys a host of it takes (beyond name,
+// transport, roles and groups) and how such a host is resolved, and how its transport is made.
 const std::vector<TransportKind>& transport_kinds() {
   static const std::vector<TransportKind> k_kinds = {
-      {"local", make_local_transport},
-      {"ssh", make_ssh_transport},
-      {"pct", make_pct_transport},
-      {"qga", make_qga_transport},
+      {{"ssh",
+        {"address", "port", "user", "identity_file", "known_hosts", "become", "jump", "via", "node",
+         "vmid", "pct_concurrency"},
+        resolve_ssh,
+        {}},
+       make_ssh_transport},
+      {{"local", {"address", "become"}, nullptr, {}}, make_local_transport},
+      {{"pct", {"node", "vmid"}, resolve_guest, k_through_node}, make_pct_transport},
+      {{"qga", {"node", "vmid"}, resolve_guest, k_through_node}, make_qga_transport},
   };
   return k_kinds;
 }
 
+std::vector<const TargetRules*> target_rules() {
+  std::vector<const TargetRules*> rules;
+  for (const auto& kind : transport_kinds()) {
+    rules.push_back(&kind.target);
+  }
+  return rules;
+}
+
+const TargetRules* find_target(std::string_view name) {
+  for (const auto& kind : transport_kinds()) {
+    if (kind.target.name == name) {
+      return &kind.target;
+    }
+  }
+  return nullptr;
+}
+
 std::unique_ptr<Transport> make_transport(const HostSpec& host, const TransportOptions& options) {
   for (const auto& kind : transport_kinds()) {
-    if (kind.name == host.transport) {
+    if (kind.target.name == host.transport) {
       return kind.make(host, options);
     }
   }

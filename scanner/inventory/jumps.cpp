@@ -99,6 +99,11 @@ std::vector<std::string> split_hops(const std::string& jump) {
 
 void resolve_jumps(Inventory& inventory, const HostSpec& defaults, const std::string& file,
                    const std::map<std::string, int>& lines, const SshConfig& config) {
+  for (auto& host : inventory.hosts) { // `via: node`: the node is the guest's jump host
+    if (host.via == "node" && host.transport == "ssh" && !host.node.empty() && host.jump.empty()) {
+      host.jump = host.node;
+    }
+  }
   std::map<std::string, const HostSpec*> by_name;
   for (const auto& host : inventory.hosts) {
     by_name[host.name] = &host;

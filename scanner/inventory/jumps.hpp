@@ -10,7 +10,8 @@
 
 namespace cisscan {
 
-// Fills each host's `jumps` from its `jump` setting (outermost first): a name refers to a host
+// Fills each host's `jumps` from its `jump` setting (outermost first; an ssh host with `via: node`
+// and a `node` has that node as its jump unless it names one): a name refers to a host
 // of the inventory (whose own jump is followed) or to a Host of the SSH configuration; anything
 // with '@' or ':' is user@host[:port] with `defaults` for what it leaves out; "a,b" (ProxyJump)
 // lists the hops in order. Chains longer than two, loops and unknown names throw ConfigError

@@ -85,10 +85,14 @@ TEST_CASE("commands run with the default SIGPIPE disposition, as they do over ss
 
 TEST_CASE("the transport table") {
   CHECK(transport_kinds().size() == 4);
-  CHECK(transport_kinds()[0].name == "local");
-  CHECK(transport_kinds()[1].name == "ssh");
-  CHECK(transport_kinds()[2].name == "pct");
-  CHECK(transport_kinds()[3].name == "qga");
+  CHECK(transport_kinds()[0].target.name == "ssh");
+  CHECK(transport_kinds()[1].target.name == "local");
+  CHECK(transport_kinds()[2].target.name == "pct");
+  CHECK(transport_kinds()[3].target.name == "qga");
+  // The inventory reads the same rows: their keys, and the guests' resolver.
+  CHECK(find_target("pct") == &transport_kinds()[2].target);
+  CHECK((find_target("pct")->resolve == &resolve_guest));
+  CHECK(find_target("telnet") == nullptr);
   HostSpec host;
   host.transport = "telnet";
   CHECK_THROWS_AS(make_transport(host, {}), std::invalid_argument);

@@ -1,4 +1,4 @@
-#include "inventory/pct_hosts.hpp"
+#include "inventory/targets.hpp"
 
 #include "inventory/inventory.hpp"
 #include "temp_dir.hpp"
@@ -69,6 +69,39 @@ TEST_CASE("bad pct settings name the file, the line and the host") {
   CHECK(
       error_of("  - {name: n, pct_concurrency: 0}\n").find("pct_concurrency must be at least 1") !=
       std::string::npos);
-  CHECK(error_of("  - {name: n, transport: lxc}\n").find("transport must be ssh, local, pct or qga") !=
-        std::string::npos);
+  CHECK(error_of("  - {name: n, transport: lxc}\n")
+            .find("transport must be ssh, local, pct or qga") != std::string::npos);
+}
+
+TEST_CASE("a host entry carries only the keys its transport row takes") {
+  // A guest is reached through its node: its own address or port would be ignored, so it is
+  // refused, naming the key, the line and why.
+  CHECK(error_of("  - {name: n}\n  - {name: ct, transport: pct, node: n, vmid: 1, port: 2222}\n")
+            .find("inventory.yaml:3: host 'ct': transport pct does not take 'port' (a guest is "
+                  "reached through its node's connection)") != std::string::npos);
+  CHECK(error_of("  - {name: n}\n  - {name: vm, transport: qga, node: n, vmid: 1, become: sudo}\n")
+            .find("transport qga does not take 'become'") != std::string::npos);
+  CHECK(error_of("  - {name: here, transport: local, jump: bastion}\n")
+            .find("transport local does not take 'jump'") != std::string::npos);
+  // A transport given by a group is the one whose keys count.
+  const TempDir dir;
+  const auto file = dir.write("inventory.yaml", "groups:\n  guests: {transport: qga}\n"
+                                                "hosts:\n  - {name: n}\n"
+                                                "  - {name: vm, groups: [guests], node: n, vmid: 7,"
+                                                " user: admin}\n");
+  try {
+    (void)load_inventory(file);
+    FAIL("a qga host with its own user was accepted");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("transport qga does not take 'user'") != std::string::npos);
+  }
+  // The same keys are fine where the row takes them, and a group's settings are not a host's.
+  CHECK(error_of("  - {name: n, port: 2222, become: sudo, pct_concurrency: 2}\n"
+                 "  - {name: ct, transport: pct, node: n, vmid: 1, roles: [dns]}\n") ==
+        "(no error)");
+}
+
+TEST_CASE("an ssh host without an address is refused, a discovered one without is unreachable") {
+  CHECK(error_of("  - {name: a, address: ''}\n")
+            .find("inventory.yaml:2: host 'a': needs an address") != std::string::npos);
 }
