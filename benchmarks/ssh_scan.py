@@ -33,6 +33,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=16)
     parser.add_argument("--bin", default=os.path.join(SOURCE, "build", "scanner", "cisscan"))
+    parser.add_argument("--checks", action="append", default=[],
+                        help="check file or folder (repeatable; default: the binary's catalog), "
+                             "so two builds can be compared on one catalog")
     args = parser.parse_args()
 
     bed = testbed.Testbed()
@@ -47,6 +50,10 @@ def main():
             cmd = ["/usr/bin/time", "-f", "%M", args.bin, "-q", "scan", "-i", inventory,
                    "--known-hosts", bed.known_hosts, "--out", out, "--format", "json",
                    "--jobs", str(args.jobs)]
+            for path in args.checks:
+                cmd += ["--checks", path]
+            if args.checks:
+                cmd += ["--profile", "level2-server"]
             if i == 0:
                 cmd += ["--dump-scripts", scripts]
             wall, proc = timed(cmd, text=True)
