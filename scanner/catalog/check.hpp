@@ -38,6 +38,7 @@ struct Applicability {
   std::vector<std::string> roles;           // host has at least one of these roles
   std::vector<std::string> not_roles;       // host has none of these roles
   std::vector<std::string> packages;        // every one installed
+  std::vector<std::string> not_packages;    // none of these installed
   std::vector<std::string> services;        // every one enabled
   std::map<std::string, std::string> facts; // fact equals value
 };

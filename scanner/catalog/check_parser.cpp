@@ -17,8 +17,8 @@ const std::set<std::string> k_check_keys = {
     "on_empty", "rationale", "remediation", "manual",        "risks",
 };
 const std::set<std::string> k_benchmark_keys = {"id", "version", "ref", "level"};
-const std::set<std::string> k_applies_keys = {"os",       "version",  "roles", "not_roles",
-                                              "packages", "services", "facts"};
+const std::set<std::string> k_applies_keys = {"os",       "version",      "roles",    "not_roles",
+                                              "packages", "not_packages", "services", "facts"};
 
 Applicability parse_applies(const YAML::Node& node, const util::YamlFile& file) {
   Applicability a;
@@ -32,6 +32,7 @@ Applicability parse_applies(const YAML::Node& node, const util::YamlFile& file) 
   a.roles = file.strings(node, "roles");
   a.not_roles = file.strings(node, "not_roles");
   a.packages = file.strings(node, "packages");
+  a.not_packages = file.strings(node, "not_packages");
   a.services = file.strings(node, "services");
   if (node["facts"] && !node["facts"].IsMap()) {
     file.report(node["facts"], "applies.facts must map fact names to values");

@@ -60,6 +60,17 @@ std::string why_not_applicable(const Applicability& applies, const Facts& facts,
       return "package " + package + " is not installed";
     }
   }
+  // An empty package list is one that could not be read (every Debian host has packages): what
+  // is missing there is unknown, so a check for hosts without a package does not apply.
+  if (!applies.not_packages.empty() && facts.packages.empty()) {
+    return "the installed packages are unknown, so " + util::join(applies.not_packages, ", ") +
+           " may be installed";
+  }
+  for (const auto& package : applies.not_packages) {
+    if (facts.packages.count(package) != 0) {
+      return "package " + package + " is installed";
+    }
+  }
   for (const auto& service : applies.services) {
     if (facts.services.count(service) == 0) {
       return "service " + service + " is not enabled";

@@ -7,6 +7,7 @@ import yaml
 
 from conftest import SOURCE, cisscan, shipped_checks, testbed
 from test_firewall_checks import FLEET
+from test_logging_checks import FLEET as LOGGING_FLEET
 
 
 def _shipped_yaml_checks():
@@ -15,6 +16,12 @@ def _shipped_yaml_checks():
             data = yaml.safe_load(f)
         if isinstance(data, dict) and isinstance(data.get("checks"), list):
             yield from data["checks"]
+
+
+def standing_verdicts(host, release):
+    """What a standing host gives where it is not plain pass (hardened) or fail (unhardened):
+    the firewall sections it does not use (Debian 12) and the journald section (it has rsyslog)."""
+    return {**LOGGING_FLEET[host], **(FLEET[host] if release == "12" else {})}
 
 
 def automated_checks(release=None):
@@ -75,8 +82,10 @@ def test_every_shipped_check_passes_on_the_hardened_host(release_runs, release):
     assert run.host(hardened)["facts"]["os_version_id"] == release
     checks = automated_checks(release)
     assert len(checks) >= 150
-    # The firewall sections this host does not use are judged in test_firewall_checks.py.
-    expected = {c: FLEET["hardened"].get(c, "pass") if release == "12" else "pass" for c in checks}
+    # The firewall sections this host does not use are judged in test_firewall_checks.py, the
+    # journald section in test_logging_checks.py.
+    verdicts = standing_verdicts("hardened", release)
+    expected = {c: verdicts.get(c, "pass") for c in checks}
     assert {c: statuses.get(c) for c in checks} == expected
     other = set(automated_checks()) - set(checks)
     assert {c: statuses.get(c) for c in other} == {c: "not_applicable" for c in other}
@@ -87,8 +96,8 @@ def test_every_shipped_check_fails_on_the_unhardened_host(release_runs, release)
     run, _, unhardened = release_runs[release]
     statuses = run.statuses(unhardened)
     checks = automated_checks(release)
-    expected = {c: FLEET["unhardened"].get(c, "fail") if release == "12" else "fail"
-                for c in checks}
+    verdicts = standing_verdicts("unhardened", release)
+    expected = {c: verdicts.get(c, "fail") for c in checks}
     assert {c: statuses.get(c) for c in checks} == expected
 
 
@@ -103,6 +112,15 @@ def test_failures_carry_expected_and_observed(fleet_run):
     assert "installed inetutils-telnet" in results["deb12-pkg-telnet-absent"]["observed"]
     # Ageing is read from /etc/shadow too, by field, never the hash.
     assert "shadow alice" in results["deb12-login-defs-pass-max-days"]["observed"]
+
+
+def test_journald_section_does_not_apply_where_rsyslog_is_installed(fleet_run):
+    run, _, _ = fleet_run
+    for name in ("hardened", "unhardened"):
+        results = {r["check_id"]: r for r in run.host(name)["results"]}
+        for check in LOGGING_FLEET[name]:
+            assert (results[check]["status"], results[check]["reason"]) == (
+                "not_applicable", "package rsyslog is installed"), (name, check)
 
 
 def test_manual_checks_are_reported_manual(fleet_run):

@@ -464,8 +464,8 @@ TEST_CASE("loader builds immutable definitions") {
                        "    benchmark: {id: cis-debian12, version: 1.1.0, ref: "
                        "'5.1.20', level: L1}\n"
                        "    safeguards: ['5.4', '4.1']\n"
-                       "    applies: {os: debian, not_roles: [lxc], facts: {pve_node: "
-                       "'false'}}\n"
+                       "    applies: {os: debian, not_roles: [lxc], not_packages: [rsyslog], "
+                       "facts: {pve_node: 'false'}}\n"
                        "    probe: {stat: /etc/shadow}\n"
                        "    expect: {all: [{owner: root}, {mode_at_most: '0640'}]}\n"
                        "    weight: 2.5\n"
@@ -488,6 +488,8 @@ TEST_CASE("loader builds immutable definitions") {
     CHECK(c.safeguards == std::vector<std::string>{"5.4", "4.1"});
     CHECK(c.applies.os == std::vector<std::string>{"debian"});
     CHECK(c.applies.not_roles == std::vector<std::string>{"lxc"});
+    CHECK(c.applies.not_packages == std::vector<std::string>{"rsyslog"});
+    CHECK(c.applies.packages.empty());
     CHECK(c.applies.facts.at("pve_node") == "false");
     CHECK(c.weight == 2.5);
     CHECK(c.requires_root);

@@ -100,6 +100,32 @@ TEST_CASE("why_not_applicable") {
     a.packages = {"openssh-server", "ufw"};
     CHECK(why_not_applicable(a, facts, vm) == "package ufw is not installed");
   }
+  SUBCASE("not_packages") {
+    Applicability a;
+    a.not_packages = {"rsyslog", "ufw"};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    a.not_packages = {"rsyslog", "nftables"};
+    CHECK(why_not_applicable(a, facts, vm) == "package nftables is installed");
+    // A host whose package list could not be read may have any package.
+    Facts unknown = facts;
+    unknown.packages.clear();
+    a.not_packages = {"rsyslog"};
+    CHECK(why_not_applicable(a, unknown, vm) ==
+          "the installed packages are unknown, so rsyslog may be installed");
+    a.not_packages.clear();
+    CHECK(why_not_applicable(a, unknown, vm).empty());
+  }
+  SUBCASE("packages and not_packages together") {
+    Applicability a;
+    a.packages = {"openssh-server"};
+    a.not_packages = {"rsyslog"};
+    CHECK(why_not_applicable(a, facts, vm).empty());
+    a.packages = {"ufw"};
+    CHECK(why_not_applicable(a, facts, vm) == "package ufw is not installed");
+    a.packages.clear();
+    a.not_packages = {"openssh-server"};
+    CHECK(why_not_applicable(a, facts, vm) == "package openssh-server is installed");
+  }
   SUBCASE("services") {
     Applicability a;
     a.services = {"ssh"};

@@ -1,0 +1,92 @@
+"""The journald section of the benchmarks (Debian 12 6.1.2.x, Debian 13 6.1.1.x): it applies
+where rsyslog is not installed (`applies: {not_packages: [rsyslog]}`), so its checks are judged on
+hosts of their own, served as each release.
+
+The standing hosts of the fleet test log through rsyslog: there the journald section is
+not_applicable, and FLEET says so for both releases (test_scan_fleet.py asserts it). Here
+`journald` is a host set up as the benchmark asks and `journald-bad` one whose settings are
+overridden by later drop-ins; both spread their settings over the main file, drop-ins in /etc
+and /usr/lib, so only a check that reads them as journald layers them gets both right.
+"""
+import pytest
+
+from conftest import cisscan
+
+# check -> (a host where it passes, a host where it fails)
+CASES = {
+    "deb-journald-forward-to-syslog-off": ("journald", "journald-bad"),
+    "deb-journald-compress": ("journald", "journald-bad"),
+    "deb-journald-storage-persistent": ("journald", "journald-bad"),
+    "deb-journal-remote-installed": ("journald", "journald-bad"),
+}
+
+# What the fleet's standing hosts (rsyslog installed, both releases) give for these checks.
+FLEET = {name: {c: "not_applicable" for c in CASES} for name in ("hardened", "unhardened")}
+
+# The rsyslog side, which does not apply where rsyslog is not installed.
+RSYSLOG = ["deb12-rsyslog-file-create-mode", "deb12-rsyslog-no-remote-input",
+           "deb12-journald-forward-to-rsyslog"]
+
+RELEASES = ["12", "13"]
+HOSTS = sorted({host for pair in CASES.values() for host in pair})
+
+
+@pytest.fixture(scope="module")
+def logging_run(bed, tmp_path_factory):
+    out = str(tmp_path_factory.mktemp("logging") / "out")
+    hosts = [bed.add_host(f"log-{name}-{release}", name, release=release)
+             for name in HOSTS for release in RELEASES]
+    inventory = bed.inventory([h.inventory_entry() for h in hosts])
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--only", "deb-journal*", "--only", "deb12-journald-*",
+                  "--only", "deb12-rsyslog-*", "--out", out, "--format", "json", out=out)
+    assert run.code in (0, 1), run.stderr
+    return run
+
+
+def result(run, host, release, check):
+    return next(r for r in run.host(f"log-{host}-{release}")["results"]
+                if r["check_id"] == check)
+
+
+@pytest.mark.parametrize("release", RELEASES)
+@pytest.mark.parametrize("check", sorted(CASES))
+def test_passes_where_journald_is_set_up(logging_run, check, release):
+    host = CASES[check][0]
+    r = result(logging_run, host, release, check)
+    assert r["status"] == "pass", (host, r)
+    assert logging_run.host(f"log-{host}-{release}")["facts"]["os_version_id"] == release
+
+
+@pytest.mark.parametrize("release", RELEASES)
+@pytest.mark.parametrize("check", sorted(CASES))
+def test_fails_where_journald_is_not(logging_run, check, release):
+    host = CASES[check][1]
+    r = result(logging_run, host, release, check)
+    assert r["status"] == "fail", (host, r)
+
+
+def test_each_check_names_both_benchmarks(logging_run):
+    for check in CASES:
+        r = result(logging_run, "journald", "13", check)
+        assert {b["id"] for b in r["benchmarks"]} == {"cis-debian12", "cis-debian13"}, r
+
+
+def test_the_effective_value_and_its_file_are_the_evidence(logging_run):
+    good = result(logging_run, "journald", "12", "deb-journald-forward-to-syslog-off")
+    # The /etc drop-in hides the one of the same name in /usr/lib.
+    assert "ForwardToSyslog=no (/etc/systemd/journald.conf.d/syslog.conf)" in good["observed"]
+    bad = result(logging_run, "journald-bad", "12", "deb-journald-forward-to-syslog-off")
+    # syslog.conf sorts after 10-cis.conf, whichever folder it is in.
+    assert "ForwardToSyslog=yes (/usr/lib/systemd/journald.conf.d/syslog.conf)" in bad["observed"]
+    storage = result(logging_run, "journald-bad", "13", "deb-journald-storage-persistent")
+    assert "Storage=volatile (/etc/systemd/journald.conf.d/90-local.conf)" in storage["observed"]
+
+
+def test_rsyslog_section_does_not_apply_without_rsyslog(logging_run):
+    # On `journald` rsyslog's configuration is left (dpkg's rc): not installed.
+    for host in HOSTS:
+        for check in RSYSLOG:
+            r = result(logging_run, host, "12", check)
+            assert (r["status"], r["reason"]) == (
+                "not_applicable", "package rsyslog is not installed"), (host, r)
