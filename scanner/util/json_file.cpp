@@ -2,9 +2,11 @@
 
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/json_reader.hpp"
 #include "util/text.hpp"
 
 #include <simdjson.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -224,11 +226,27 @@ std::unique_ptr<FILE, int (*)(FILE*)> open_json_file(const std::filesystem::path
 }
 
 json load_json_object(const std::filesystem::path& path) {
+  {
+    const auto file = open_json_file(path);
+    struct stat status {};
+    if (::fstat(::fileno(file.get()), &status) == 0 && S_ISREG(status.st_mode)) {
+      if (auto value = read_json_object(file.get())) {
+        return std::move(*value);
+      }
+    } else { // a pipe cannot be read again: nlohmann's parser reads it the first time
+      return checked_parse(path, file.get());
+    }
+  }
+  // Text the fast reader leaves to nlohmann's parser (an error, a byte order mark, a number out
+  // of range): read again, so that what is accepted and every message stay nlohmann's.
   const auto file = open_json_file(path);
   return checked_parse(path, file.get());
 }
 
 json parse_json_object(const std::filesystem::path& path, std::string_view text) {
+  if (auto value = read_json_object(text)) {
+    return std::move(*value);
+  }
   return checked_parse(path, text);
 }
 

@@ -1,7 +1,8 @@
 // Loading a JSON file (a run record: tens of MB for a fleet) into a json value. Two parsers, each
 // where it measured best on a 500-host record (benchmarks/README.md): the whole document with
-// nlohmann's parser reading the file through stdio (no copy of the text beside the values: 373 MB
-// peak against 570 MB with simdjson, in the same second); a filtered one with simdjson's On Demand
+// util::read_json_object (json_reader.hpp) over 1 MiB pieces of the file, nlohmann's parser taking
+// over for anything it leaves (no copy of the text beside the values: 373 MB peak against 570 MB
+// with simdjson, in the same second); a filtered one with simdjson's On Demand
 // parser, which skips dropped members at several GB/s instead of building and discarding them.
 #pragma once
 

@@ -3,12 +3,20 @@
 // free lists carved out of large chunks: no malloc header per block, no fragmentation between
 // them. Freed blocks go back to the freeing thread's list for reuse; chunks are kept until the
 // process exits, which suits a command that loads a record, renders it and ends.
+// A thread's first 32 MiB come in 256 KiB chunks from malloc; past that (a thread loading a
+// fleet's record) chunks are 4 MiB mappings on 2 MiB boundaries, advised for transparent huge
+// pages: on the project's VM a fresh 4 KiB page costs ~25 us to fault in, and loading a 500-host
+// record faulted ~90,000 of them, most of its read time (benchmarks/README.md, 2026-12-02). A
+// thread that builds little (a scan's worker) so never holds a 2 MiB page.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <new>
+
+#include <sys/mman.h>
 
 namespace cisscan::util {
 
@@ -27,9 +35,13 @@ inline constexpr bool k_enabled = false; // AddressSanitizer builds see every bl
 #else
 inline constexpr bool k_enabled = true;
 #endif
-inline constexpr size_t k_step = 16;       // block sizes are multiples of this
-inline constexpr size_t k_classes = 8;     // 16, 32, ... 128 bytes
-inline constexpr size_t k_chunk = 1 << 18; // carved front to back into blocks of any class
+inline constexpr size_t k_step = 16;   // block sizes are multiples of this
+inline constexpr size_t k_classes = 8; // 16, 32, ... 128 bytes
+// Chunks are carved front to back into blocks of any class.
+inline constexpr size_t k_small_chunk = size_t{1} << 18;
+inline constexpr size_t k_small_total = size_t{1} << 25; // a thread's bytes in small chunks
+inline constexpr size_t k_chunk = size_t{1} << 22;
+inline constexpr size_t k_huge_page = size_t{1} << 21;
 
 struct FreeBlock {
   FreeBlock* next;
@@ -39,9 +51,29 @@ struct Lists {
   FreeBlock* free[k_classes] = {};
   char* chunk = nullptr;
   size_t left = 0;
+  size_t small_taken = 0; // bytes of small chunks taken
 };
 
 inline thread_local Lists t_lists;
+
+// k_chunk bytes on a huge page boundary, advised for huge pages (where the kernel has them: the
+// advice is only advice).
+inline char* new_huge_chunk() {
+  void* mapped = ::mmap(nullptr, k_chunk + k_huge_page, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) {
+    throw std::bad_alloc();
+  }
+  auto* const raw = static_cast<char*>(mapped);
+  const size_t head = (k_huge_page - reinterpret_cast<uintptr_t>(raw) % k_huge_page) % k_huge_page;
+  char* const chunk = raw + head;
+  if (head != 0) {
+    ::munmap(raw, head);
+  }
+  ::munmap(chunk + k_chunk, k_huge_page - head);
+  ::madvise(chunk, k_chunk, MADV_HUGEPAGE);
+  return chunk;
+}
 
 inline void* take(size_t size_class) {
   auto& lists = t_lists;
@@ -51,11 +83,17 @@ inline void* take(size_t size_class) {
   }
   const size_t size = (size_class + 1) * k_step;
   if (lists.left < size) {
-    lists.chunk = static_cast<char*>(std::malloc(k_chunk));
-    if (lists.chunk == nullptr) {
-      throw std::bad_alloc();
+    if (lists.small_taken < k_small_total) {
+      lists.chunk = static_cast<char*>(std::malloc(k_small_chunk));
+      if (lists.chunk == nullptr) {
+        throw std::bad_alloc();
+      }
+      lists.left = k_small_chunk;
+      lists.small_taken += k_small_chunk;
+    } else {
+      lists.chunk = new_huge_chunk();
+      lists.left = k_chunk;
     }
-    lists.left = k_chunk;
   }
   void* block = lists.chunk;
   lists.chunk += size;
