@@ -109,17 +109,17 @@ class Bench:
         return commands
 
     def floor(self, catalog, hosts, rtt, jobs):
-        """One `ssh host sh -s < script` per dumped script and host, `jobs` hosts at once."""
-        first = self.script_files(catalog, self.hosts[0])
+        """One `ssh host sh -s` per host fed the host's dumped scripts in order, into one shell
+        as cisscan feeds them (the second script calls what the first one's prelude defines),
+        `jobs` hosts at once."""
+        script = "".join(open(path).read() for path in self.script_files(catalog, self.hosts[0]))
 
         def one(host):
             start = time.perf_counter()
-            for path in first:
-                with open(path) as f:
-                    proc = subprocess.run(self.ssh_base(host, rtt) + ["sh -s"], stdin=f,
-                                          capture_output=True)
-                if proc.returncode:
-                    sys.exit(f"ssh {host.name} failed: {proc.stderr[-500:]}")
+            proc = subprocess.run(self.ssh_base(host, rtt) + ["sh -s"], input=script.encode(),
+                                  capture_output=True)
+            if proc.returncode or b": cisscan_" in proc.stderr:
+                sys.exit(f"ssh {host.name} failed: {proc.stderr[-500:]}")
             return time.perf_counter() - start
         start = time.perf_counter()
         with ThreadPoolExecutor(jobs) as pool:
