@@ -38,16 +38,21 @@ size_t crypt_prefix(std::string_view text, size_t at) {
   if (std::find(std::begin(k_ids), std::end(k_ids), id) != std::end(k_ids)) {
     return end - at + 1;
   }
-  // Unknown id: "$id$salt$hash" with at least 16 hash characters.
-  const auto salt_end = text.find('$', end + 1);
-  if (text[end] != '$' || salt_end == std::string_view::npos || salt_end - end > 65) {
+  // Unknown id: "$id$salt$hash" with at least 16 hash characters, all one run of hash
+  // characters. The verdict reads nothing past that run, so what other redactions change
+  // elsewhere cannot change it, and redacting redacted text changes nothing.
+  if (text[end] != '$') {
     return 0;
   }
-  size_t hash_end = salt_end + 1;
-  while (hash_end < text.size() && hash_char(text[hash_end])) {
-    ++hash_end;
+  size_t run_end = end + 1;
+  while (run_end < text.size() && hash_char(text[run_end])) {
+    ++run_end;
   }
-  return hash_end - salt_end - 1 >= 16 ? end - at + 1 : 0;
+  const auto salt_end = text.substr(0, run_end).find('$', end + 1);
+  if (salt_end == std::string_view::npos || salt_end - end > 65) {
+    return 0;
+  }
+  return run_end - salt_end - 1 >= 16 ? end - at + 1 : 0;
 }
 
 void redact_hashes(std::string& out) {
