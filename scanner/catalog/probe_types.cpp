@@ -117,11 +117,14 @@ std::string sysctl_command(std::string_view name) {
 
 // dpkg's status abbreviation: the second letter is the package's state; only n (not installed)
 // and c (configuration files only) leave no files on disk.
+// dpkg-query exits 1 when the package is not in the database and 2 when the database cannot be
+// read: only the first is "absent".
 std::string package_command(std::string_view name) {
   return "command -v dpkg-query >/dev/null 2>&1 || exit 5; "
          "s=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}' -- " +
          shell_quote(name) +
-         " 2>/dev/null) || exit 3; echo \"$s\"; case \"$s\" in ?n*|?c*) exit 3;; esac; exit 0";
+         "); r=$?; [ $r -eq 1 ] && exit 3; [ $r -eq 0 ] || exit $r; echo \"$s\"; "
+         "case \"$s\" in ?n*|?c*) exit 3;; esac; exit 0";
 }
 
 // From the facts' package list ("ii  name version" lines): the package's line, exit 0 when it
@@ -129,7 +132,7 @@ std::string package_command(std::string_view name) {
 std::string package_derive(std::string_view name, std::string_view fact_output, int& exit_code) {
   exit_code = k_exit_absent;
   for (const auto line : util::split_lines(fact_output)) {
-    if (line.size() < 4) {
+    if (!package_line(line)) {
       continue;
     }
     auto rest = util::trim(line.substr(3));
@@ -192,9 +195,15 @@ const std::vector<ProbeType>& probe_types() {
   return k_probe_types;
 }
 
+bool package_line(std::string_view line) {
+  // ${db:Status-Abbrev}: the wanted action, the state, the error flag, e.g. "ii ", "rc ", "iHR".
+  return line.size() >= 4 && std::string_view("uihrp").find(line[0]) != std::string_view::npos &&
+         std::string_view("ncHUFWti").find(line[1]) != std::string_view::npos &&
+         (line[2] == ' ' || line[2] == 'R') && line[3] == ' ';
+}
+
 bool package_present(std::string_view status_line) {
-  return status_line.size() >= 2 && status_line[1] != 'n' && status_line[1] != 'c' &&
-         status_line[1] != ' ';
+  return package_line(status_line) && status_line[1] != 'n' && status_line[1] != 'c';
 }
 
 const ProbeType* find_probe_type(std::string_view name) {

@@ -101,6 +101,11 @@ CheckResult judge_check(const PlannedCheck& planned, const ProbeView* view) {
     result.reason = planned.reason;
     return result;
   }
+  if (planned.decision == Decision::undecided) {
+    result.status = ResultStatus::error;
+    result.reason = planned.reason;
+    return result;
+  }
   result.probe_ids.push_back(check.probe->id);
   if (view == nullptr || view->state == ProbeState::not_run) {
     result.status = ResultStatus::error;

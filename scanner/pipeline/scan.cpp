@@ -106,7 +106,10 @@ bool derive_probe(const ProbeSpec& spec, std::vector<ProbeRecord>& records, size
   }
   for (size_t i = 0; i < fact_count; ++i) {
     const auto& fact = records[i];
-    if (fact.spec.id != type->derived_from || fact.state != ProbeState::ok) {
+    // Only from a fact probe that succeeded: a failed dpkg-query lists no package, which must
+    // not read as every package absent. The probe then runs on the host and says why.
+    if (fact.spec.id != type->derived_from || fact.state != ProbeState::ok ||
+        fact.output.exit_code != 0) {
       continue;
     }
     ProbeRecord record;

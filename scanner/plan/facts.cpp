@@ -115,10 +115,13 @@ void read_user(const std::vector<ProbeOutput>& outputs, Facts& facts) {
 
 // The installed packages and the enabled services.
 void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
-  if (const auto* packages = find(outputs, "f-packages"); packages != nullptr) {
+  // A dpkg-query that failed (a database it cannot read) leaves the list unknown (empty); its
+  // messages are no package names.
+  if (const auto* packages = find(outputs, "f-packages");
+      packages != nullptr && packages->exit_code == 0) {
     for (const auto line : util::split_lines(packages->output)) {
       // "ii  libc6:amd64 2.36-9"
-      if (line.size() < 4 || !package_present(line)) {
+      if (!package_present(line)) {
         continue;
       }
       auto name = util::trim(line.substr(3));

@@ -13,6 +13,8 @@ bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+const std::vector<std::string> k_none;
+
 std::string fact(const Facts& facts, const std::string& key) {
   const auto it = facts.values.find(key);
   return it == facts.values.end() ? std::string() : it->second;
@@ -55,16 +57,12 @@ std::string why_not_applicable(const Applicability& applies, const Facts& facts,
       return "does not apply to role " + role;
     }
   }
-  for (const auto& package : applies.packages) {
+  // An empty package list is one that could not be read (every Debian host has packages): the
+  // package conditions are left to why_undecided.
+  for (const auto& package : facts.packages.empty() ? k_none : applies.packages) {
     if (facts.packages.count(package) == 0) {
       return "package " + package + " is not installed";
     }
-  }
-  // An empty package list is one that could not be read (every Debian host has packages): what
-  // is missing there is unknown, so a check for hosts without a package does not apply.
-  if (!applies.not_packages.empty() && facts.packages.empty()) {
-    return "the installed packages are unknown, so " + util::join(applies.not_packages, ", ") +
-           " may be installed";
   }
   for (const auto& package : applies.not_packages) {
     if (facts.packages.count(package) != 0) {
@@ -84,6 +82,18 @@ std::string why_not_applicable(const Applicability& applies, const Facts& facts,
   return {};
 }
 
+std::string why_undecided(const Applicability& applies, const Facts& facts) {
+  if (!facts.packages.empty() || (applies.packages.empty() && applies.not_packages.empty())) {
+    return {};
+  }
+  auto named = applies.packages;
+  named.insert(named.end(), applies.not_packages.begin(), applies.not_packages.end());
+  return "the installed packages could not be read, so whether " + util::join(named, ", ") +
+         (named.size() == 1 ? " is" : " are") +
+         " installed, and so whether this check applies, "
+         "is unknown";
+}
+
 HostPlan plan_host(const Catalog& catalog, const Facts& facts,
                    const std::vector<std::string>& roles) {
   HostPlan plan;
@@ -93,6 +103,8 @@ HostPlan plan_host(const Catalog& catalog, const Facts& facts,
     planned.reason = why_not_applicable(check->applies, facts, roles);
     if (!planned.reason.empty()) {
       planned.decision = Decision::not_applicable;
+    } else if (planned.reason = why_undecided(check->applies, facts); !planned.reason.empty()) {
+      planned.decision = Decision::undecided;
     } else if (!check->probe) {
       planned.decision = Decision::manual;
       planned.reason = "no probe can show this: it needs a person's answer";

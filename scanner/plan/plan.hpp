@@ -9,12 +9,14 @@
 
 namespace cisscan {
 
-enum class Decision { run, not_applicable, manual };
+// `undecided`: whether the check applies cannot be known (it names packages and the host's
+// package list could not be read); the result is an error, never a silent not_applicable.
+enum class Decision { run, not_applicable, manual, undecided };
 
 struct PlannedCheck {
   CheckPtr check;
   Decision decision = Decision::run;
-  std::string reason; // why not applicable
+  std::string reason; // why it does not run
 };
 
 struct HostPlan {
@@ -22,9 +24,12 @@ struct HostPlan {
   std::vector<ProbeSpec> probes;    // each probe once, in first-use order
 };
 
-// Empty when the check applies, else the first condition that does not hold.
+// Empty when the check applies, else the first condition that does not hold. Package conditions
+// hold here when the package list is unknown (empty): `why_undecided` speaks for them then.
 std::string why_not_applicable(const Applicability& applies, const Facts& facts,
                                const std::vector<std::string>& roles);
+// Empty unless the check names packages and the host's package list is unknown.
+std::string why_undecided(const Applicability& applies, const Facts& facts);
 HostPlan plan_host(const Catalog& catalog, const Facts& facts,
                    const std::vector<std::string>& roles);
 

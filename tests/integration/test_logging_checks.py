@@ -84,3 +84,27 @@ def test_rsyslog_section_does_not_apply_without_rsyslog(logging_run):
             r = result(logging_run, host, "12", check)
             assert (r["status"], r["reason"]) == (
                 "not_applicable", "package rsyslog is not installed"), (host, r)
+
+
+def test_an_unread_package_list_makes_package_conditions_errors(bed, tmp_path):
+    """On a host whose dpkg database is corrupt, the journald checks (rsyslog not installed) and
+    the rsyslog ones (installed) cannot be decided: each is an error naming why, not a silent
+    not_applicable; a check that a package is absent is an error, not a pass; a check without a
+    package condition is judged as anywhere."""
+    host = bed.add_host("log-dpkg-broken", "dpkg-broken")
+    out = str(tmp_path / "out")
+    run = cisscan("scan", "--inventory", bed.inventory([host.inventory_entry()]),
+                  "--known-hosts", bed.known_hosts, "--only", "deb-journal*",
+                  "--only", "deb12-rsyslog-*", "--only", "deb12-shadow-group-empty",
+                  "--only", "deb12-pkg-telnet-absent",
+                  "--out", out, "--format", "json", out=out)
+    assert run.code in (0, 1), run.stderr
+    results = {r["check_id"]: r for r in run.host("log-dpkg-broken")["results"]}
+    assert run.host("log-dpkg-broken")["status"] == "ok"
+    for check in list(CASES) + ["deb12-rsyslog-file-create-mode", "deb12-rsyslog-no-remote-input"]:
+        assert results[check]["status"] == "error", results[check]
+        assert "installed packages could not be read" in results[check]["reason"]
+    assert results["deb12-shadow-group-empty"]["status"] == "pass"
+    # "telnet is not installed" is not answered from the failed package list (every package
+    # would read absent): its own probe asks dpkg-query, which cannot tell either.
+    assert results["deb12-pkg-telnet-absent"]["status"] == "error", results["deb12-pkg-telnet-absent"]

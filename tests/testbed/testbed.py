@@ -136,6 +136,8 @@ class Host:
 
     def _dpkg_status(self, spec):
         packages = spec.get("packages", {})
+        if packages.get("database") == "corrupt":  # dpkg-query fails and lists nothing
+            return self._place("/var/lib/dpkg/status", "not a dpkg status file\n", "0644")
         text = open("/var/lib/dpkg/status").read()
         stanzas = [s for s in text.split("\n\n") if s.strip()]
         removed = set(packages.get("removed", []))

@@ -163,7 +163,7 @@ TEST_CASE("evaluate_check turns verdicts into statuses") {
     CHECK(result.status == ResultStatus::error);
     CHECK(result.reason.find("could not be matched") != std::string::npos);
   }
-  SUBCASE("not applicable and manual pass through with their reason") {
+  SUBCASE("not applicable, manual and undecided pass through with their reason") {
     const auto check = make_check("file", "{exists: true}");
     const auto na = evaluate_check({check, Decision::not_applicable, "os is alpine"}, {});
     CHECK(na.status == ResultStatus::not_applicable);
@@ -172,6 +172,11 @@ TEST_CASE("evaluate_check turns verdicts into statuses") {
     const auto manual = evaluate_check({check, Decision::manual, "ask a person"}, {});
     CHECK(manual.status == ResultStatus::manual);
     CHECK(manual.reason == "ask a person");
+    const auto undecided = evaluate_check(
+        {check, Decision::undecided, "the installed packages could not be read"}, {});
+    CHECK(undecided.status == ResultStatus::error);
+    CHECK(undecided.reason == "the installed packages could not be read");
+    CHECK(undecided.probe_ids.empty());
   }
 }
 

@@ -133,6 +133,20 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
     CHECK(pending.packages.count("telnet") == 1);
     CHECK(pending.packages.count("nis") == 0);
   }
+  SUBCASE("a dpkg-query that failed lists no package") {
+    // A corrupt status file: dpkg-query prints its error (merged into the output) and exits 2.
+    const auto broken =
+        parse_facts({out("f-packages",
+                         "dpkg-query: error: parsing file '/var/lib/dpkg/status' near line 0:\n"
+                         " field name 'not' must be followed by colon\n",
+                         2)});
+    CHECK(broken.packages.empty());
+    // Lines that are not dpkg-query's are skipped even when it succeeded.
+    const auto noisy = parse_facts(
+        {out("f-packages", "dpkg-query: warning: files list file for package 'x' missing\n"
+                           "ii  openssh-server 1:9.2p1\nxx  odd 1.0\n")});
+    CHECK(noisy.packages == std::set<std::string>{"openssh-server"});
+  }
   SUBCASE("root") {
     const auto root = parse_facts({out("f-user", "uid=0(root) gid=0(root) groups=0(root)\n")});
     CHECK(root.values.at("uid") == "0");

@@ -106,14 +106,28 @@ TEST_CASE("why_not_applicable") {
     CHECK(why_not_applicable(a, facts, vm).empty());
     a.not_packages = {"rsyslog", "nftables"};
     CHECK(why_not_applicable(a, facts, vm) == "package nftables is installed");
-    // A host whose package list could not be read may have any package.
+  }
+  SUBCASE("an unread package list decides nothing") {
+    // A host whose package list could not be read may have any package, or none: the check is
+    // neither applicable nor not, and says so.
     Facts unknown = facts;
     unknown.packages.clear();
+    Applicability a;
     a.not_packages = {"rsyslog"};
-    CHECK(why_not_applicable(a, unknown, vm) ==
-          "the installed packages are unknown, so rsyslog may be installed");
-    a.not_packages.clear();
     CHECK(why_not_applicable(a, unknown, vm).empty());
+    CHECK(why_undecided(a, unknown) ==
+          "the installed packages could not be read, so whether rsyslog is installed, and so "
+          "whether this check applies, is unknown");
+    a.packages = {"openssh-server"};
+    CHECK(why_not_applicable(a, unknown, vm).empty());
+    CHECK(why_undecided(a, unknown) ==
+          "the installed packages could not be read, so whether openssh-server, rsyslog are "
+          "installed, and so whether this check applies, is unknown");
+    CHECK(why_undecided(a, facts).empty());
+    // Another condition that does not hold still makes it not applicable.
+    a.roles = {"lxc"};
+    CHECK(why_not_applicable(a, unknown, vm) == "host roles (vm) include none of lxc");
+    CHECK(why_undecided(Applicability{}, unknown).empty());
   }
   SUBCASE("packages and not_packages together") {
     Applicability a;
@@ -192,6 +206,26 @@ TEST_CASE("plan_host") {
     }
     CHECK(probe_ids ==
           std::vector<std::string>{sshd.id, "p-sysctl-kernel.randomize_va_space", shadow.id});
+  }
+  SUBCASE("with an unread package list") {
+    Catalog with_packages;
+    Applicability needs_ssh;
+    needs_ssh.packages = {"openssh-server"};
+    with_packages.checks = {check("c-root-login", sshd, needs_ssh), check("c-shadow", shadow),
+                            check("c-lxc-ssh", sshd, [&] {
+                              auto a = needs_ssh;
+                              a.roles = {"lxc"};
+                              return a;
+                            }())};
+    auto facts = debian_facts();
+    facts.packages.clear();
+    const auto plan = plan_host(with_packages, facts, {"vm"});
+    CHECK(plan.checks[0].decision == Decision::undecided);
+    CHECK(plan.checks[0].reason.find("could not be read") != std::string::npos);
+    CHECK(plan.checks[1].decision == Decision::run);
+    CHECK(plan.checks[2].decision == Decision::not_applicable);
+    REQUIRE(plan.probes.size() == 1);
+    CHECK(plan.probes[0].id == shadow.id);
   }
   SUBCASE("in an LXC container") {
     const auto plan = plan_host(catalog, debian_facts(), {"lxc"});

@@ -129,6 +129,23 @@ TEST_CASE("a probe that cannot see its target never reports it absent") {
     CHECK(ran.exit_code != 0);
     CHECK(ran.exit_code != k_exit_absent);
   }
+  SUBCASE("package in a dpkg database that cannot be read") {
+    // The real dpkg-query over a corrupt status file (DPKG_ADMINDIR points it there): it exits 2,
+    // which is no answer; a package missing from a readable database (exit 1) is absent.
+    const TempDir temp;
+    const auto& dir = temp.path();
+    std::filesystem::create_directories(dir / "broken");
+    std::filesystem::create_directories(dir / "empty");
+    std::ofstream(dir / "broken" / "status") << "not a dpkg status file\n";
+    std::ofstream(dir / "empty" / "status") << "";
+    const auto broken = run_local("DPKG_ADMINDIR='" + (dir / "broken").string() + "'; export " +
+                                  "DPKG_ADMINDIR; " + type("package").command("telnet"));
+    CHECK(broken.exit_code != 0);
+    CHECK(broken.exit_code != k_exit_absent);
+    const auto empty = run_local("DPKG_ADMINDIR='" + (dir / "empty").string() + "'; export " +
+                                 "DPKG_ADMINDIR; " + type("package").command("telnet"));
+    CHECK(empty.exit_code == k_exit_absent);
+  }
   SUBCASE("mount without findmnt") {
     const auto ran = run_local("PATH=/nonexistent-cisscan; " + type("mount").command("/"));
     CHECK(ran.exit_code != 0);
@@ -210,6 +227,16 @@ TEST_CASE("probe argument validation") {
 }
 
 TEST_CASE("package state from the facts' dpkg-query lines") {
+  SUBCASE("lines that are not dpkg-query's name no package") {
+    int c = -1;
+    CHECK(derive("query:", "dpkg-query: error: parsing file\n", c).empty());
+    CHECK(c == k_exit_absent);
+    CHECK(package_line("ii  telnet 0.17"));
+    CHECK(package_line("iHR telnet 0.17"));
+    CHECK_FALSE(package_line("dpkg-query: error"));
+    CHECK_FALSE(package_line("xi  telnet 0.17"));
+    CHECK_FALSE(package_present("rc  nis 1.0"));
+  }
   const std::string facts = "ii  telnet 0.17 \n"
                             "rc  nis 1.0\n"
                             "ii  libc6:amd64 2.36\n"
