@@ -27,9 +27,14 @@ FIXTURES = os.path.join(os.path.dirname(HERE), "fixtures", "hosts")
 
 AUDITOR = "cisscan-auditor"
 AUDITOR_UID = 4242
+# The test accounts live in /home as any user would. Their homes exist where the fixture gives
+# /home a filesystem of the host's own (`mounts`: tmpfs or scratch), see Host._homes_lines;
+# elsewhere /home is this machine's, which a test host never writes to.
+AUDITOR_HOME = f"/home/{AUDITOR}"
 # A planted secret: this hash and the test's private keys must never appear in any report.
 PLANTED_HASH = "$6$plantedsalt$ZmFrZWhhc2hmb3J0ZXN0aW5nT05MWWRvbm90dXNlYW55d2hlcmUxMjM0NTY3ODkw"
 PLANTED_USER = "alice"
+PLANTED_HOME = f"/home/{PLANTED_USER}"
 # A DES crypt(3) hash (no "$id$" prefix) planted as alice's group password in gshadow.
 PLANTED_DES_HASH = "pL4nTeDdEs0x9"
 
@@ -105,9 +110,11 @@ class Host:
             passwd = "".join(
                 ":".join(line.rstrip("\n").split(":")[:6] + [shell]) + "\n"
                 if line.split(":")[0] == user else line for line in passwd.splitlines(True))
-        passwd += f"{AUDITOR}:x:{AUDITOR_UID}:{AUDITOR_UID}:cisscan test auditor:/tmp:/bin/sh\n"
-        passwd += f"{PLANTED_USER}:x:4243:4243:planted secret:/tmp:/bin/sh\n"
+        passwd += (f"{AUDITOR}:x:{AUDITOR_UID}:{AUDITOR_UID}:cisscan test auditor:"
+                   f"{AUDITOR_HOME}:/bin/sh\n")
+        passwd += f"{PLANTED_USER}:x:4243:4243:planted secret:{PLANTED_HOME}:/bin/sh\n"
         passwd += spec.get("passwd_extra", "")
+        self.passwd = passwd
         shadow = open("/etc/shadow").read()
         if "root_password_field" in spec:  # "!" locked, "" no password at all
             shadow = "".join(
@@ -120,6 +127,7 @@ class Host:
         group = open("/etc/group").read()
         group += f"{AUDITOR}:x:{AUDITOR_UID}:\n{PLANTED_USER}:x:4243:\n"
         group += spec.get("group_extra", "")
+        self.group = group
         gshadow = open("/etc/gshadow").read()
         gshadow += f"{AUDITOR}:!::\n{PLANTED_USER}:{PLANTED_DES_HASH}::\n"
         out = {}
@@ -239,6 +247,69 @@ class Host:
             attrs = attrs or {}
             lines.append(f"chown {attrs.get('owner', 'root')}:{attrs.get('group', 'root')} "
                          f"'{target}' && chmod {attrs.get('mode', '0755')} '{target}'")
+        return lines + self._homes_lines(spec)
+
+    def _homes_lines(self, spec):
+        """The homes in /home, where /home is a filesystem of the host's own (a `tmpfs` or
+        `scratch` mount of the fixture): every account of the host's passwd whose home is in
+        /home gets it, owned by the account and its primary group, mode 0750 or the fixture's
+        `homes: {mode}`. `homes: {accounts: {NAME: {...}}}` changes one account's home: `mode`,
+        `owner`, `group`, `absent: true` (not created), and `files` in it, by path relative to
+        the home: {mode, owner, group (default the account's), content, or `link: TARGET` for a
+        symbolic link}; folders on the way belong to the account, mode 0700. Built under the
+        host's folder and copied in with `cp -a` (owners are numbers: the host's accounts are
+        not this machine's)."""
+        homes = spec.get("homes") or {}
+        how = (spec.get("mounts") or {}).get("/home") or {}
+        if "tmpfs" not in how and "scratch" not in how:
+            if homes:
+                raise ValueError(f"{self.fixture}: `homes` needs /home mounted as tmpfs or "
+                                 f"scratch, not this machine's /home")
+            return []
+        users = {}
+        for line in self.passwd.splitlines():
+            fields = line.split(":")
+            if len(fields) >= 7 and fields[5].startswith("/home/"):
+                users[fields[0]] = (int(fields[2]), int(fields[3]), fields[5])
+        uids = {line.split(":")[0]: int(line.split(":")[2])
+                for line in self.passwd.splitlines() if line.count(":") >= 6}
+        gids = {line.split(":")[0]: int(line.split(":")[2])
+                for line in self.group.splitlines() if line.count(":") >= 3}
+        accounts = homes.get("accounts") or {}
+        unknown = set(accounts) - set(users)
+        if unknown:
+            raise ValueError(f"{self.fixture}: `homes` names accounts without a home in /home: "
+                             f"{sorted(unknown)}")
+        built = os.path.join(self.dir, "homes")
+        lines = []
+        made = set()
+        for name, (uid, gid, home) in sorted(users.items()):
+            attrs = accounts.get(name) or {}
+            if attrs.get("absent") or home in made:
+                continue
+            made.add(home)
+            source = os.path.join(built, str(len(made)))
+            os.makedirs(source)
+            for rel, file in sorted((attrs.get("files") or {}).items()):
+                path = os.path.join(source, rel)
+                for folder in _folders_between(source, os.path.dirname(path)):
+                    os.mkdir(folder)
+                    os.chown(folder, uid, gid)
+                    os.chmod(folder, 0o700)
+                if "link" in file:
+                    os.symlink(file["link"], path)
+                    os.lchown(path, uid, gid)
+                    continue
+                with open(path, "w") as f:
+                    f.write(file.get("content", ""))
+                os.chown(path, _owner(file.get("owner"), uids, uid),
+                         _owner(file.get("group"), gids, gid))
+                os.chmod(path, int(file.get("mode", "0644"), 8))
+            os.chown(source, _owner(attrs.get("owner"), uids, uid),
+                     _owner(attrs.get("group"), gids, gid))
+            os.chmod(source, int(attrs.get("mode", homes.get("mode", "0750")), 8))
+            assert "'" not in home, home
+            lines += [f"mkdir -p \"$(dirname '{home}')\"", f"cp -a '{source}' '{home}'"]
         return lines
 
     def _missing_sysctl_lines(self, spec):
@@ -493,6 +564,23 @@ def _merged(base, extra):
         else:
             out[key] = value
     return out
+
+
+def _folders_between(top, folder):
+    """The folders from below `top` down to `folder` that do not exist yet, outermost first."""
+    missing = []
+    while folder != top and not os.path.exists(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    return list(reversed(missing))
+
+
+def _owner(value, numbers, default):
+    """An owner or group of a fixture: a name of the host's own accounts or groups, a number,
+    or the default."""
+    if value is None:
+        return default
+    return value if isinstance(value, int) else numbers[value]
 
 
 def _uid(name):
