@@ -122,19 +122,6 @@ std::map<std::string, LazyList> lazy_lists(const Index& index) {
   };
 }
 
-namespace {
-
-// The stream kainjow writes to: straight into the report file.
-struct Appender {
-  std::ostream& out;
-  Appender& operator<<(const std::string& text) {
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    return *this;
-  }
-};
-
-} // namespace
-
 } // namespace html
 
 void write_html(const cisscan::json& record, std::ostream& out) {
@@ -166,17 +153,9 @@ void write_html_with_options(const cisscan::json& record, const RenderOptions& o
   put(view, "js", Data(std::string(embedded::html_js)));
   put(view, "script_hash", Data(sha256_base64(embedded::html_js)));
 
-  kainjow::mustache::mustache tmpl{std::string(embedded::html_template)};
-  if (!tmpl.is_valid()) {
-    throw std::logic_error("HTML report template: " + tmpl.error_message());
-  }
-  tmpl.set_custom_escape(escape_html);
-  LazyContext context(&view, lazy_lists(index));
-  Appender appender{out};
-  tmpl.render(context, appender);
-  if (!tmpl.is_valid()) {
-    throw std::logic_error("HTML report template: " + tmpl.error_message());
-  }
+  // The sections per host of Findings and of Hosts are rendered side by side.
+  static const auto cut = cut_template(embedded::html_template, {"finding_groups", "hosts"});
+  render_side_by_side(cut, view, index, out);
 }
 
 } // namespace cisscan::reports

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <string>
@@ -224,6 +225,19 @@ private:
   std::map<std::string, LazyList> m_lists;
   mutable std::map<std::string, Built> m_built;
 };
+
+// The template cut around lists whose items are rendered side by side (html_side_by_side.cpp):
+// the pieces around them (one more than the lists) and each list's name and item template.
+struct TemplateCut {
+  std::vector<std::string> pieces;
+  std::vector<std::pair<std::string, std::string>> lists;
+};
+// Throws std::logic_error unless each list opens once, after the ones before it, and closes.
+TemplateCut cut_template(std::string_view text, const std::vector<std::string>& names);
+// Renders the cut template over `view` into `out`: the pieces in order here, each list's items
+// on worker threads, written in their order.
+void render_side_by_side(const TemplateCut& cut, const Data& view, const Index& index,
+                         std::ostream& out);
 
 // Small builders for the view that move rather than copy (kainjow's set and push_back copy).
 Data list_data();

@@ -164,6 +164,8 @@ test('a finding\'s evidence opens and shows the probe output', async () => {
   const target = (await link.getAttribute('href')).slice(1);
   await link.click();
   assert.equal(await page.evaluate(() => location.hash.slice(1)), target);
+  // Revealed on the hashchange event after the click: wait for it (ctest's timeout bounds it).
+  await page.locator(`[id="${target}"]`).waitFor({ state: 'visible', timeout: 0 });
   assert.equal(await page.locator(`[id="${target}"]`).isVisible(), true);
   await context.close();
 });

@@ -98,6 +98,9 @@ export function addRiskTests({ test, browser, bin, recordPath, artifacts, source
     const link = page.locator('article.finding dd a[href^="#risk-"]').first();
     const target = (await link.getAttribute('href')).slice(1);
     await link.click();
+    // The entry unfolds on the hashchange event, which comes after the click: wait for it (no
+    // time limit of its own; ctest's timeout ends a test that never sees it).
+    await page.locator(`[id="${target}"] tr.risk-detail`).waitFor({ state: 'visible', timeout: 0 });
     assert.equal(await page.locator(`[id="${target}"] tr.risk-detail`).isVisible(), true);
     // Folded entries do not print; the table does.
     const pdf = path.join(dir, 'report.pdf');

@@ -51,6 +51,8 @@ export function addViewTests({ test, open, visible, pdfText, browser, bin, recor
     assert.deepEqual(await links.allTextContents(), want);
     await links.first().click();
     const target = (await links.first().getAttribute('href')).slice(1);
+    // Revealed on the hashchange event after the click: wait for it (ctest's timeout bounds it).
+    await page.locator(`[id="${target}"]`).waitFor({ state: 'visible', timeout: 0 });
     assert.equal(await page.locator(`[id="${target}"]`).isVisible(), true, 'the link opens the by-check view');
     assert.equal(await page.locator(`[id="${target}"]`).getAttribute('open'), '');
     // Safeguards outside IG1 are marked as such: in the heatmap under their own heading, and on cards.
@@ -107,6 +109,8 @@ export function addViewTests({ test, open, visible, pdfText, browser, bin, recor
     // A host's row leads to that result's evidence in the view by host.
     await rows.last().locator('a').click();
     const target = await page.evaluate(() => location.hash.slice(1));
+    // Revealed on the hashchange event after the click: wait for it (ctest's timeout bounds it).
+    await page.locator(`[id="${target}"]`).waitFor({ state: 'visible', timeout: 0 });
     assert.equal(await page.locator(`[id="${target}"]`).isVisible(), true);
     assert.equal(await visible(page, 'details.check'), 0);
     await context.close();
