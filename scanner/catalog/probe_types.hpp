@@ -36,10 +36,9 @@ struct ProbeType {
 };
 
 const std::vector<ProbeType>& probe_types();
-// From a dpkg-query "${db:Status-Abbrev} ..." line: the package has files on disk (installed,
-// unpacked, half-configured, awaiting triggers), i.e. its state is not n or c.
-// A line of dpkg-query's "${db:Status-Abbrev} ${Package} ${Version}", and whether it says the
-// package's files are on disk (any state but not-installed and config-files).
+// A line of dpkg-query's "${db:Status-Abbrev} ${Package} ${Version}" (anything else, such as its
+// error messages, is not), and whether it says the package has files on disk (installed,
+// unpacked, half-configured, awaiting triggers: its state is not n or c).
 bool package_line(std::string_view line);
 bool package_present(std::string_view status_line);
 const ProbeType* find_probe_type(std::string_view name);

@@ -88,10 +88,9 @@ std::string why_undecided(const Applicability& applies, const Facts& facts) {
   }
   auto named = applies.packages;
   named.insert(named.end(), applies.not_packages.begin(), applies.not_packages.end());
-  return "the installed packages could not be read, so whether " + util::join(named, ", ") +
-         (named.size() == 1 ? " is" : " are") +
-         " installed, and so whether this check applies, "
-         "is unknown";
+  const auto verb = named.size() == 1 ? " is" : " are";
+  return "the installed packages could not be read, so whether " + util::join(named, ", ") + verb +
+         " installed, and so whether this check applies, is unknown";
 }
 
 HostPlan plan_host(const Catalog& catalog, const Facts& facts,
