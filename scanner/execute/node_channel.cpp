@@ -1,5 +1,6 @@
 #include "execute/node_channel.hpp"
 
+#include "execute/ssh_session.hpp"
 #include "util/redact.hpp"
 
 #include <libssh/libssh.h>
@@ -98,12 +99,18 @@ bool NodeChannel::step(std::string_view input, size_t& written, bool close_input
         std::min<size_t>({ssh_channel_window_size(m_channel), input.size() - written, 32768});
     if (n > 0) {
       const int w = ssh_channel_write(m_channel, input.data() + written, n);
-      if (w < 0) {
+      if (w < 0 && remote_gone(m_node->session(), m_channel)) {
+        // The command ended before taking its input (no pct, no such guest): what it said and
+        // its exit status are still to read, and they are the reason.
+        written = input.size();
+        m_eof_sent = true;
+      } else if (w < 0) {
         m_result.error = std::string("write failed: ") + ssh_get_error(m_node->session());
         return false;
+      } else {
+        written += static_cast<size_t>(w);
+        m_stats.bytes_out += w;
       }
-      written += static_cast<size_t>(w);
-      m_stats.bytes_out += w;
     }
   } else if (close_input && !m_eof_sent) {
     ssh_channel_send_eof(m_channel);

@@ -39,6 +39,13 @@ public:
         const size_t n = std::min<size_t>({window, input.size() - written, 32768});
         if (n > 0) {
           const int w = ssh_channel_write(m_channel, input.data() + written, n);
+          if (w < 0 && remote_gone(m_session, m_channel)) {
+            // The command ended before taking its input (sudo refused at once): what it said
+            // and its exit status are still to read, and they are the reason.
+            written = input.size();
+            m_eof_sent = true;
+            continue;
+          }
           if (w < 0) {
             m_result.error = std::string("write failed: ") + ssh_get_error(m_session);
             return PumpState::failed;
