@@ -8,7 +8,9 @@
 #include "reports/html_view.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 #include <ostream>
 #include <stdexcept>
 #include <thread>
@@ -52,7 +54,75 @@ size_t worker_count() {
   return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
 }
 
-// The items of `list`, each rendered through `item_text` in the context of `view` and the item.
+// Items handed out in order to the workers, at most `ahead` beyond the last one written, and
+// taken back in order by the writer.
+class ItemQueue {
+public:
+  ItemQueue(size_t count, size_t ahead) : m_count(count), m_ahead(ahead), m_slots(ahead) {}
+
+  // The next item for a worker to render; false when there is none or the render failed.
+  bool claim(size_t& item) {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock,
+                   [&] { return m_failed || m_next >= m_count || m_next < m_written + m_ahead; });
+    if (m_failed || m_next >= m_count) {
+      return false;
+    }
+    item = m_next++;
+    return true;
+  }
+  void deliver(size_t item, std::string text) {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_slots[item % m_ahead] = Slot{true, std::move(text)};
+    }
+    m_changed.notify_all();
+  }
+  void fail(std::exception_ptr error) {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_failed = true;
+      if (!m_error) {
+        m_error = std::move(error);
+      }
+    }
+    m_changed.notify_all();
+  }
+  // Item `item`'s text, once rendered; false when a worker failed.
+  bool take(size_t item, std::string& text) {
+    std::unique_lock lock(m_mutex);
+    auto& slot = m_slots[item % m_ahead];
+    m_changed.wait(lock, [&] { return m_failed || slot.ready; });
+    if (m_failed) {
+      return false;
+    }
+    text = std::move(slot.text);
+    slot = Slot{};
+    m_written = item + 1;
+    lock.unlock();
+    m_changed.notify_all();
+    return true;
+  }
+  std::exception_ptr error() const { return m_error; }
+
+private:
+  struct Slot {
+    bool ready = false;
+    std::string text;
+  };
+  const size_t m_count;
+  const size_t m_ahead;
+  std::vector<Slot> m_slots;
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  size_t m_next = 0;
+  size_t m_written = 0;
+  bool m_failed = false;
+  std::exception_ptr m_error;
+};
+
+// The items of `list`, each rendered through `item_text` in the context of `view` and the item,
+// by workers that stay a few items ahead of this thread, which writes them in order.
 void render_items(const std::string& item_text, const Data* list, const Data& view,
                   const std::map<std::string, LazyList>& lists, std::ostream& out) {
   if (list == nullptr || !list->is_non_empty_list()) {
@@ -60,40 +130,37 @@ void render_items(const std::string& item_text, const Data* list, const Data& vi
   }
   const auto& items = list->list_value();
   const size_t workers = std::min(worker_count(), items.size());
-  const size_t batch = workers * 2;
-  std::vector<std::string> rendered(batch);
-  for (size_t first = 0; first < items.size(); first += batch) {
-    const size_t count = std::min(batch, items.size() - first);
-    std::vector<std::exception_ptr> errors(workers);
-    const auto work = [&](size_t worker) {
+  ItemQueue queue(items.size(), workers * 2);
+  std::vector<std::thread> threads;
+  for (size_t w = 0; w < workers; ++w) {
+    threads.emplace_back([&] {
       try {
         auto tmpl = parsed(item_text);
-        for (size_t i = worker; i < count; i += workers) {
+        for (size_t item = 0; queue.claim(item);) {
+          std::string text;
           LazyContext context(&view, lists);
-          context.push(&items[first + i]);
-          rendered[i].clear();
-          render(tmpl, context, rendered[i]);
+          context.push(&items[item]);
+          render(tmpl, context, text);
+          queue.deliver(item, std::move(text));
         }
       } catch (...) {
-        errors[worker] = std::current_exception();
+        queue.fail(std::current_exception());
       }
-    };
-    std::vector<std::thread> threads;
-    for (size_t worker = 1; worker < std::min(workers, count); ++worker) {
-      threads.emplace_back(work, worker);
+    });
+  }
+  try {
+    std::string text;
+    for (size_t item = 0; item < items.size() && queue.take(item, text); ++item) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
     }
-    work(0);
-    for (auto& thread : threads) {
-      thread.join();
-    }
-    for (const auto& error : errors) {
-      if (error) {
-        std::rethrow_exception(error);
-      }
-    }
-    for (size_t i = 0; i < count; ++i) {
-      out.write(rendered[i].data(), static_cast<std::streamsize>(rendered[i].size()));
-    }
+  } catch (...) { // the report file: the workers stop, then the error goes on up
+    queue.fail(std::current_exception());
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  if (queue.error()) {
+    std::rethrow_exception(queue.error());
   }
 }
 
