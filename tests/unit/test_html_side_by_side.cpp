@@ -7,7 +7,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <ios>
+#include <ostream>
 #include <stdexcept>
+#include <streambuf>
 #include <string>
 
 using namespace cisscan;
@@ -65,5 +69,46 @@ TEST_CASE("write_html: hosts come in the record's order, each once, however many
     CHECK(html.find(section_tag, section + 1) == std::string::npos);
     findings_at = group;
     hosts_at = section;
+  }
+}
+
+namespace {
+
+// A stream buffer that takes `room` bytes, then refuses: a full disk under the report.
+class FullDisk : public std::streambuf {
+public:
+  explicit FullDisk(size_t room) : m_room(room) {}
+
+protected:
+  std::streamsize xsputn(const char*, std::streamsize n) override {
+    const auto taken = std::min<std::streamsize>(n, static_cast<std::streamsize>(m_room));
+    m_room -= static_cast<size_t>(taken);
+    return taken;
+  }
+  int_type overflow(int_type c) override {
+    return m_room == 0 ? traits_type::eof() : (--m_room, traits_type::not_eof(c));
+  }
+
+private:
+  size_t m_room;
+};
+
+} // namespace
+
+TEST_CASE("write_html: a write that fails in the hosts' sections stops the workers and throws") {
+  auto record = test::sample_record();
+  const auto host = record["hosts"][0];
+  for (int i = 0; i < 15; ++i) {
+    auto one = host;
+    one["name"] = "node-" + std::to_string(i);
+    record["hosts"].push_back(one);
+  }
+  const auto whole = reports::render("html", record).size();
+  // Past the page's head (written here), inside the per-host sections (written from the queue).
+  for (const size_t room : {whole / 3, whole / 2, whole - 100}) {
+    FullDisk disk(room);
+    std::ostream out(&disk);
+    out.exceptions(std::ios::badbit | std::ios::failbit);
+    CHECK_THROWS_AS(reports::write_html(record, out), std::ios_base::failure);
   }
 }
