@@ -1,10 +1,10 @@
 // The report's two longest lists, a section per host in Findings and in Hosts (two thirds of a
 // fleet report's bytes), rendered side by side: the template is cut around each list; the
-// pieces between are rendered in order on the calling thread, each list's items on a few
-// workers, a small batch at a time (memory stays a few host sections, whatever the fleet), and
-// written in their order. The output is byte for byte what one pass over the whole template
-// gives: an item of a list is rendered as the section renders it, in the context of the view and
-// the item.
+// pieces between are rendered in order on the calling thread, each list's items by a few
+// workers that keep at most two sections each ahead of the writer (memory stays a few host
+// sections, whatever the fleet), written in their order. The output is byte for byte what one pass
+// over the whole template gives: an item of a list is rendered as the section renders it, in the
+// context of the view and the item.
 #include "reports/html_view.hpp"
 
 #include <algorithm>
@@ -13,7 +13,10 @@
 #include <mutex>
 #include <ostream>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <type_traits>
+#include <vector>
 
 namespace cisscan::reports::html {
 
