@@ -144,6 +144,12 @@ class NetHost(testbed.Host):
             if self.relay_port != 22:  # both ways in: direct on 22, delayed on relay_port
                 key = self.known_hosts_line.split(" ", 1)[1]
                 self.known_hosts_line += f"[{self.address}]:{self.relay_port} {key}"
+                # A fixture with a firewall (hardened: input policy drop, ssh on 22 only)
+                # would drop the relay's port: open it, as an admin would for a second sshd.
+                subprocess.run(["ip", "netns", "exec", self.netns, "nft", "insert", "rule",
+                                "inet", "filter", "input", "tcp", "dport",
+                                str(self.relay_port), "accept"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return self
 
     def stop(self):
