@@ -1,5 +1,7 @@
 #include "risk/register.hpp"
 
+#include "risk/evidence.hpp"
+
 #include "model/record_status.hpp"
 #include "model/risk_state.hpp"
 #include "score/safeguard_state.hpp"
@@ -163,18 +165,6 @@ RiskRegister load_register(const std::filesystem::path& path, const ControlsCata
 
 namespace {
 
-bool in_scope(const json& host, const std::vector<std::string>& classes) {
-  if (std::find(classes.begin(), classes.end(), "any") != classes.end()) {
-    return true;
-  }
-  for (const auto& role : host.value("roles", json::array())) {
-    if (std::find(classes.begin(), classes.end(), role.get<std::string>()) != classes.end()) {
-      return true;
-    }
-  }
-  return false;
-}
-
 std::set<std::string> attested_safeguards(const json& record) {
   std::set<std::string> out;
   for (const auto& entry :
@@ -184,104 +174,6 @@ std::set<std::string> attested_safeguards(const json& record) {
     }
   }
   return out;
-}
-
-} // namespace
-
-namespace {
-
-// Per check id: the entries of this register its definition names (`risks:`, kept in the
-// record's `checks`). A check that names none of them is absent: its results go by safeguards.
-using NamedRisks = std::map<std::string, std::set<std::string>, std::less<>>;
-// (host, check id) -> the entries its finding feeds.
-using RisksOf = std::map<std::pair<std::string, std::string>, std::vector<std::string>>;
-
-NamedRisks named_risks(const json& record, const RiskRegister& reg) {
-  std::set<std::string> ids;
-  for (const auto& e : reg.entries) {
-    ids.insert(e.id);
-  }
-  NamedRisks out;
-  const auto checks = record.find("checks");
-  if (checks == record.end() || !checks->is_object()) {
-    return out;
-  }
-  for (const auto& [check_id, check] : checks->items()) {
-    const auto risks = check.find("risks");
-    if (risks == check.end() || !risks->is_array()) {
-      continue;
-    }
-    for (const auto& id : *risks) {
-      if (id.is_string() && ids.count(id.get<std::string>()) != 0) {
-        out[check_id].insert(id.get<std::string>());
-      }
-    }
-  }
-  return out;
-}
-
-// What the scanned hosts in scope show about one entry: its safeguards' tallies over the
-// results linked to it, its findings, and whether one of them is a gap (fail or error).
-struct Evidence {
-  std::map<std::string, SafeguardTally> tally;
-  json findings = json::array();
-  int hosts_in_scope = 0;
-  bool gap = false;
-};
-
-// The entry's safeguards a result counts for, or none when the result is not linked to it: a
-// check that names entries links to those (for the safeguards they share, or all of the entry's
-// when they share none), any other by the safeguards it shares with the entry.
-std::vector<std::string> linked_safeguards(const json& result, const RiskEntry& e,
-                                           const NamedRisks& named) {
-  std::vector<std::string> shared;
-  for (const auto& s : result["safeguards"]) {
-    const auto id = s.get<std::string>();
-    if (std::find(e.safeguards.begin(), e.safeguards.end(), id) != e.safeguards.end()) {
-      shared.push_back(id);
-    }
-  }
-  const auto it = named.find(result["check_id"].get_ref<const std::string&>());
-  if (it == named.end()) {
-    return shared;
-  }
-  if (it->second.count(e.id) == 0) {
-    return {};
-  }
-  return shared.empty() ? e.safeguards : shared;
-}
-
-Evidence gather_evidence(const json& record, const RiskEntry& e, const NamedRisks& named,
-                         RisksOf& risks_of) {
-  Evidence ev;
-  for (const auto& host : record["hosts"]) {
-    if (host_status(host) != HostStatus::ok || !in_scope(host, e.asset_classes)) {
-      continue;
-    }
-    ++ev.hosts_in_scope;
-    for (const auto& result : host["results"]) {
-      const auto safeguards = linked_safeguards(result, e, named);
-      if (safeguards.empty()) {
-        continue;
-      }
-      const auto status = result_status(result);
-      for (const auto& s : safeguards) {
-        ev.tally[s].add(status, result.value("weight", 1.0));
-      }
-      // A finding: a result that shows the safeguard missing (fail, error) or accepted as
-      // missing (waived); one per result, however many of the entry's safeguards it counts for.
-      const bool gap = is_gap(status);
-      ev.gap = ev.gap || gap;
-      if (is_finding(status)) {
-        ev.findings.push_back({{"host", host["name"]},
-                               {"check_id", result["check_id"]},
-                               {"status", to_string(status)}});
-        risks_of[{host["name"].get<std::string>(), result["check_id"].get<std::string>()}]
-            .push_back(e.id);
-      }
-    }
-  }
-  return ev;
 }
 
 json entry_to_json(const RiskEntry& e, const RiskRegister& reg, Evidence& ev,
@@ -336,14 +228,12 @@ json entry_to_json(const RiskEntry& e, const RiskRegister& reg, Evidence& ev,
 
 void assess_risks(json& record, const RiskRegister& reg) {
   const auto attested = attested_safeguards(record);
-  const auto named = named_risks(record, reg);
-  RisksOf risks_of;
   json entries = json::array();
   int unacceptable = 0;
   int no_evidence = 0;
-  for (const auto& e : reg.entries) {
-    auto evidence = gather_evidence(record, e, named, risks_of);
-    entries.push_back(entry_to_json(e, reg, evidence, attested));
+  auto evidence = gather_evidence(record, reg);
+  for (size_t k = 0; k < reg.entries.size(); ++k) {
+    entries.push_back(entry_to_json(reg.entries[k], reg, evidence.entries[k], attested));
     const auto state = risk_state(entries.back());
     unacceptable += state == RiskState::unacceptable ? 1 : 0;
     no_evidence += state == RiskState::no_evidence ? 1 : 0;
@@ -370,14 +260,15 @@ void assess_risks(json& record, const RiskRegister& reg) {
                     {"entries", entries},
                     {"unacceptable", unacceptable},
                     {"no_evidence", no_evidence}};
-  for (auto& host : record["hosts"]) {
-    for (auto& result : host["results"]) {
-      const auto it =
-          risks_of.find({host["name"].get<std::string>(), result["check_id"].get<std::string>()});
-      if (it != risks_of.end()) {
-        result["risks"] = it->second;
+  auto& hosts = record["hosts"];
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    auto& results = hosts[i]["results"];
+    for (size_t j = 0; j < results.size(); ++j) {
+      const auto it = evidence.risks_of.find({i, j});
+      if (it != evidence.risks_of.end()) {
+        results[j]["risks"] = it->second;
       } else {
-        result.erase("risks"); // only findings feed risks: no empty list per passing result
+        results[j].erase("risks"); // only findings feed risks: no empty list per passing result
       }
     }
   }

@@ -1,5 +1,5 @@
-#include "risk/register.hpp"
 #include "model/risk_state.hpp"
+#include "risk/register.hpp"
 
 #include "sample_record.hpp"
 #include "temp_dir.hpp"
@@ -392,4 +392,40 @@ TEST_CASE("assess_risks: a check's risks link its results to exactly the entries
   CHECK(any["safeguard_states"]["5.2"] == "non_compliant"); // 5.2 is not the checks' safeguard
   CHECK(any["state"] == "unacceptable");
   CHECK(any["findings"].size() == 2);
+}
+
+TEST_CASE("assess_risks: a result linked by its safeguards lists its entries in register order") {
+  test::TempDir dir;
+  const auto entry = [](const std::string& id, const std::string& safeguards,
+                        const std::string& classes) {
+    return "  - id: " + id + "\n    title: t\n    safeguards: " + safeguards +
+           "\n    asset_classes: " + classes +
+           "\n    threat: t\n    vulnerability: v\n"
+           "    impact: {mission: 1, objectives: 1, obligations: 1}\n"
+           "    expectancy: {in_place: 1, missing: 2}\n    owner: o\n    treatment: reduce\n";
+  };
+  const auto text = "register: {name: Order, version: \"1\"}\n" + k_criteria + "entries:\n" +
+                    entry("R-B", "[\"5.2\"]", "[any]") +
+                    entry("R-A", "[\"4.1\", \"5.2\"]", "[any]") +
+                    entry("R-VM", "[\"4.1\"]", "[vm]") + entry("R-OTHER", "[\"3.3\"]", "[any]");
+  const auto reg = load_register(dir.write("register.yaml", text), test::shipped_controls());
+  const auto failing = [] {
+    return json::array(
+        {make_result("c", "fail", {"5.2", "4.1"}), make_result("p", "pass", {"3.3"})});
+  };
+  auto record = make_record(json::array({make_host("x", "ok", failing(), json::array({"vm"})),
+                                         make_host("y", "ok", failing(), json::array({"lxc"}))}));
+  assess_risks(record, reg);
+  CHECK(record["hosts"][0]["results"][0]["risks"] == json::array({"R-B", "R-A", "R-VM"}));
+  CHECK(record["hosts"][1]["results"][0]["risks"] == json::array({"R-B", "R-A"}));
+  CHECK_FALSE(record["hosts"][0]["results"][1].contains("risks")); // a pass feeds no entry
+  const auto& a = entry_of(record, "R-A");
+  CHECK(a["hosts_in_scope"] == 2);
+  CHECK(a["findings"] == json::array({{{"host", "x"}, {"check_id", "c"}, {"status", "fail"}},
+                                      {{"host", "y"}, {"check_id", "c"}, {"status", "fail"}}}));
+  CHECK(a["safeguard_states"]["4.1"] == "non_compliant");
+  const auto& vm = entry_of(record, "R-VM");
+  CHECK(vm["hosts_in_scope"] == 1);
+  CHECK(vm["findings"].size() == 1);
+  CHECK(entry_of(record, "R-OTHER")["safeguard_states"]["3.3"] == "compliant");
 }
