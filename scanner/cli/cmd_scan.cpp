@@ -86,15 +86,17 @@ int run_scan(const ScanArgs& args) {
   options.transport = transport_options(args.connection);
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
-  std::vector<HostRun> hosts;
+  // Each host becomes its record entry as it ends, in its worker; its raw run is not kept.
+  std::vector<cisscan::json> hosts(inventory.hosts.size());
   {
     Progress progress(inventory.hosts.size(), progress_wanted());
     progress.attach(options);
-    hosts = scan_fleet(inventory, catalog, options);
+    scan_fleet(inventory, catalog, options,
+               [&](size_t index, HostRun&& run) { hosts[index] = host_to_json(run); });
   }
   info.finished_at = util::rfc3339_now();
 
-  auto record = build_record(info, catalog, controls, hosts);
+  auto record = build_record_from_entries(info, catalog, controls, std::move(hosts));
   assess_record(record, controls, assessment);
   return publish(record, args.publish, std::move(rules));
 }

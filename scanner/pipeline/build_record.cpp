@@ -132,6 +132,16 @@ std::string new_run_id(const std::string& started_at) {
 
 json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCatalog& controls,
                   const std::vector<HostRun>& hosts) {
+  std::vector<json> entries;
+  entries.reserve(hosts.size());
+  for (const auto& host : hosts) {
+    entries.push_back(host_to_json(host));
+  }
+  return build_record_from_entries(info, catalog, controls, std::move(entries));
+}
+
+json build_record_from_entries(const RunInfo& info, const Catalog& catalog,
+                               const ControlsCatalog& controls, std::vector<json> hosts) {
   json record;
   record["schema_version"] = k_schema_version;
   record["run"] = {{"id", info.id},
@@ -155,8 +165,8 @@ json build_record(const RunInfo& info, const Catalog& catalog, const ControlsCat
                                   {"checks_in_catalog", info.checks_in_catalog}};
   }
   record["hosts"] = json::array();
-  for (const auto& host : hosts) {
-    record["hosts"].push_back(host_to_json(host));
+  for (auto& host : hosts) {
+    record["hosts"].push_back(std::move(host));
   }
   json safeguards = json::object();
   for (const auto& s : controls.safeguards()) {

@@ -39,6 +39,10 @@ cisscan::json host_to_json(const HostRun& run);
 // The record of a scan, without its assessment (see assess_record).
 cisscan::json build_record(const RunInfo& info, const Catalog& catalog,
                            const ControlsCatalog& controls, const std::vector<HostRun>& hosts);
+// The same from the hosts' entries (host_to_json), moved into the record.
+cisscan::json build_record_from_entries(const RunInfo& info, const Catalog& catalog,
+                                        const ControlsCatalog& controls,
+                                        std::vector<cisscan::json> hosts);
 
 struct Assessment {
   ExceptionFiles exceptions;

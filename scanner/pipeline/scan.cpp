@@ -336,8 +336,8 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   return finish();
 }
 
-std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catalog,
-                                const ScanOptions& fleet_options) {
+void scan_fleet(const Inventory& inventory, const Catalog& catalog,
+                const ScanOptions& fleet_options, const HostDone& done) {
   // One connection per bastion, shared by every host behind it, and one per PVE node, shared
   // by its containers; closed when the fleet is done (the nodes first: they may use a bastion).
   JumpRegistry jumps;
@@ -349,27 +349,28 @@ std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catal
   if (options.transport.nodes == nullptr) {
     options.transport.nodes = &nodes;
   }
-  std::vector<HostRun> runs(inventory.hosts.size());
   std::atomic<size_t> next{0};
   const auto worker = [&]() {
     for (size_t i = next++; i < inventory.hosts.size(); i = next++) {
       const auto& host = inventory.hosts[i];
+      HostRun run;
       if (options.interrupted != nullptr && options.interrupted->load()) {
-        runs[i] = not_scanned(host, catalog, "interrupted: the scan was stopped before this host");
+        run = not_scanned(host, catalog, "interrupted: the scan was stopped before this host");
       } else {
         if (options.on_host_start) {
           options.on_host_start(host);
         }
         try {
-          runs[i] = scan_host(host, catalog, options);
+          run = scan_host(host, catalog, options);
         } catch (const std::exception& e) {
           // A host never takes the run down: whatever went wrong is that host's error.
-          runs[i] = not_scanned(host, catalog, "internal error: " + util::host_line(e.what()));
+          run = not_scanned(host, catalog, "internal error: " + util::host_line(e.what()));
         }
       }
       if (options.on_host_done) {
-        options.on_host_done(runs[i]);
+        options.on_host_done(run);
       }
+      done(i, std::move(run));
     }
   };
   const auto jobs = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.jobs)), 1,
@@ -381,6 +382,13 @@ std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catal
   for (auto& thread : threads) {
     thread.join();
   }
+}
+
+std::vector<HostRun> scan_fleet(const Inventory& inventory, const Catalog& catalog,
+                                const ScanOptions& options) {
+  std::vector<HostRun> runs(inventory.hosts.size());
+  scan_fleet(inventory, catalog, options,
+             [&](size_t index, HostRun&& run) { runs[index] = std::move(run); });
   return runs;
 }
 
