@@ -73,9 +73,10 @@ void read_virtualization(const std::vector<ProbeOutput>& outputs, Facts& facts) 
   std::map<std::string, std::string> virt;
   read_pairs(find(outputs, "f-virt"), "", virt);
   // systemd-detect-virt prints the innermost technology: a container's name or a VM's.
+  // `container-other`: a container systemd cannot name (a bare PID namespace, for one).
   static const std::set<std::string> k_containers = {
-      "lxc", "lxc-libvirt", "systemd-nspawn", "docker", "podman",
-      "rkt", "wsl",         "proot",          "pouch",  "openvz"};
+      "lxc", "lxc-libvirt", "systemd-nspawn", "docker", "podman",         "rkt",
+      "wsl", "proot",       "pouch",          "openvz", "container-other"};
   auto vm = virt.count("vm") != 0 ? virt["vm"] : "";
   auto container = virt.count("container") != 0 ? virt["container"] : "";
   if (virt.count("detected") != 0) {

@@ -76,6 +76,11 @@ TEST_CASE("parse_facts derives roles from virtualisation and PVE") {
     CHECK(facts.roles == std::vector<std::string>{"container"});
     CHECK(facts.values.at("virtualization") == "docker");
   }
+  SUBCASE("a container systemd cannot name is a container, not a VM") {
+    const auto facts = with_virt("detected=container-other\n");
+    CHECK(facts.roles == std::vector<std::string>{"container"});
+    CHECK(facts.values.at("virtualization") == "container-other");
+  }
   SUBCASE("kvm") {
     const auto facts = with_virt("detected=kvm\n");
     CHECK(facts.roles == std::vector<std::string>{"vm"});
