@@ -1,7 +1,9 @@
 """Prototype: a test host whose PID 1 is a real systemd (a "booted" Debian), for the service
 recommendations that ask whether a unit is enabled *and running* (cron, journald, rsyslog...).
 
-Not used by any test yet. Run `python3 tests/testbed/systemd_host.py [bookworm|trixie]` as root.
+Not used by any test yet. Demo, as root: `python3 tests/testbed/systemd_host.py [bookworm|trixie]`
+(CISSCAN_BIN=path also scans the host with a throwaway cron check; CISSCAN_SYSTEMD_CACHE=folder
+picks where the root filesystems are built).
 
 The root filesystem is the stock recipe plus the service manager and cron:
 `debootstrap --variant=minbase --include=openssh-server,systemd-sysv,cron SUITE DIR MIRROR`,
@@ -174,6 +176,13 @@ class SystemdHost(RootfsHost):
         return int(pids[0]) if pids else None
 
     def start(self):
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()  # a host that did not come up leaves nothing behind either
+            raise
+
+    def _start(self):
         for folder in ("boot", "sessions"):
             os.makedirs(os.path.join(self.cgroup, folder))
         boot = self._write("boot.sh", self._boot_script())
@@ -278,7 +287,8 @@ _DEMO_CHECK = """checks:
 
 def remove_stale_cgroups():
     """Removes the cgroup folders of hosts whose test was killed (their processes died with it,
-    the empty folders stay). Folders that still hold a process are left alone."""
+    the empty folders stay). Folders that still hold a process are left alone. For the start of
+    a test session: a host being started right now has empty folders too."""
     for top in glob.glob(os.path.join(CGROUP2, "cisscan-testbed-*")):
         folders = sorted((d for d, _, _ in os.walk(top)), key=len, reverse=True)
         if any(open(os.path.join(d, "cgroup.procs")).read().strip() for d in folders):
@@ -343,8 +353,8 @@ def _demo(suite):
                  "cat /proc/1/comm; cat /run/systemd/container")
     finally:
         seconds = host.stop()
-        print(f"  stopped in {seconds:.2f} s; cgroup left: {os.path.exists(host.cgroup)}")
         bed.cleanup()
+    print(f"  stopped in {seconds:.2f} s; cgroup left: {os.path.exists(host.cgroup)}")
 
 
 if __name__ == "__main__":
