@@ -2,15 +2,29 @@
 #include "cli/commands.hpp"
 #include "cli/paths.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/text.hpp"
 #include "util/yaml.hpp"
 
 #include <memory>
 #include <set>
+#include <string_view>
 
 namespace cisscan {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+bool mentions(const fs::path& file, std::string_view word) {
+  try {
+    return util::read_file(file).find(word) != std::string::npos;
+  } catch (const std::exception&) {
+    return true; // unreadable: let the YAML reader say why
+  }
+}
+
+} // namespace
 
 KnownRisk catalog_risks(const std::vector<fs::path>& paths) {
   auto files = std::vector<fs::path>{default_checks_dir() / "risk" / "register.yaml"};
@@ -19,7 +33,17 @@ KnownRisk catalog_risks(const std::vector<fs::path>& paths) {
     files.push_back(path);
   }
   auto ids = std::make_shared<std::set<std::string>>();
+  std::set<fs::path> seen; // the default register is also among the catalog's files
   for (const auto& file : files) {
+    std::error_code ec;
+    if (!seen.insert(fs::weakly_canonical(file, ec)).second) {
+      continue;
+    }
+    // A register has a `criteria` key: a file whose text never says the word is not one, and is
+    // not parsed twice (the catalog loader parses every file again).
+    if (!mentions(file, "criteria")) {
+      continue;
+    }
     // Not there, or not YAML: the loader of its kind says so.
     const util::YamlFile yaml(file, util::YamlFile::Mode::collect);
     const auto& root = yaml.root();
