@@ -131,6 +131,23 @@ def _remove_build(path):
 _DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
 
 
+def dev_lines(root):
+    """Shell lines filling the tmpfs on ROOT/dev: this machine's harmless device nodes bound in,
+    /dev/fd, a private devpts and /dev/shm."""
+    lines = []
+    for device in _DEVICES:
+        lines.append(f": > '{root}/dev/{device}'")
+        lines.append(f"mount --bind /dev/{device} '{root}/dev/{device}'")
+    return lines + [
+        f"ln -s /proc/self/fd '{root}/dev/fd'",
+        f"mkdir -m 0755 '{root}/dev/pts'",
+        f"mkdir -m 1777 '{root}/dev/shm'",
+        f"mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts '{root}/dev/pts'",
+        f"ln -s pts/ptmx '{root}/dev/ptmx'",
+        f"mount -t tmpfs -o nosuid,nodev tmpfs '{root}/dev/shm'",
+    ]
+
+
 class RootfsHost(Host):
     """A test host whose whole root filesystem is a stock one (see the module's doc)."""
 
@@ -161,16 +178,8 @@ class RootfsHost(Host):
             f"mkdir -m 0755 '{root}/run/sshd'",
             f"mount -t tmpfs -o nosuid,mode=0755 tmpfs '{root}/dev'",
         ]
-        for device in _DEVICES:
-            lines.append(f": > '{root}/dev/{device}'")
-            lines.append(f"mount --bind /dev/{device} '{root}/dev/{device}'")
+        lines += dev_lines(root)
         lines += [
-            f"ln -s /proc/self/fd '{root}/dev/fd'",
-            f"mkdir -m 0755 '{root}/dev/pts'",
-            f"mkdir -m 1777 '{root}/dev/shm'",
-            f"mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts '{root}/dev/pts'",
-            f"ln -s pts/ptmx '{root}/dev/ptmx'",
-            f"mount -t tmpfs -o nosuid,nodev tmpfs '{root}/dev/shm'",
             f"mount --rbind /sys '{root}/sys'",
             f"mount -o remount,bind,ro '{root}/sys'",
             f"exec chroot '{root}' /usr/sbin/sshd -D -e -p {self.port}"

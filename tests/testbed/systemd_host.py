@@ -120,16 +120,8 @@ class SystemdHost(RootfsHost):
             f"mount -t tmpfs -o nosuid,nodev,mode=0755 tmpfs '{root}/run'",
             f"mount -t tmpfs -o nosuid,mode=0755 tmpfs '{root}/dev'",
         ]
-        for device in ("null", "zero", "full", "random", "urandom", "tty"):
-            lines.append(f": > '{root}/dev/{device}'")
-            lines.append(f"mount --bind /dev/{device} '{root}/dev/{device}'")
+        lines += rootfs.dev_lines(root)
         lines += [
-            f"ln -s /proc/self/fd '{root}/dev/fd'",
-            f"mkdir -m 0755 '{root}/dev/pts'",
-            f"mkdir -m 1777 '{root}/dev/shm'",
-            f"mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts '{root}/dev/pts'",
-            f"ln -s pts/ptmx '{root}/dev/ptmx'",
-            f"mount -t tmpfs -o nosuid,nodev tmpfs '{root}/dev/shm'",
             f"mount -t sysfs -o ro,nosuid,nodev,noexec sysfs '{root}/sys'",
             f"mount -t cgroup2 -o nosuid,nodev,noexec cgroup2 '{root}/sys/fs/cgroup'",
             f"cd '{root}'",
