@@ -7,11 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <atomic>
-#include <memory>
 #include <set>
-#include <thread>
-#include <utility>
 
 namespace cisscan {
 
@@ -79,29 +75,6 @@ void read_checks(const util::YamlFile& file, const CheckContext& context,
   file.set_subject("");
 }
 
-// Every file read and parsed, a few at once (YAML parsing is most of a catalog's load), in the
-// order given; each file's problems stay with it and are reported in that order.
-std::vector<std::unique_ptr<util::YamlFile>>
-parse_side_by_side(const std::vector<std::pair<fs::path, std::string>>& files) {
-  std::vector<std::unique_ptr<util::YamlFile>> parsed(files.size());
-  std::atomic<size_t> next{0};
-  const auto worker = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) {
-      parsed[i] = std::make_unique<util::YamlFile>(files[i].first, util::YamlFile::Mode::collect);
-    }
-  };
-  const auto threads = std::min<size_t>(std::max(1U, std::thread::hardware_concurrency()), 4);
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < std::min(threads, files.size()); ++t) {
-    helpers.emplace_back(worker);
-  }
-  worker();
-  for (auto& helper : helpers) {
-    helper.join();
-  }
-  return parsed;
-}
-
 } // namespace
 
 std::vector<std::pair<fs::path, std::string>> find_yaml_files(const std::vector<fs::path>& paths,
@@ -141,11 +114,8 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
   std::map<std::string, const Check*> seen;
   std::vector<std::shared_ptr<Check>> checks;
   std::string digest_input;
-  const auto found = find_yaml_files(paths, load.diagnostics);
-  const auto parsed = parse_side_by_side(found);
-  for (size_t i = 0; i < found.size(); ++i) {
-    const auto& digest_name = found[i].second;
-    const auto& file = *parsed[i];
+  for (const auto& [path, digest_name] : find_yaml_files(paths, load.diagnostics)) {
+    const util::YamlFile file(path, util::YamlFile::Mode::collect);
     const auto& root = file.root();
     Variables vars;
     if (!file.parsed() || other_kind(root)) {
