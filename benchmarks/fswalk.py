@@ -70,7 +70,7 @@ def main():
             times["cisscan"].append(wall)
             record = json.load(open(os.path.join(out, "report.json")))
             probes = record["hosts"][0]["probes"]
-            walk = [p for p in probes if p["output"].startswith("walk ")]
+            walk = [p for p in probes if p["type"] == "fswalk"]
             if len(walk) != 1 or walk[0]["exit_code"] != 0:
                 sys.exit(f"expected one walk probe that succeeded: {walk}")
             walk_ms.append(walk[0]["duration_ms"])
