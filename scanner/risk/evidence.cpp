@@ -60,12 +60,8 @@ struct Links {
     }
   }
 
-  // The candidate entries of a result: those its check names, or else those of its safeguards.
-  std::vector<size_t> candidates(const std::string& check_id,
-                                 const std::vector<std::string_view>& safeguards) const {
-    if (const auto it = named.find(check_id); it != named.end()) {
-      return it->second;
-    }
+  // The entries that list one of these safeguards (for a check that names none).
+  std::vector<size_t> of_safeguards(const std::vector<std::string_view>& safeguards) const {
     std::vector<size_t> out;
     for (const auto s : safeguards) {
       if (const auto it = by_safeguard.find(s); it != by_safeguard.end()) {
@@ -99,9 +95,13 @@ void add_result(RegisterEvidence& out, const RiskRegister& reg, const Links& lin
   for (const auto& s : result["safeguards"]) {
     safeguards.emplace_back(s.get_ref<const std::string&>());
   }
-  const bool named = links.named.find(check_id) != links.named.end();
+  // The candidates: the entries its check names, or else those of its safeguards.
+  const auto it = links.named.find(check_id);
+  const bool named = it != links.named.end();
+  const auto candidates = named ? it->second : links.of_safeguards(safeguards);
   const auto status = result_status(result);
-  for (const auto k : links.candidates(check_id, safeguards)) {
+  const double weight = result.value("weight", 1.0);
+  for (const auto k : candidates) {
     if (scope[k] == 0) {
       continue;
     }
@@ -112,7 +112,7 @@ void add_result(RegisterEvidence& out, const RiskRegister& reg, const Links& lin
     }
     auto& ev = out.entries[k];
     for (const auto& s : linked) {
-      ev.tally[s].add(status, result.value("weight", 1.0));
+      ev.tally[s].add(status, weight);
     }
     // A finding: a result that shows the safeguard missing (fail, error) or accepted as
     // missing (waived); one per result, however many of the entry's safeguards it counts for.
