@@ -26,6 +26,8 @@ void put_list(YAML::Emitter& out, const char* key, const std::vector<std::string
 }
 
 void put_host(YAML::Emitter& out, const HostSpec& host) {
+  static const SshTarget k_no_login;
+  const auto& ssh = host.ssh() != nullptr ? *host.ssh() : k_no_login;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << host.name;
   out << YAML::Key << "transport" << YAML::Value << host.transport;
@@ -33,20 +35,20 @@ void put_host(YAML::Emitter& out, const HostSpec& host) {
     out << YAML::Key << "node" << YAML::Value << host.node;
     out << YAML::Key << "vmid" << YAML::Value << host.vmid;
     out << YAML::Key << "via" << YAML::Value
-        << host.user + "@" + host.address + ":" + std::to_string(host.port);
+        << host.user() + "@" + host.address() + ":" + std::to_string(host.port());
   } else {
-    out << YAML::Key << "address" << YAML::Value << host.address;
-    out << YAML::Key << "port" << YAML::Value << host.port;
+    out << YAML::Key << "address" << YAML::Value << host.address();
+    out << YAML::Key << "port" << YAML::Value << host.port();
     put_if(out, "node", host.node);
     if (host.vmid > 0) {
       out << YAML::Key << "vmid" << YAML::Value << host.vmid;
     }
   }
-  out << YAML::Key << "user" << YAML::Value << host.user;
-  put_if(out, "identity_file", host.identity_file);
-  put_if(out, "known_hosts", host.known_hosts);
-  put_if(out, "become", host.become);
-  put_if(out, "jump", host.jump);
+  out << YAML::Key << "user" << YAML::Value << host.user();
+  put_if(out, "identity_file", ssh.login.identity_file);
+  put_if(out, "known_hosts", ssh.login.known_hosts);
+  put_if(out, "become", host.become());
+  put_if(out, "jump", ssh.jump);
   put_if(out, "type", host.guest_type);
   put_list(out, "tags", host.tags);
   put_if(out, "pool", host.pool);

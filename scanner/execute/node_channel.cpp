@@ -152,8 +152,8 @@ ConnectResult NodeHold::connect(const HostSpec& host, const TransportOptions& op
   m_node = options.nodes->get(host, options, failure);
   if (!m_node) {
     if (guest) {
-      failure.reason = "node " + host.node + " (" + host.user + "@" + host.address + ":" +
-                       std::to_string(host.port) + "): " + failure.reason;
+      failure.reason = "node " + host.node + " (" + host.user() + "@" + host.address() + ":" +
+                       std::to_string(host.port()) + "): " + failure.reason;
     }
     return failure;
   }

@@ -44,32 +44,33 @@ std::string endpoint_text(const SshEndpoint& endpoint) {
 std::shared_ptr<NodeSession> NodeSessions::get(const HostSpec& container,
                                                const TransportOptions& options,
                                                ConnectResult& failure) {
-  auto endpoint = container.endpoint();
-  endpoint.name = container.node.empty() ? container.name : container.node;
+  // The node's login: a guest's is its node's (GuestTarget), a node's its own.
+  const auto& node = *container.ssh();
+  const auto& endpoint = node.login;
   std::string key;
-  for (const auto& jump : container.jumps) {
+  for (const auto& jump : node.jumps) {
     key += endpoint_text(jump) + ">";
   }
   key += endpoint_text(endpoint);
   // Each node is connected once, by the first container that needs it; the others wait.
   const auto& slot = m_nodes.get(key, [&](ConnectOnce<NodeSession>::Slot& fresh) {
     int fd = -1;
-    if (!container.jumps.empty()) {
+    if (!node.jumps.empty()) {
       if (options.jumps == nullptr) {
         fresh.failure = {ConnectStatus::error, "jump hosts need a registry (internal)"};
       } else {
-        fd = options.jumps->open_tunnel(container.jumps, endpoint.address, endpoint.port, options,
+        fd = options.jumps->open_tunnel(node.jumps, endpoint.address, endpoint.port, options,
                                         fresh.failure);
       }
     }
-    if (container.jumps.empty() || fd >= 0) {
+    if (node.jumps.empty() || fd >= 0) {
       ssh_session session = ssh_new();
       std::string fingerprint;
       fresh.failure = login(session, endpoint, options, fd, fingerprint);
       if (fresh.failure.status == ConnectStatus::ok) {
         spdlog::debug("node {}: connected ({})", endpoint.name, fingerprint);
-        fresh.session = std::make_shared<NodeSession>(session, fingerprint,
-                                                      std::max(1, container.pct_concurrency));
+        fresh.session =
+            std::make_shared<NodeSession>(session, fingerprint, std::max(1, node.pct_concurrency));
       } else {
         ssh_disconnect(session);
         ssh_free(session);

@@ -2,7 +2,7 @@
 // shared SSH session (execute/node_session.hpp), so a container needs no SSH server or key and
 // costs no handshake. `become` is the node's and wraps pct: `sudo -n pct exec ...`. The node
 // itself, when it is scanned too, runs its own shell on that same session (the ssh row hands
-// a `pct_node` host over): one login per node in all.
+// a node serving guests over, `SshTarget::guest_node`): one login per node in all.
 #include "execute/node_channel.hpp"
 #include "execute/node_session.hpp"
 #include "execute/transport.hpp"

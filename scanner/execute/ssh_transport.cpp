@@ -136,18 +136,19 @@ public:
       return {ConnectStatus::error, "cannot create an SSH session"};
     }
     int fd = -1;
-    if (!m_host.jumps.empty()) {
+    const auto& ssh = std::get<SshTarget>(m_host.target);
+    if (!ssh.jumps.empty()) {
       if (m_options.jumps == nullptr) {
         return {ConnectStatus::error, "jump hosts need a registry (internal)"};
       }
       ConnectResult failure;
-      fd = m_options.jumps->open_tunnel(m_host.jumps, m_host.address, m_host.port, m_options,
+      fd = m_options.jumps->open_tunnel(ssh.jumps, ssh.login.address, ssh.login.port, m_options,
                                         failure);
       if (fd < 0) {
         return failure;
       }
     }
-    return login(m_session, m_host.endpoint(), m_options, fd, m_fingerprint);
+    return login(m_session, ssh.login, m_options, fd, m_fingerprint);
   }
 
   std::unique_ptr<Channel> open(const std::string& command, std::string& error) override;
@@ -187,7 +188,7 @@ std::unique_ptr<Channel> SshTransport::open(const std::string& command, std::str
 std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,
                                               const TransportOptions& options) {
   // A node whose containers are scanned too: one login for the node and all of them.
-  if (host.pct_node && options.nodes != nullptr) {
+  if (std::get<SshTarget>(host.target).guest_node && options.nodes != nullptr) {
     return make_pct_transport(host, options);
   }
   return std::make_unique<SshTransport>(host, options);

@@ -100,7 +100,8 @@ std::unique_ptr<Transport> make_local_transport(const HostSpec& host,
                                                 const TransportOptions& options);
 std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,
                                               const TransportOptions& options);
-// A pct host; or (the ssh row's choice) a `pct_node` host over the session its containers share.
+// A pct host; or (the ssh row's choice) a node serving guests (`SshTarget::guest_node`) over the
+// session its guests share.
 std::unique_ptr<Transport> make_pct_transport(const HostSpec& host,
                                               const TransportOptions& options);
 // A Proxmox VE VM through its guest agent (`qm guest exec`) over its node's session.

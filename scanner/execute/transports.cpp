@@ -20,7 +20,7 @@ const std::vector<TransportKind>& transport_kinds() {
         resolve_ssh,
         {}},
        make_ssh_transport},
-      {{"local", {"address", "become"}, nullptr, {}}, make_local_transport},
+      {{"local", {"address", "become"}, resolve_local, {}}, make_local_transport},
       {{"pct", {"node", "vmid"}, resolve_guest, k_through_node}, make_pct_transport},
       {{"qga", {"node", "vmid"}, resolve_guest, k_through_node}, make_qga_transport},
   };

@@ -67,7 +67,7 @@ const std::set<std::string>& setting_keys() {
 }
 
 // Applies the settings present in `node` over `host`, noting each key in `given`.
-void apply_settings(const util::YamlFile& file, const YAML::Node& node, HostSpec& host,
+void apply_settings(const util::YamlFile& file, const YAML::Node& node, HostEntry& host,
                     std::set<std::string>& given) {
   for (const auto& item : node) {
     const auto key = item.first.as<std::string>();
@@ -122,7 +122,7 @@ void apply_settings(const util::YamlFile& file, const YAML::Node& node, HostSpec
 }
 
 void check_transport_keys(const util::YamlFile& file, const YAML::Node& node,
-                          const HostSpec& host) {
+                          const HostEntry& host) {
   const auto* rules = find_target(host.transport);
   for (const auto& item : node) {
     const auto key = item.first.as<std::string>();

@@ -26,7 +26,8 @@ namespace {
 
 // What the SSH configuration says for the host's address (as an alias), for what the inventory
 // left unset.
-void apply_ssh_config(const SshConfig& config, const std::set<std::string>& given, HostSpec& host) {
+void apply_ssh_config(const SshConfig& config, const std::set<std::string>& given,
+                      HostEntry& host) {
   if (config.empty() || host.transport != "ssh") {
     return;
   }
@@ -52,43 +53,51 @@ void apply_ssh_config(const SshConfig& config, const std::set<std::string>& give
 }
 
 // The sources' hosts (inventory/sources.hpp), then `exclude:`.
-void add_sources(const util::YamlFile& file, const Settings& settings, Inventory& inventory,
-                 const ClusterReader& read_cluster) {
+void add_sources(const util::YamlFile& file, const Settings& settings,
+                 std::vector<HostEntry>& hosts, const ClusterReader& read_cluster) {
   const auto& root = file.root();
   for (const auto& source : inventory_sources()) {
     if (const auto node = root[std::string(source.key)]) {
-      source.add({file, node, settings, read_cluster}, inventory);
+      source.add({file, node, settings, read_cluster}, hosts);
     }
   }
   if (root["exclude"]) {
-    apply_exclude(inventory, file.strings(root, "exclude"));
+    apply_exclude(hosts, file.strings(root, "exclude"));
   }
 }
 
-// Each host through its transport row's resolver (inventory/targets.hpp), after jump hosts.
-void resolve_targets(Inventory& inventory, const std::string& file,
-                     const std::map<std::string, int>& lines) {
+// Each entry through its transport row's resolver (inventory/targets.hpp), after jump hosts,
+// into the host the scan gets.
+std::vector<HostSpec> resolve_targets(std::vector<HostEntry>& entries, const std::string& file,
+                                      const std::map<std::string, int>& lines) {
   std::map<std::string, size_t> by_name;
-  for (size_t i = 0; i < inventory.hosts.size(); ++i) {
-    by_name[inventory.hosts[i].name] = i;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    by_name[entries[i].name] = i;
   }
-  for (auto& host : inventory.hosts) {
-    const auto* rules = find_target(host.transport);
-    if (rules == nullptr || rules->resolve == nullptr) {
-      continue;
+  std::vector<Target> targets;
+  std::set<std::string> serving;
+  for (auto& entry : entries) {
+    const TargetContext context{[&](const std::string& name) -> const HostEntry* {
+                                  const auto it = by_name.find(name);
+                                  return it == by_name.end() ? nullptr : &entries[it->second];
+                                },
+                                [&](const std::string& name) { serving.insert(name); },
+                                [&](const std::string& what) {
+                                  const auto line =
+                                      lines.count(entry.name) != 0 ? lines.at(entry.name) : 1;
+                                  throw ConfigError(file + ":" + std::to_string(line) + ": host '" +
+                                                    entry.name + "': " + what);
+                                }};
+    targets.push_back(find_target(entry.transport)->resolve(entry, context));
+  }
+  std::vector<HostSpec> hosts;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (auto* ssh = std::get_if<SshTarget>(&targets[i])) {
+      ssh->guest_node = serving.count(entries[i].name) != 0;
     }
-    const TargetContext context{
-        [&](const std::string& name) -> HostSpec* {
-          const auto it = by_name.find(name);
-          return it == by_name.end() ? nullptr : &inventory.hosts[it->second];
-        },
-        [&](const std::string& what) {
-          const auto line = lines.count(host.name) != 0 ? lines.at(host.name) : 1;
-          throw ConfigError(file + ":" + std::to_string(line) + ": host '" + host.name +
-                            "': " + what);
-        }};
-    rules->resolve(host, context);
+    hosts.push_back(resolved(std::move(entries[i]), std::move(targets[i])));
   }
+  return hosts;
 }
 
 // `groups:`: a group name mapped to its settings.
@@ -113,9 +122,9 @@ std::string current_user() {
 
 // `defaults:` over the built-in ones and --identity (`identity`), which counts as given: it
 // wins over the SSH configuration's IdentityFile, and any identity_file of the inventory over it.
-HostSpec read_defaults(const util::YamlFile& file, const std::string& identity,
-                       std::set<std::string>& keys) {
-  HostSpec defaults;
+HostEntry read_defaults(const util::YamlFile& file, const std::string& identity,
+                        std::set<std::string>& keys) {
+  HostEntry defaults;
   defaults.user = current_user();
   if (!identity.empty()) {
     defaults.identity_file = identity;
@@ -155,14 +164,13 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   std::set<std::string> default_keys;
   const auto defaults = read_defaults(file, identity, default_keys);
   const auto groups = read_groups(file);
-  Inventory inventory;
-  inventory.source = file.name();
+  std::vector<HostEntry> entries;
   std::set<std::string> names;
   std::map<std::string, int> lines;
   const auto hosts = root["hosts"] ? root["hosts"] : YAML::Node(YAML::NodeType::Sequence);
   for (const auto& node : hosts) {
     file.check_keys(node, host_entry_keys(), "a host");
-    HostSpec host = defaults;
+    HostEntry host = defaults;
     auto given = default_keys;
     if (!node["name"]) {
       file.fail(node, "a host needs a 'name'");
@@ -197,12 +205,11 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
     host.address = node["address"] ? node["address"].as<std::string>() : host.name;
     apply_ssh_config(config, given, host);
     lines[host.name] = util::line_of(node);
-    inventory.hosts.push_back(std::move(host));
+    entries.push_back(std::move(host));
   }
-  add_sources(file, {defaults, default_keys, groups}, inventory, read_cluster);
-  resolve_jumps(inventory, defaults, file.name(), lines, config);
-  resolve_targets(inventory, file.name(), lines);
-  return inventory;
+  add_sources(file, {defaults, default_keys, groups}, entries, read_cluster);
+  resolve_jumps(entries, defaults, file.name(), lines, config);
+  return {file.name(), resolve_targets(entries, file.name(), lines)};
 } catch (const YAML::Exception& e) {
   throw util::yaml_error(path, e);
 }
@@ -212,9 +219,8 @@ Inventory local_inventory() {
   char name[256] = {};
   gethostname(name, sizeof(name) - 1);
   host.name = name[0] != '\0' ? name : "localhost";
-  host.address = "local";
   host.transport = "local";
-  host.user = current_user();
+  host.target = LocalTarget{"local", current_user(), ""};
   return {"local", {host}};
 }
 

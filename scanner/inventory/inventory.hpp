@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace cisscan {
@@ -18,29 +19,47 @@ struct SshEndpoint {
   std::string known_hosts;   // from the SSH configuration; empty: the scan's
 };
 
+// The typed targets: what each transport row (execute/transports.cpp) makes of its inventory
+// keys (inventory/targets.hpp), and all its transport reads of the host.
+
+// The ssh row: a login (the host's own), the bastions on the way, and `become` around its shell.
+struct SshTarget {
+  SshEndpoint login; // its name is the host's
+  std::string jump;  // as written: a host of the inventory, user@host[:port], or a,b (ProxyJump)
+  std::vector<SshEndpoint> jumps; // resolved from `jump`: bastions, outermost first (at most 2)
+  std::string become;             // "" or "sudo"
+  // A Proxmox VE node whose guests are scanned too (pct, qga): one SSH session shared by the
+  // node and its guests, at most `pct_concurrency` guests of it at once.
+  bool guest_node = false;
+  int pct_concurrency = 4;
+};
+
+// The local row: this machine, no login.
+struct LocalTarget {
+  std::string address = "local"; // as the record shows it
+  std::string user;              // the account the scan runs as
+  std::string become;
+};
+
+// The guest rows (pct, qga): a Proxmox VE guest reached through its node's SSH session, so
+// through the node's login, bastions and `become` (which wraps `pct exec`, not the guest shell).
+struct GuestTarget {
+  SshTarget node;
+};
+
+using Target = std::variant<SshTarget, LocalTarget, GuestTarget>;
+
+// A host to scan, as the inventory resolved it.
 struct HostSpec {
   std::string name;
-  std::string address;
-  int port = 22;
-  std::string user;
-  std::string identity_file;     // empty: ssh-agent
-  std::string become;            // "" or "sudo"
-  std::string transport = "ssh"; // a row of execute/transports.cpp: ssh, local, pct
+  std::string transport = "ssh"; // a row of execute/transports.cpp: ssh, local, pct, qga
   std::vector<std::string> roles;
   std::vector<std::string> groups;
-  std::string known_hosts; // the inventory's known_hosts, else the SSH configuration's, if any
-  std::string jump; // as written: a host of the inventory, user@host[:port], or a,b (ProxyJump)
-  std::vector<SshEndpoint> jumps; // resolved from `jump`: bastions, outermost first (at most 2)
-  // Proxmox VE: the guest's node (a host of the inventory) and VMID; a `pct` host is reached
-  // through its node's SSH session (its address, port, user, key, jumps and become are the
-  // node's), at most `pct_concurrency` containers of a node at once.
+  Target target;
+  // A Proxmox VE guest, as the inventory or discovery knows it (recorded whatever the transport,
+  // and whether or not the guest is scanned): its node (a host of the inventory) and VMID.
   std::string node;
-  // `via: node`: an SSH host with a `node` (a VM) is reached through that node as its jump
-  // host, for guests on networks the scanner has no route to; "" or "direct": as addressed.
-  std::string via;
   int vmid = 0;
-  int pct_concurrency = 4;
-  bool pct_node = false;         // a node of pct hosts: scanned over the SSH session they share
   std::string guest_type;        // discovered: qemu or lxc
   std::vector<std::string> tags; // discovered
   std::string pool;              // discovered
@@ -48,8 +67,15 @@ struct HostSpec {
   // stopped guest, an excluded host) or cannot be (`unreachable`: a VM without an address).
   std::string skip;
   std::string unreachable;
-  // This host as an SSH endpoint.
-  SshEndpoint endpoint() const { return {name, address, port, user, identity_file, known_hosts}; }
+
+  // The SSH login the scan makes for this host: its own (ssh), its node's (pct, qga); nullptr
+  // for the local transport.
+  const SshTarget* ssh() const;
+  // What the record shows of how the host is reached, whatever its transport.
+  const std::string& address() const;
+  int port() const;
+  const std::string& user() const;
+  const std::string& become() const;
 };
 
 struct Inventory {

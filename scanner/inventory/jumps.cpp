@@ -13,7 +13,7 @@ constexpr size_t k_max_jumps = 2;
 
 } // namespace
 
-SshEndpoint parse_jump(const std::string& text, const HostSpec& defaults) {
+SshEndpoint parse_jump(const std::string& text, const HostEntry& defaults) {
   SshEndpoint out;
   out.user = defaults.user;
   out.identity_file = defaults.identity_file;
@@ -58,7 +58,8 @@ namespace {
 
 // One hop that is not a host of the inventory: a Host of the SSH configuration or
 // user@host[:port] (whose host may be such an alias). Empty name when it is neither.
-SshEndpoint outside_hop(const std::string& hop, const HostSpec& defaults, const SshConfig& config) {
+SshEndpoint outside_hop(const std::string& hop, const HostEntry& defaults,
+                        const SshConfig& config) {
   SshEndpoint endpoint;
   if (hop.find_first_of("@:") == std::string::npos) {
     const auto entry = config.lookup(hop);
@@ -97,26 +98,27 @@ std::vector<std::string> split_hops(const std::string& jump) {
 
 } // namespace
 
-void resolve_jumps(Inventory& inventory, const HostSpec& defaults, const std::string& file,
-                   const std::map<std::string, int>& lines, const SshConfig& config) {
-  for (auto& host : inventory.hosts) { // `via: node`: the node is the guest's jump host
+void resolve_jumps(std::vector<HostEntry>& hosts, const HostEntry& defaults,
+                   const std::string& file, const std::map<std::string, int>& lines,
+                   const SshConfig& config) {
+  for (auto& host : hosts) { // `via: node`: the node is the guest's jump host
     if (host.via == "node" && host.transport == "ssh" && !host.node.empty() && host.jump.empty()) {
       host.jump = host.node;
     }
   }
-  std::map<std::string, const HostSpec*> by_name;
-  for (const auto& host : inventory.hosts) {
+  std::map<std::string, const HostEntry*> by_name;
+  for (const auto& host : hosts) {
     by_name[host.name] = &host;
   }
-  std::vector<std::vector<SshEndpoint>> chains(inventory.hosts.size());
-  for (size_t i = 0; i < inventory.hosts.size(); ++i) {
-    const auto& host = inventory.hosts[i];
+  std::vector<std::vector<SshEndpoint>> chains(hosts.size());
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    const auto& host = hosts[i];
     const auto fail = [&](const std::string& what) {
       const auto line = lines.count(host.name) ? lines.at(host.name) : 1;
       throw ConfigError(file + ":" + std::to_string(line) + ": host '" + host.name + "': " + what);
     };
     auto& chain = chains[i];
-    const auto add = [&](const std::string& hop) -> const HostSpec* {
+    const auto add = [&](const std::string& hop) -> const HostEntry* {
       if (chain.size() == k_max_jumps) {
         fail("more than " + std::to_string(k_max_jumps) + " jump hosts in a chain");
       }
@@ -155,8 +157,8 @@ void resolve_jumps(Inventory& inventory, const HostSpec& defaults, const std::st
       next = inventory_host != nullptr ? inventory_host->jump : "";
     }
   }
-  for (size_t i = 0; i < inventory.hosts.size(); ++i) {
-    inventory.hosts[i].jumps = std::move(chains[i]);
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    hosts[i].jumps = std::move(chains[i]);
   }
 }
 

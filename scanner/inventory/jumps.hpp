@@ -2,7 +2,7 @@
 // through which a host is reached, resolved into the chain of SSH endpoints to go through.
 #pragma once
 
-#include "inventory/inventory.hpp"
+#include "inventory/host_entry.hpp"
 #include "inventory/ssh_config.hpp"
 
 #include <map>
@@ -16,10 +16,11 @@ namespace cisscan {
 // with '@' or ':' is user@host[:port] with `defaults` for what it leaves out; "a,b" (ProxyJump)
 // lists the hops in order. Chains longer than two, loops and unknown names throw ConfigError
 // naming the file and the host's line (`lines`: host name -> line).
-void resolve_jumps(Inventory& inventory, const HostSpec& defaults, const std::string& file,
-                   const std::map<std::string, int>& lines, const SshConfig& config = {});
+void resolve_jumps(std::vector<HostEntry>& hosts, const HostEntry& defaults,
+                   const std::string& file, const std::map<std::string, int>& lines,
+                   const SshConfig& config = {});
 
 // "user@host:port", "host:port", "user@host", "[::1]:2222" as an endpoint; empty name on error.
-SshEndpoint parse_jump(const std::string& text, const HostSpec& defaults);
+SshEndpoint parse_jump(const std::string& text, const HostEntry& defaults);
 
 } // namespace cisscan

@@ -27,11 +27,11 @@ bool usable_name(const std::string& name) {
          });
 }
 
-HostSpec node_host(const PveNode& node, const std::vector<HostSpec>& entries,
-                   const HostMaker& make_host) {
+HostEntry node_host(const PveNode& node, const std::vector<HostEntry>& entries,
+                    const HostMaker& make_host) {
   const auto entry = std::find_if(entries.begin(), entries.end(),
-                                  [&](const HostSpec& e) { return e.name == node.name; });
-  HostSpec host = entry != entries.end() ? *entry : make_host(node.name, {});
+                                  [&](const HostEntry& e) { return e.name == node.name; });
+  HostEntry host = entry != entries.end() ? *entry : make_host(node.name, {});
   if (entry == entries.end() && !node.ip.empty()) {
     host.address = node.ip;
   }
@@ -42,13 +42,13 @@ HostSpec node_host(const PveNode& node, const std::vector<HostSpec>& entries,
   return host;
 }
 
-HostSpec guest_host(const PveGuest& guest, const std::string& name, const PveCluster& cluster,
-                    const std::set<std::string>& offline, const HostMaker& make_host) {
+HostEntry guest_host(const PveGuest& guest, const std::string& name, const PveCluster& cluster,
+                     const std::set<std::string>& offline, const HostMaker& make_host) {
   auto groups = guest.tags;
   if (!guest.pool.empty()) {
     add_unique(groups, guest.pool);
   }
-  HostSpec host = make_host(name, groups);
+  HostEntry host = make_host(name, groups);
   host.node = guest.node;
   host.vmid = guest.vmid;
   host.guest_type = guest.type;
@@ -81,7 +81,7 @@ HostSpec guest_host(const PveGuest& guest, const std::string& name, const PveClu
 
 // A listed host of a discovered host's name: how to reach it comes from the inventory, what
 // the cluster knows is kept.
-void override_with(HostSpec& listed, HostSpec discovered) {
+void override_with(HostEntry& listed, HostEntry discovered) {
   for (const auto& group : discovered.groups) {
     add_unique(listed.groups, group);
   }
@@ -100,15 +100,15 @@ void override_with(HostSpec& listed, HostSpec discovered) {
 
 } // namespace
 
-void add_cluster(Inventory& inventory, const PveCluster& cluster,
-                 const std::vector<HostSpec>& entries, const HostMaker& make_host) {
+void add_cluster(std::vector<HostEntry>& hosts, const PveCluster& cluster,
+                 const std::vector<HostEntry>& entries, const HostMaker& make_host) {
   std::map<std::string, size_t> listed;
-  for (size_t i = 0; i < inventory.hosts.size(); ++i) {
-    listed[inventory.hosts[i].name] = i;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    listed[hosts[i].name] = i;
   }
   std::set<std::string> offline;
   std::set<std::string> taken;
-  std::vector<HostSpec> found;
+  std::vector<HostEntry> found;
   for (const auto& node : cluster.nodes) {
     if (!node.online) {
       offline.insert(node.name);
@@ -132,15 +132,15 @@ void add_cluster(Inventory& inventory, const PveCluster& cluster,
   for (auto& host : found) {
     const auto it = listed.find(host.name);
     if (it != listed.end()) {
-      override_with(inventory.hosts[it->second], std::move(host));
+      override_with(hosts[it->second], std::move(host));
     } else {
-      inventory.hosts.push_back(std::move(host));
+      hosts.push_back(std::move(host));
     }
   }
 }
 
-void apply_exclude(Inventory& inventory, const std::vector<std::string>& patterns) {
-  for (auto& host : inventory.hosts) {
+void apply_exclude(std::vector<HostEntry>& hosts, const std::vector<std::string>& patterns) {
+  for (auto& host : hosts) {
     for (const auto& pattern : patterns) {
       if (fnmatch(pattern.c_str(), host.name.c_str(), 0) == 0) {
         host.skip = "excluded by the inventory (exclude: " + pattern + ")";

@@ -1,7 +1,7 @@
 // Proxmox VE discovery in the inventory: the nodes and guests a cluster reports become hosts.
 #pragma once
 
-#include "inventory/inventory.hpp"
+#include "inventory/host_entry.hpp"
 #include "inventory/pve_cluster.hpp"
 
 #include <functional>
@@ -13,7 +13,7 @@ namespace cisscan {
 // A host the inventory does not list: `defaults`, then the settings of the groups named that
 // are defined under `groups:`, its address the name.
 using HostMaker =
-    std::function<HostSpec(const std::string& name, const std::vector<std::string>& groups)>;
+    std::function<HostEntry(const std::string& name, const std::vector<std::string>& groups)>;
 
 // Adds every node (role pve-node; an `entries` host of the same name keeps its settings;
 // offline: unreachable) and guest (role vm or lxc, groups from its tags and pool; containers
@@ -21,10 +21,10 @@ using HostMaker =
 // templates and guests not running: skipped) of `cluster` to `inventory`. A host listed under
 // `hosts:` with a discovered host's name overrides how it is reached and keeps what discovery
 // knows (node, vmid, type, tags, pool).
-void add_cluster(Inventory& inventory, const PveCluster& cluster,
-                 const std::vector<HostSpec>& entries, const HostMaker& make_host);
+void add_cluster(std::vector<HostEntry>& hosts, const PveCluster& cluster,
+                 const std::vector<HostEntry>& entries, const HostMaker& make_host);
 
 // Marks the hosts whose name matches one of the glob `patterns` as skipped, saying which.
-void apply_exclude(Inventory& inventory, const std::vector<std::string>& patterns);
+void apply_exclude(std::vector<HostEntry>& hosts, const std::vector<std::string>& patterns);
 
 } // namespace cisscan

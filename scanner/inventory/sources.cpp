@@ -1,6 +1,7 @@
 #include "inventory/sources.hpp"
 
 #include "inventory/proxmox.hpp"
+#include "inventory/targets.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -10,7 +11,7 @@ namespace {
 
 // `proxmox:` entry nodes (each a host entry) read through the cluster reader; the cluster's
 // nodes and guests become hosts (inventory/proxmox.hpp).
-void add_proxmox(const SourceInput& input, Inventory& inventory) {
+void add_proxmox(const SourceInput& input, std::vector<HostEntry>& hosts) {
   const auto& file = input.file;
   const auto& settings = input.settings;
   if (!input.node.IsSequence() || input.node.size() == 0) {
@@ -19,7 +20,7 @@ void add_proxmox(const SourceInput& input, Inventory& inventory) {
   if (!input.read_cluster) {
     file.fail(input.node, "proxmox discovery is done by scan and discover only");
   }
-  std::vector<HostSpec> entries;
+  std::vector<HostEntry> entries;
   for (const auto& node : input.node) {
     file.check_keys(node, host_entry_keys(), "a proxmox entry node");
     auto entry = settings.defaults;
@@ -45,7 +46,12 @@ void add_proxmox(const SourceInput& input, Inventory& inventory) {
     host.groups = groups;
     return host;
   };
-  add_cluster(inventory, input.read_cluster(entries), entries, make_host);
+  // The entry nodes as the ssh row makes them (the cluster is read over SSH).
+  std::vector<HostSpec> readers;
+  for (const auto& entry : entries) {
+    readers.push_back(resolved(entry, ssh_target(entry)));
+  }
+  add_cluster(hosts, input.read_cluster(readers), entries, make_host);
 }
 
 } // namespace

@@ -24,7 +24,7 @@ struct SourceInput {
 struct InventorySource {
   std::string_view key;
   // Adds the source's hosts to the inventory (a host already listed keeps how it is reached).
-  void (*add)(const SourceInput& input, Inventory& inventory);
+  void (*add)(const SourceInput& input, std::vector<HostEntry>& hosts);
 };
 
 const std::vector<InventorySource>& inventory_sources();

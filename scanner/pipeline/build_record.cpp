@@ -74,11 +74,11 @@ json result_to_json(const CheckResult& result) {
 json host_to_json(const HostRun& run) {
   json out;
   out["name"] = run.spec.name;
-  out["address"] = run.spec.address;
-  out["port"] = run.spec.port;
+  out["address"] = run.spec.address();
+  out["port"] = run.spec.port();
   out["transport"] = run.spec.transport;
-  out["user"] = run.spec.user;
-  out["become"] = run.spec.become.empty() ? json(nullptr) : json(run.spec.become);
+  out["user"] = run.spec.user();
+  out["become"] = run.spec.become().empty() ? json(nullptr) : json(run.spec.become());
   out["groups"] = run.spec.groups;
   if (!run.spec.node.empty()) {
     out["node"] = run.spec.node;

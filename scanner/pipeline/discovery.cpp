@@ -26,7 +26,7 @@ std::vector<ProbeOutput> run(Transport& transport, const HostSpec& entry,
                              const std::vector<ProbeSpec>& probes) {
   const auto boundary = "CISSCAN-" + util::random_hex(16);
   FrameParser parser(boundary, k_answer_cap, {probes.size(), 8 * k_answer_cap});
-  const auto exec = transport.exec(transport.shell_command(entry.become),
+  const auto exec = transport.exec(transport.shell_command(entry.become()),
                                    generate_script(probes, {.boundary = boundary}),
                                    [&](std::string_view chunk) { parser.feed(chunk); });
   parser.finish();

@@ -310,7 +310,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   // One channel, two round trips: the facts first, then (once they are back and the plan is
   // made) every probe of every applicable check, once, into the same shell's stdin.
   std::string error;
-  auto channel = transport->open(transport->shell_command(host.become), error);
+  auto channel = transport->open(transport->shell_command(host.become()), error);
   RunOutcome outcome;
   outcome.reason = util::host_line(error);
   if (channel) {

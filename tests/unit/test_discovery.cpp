@@ -1,6 +1,7 @@
 #include "pipeline/discovery.hpp"
 
 #include "fake_transport.hpp"
+#include "ssh_login.hpp"
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>
@@ -15,8 +16,7 @@ namespace {
 HostSpec entry(const std::string& name) {
   HostSpec host;
   host.name = name;
-  host.address = name;
-  host.user = "root";
+  host.target = test::ssh_login(name, name, 22, "root");
   return host;
 }
 

@@ -48,22 +48,22 @@ TEST_CASE("the example inventory") {
 
   const auto& pve1 = inventory.hosts[0];
   CHECK(pve1.name == "pve1");
-  CHECK(pve1.address == "10.0.0.11");
-  CHECK(pve1.port == 22);
-  CHECK(pve1.user == "root");
-  CHECK(pve1.identity_file == "~/.ssh/id_ed25519");
-  CHECK(pve1.become.empty());
+  CHECK(pve1.address() == "10.0.0.11");
+  CHECK(pve1.port() == 22);
+  CHECK(pve1.user() == "root");
+  CHECK(pve1.ssh()->login.identity_file == "~/.ssh/id_ed25519");
+  CHECK(pve1.become().empty());
   CHECK(pve1.transport == "ssh");
   CHECK(pve1.roles == std::vector<std::string>{"pve-node"});
   CHECK(pve1.groups.empty());
 
   const auto& web1 = inventory.hosts[1];
   CHECK(web1.name == "web1");
-  CHECK(web1.address == "10.0.0.21");
-  CHECK(web1.port == 2222);
-  CHECK(web1.user == "audit");
-  CHECK(web1.identity_file == "~/.ssh/id_ed25519");
-  CHECK(web1.become == "sudo");
+  CHECK(web1.address() == "10.0.0.21");
+  CHECK(web1.port() == 2222);
+  CHECK(web1.user() == "audit");
+  CHECK(web1.ssh()->login.identity_file == "~/.ssh/id_ed25519");
+  CHECK(web1.become() == "sudo");
   CHECK(web1.transport == "ssh");
   CHECK(web1.roles.empty());
 }
@@ -99,28 +99,28 @@ TEST_CASE("defaults, groups and hosts: the most specific setting wins") {
   REQUIRE(inventory.hosts.size() == 5);
 
   const auto& plain = inventory.hosts[0];
-  CHECK(plain.address == "plain");
-  CHECK(plain.user == "audit");
-  CHECK(plain.port == 2200);
-  CHECK(plain.become == "sudo");
+  CHECK(plain.address() == "plain");
+  CHECK(plain.user() == "audit");
+  CHECK(plain.port() == 2200);
+  CHECK(plain.become() == "sudo");
   CHECK(plain.roles.empty());
 
   const auto& in_web = inventory.hosts[1];
-  CHECK(in_web.user == "www-audit");
-  CHECK(in_web.port == 2200);
+  CHECK(in_web.user() == "www-audit");
+  CHECK(in_web.port() == 2200);
   CHECK(in_web.roles == std::vector<std::string>{"web"});
   CHECK(in_web.groups == std::vector<std::string>{"web"});
 
   // "Precedence: host, then its groups in order, then defaults": the first group listed wins.
   const auto& both = inventory.hosts[2];
-  CHECK(both.user == "www-audit");
-  CHECK(both.port == 2201);
+  CHECK(both.user() == "www-audit");
+  CHECK(both.port() == 2201);
   CHECK(both.groups == std::vector<std::string>{"web", "dmz"});
 
   const auto& own = inventory.hosts[3];
-  CHECK(own.user == "me");
-  CHECK(own.port == 22);
-  CHECK(own.become.empty());
+  CHECK(own.user() == "me");
+  CHECK(own.port() == 22);
+  CHECK(own.become().empty());
   CHECK(own.roles == std::vector<std::string>{"web", "db"});
   CHECK(own.groups == std::vector<std::string>{"web"});
 
@@ -172,7 +172,8 @@ TEST_CASE("inventory errors name the file and line") {
     const auto become = dir.write("b.yaml", "hosts:\n  - name: a\n    become: doas\n");
     CHECK(error_of(become) == become.string() + ":3: become must be sudo (or none)");
     const auto transport = dir.write("t.yaml", "hosts:\n  - name: a\n    transport: telnet\n");
-    CHECK(error_of(transport) == transport.string() + ":3: transport must be ssh, local, pct or qga");
+    CHECK(error_of(transport) ==
+          transport.string() + ":3: transport must be ssh, local, pct or qga");
   }
   SUBCASE("host names outside the rule") {
     for (const std::string name : {"../x", "a/b", ".a", "-a", "a b", "a\x1b[2Jb", "\"\""}) {
@@ -255,7 +256,7 @@ TEST_CASE("--identity: under the inventory's identity_file, over the SSH configu
   const auto key_of = [](const Inventory& inventory, const std::string& name) {
     for (const auto& host : inventory.hosts) {
       if (host.name == name) {
-        return host.identity_file;
+        return host.ssh()->login.identity_file;
       }
     }
     return std::string("(no host)");
@@ -271,7 +272,7 @@ TEST_CASE("--identity: under the inventory's identity_file, over the SSH configu
   // defaults: in the inventory win over --identity too.
   const auto defaults = dir.write("defaults.yaml", "defaults: {identity_file: /defaults/key}\n"
                                                    "hosts:\n  - {name: plain}\n");
-  CHECK(load_inventory(defaults, &config, {}, "/cli/key").hosts[0].identity_file ==
+  CHECK(load_inventory(defaults, &config, {}, "/cli/key").hosts[0].ssh()->login.identity_file ==
         "/defaults/key");
 }
 
@@ -288,9 +289,10 @@ TEST_CASE("identity_file and known_hosts take ${ENV}; an unset variable names fi
                                                 "  - {name: a}\n"
                                                 "  - {name: b, known_hosts: /etc/$HOME/kh}\n");
   const auto inventory = load_inventory(file);
-  CHECK(inventory.hosts[0].identity_file == "/run/ci/key");
-  CHECK(inventory.hosts[0].known_hosts == "/builds/fleet/ssh/kh");
-  CHECK(inventory.hosts[1].known_hosts == "/etc/$HOME/kh"); // only ${NAME} is a variable
+  CHECK(inventory.hosts[0].ssh()->login.identity_file == "/run/ci/key");
+  CHECK(inventory.hosts[0].ssh()->login.known_hosts == "/builds/fleet/ssh/kh");
+  CHECK(inventory.hosts[1].ssh()->login.known_hosts ==
+        "/etc/$HOME/kh"); // only ${NAME} is a variable
 
   const auto unset_file = dir.write("unset.yaml", "hosts:\n"
                                                   "  - name: a\n"
@@ -315,8 +317,8 @@ TEST_CASE("an inventory's known_hosts wins over the SSH configuration's UserKnow
                                                 "  - {name: a, known_hosts: /inventory/kh}\n"
                                                 "  - {name: b}\n");
   const auto inventory = load_inventory(file, &config);
-  CHECK(inventory.hosts[0].known_hosts == "/inventory/kh");
-  CHECK(inventory.hosts[1].known_hosts == "/config/kh");
+  CHECK(inventory.hosts[0].ssh()->login.known_hosts == "/inventory/kh");
+  CHECK(inventory.hosts[1].ssh()->login.known_hosts == "/config/kh");
 }
 
 TEST_CASE("the default user is the account's name when $USER is unset") {
@@ -325,5 +327,5 @@ TEST_CASE("the default user is the account's name when $USER is unset") {
   const auto file = dir.write("inventory.yaml", "hosts:\n  - {name: a}\n");
   const auto* entry = getpwuid(getuid());
   REQUIRE(entry != nullptr);
-  CHECK(load_inventory(file).hosts[0].user == entry->pw_name);
+  CHECK(load_inventory(file).hosts[0].user() == entry->pw_name);
 }

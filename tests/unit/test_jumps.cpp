@@ -8,15 +8,15 @@ using namespace cisscan;
 
 namespace {
 
-HostSpec defaults() {
-  HostSpec d;
+HostEntry defaults() {
+  HostEntry d;
   d.user = "audit";
   d.identity_file = "~/.ssh/id_audit";
   return d;
 }
 
-HostSpec host(const std::string& name, const std::string& jump = "") {
-  HostSpec h = defaults();
+HostEntry host(const std::string& name, const std::string& jump = "") {
+  HostEntry h = defaults();
   h.name = name;
   h.address = name + ".example";
   h.jump = jump;
@@ -45,27 +45,24 @@ TEST_CASE("parse_jump: user@host:port and what it leaves to the defaults") {
 }
 
 TEST_CASE("resolve_jumps: chains through inventory hosts, outermost first") {
-  Inventory inventory;
-  inventory.hosts = {host("outer"), host("inner", "outer"), host("target", "inner"),
-                     host("direct", "ops@edge.example:2200"), host("plain")};
-  resolve_jumps(inventory, defaults(), "inv.yaml", {});
-  const auto& target = inventory.hosts[2];
+  std::vector<HostEntry> hosts = {host("outer"), host("inner", "outer"), host("target", "inner"),
+                                  host("direct", "ops@edge.example:2200"), host("plain")};
+  resolve_jumps(hosts, defaults(), "inv.yaml", {});
+  const auto& target = hosts[2];
   REQUIRE(target.jumps.size() == 2);
   CHECK(target.jumps[0].name == "outer");
   CHECK(target.jumps[1].name == "inner");
   CHECK(target.jumps[1].address == "inner.example");
-  REQUIRE(inventory.hosts[3].jumps.size() == 1);
-  CHECK(inventory.hosts[3].jumps[0].port == 2200);
-  CHECK(inventory.hosts[4].jumps.empty());
-  CHECK(inventory.hosts[0].jumps.empty());
+  REQUIRE(hosts[3].jumps.size() == 1);
+  CHECK(hosts[3].jumps[0].port == 2200);
+  CHECK(hosts[4].jumps.empty());
+  CHECK(hosts[0].jumps.empty());
 }
 
 TEST_CASE("resolve_jumps: loops, long chains and unknown names name the file and line") {
-  const auto fails = [](std::vector<HostSpec> hosts, const std::string& words) {
-    Inventory inventory;
-    inventory.hosts = std::move(hosts);
+  const auto fails = [](std::vector<HostEntry> hosts, const std::string& words) {
     try {
-      resolve_jumps(inventory, defaults(), "inv.yaml", {{"a", 7}});
+      resolve_jumps(hosts, defaults(), "inv.yaml", {{"a", 7}});
       FAIL("no error");
     } catch (const ConfigError& e) {
       const std::string what = e.what();

@@ -1,5 +1,7 @@
 #include "execute/node_session.hpp"
 
+#include "ssh_login.hpp"
+
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -36,9 +38,8 @@ TEST_CASE("NodeSessions: a node that cannot be reached is every container's reas
   ct.transport = "pct";
   ct.node = "pve1";
   ct.vmid = 101;
-  ct.address = "127.0.0.1";
-  ct.port = 1; // nothing listens there
-  ct.user = "root";
+  // nothing listens there
+  ct.target = GuestTarget{test::ssh_login("pve1", "127.0.0.1", 1, "root")};
   TransportOptions options;
   options.connect_timeout_seconds = 2;
   ConnectResult first;

@@ -41,17 +41,17 @@ TEST_CASE("a pct host is reached as its node is, with the role lxc") {
   CHECK(ct.transport == "pct");
   CHECK(ct.node == "pve1");
   CHECK(ct.vmid == 101);
-  CHECK(ct.address == "10.0.0.11");
-  CHECK(ct.port == 2222);
-  CHECK(ct.user == "audit");
-  CHECK(ct.identity_file == "~/.ssh/audit");
-  CHECK(ct.become == "sudo");
-  CHECK(ct.pct_concurrency == 2);
-  REQUIRE(ct.jumps.size() == 1);
-  CHECK(ct.jumps[0].address == "10.0.0.1");
+  CHECK(ct.address() == "10.0.0.11");
+  CHECK(ct.port() == 2222);
+  CHECK(ct.user() == "audit");
+  CHECK(ct.ssh()->login.identity_file == "~/.ssh/audit");
+  CHECK(ct.become() == "sudo");
+  CHECK(ct.ssh()->pct_concurrency == 2);
+  REQUIRE(ct.ssh()->jumps.size() == 1);
+  CHECK(ct.ssh()->jumps[0].address == "10.0.0.1");
   CHECK(ct.roles == std::vector<std::string>{"dns", "lxc"});
-  CHECK(inventory.hosts[0].pct_concurrency == 2);
-  CHECK(inventory.hosts[1].pct_concurrency == 4);
+  CHECK(inventory.hosts[0].ssh()->pct_concurrency == 2);
+  CHECK(inventory.hosts[1].ssh()->pct_concurrency == 4);
 }
 
 TEST_CASE("bad pct settings name the file, the line and the host") {
@@ -104,4 +104,37 @@ TEST_CASE("a host entry carries only the keys its transport row takes") {
 TEST_CASE("an ssh host without an address is refused, a discovered one without is unreachable") {
   CHECK(error_of("  - {name: a, address: ''}\n")
             .find("inventory.yaml:2: host 'a': needs an address") != std::string::npos);
+}
+
+TEST_CASE("each transport row resolves its entries into its own typed target") {
+  const TempDir dir;
+  const auto file = dir.write("inventory.yaml",
+                              "defaults: {user: audit, port: 2200}\n"
+                              "hosts:\n"
+                              "  - {name: pve1, address: 10.0.0.11, become: sudo}\n"
+                              "  - {name: web01, address: 10.0.0.21}\n"
+                              "  - {name: here, transport: local, become: sudo}\n"
+                              "  - {name: dns01, transport: pct, node: pve1, vmid: 101}\n"
+                              "  - {name: db01, transport: qga, node: pve1, vmid: 102}\n");
+  const auto inventory = load_inventory(file);
+  REQUIRE(inventory.hosts.size() == 5);
+  const auto& node = std::get<SshTarget>(inventory.hosts[0].target);
+  CHECK(node.login.name == "pve1");
+  CHECK(node.login.port == 2200);
+  CHECK(node.guest_node); // its guests share its session
+  const auto& web = std::get<SshTarget>(inventory.hosts[1].target);
+  CHECK(web.login.address == "10.0.0.21");
+  CHECK_FALSE(web.guest_node);
+  const auto& here = std::get<LocalTarget>(inventory.hosts[2].target);
+  CHECK(here.become == "sudo");
+  CHECK(inventory.hosts[2].ssh() == nullptr);
+  CHECK(inventory.hosts[2].address() == "here"); // a local host's address defaults to its name
+  for (const size_t guest : {3, 4}) {
+    const auto& target = std::get<GuestTarget>(inventory.hosts[guest].target);
+    CHECK(target.node.login.name == "pve1"); // the node's login, bastions and become
+    CHECK(target.node.login.address == "10.0.0.11");
+    CHECK(target.node.become == "sudo");
+    CHECK(inventory.hosts[guest].ssh() == &target.node);
+    CHECK(inventory.hosts[guest].become() == "sudo");
+  }
 }

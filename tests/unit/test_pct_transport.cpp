@@ -1,6 +1,7 @@
 #include "execute/transport.hpp"
 
 #include "execute/node_session.hpp"
+#include "ssh_login.hpp"
 
 #include "catalog/loader.hpp"
 #include "pipeline/scan.hpp"
@@ -21,7 +22,7 @@ HostSpec container(const std::string& become = "") {
   host.transport = "pct";
   host.node = "pve1";
   host.vmid = 101;
-  host.become = become;
+  host.target = GuestTarget{test::ssh_login("pve1", "pve1", 22, "root", become)};
   return host;
 }
 
@@ -97,15 +98,16 @@ TEST_CASE("the node of pct hosts is scanned over their shared session, with its 
   HostSpec node;
   node.name = "pve1";
   node.transport = "ssh";
-  node.pct_node = true;
+  auto& login = std::get<SshTarget>(node.target);
+  login.guest_node = true;
   TransportOptions options;
   // Outside a fleet scan (no node registry) it is an ordinary ssh host.
   CHECK(make_transport(node, options)->shell_command("sudo") == "sudo -n sh -s");
   NodeSessions nodes;
   options.nodes = &nodes;
   options.connect_timeout_seconds = 2;
-  node.address = "127.0.0.1";
-  node.port = 1;
+  login.login.address = "127.0.0.1";
+  login.login.port = 1;
   auto transport = make_transport(node, options);
   CHECK(transport->shell_command("sudo") == "sudo -n sh -s");
   const auto result = transport->connect();

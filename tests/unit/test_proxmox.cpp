@@ -57,18 +57,18 @@ TEST_CASE("a cluster's nodes and guests become hosts") {
     return sample_cluster();
   }));
   REQUIRE(seen.size() == 1);
-  CHECK(seen[0].address == "192.0.2.1");
+  CHECK(seen[0].address() == "192.0.2.1");
   // The entry node keeps its settings; the others are at their cluster address, as defaults say.
-  CHECK(hosts.at("pve1").address == "192.0.2.1");
-  CHECK(hosts.at("pve1").user == "root");
-  CHECK(hosts.at("pve2").address == "10.0.0.12");
-  CHECK(hosts.at("pve2").user == "audit");
+  CHECK(hosts.at("pve1").address() == "192.0.2.1");
+  CHECK(hosts.at("pve1").user() == "root");
+  CHECK(hosts.at("pve2").address() == "10.0.0.12");
+  CHECK(hosts.at("pve2").user() == "audit");
   CHECK(hosts.at("pve2").roles == std::vector<std::string>{"pve-node"});
   CHECK(hosts.at("pve3").unreachable == "node pve3 is offline (cluster status)");
   const auto& web = hosts.at("web01");
-  CHECK(web.address == "10.0.0.21");
-  CHECK(web.port == 2222); // its tag `web` is a group with settings
-  CHECK(web.become == "sudo");
+  CHECK(web.address() == "10.0.0.21");
+  CHECK(web.port() == 2222); // its tag `web` is a group with settings
+  CHECK(web.become() == "sudo");
   CHECK(web.groups == std::vector<std::string>{"prod", "web", "production"});
   CHECK(web.roles == std::vector<std::string>{"vm"});
   CHECK(web.vmid == 100);
@@ -76,14 +76,14 @@ TEST_CASE("a cluster's nodes and guests become hosts") {
   CHECK(hosts.at("vm-105").node == "pve2");
   const auto& dns = hosts.at("dns01");
   CHECK(dns.transport == "pct");
-  CHECK(dns.address == "10.0.0.12"); // its node's
+  CHECK(dns.address() == "10.0.0.12"); // its node's
   CHECK(dns.roles == std::vector<std::string>{"lxc"});
   CHECK(hosts.at("old-ct").skip == "excluded by the inventory (exclude: old-*)");
   CHECK(hosts.at("tmpl").skip == "template");
   CHECK(hosts.at("db01").unreachable == "its node pve3 is offline");
   // Listed under hosts: its address wins, what the cluster knows is kept.
   const auto& appliance = hosts.at("appliance");
-  CHECK(appliance.address == "10.0.0.99");
+  CHECK(appliance.address() == "10.0.0.99");
   CHECK(appliance.unreachable.empty());
   CHECK(appliance.vmid == 104);
   CHECK(appliance.roles == std::vector<std::string>{"vm"});
@@ -135,11 +135,11 @@ TEST_CASE("a group may reach its VMs through their guest agent (transport: qga)"
   CHECK(web.transport == "qga");
   CHECK(web.node == "pve1");
   CHECK(web.vmid == 100);
-  CHECK(web.address == "192.0.2.1"); // its node's: the guest agent is asked there
-  CHECK(web.user == "root");
+  CHECK(web.address() == "192.0.2.1"); // its node's: the guest agent is asked there
+  CHECK(web.user() == "root");
   CHECK(web.unreachable.empty());
   CHECK(web.roles == std::vector<std::string>{"vm"});
-  CHECK(hosts.at("pve1").pct_node);
+  CHECK(hosts.at("pve1").ssh()->guest_node);
   // Other VMs keep SSH at their agent's address, or say why they have none.
   CHECK(hosts.at("appliance").transport == "ssh");
   CHECK_FALSE(hosts.at("appliance").unreachable.empty());

@@ -3,6 +3,7 @@
 
 #include "sample_record.hpp"
 #include "shipped_controls.hpp"
+#include "ssh_login.hpp"
 
 #include "reports/formats.hpp"
 #include "temp_dir.hpp"
@@ -49,9 +50,7 @@ HostRun sample_run() {
   check->weight = 2;
   HostRun run;
   run.spec.name = "web1";
-  run.spec.address = "10.0.0.21";
-  run.spec.user = "audit";
-  run.spec.become = "sudo";
+  run.spec.target = test::ssh_login("web01", "10.0.0.21", 22, "audit", "sudo");
   run.status = HostStatus::ok;
   run.facts.values["os_id"] = "debian";
   run.facts.machine_id = "abc";

@@ -65,8 +65,8 @@ TEST_CASE("scan_host over the local transport, end to end") {
 
   HostSpec host;
   host.name = "local";
-  host.address = "local";
   host.transport = "local";
+  host.target = LocalTarget{};
   ScanOptions options;
   options.transport.host_timeout_seconds = 120;
   const auto run = scan_host(host, load.catalog, options);
