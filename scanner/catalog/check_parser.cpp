@@ -216,7 +216,7 @@ Check parse_check(const YAML::Node& node, const CheckContext& context, const uti
   file.guard([&] { parse_unreadable_keys(node, manual, check, file); });
   file.guard([&] { check.rationale = file.string(node, "rationale", false); });
   file.guard([&] { check.remediation = file.string(node, "remediation", false); });
-  check.sha256 = util::sha256_hex(YAML::Dump(node));
+  check.sha256 = util::sha256_hex(util::canonical_text(node));
   return check;
 }
 

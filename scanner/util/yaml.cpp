@@ -14,6 +14,45 @@ int line_of(const YAML::Node& node) {
   return std::max(node.Mark().line, 0) + 1;
 }
 
+namespace {
+
+void append_canonical(const YAML::Node& node, std::string& out) {
+  switch (node.Type()) {
+  case YAML::NodeType::Scalar:
+    // Tagged ("!" for a quoted scalar), then length-prefixed: no value can fake a boundary.
+    out += node.Tag() == "!" ? 'q' : 's';
+    out += std::to_string(node.Scalar().size());
+    out += ':';
+    out += node.Scalar();
+    break;
+  case YAML::NodeType::Sequence:
+    out += '[';
+    for (const auto& item : node) {
+      append_canonical(item, out);
+    }
+    out += ']';
+    break;
+  case YAML::NodeType::Map:
+    out += '{';
+    for (const auto& item : node) {
+      append_canonical(item.first, out);
+      append_canonical(item.second, out);
+    }
+    out += '}';
+    break;
+  default:
+    out += '~'; // null or undefined
+  }
+}
+
+} // namespace
+
+std::string canonical_text(const YAML::Node& node) {
+  std::string out;
+  append_canonical(node, out);
+  return out;
+}
+
 std::string expected_of(const YAML::Exception& error) {
   if (dynamic_cast<const YAML::TypedBadConversion<std::string>*>(&error) != nullptr) {
     return "expected one value, not a list or mapping";

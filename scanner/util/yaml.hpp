@@ -87,6 +87,10 @@ private:
 };
 
 int line_of(const YAML::Node& node);
+// A node's content in one canonical form, for its digest: the same for the same values whatever
+// the layout, quoting style or comments of the text (a quoted scalar differs from a plain one).
+// Much cheaper than YAML::Dump, whose emitter checks every scalar with regular expressions.
+std::string canonical_text(const YAML::Node& node);
 // What a yaml-cpp error means to whoever wrote the file: "expected a whole number", "expected
 // one value, not a list or mapping", ... (a list where a scalar belongs, text for a number).
 std::string expected_of(const YAML::Exception& error);

@@ -75,3 +75,20 @@ TEST_CASE("a file that cannot be read or parsed, collected") {
   CHECK(malformed.diagnostics()[0].message.rfind("malformed YAML: ", 0) == 0);
   CHECK_THROWS_AS(YamlFile(dir.path() / "none.yaml"), ConfigError);
 }
+
+TEST_CASE("canonical_text: the same values give the same text whatever the layout") {
+  const auto canonical = [](const std::string& text) {
+    return util::canonical_text(YAML::Load(text));
+  };
+  const auto block = canonical("id: x # the id\nprobe:\n  file: /etc/a\nlist:\n  - 1\n  - two\n");
+  CHECK(block == canonical("{id: x, probe: {file: /etc/a}, list: [1, two]}"));
+  CHECK(block == canonical("id:   x\n\n\nprobe: {file: /etc/a}\nlist: [1,   two]\n"));
+  CHECK(block != canonical("{id: x, probe: {file: /etc/b}, list: [1, two]}"));
+  CHECK(block != canonical("{id: x, probe: {file: /etc/a}, list: [two, 1]}")); // order counts
+  CHECK(block != canonical("{probe: {file: /etc/a}, id: x, list: [1, two]}"));
+  CHECK(canonical("a: 1") != canonical("a: '1'")); // quoted is not plain
+  CHECK(canonical("a: ~") != canonical("a: '~'"));
+  // A value cannot fake the structure around it.
+  CHECK(canonical("[ab, c]") != canonical("[a, bc]"));
+  CHECK(canonical("{a: '[b]'}") != canonical("{a: [b]}"));
+}
