@@ -31,7 +31,7 @@ void put_host(YAML::Emitter& out, const HostSpec& host) {
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << host.name;
   out << YAML::Key << "transport" << YAML::Value << host.transport;
-  if (host.transport == "pct" || host.transport == "qga") {
+  if (std::holds_alternative<GuestTarget>(host.target)) { // reached through its node
     out << YAML::Key << "node" << YAML::Value << host.node;
     out << YAML::Key << "vmid" << YAML::Value << host.vmid;
     out << YAML::Key << "via" << YAML::Value
