@@ -13,9 +13,10 @@ capabilities. systemd-journal-upload sends to the host's own systemd-journal-rem
 HTTP on loopback. After the boot /run/systemd/container says `none`, as the fixtures'
 `virtualization: none` does, so the time checks (not for containers) apply.
 
-The standing hosts of the fleet test run no service manager: FLEET says what they give for these
-checks (test_scan_fleet.py asserts it), and the stock hosts' lists (data/stock-*.expected) hold
-theirs.
+The standing hosts of the fleet test run no service manager and say so (inventory role
+`not-booted`): FLEET says what they give for these checks (test_scan_fleet.py asserts it). The
+stock hosts carry no such role: their lists (data/stock-*.expected) hold what these checks say
+on a root filesystem served unbooted.
 """
 import os
 
@@ -117,27 +118,14 @@ def expected(release):
 
 
 # What the standing hosts of the fleet test (hardened, unhardened: this machine's root with
-# fixture files, no service manager running) give. Both are "not a container" (virtualization:
-# none), so every check applies where its package is installed. Nothing is running there: the
-# service probe's is-active answers nothing (`active=`), and the units of the fixtures' packages
-# (installed in the dpkg database only) do not exist: every check that applies fails on both.
-_STANDING_FAIL = ["deb-time-single-daemon", "deb-timesyncd-running", "deb-journald-running",
-                  "deb12-one-logging-system"]
-FLEET = {
-    "hardened": {**{c: "fail" for c in _STANDING_FAIL},
-                 # cron, rsyslog and chrony "installed"; rsyslog installed: no journald section.
-                 "deb-cron-running": "fail", "deb-rsyslog-running": "fail",
-                 "deb-chrony-running": "fail", "deb-journal-upload-running": "not_applicable"},
-    "unhardened": {**{c: "fail" for c in _STANDING_FAIL},
-                   "deb-cron-running": "fail", "deb-rsyslog-running": "fail",
-                   "deb-chrony-running": "not_applicable",
-                   "deb-journal-upload-running": "not_applicable"},
-}
+# fixture files, no service manager running) give: their fixtures give them the inventory role
+# `not-booted`, so none of these checks applies there.
+FLEET = {name: {c: "not_applicable" for c in CHECKS} for name in ("hardened", "unhardened")}
 
 
-def _scan(bed, host, out):
+def _scan(bed, host, out, **entry):
     only = [a for c in CHECKS for a in ("--only", c)]
-    return cisscan("scan", "--inventory", bed.inventory([host.inventory_entry()]),
+    return cisscan("scan", "--inventory", bed.inventory([host.inventory_entry(**entry)]),
                    "--known-hosts", bed.known_hosts, *only, "--out", out, "--format", "json",
                    out=out)
 
@@ -219,11 +207,13 @@ def test_without_a_running_service_manager_they_fail(bed, tmp_path):
     stock hosts): is-enabled still reads the unit files, is-active answers nothing, and every
     "running" check that applies fails. "A single time daemon" counts an enabled unit as in use,
     as the audit does: systemd-timesyncd is enabled, so that one passes (where the host is not
-    seen as a container; this machine's virtualization decides)."""
+    seen as a container; this machine's virtualization decides). With the inventory role
+    `not-booted` none of them applies."""
     path = systemd_host.systemd_rootfs("bookworm", "services")
     host = bed.adopt(systemd_host.rootfs.RootfsHost(bed, "svc-unbooted", path))
     try:
         run = _scan(bed, host, str(tmp_path / "out"))
+        said = _scan(bed, host, str(tmp_path / "said"), roles=["not-booted"])
     finally:
         host.stop()
     record = run.host(host.name)
@@ -240,3 +230,5 @@ def test_without_a_running_service_manager_they_fail(bed, tmp_path):
     assert results["deb-cron-running"]["observed"] == "active="
     assert results["deb12-one-logging-system"]["observed"] == (
         "rsyslog.service active=none; systemd-journald.service active=none")
+    assert {(r["check_id"], r["status"], r["reason"]) for r in said.host(host.name)["results"]} \
+        == {(c, "not_applicable", "does not apply to role not-booted") for c in CHECKS}
