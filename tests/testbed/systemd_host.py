@@ -1,13 +1,15 @@
-"""Prototype: a test host whose PID 1 is a real systemd (a "booted" Debian), for the service
+"""A test host whose PID 1 is a real systemd (a "booted" Debian), for the service
 recommendations that ask whether a unit is enabled *and running* (cron, journald, rsyslog...).
 
-Not used by any test yet. Demo, as root: `python3 tests/testbed/systemd_host.py [bookworm|trixie]`
-(CISSCAN_BIN=path also scans the host with a throwaway cron check; CISSCAN_SYSTEMD_CACHE=folder
-picks where the root filesystems are built).
+Used by tests/integration/test_service_checks.py. Demo, as root:
+`python3 tests/testbed/systemd_host.py [bookworm|trixie]` (CISSCAN_BIN=path also scans the host
+with a throwaway cron check; CISSCAN_SYSTEMD_CACHE=folder picks where the root filesystems are
+built).
 
-The root filesystem is the stock recipe plus the service manager and cron:
-`debootstrap --variant=minbase --include=openssh-server,systemd-sysv,cron SUITE DIR MIRROR`,
-built once into SYSTEMD_CACHE (never into the stock cache of rootfs.py). A SystemdHost boots it:
+The root filesystem is the stock recipe plus the service manager and a recipe's daemons (RECIPES;
+the demo's: `debootstrap --variant=minbase --include=openssh-server,systemd-sysv,cron SUITE DIR
+MIRROR`), built once into SYSTEMD_CACHE (never into the stock cache of rootfs.py). A SystemdHost
+boots it:
 
 - a cgroup v2 folder of its own, `cisscan-testbed-XXXX-NAME/` in this machine's cgroup2
   hierarchy, holding `boot/` (the host: the root of its cgroup namespace, delegated to its
@@ -127,7 +129,7 @@ class SystemdHost(RootfsHost):
     `container` environment variable (systemd then writes /run/systemd/container, which the
     scanner's facts read as the `container` role), or None: no such file, but systemd and
     systemd-detect-virt still see a PID namespace (PID 1's own number in /proc/1/sched) and say
-    `container-other`, which the scanner's facts count as a `vm` today."""
+    `container-other`, which the scanner's facts count as a `container`."""
 
     boot_timeout = 300  # seconds: a guard against a hang, not a measure
 
