@@ -7,6 +7,7 @@ import subprocess
 from conftest import BIN, cisscan, shipped_checks, testbed
 from test_firewall_checks import FLEET
 from test_logging_checks import FLEET as LOGGING_FLEET
+from test_service_checks import FLEET as SERVICE_FLEET
 
 ROOT_ONLY = None
 
@@ -50,8 +51,9 @@ def test_become_sudo_raises_privilege_once(bed, hosts, out):
     statuses = run.statuses("hardened")
     others = ("pve-", "deb13-")  # Proxmox VE nodes only; Debian 13 only
     # The firewall sections it does not use do not apply (test_firewall_checks.py), nor the
-    # journald section: it logs through rsyslog (test_logging_checks.py).
-    fleet = {**FLEET["hardened"], **LOGGING_FLEET["hardened"]}
+    # journald section: it logs through rsyslog (test_logging_checks.py), nor the service-state
+    # checks: no service manager runs there (test_service_checks.py).
+    fleet = {**FLEET["hardened"], **LOGGING_FLEET["hardened"], **SERVICE_FLEET["hardened"]}
     assert {c: statuses[c] for c in fleet} == fleet
     assert {s for c, s in statuses.items()
             if not c.startswith(others) and c not in fleet} == {"pass", "manual"}
@@ -161,7 +163,7 @@ def test_ssh_agent_authentication(bed, hosts, out, tmp_path):
         inventory.write_text(
             f"defaults: {{user: root}}\n"
             f"hosts:\n  - {{name: {entry['name']}, address: {entry['address']}, "
-            f"port: {entry['port']}}}\n")
+            f"port: {entry['port']}, roles: [{', '.join(entry.get('roles', []))}]}}\n")
         proc = testbed.subprocess.run(
             [os.environ.get("CISSCAN_BIN", "cisscan"), "scan", "-i", str(inventory),
              "--known-hosts", bed.known_hosts, "--out", out], env=env, capture_output=True,

@@ -8,6 +8,7 @@ import yaml
 from conftest import SOURCE, cisscan, shipped_checks, testbed
 from test_firewall_checks import FLEET
 from test_logging_checks import FLEET as LOGGING_FLEET
+from test_service_checks import FLEET as SERVICE_FLEET
 
 
 def _shipped_yaml_checks():
@@ -20,8 +21,10 @@ def _shipped_yaml_checks():
 
 def standing_verdicts(host, release):
     """What a standing host gives where it is not plain pass (hardened) or fail (unhardened):
-    the firewall sections it does not use (Debian 12) and the journald section (it has rsyslog)."""
-    return {**LOGGING_FLEET[host], **(FLEET[host] if release == "12" else {})}
+    the firewall sections it does not use (Debian 12), the journald section (it has rsyslog) and
+    the service-state checks (no service manager runs there)."""
+    return {**LOGGING_FLEET[host], **SERVICE_FLEET[host],
+            **(FLEET[host] if release == "12" else {})}
 
 
 def automated_checks(release=None):
@@ -83,7 +86,8 @@ def test_every_shipped_check_passes_on_the_hardened_host(release_runs, release):
     checks = automated_checks(release)
     assert len(checks) >= 150
     # The firewall sections this host does not use are judged in test_firewall_checks.py, the
-    # journald section in test_logging_checks.py.
+    # journald section in test_logging_checks.py, the service-state checks (a daemon enabled and
+    # running) on booted hosts in test_service_checks.py.
     verdicts = standing_verdicts("hardened", release)
     expected = {c: verdicts.get(c, "pass") for c in checks}
     assert {c: statuses.get(c) for c in checks} == expected

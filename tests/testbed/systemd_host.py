@@ -1,13 +1,15 @@
-"""Prototype: a test host whose PID 1 is a real systemd (a "booted" Debian), for the service
+"""A test host whose PID 1 is a real systemd (a "booted" Debian), for the service
 recommendations that ask whether a unit is enabled *and running* (cron, journald, rsyslog...).
 
-Not used by any test yet. Demo, as root: `python3 tests/testbed/systemd_host.py [bookworm|trixie]`
-(CISSCAN_BIN=path also scans the host with a throwaway cron check; CISSCAN_SYSTEMD_CACHE=folder
-picks where the root filesystems are built).
+Used by tests/integration/test_service_checks.py. Demo, as root:
+`python3 tests/testbed/systemd_host.py [bookworm|trixie]` (CISSCAN_BIN=path also scans the host
+with a throwaway cron check; CISSCAN_SYSTEMD_CACHE=folder picks where the root filesystems are
+built).
 
-The root filesystem is the stock recipe plus the service manager and cron:
-`debootstrap --variant=minbase --include=openssh-server,systemd-sysv,cron SUITE DIR MIRROR`,
-built once into SYSTEMD_CACHE (never into the stock cache of rootfs.py). A SystemdHost boots it:
+The root filesystem is the stock recipe plus the service manager and a recipe's daemons (RECIPES;
+the demo's: `debootstrap --variant=minbase --include=openssh-server,systemd-sysv,cron SUITE DIR
+MIRROR`), built once into SYSTEMD_CACHE (never into the stock cache of rootfs.py). A SystemdHost
+boots it:
 
 - a cgroup v2 folder of its own, `cisscan-testbed-XXXX-NAME/` in this machine's cgroup2
   hierarchy, holding `boot/` (the host: the root of its cgroup namespace, delegated to its
@@ -27,6 +29,7 @@ host's namespaces (nsenter), so a scan sees the live service manager (systemctl 
 over /run/systemd/private). Stopping: SIGRTMIN+4 (systemd powers the container off), then
 cgroup.kill for anything left, then the cgroup folders are removed. Needs root.
 """
+import fcntl
 import glob
 import json
 import os
@@ -62,24 +65,63 @@ def _die_with_parent():
 BOOTED = ("running", "degraded")
 
 
-def systemd_rootfs(suite):
-    """The root filesystem with systemd as init, built now if missing (about 1-2 minutes)."""
-    path = os.path.join(SYSTEMD_CACHE, f"{suite}-minbase-openssh-systemd-r1")
-    if os.path.isdir(path):
-        return path
+# Recipes: name -> (packages debootstrap installs, packages only fetched into apt's cache, cache
+# key). `cron` is the prototype's; `services` adds the daemons of the service-state checks
+# (checks/debian/service-state.yaml): rsyslog, systemd-timesyncd and systemd-journal-remote
+# (which holds systemd-journal-upload). chrony conflicts with systemd-timesyncd (Debian allows one
+# time daemon), so it is only downloaded, with what it needs, into /var/cache/apt/archives: a test
+# that wants chrony runs `apt-get install --no-download chrony` in the booted host (no network
+# there), which replaces systemd-timesyncd as on any Debian host.
+RECIPES = {
+    "cron": (PACKAGES, [], "minbase-openssh-systemd-r1"),
+    "services": (PACKAGES + ["rsyslog", "systemd-timesyncd", "systemd-journal-remote"],
+                 ["chrony"], "minbase-openssh-systemd-services-r1"),
+}
+
+
+def systemd_rootfs(suite, recipe="cron"):
+    """The root filesystem of RECIPE with systemd as init, built now if missing (`cron`: about
+    1-2 minutes; `services`: see tests/testbed/README.md). Returns its path; the build's facts
+    (recipe, seconds, bytes) are in PATH.json."""
+    include, fetch, key = RECIPES[recipe]
+    path = os.path.join(SYSTEMD_CACHE, f"{suite}-{key}")
     os.makedirs(SYSTEMD_CACHE, exist_ok=True)
+    with open(path + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time; a waiter finds it done
+        if not os.path.isdir(path):
+            _build(suite, path, include, fetch)
+    return path
+
+
+def _build(suite, path, include, fetch):
+    for stale in glob.glob(path + ".build-*"):
+        rootfs._remove_build(stale)
     tmp = tempfile.mkdtemp(prefix=os.path.basename(path) + ".build-", dir=SYSTEMD_CACHE)
     target = os.path.join(tmp, "rootfs")
-    command = ["debootstrap", "--variant=minbase", "--include=" + ",".join(PACKAGES), suite,
-               target, rootfs.configured_mirror()]
-    proc = subprocess.run(command, capture_output=True, text=True)
-    if proc.returncode != 0:
-        rootfs._remove_build(tmp)
-        raise rootfs.BuildError(f"{' '.join(command)} exited {proc.returncode}:\n"
-                                f"{(proc.stdout + proc.stderr)[-3000:]}")
+    started = time.time()
+    commands = [["debootstrap", "--variant=minbase", "--include=" + ",".join(include), suite,
+                 target, rootfs.configured_mirror()]]
+    if fetch:
+        # From the package lists debootstrap left behind (no `apt-get update`).
+        commands.append(["chroot", target, "apt-get", "install", "-y", "-q", "--download-only",
+                         "--no-install-recommends"] + fetch)
+    for command in commands:
+        proc = subprocess.run(command, capture_output=True, text=True)
+        if proc.returncode != 0:
+            rootfs._remove_build(tmp)
+            raise rootfs.BuildError(f"{' '.join(command)} exited {proc.returncode}:\n"
+                                    f"{(proc.stdout + proc.stderr)[-3000:]}")
+    seconds = time.time() - started
+    size = int(subprocess.run(["du", "-sb", target], capture_output=True, text=True,
+                              check=True).stdout.split()[0])
+    info = {"suite": suite, "include": include, "fetch": fetch,
+            "build_seconds": round(seconds, 1), "bytes": size,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    with open(path + ".json.tmp", "w") as f:
+        json.dump(info, f, indent=1)
+    os.rename(path + ".json.tmp", path + ".json")
     os.rename(target, path)
     os.rmdir(tmp)
-    return path
 
 
 class SystemdHost(RootfsHost):
@@ -87,13 +129,16 @@ class SystemdHost(RootfsHost):
     `container` environment variable (systemd then writes /run/systemd/container, which the
     scanner's facts read as the `container` role), or None: no such file, but systemd and
     systemd-detect-virt still see a PID namespace (PID 1's own number in /proc/1/sched) and say
-    `container-other`, which the scanner's facts count as a `vm` today."""
+    `container-other`, which the scanner's facts count as a `container`."""
 
     boot_timeout = 300  # seconds: a guard against a hang, not a measure
 
-    def __init__(self, testbed, name, rootfs_path, container=None, **kw):
+    def __init__(self, testbed, name, rootfs_path, container=None, files=None, **kw):
         super().__init__(testbed, name, rootfs_path, **kw)
         self.container = container
+        # path -> content: files of the host's own (unit drop-ins, say), written into its
+        # overlay before it boots; the cached root filesystem is never written.
+        self.files = files or {}
         # cisscan-testbed-XXXX-NAME: the test bed's folder name and the host's.
         self.cgroup = os.path.join(CGROUP2, f"{os.path.basename(testbed.dir)}-{name}")
         self.pid1 = None  # PID 1 of the host, as this machine numbers it
@@ -106,6 +151,11 @@ class SystemdHost(RootfsHost):
         for d in (upper, work, root):
             os.makedirs(d)
         self._authorize_root(upper)
+        for path, content in self.files.items():
+            target = os.path.join(upper, path.lstrip("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w") as f:
+                f.write(content)
         env = f"container={self.container}" if self.container else ""
         lines = [
             "set -e",

@@ -545,7 +545,11 @@ MaxSessions 50
 
     def inventory_entry(self, **extra):
         entry = {"name": self.name, "address": self.address, "port": self.port}
+        # The fixture's inventory roles (`roles`, e.g. not-booted) come first, the caller's after.
+        roles = self._fixture_spec().get("roles", []) + extra.pop("roles", [])
         entry.update(extra)
+        if roles:
+            entry["roles"] = roles
         return entry
 
 
