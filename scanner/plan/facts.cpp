@@ -120,6 +120,7 @@ void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
   // messages are no package names.
   if (const auto* packages = find(outputs, "f-packages");
       packages != nullptr && packages->exit_code == 0) {
+    facts.package_states = read_package_states(packages->output);
     for (const auto line : util::split_lines(packages->output)) {
       // "ii  libc6:amd64 2.36-9"
       if (!package_present(line)) {
