@@ -294,14 +294,16 @@ std::string package_state_lines(std::string_view names, const PackageStates& sta
 }
 
 // dpkg-query -s exits 1 when some of the packages are unknown to it (the usual case) and 2 when
-// it cannot read its database: then an empty list would read as "none installed", so exit 2.
+// it cannot read its database: then an empty list would read as "none installed", so exit 2
+// with a line saying why (the check's reason).
 std::string package_states_command(std::string_view names) {
   std::string quoted;
   for (const auto name : package_names(names)) {
     quoted += " " + shell_quote(name);
   }
   return "command -v dpkg-query >/dev/null 2>&1 || exit 127; pkgs=$(dpkg-query -s --" + quoted +
-         " 2>/dev/null); [ $? -le 1 ] || exit 2; printf '%s\\n' \"$pkgs\" | awk '/^Package: "
+         " 2>/dev/null); [ $? -le 1 ] || { echo 'the installed packages could not be read' >&2; "
+         "exit 2; }; printf '%s\\n' \"$pkgs\" | awk '/^Package: "
          "/{p=$2} /^Status: /{print \"package\", p, $4}'";
 }
 

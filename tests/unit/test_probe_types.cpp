@@ -379,8 +379,10 @@ TEST_CASE("several packages' states read on the host") {
     CHECK(ran.output.empty());
   }
   SUBCASE("a database dpkg-query cannot read is exit 2, never an empty list") {
-    const auto ran = in("broken", package_states_command(names));
+    // Its stderr, merged into the output as the probe script does, says why.
+    const auto ran = in("broken", "{ " + package_states_command(names) + "; } 2>&1");
     CHECK(ran.exit_code == 2);
+    CHECK(ran.output == "the installed packages could not be read\n");
   }
   SUBCASE("no dpkg-query") {
     const auto ran = run_local("PATH=/nonexistent-cisscan; " + package_states_command(names));
