@@ -152,6 +152,12 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
                          2)});
     CHECK(broken.packages.empty());
     CHECK(broken.package_states.empty());
+    // A list cut at the facts' cap is not the whole list either.
+    auto cut = out("f-packages", "ii  openssh-server 1:9.2p1\n");
+    cut.truncated = true;
+    const auto truncated = parse_facts({cut});
+    CHECK(truncated.packages.empty());
+    CHECK(truncated.package_states.empty());
     // Lines that are not dpkg-query's are skipped even when it succeeded.
     const auto noisy = parse_facts(
         {out("f-packages", "dpkg-query: warning: files list file for package 'x' missing\n"
