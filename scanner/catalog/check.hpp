@@ -21,6 +21,10 @@ struct ProbeSpec {
   // Quick probes are short, bounded reads run in a subshell without the timeout and output-cap
   // wrapper (which costs two extra processes per probe); the host deadline still bounds them.
   bool quick = false;
+  // A command probe's `packages:` (names separated by spaces): its output starts with their
+  // "package NAME STATE" lines, printed from the facts' package list where it was read
+  // (plan_host), else read by `command`'s own dpkg-query. Empty for other probes.
+  std::string packages = {};
 };
 
 // One benchmark recommendation a check implements (level may be empty).

@@ -75,6 +75,26 @@ void parse_argument(const ProbeType& type, const YAML::Node& value, const Variab
   probe.quick = type.quick;
 }
 
+// A command probe's `packages:`: the names, validated as a `packages` probe's argument.
+void parse_packages(const YAML::Node& value, const Variables& vars, ProbeSpec& probe,
+                    const util::YamlFile& file) {
+  if (!value.IsScalar()) {
+    file.report(value, "packages takes a string of package names");
+    return;
+  }
+  const auto before = file.problems();
+  const auto names = substitute(value, vars, file);
+  if (file.problems() != before) {
+    return;
+  }
+  const auto problem = find_probe_type("packages")->validate(names);
+  if (!problem.empty()) {
+    file.report(value, "packages expects " + problem);
+    return;
+  }
+  probe.packages = names;
+}
+
 } // namespace
 
 ProbeSpec parse_probe(const YAML::Node& node, const Variables& vars, const util::YamlFile& file) {
@@ -84,10 +104,16 @@ ProbeSpec parse_probe(const YAML::Node& node, const Variables& vars, const util:
     return probe;
   }
   bool named_a_type = false;
+  // Beside `command`, `packages` is what the command's output starts with, not a type.
+  const bool has_command = node["command"].IsDefined();
   for (const auto& item : node) {
     const auto key = item.first.as<std::string>();
     if (key == "timeout") {
       parse_timeout(item.second, probe, file);
+      continue;
+    }
+    if (key == "packages" && has_command) {
+      parse_packages(item.second, vars, probe, file);
       continue;
     }
     const auto* type = find_probe_type(key);
@@ -108,9 +134,14 @@ ProbeSpec parse_probe(const YAML::Node& node, const Variables& vars, const util:
   if (!named_a_type) {
     file.report(node, "probe has no type");
   }
-  probe.id = "p-" + util::sha256_hex(probe.type + "\n" + probe.argument + "\n" +
-                                     std::to_string(probe.timeout_seconds))
-                        .substr(0, 12);
+  auto identity = probe.type + "\n" + probe.argument + "\n" + std::to_string(probe.timeout_seconds);
+  if (!probe.packages.empty()) {
+    identity += "\npackages " + probe.packages;
+    if (!probe.command.empty()) {
+      probe.command = package_states_command(probe.packages) + "; " + probe.command;
+    }
+  }
+  probe.id = "p-" + util::sha256_hex(identity).substr(0, 12);
   return probe;
 }
 

@@ -43,6 +43,27 @@ std::string validate_package(std::string_view name) {
   return all_chars(name, "+.-:") ? "" : "a Debian package name";
 }
 
+// Whitespace-separated package names, as a `packages` probe takes them.
+std::vector<std::string_view> package_names(std::string_view names) {
+  std::vector<std::string_view> list;
+  constexpr std::string_view k_space = " \t\n";
+  for (auto begin = names.find_first_not_of(k_space); begin != std::string_view::npos;
+       begin = names.find_first_not_of(k_space, begin)) {
+    const auto end = std::min(names.find_first_of(k_space, begin), names.size());
+    list.push_back(names.substr(begin, end - begin));
+    begin = end;
+  }
+  return list;
+}
+
+std::string validate_packages(std::string_view names) {
+  const auto list = package_names(names);
+  const bool valid = !list.empty() && std::all_of(list.begin(), list.end(), [](auto name) {
+    return validate_package(name).empty();
+  });
+  return valid ? "" : "Debian package names separated by spaces";
+}
+
 std::string validate_unit(std::string_view name) {
   return all_chars(name, "@._-:\\") ? "" : "a systemd unit name";
 }
@@ -147,6 +168,34 @@ std::string package_derive(std::string_view name, std::string_view fact_output, 
   return {};
 }
 
+// dpkg's status word for the state letter of ${db:Status-Abbrev} (package_line's second letter).
+std::string_view package_state_word(char state) {
+  switch (state) {
+  case 'n':
+    return "not-installed";
+  case 'c':
+    return "config-files";
+  case 'H':
+    return "half-installed";
+  case 'U':
+    return "unpacked";
+  case 'F':
+    return "half-configured";
+  case 'W':
+    return "triggers-awaited";
+  case 't':
+    return "triggers-pending";
+  default: // 'i', the one other letter package_line accepts
+    return "installed";
+  }
+}
+
+// From the facts' package list: the named packages' lines; nothing listed is no line, exit 0.
+std::string packages_derive(std::string_view names, std::string_view fact_output, int& exit_code) {
+  exit_code = 0;
+  return package_state_lines(names, read_package_states(fact_output));
+}
+
 std::string service_command(std::string_view name) {
   const auto n = shell_quote(name);
   return "command -v systemctl >/dev/null 2>&1 || exit 5; e=$(systemctl is-enabled -- " + n +
@@ -178,6 +227,10 @@ const std::vector<ProbeType> k_probe_types = {
      "a Debian package: its 'ii  name version' line from the facts' dpkg-query, exit 3 when "
      "not installed",
      validate_package, package_command, true, true, "f-packages", package_derive, nullptr},
+    {"packages",
+     "several Debian packages: a 'package NAME STATE' line (dpkg's status word: installed, "
+     "config-files, ...) for each one dpkg lists, from the facts' dpkg-query",
+     validate_packages, package_states_command, true, true, "f-packages", packages_derive, nullptr},
     {"service", "a systemd unit: enabled=... and active=... lines", validate_unit, service_command,
      true, false, nullptr, nullptr, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
@@ -204,6 +257,72 @@ bool package_line(std::string_view line) {
 
 bool package_present(std::string_view status_line) {
   return package_line(status_line) && status_line[1] != 'n' && status_line[1] != 'c';
+}
+
+PackageStates read_package_states(std::string_view dpkg_lines) {
+  PackageStates states;
+  for (const auto line : util::split_lines(dpkg_lines)) {
+    if (!package_line(line)) {
+      continue;
+    }
+    auto name = util::trim(line.substr(3));
+    name = name.substr(0, name.find(' '));
+    name = name.substr(0, name.find(':'));
+    if (!name.empty()) {
+      auto it = states.find(name);
+      if (it == states.end()) {
+        it = states.emplace(std::string(name), std::vector<std::string_view>{}).first;
+      }
+      it->second.push_back(package_state_word(line[1]));
+    }
+  }
+  return states;
+}
+
+std::string package_state_lines(std::string_view names, const PackageStates& states) {
+  std::string lines;
+  for (const auto name : package_names(names)) {
+    const auto it = states.find(name);
+    if (it == states.end()) {
+      continue;
+    }
+    for (const auto word : it->second) {
+      lines += "package " + std::string(name) + " " + std::string(word) + "\n";
+    }
+  }
+  return lines;
+}
+
+// dpkg-query -s exits 1 when some of the packages are unknown to it (the usual case) and 2 when
+// it cannot read its database: then an empty list would read as "none installed", so exit 2
+// with a line saying why (the check's reason).
+std::string package_states_command(std::string_view names) {
+  std::string quoted;
+  for (const auto name : package_names(names)) {
+    quoted += " " + shell_quote(name);
+  }
+  return "command -v dpkg-query >/dev/null 2>&1 || exit 127; pkgs=$(dpkg-query -s --" + quoted +
+         " 2>/dev/null); [ $? -le 1 ] || { echo 'the installed packages could not be read' >&2; "
+         "exit 2; }; printf '%s\\n' \"$pkgs\" | awk '/^Package: "
+         "/{p=$2} /^Status: /{print \"package\", p, $4}'";
+}
+
+std::string package_states_from_facts(std::string_view names, const PackageStates& states) {
+  std::vector<std::string> list;
+  for (const auto name : package_names(names)) {
+    list.emplace_back(name);
+  }
+  auto command = "# the dpkg states of " + util::join(list, " ") +
+                 ", from the facts' package list (probe f-packages)\n";
+  const auto lines = package_state_lines(names, states);
+  if (!lines.empty()) {
+    command += "printf '%s\\n'";
+    for (const auto line : util::split_lines(lines)) {
+      command += " " + shell_quote(line);
+    }
+    command += "\n";
+  }
+  return command;
 }
 
 const ProbeType* find_probe_type(std::string_view name) {

@@ -3,6 +3,8 @@
 
 #include "catalog/probe_fields.hpp"
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,20 @@ const std::vector<ProbeType>& probe_types();
 // unpacked, half-configured, awaiting triggers: its state is not n or c).
 bool package_line(std::string_view line);
 bool package_present(std::string_view status_line);
+
+// Each package the facts' dpkg-query lines list → dpkg's status word ("installed",
+// "config-files", "unpacked", ...) for each architecture of it listed, in their order.
+using PackageStates = std::map<std::string, std::vector<std::string_view>, std::less<>>;
+PackageStates read_package_states(std::string_view dpkg_lines);
+// The lines of a `packages` probe, and of a command probe's `packages:`: "package NAME STATE"
+// for each architecture dpkg lists of each name (`names` separated by whitespace), in order.
+std::string package_state_lines(std::string_view names, const PackageStates& states);
+// The same lines read on the host with dpkg-query, for a host whose package list the facts
+// could not read: exit 2 when dpkg-query cannot read its database, 127 when it is missing.
+std::string package_states_command(std::string_view names);
+// The same lines printed from the facts' list (no process on the host), with a comment saying
+// so: what a command probe's `packages:` becomes on a host whose package list was read.
+std::string package_states_from_facts(std::string_view names, const PackageStates& states);
 const ProbeType* find_probe_type(std::string_view name);
 
 } // namespace cisscan

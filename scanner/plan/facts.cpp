@@ -117,9 +117,11 @@ void read_user(const std::vector<ProbeOutput>& outputs, Facts& facts) {
 // The installed packages and the enabled services.
 void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
   // A dpkg-query that failed (a database it cannot read) leaves the list unknown (empty); its
-  // messages are no package names.
+  // messages are no package names. So does a list cut at the facts' cap: a package past the cut
+  // would read as not installed.
   if (const auto* packages = find(outputs, "f-packages");
-      packages != nullptr && packages->exit_code == 0) {
+      packages != nullptr && packages->exit_code == 0 && !packages->truncated) {
+    facts.package_states = read_package_states(packages->output);
     for (const auto line : util::split_lines(packages->output)) {
       // "ii  libc6:amd64 2.36-9"
       if (!package_present(line)) {

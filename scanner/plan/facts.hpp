@@ -2,6 +2,7 @@
 #pragma once
 
 #include "catalog/check.hpp"
+#include "catalog/probe_types.hpp"
 #include "execute/frames.hpp"
 
 #include <map>
@@ -14,6 +15,7 @@ namespace cisscan {
 struct Facts {
   std::map<std::string, std::string> values; // os_id, os_version_id, kernel, virtualization, ...
   std::set<std::string> packages;            // installed Debian packages
+  PackageStates package_states;              // every package dpkg lists, with its states
   std::set<std::string> services;            // enabled systemd services, without ".service"
   std::vector<std::string> roles;            // implied by the facts: pve-node, vm, lxc, container
   std::string machine_id;

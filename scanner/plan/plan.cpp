@@ -1,5 +1,6 @@
 #include "plan/plan.hpp"
 
+#include "catalog/probe_types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -18,6 +19,19 @@ const std::vector<std::string> k_none;
 std::string fact(const Facts& facts, const std::string& key) {
   const auto it = facts.values.find(key);
   return it == facts.values.end() ? std::string() : it->second;
+}
+
+// The probe as this host runs it: a command probe's `packages:` lines are printed from the
+// facts' package list when it was read, so no dpkg-query reads the database again; a list that
+// could not be read (empty) leaves the probe's own dpkg-query to say so.
+ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
+  if (probe.packages.empty() || facts.packages.empty()) {
+    return probe;
+  }
+  auto spec = probe;
+  spec.command = package_states_from_facts(probe.packages, facts.package_states) +
+                 find_probe_type(probe.type)->command(probe.argument);
+  return spec;
 }
 
 } // namespace
@@ -108,7 +122,7 @@ HostPlan plan_host(const Catalog& catalog, const Facts& facts,
       planned.decision = Decision::manual;
       planned.reason = "no probe can show this: it needs a person's answer";
     } else if (seen.insert(check->probe->id).second) {
-      plan.probes.push_back(*check->probe);
+      plan.probes.push_back(for_host(*check->probe, facts));
     }
     plan.checks.push_back(std::move(planned));
   }

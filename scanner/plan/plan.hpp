@@ -21,7 +21,7 @@ struct PlannedCheck {
 
 struct HostPlan {
   std::vector<PlannedCheck> checks; // every check of the catalog, in catalog order
-  std::vector<ProbeSpec> probes;    // each probe once, in first-use order
+  std::vector<ProbeSpec> probes;    // each probe once, in first-use order, as this host runs it
 };
 
 // Empty when the check applies, else the first condition that does not hold. Package conditions

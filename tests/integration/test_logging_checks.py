@@ -97,6 +97,7 @@ def test_an_unread_package_list_makes_package_conditions_errors(bed, tmp_path):
                   "--known-hosts", bed.known_hosts, "--only", "deb-journal*",
                   "--only", "deb12-rsyslog-*", "--only", "deb12-shadow-group-empty",
                   "--only", "deb12-pkg-telnet-absent", "--only", "deb-mta-local-only",
+                  "--only", "deb12-svc-autofs-not-in-use",
                   "--out", out, "--format", "json", out=out)
     assert run.code in (0, 1), run.stderr
     results = {r["check_id"]: r for r in run.host("log-dpkg-broken")["results"]}
@@ -108,5 +109,13 @@ def test_an_unread_package_list_makes_package_conditions_errors(bed, tmp_path):
     # "telnet is not installed" is not answered from the failed package list (every package
     # would read absent): its own probe asks dpkg-query, which cannot tell either.
     assert results["deb12-pkg-telnet-absent"]["status"] == "error", results["deb12-pkg-telnet-absent"]
+    assert results["deb12-pkg-telnet-absent"]["reason"].endswith(
+        "(the installed packages could not be read)"), results["deb12-pkg-telnet-absent"]
+    # A command probe's `packages:` lines are not printed from the failed list either: the
+    # probe's own dpkg-query cannot read the database (exit 2), so "autofs is not installed,
+    # or its units are off" is an error, not a pass.
+    autofs = results["deb12-svc-autofs-not-in-use"]
+    assert (autofs["status"], autofs["reason"]) == (
+        "error", "the command exited 2: the installed packages could not be read"), autofs
     # Without postconf, the MTA check asks dpkg whether postfix is installed: unknown here.
     assert results["deb-mta-local-only"]["status"] == "error", results["deb-mta-local-only"]

@@ -113,7 +113,7 @@ def test_failures_carry_expected_and_observed(fleet_run):
     assert "permitrootlogin yes" in root_login["observed"]
     assert results["deb12-shadow-permissions"]["observed"].endswith("mode 0644")
     # The client lives in inetutils-telnet, not in the transitional telnet package.
-    assert "installed inetutils-telnet" in results["deb12-pkg-telnet-absent"]["observed"]
+    assert "package inetutils-telnet installed" in results["deb12-pkg-telnet-absent"]["observed"]
     # Ageing is read from /etc/shadow too, by field, never the hash.
     assert "shadow alice" in results["deb12-login-defs-pass-max-days"]["observed"]
 

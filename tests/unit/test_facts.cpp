@@ -131,6 +131,11 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
   CHECK(facts.values.at("user") == "audit");
   CHECK(facts.values.at("uid") == "1001");
   CHECK(facts.packages == std::set<std::string>{"openssh-server", "libc6", "held"});
+  // Every listed package with dpkg's status word, for the lines of `packages:`.
+  CHECK(facts.package_states.size() == 5);
+  CHECK(facts.package_states.at("nis") == std::vector<std::string_view>{"config-files"});
+  CHECK(facts.package_states.at("held") == std::vector<std::string_view>{"installed"});
+  CHECK(facts.package_states.at("never") == std::vector<std::string_view>{"not-installed"});
   CHECK(facts.services == std::set<std::string>{"ssh", "cron", "getty@tty1"});
 
   SUBCASE("a package installed with its removal only requested is installed") {
@@ -146,6 +151,13 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
                          " field name 'not' must be followed by colon\n",
                          2)});
     CHECK(broken.packages.empty());
+    CHECK(broken.package_states.empty());
+    // A list cut at the facts' cap is not the whole list either.
+    auto cut = out("f-packages", "ii  openssh-server 1:9.2p1\n");
+    cut.truncated = true;
+    const auto truncated = parse_facts({cut});
+    CHECK(truncated.packages.empty());
+    CHECK(truncated.package_states.empty());
     // Lines that are not dpkg-query's are skipped even when it succeeded.
     const auto noisy = parse_facts(
         {out("f-packages", "dpkg-query: warning: files list file for package 'x' missing\n"

@@ -1,5 +1,6 @@
 #include "catalog/loader.hpp"
 #include "catalog/operators.hpp"
+#include "catalog/probe_types.hpp"
 #include "risk/register.hpp"
 #include "shipped_controls.hpp"
 
@@ -144,7 +145,7 @@ TEST_CASE("loader diagnostics name file, line, check and problem") {
     REQUIRE(m.size() == 1);
     CHECK(m[0] == (dir.path() / "checks.yaml").string() +
                       ":5: t-probe: unknown probe type 'registry' (expected one of command, "
-                      "file, stat, sysctl, package, service, mount, fswalk)");
+                      "file, stat, sysctl, package, packages, service, mount, fswalk)");
   }
   SUBCASE("invalid probe argument") {
     const auto load = load_text(dir, "checks:\n"
@@ -409,6 +410,46 @@ TEST_CASE("loader builds immutable definitions") {
     CHECK(c[0]->probe->id.size() == 14);
     CHECK(c[2]->probe->id != c[0]->probe->id);
     CHECK(c[2]->probe->timeout_seconds == 60);
+  }
+  SUBCASE("a command probe's packages: come first in its command and in its id") {
+    const std::string line = "{line: '^package ufw installed$'}";
+    const auto load = load_text(
+        dir,
+        "vars:\n  fw: ufw nftables\n"
+        "checks:\n" +
+            good_check("t-1", "{command: 'systemctl is-enabled ufw'}", line) +
+            good_check("t-2", "{command: 'systemctl is-enabled ufw', packages: '${fw}'}", line) +
+            good_check("t-3", "{packages: 'ufw nftables', command: 'systemctl is-enabled ufw'}",
+                       line) +
+            good_check("t-4", "{packages: 'ufw nftables'}", line));
+    REQUIRE(load.diagnostics.empty());
+    const auto& c = load.catalog.checks;
+    REQUIRE(c.size() == 4);
+    CHECK(c[0]->probe->packages.empty());
+    CHECK(c[1]->probe->type == "command");
+    CHECK(c[1]->probe->argument == "systemctl is-enabled ufw");
+    CHECK(c[1]->probe->packages == "ufw nftables");
+    CHECK(c[1]->probe->command ==
+          package_states_command("ufw nftables") + "; systemctl is-enabled ufw");
+    CHECK(c[1]->probe->id != c[0]->probe->id);
+    CHECK(c[2]->probe->id == c[1]->probe->id);
+    // Alone, packages is the probe type.
+    CHECK(c[3]->probe->type == "packages");
+    CHECK(c[3]->probe->packages.empty());
+    CHECK(c[3]->probe->id != c[1]->probe->id);
+  }
+  SUBCASE("packages: beside another type, or with a bad name, is refused") {
+    const auto load = load_text(
+        dir, "checks:\n" + good_check("t-1", "{file: /etc/x, packages: ufw}") +
+                 good_check("t-2", "{command: 'true', packages: 'ufw $(id)'}", "{line: x}") +
+                 good_check("t-3", "{command: 'true', packages: [ufw]}", "{line: x}"));
+    const auto m = messages(load);
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].find("t-1: a probe has exactly one type") != std::string::npos);
+    CHECK(m[1].find("t-2: packages expects Debian package names separated by spaces") !=
+          std::string::npos);
+    CHECK(m[2].find("t-3: packages takes a string of package names") != std::string::npos);
+    CHECK(load.catalog.checks.empty());
   }
   SUBCASE("probe ids are stable across loads") {
     const auto a = load_text(dir, "checks:\n" + good_check("t-1"), "a.yaml");

@@ -237,6 +237,31 @@ TEST_CASE("plan_host") {
     CHECK(plan.probes[1].id == shadow.id);
     CHECK(plan.probes[2].id == "p-file-/etc/lxc-only");
   }
+  SUBCASE("a command probe's packages: lines are printed from the facts' package list") {
+    auto firewall = probe("command", "systemctl is-enabled ufw");
+    firewall.packages = "ufw nftables";
+    firewall.command = package_states_command(firewall.packages) + "; " + firewall.command;
+    Catalog small;
+    small.checks = {check("c-fw", firewall), check("c-fw-again", firewall)};
+    auto facts = debian_facts();
+    facts.package_states = read_package_states("ii  nftables 1.0\nrc  ufw 0.36\n");
+    const auto plan = plan_host(small, facts, {"vm"});
+    REQUIRE(plan.probes.size() == 1);
+    CHECK(plan.probes[0].id == firewall.id);
+    CHECK(plan.probes[0].command ==
+          package_states_from_facts("ufw nftables", facts.package_states) +
+              "systemctl is-enabled ufw");
+    CHECK(plan.probes[0].command.find("dpkg-query") == std::string::npos);
+    // The catalog's definition is left as it was, for the next host.
+    CHECK(small.checks[0]->probe->command == firewall.command);
+    SUBCASE("an unread package list leaves the probe's own dpkg-query to say so") {
+      facts.packages.clear();
+      facts.package_states.clear();
+      const auto unread = plan_host(small, facts, {"vm"});
+      REQUIRE(unread.probes.size() == 1);
+      CHECK(unread.probes[0].command == firewall.command);
+    }
+  }
   SUBCASE("a probe used only by inapplicable checks is not planned") {
     Catalog small;
     small.checks = {check("c-a", probe("file", "/etc/a"), lxc_only)};

@@ -40,12 +40,14 @@ TEST_CASE("the probe type table") {
     CHECK((t.validate != nullptr));
     CHECK((t.command != nullptr));
   }
-  CHECK(names == std::vector<std::string>{"command", "file", "stat", "sysctl", "package", "service",
-                                          "mount", "fswalk"});
+  CHECK(names == std::vector<std::string>{"command", "file", "stat", "sysctl", "package",
+                                          "packages", "service", "mount", "fswalk"});
   CHECK(find_probe_type("registry") == nullptr);
   CHECK_FALSE(type("command").typed);
   CHECK(type("file").typed);
   CHECK(std::string(type("package").derived_from) == "f-packages");
+  CHECK(std::string(type("packages").derived_from) == "f-packages");
+  CHECK(type("packages").typed);
 }
 
 TEST_CASE("probe commands quote their argument") {
@@ -213,6 +215,15 @@ TEST_CASE("probe argument validation") {
       CHECK(t.validate(bad) == "a Debian package name");
     }
   }
+  SUBCASE("lists of package names") {
+    const auto& t = type("packages");
+    CHECK(t.validate("telnet").empty());
+    CHECK(t.validate("nis ypbind-mt  g++\nlibc6:amd64").empty());
+    for (const std::string bad : {"", "  \n", "nis x;rm", "nis $(id)", "a'b nis", "nis a/b"}) {
+      CAPTURE(bad);
+      CHECK(t.validate(bad) == "Debian package names separated by spaces");
+    }
+  }
   SUBCASE("unit names") {
     const auto& t = type("service");
     CHECK(t.validate("ssh").empty());
@@ -285,5 +296,96 @@ TEST_CASE("package state from the facts' dpkg-query lines") {
   SUBCASE("no facts at all") {
     CHECK(derive("telnet", "", code).empty());
     CHECK(code == k_exit_absent);
+  }
+}
+
+TEST_CASE("several packages' states from the facts' dpkg-query lines") {
+  const std::string facts = "ii  telnet 0.17\n"
+                            "rc  nis 1.0\n"
+                            "ii  libc6:amd64 2.36\n"
+                            "ii  libc6:i386 2.36\n"
+                            "hi  held-pkg 1.0\n"
+                            "iU  talk 1.0\n"
+                            "iHR broken 1.0\n"
+                            "dpkg-query: warning: something\n";
+  const auto states = read_package_states(facts);
+  SUBCASE("dpkg's status word for each package, one per architecture") {
+    CHECK(states.at("telnet") == std::vector<std::string_view>{"installed"});
+    CHECK(states.at("nis") == std::vector<std::string_view>{"config-files"});
+    CHECK(states.at("libc6") == std::vector<std::string_view>{"installed", "installed"});
+    CHECK(states.at("held-pkg") == std::vector<std::string_view>{"installed"});
+    CHECK(states.at("talk") == std::vector<std::string_view>{"unpacked"});
+    CHECK(states.at("broken") == std::vector<std::string_view>{"half-installed"});
+    CHECK(states.size() == 6);
+  }
+  SUBCASE("the lines, in the order named; a package dpkg does not list has none") {
+    CHECK(package_state_lines("nis telnet  no-such\nlibc6", states) ==
+          "package nis config-files\npackage telnet installed\n"
+          "package libc6 installed\npackage libc6 installed\n");
+    CHECK(package_state_lines("no-such", states).empty());
+  }
+  SUBCASE("the packages probe type answers with those lines, exit 0") {
+    int code = -1;
+    CHECK(type("packages").derive("held-pkg talk", facts, code) ==
+          "package held-pkg installed\npackage talk unpacked\n");
+    CHECK(code == 0);
+    code = -1;
+    CHECK(type("packages").derive("no-such", facts, code).empty());
+    CHECK(code == 0);
+  }
+  SUBCASE("printed for a command probe: a comment saying where from, then the lines") {
+    const auto command = package_states_from_facts("nis\ntelnet no-such", states);
+    CHECK(command == "# the dpkg states of nis telnet no-such, from the facts' package list "
+                     "(probe f-packages)\n"
+                     "printf '%s\\n' 'package nis config-files' 'package telnet installed'\n");
+    CHECK(run_local(command + "echo done").output ==
+          "package nis config-files\npackage telnet installed\ndone\n");
+    const auto none = package_states_from_facts("no-such", states);
+    CHECK(run_local(none + "echo done").output == "done\n");
+  }
+}
+
+TEST_CASE("several packages' states read on the host") {
+  // Where the facts could not list the packages: dpkg-query over the named status file.
+  const TempDir temp;
+  const auto& dir = temp.path();
+  std::filesystem::create_directories(dir / "db");
+  std::filesystem::create_directories(dir / "broken");
+  std::ofstream(dir / "db" / "status")
+      << "Package: telnet\nStatus: install ok installed\nVersion: 0.17\nArchitecture: all\n"
+         "Description: x\n\n"
+         "Package: nis\nStatus: deinstall ok config-files\nVersion: 1.0\nArchitecture: all\n"
+         "Description: x\n\n"
+         "Package: held-pkg\nStatus: hold ok installed\nVersion: 1.0\nArchitecture: all\n"
+         "Description: x\n";
+  std::ofstream(dir / "broken" / "status") << "not a dpkg status file\n";
+  const auto in = [&](const std::string& db, const std::string& command) {
+    return run_local("DPKG_ADMINDIR='" + (dir / db).string() + "'; export DPKG_ADMINDIR; " +
+                     command);
+  };
+  const std::string names = "nis no-such telnet held-pkg";
+  SUBCASE("the same lines as from the facts") {
+    const auto ran = in("db", package_states_command(names));
+    CHECK(ran.exit_code == 0);
+    const auto listed = in("db", "dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n'");
+    CHECK(ran.output == package_state_lines(names, read_package_states(listed.output)));
+    CHECK(ran.output ==
+          "package nis config-files\npackage telnet installed\npackage held-pkg installed\n");
+    CHECK(type("packages").command(names) == package_states_command(names));
+  }
+  SUBCASE("none of them known") {
+    const auto ran = in("db", package_states_command("no-such other-one"));
+    CHECK(ran.exit_code == 0);
+    CHECK(ran.output.empty());
+  }
+  SUBCASE("a database dpkg-query cannot read is exit 2, never an empty list") {
+    // Its stderr, merged into the output as the probe script does, says why.
+    const auto ran = in("broken", "{ " + package_states_command(names) + "; } 2>&1");
+    CHECK(ran.exit_code == 2);
+    CHECK(ran.output == "the installed packages could not be read\n");
+  }
+  SUBCASE("no dpkg-query") {
+    const auto ran = run_local("PATH=/nonexistent-cisscan; " + package_states_command(names));
+    CHECK(ran.exit_code == 127);
   }
 }

@@ -184,3 +184,18 @@ TEST_CASE("package: installed exactly when dpkg-query says ii") {
     CHECK(ran.exit_code == code);
   }
 }
+
+TEST_CASE("packages: the lines from the facts are those dpkg-query -s gives") {
+  const auto facts = tool("dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n'");
+  REQUIRE(!facts.empty());
+  const std::string names =
+      "dpkg coreutils telnet inetutils-telnet no-such-package-xyz libc6 openssh-server nftables "
+      "iptables ufw";
+  int code = -1;
+  const auto derived = find_probe_type("packages")->derive(names, facts, code);
+  CHECK(code == 0);
+  CHECK(derived.find("package dpkg installed\n") != std::string::npos);
+  const auto ran = run_probe("packages", names);
+  REQUIRE(ran.exit_code == 0);
+  CHECK(ran.output == derived);
+}
