@@ -106,10 +106,11 @@ bool derive_probe(const ProbeSpec& spec, std::vector<ProbeRecord>& records, size
   }
   for (size_t i = 0; i < fact_count; ++i) {
     const auto& fact = records[i];
-    // Only from a fact probe that succeeded: a failed dpkg-query lists no package, which must
-    // not read as every package absent. The probe then runs on the host and says why.
+    // Only from a fact probe that succeeded, whole: a failed dpkg-query lists no package, and
+    // a list cut at the facts' cap lacks those past the cut, which must not read as absent.
+    // The probe then runs on the host and says why.
     if (fact.spec.id != type->derived_from || fact.state != ProbeState::ok ||
-        fact.output.exit_code != 0) {
+        fact.output.exit_code != 0 || fact.output.truncated) {
       continue;
     }
     ProbeRecord record;

@@ -303,3 +303,50 @@ TEST_CASE("many hosts on many workers: every host once, callbacks and interrupt 
     }
   }
 }
+
+TEST_CASE("a package list cut at the facts' cap answers no package probe: the host is asked") {
+  spdlog::set_level(spdlog::level::off);
+  const TempDir dir;
+  auto load = load_catalog(
+      {dir.write("checks.yaml",
+                 "checks:\n" + check_yaml("t-telnet", "{package: telnet}", "{exists: false}"))},
+      controls());
+  REQUIRE(load.diagnostics.empty());
+  // telnet is installed; the host's own dpkg-query says so when it is asked.
+  const auto host_with = [](const std::string& listing) {
+    test::FakeHost host;
+    host.answers = {{"os-release", {"ID=debian\nVERSION_ID=\"12\"\n"}},
+                    {"${Version}' -- ", {"ii  telnet 0.17\n"}},
+                    {"${Version}\\n'", {listing}}};
+    return host;
+  };
+  std::string whole = "ii  telnet 0.17\n";
+  std::string cut;
+  for (int i = 0; cut.size() <= 1024 * 1024; ++i) {
+    cut += "ii  package-" + std::to_string(i) + " 1.0\n"; // telnet is past the cut
+  }
+  cut += whole;
+  std::map<std::string, test::FakeHost> hosts;
+  hosts["whole"] = host_with(whole);
+  hosts["cut"] = host_with(cut);
+  test::FakeLog log;
+  ScanOptions options;
+  options.make_transport = test::fake_transports(hosts, log);
+  const auto runs = scan_fleet(fake_inventory({"whole", "cut"}), load.catalog, options);
+  REQUIRE(runs.size() == 2);
+  for (const auto& run : runs) {
+    CAPTURE(run.spec.name);
+    REQUIRE(run.results.size() == 1);
+    CHECK(run.results[0].status == ResultStatus::fail); // installed, from the list or the host
+  }
+  const auto answered = [](const HostRun& run) {
+    for (const auto& probe : run.probes) {
+      if (probe.spec.type == "package") {
+        return probe.spec.command.rfind("(answered from probe", 0) == 0;
+      }
+    }
+    return false;
+  };
+  CHECK(answered(runs[0]));
+  CHECK_FALSE(answered(runs[1]));
+}
