@@ -76,18 +76,17 @@ std::vector<HostSpec> resolve_targets(std::vector<HostEntry>& entries, const std
   }
   std::vector<Target> targets;
   std::set<std::string> serving;
+  const auto find = [&](const std::string& name) -> const HostEntry* {
+    const auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : &entries[it->second];
+  };
+  const auto serve_guests = [&](const std::string& name) { serving.insert(name); };
   for (auto& entry : entries) {
-    const TargetContext context{[&](const std::string& name) -> const HostEntry* {
-                                  const auto it = by_name.find(name);
-                                  return it == by_name.end() ? nullptr : &entries[it->second];
-                                },
-                                [&](const std::string& name) { serving.insert(name); },
-                                [&](const std::string& what) {
-                                  const auto line =
-                                      lines.count(entry.name) != 0 ? lines.at(entry.name) : 1;
-                                  throw ConfigError(file + ":" + std::to_string(line) + ": host '" +
-                                                    entry.name + "': " + what);
-                                }};
+    const auto fail = [&](const std::string& what) {
+      const auto line = lines.count(entry.name) != 0 ? lines.at(entry.name) : 1;
+      throw ConfigError(file + ":" + std::to_string(line) + ": host '" + entry.name + "': " + what);
+    };
+    const TargetContext context{find, serve_guests, fail};
     targets.push_back(find_target(entry.transport)->resolve(entry, context));
   }
   std::vector<HostSpec> hosts;
