@@ -240,6 +240,7 @@ class Host:
                       f"printf '%s\\n' '{spec['virtualization']}' > /run/systemd/container"]
         for target, how in sorted(spec.get("mounts", {}).items()):
             lines += self._mount_lines(target, how or {})
+        lines += self._net_interface_lines(spec)
         folders = spec.get("folders", {})
         if folders:
             lines.append("mkdir -p " + " ".join(f"'{t}'" for t in sorted(folders)))
@@ -333,6 +334,50 @@ class Host:
                       f"for e in '{real}'/*; do n='{folder}'/\"${{e##*/}}\"; "
                       f"if [ -d \"$e\" ]; then mkdir \"$n\"; else : > \"$n\"; fi; "
                       f"mount --bind \"$e\" \"$n\"; done"]
+        return lines
+
+    def _net_interface_lines(self, spec):
+        """Network interfaces the machine lacks (`net_interfaces: {NAME: {wireless, module}}`),
+        added to /sys/class/net: a tmpfs laid over it holds this machine's real entries (their
+        links into /sys/devices, as sysfs has them; files and folders bound back) and one link
+        per added interface to a stand-in folder built under the host's folder: a `wireless`
+        folder and a `phy80211` link (`wireless: true`, the default), `device/driver/module`
+        leading to a folder named after the driver's module (`module`; without it the driver
+        is built into the kernel). Only the names and links are read."""
+        interfaces = spec.get("net_interfaces") or {}
+        if not interfaces:
+            return []
+        root = os.path.join(self.dir, "sysfs")
+        for name, attrs in sorted(interfaces.items()):
+            attrs = attrs or {}
+            net = os.path.join(root, "net", name)
+            device = os.path.join(root, "devices", f"fixture-{name}")
+            os.makedirs(net)
+            os.makedirs(device)
+            os.symlink(device, os.path.join(net, "device"))
+            if attrs.get("wireless", True):
+                os.makedirs(os.path.join(net, "wireless"))
+                phy = os.path.join(root, "ieee80211", f"phy-{name}")
+                os.makedirs(phy)
+                os.symlink(phy, os.path.join(net, "phy80211"))
+            if attrs.get("module"):
+                driver = os.path.join(root, "drivers", attrs["module"])
+                module = os.path.join(root, "module", attrs["module"])
+                os.makedirs(driver, exist_ok=True)
+                os.makedirs(module, exist_ok=True)
+                if not os.path.lexists(os.path.join(driver, "module")):
+                    os.symlink(module, os.path.join(driver, "module"))
+                os.symlink(driver, os.path.join(device, "driver"))
+        real = os.path.join(self.dir, "sys-class-net")
+        os.makedirs(real)
+        lines = [f"mount --bind /sys/class/net '{real}'",
+                 "mount -t tmpfs -o mode=0755 tmpfs /sys/class/net",
+                 f"for e in '{real}'/*; do n=/sys/class/net/\"${{e##*/}}\"; "
+                 f"if [ -L \"$e\" ]; then ln -s \"$(readlink \"$e\")\" \"$n\"; "
+                 f"elif [ -d \"$e\" ]; then mkdir \"$n\"; mount --bind \"$e\" \"$n\"; "
+                 f"else : > \"$n\"; mount --bind \"$e\" \"$n\"; fi; done"]
+        for name in sorted(interfaces):
+            lines.append(f"ln -s '{os.path.join(root, 'net', name)}' '/sys/class/net/{name}'")
         return lines
 
     def _mount_lines(self, target, how):
