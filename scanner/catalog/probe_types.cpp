@@ -279,6 +279,10 @@ PackageStates read_package_states(std::string_view dpkg_lines) {
   return states;
 }
 
+bool package_word_present(std::string_view word) {
+  return word != package_state_word('n') && word != package_state_word('c');
+}
+
 std::string package_state_lines(std::string_view names, const PackageStates& states) {
   std::string lines;
   for (const auto name : package_names(names)) {

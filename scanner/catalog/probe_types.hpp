@@ -48,6 +48,8 @@ bool package_present(std::string_view status_line);
 // "config-files", "unpacked", ...) for each architecture of it listed, in their order.
 using PackageStates = std::map<std::string, std::vector<std::string_view>, std::less<>>;
 PackageStates read_package_states(std::string_view dpkg_lines);
+// Whether a status word of those says the package has files on disk, as package_present.
+bool package_word_present(std::string_view word);
 // The lines of a `packages` probe, and of a command probe's `packages:`: "package NAME STATE"
 // for each architecture dpkg lists of each name (`names` separated by whitespace), in order.
 std::string package_state_lines(std::string_view names, const PackageStates& states);

@@ -122,16 +122,10 @@ void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
   if (const auto* packages = find(outputs, "f-packages");
       packages != nullptr && packages->exit_code == 0 && !packages->truncated) {
     facts.package_states = read_package_states(packages->output);
-    for (const auto line : util::split_lines(packages->output)) {
-      // "ii  libc6:amd64 2.36-9"
-      if (!package_present(line)) {
-        continue;
-      }
-      auto name = util::trim(line.substr(3));
-      name = name.substr(0, name.find(' '));
-      name = name.substr(0, name.find(':'));
-      if (!name.empty()) {
-        facts.packages.emplace(name);
+    // Installed: some architecture of it has files on disk.
+    for (const auto& [name, words] : facts.package_states) {
+      if (std::any_of(words.begin(), words.end(), package_word_present)) {
+        facts.packages.insert(name);
       }
     }
   }
