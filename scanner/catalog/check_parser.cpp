@@ -20,7 +20,7 @@ const std::set<std::string> k_benchmark_keys = {"id", "version", "ref", "level"}
 const std::set<std::string> k_applies_keys = {"os",       "version",      "roles",    "not_roles",
                                               "packages", "not_packages", "services", "facts"};
 
-Applicability parse_applies(const YAML::Node& node, const util::YamlFile& file) {
+Applicability parse_applies(const yaml::Node& node, const util::YamlFile& file) {
   Applicability a;
   if (!node.IsMap()) {
     file.report(node, "applies must be a mapping");
@@ -45,7 +45,7 @@ Applicability parse_applies(const YAML::Node& node, const util::YamlFile& file) 
 }
 
 // on_missing and on_empty: what a check makes of a probe that could not read, or printed nothing.
-void parse_unreadable_keys(const YAML::Node& node, bool manual, Check& check,
+void parse_unreadable_keys(const yaml::Node& node, bool manual, Check& check,
                            const util::YamlFile& file) {
   const auto on_missing = file.string(node, "on_missing", false);
   if (on_missing == "fail") {
@@ -68,15 +68,15 @@ void parse_unreadable_keys(const YAML::Node& node, bool manual, Check& check,
 
 // `benchmark:` is one {id, version, ref, level} or a list of them (every recommendation the check
 // implements, usually one per benchmark); the same recommendation may appear once.
-std::vector<Benchmark> parse_benchmarks(const YAML::Node& node, const util::YamlFile& file) {
+std::vector<Benchmark> parse_benchmarks(const yaml::Node& node, const util::YamlFile& file) {
   const char* shape = "benchmark must be {id, version, ref, level} or a list of them";
   std::vector<Benchmark> out;
   if (!node.IsMap() && !(node.IsSequence() && node.size() > 0)) {
     file.report(node, shape);
     return out;
   }
-  for (const auto& b : node.IsMap() ? std::vector<YAML::Node>{node}
-                                    : std::vector<YAML::Node>(node.begin(), node.end())) {
+  for (const auto& b : node.IsMap() ? std::vector<yaml::Node>{node}
+                                    : std::vector<yaml::Node>(node.begin(), node.end())) {
     if (!b.IsMap()) {
       file.report(b, shape);
       continue;
@@ -95,11 +95,11 @@ std::vector<Benchmark> parse_benchmarks(const YAML::Node& node, const util::Yaml
 }
 
 // The entry of a list (or the scalar itself) where the i-th of its strings was written.
-YAML::Node entry(const YAML::Node& list, size_t i) {
+yaml::Node entry(const yaml::Node& list, size_t i) {
   return list.IsSequence() ? list[i] : list;
 }
 
-void parse_safeguards(const YAML::Node& node, const ControlsCatalog& controls, Check& check,
+void parse_safeguards(const yaml::Node& node, const ControlsCatalog& controls, Check& check,
                       const util::YamlFile& file) {
   const auto before = file.problems();
   check.safeguards = file.strings(node, "safeguards");
@@ -115,7 +115,7 @@ void parse_safeguards(const YAML::Node& node, const ControlsCatalog& controls, C
 }
 
 // `risks:` (an id or a list of them): entries of the risk register that `known_risk` knows.
-std::vector<std::string> parse_risks(const YAML::Node& node, const KnownRisk& known_risk,
+std::vector<std::string> parse_risks(const yaml::Node& node, const KnownRisk& known_risk,
                                      const util::YamlFile& file) {
   const auto before = file.problems();
   auto risks = file.strings(node, "risks");
@@ -136,7 +136,7 @@ std::vector<std::string> parse_risks(const YAML::Node& node, const KnownRisk& kn
 }
 
 // What the check is and what it covers: id, title, benchmarks, safeguards, risks, applies.
-void parse_identity(const YAML::Node& node, const CheckContext& context, Check& check,
+void parse_identity(const yaml::Node& node, const CheckContext& context, Check& check,
                     const util::YamlFile& file) {
   file.guard([&] { check.id = file.string(node, "id"); });
   file.guard([&] { check.title = file.string(node, "title"); });
@@ -152,7 +152,7 @@ void parse_identity(const YAML::Node& node, const CheckContext& context, Check& 
 
 // How the check is judged: `probe:` and `expect:`, or `manual: true`. Whether it has what it
 // needs is judged only when what it has read cleanly (`clean_before`: the problems before it).
-void parse_test(const YAML::Node& node, const CheckContext& context, Check& check, bool manual,
+void parse_test(const yaml::Node& node, const CheckContext& context, Check& check, bool manual,
                 size_t clean_before, const util::YamlFile& file) {
   std::string probe_type;
   if (node["probe"]) {
@@ -189,7 +189,7 @@ void parse_test(const YAML::Node& node, const CheckContext& context, Check& chec
 
 } // namespace
 
-Check parse_check(const YAML::Node& node, const CheckContext& context, const util::YamlFile& file) {
+Check parse_check(const yaml::Node& node, const CheckContext& context, const util::YamlFile& file) {
   Check check;
   if (!node.IsMap()) {
     file.report(node, "expected a check (a mapping with id, title, ...)");

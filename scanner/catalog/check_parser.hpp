@@ -21,10 +21,10 @@ struct CheckContext {
 };
 
 // The check, complete only when `file` collected no problem while reading it.
-Check parse_check(const YAML::Node& node, const CheckContext& context, const util::YamlFile& file);
+Check parse_check(const yaml::Node& node, const CheckContext& context, const util::YamlFile& file);
 
 // `probe:` ({TYPE: ARGUMENT, timeout: SECONDS}); its type is set whenever a known type is named,
 // even with a bad argument, so that `expect:` can still be checked against it.
-ProbeSpec parse_probe(const YAML::Node& node, const Variables& vars, const util::YamlFile& file);
+ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util::YamlFile& file);
 
 } // namespace cisscan

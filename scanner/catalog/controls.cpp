@@ -3,8 +3,6 @@
 #include "util/error.hpp"
 #include "util/yaml.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 namespace cisscan {
 
 ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) try {
@@ -17,7 +15,7 @@ ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) try {
   if (!root.IsMap() || !root["safeguards"] || !root["safeguards"].IsSequence()) {
     throw ConfigError(file.name() + ":1: expected a 'safeguards' list");
   }
-  const auto required = [&](const YAML::Node& node, const char* key) {
+  const auto required = [&](const yaml::Node& node, const char* key) {
     if (!node[key] || !node[key].IsScalar()) {
       file.fail(node, std::string("expected '") + key + "'");
     }
@@ -48,7 +46,7 @@ ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) try {
     catalog.m_safeguards.push_back(std::move(s));
   }
   return catalog;
-} catch (const YAML::Exception& e) {
+} catch (const yaml::Exception& e) {
   throw util::yaml_error(path, e);
 }
 

@@ -4,8 +4,6 @@
 #include "util/sha256.hpp"
 #include "util/yaml.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <set>
 
@@ -42,7 +40,7 @@ bool read_vars(const util::YamlFile& file, Variables& vars) {
 }
 
 // A file of another kind (a risk register, waivers, ...): not for the catalog loader.
-bool other_kind(const YAML::Node& root) {
+bool other_kind(const yaml::Node& root) {
   return root.IsMap() && !root["checks"] &&
          std::any_of(root.begin(), root.end(), [](const auto& item) {
            return item.first.IsScalar() &&

@@ -44,7 +44,7 @@ Verdict unreadable(std::string expected, const ProbeView& probe) {
   return {Outcome::unreadable, std::move(expected), std::move(observed)};
 }
 
-std::vector<std::string> string_list(const YAML::Node& node, const util::YamlFile& file) {
+std::vector<std::string> string_list(const yaml::Node& node, const util::YamlFile& file) {
   std::vector<std::string> out;
   if (node.IsScalar()) {
     out.push_back(node.as<std::string>());
@@ -62,7 +62,7 @@ std::vector<std::string> string_list(const YAML::Node& node, const util::YamlFil
   return out;
 }
 
-std::shared_ptr<const util::Regex> compile(const YAML::Node& node, const util::YamlFile& file) {
+std::shared_ptr<const util::Regex> compile(const yaml::Node& node, const util::YamlFile& file) {
   if (!node.IsScalar()) {
     file.report(node, "expected a regular expression");
     return nullptr;
@@ -75,7 +75,7 @@ std::shared_ptr<const util::Regex> compile(const YAML::Node& node, const util::Y
   }
 }
 
-void parse_strings(const YAML::Node& argument, Expectation& out, const util::YamlFile& file) {
+void parse_strings(const yaml::Node& argument, Expectation& out, const util::YamlFile& file) {
   out.values = string_list(argument, file);
 }
 
@@ -217,7 +217,7 @@ const OperatorSpec* find_operator(std::string_view name) {
   return nullptr;
 }
 
-Expectation parse_expectation(const YAML::Node& node, std::string_view probe_type,
+Expectation parse_expectation(const yaml::Node& node, std::string_view probe_type,
                               const util::YamlFile& file) {
   Expectation out;
   out.line = util::line_of(node);

@@ -15,7 +15,7 @@ struct OperatorSpec {
   std::string_view name;
   std::string_view summary;
   // Reads the argument into `out`, reporting every problem to `file`.
-  void (*parse)(const YAML::Node& argument, Expectation& out, const util::YamlFile& file);
+  void (*parse)(const yaml::Node& argument, Expectation& out, const util::YamlFile& file);
   // Judges a probe (a leaf); null for a combinator.
   Verdict (*judge)(const Expectation& node, const ProbeView& probe);
   // Joins the verdicts of the children (all / any / none); null for a leaf.
@@ -31,7 +31,7 @@ const OperatorSpec* find_operator(std::string_view name);
 // Parses a one-key mapping {op: argument} into a tree of operator rows, reporting every problem
 // to `file`; checks that each operator fits the probe type (an empty type: not checked). A tree
 // read with problems is incomplete: only one read cleanly is for evaluation.
-Expectation parse_expectation(const YAML::Node& node, std::string_view probe_type,
+Expectation parse_expectation(const yaml::Node& node, std::string_view probe_type,
                               const util::YamlFile& file);
 
 } // namespace cisscan

@@ -44,7 +44,7 @@ Verdict join(Join how, const std::vector<Verdict>& parts) {
 
 } // namespace
 
-void parse_children(const YAML::Node& argument, Expectation& out, const util::YamlFile& file) {
+void parse_children(const yaml::Node& argument, Expectation& out, const util::YamlFile& file) {
   // The children themselves are parsed by parse_expectation, which knows the probe type.
   (void)out;
   if (!argument.IsSequence() || argument.size() == 0) {

@@ -41,7 +41,7 @@ Verdict judge_name(const Expectation& e, const ProbeView& probe, std::string_vie
 
 } // namespace
 
-void parse_mode(const YAML::Node& argument, Expectation& out, const util::YamlFile& file) {
+void parse_mode(const yaml::Node& argument, Expectation& out, const util::YamlFile& file) {
   const auto text = argument.IsScalar() ? argument.as<std::string>() : std::string();
   unsigned value = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 8);

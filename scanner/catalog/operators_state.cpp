@@ -6,7 +6,7 @@
 
 namespace cisscan::ops {
 
-void parse_exit_code(const YAML::Node& argument, Expectation& out, const util::YamlFile& file) {
+void parse_exit_code(const yaml::Node& argument, Expectation& out, const util::YamlFile& file) {
   try {
     if (argument.IsSequence()) {
       for (const auto& item : argument) {
@@ -15,7 +15,7 @@ void parse_exit_code(const YAML::Node& argument, Expectation& out, const util::Y
     } else {
       out.integers.push_back(argument.as<long long>());
     }
-  } catch (const YAML::Exception&) {
+  } catch (const yaml::Exception&) {
     file.report(argument, "expected an exit code or a list of them");
     return;
   }
@@ -24,10 +24,10 @@ void parse_exit_code(const YAML::Node& argument, Expectation& out, const util::Y
   }
 }
 
-void parse_bool(const YAML::Node& argument, Expectation& out, const util::YamlFile& file) {
+void parse_bool(const yaml::Node& argument, Expectation& out, const util::YamlFile& file) {
   try {
     out.present = argument.as<bool>();
-  } catch (const YAML::Exception&) {
+  } catch (const yaml::Exception&) {
     file.report(argument, "expected true or false");
   }
 }

@@ -94,11 +94,11 @@ std::string related_lines(const std::string& pattern, std::string_view output) {
 
 } // namespace
 
-void parse_regex(const YAML::Node& argument, Expectation& out, const util::YamlFile& file) {
+void parse_regex(const yaml::Node& argument, Expectation& out, const util::YamlFile& file) {
   out.regex = compile(argument, file);
 }
 
-void parse_compare(const YAML::Node& argument, Expectation& out, const util::YamlFile& file) {
+void parse_compare(const yaml::Node& argument, Expectation& out, const util::YamlFile& file) {
   if (!argument.IsMap()) {
     file.report(argument, "expected {line: REGEX, op: OP, value: NUMBER}");
     return;
@@ -124,7 +124,7 @@ void parse_compare(const YAML::Node& argument, Expectation& out, const util::Yam
   }
   try {
     out.number = argument["value"].as<double>();
-  } catch (const YAML::Exception&) {
+  } catch (const yaml::Exception&) {
     file.report(argument["value"], "compare value must be a number");
   }
 }

@@ -10,7 +10,7 @@ namespace cisscan {
 namespace {
 
 // Replaces ${name} with the file's variable; an unknown name is a problem (and left out).
-std::string substitute(const YAML::Node& node, const Variables& vars, const util::YamlFile& file) {
+std::string substitute(const yaml::Node& node, const Variables& vars, const util::YamlFile& file) {
   const auto text = node.as<std::string>();
   std::string out;
   size_t pos = 0;
@@ -44,7 +44,7 @@ std::string type_names() {
   return names;
 }
 
-void parse_timeout(const YAML::Node& value, ProbeSpec& probe, const util::YamlFile& file) {
+void parse_timeout(const yaml::Node& value, ProbeSpec& probe, const util::YamlFile& file) {
   file.guard([&] {
     probe.timeout_seconds = value.as<int>();
     if (probe.timeout_seconds <= 0 || probe.timeout_seconds > 3600) {
@@ -54,7 +54,7 @@ void parse_timeout(const YAML::Node& value, ProbeSpec& probe, const util::YamlFi
 }
 
 // The argument of a probe of `type`, substituted and validated, and the command it makes.
-void parse_argument(const ProbeType& type, const YAML::Node& value, const Variables& vars,
+void parse_argument(const ProbeType& type, const yaml::Node& value, const Variables& vars,
                     ProbeSpec& probe, const util::YamlFile& file) {
   const auto key = std::string(type.name);
   if (!value.IsScalar()) {
@@ -76,7 +76,7 @@ void parse_argument(const ProbeType& type, const YAML::Node& value, const Variab
 }
 
 // A command probe's `packages:`: the names, validated as a `packages` probe's argument.
-void parse_packages(const YAML::Node& value, const Variables& vars, ProbeSpec& probe,
+void parse_packages(const yaml::Node& value, const Variables& vars, ProbeSpec& probe,
                     const util::YamlFile& file) {
   if (!value.IsScalar()) {
     file.report(value, "packages takes a string of package names");
@@ -97,7 +97,7 @@ void parse_packages(const YAML::Node& value, const Variables& vars, ProbeSpec& p
 
 } // namespace
 
-ProbeSpec parse_probe(const YAML::Node& node, const Variables& vars, const util::YamlFile& file) {
+ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util::YamlFile& file) {
   ProbeSpec probe;
   if (!node.IsMap()) {
     file.report(node, "probe must be a mapping such as {command: \"sshd -T\"}");

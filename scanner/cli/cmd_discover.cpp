@@ -5,7 +5,7 @@
 #include "cli/exit_codes.hpp"
 #include "model/status.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "util/yaml_writer.hpp"
 
 #include <iostream>
 
@@ -13,38 +13,37 @@ namespace cisscan {
 
 namespace {
 
-void put_if(YAML::Emitter& out, const char* key, const std::string& value) {
+void put_if(util::YamlWriter& out, const char* key, const std::string& value) {
   if (!value.empty()) {
-    out << YAML::Key << key << YAML::Value << value;
+    out.entry(key, value);
   }
 }
 
-void put_list(YAML::Emitter& out, const char* key, const std::vector<std::string>& values) {
+void put_list(util::YamlWriter& out, const char* key, const std::vector<std::string>& values) {
   if (!values.empty()) {
-    out << YAML::Key << key << YAML::Value << YAML::Flow << values;
+    out.flow_list(key, values);
   }
 }
 
-void put_host(YAML::Emitter& out, const HostSpec& host) {
+void put_host(util::YamlWriter& out, const HostSpec& host) {
   static const SshTarget k_no_login;
   const auto& ssh = host.ssh() != nullptr ? *host.ssh() : k_no_login;
-  out << YAML::BeginMap;
-  out << YAML::Key << "name" << YAML::Value << host.name;
-  out << YAML::Key << "transport" << YAML::Value << host.transport;
+  out.begin_map();
+  out.entry("name", host.name);
+  out.entry("transport", host.transport);
   if (std::holds_alternative<GuestTarget>(host.target)) { // reached through its node
-    out << YAML::Key << "node" << YAML::Value << host.node;
-    out << YAML::Key << "vmid" << YAML::Value << host.vmid;
-    out << YAML::Key << "via" << YAML::Value
-        << host.user() + "@" + host.address() + ":" + std::to_string(host.port());
+    out.entry("node", host.node);
+    out.entry("vmid", host.vmid);
+    out.entry("via", host.user() + "@" + host.address() + ":" + std::to_string(host.port()));
   } else {
-    out << YAML::Key << "address" << YAML::Value << host.address();
-    out << YAML::Key << "port" << YAML::Value << host.port();
+    out.entry("address", host.address());
+    out.entry("port", host.port());
     put_if(out, "node", host.node);
     if (host.vmid > 0) {
-      out << YAML::Key << "vmid" << YAML::Value << host.vmid;
+      out.entry("vmid", host.vmid);
     }
   }
-  out << YAML::Key << "user" << YAML::Value << host.user();
+  out.entry("user", host.user());
   put_if(out, "identity_file", ssh.login.identity_file);
   put_if(out, "known_hosts", ssh.login.known_hosts);
   put_if(out, "become", host.become());
@@ -55,25 +54,28 @@ void put_host(YAML::Emitter& out, const HostSpec& host) {
   put_list(out, "groups", host.groups);
   put_list(out, "roles", host.roles);
   if (!host.skip.empty()) {
-    out << YAML::Key << "status" << YAML::Value << std::string(to_string(HostStatus::skipped));
-    out << YAML::Key << "reason" << YAML::Value << host.skip;
+    out.entry("status", std::string(to_string(HostStatus::skipped)));
+    out.entry("reason", host.skip);
   } else if (!host.unreachable.empty()) {
-    out << YAML::Key << "status" << YAML::Value << std::string(to_string(HostStatus::unreachable));
-    out << YAML::Key << "reason" << YAML::Value << host.unreachable;
+    out.entry("status", std::string(to_string(HostStatus::unreachable)));
+    out.entry("reason", host.unreachable);
   }
-  out << YAML::EndMap;
+  out.end_map();
 }
 
 int run_discover(const ConnectionArgs& args) {
   const auto inventory = load_connected_inventory(args);
-  YAML::Emitter out;
-  out << YAML::BeginMap << YAML::Key << "source" << YAML::Value << inventory.source;
-  out << YAML::Key << "hosts" << YAML::Value << YAML::BeginSeq;
+  util::YamlWriter out;
+  out.begin_map();
+  out.entry("source", inventory.source);
+  out.value("hosts");
+  out.begin_list();
   for (const auto& host : inventory.hosts) {
     put_host(out, host);
   }
-  out << YAML::EndSeq << YAML::EndMap;
-  std::cout << out.c_str() << "\n";
+  out.end_list();
+  out.end_map();
+  std::cout << out.finish();
   return k_exit_ok;
 }
 

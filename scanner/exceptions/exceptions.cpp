@@ -17,7 +17,7 @@ bool current(const std::string& expires, const std::string& today) {
 }
 
 // A date that is there and not empty: `expires: ""` would make an exception hold for ever.
-std::string required_date(const util::YamlFile& file, const YAML::Node& node, const char* key) {
+std::string required_date(const util::YamlFile& file, const yaml::Node& node, const char* key) {
   auto date = file.date(node, key);
   if (date.empty()) {
     file.fail(node[key], std::string("'") + key + "' must be a date YYYY-MM-DD, not ''");
@@ -56,7 +56,7 @@ std::vector<Waiver> load_waivers(const std::filesystem::path& path) try {
     out.push_back(std::move(w));
   }
   return out;
-} catch (const YAML::Exception& e) {
+} catch (const yaml::Exception& e) {
   throw util::yaml_error(path, e);
 }
 
@@ -107,7 +107,7 @@ load_attestations(const std::filesystem::path& path,
     out.push_back(std::move(a));
   }
   return out;
-} catch (const YAML::Exception& e) {
+} catch (const yaml::Exception& e) {
   throw util::yaml_error(path, e);
 }
 

@@ -58,7 +58,7 @@ cisscan::json HostSelector::to_json() const {
   return {{"names", names}, {"groups", groups}, {"roles", roles}};
 }
 
-HostSelector read_selector(const util::YamlFile& file, const YAML::Node& node) {
+HostSelector read_selector(const util::YamlFile& file, const yaml::Node& node) {
   HostSelector selector;
   if (!node) {
     return selector;

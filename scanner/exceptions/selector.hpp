@@ -22,7 +22,7 @@ struct HostSelector {
 };
 
 // Reads {names: [...], groups: [...], roles: [...]} (absent: every host).
-HostSelector read_selector(const util::YamlFile& file, const YAML::Node& node);
+HostSelector read_selector(const util::YamlFile& file, const yaml::Node& node);
 // Shell-style glob: '*' any run, '?' one character.
 bool glob_match(std::string_view pattern, std::string_view text);
 

@@ -178,7 +178,7 @@ void load_gate_file(const std::string& path, GateRules& rules,
       double minimum = 0;
       try {
         minimum = item.second.as<double>();
-      } catch (const YAML::Exception&) {
+      } catch (const yaml::Exception&) {
         file.fail(item.second, "a minimum score must be a number 0..100");
       }
       if (!std::isfinite(minimum) || minimum < 0 || minimum > 100) {
@@ -192,7 +192,7 @@ void load_gate_file(const std::string& path, GateRules& rules,
       rules.safeguard_minimums[safeguard] = minimum;
     }
   }
-} catch (const YAML::Exception& e) {
+} catch (const yaml::Exception& e) {
   throw util::yaml_error(path, e);
 }
 

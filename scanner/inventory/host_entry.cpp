@@ -3,7 +3,7 @@
 #include "inventory/targets.hpp"
 #include "util/text.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "util/yaml_node.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,7 +13,7 @@ namespace cisscan {
 namespace {
 
 // A path setting with its ${ENV} variables expanded (a CI file variable names the key file).
-std::string path_setting(const util::YamlFile& file, const YAML::Node& value,
+std::string path_setting(const util::YamlFile& file, const yaml::Node& value,
                          const std::string& key) {
   std::string expanded;
   std::string problem;
@@ -23,11 +23,11 @@ std::string path_setting(const util::YamlFile& file, const YAML::Node& value,
   return expanded;
 }
 
-int positive(const util::YamlFile& file, const YAML::Node& value, const std::string& what) {
+int positive(const util::YamlFile& file, const yaml::Node& value, const std::string& what) {
   int number = 0;
   try {
     number = value.as<int>();
-  } catch (const YAML::Exception&) {
+  } catch (const yaml::Exception&) {
     file.fail(value, what + " must be a number");
   }
   if (number < 1) {
@@ -67,7 +67,7 @@ const std::set<std::string>& setting_keys() {
 }
 
 // Applies the settings present in `node` over `host`, noting each key in `given`.
-void apply_settings(const util::YamlFile& file, const YAML::Node& node, HostEntry& host,
+void apply_settings(const util::YamlFile& file, const yaml::Node& node, HostEntry& host,
                     std::set<std::string>& given) {
   for (const auto& item : node) {
     const auto key = item.first.as<std::string>();
@@ -76,7 +76,7 @@ void apply_settings(const util::YamlFile& file, const YAML::Node& node, HostEntr
     if (key == "port") {
       try {
         host.port = value.as<int>();
-      } catch (const YAML::Exception&) {
+      } catch (const yaml::Exception&) {
         file.fail(value, "port must be a number");
       }
       if (host.port < 1 || host.port > 65535) {
@@ -121,7 +121,7 @@ void apply_settings(const util::YamlFile& file, const YAML::Node& node, HostEntr
   }
 }
 
-void check_transport_keys(const util::YamlFile& file, const YAML::Node& node,
+void check_transport_keys(const util::YamlFile& file, const yaml::Node& node,
                           const HostEntry& host) {
   const auto* rules = find_target(host.transport);
   for (const auto& item : node) {

@@ -51,12 +51,12 @@ const std::set<std::string>& setting_keys();
 
 // Applies the settings present in `node` over `host`, noting each key in `given`; a bad value
 // fails naming the file and line.
-void apply_settings(const util::YamlFile& file, const YAML::Node& node, HostEntry& host,
+void apply_settings(const util::YamlFile& file, const yaml::Node& node, HostEntry& host,
                     std::set<std::string>& given);
 
 // Fails on a key of the host entry `node` that `host`'s transport does not take (a container's
 // `port`: it is reached through its node's connection).
-void check_transport_keys(const util::YamlFile& file, const YAML::Node& node,
+void check_transport_keys(const util::YamlFile& file, const yaml::Node& node,
                           const HostEntry& host);
 
 // The inventory's rule for host names (README, "Inventory keys"): they name files and log lines.
@@ -66,7 +66,7 @@ bool is_host_name(const std::string& name);
 struct Settings {
   const HostEntry& defaults;
   const std::set<std::string>& default_keys;
-  const std::map<std::string, YAML::Node>& groups;
+  const std::map<std::string, yaml::Node>& groups;
 };
 
 } // namespace cisscan

@@ -12,8 +12,6 @@
 #include "util/text.hpp"
 #include "util/yaml.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -100,8 +98,8 @@ std::vector<HostSpec> resolve_targets(std::vector<HostEntry>& entries, const std
 }
 
 // `groups:`: a group name mapped to its settings.
-std::map<std::string, YAML::Node> read_groups(const util::YamlFile& file) {
-  std::map<std::string, YAML::Node> groups;
+std::map<std::string, yaml::Node> read_groups(const util::YamlFile& file) {
+  std::map<std::string, yaml::Node> groups;
   const auto& root = file.root();
   if (root["groups"]) {
     if (!root["groups"].IsMap()) {
@@ -166,7 +164,7 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   std::vector<HostEntry> entries;
   std::set<std::string> names;
   std::map<std::string, int> lines;
-  const auto hosts = root["hosts"] ? root["hosts"] : YAML::Node(YAML::NodeType::Sequence);
+  const auto hosts = root["hosts"] ? root["hosts"] : yaml::Node::sequence();
   for (const auto& node : hosts) {
     file.check_keys(node, host_entry_keys(), "a host");
     HostEntry host = defaults;
@@ -209,7 +207,7 @@ Inventory load_inventory(const std::filesystem::path& path, const SshConfig* ssh
   add_sources(file, {defaults, default_keys, groups}, entries, read_cluster);
   resolve_jumps(entries, defaults, file.name(), lines, config);
   return {file.name(), resolve_targets(entries, file.name(), lines)};
-} catch (const YAML::Exception& e) {
+} catch (const yaml::Exception& e) {
   throw util::yaml_error(path, e);
 }
 

@@ -3,7 +3,7 @@
 #include "inventory/proxmox.hpp"
 #include "inventory/targets.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "util/yaml_node.hpp"
 
 namespace cisscan {
 

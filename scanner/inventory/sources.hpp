@@ -16,7 +16,7 @@ namespace cisscan {
 // and the readers of what lies outside the file (a source without its reader is a ConfigError).
 struct SourceInput {
   const util::YamlFile& file;
-  const YAML::Node& node;
+  const yaml::Node& node;
   const Settings& settings;
   const ClusterReader& read_cluster;
 };

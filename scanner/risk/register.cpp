@@ -24,7 +24,7 @@ const std::set<std::string> k_treatments = {"reduce", "accept", "transfer", "avo
 const std::set<std::string> k_asset_classes = {"pve-node",  "vm",         "lxc",
                                                "container", "bare-metal", "any"};
 
-std::vector<ScaleLevel> read_scale(const util::YamlFile& file, const YAML::Node& node,
+std::vector<ScaleLevel> read_scale(const util::YamlFile& file, const yaml::Node& node,
                                    bool impact) {
   if (!node || !node.IsSequence() || node.size() < 2) {
     file.fail(node ? node : file.root(), std::string("expected a list of at least two ") +
@@ -61,7 +61,7 @@ int RiskEntry::impact() const {
 
 namespace {
 
-RiskEntry read_entry(const util::YamlFile& file, const YAML::Node& node,
+RiskEntry read_entry(const util::YamlFile& file, const yaml::Node& node,
                      const ControlsCatalog& controls, int max_impact, int max_expectancy) {
   file.check_keys(node,
                   {"id", "title", "safeguards", "asset_classes", "threat", "vulnerability",
@@ -159,7 +159,7 @@ RiskRegister load_register(const std::filesystem::path& path, const ControlsCata
     reg.entries.push_back(std::move(e));
   }
   return reg;
-} catch (const YAML::Exception& e) {
+} catch (const yaml::Exception& e) {
   throw util::yaml_error(path, e);
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@ public:
 private:
   std::string m_pattern;
   void* m_code = nullptr;
+  mutable std::once_flag m_jit; // JIT-compiled on the first search
 };
 
 } // namespace cisscan::util

@@ -9,30 +9,30 @@
 
 namespace cisscan::util {
 
-int line_of(const YAML::Node& node) {
+int line_of(const yaml::Node& node) {
   // A node with no place in the text (an empty document) is on line 1.
-  return std::max(node.Mark().line, 0) + 1;
+  return std::max(node.mark().line, 0) + 1;
 }
 
 namespace {
 
-void append_canonical(const YAML::Node& node, std::string& out) {
+void append_canonical(const yaml::Node& node, std::string& out) {
   switch (node.Type()) {
-  case YAML::NodeType::Scalar:
-    // Tagged ("!" for a quoted scalar), then length-prefixed: no value can fake a boundary.
-    out += node.Tag() == "!" ? 'q' : 's';
+  case yaml::NodeType::Scalar:
+    // Tagged (quoted or plain), then length-prefixed: no value can fake a boundary.
+    out += node.quoted() ? 'q' : 's';
     out += std::to_string(node.Scalar().size());
     out += ':';
     out += node.Scalar();
     break;
-  case YAML::NodeType::Sequence:
+  case yaml::NodeType::Sequence:
     out += '[';
     for (const auto& item : node) {
       append_canonical(item, out);
     }
     out += ']';
     break;
-  case YAML::NodeType::Map:
+  case yaml::NodeType::Map:
     out += '{';
     for (const auto& item : node) {
       append_canonical(item.first, out);
@@ -47,30 +47,29 @@ void append_canonical(const YAML::Node& node, std::string& out) {
 
 } // namespace
 
-std::string canonical_text(const YAML::Node& node) {
+std::string canonical_text(const yaml::Node& node) {
   std::string out;
   append_canonical(node, out);
   return out;
 }
 
-std::string expected_of(const YAML::Exception& error) {
-  if (dynamic_cast<const YAML::TypedBadConversion<std::string>*>(&error) != nullptr) {
+std::string expected_of(const yaml::Exception& error) {
+  using Kind = yaml::Exception::Kind;
+  switch (error.kind) {
+  case Kind::not_scalar:
     return "expected one value, not a list or mapping";
-  }
-  if (dynamic_cast<const YAML::TypedBadConversion<int>*>(&error) != nullptr ||
-      dynamic_cast<const YAML::TypedBadConversion<long long>*>(&error) != nullptr) {
+  case Kind::not_integer:
     return "expected a whole number";
-  }
-  if (dynamic_cast<const YAML::TypedBadConversion<double>*>(&error) != nullptr) {
+  case Kind::not_number:
     return "expected a number";
-  }
-  if (dynamic_cast<const YAML::TypedBadConversion<bool>*>(&error) != nullptr) {
+  case Kind::not_bool:
     return "expected true or false";
+  default:
+    return "expected something else here (" + error.msg + ")";
   }
-  return "expected something else here (" + error.msg + ")";
 }
 
-ConfigError yaml_error(const std::filesystem::path& path, const YAML::Exception& error) {
+ConfigError yaml_error(const std::filesystem::path& path, const yaml::Exception& error) {
   const auto line =
       error.mark.is_null() ? std::string() : ":" + std::to_string(error.mark.line + 1);
   return ConfigError(path.string() + line + ": " + expected_of(error));
@@ -116,14 +115,14 @@ YamlFile YamlFile::from_text(std::string name, std::string text, Mode mode) {
 
 void YamlFile::parse() {
   try {
-    m_root = YAML::Load(m_text);
+    m_root = yaml::load(m_text);
     m_parsed = true;
-  } catch (const YAML::Exception& e) {
+  } catch (const yaml::Exception& e) {
     report(e.mark.line + 1, "malformed YAML: " + e.msg);
   }
 }
 
-void YamlFile::report(const YAML::Node& node, const std::string& what) const {
+void YamlFile::report(const yaml::Node& node, const std::string& what) const {
   report(line_of(node), what);
 }
 
@@ -135,15 +134,15 @@ void YamlFile::report(int line, const std::string& what) const {
   m_diagnostics.push_back(std::move(diagnostic));
 }
 
-void YamlFile::report_yaml_error(const YAML::Exception& error) const {
+void YamlFile::report_yaml_error(const yaml::Exception& error) const {
   report(error.mark.is_null() ? 0 : error.mark.line + 1, expected_of(error));
 }
 
-void YamlFile::fail(const YAML::Node& node, const std::string& what) const {
+void YamlFile::fail(const yaml::Node& node, const std::string& what) const {
   throw ConfigError(Diagnostic{m_name, line_of(node), m_subject, what}.to_string());
 }
 
-bool YamlFile::check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
+bool YamlFile::check_keys(const yaml::Node& map, const std::set<std::string>& allowed,
                           const std::string& where) const {
   if (!map.IsMap()) {
     report(map, "expected a mapping for " + where);
@@ -165,7 +164,7 @@ bool YamlFile::check_keys(const YAML::Node& map, const std::set<std::string>& al
   return clean;
 }
 
-std::string YamlFile::string(const YAML::Node& map, const char* key, bool required) const {
+std::string YamlFile::string(const yaml::Node& map, const char* key, bool required) const {
   const auto value = map[key];
   if (!value) {
     if (required) {
@@ -180,7 +179,7 @@ std::string YamlFile::string(const YAML::Node& map, const char* key, bool requir
   return value.as<std::string>();
 }
 
-std::vector<std::string> YamlFile::strings(const YAML::Node& map, const char* key) const {
+std::vector<std::string> YamlFile::strings(const yaml::Node& map, const char* key) const {
   std::vector<std::string> out;
   const auto value = map[key];
   if (!value) {
@@ -204,7 +203,7 @@ std::vector<std::string> YamlFile::strings(const YAML::Node& map, const char* ke
   return out;
 }
 
-int YamlFile::integer(const YAML::Node& map, const char* key, int low, int high) const {
+int YamlFile::integer(const yaml::Node& map, const char* key, int low, int high) const {
   const auto value = map[key];
   if (!value) {
     report(map, std::string("missing '") + key + "'");
@@ -213,7 +212,7 @@ int YamlFile::integer(const YAML::Node& map, const char* key, int low, int high)
   int number = 0;
   try {
     number = value.as<int>();
-  } catch (const YAML::Exception&) {
+  } catch (const yaml::Exception&) {
     report(value, std::string("'") + key + "' must be a whole number");
     return low;
   }
@@ -224,7 +223,7 @@ int YamlFile::integer(const YAML::Node& map, const char* key, int low, int high)
   return number;
 }
 
-std::string YamlFile::date(const YAML::Node& map, const char* key, bool required) const {
+std::string YamlFile::date(const yaml::Node& map, const char* key, bool required) const {
   const auto text = string(map, key, required);
   if (!text.empty() && !is_date(text)) {
     report(map[key], std::string("'") + key + "' must be a date YYYY-MM-DD, not '" + text + "'");

@@ -4,7 +4,7 @@
 
 #include "util/error.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "util/yaml_node.hpp"
 
 #include <filesystem>
 #include <set>
@@ -34,23 +34,23 @@ public:
   // The same for text already in memory; `name` is the file problems name.
   static YamlFile from_text(std::string name, std::string text, Mode mode);
 
-  const YAML::Node& root() const { return m_root; }
+  const yaml::Node& root() const { return m_root; }
   const std::string& name() const { return m_name; }
   const std::string& text() const { return m_text; }
   bool parsed() const { return m_parsed; }
 
   // A problem at `node` (or a 1-based line): thrown or collected, by the mode.
-  void report(const YAML::Node& node, const std::string& what) const;
+  void report(const yaml::Node& node, const std::string& what) const;
   void report(int line, const std::string& what) const;
   // A problem that ends the read in either mode: throws ConfigError "file:line: what".
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& what) const;
-  // Runs `step`; a yaml-cpp error in it (a list where a number belongs, ...) is reported as
+  [[noreturn]] void fail(const yaml::Node& node, const std::string& what) const;
+  // Runs `step`; a conversion error in it (a list where a number belongs, ...) is reported as
   // "expected ..." at its line. False when it was.
   template <typename Step> bool guard(Step&& step) const {
     try {
       step();
       return true;
-    } catch (const YAML::Exception& e) {
+    } catch (const yaml::Exception& e) {
       report_yaml_error(e);
       return false;
     }
@@ -63,40 +63,39 @@ public:
 
   // Every key of `map` is one of `allowed`, else a problem for each other key naming it and
   // what was expected; false when there was one.
-  bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed,
+  bool check_keys(const yaml::Node& map, const std::set<std::string>& allowed,
                   const std::string& where) const;
-  std::string string(const YAML::Node& map, const char* key, bool required = true) const;
-  std::vector<std::string> strings(const YAML::Node& map, const char* key) const;
-  int integer(const YAML::Node& map, const char* key, int low, int high) const;
+  std::string string(const yaml::Node& map, const char* key, bool required = true) const;
+  std::vector<std::string> strings(const yaml::Node& map, const char* key) const;
+  int integer(const yaml::Node& map, const char* key, int low, int high) const;
   // A YYYY-MM-DD date, returned as written.
-  std::string date(const YAML::Node& map, const char* key, bool required = true) const;
+  std::string date(const yaml::Node& map, const char* key, bool required = true) const;
 
 private:
   YamlFile(std::string name, Mode mode) : m_name(std::move(name)), m_mode(mode) {}
   void parse();
-  void report_yaml_error(const YAML::Exception& error) const;
+  void report_yaml_error(const yaml::Exception& error) const;
 
   std::string m_name;
   Mode m_mode;
   std::string m_text;
-  YAML::Node m_root;
+  yaml::Node m_root;
   bool m_parsed = false;
   // A reader's log: collecting a problem does not change what was read.
   mutable std::string m_subject;
   mutable std::vector<Diagnostic> m_diagnostics;
 };
 
-int line_of(const YAML::Node& node);
+int line_of(const yaml::Node& node);
 // A node's content in one canonical form, for its digest: the same for the same values whatever
 // the layout, quoting style or comments of the text (a quoted scalar differs from a plain one).
-// Much cheaper than YAML::Dump, whose emitter checks every scalar with regular expressions.
-std::string canonical_text(const YAML::Node& node);
-// What a yaml-cpp error means to whoever wrote the file: "expected a whole number", "expected
+std::string canonical_text(const yaml::Node& node);
+// What a conversion error means to whoever wrote the file: "expected a whole number", "expected
 // one value, not a list or mapping", ... (a list where a scalar belongs, text for a number).
-std::string expected_of(const YAML::Exception& error);
-// "FILE:LINE: expected ..." for a yaml-cpp error that escaped a loader: every loader ends with
-// `catch (const YAML::Exception& e) { throw util::yaml_error(path, e); }`.
-ConfigError yaml_error(const std::filesystem::path& path, const YAML::Exception& error);
+std::string expected_of(const yaml::Exception& error);
+// "FILE:LINE: expected ..." for a conversion error that escaped a loader: every loader ends with
+// `catch (const yaml::Exception& e) { throw util::yaml_error(path, e); }`.
+ConfigError yaml_error(const std::filesystem::path& path, const yaml::Exception& error);
 // "2026-11-25" of now, UTC.
 std::string today();
 

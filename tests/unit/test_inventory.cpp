@@ -176,12 +176,15 @@ TEST_CASE("inventory errors name the file and line") {
           transport.string() + ":3: transport must be ssh, local, pct or qga");
   }
   SUBCASE("host names outside the rule") {
-    for (const std::string name : {"../x", "a/b", ".a", "-a", "a b", "a\x1b[2Jb", "\"\""}) {
+    for (const std::string name : {"../x", "a/b", ".a", "-a", "a b", "\"a\\x1b[2Jb\"", "\"\""}) {
       CAPTURE(name);
       const auto file = dir.write("n.yaml", "hosts:\n  - {name: a}\n  - name: " + name + "\n");
       CHECK(error_of(file).rfind(file.string() + ":3: host name ", 0) == 0);
       CHECK(error_of(file).find("\x1b") == std::string::npos);
     }
+    // A control character written as itself is not YAML text at all: the file is refused there.
+    const auto raw = dir.write("r.yaml", "hosts:\n  - {name: a}\n  - name: a\x1b[2Jb\n");
+    CHECK(error_of(raw) == raw.string() + ":3: malformed YAML: control characters are not allowed");
     const auto file =
         dir.write("ok.yaml", "hosts:\n  - {name: web-1.example_org}\n  - {name: 10.0.0.1}\n");
     CHECK(load_inventory(file).hosts.size() == 2);

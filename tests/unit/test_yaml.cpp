@@ -78,7 +78,7 @@ TEST_CASE("a file that cannot be read or parsed, collected") {
 
 TEST_CASE("canonical_text: the same values give the same text whatever the layout") {
   const auto canonical = [](const std::string& text) {
-    return util::canonical_text(YAML::Load(text));
+    return util::canonical_text(yaml::load(text));
   };
   const auto block = canonical("id: x # the id\nprobe:\n  file: /etc/a\nlist:\n  - 1\n  - two\n");
   CHECK(block == canonical("{id: x, probe: {file: /etc/a}, list: [1, two]}"));
