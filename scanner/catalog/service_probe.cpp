@@ -21,8 +21,8 @@ constexpr std::string_view k_sysv_marker = "#sysv ";
 // name that is not the unit's id: show answers for the unit it names), `bad` and newer words.
 bool known_file_state(std::string_view state) {
   static constexpr std::array<std::string_view, 10> k_states = {
-      "enabled", "enabled-runtime", "linked",   "linked-runtime", "masked",
-      "masked-runtime", "static",   "indirect", "disabled",       "transient"};
+      "enabled",        "enabled-runtime", "linked",   "linked-runtime", "masked",
+      "masked-runtime", "static",          "indirect", "disabled",       "transient"};
   return std::find(k_states.begin(), k_states.end(), state) != k_states.end();
 }
 
@@ -46,7 +46,7 @@ std::optional<std::string> enabled_state(const UnitState& unit) {
 const UnitState* shown(const UnitStates& states, std::string_view name) {
   const auto it = states.find(unit_id(name));
   return it == states.end() || it->second.load.empty() || it->second.active.empty() ? nullptr
-                                                                                     : &it->second;
+                                                                                    : &it->second;
 }
 
 } // namespace
@@ -81,7 +81,7 @@ std::string validate_units(std::string_view names) {
 
 std::string unit_id(std::string_view name) {
   static constexpr std::array<std::string_view, 11> k_suffixes = {
-      ".service", ".socket", ".target", ".timer", ".mount",  ".automount",
+      ".service", ".socket", ".target", ".timer", ".mount", ".automount",
       ".path",    ".slice",  ".scope",  ".swap",  ".device"};
   for (const auto suffix : k_suffixes) {
     if (ends_with(name, suffix) && name.size() > suffix.size()) {
@@ -125,8 +125,8 @@ std::string unit_states_command(const std::vector<std::string>& units) {
                  " 2>/dev/null; ";
   if (!scripts.empty()) {
     // is-enabled asks systemd-sysv-install about a .service without a unit file that has one.
-    command += "for f in" + scripts + "; do [ -e \"$f\" ] && echo \"" +
-               std::string(k_sysv_marker) + "${f##*/}.service\"; done; ";
+    command += "for f in" + scripts + "; do [ -e \"$f\" ] && echo \"" + std::string(k_sysv_marker) +
+               "${f##*/}.service\"; done; ";
   }
   return command + "exit 0";
 }
@@ -199,8 +199,8 @@ std::optional<std::string> services_derive(std::string_view names, std::string_v
     if (!enabled) {
       return std::nullopt;
     }
-    lines += "service " + std::string(name) + " enabled=" + *enabled + " active=" + unit->active +
-             "\n";
+    lines +=
+        "service " + std::string(name) + " enabled=" + *enabled + " active=" + unit->active + "\n";
   }
   exit_code = 0;
   return lines;

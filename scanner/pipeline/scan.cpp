@@ -2,11 +2,11 @@
 
 #include "catalog/probe_types.hpp"
 #include "evaluate/evaluate.hpp"
-#include "pipeline/derive.hpp"
 #include "execute/frames.hpp"
 #include "execute/jump.hpp"
 #include "execute/node_session.hpp"
 #include "execute/script.hpp"
+#include "pipeline/derive.hpp"
 #include "plan/plan.hpp"
 #include "util/clock.hpp"
 #include "util/files.hpp"

@@ -40,10 +40,10 @@ TEST_CASE("a service probe is answered from a whole, successful f-units fact") {
 
 TEST_CASE("a missing, cut or failed fact, or one that cannot say, leaves the probe to run") {
   std::vector<std::vector<ProbeRecord>> cases{
-      {},                                                       // no fact
-      {fact(k_units, 0, true)},                                 // cut at the facts' cap
-      {fact("", 1)},                                            // systemd is not PID 1
-      {fact("", 5)},                                            // no systemctl
+      {},                                                               // no fact
+      {fact(k_units, 0, true)},                                         // cut at the facts' cap
+      {fact("", 1)},                                                    // systemd is not PID 1
+      {fact("", 5)},                                                    // no systemctl
       {fact("Id=ssh.service\nLoadState=loaded\nActiveState=active\n")}, // cron not in it
   };
   for (auto& records : cases) {
