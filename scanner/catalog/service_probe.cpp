@@ -118,7 +118,10 @@ std::string unit_states_command(const std::vector<std::string>& units) {
       scripts += " " + shell_quote("/etc/init.d/" + unit.substr(0, unit.size() - 8));
     }
   }
-  auto command = "command -v systemctl >/dev/null 2>&1 || exit 5; "
+  // Without /run/systemd/system, systemd is not the service manager (sd_booted) and show would
+  // fail after starting a process: the probes then run their own commands.
+  auto command = "command -v systemctl >/dev/null 2>&1 || exit 5; [ -d /run/systemd/system ] || "
+                 "exit 1; "
                  "systemctl show --no-pager -p Id,LoadState,ActiveState --" +
                  quoted + " || exit 1; echo '" + std::string(k_files_marker) +
                  "'; systemctl list-unit-files --no-legend --no-pager --" + quoted +

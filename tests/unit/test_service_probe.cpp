@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -126,4 +127,13 @@ TEST_CASE("the services probe's own command, where the facts do not answer") {
   const auto none = test::run_local("PATH=/nonexistent; " + command);
   CHECK(none.output == "service cron.service enabled= active=\n"
                        "service chrony.service enabled= active=\n");
+}
+
+TEST_CASE("the fact where systemd is not the service manager: no answer, the probes run") {
+  if (std::filesystem::exists("/run/systemd/system")) {
+    return; // a booted machine: tests/integration/test_service_facts.py covers that side
+  }
+  const auto ran = test::run_local(unit_states_command({"cron.service"}));
+  CHECK(ran.exit_code != 0);
+  CHECK(ran.output.empty());
 }
