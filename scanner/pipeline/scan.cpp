@@ -11,7 +11,6 @@
 #include "util/clock.hpp"
 #include "util/files.hpp"
 #include "util/redact.hpp"
-#include "util/sha256.hpp"
 #include "util/text.hpp"
 
 #include <spdlog/spdlog.h>
