@@ -3,7 +3,8 @@
 recipe: cron, rsyslog, systemd-timesyncd, systemd-journal-remote; systemd as PID 1), alternating
 A, B, A, B, ... so that both meet the same load. Prints each build's host time (the record's
 duration_ms: connect to last probe) and whole-process wall time, their medians and minimums, the
-probes each ran, and how many of them were answered from the facts. Needs root.
+probes each ran, how many of them were answered from the facts, and the recorded time of the
+service-state checks' probes (with the f-units fact that answers them). Needs root.
 
   benchmarks/booted_scan.py --bin-a OLD --checks-a OLD/debian --checks-a OLD/proxmox \
       --bin-b NEW --checks-b NEW/debian --checks-b NEW/proxmox [--rounds 7] [--suite bookworm]
@@ -25,7 +26,7 @@ sys.path.insert(0, os.path.join(SOURCE, "tests", "testbed"))
 sys.path.insert(0, os.path.join(SOURCE, "tests", "integration"))
 import systemd_host  # noqa: E402
 import testbed  # noqa: E402
-from test_service_checks import DROPINS  # noqa: E402
+from test_service_checks import CHECKS as SERVICE_CHECKS, DROPINS  # noqa: E402
 
 
 def scan(binary, checks, bed, host, out):
@@ -42,7 +43,13 @@ def scan(binary, checks, bed, host, out):
         record = json.load(f)["hosts"][0]
     derived = sum(p["command"].startswith("(answered from probe") for p in record["probes"])
     statuses = sorted((r["check_id"], r["status"]) for r in record["results"])
-    return wall, record["stats"]["duration_ms"], len(record["probes"]), derived, statuses
+    # The service states' own cost: the probes of the service-state checks as recorded (each
+    # probe's duration on the host; 0 when answered from the facts) and the f-units fact.
+    ids = {i for r in record["results"] if r["check_id"] in SERVICE_CHECKS for i in r["probe_ids"]}
+    ids.add("f-units")
+    service_ms = sum(p["duration_ms"] for p in record["probes"] if p["id"] in ids)
+    return (wall, record["stats"]["duration_ms"], len(record["probes"]), derived, statuses,
+            service_ms)
 
 
 def main():
@@ -78,7 +85,8 @@ def main():
             print(f"{name} {builds[name][0]}: host median {med(hosts):.0f} ms (min {min(hosts)}, "
                   f"max {max(hosts)}), process median {med(walls):.0f} ms (min {min(walls):.0f}); "
                   f"{runs[0][2]} probes, {runs[0][3]} answered from the facts, "
-                  f"{len(runs[0][4])} checks")
+                  f"{len(runs[0][4])} checks; the service states' probes "
+                  f"{med([r[5] for r in runs]):.0f} ms (median)")
         diffs = [b[1] - a[1] for a, b in zip(seen["A"], seen["B"])]
         print(f"B - A host time, round by round: median {med(diffs):+.0f} ms "
               f"({min(diffs):+d} to {max(diffs):+d})")
