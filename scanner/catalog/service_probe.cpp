@@ -12,16 +12,17 @@ namespace {
 
 using util::shell_quote;
 
+constexpr std::string_view k_units_marker = "#units ";
 constexpr std::string_view k_files_marker = "#list-unit-files";
 constexpr std::string_view k_sysv_marker = "#sysv ";
 
 // The unit file states list-unit-files computes exactly as is-enabled does (the same function
 // of systemd's install code, on the same files). Left out: `generated` (a unit a generator made,
-// such as a SysV script's, for which is-enabled asks systemd-sysv-install instead), `alias` (a
-// name that is not the unit's id: show answers for the unit it names), `bad` and newer words.
+// such as a SysV script's, for which is-enabled asks systemd-sysv-install instead), `bad` and
+// words newer than these.
 bool known_file_state(std::string_view state) {
-  static constexpr std::array<std::string_view, 10> k_states = {
-      "enabled",        "enabled-runtime", "linked",   "linked-runtime", "masked",
+  static constexpr std::array<std::string_view, 11> k_states = {
+      "enabled",        "enabled-runtime", "linked",   "linked-runtime", "alias",    "masked",
       "masked-runtime", "static",          "indirect", "disabled",       "transient"};
   return std::find(k_states.begin(), k_states.end(), state) != k_states.end();
 }
@@ -31,22 +32,23 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 }
 
 // is-enabled's answer from the fact, as the services lines show it: the unit file state, empty
-// where there is no unit file (LoadState not-found, none listed, no SysV script); nullopt where
-// the fact cannot say.
-std::optional<std::string> enabled_state(const UnitState& unit) {
+// where there is none (list-unit-files lists every unit file; an instance has its template's,
+// a .service with a SysV script is asked of that script); nullopt where the fact cannot say.
+std::optional<std::string> enabled_state(std::string_view name, const UnitState& unit) {
   if (unit.file) {
     return known_file_state(*unit.file) ? unit.file : std::nullopt;
   }
-  if (unit.load == "not-found" && !unit.sysv) {
+  if (name.find('@') == std::string_view::npos && !unit.sysv) {
     return std::string();
   }
   return std::nullopt;
 }
 
-const UnitState* shown(const UnitStates& states, std::string_view name) {
+// The unit's states when the fact asked about it and is-active answered.
+const UnitState* asked(const UnitStates& states, std::string_view name) {
   const auto it = states.find(unit_id(name));
-  return it == states.end() || it->second.load.empty() || it->second.active.empty() ? nullptr
-                                                                                    : &it->second;
+  return it == states.end() || !it->second.asked || it->second.active.empty() ? nullptr
+                                                                              : &it->second;
 }
 
 } // namespace
@@ -118,14 +120,14 @@ std::string unit_states_command(const std::vector<std::string>& units) {
       scripts += " " + shell_quote("/etc/init.d/" + unit.substr(0, unit.size() - 8));
     }
   }
-  // Without /run/systemd/system, systemd is not the service manager (sd_booted) and show would
-  // fail after starting a process: the probes then run their own commands.
-  auto command = "command -v systemctl >/dev/null 2>&1 || exit 5; [ -d /run/systemd/system ] || "
-                 "exit 1; "
-                 "systemctl show --no-pager -p Id,LoadState,ActiveState --" +
-                 quoted + " || exit 1; echo '" + std::string(k_files_marker) +
-                 "'; systemctl list-unit-files --no-legend --no-pager --" + quoted +
-                 " 2>/dev/null; ";
+  // Without /run/systemd/system, systemd is not the service manager (sd_booted) and systemctl
+  // would fail after starting a process: the probes then run their own commands.
+  auto command =
+      "command -v systemctl >/dev/null 2>&1 || exit 5; [ -d /run/systemd/system ] || "
+      "exit 1; echo " +
+      shell_quote(std::string(k_units_marker) + util::join(units, " ")) +
+      "; systemctl is-active --" + quoted + " 2>/dev/null; echo '" + std::string(k_files_marker) +
+      "'; systemctl list-unit-files --no-legend --no-pager --" + quoted + " 2>/dev/null; ";
   if (!scripts.empty()) {
     // is-enabled asks systemd-sysv-install about a .service without a unit file that has one.
     command += "for f in" + scripts + "; do [ -e \"$f\" ] && echo \"" + std::string(k_sysv_marker) +
@@ -135,54 +137,49 @@ std::string unit_states_command(const std::vector<std::string>& units) {
 }
 
 bool unit_in_facts(std::string_view name) {
-  return validate_unit(name).empty() && name.find("@.") == std::string_view::npos;
+  // A backslash would be an escape in list-unit-files' patterns.
+  return validate_unit(name).empty() && name.find("@.") == std::string_view::npos &&
+         name.find('\\') == std::string_view::npos;
 }
 
 UnitStates read_unit_states(std::string_view fact_output) {
   UnitStates states;
-  std::string id;
-  UnitState block;
-  const auto flush = [&] {
-    if (!id.empty()) {
-      states[id] = block;
-    }
-    id.clear();
-    block = {};
-  };
-  bool files = false;
+  std::vector<std::string_view> asked;
+  std::vector<std::string_view> active; // is-active's lines, one per unit asked, in order
+  enum class Part { none, active, files } part = Part::none;
   for (const auto line : util::split_lines(fact_output)) {
-    if (line == k_files_marker) {
-      flush();
-      files = true;
+    if (line.rfind(k_units_marker, 0) == 0) {
+      asked = unit_names(line.substr(k_units_marker.size()));
+      part = Part::active;
+    } else if (line == k_files_marker) {
+      part = Part::files;
     } else if (line.rfind(k_sysv_marker, 0) == 0) {
       states[std::string(line.substr(k_sysv_marker.size()))].sysv = true;
-    } else if (files) {
+    } else if (part == Part::active) {
+      active.push_back(line);
+    } else if (part == Part::files) {
       // "NAME STATE PRESET", in columns.
       const auto fields = unit_names(line);
       if (fields.size() >= 2) {
         states[std::string(fields[0])].file = std::string(fields[1]);
       }
-    } else if (const auto eq = line.find('='); eq != std::string_view::npos) {
-      const auto key = line.substr(0, eq);
-      const auto value = std::string(line.substr(eq + 1));
-      if (key == "Id") {
-        flush();
-        id = value;
-      } else if (key == "LoadState") {
-        block.load = value;
-      } else if (key == "ActiveState") {
-        block.active = value;
-      }
     }
   }
-  flush();
+  // is-active stops at a unit it cannot ask about: fewer lines than units say nothing of any.
+  for (size_t i = 0; i < asked.size(); ++i) {
+    auto& state = states[std::string(asked[i])];
+    state.asked = true;
+    if (active.size() == asked.size()) {
+      state.active = std::string(active[i]);
+    }
+  }
   return states;
 }
 
 std::optional<std::string> service_derive(std::string_view name, std::string_view fact_output,
                                           int& exit_code) {
   const auto states = read_unit_states(fact_output);
-  const auto* unit = shown(states, name);
+  const auto* unit = asked(states, name);
   // A unit without a unit file: is-enabled prints nothing (systemd 252: the probe exits 3) or
   // `not-found` (257): the probe's own command says which.
   if (unit == nullptr || !unit->file || !known_file_state(*unit->file)) {
@@ -197,8 +194,8 @@ std::optional<std::string> services_derive(std::string_view names, std::string_v
   const auto states = read_unit_states(fact_output);
   std::string lines;
   for (const auto name : unit_names(names)) {
-    const auto* unit = shown(states, name);
-    const auto enabled = unit == nullptr ? std::nullopt : enabled_state(*unit);
+    const auto* unit = asked(states, name);
+    const auto enabled = unit == nullptr ? std::nullopt : enabled_state(unit_id(name), *unit);
     if (!enabled) {
       return std::nullopt;
     }

@@ -27,18 +27,19 @@ std::string service_command(std::string_view name);
 // is empty where no service manager answers (systemd is not PID 1).
 std::string services_command(std::string_view names);
 
-// The fact probe's command for these units (unit_id names): one `systemctl show` (load and
-// active state: what is-active reads, live) and one `systemctl list-unit-files` (the unit file
-// state, computed from the disk as is-enabled computes it; show's UnitFileState is cached by
-// the service manager until a daemon-reload, so it can differ from is-enabled's answer).
+// The fact probe's command for these units (unit_id names): one `systemctl is-active` for all
+// of them (one line each, in order: what is-active prints for each alone) and one
+// `systemctl list-unit-files` (the unit file state, computed from the disk by the function
+// is-enabled uses; `systemctl show`'s UnitFileState is cached by the service manager until a
+// daemon-reload, so it can differ from is-enabled's answer, and show costs twice as much).
 std::string unit_states_command(const std::vector<std::string>& units);
-// Whether the facts can read this unit: `systemctl show` refuses a template ("getty@.service"),
-// and one refusal fails the whole call.
+// Whether the facts can read this unit: is-active stops at a template ("getty@.service"),
+// which it cannot ask about; a backslash would be an escape in list-unit-files' patterns.
 bool unit_in_facts(std::string_view name);
 
 struct UnitState {
-  std::string load;                // LoadState, empty when show printed no block for the name
-  std::string active;              // ActiveState
+  bool asked = false;              // one of the units the fact asked about
+  std::string active;              // is-active's answer, empty when it did not answer them all
   std::optional<std::string> file; // list-unit-files' state, when it listed the name
   bool sysv = false;               // a .service with a SysV script in /etc/init.d
 };
@@ -48,8 +49,8 @@ UnitStates read_unit_states(std::string_view fact_output);
 
 // From the fact's output, the probes' outputs exactly as their commands print them on the
 // same host; nullopt where the fact cannot say what the host's systemctl would (the probe then
-// runs its own command): a name show did not answer under its own id (an alias), a unit without
-// a unit file for `service` (is-enabled prints nothing or `not-found` by systemd version), a
+// runs its own command): a name the fact did not ask about, a name list-unit-files did not list
+// (for `service`: is-enabled prints nothing or `not-found` by systemd version; an instance), a
 // state outside the known ones (`generated`: a SysV script, which is-enabled asks
 // systemd-sysv-install about; `bad`; a newer word).
 std::optional<std::string> service_derive(std::string_view name, std::string_view fact_output,

@@ -1,12 +1,12 @@
 """The `service` and `services` probes answered from the facts (fact probe f-units: one
-`systemctl show` and one `systemctl list-unit-files` per host, catalog/service_probe.cpp),
+`systemctl is-active` and one `systemctl list-unit-files` per host, catalog/service_probe.cpp),
 compared on booted hosts (tests/testbed/systemd_host.py, one per release) with what
 `systemctl is-enabled` and `systemctl is-active` print inside the host, for units in every state
 the derivation reads or declines: enabled, disabled, static, indirect, masked, masked-runtime,
 enabled-runtime, linked, transient, failed, an alias, an instance, a template, a unit that does
 not exist, a SysV script's generated unit and one the generator has not seen yet, and a unit
-whose wants link was made without a daemon-reload (show's cached UnitFileState then still says
-`disabled`; is-enabled and list-unit-files read the disk).
+whose wants link was made without a daemon-reload (`systemctl show`'s cached UnitFileState then
+still says `disabled`; is-enabled and list-unit-files read the disk).
 
 Each probe's answer in the scan's record must be byte for byte what its own command would print
 there (the canonical tools' answers, formatted as service_command and services_command format
@@ -46,7 +46,7 @@ SETUP = [
     "printf '%s' \"$NEW\" > /etc/init.d/newsvc && chmod +x /etc/init.d/newsvc",
 ]
 
-# unit -> whether its `service` probe is answered from the facts (None: by release).
+# unit -> whether its `service` probe is answered from the facts.
 DERIVED = {
     "cron.service": True,                     # enabled, linked without a reload
     "ssh.service": True,                      # enabled, active
@@ -59,12 +59,10 @@ DERIVED = {
     "cisscan-transient.service": True,        # transient, active
     "cisscan-failed.service": True,           # transient, failed
     "cron": True,                             # the same unit without its suffix
-    "sshd.service": False,                    # an alias: is-enabled says `alias`
-    # An alias of a masked unit: systemd 252 loads it as the masked unit (an alias: the probe
-    # runs), 257 as a unit of its own id, whose list-unit-files state is is-enabled's answer.
-    "syslog.service": None,
+    "sshd.service": True,                     # an alias: `alias`, and its unit's activity
+    "syslog.service": True,                   # an alias of a masked unit
     "getty@tty1.service": False,              # an instance: no unit file of its own
-    "getty@.service": False,                  # a template: show refuses it
+    "getty@.service": False,                  # a template: is-active cannot ask about it
     "no-such-unit.service": False,            # is-enabled: nothing (252) or not-found (257)
     "oldsvc.service": False,                  # generated: is-enabled asks systemd-sysv-install
     "newsvc.service": False,                  # a SysV script only
@@ -139,8 +137,7 @@ def test_a_service_probe_says_what_systemctl_says(compared, release, unit):
         assert (probe["exit_code"], probe["output"]) == (0, f"enabled={enabled}\nactive={active}\n")
     else:
         assert probe["exit_code"] == 3
-    if DERIVED[unit] is not None:
-        assert probe["command"].startswith("(answered from probe f-units)") == DERIVED[unit]
+    assert probe["command"].startswith("(answered from probe f-units)") == DERIVED[unit]
 
 
 @pytest.mark.parametrize("release", RELEASES)

@@ -21,7 +21,7 @@ ProbeRecord fact(const std::string& output, int exit_code = 0, bool truncated = 
   return record;
 }
 
-const std::string k_units = "Id=cron.service\nLoadState=loaded\nActiveState=active\n"
+const std::string k_units = "#units cron.service\nactive\n"
                             "#list-unit-files\ncron.service enabled enabled\n";
 
 const ProbeSpec k_cron{"p-cron", "service", "cron.service", "systemctl is-enabled ...", 30, false};
@@ -40,11 +40,11 @@ TEST_CASE("a service probe is answered from a whole, successful f-units fact") {
 
 TEST_CASE("a missing, cut or failed fact, or one that cannot say, leaves the probe to run") {
   std::vector<std::vector<ProbeRecord>> cases{
-      {},                                                               // no fact
-      {fact(k_units, 0, true)},                                         // cut at the facts' cap
-      {fact("", 1)},                                                    // systemd is not PID 1
-      {fact("", 5)},                                                    // no systemctl
-      {fact("Id=ssh.service\nLoadState=loaded\nActiveState=active\n")}, // cron not in it
+      {},                                     // no fact
+      {fact(k_units, 0, true)},               // cut at the facts' cap
+      {fact("", 1)},                          // systemd is not PID 1
+      {fact("", 5)},                          // no systemctl
+      {fact("#units ssh.service\nactive\n")}, // cron not in it
   };
   for (auto& records : cases) {
     const auto before = records.size();

@@ -17,17 +17,16 @@ using cisscan::test::TempDir;
 
 namespace {
 
-// What the fact printed on a booted Debian 12 host (systemd 252): show's blocks in the order
-// asked, then list-unit-files' columns, then the SysV scripts found.
-const std::string k_fact = "Id=cron.service\nLoadState=loaded\nActiveState=inactive\n\n"
-                           "Id=chrony.service\nLoadState=not-found\nActiveState=inactive\n\n"
-                           "Id=ssh.service\nLoadState=loaded\nActiveState=active\n\n"
-                           "Id=systemd-journald.service\nLoadState=loaded\nActiveState=active\n\n"
-                           "Id=getty@tty1.service\nLoadState=loaded\nActiveState=active\n\n"
-                           "Id=oldsvc.service\nLoadState=loaded\nActiveState=inactive\n\n"
-                           "Id=nis.service\nLoadState=not-found\nActiveState=inactive\n"
+// What the fact prints on a booted Debian 12 host (systemd 252): the units asked, is-active's
+// line for each, list-unit-files' columns, the SysV scripts found.
+const std::string k_fact = "#units cron.service chrony.service ssh.service sshd.service "
+                           "systemd-journald.service getty@tty1.service oldsvc.service "
+                           "nis.service\n"
+                           "inactive\ninactive\nactive\nactive\nactive\nactive\ninactive\n"
+                           "inactive\n"
                            "#list-unit-files\n"
                            "cron.service             disabled enabled\n"
+                           "ssh.service              enabled  enabled\n"
                            "sshd.service             alias    -\n"
                            "systemd-journald.service static   -\n"
                            "oldsvc.service           generated -\n"
@@ -62,21 +61,26 @@ TEST_CASE("unit names and ids") {
   CHECK_FALSE(validate_units("cron.service it's").empty());
   CHECK_FALSE(validate_units(" ").empty());
   CHECK(unit_in_facts("getty@tty1.service"));
-  CHECK_FALSE(unit_in_facts("getty@.service")); // show refuses a template, failing the call
+  CHECK_FALSE(unit_in_facts("getty@.service"));  // is-active stops at a template
+  CHECK_FALSE(unit_in_facts("a\\x2db.service")); // an escape in list-unit-files' patterns
 }
 
 TEST_CASE("the facts' unit states") {
   const auto states = read_unit_states(k_fact);
-  CHECK(states.at("cron.service").load == "loaded");
+  CHECK(states.at("cron.service").asked);
   CHECK(states.at("cron.service").active == "inactive");
   CHECK(states.at("cron.service").file == "disabled");
+  CHECK(states.at("sshd.service").active == "active");
   CHECK_FALSE(states.at("chrony.service").file);
-  CHECK(states.at("sshd.service").load.empty()); // listed, never shown under its own id
   CHECK(states.at("nis.service").sysv);
   CHECK_FALSE(states.at("cron.service").sysv);
+  // is-active stopped early (a unit it could not ask about): no unit has an active state.
+  const auto cut = read_unit_states("#units a.service b.service\nactive\n#list-unit-files\n");
+  CHECK(cut.at("a.service").asked);
+  CHECK(cut.at("a.service").active.empty());
   const auto command = unit_states_command({"cron.service", "it's.socket"});
-  CHECK(command.find("systemctl show --no-pager -p Id,LoadState,ActiveState -- 'cron.service' "
-                     "'it'\\''s.socket' || exit 1") != std::string::npos);
+  CHECK(command.find("echo '#units cron.service it'\\''s.socket'; systemctl is-active -- "
+                     "'cron.service' 'it'\\''s.socket' 2>/dev/null;") != std::string::npos);
   CHECK(command.find("list-unit-files --no-legend --no-pager -- 'cron.service'") !=
         std::string::npos);
   CHECK(command.find("'/etc/init.d/cron'") != std::string::npos);
@@ -86,13 +90,13 @@ TEST_CASE("a service probe answered from the facts") {
   CHECK(service("cron.service") == "enabled=disabled\nactive=inactive\n");
   CHECK(service("cron") == "enabled=disabled\nactive=inactive\n");
   CHECK(service("systemd-journald.service") == "enabled=static\nactive=active\n");
+  CHECK(service("sshd.service") == "enabled=alias\nactive=active\n");
   SUBCASE("where the fact cannot say what is-enabled prints, the probe runs its own command") {
     CHECK_FALSE(service("chrony.service"));     // no unit file: nothing (252) or not-found (257)
-    CHECK_FALSE(service("sshd.service"));       // an alias: is-enabled says `alias`
     CHECK_FALSE(service("getty@tty1.service")); // an instance, not listed
     CHECK_FALSE(service("oldsvc.service"));     // generated: is-enabled asks the SysV script
     CHECK_FALSE(service("absent.service"));     // not asked
-    CHECK_FALSE(service("cron.service", "Id=cron.service\nLoadState=loaded\n#list-unit-files\n"
+    CHECK_FALSE(service("cron.service", "#units cron.service\nactive\n#list-unit-files\n"
                                         "cron.service bad -\n"));
   }
 }
@@ -102,7 +106,10 @@ TEST_CASE("a services probe answered from the facts") {
         "service cron.service enabled=disabled active=inactive\n"
         "service chrony.service enabled= active=inactive\n"
         "service systemd-journald.service enabled=static active=active\n");
-  CHECK_FALSE(services("cron.service sshd.service"));
+  CHECK(services("cron.service sshd.service") ==
+        "service cron.service enabled=disabled active=inactive\n"
+        "service sshd.service enabled=alias active=active\n");
+  CHECK_FALSE(services("cron.service getty@tty1.service")); // an instance not listed
   CHECK_FALSE(services("nis.service")); // not-found, but is-enabled would ask its SysV script
   CHECK_FALSE(services("cron.service oldsvc.service"));
   CHECK(find_probe_type("services")->derived_from == std::string("f-units"));
