@@ -225,11 +225,12 @@ const std::vector<ProbeType> k_probe_types = {
      validate_packages, package_states_command, true, true, "f-packages", packages_derive, nullptr},
     {"service",
      "a systemd unit: enabled=... and active=... lines (systemctl is-enabled and is-active), "
-     "from the facts' systemctl show and list-unit-files where they answer it",
+     "from the facts' systemctl is-active and list-unit-files where they answer it",
      validate_unit, service_command, true, false, "f-units", service_derive, nullptr},
     {"services",
      "several systemd units: a 'service NAME enabled=STATE active=STATE' line each (is-enabled's "
-     "and is-active's answers; enabled= empty: no unit file), from the facts' systemctl show and "
+     "and is-active's answers; enabled= empty: no unit file), from the facts' systemctl is-active "
+     "and "
      "list-unit-files",
      validate_units, services_command, true, false, "f-units", services_derive, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
