@@ -1,6 +1,7 @@
 #include "catalog/probe_types.hpp"
 
 #include "catalog/fswalk_probe.hpp"
+#include "catalog/service_probe.hpp"
 
 #include "util/text.hpp"
 
@@ -62,10 +63,6 @@ std::string validate_packages(std::string_view names) {
     return validate_package(name).empty();
   });
   return valid ? "" : "Debian package names separated by spaces";
-}
-
-std::string validate_unit(std::string_view name) {
-  return all_chars(name, "@._-:\\") ? "" : "a systemd unit name";
 }
 
 std::string command_command(std::string_view command) {
@@ -150,7 +147,8 @@ std::string package_command(std::string_view name) {
 
 // From the facts' package list ("ii  name version" lines): the package's line, exit 0 when it
 // is installed, 3 when it is not.
-std::string package_derive(std::string_view name, std::string_view fact_output, int& exit_code) {
+std::optional<std::string> package_derive(std::string_view name, std::string_view fact_output,
+                                          int& exit_code) {
   exit_code = k_exit_absent;
   for (const auto line : util::split_lines(fact_output)) {
     if (!package_line(line)) {
@@ -165,7 +163,7 @@ std::string package_derive(std::string_view name, std::string_view fact_output, 
       return std::string(line) + "\n";
     }
   }
-  return {};
+  return std::string();
 }
 
 // dpkg's status word for the state letter of ${db:Status-Abbrev} (package_line's second letter).
@@ -191,16 +189,10 @@ std::string_view package_state_word(char state) {
 }
 
 // From the facts' package list: the named packages' lines; nothing listed is no line, exit 0.
-std::string packages_derive(std::string_view names, std::string_view fact_output, int& exit_code) {
+std::optional<std::string> packages_derive(std::string_view names, std::string_view fact_output,
+                                           int& exit_code) {
   exit_code = 0;
   return package_state_lines(names, read_package_states(fact_output));
-}
-
-std::string service_command(std::string_view name) {
-  const auto n = shell_quote(name);
-  return "command -v systemctl >/dev/null 2>&1 || exit 5; e=$(systemctl is-enabled -- " + n +
-         " 2>/dev/null); [ -n \"$e\" ] || exit 3; a=$(systemctl is-active -- " + n +
-         " 2>/dev/null); echo \"enabled=$e\"; echo \"active=$a\"";
 }
 
 std::string mount_command(std::string_view target) {
@@ -231,8 +223,16 @@ const std::vector<ProbeType> k_probe_types = {
      "several Debian packages: a 'package NAME STATE' line (dpkg's status word: installed, "
      "config-files, ...) for each one dpkg lists, from the facts' dpkg-query",
      validate_packages, package_states_command, true, true, "f-packages", packages_derive, nullptr},
-    {"service", "a systemd unit: enabled=... and active=... lines", validate_unit, service_command,
-     true, false, nullptr, nullptr, nullptr},
+    {"service",
+     "a systemd unit: enabled=... and active=... lines (systemctl is-enabled and is-active), "
+     "from the facts' systemctl is-active and list-unit-files where they answer it",
+     validate_unit, service_command, true, false, "f-units", service_derive, nullptr},
+    {"services",
+     "several systemd units: a 'service NAME enabled=STATE active=STATE' line each (is-enabled's "
+     "and is-active's answers; enabled= empty: no unit file), from the facts' systemctl is-active "
+     "and "
+     "list-unit-files",
+     validate_units, services_command, true, false, "f-units", services_derive, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
      false, nullptr, nullptr, nullptr},
     {"fswalk",

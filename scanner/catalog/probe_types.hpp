@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +30,11 @@ struct ProbeType {
   // is never run at all; service and mount start systemctl/findmnt and keep the wrapper.
   bool quick;
   // When set, the probe is answered from this fact probe's output instead of running on the host
-  // again: `derive` returns the probe's output and sets its exit code.
+  // again: `derive` returns the probe's output and sets its exit code, or nullopt where the
+  // fact cannot say what the probe's own command would print (the probe then runs on the host).
   const char* derived_from;
-  std::string (*derive)(std::string_view argument, std::string_view fact_output, int& exit_code);
+  std::optional<std::string> (*derive)(std::string_view argument, std::string_view fact_output,
+                                       int& exit_code);
   // The typed fields of a readable output (probe_fields.hpp), read once per output and shared by
   // every operator that judges it; null when operators read only the text.
   ProbeFields (*fields)(std::string_view output);

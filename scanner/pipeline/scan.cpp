@@ -6,11 +6,11 @@
 #include "execute/jump.hpp"
 #include "execute/node_session.hpp"
 #include "execute/script.hpp"
+#include "pipeline/derive.hpp"
 #include "plan/plan.hpp"
 #include "util/clock.hpp"
 #include "util/files.hpp"
 #include "util/redact.hpp"
-#include "util/sha256.hpp"
 #include "util/text.hpp"
 
 #include <spdlog/spdlog.h>
@@ -98,37 +98,6 @@ void dump_script(const std::string& dir, const HostSpec& host, int part,
   }
 }
 
-// Answers `spec` from a fact probe's output when its probe type says it can; appends the record.
-bool derive_probe(const ProbeSpec& spec, std::vector<ProbeRecord>& records, size_t fact_count) {
-  const auto* type = find_probe_type(spec.type);
-  if (type == nullptr || type->derive == nullptr) {
-    return false;
-  }
-  for (size_t i = 0; i < fact_count; ++i) {
-    const auto& fact = records[i];
-    // Only from a fact probe that succeeded, whole: a failed dpkg-query lists no package, and
-    // a list cut at the facts' cap lacks those past the cut, which must not read as absent.
-    // The probe then runs on the host and says why.
-    if (fact.spec.id != type->derived_from || fact.state != ProbeState::ok ||
-        fact.output.exit_code != 0 || fact.output.truncated) {
-      continue;
-    }
-    ProbeRecord record;
-    record.spec = spec;
-    record.spec.command = "(answered from probe " + fact.spec.id + ") " + spec.command;
-    record.output.id = spec.id;
-    record.output.output = type->derive(spec.argument, fact.output.output, record.output.exit_code);
-    record.output.output_bytes = record.output.output.size();
-    record.output.sha256 = util::sha256_hex(record.output.output);
-    record.output.complete = true;
-    record.output.started_at = fact.output.started_at;
-    record.state = classify(record.spec, &record.output);
-    records.push_back(std::move(record));
-    return true;
-  }
-  return false;
-}
-
 void fail_all(HostRun& run, const Catalog& catalog) {
   for (const auto& check : catalog.checks) {
     CheckResult result;
@@ -145,6 +114,7 @@ void fail_all(HostRun& run, const Catalog& catalog) {
 // One host's remote shell while it is scanned: what the two round trips share.
 struct HostSession {
   const HostSpec& host;
+  const Catalog& catalog; // what the facts read the units of
   const ScanOptions& options;
   std::string boundary;
   util::SteadyTime start;
@@ -162,7 +132,7 @@ struct HostSession {
 // Round trip 1: the facts, taken into the run with the roles they imply beside the inventory's.
 // False, with `outcome` saying why, when the shell stopped before every fact was back.
 bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
-  const auto& facts = fact_probes();
+  const auto facts = fact_probes(s.catalog);
   const auto script = generate_script(facts, {.boundary = s.boundary, .final_exit = false});
   dump_script(s.options.dump_scripts_dir, s.host, 1, script);
   std::vector<std::string> ids;
@@ -317,6 +287,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   if (channel) {
     const auto boundary = "CISSCAN-" + util::random_hex(16);
     HostSession session{host,
+                        catalog,
                         options,
                         boundary,
                         start,

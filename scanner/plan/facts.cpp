@@ -1,6 +1,7 @@
 #include "plan/facts.hpp"
 
 #include "catalog/probe_types.hpp"
+#include "catalog/service_probe.hpp"
 
 #include "util/text.hpp"
 
@@ -144,6 +145,24 @@ void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
 
 const std::vector<ProbeSpec>& fact_probes() {
   return k_fact_probes;
+}
+
+std::vector<ProbeSpec> fact_probes(const Catalog& catalog) {
+  auto probes = k_fact_probes;
+  std::set<std::string> units; // sorted: the same command (and id) for the same catalog
+  for (const auto& check : catalog.checks) {
+    if (check->probe && (check->probe->type == "service" || check->probe->type == "services")) {
+      for (const auto name : unit_names(check->probe->argument)) {
+        if (unit_in_facts(name)) {
+          units.insert(unit_id(name));
+        }
+      }
+    }
+  }
+  if (!units.empty()) {
+    probes.push_back(fact("f-units", unit_states_command({units.begin(), units.end()})));
+  }
+  return probes;
 }
 
 Facts parse_facts(const std::vector<ProbeOutput>& outputs) {

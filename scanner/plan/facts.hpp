@@ -23,6 +23,10 @@ struct Facts {
 
 // The probes of the facts round trip, in the order they run.
 const std::vector<ProbeSpec>& fact_probes();
+// The same, and f-units when the catalog's `service` and `services` probes name units: one
+// `systemctl is-active` and one `systemctl list-unit-files` for all of them, from which those
+// probes are answered (catalog/service_probe.hpp) instead of two systemctl processes per unit.
+std::vector<ProbeSpec> fact_probes(const Catalog& catalog);
 // Reads the facts from the fact probes' outputs; missing outputs leave facts unset.
 Facts parse_facts(const std::vector<ProbeOutput>& outputs);
 

@@ -188,9 +188,18 @@ def test_the_evidence_is_the_service_managers_answer(service_runs, release):
     assert "active=inactive" in states["stopped"]["deb-cron-running"]["observed"]
     assert "enabled=disabled" in states["disabled-running"]["deb-cron-running"]["observed"]
     assert "enabled=masked" in states["no-time-daemon"]["deb-journald-running"]["observed"]
-    assert states["both-time-daemons"]["deb-time-single-daemon"]["observed"] == \
-        "daemons in use: 2"
-    assert states["no-time-daemon"]["deb-time-single-daemon"]["observed"] == "daemons in use: 0"
+    # The `services` probe's lines: a unit without a unit file (chrony not installed) has
+    # `enabled=` empty on both releases (is-enabled prints nothing on 12, `not-found` on 13).
+    assert states["both-time-daemons"]["deb-time-single-daemon"]["observed"] == (
+        "service chrony.service enabled=enabled active=active; "
+        "service systemd-timesyncd.service enabled=enabled active=active")
+    assert states["no-time-daemon"]["deb-time-single-daemon"]["observed"] == (
+        "service systemd-timesyncd.service enabled=disabled active=inactive\n"
+        "service chrony.service enabled= active=inactive")
+    if release == "12":
+        assert states["no-logger"]["deb12-one-logging-system"]["observed"] == (
+            "service rsyslog.service enabled=disabled active=inactive\n"
+            "service systemd-journald.service enabled=masked active=inactive")
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -229,6 +238,7 @@ def test_without_a_running_service_manager_they_fail(bed, tmp_path):
         "deb-rsyslog-running": "fail", "deb12-one-logging-system": "fail"}
     assert results["deb-cron-running"]["observed"] == "active="
     assert results["deb12-one-logging-system"]["observed"] == (
-        "rsyslog.service active=none; systemd-journald.service active=none")
+        "service rsyslog.service enabled=enabled active=\n"
+        "service systemd-journald.service enabled=static active=")
     assert {(r["check_id"], r["status"], r["reason"]) for r in said.host(host.name)["results"]} \
         == {(c, "not_applicable", "does not apply to role not-booted") for c in CHECKS}

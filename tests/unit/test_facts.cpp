@@ -183,3 +183,24 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
     CHECK(failed.machine_id.empty());
   }
 }
+
+TEST_CASE("the units the catalog's service probes name are read with the facts") {
+  Catalog catalog;
+  const auto add = [&](const std::string& type, const std::string& argument) {
+    auto check = std::make_shared<Check>();
+    check->probe = ProbeSpec{"p-" + argument, type, argument, "true"};
+    catalog.checks.push_back(check);
+  };
+  add("command", "systemctl is-active cron");
+  CHECK(fact_probes(catalog).size() == fact_probes().size()); // no unit named: no f-units
+  add("service", "rsyslog.service");
+  add("services", "systemd-timesyncd.service chrony");
+  add("service", "getty@.service"); // a template: show would refuse the whole call
+  add("service", "rsyslog.service");
+  const auto probes = fact_probes(catalog);
+  REQUIRE(probes.size() == fact_probes().size() + 1);
+  CHECK(probes.back().id == "f-units");
+  CHECK(probes.back().command.find("is-active -- 'chrony.service' 'rsyslog.service' "
+                                   "'systemd-timesyncd.service' 2>/dev/null") != std::string::npos);
+  CHECK(probes.back().command.find("getty") == std::string::npos);
+}

@@ -27,7 +27,7 @@ const ProbeType& type(const std::string& name) {
 }
 
 std::string derive(std::string_view name, std::string_view facts, int& code) {
-  return type("package").derive(name, facts, code);
+  return type("package").derive(name, facts, code).value();
 }
 
 } // namespace
@@ -41,7 +41,7 @@ TEST_CASE("the probe type table") {
     CHECK((t.command != nullptr));
   }
   CHECK(names == std::vector<std::string>{"command", "file", "stat", "sysctl", "package",
-                                          "packages", "service", "mount", "fswalk"});
+                                          "packages", "service", "services", "mount", "fswalk"});
   CHECK(find_probe_type("registry") == nullptr);
   CHECK_FALSE(type("command").typed);
   CHECK(type("file").typed);
@@ -330,7 +330,7 @@ TEST_CASE("several packages' states from the facts' dpkg-query lines") {
           "package held-pkg installed\npackage talk unpacked\n");
     CHECK(code == 0);
     code = -1;
-    CHECK(type("packages").derive("no-such", facts, code).empty());
+    CHECK(type("packages").derive("no-such", facts, code)->empty());
     CHECK(code == 0);
   }
   SUBCASE("printed for a command probe: a comment saying where from, then the lines") {

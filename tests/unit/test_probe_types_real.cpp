@@ -192,7 +192,7 @@ TEST_CASE("packages: the lines from the facts are those dpkg-query -s gives") {
       "dpkg coreutils telnet inetutils-telnet no-such-package-xyz libc6 openssh-server nftables "
       "iptables ufw";
   int code = -1;
-  const auto derived = find_probe_type("packages")->derive(names, facts, code);
+  const auto derived = find_probe_type("packages")->derive(names, facts, code).value();
   CHECK(code == 0);
   CHECK(derived.find("package dpkg installed\n") != std::string::npos);
   const auto ran = run_probe("packages", names);

@@ -1,0 +1,57 @@
+#include "pipeline/derive.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using namespace cisscan;
+
+namespace {
+
+ProbeRecord fact(const std::string& output, int exit_code = 0, bool truncated = false) {
+  ProbeRecord record;
+  record.spec = ProbeSpec{"f-units", "command", "", "systemctl show ...", 20, true};
+  record.output.id = "f-units";
+  record.output.output = output;
+  record.output.exit_code = exit_code;
+  record.output.truncated = truncated;
+  record.output.complete = true;
+  record.state = ProbeState::ok;
+  return record;
+}
+
+const std::string k_units = "#units cron.service\nactive\n"
+                            "#list-unit-files\ncron.service enabled enabled\n";
+
+const ProbeSpec k_cron{"p-cron", "service", "cron.service", "systemctl is-enabled ...", 30, false};
+
+} // namespace
+
+TEST_CASE("a service probe is answered from a whole, successful f-units fact") {
+  std::vector<ProbeRecord> records{fact(k_units)};
+  REQUIRE(derive_probe(k_cron, records, 1));
+  REQUIRE(records.size() == 2);
+  CHECK(records[1].output.output == "enabled=enabled\nactive=active\n");
+  CHECK(records[1].output.exit_code == 0);
+  CHECK(records[1].state == ProbeState::ok);
+  CHECK(records[1].spec.command.rfind("(answered from probe f-units) ", 0) == 0);
+}
+
+TEST_CASE("a missing, cut or failed fact, or one that cannot say, leaves the probe to run") {
+  std::vector<std::vector<ProbeRecord>> cases{
+      {},                                     // no fact
+      {fact(k_units, 0, true)},               // cut at the facts' cap
+      {fact("", 1)},                          // systemd is not PID 1
+      {fact("", 5)},                          // no systemctl
+      {fact("#units ssh.service\nactive\n")}, // cron not in it
+  };
+  for (auto& records : cases) {
+    const auto before = records.size();
+    CHECK_FALSE(derive_probe(k_cron, records, before));
+    CHECK(records.size() == before);
+  }
+  std::vector<ProbeRecord> records{fact(k_units)};
+  const ProbeSpec command{"p-c", "command", "true", "true", 30, false};
+  CHECK_FALSE(derive_probe(command, records, 1));
+}
