@@ -60,6 +60,8 @@ def main():
     parser.add_argument("--checks-b", action="append", default=[])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--suite", default="bookworm")
+    parser.add_argument("--top", type=int, default=0,
+                        help="also print B's N slowest probes (recorded duration, last scan)")
     args = parser.parse_args()
 
     bed = testbed.Testbed()
@@ -93,6 +95,13 @@ def main():
         a, b = dict(seen["A"][0][4]), dict(seen["B"][0][4])
         changed = {c: (a.get(c), b.get(c)) for c in sorted(set(a) | set(b)) if a.get(c) != b.get(c)}
         print(f"verdicts that differ between A and B: {changed or 'none'}")
+        if args.top:
+            with open(os.path.join(bed.dir, "out-B", "report.json")) as f:
+                probes = json.load(f)["hosts"][0]["probes"]
+            print(f"B's {args.top} slowest probes (ms, id):")
+            for p in sorted(probes, key=lambda p: -p["duration_ms"])[:args.top]:
+                print(f"  {p['duration_ms']:5d}  {p['id']}  {p['command'][:90]!r}")
+            print(f"  all probes: {sum(p['duration_ms'] for p in probes)} ms")
         print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
     finally:
         host.stop()
