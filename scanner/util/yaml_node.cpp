@@ -260,10 +260,12 @@ public:
       if (yaml_parser_parse(&m_parser, &event) == 0) {
         malformed();
       }
-      const auto type = event.type;
-      const bool done = on_event(event, root);
-      yaml_event_delete(&event);
-      if (done || type == YAML_STREAM_END_EVENT) {
+      // The event's strings are freed however on_event leaves (it throws at a bad alias).
+      const struct Freed {
+        yaml_event_t* event;
+        ~Freed() { yaml_event_delete(event); }
+      } freed{&event};
+      if (on_event(event, root) || event.type == YAML_STREAM_END_EVENT) {
         break;
       }
     }
