@@ -1,7 +1,8 @@
 """The checks that judge units through a command probe's `services:` lines (checks/README.md,
 "Unit states beside a command"): the server services of services.yaml, Debian 12's firewall
-choice (firewall.yaml, nftables.yaml, iptables.yaml), systemd-journal-remote (journald.yaml),
-AIDE's timer (boot-integrity.yaml) and apport (core-dumps.yaml), on hosts whose PID 1 is a real
+choice (firewall.yaml, nftables.yaml, iptables.yaml), Debian 13's ufw (ufw.yaml),
+systemd-journal-remote (journald.yaml), AIDE's timer (boot-integrity.yaml) and apport
+(core-dumps.yaml), on hosts whose PID 1 is a real
 systemd (tests/testbed/systemd_host.py, the `services` recipe), one per release.
 
 The packages and units these checks name are not in the recipe (and the hosts have no network):
@@ -42,7 +43,8 @@ FIREWALL_CHECKS = ["deb12-firewall-single-utility", "deb12-nftables-service-enab
                    "deb12-nftables-no-ufw", "deb12-iptables-installed",
                    "deb12-iptables-no-nftables", "deb12-iptables-no-ufw"]
 OTHER_CHECKS = {"deb-journal-remote-not-in-use": None, "deb12-aide-scheduled": None,
-                "deb13-apport-off": "13"}
+                "deb13-apport-off": "13", "deb13-ufw-enabled": "13",
+                "deb13-ufw-default-incoming": "13"}
 CHECKS = {**SERVICE_CHECKS, **{c: "12" for c in FIREWALL_CHECKS}, **OTHER_CHECKS}
 
 FIREWALL_UNITS = ["ufw.service", "nftables.service", "netfilter-persistent.service"]
@@ -78,6 +80,9 @@ def _stand_ins():
             # whatever state the service of its name is in.
             files[f"{STAND_INS}/{name}@.service"] = STATIC
     files[f"{STAND_INS}/dailyaidecheck.service"] = STATIC
+    # ufw's own files, switched on with a default deny inwards (judged once the package is in).
+    files["/etc/ufw/ufw.conf"] = "ENABLED=yes\n"
+    files["/etc/default/ufw"] = 'DEFAULT_INPUT_POLICY="DROP"\n'
     files["/usr/local/sbin/stand-in-packages"] = (
         "set -e\nd=$(mktemp -d)\nfor n in \"$@\"; do mkdir -p \"$d/$n/DEBIAN\"\n"
         "printf 'Package: %s\\nVersion: 99:1.0-test\\nArchitecture: all\\n"
@@ -108,7 +113,8 @@ STATES = [
         "not_applicable", "deb12-iptables-installed": "not_applicable",
         "deb12-iptables-no-nftables": "not_applicable", "deb12-iptables-no-ufw": "not_applicable",
         "deb-journal-remote-not-in-use": "pass", "deb12-aide-scheduled": "fail",
-        "deb13-apport-off": "pass"}),
+        "deb13-apport-off": "pass", "deb13-ufw-enabled": "fail",
+        "deb13-ufw-default-incoming": "fail"}),
     # Every package installed, every unit enabled and running: three firewalls in use.
     ("enabled-running", ["sh /usr/local/sbin/stand-in-packages " + " ".join(PACKAGES),
                          INSTALL_UNITS, f"systemctl enable {ALL} {JOURNAL_REMOTE}",
@@ -116,7 +122,8 @@ STATES = [
         **IN_USE, "deb12-nftables-service-enabled": "pass", "deb12-nftables-no-ufw": "fail",
         "deb12-iptables-installed": "pass", "deb12-iptables-no-nftables": "fail",
         "deb12-iptables-no-ufw": "fail", "deb-journal-remote-not-in-use": "fail",
-        "deb12-aide-scheduled": "pass", "deb13-apport-off": "fail"}),
+        "deb12-aide-scheduled": "pass", "deb13-apport-off": "fail", "deb13-ufw-enabled": "pass",
+        "deb13-ufw-default-incoming": "pass"}),
     # Enabled but stopped: still in use; apport switched off in its file and not running.
     ("enabled-stopped", [f"systemctl stop {ALL} {JOURNAL_REMOTE}",
                          "echo enabled=0 > /etc/default/apport"], {
@@ -127,7 +134,7 @@ STATES = [
                           f"systemctl start {ALL} systemd-journal-remote.socket"], {
         "deb12-nftables-service-enabled": "fail", "deb12-nftables-no-ufw": "not_applicable",
         "deb12-iptables-installed": "not_applicable", "deb12-aide-scheduled": "fail",
-        "deb13-apport-off": "fail"}),
+        "deb13-apport-off": "fail", "deb13-ufw-enabled": "fail"}),
     # Stopped and masked: nothing in use.
     ("masked", [f"systemctl stop {ALL} {JOURNAL_REMOTE}", f"systemctl mask {ALL} {JOURNAL_REMOTE}"], {
         **NOT_IN_USE, "deb12-iptables-no-nftables": "pass", "deb12-iptables-no-ufw": "pass",
