@@ -25,6 +25,11 @@ struct ProbeSpec {
   // "package NAME STATE" lines, printed from the facts' package list where it was read
   // (plan_host), else read by `command`'s own dpkg-query. Empty for other probes.
   std::string packages = {};
+  // A command probe's `services:` (unit names separated by spaces): after the package lines, a
+  // "service NAME enabled=STATE active=STATE" line each, as the `services` probe prints them,
+  // from the facts' unit states where they answer it exactly (plan_host), else from the
+  // `services` probe's own command. Empty for other probes.
+  std::string services = {};
 };
 
 // One benchmark recommendation a check implements (level may be empty).

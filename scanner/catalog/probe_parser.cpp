@@ -3,6 +3,7 @@
 #include "catalog/check_parser.hpp"
 
 #include "catalog/probe_types.hpp"
+#include "catalog/service_probe.hpp"
 #include "util/sha256.hpp"
 
 namespace cisscan {
@@ -75,24 +76,26 @@ void parse_argument(const ProbeType& type, const yaml::Node& value, const Variab
   probe.quick = type.quick;
 }
 
-// A command probe's `packages:`: the names, validated as a `packages` probe's argument.
-void parse_packages(const yaml::Node& value, const Variables& vars, ProbeSpec& probe,
-                    const util::YamlFile& file) {
+// A command probe's `packages:` or `services:` (key): the names, validated as the argument of
+// the probe type of that name; empty after a problem.
+std::string parse_names(const yaml::Node& value, const std::string& key, const Variables& vars,
+                        const util::YamlFile& file) {
   if (!value.IsScalar()) {
-    file.report(value, "packages takes a string of package names");
-    return;
+    file.report(value,
+                key + " takes a string of " + (key == "packages" ? "package" : "unit") + " names");
+    return {};
   }
   const auto before = file.problems();
-  const auto names = substitute(value, vars, file);
+  auto names = substitute(value, vars, file);
   if (file.problems() != before) {
-    return;
+    return {};
   }
-  const auto problem = find_probe_type("packages")->validate(names);
+  const auto problem = find_probe_type(key)->validate(names);
   if (!problem.empty()) {
-    file.report(value, "packages expects " + problem);
-    return;
+    file.report(value, key + " expects " + problem);
+    return {};
   }
-  probe.packages = names;
+  return names;
 }
 
 } // namespace
@@ -104,7 +107,8 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
     return probe;
   }
   bool named_a_type = false;
-  // Beside `command`, `packages` is what the command's output starts with, not a type.
+  // Beside `command`, `packages` and `services` are what the command's output starts with, not
+  // types.
   const bool has_command = node["command"].IsDefined();
   for (const auto& item : node) {
     const auto key = item.first.as<std::string>();
@@ -112,8 +116,9 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
       parse_timeout(item.second, probe, file);
       continue;
     }
-    if (key == "packages" && has_command) {
-      parse_packages(item.second, vars, probe, file);
+    if ((key == "packages" || key == "services") && has_command) {
+      (key == "packages" ? probe.packages : probe.services) =
+          parse_names(item.second, key, vars, file);
       continue;
     }
     const auto* type = find_probe_type(key);
@@ -135,6 +140,12 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
     file.report(node, "probe has no type");
   }
   auto identity = probe.type + "\n" + probe.argument + "\n" + std::to_string(probe.timeout_seconds);
+  if (!probe.services.empty()) {
+    identity += "\nservices " + probe.services;
+    if (!probe.command.empty()) {
+      probe.command = services_lines_command(probe.services) + "; " + probe.command;
+    }
+  }
   if (!probe.packages.empty()) {
     identity += "\npackages " + probe.packages;
     if (!probe.command.empty()) {

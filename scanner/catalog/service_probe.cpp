@@ -20,11 +20,12 @@ constexpr std::string_view k_sysv_marker = "#sysv ";
 // of systemd's install code, on the same files). Left out: `generated` (a unit a generator made,
 // such as a SysV script's, for which is-enabled asks systemd-sysv-install instead), `bad` and
 // words newer than these.
+constexpr std::array<std::string_view, 11> k_file_states = {
+    "enabled",        "enabled-runtime", "linked",   "linked-runtime", "alias",    "masked",
+    "masked-runtime", "static",          "indirect", "disabled",       "transient"};
+
 bool known_file_state(std::string_view state) {
-  static constexpr std::array<std::string_view, 11> k_states = {
-      "enabled",        "enabled-runtime", "linked",   "linked-runtime", "alias",    "masked",
-      "masked-runtime", "static",          "indirect", "disabled",       "transient"};
-  return std::find(k_states.begin(), k_states.end(), state) != k_states.end();
+  return std::find(k_file_states.begin(), k_file_states.end(), state) != k_file_states.end();
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -109,6 +110,46 @@ std::string services_command(std::string_view names) {
          "; do e=; a=; if [ -n \"$c\" ]; then e=$(systemctl is-enabled -- \"$u\" 2>/dev/null); "
          "a=$(systemctl is-active -- \"$u\" 2>/dev/null); fi; [ \"$e\" = not-found ] && e=; "
          "echo \"service $u enabled=$e active=$a\"; done";
+}
+
+std::string services_lines_command(std::string_view names) {
+  if (names.find('\\') != std::string_view::npos) {
+    return services_command(names);
+  }
+  std::vector<std::string> list;
+  std::vector<std::string> ids;
+  std::string quoted_ids;
+  for (const auto name : unit_names(names)) {
+    list.emplace_back(name);
+    ids.push_back(unit_id(name));
+    quoted_ids += " " + shell_quote(ids.back());
+  }
+  std::string states;
+  for (const auto state : k_file_states) {
+    states += (states.empty() ? "" : "|") + std::string(state);
+  }
+  // awk prints "NAME ID STATE": the listed state, `-` where none is listed, `?` for a state
+  // is-enabled may answer otherwise.
+  std::string quoted;
+  for (const auto& name : list) {
+    quoted += " " + shell_quote(name);
+  }
+  // Without systemctl every state is empty (as services_command prints it), with no awk needed.
+  return "if ! command -v systemctl >/dev/null 2>&1; then for u in" + quoted +
+         "; do echo \"service $u enabled= active=\"; done; else b=; [ -d /run/systemd/system ] "
+         "&& b=1; l=$(systemctl list-unit-files --no-legend --no-pager --" +
+         quoted_ids + " 2>/dev/null); printf '%s\\n' \"$l\" | awk -v names=" +
+         shell_quote(util::join(list, " ")) + " -v ids=" + shell_quote(util::join(ids, " ")) +
+         " '{ st[$1] = $2 } END { n = split(names, a, \" \"); split(ids, b, \" \"); "
+         "for (i = 1; i <= n; i++) { s = (b[i] in st) ? st[b[i]] : \"-\"; "
+         "if (s != \"-\" && s !~ /^(" +
+         states +
+         ")$/) s = \"?\"; print a[i], b[i], s } }' | while read -r u i e; do a=; "
+         "if [ \"$e\" = - ]; then e=; case \"$i\" in *@*) e='?';; *.service) "
+         "[ -e \"/etc/init.d/${i%.service}\" ] && e='?';; esac; fi; "
+         "[ \"$e\" = '?' ] && e=$(systemctl is-enabled -- \"$u\" </dev/null 2>/dev/null); "
+         "[ -n \"$b\" ] && a=$(systemctl is-active -- \"$u\" </dev/null 2>/dev/null); "
+         "[ \"$e\" = not-found ] && e=; echo \"service $u enabled=$e active=$a\"; done; fi";
 }
 
 std::string unit_states_command(const std::vector<std::string>& units) {
@@ -204,6 +245,23 @@ std::optional<std::string> services_derive(std::string_view names, std::string_v
   }
   exit_code = 0;
   return lines;
+}
+
+std::string unit_states_from_facts(std::string_view names, std::string_view lines) {
+  std::vector<std::string> list;
+  for (const auto name : unit_names(names)) {
+    list.emplace_back(name);
+  }
+  auto command = "# the unit states of " + util::join(list, " ") +
+                 ", from the facts' systemctl (probe f-units)\n";
+  if (!lines.empty()) {
+    command += "printf '%s\\n'";
+    for (const auto line : util::split_lines(lines)) {
+      command += " " + shell_quote(line);
+    }
+    command += "\n";
+  }
+  return command;
 }
 
 } // namespace cisscan

@@ -27,6 +27,15 @@ std::string service_command(std::string_view name);
 // is empty where no service manager answers (systemd is not PID 1).
 std::string services_command(std::string_view names);
 
+// The same lines from one `systemctl list-unit-files` for all the units, read on the host:
+// is-enabled runs only for a unit whose state that list cannot give (not a known state, or not
+// listed where is-enabled could still answer: an instance, a SysV script), is-active only where
+// a service manager answers (/run/systemd/system, as sd_booted asks). What a command probe's
+// `services:` runs where the facts cannot answer: a host whose systemd is not PID 1 costs one
+// systemctl process, not two per unit. services_command for a name with a backslash (an escape
+// to awk and to list-unit-files' patterns).
+std::string services_lines_command(std::string_view names);
+
 // The fact probe's command for these units (unit_id names): one `systemctl is-active` for all
 // of them (one line each, in order: what is-active prints for each alone) and one
 // `systemctl list-unit-files` (the unit file state, computed from the disk by the function
@@ -57,5 +66,9 @@ std::optional<std::string> service_derive(std::string_view name, std::string_vie
                                           int& exit_code);
 std::optional<std::string> services_derive(std::string_view names, std::string_view fact_output,
                                            int& exit_code);
+
+// A command probe's `services:` lines (services_derive's output) as the start of its command on
+// a host whose facts answered them: a comment saying where they come from, then one printf.
+std::string unit_states_from_facts(std::string_view names, std::string_view lines);
 
 } // namespace cisscan

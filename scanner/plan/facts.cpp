@@ -150,14 +150,21 @@ const std::vector<ProbeSpec>& fact_probes() {
 std::vector<ProbeSpec> fact_probes(const Catalog& catalog) {
   auto probes = k_fact_probes;
   std::set<std::string> units; // sorted: the same command (and id) for the same catalog
-  for (const auto& check : catalog.checks) {
-    if (check->probe && (check->probe->type == "service" || check->probe->type == "services")) {
-      for (const auto name : unit_names(check->probe->argument)) {
-        if (unit_in_facts(name)) {
-          units.insert(unit_id(name));
-        }
+  const auto add = [&units](std::string_view names) {
+    for (const auto name : unit_names(names)) {
+      if (unit_in_facts(name)) {
+        units.insert(unit_id(name));
       }
     }
+  };
+  for (const auto& check : catalog.checks) {
+    if (!check->probe) {
+      continue;
+    }
+    if (check->probe->type == "service" || check->probe->type == "services") {
+      add(check->probe->argument);
+    }
+    add(check->probe->services);
   }
   if (!units.empty()) {
     probes.push_back(fact("f-units", unit_states_command({units.begin(), units.end()})));
@@ -199,6 +206,11 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
   }
   read_user(outputs, facts);
   read_units(outputs, facts);
+  // As derive_probe takes a fact: whole and with exit 0, or not at all.
+  if (const auto* units = find(outputs, "f-units");
+      units != nullptr && units->complete && units->exit_code == 0 && !units->truncated) {
+    facts.unit_states = units->output;
+  }
   return facts;
 }
 

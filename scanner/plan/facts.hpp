@@ -6,6 +6,7 @@
 #include "execute/frames.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,12 +19,16 @@ struct Facts {
   PackageStates package_states;              // every package dpkg lists, with its states
   std::set<std::string> services;            // enabled systemd services, without ".service"
   std::vector<std::string> roles;            // implied by the facts: pve-node, vm, lxc, container
+  // f-units' output when it came back whole with exit 0 (the unit states command probes'
+  // `services:` lines are printed from), else empty: those probes read the states themselves.
+  std::optional<std::string> unit_states;
   std::string machine_id;
 };
 
 // The probes of the facts round trip, in the order they run.
 const std::vector<ProbeSpec>& fact_probes();
-// The same, and f-units when the catalog's `service` and `services` probes name units: one
+// The same, and f-units when the catalog's `service` and `services` probes (and command probes'
+// `services:`) name units: one
 // `systemctl is-active` and one `systemctl list-unit-files` for all of them, from which those
 // probes are answered (catalog/service_probe.hpp) instead of two systemctl processes per unit.
 std::vector<ProbeSpec> fact_probes(const Catalog& catalog);

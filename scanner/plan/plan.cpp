@@ -1,6 +1,7 @@
 #include "plan/plan.hpp"
 
 #include "catalog/probe_types.hpp"
+#include "catalog/service_probe.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -23,17 +24,31 @@ std::string fact(const Facts& facts, const std::string& key) {
 
 // The probe as this host runs it: a command probe's `packages:` lines are printed from the
 // facts' package list when it was read, so no dpkg-query reads the database again; a list that
-// could not be read (empty) leaves the probe's own dpkg-query to say so.
+// could not be read (empty) leaves the probe's own dpkg-query to say so. Its `services:` lines
+// likewise, from the facts' unit states where they say exactly what the `services` probe's own
+// command would print on this host, else that command runs.
 ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
-  if (probe.packages.empty() || facts.packages.empty()) {
+  const bool packages = !probe.packages.empty() && !facts.packages.empty();
+  int exit_code = 0;
+  const auto services = probe.services.empty() || !facts.unit_states
+                            ? std::nullopt
+                            : services_derive(probe.services, *facts.unit_states, exit_code);
+  if (!packages && !services) {
     return probe;
   }
   auto spec = probe;
-  spec.command = package_states_from_facts(probe.packages, facts.package_states) +
-                 find_probe_type(probe.type)->command(probe.argument);
+  spec.command.clear();
+  if (!probe.packages.empty()) {
+    spec.command = packages ? package_states_from_facts(probe.packages, facts.package_states)
+                            : package_states_command(probe.packages) + "; ";
+  }
+  if (!probe.services.empty()) {
+    spec.command += services ? unit_states_from_facts(probe.services, *services)
+                             : services_lines_command(probe.services) + "; ";
+  }
+  spec.command += find_probe_type(probe.type)->command(probe.argument);
   return spec;
 }
-
 } // namespace
 
 std::string why_not_applicable(const Applicability& applies, const Facts& facts,

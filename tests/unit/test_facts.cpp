@@ -197,10 +197,29 @@ TEST_CASE("the units the catalog's service probes name are read with the facts")
   add("services", "systemd-timesyncd.service chrony");
   add("service", "getty@.service"); // a template: show would refuse the whole call
   add("service", "rsyslog.service");
+  // A command probe's `services:` names units too.
+  auto with_services = std::make_shared<Check>();
+  with_services->probe = ProbeSpec{"p-fw", "command", "true", "true"};
+  with_services->probe->services = "ufw.service nftables";
+  catalog.checks.push_back(with_services);
   const auto probes = fact_probes(catalog);
   REQUIRE(probes.size() == fact_probes().size() + 1);
   CHECK(probes.back().id == "f-units");
-  CHECK(probes.back().command.find("is-active -- 'chrony.service' 'rsyslog.service' "
-                                   "'systemd-timesyncd.service' 2>/dev/null") != std::string::npos);
+  CHECK(probes.back().command.find("is-active -- 'chrony.service' 'nftables.service' "
+                                   "'rsyslog.service' 'systemd-timesyncd.service' 'ufw.service' "
+                                   "2>/dev/null") != std::string::npos);
   CHECK(probes.back().command.find("getty") == std::string::npos);
+}
+
+TEST_CASE("the facts keep f-units' output only when it came back whole with exit 0") {
+  const std::string units = "#units cron.service\nactive\n#list-unit-files\n";
+  CHECK(parse_facts({out("f-units", units)}).unit_states == units);
+  CHECK_FALSE(parse_facts({}).unit_states);
+  CHECK_FALSE(parse_facts({out("f-units", "", 1)}).unit_states);
+  auto cut = out("f-units", units);
+  cut.truncated = true;
+  CHECK_FALSE(parse_facts({cut}).unit_states);
+  auto unfinished = out("f-units", units);
+  unfinished.complete = false;
+  CHECK_FALSE(parse_facts({unfinished}).unit_states);
 }

@@ -1,6 +1,7 @@
 #include "catalog/loader.hpp"
 #include "catalog/operators.hpp"
 #include "catalog/probe_types.hpp"
+#include "catalog/service_probe.hpp"
 #include "risk/register.hpp"
 #include "shipped_controls.hpp"
 
@@ -449,6 +450,48 @@ TEST_CASE("loader builds immutable definitions") {
     CHECK(m[1].find("t-2: packages expects Debian package names separated by spaces") !=
           std::string::npos);
     CHECK(m[2].find("t-3: packages takes a string of package names") != std::string::npos);
+    CHECK(load.catalog.checks.empty());
+  }
+  SUBCASE("a command probe's services: follow its packages: in its command and are in its id") {
+    const std::string line = "{line: '^service ufw.service enabled=enabled '}";
+    const auto load = load_text(
+        dir, "vars:\n  units: ufw.service nftables.service\n"
+             "checks:\n" +
+                 good_check("t-1", "{command: 'true', packages: ufw}", line) +
+                 good_check("t-2", "{command: 'true', packages: ufw, services: '${units}'}", line) +
+                 good_check("t-3",
+                            "{services: 'ufw.service nftables.service', packages: ufw, "
+                            "command: 'true'}",
+                            line) +
+                 good_check("t-4", "{command: 'true', services: ufw.service}", line) +
+                 good_check("t-5", "{services: ufw.service}", line));
+    REQUIRE(load.diagnostics.empty());
+    const auto& c = load.catalog.checks;
+    REQUIRE(c.size() == 5);
+    CHECK(c[0]->probe->services.empty());
+    CHECK(c[1]->probe->services == "ufw.service nftables.service");
+    CHECK(c[1]->probe->command == package_states_command("ufw") + "; " +
+                                      services_lines_command("ufw.service nftables.service") +
+                                      "; true");
+    CHECK(c[1]->probe->id != c[0]->probe->id);
+    CHECK(c[2]->probe->id == c[1]->probe->id);
+    CHECK(c[3]->probe->command == services_lines_command("ufw.service") + "; true");
+    CHECK(c[3]->probe->id != c[1]->probe->id);
+    // Alone, services is the probe type.
+    CHECK(c[4]->probe->type == "services");
+    CHECK(c[4]->probe->services.empty());
+  }
+  SUBCASE("services: beside another type, or with a bad name, is refused") {
+    const auto load = load_text(
+        dir, "checks:\n" + good_check("t-1", "{file: /etc/x, services: ufw}") +
+                 good_check("t-2", "{command: 'true', services: 'ufw $(id)'}", "{line: x}") +
+                 good_check("t-3", "{command: 'true', services: [ufw]}", "{line: x}"));
+    const auto m = messages(load);
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].find("t-1: a probe has exactly one type") != std::string::npos);
+    CHECK(m[1].find("t-2: services expects systemd unit names separated by spaces") !=
+          std::string::npos);
+    CHECK(m[2].find("t-3: services takes a string of unit names") != std::string::npos);
     CHECK(load.catalog.checks.empty());
   }
   SUBCASE("probe ids are stable across loads") {

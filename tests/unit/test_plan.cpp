@@ -1,6 +1,7 @@
 #include "plan/plan.hpp"
 
 #include "catalog/probe_types.hpp"
+#include "catalog/service_probe.hpp"
 
 #include <doctest/doctest.h>
 
@@ -260,6 +261,48 @@ TEST_CASE("plan_host") {
       const auto unread = plan_host(small, facts, {"vm"});
       REQUIRE(unread.probes.size() == 1);
       CHECK(unread.probes[0].command == firewall.command);
+    }
+  }
+  SUBCASE("a command probe's services: lines are printed from the facts' unit states") {
+    auto firewall = probe("command", "echo rules");
+    firewall.packages = "ufw";
+    firewall.services = "ufw.service nftables.service";
+    firewall.command = package_states_command("ufw") + "; " +
+                       services_lines_command(firewall.services) + "; " + firewall.command;
+    Catalog small;
+    small.checks = {check("c-fw", firewall)};
+    auto facts = debian_facts();
+    facts.package_states = read_package_states("ii  ufw 0.36\n");
+    facts.unit_states = "#units nftables.service ufw.service\ninactive\nactive\n"
+                        "#list-unit-files\nnftables.service disabled enabled\n"
+                        "ufw.service enabled enabled\n";
+    const auto plan = plan_host(small, facts, {"vm"});
+    REQUIRE(plan.probes.size() == 1);
+    CHECK(plan.probes[0].id == firewall.id);
+    CHECK(plan.probes[0].command ==
+          package_states_from_facts("ufw", facts.package_states) +
+              "# the unit states of ufw.service nftables.service, from the facts' systemctl "
+              "(probe f-units)\n"
+              "printf '%s\\n' 'service ufw.service enabled=enabled active=active' "
+              "'service nftables.service enabled=disabled active=inactive'\n"
+              "echo rules");
+    CHECK(plan.probes[0].command.find("is-enabled") == std::string::npos);
+    SUBCASE("a unit the facts cannot answer leaves the services probe's own command") {
+      facts.unit_states = "#units nftables.service ufw.service\ninactive\nactive\n"
+                          "#list-unit-files\nnftables.service generated -\n"
+                          "ufw.service enabled enabled\n";
+      const auto own = plan_host(small, facts, {"vm"});
+      REQUIRE(own.probes.size() == 1);
+      CHECK(own.probes[0].command == package_states_from_facts("ufw", facts.package_states) +
+                                         services_lines_command(firewall.services) +
+                                         "; echo rules");
+    }
+    SUBCASE("without the facts' unit states, and without their package list") {
+      facts.unit_states.reset();
+      facts.packages.clear();
+      const auto own = plan_host(small, facts, {"vm"});
+      REQUIRE(own.probes.size() == 1);
+      CHECK(own.probes[0].command == firewall.command);
     }
   }
   SUBCASE("a probe used only by inapplicable checks is not planned") {

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 using namespace cisscan;
@@ -143,4 +144,50 @@ TEST_CASE("the fact where systemd is not the service manager: no answer, the pro
   const auto ran = test::run_local(unit_states_command({"cron.service"}));
   CHECK(ran.exit_code != 0);
   CHECK(ran.output.empty());
+}
+
+TEST_CASE("a command probe's services: lines where the facts do not answer") {
+  const TempDir temp;
+  // A systemctl that lists unit files as list-unit-files does and answers is-enabled as
+  // systemd 257 does; is-active is never asked here: no service manager (/run/systemd/system)
+  // unless this machine is booted.
+  const auto fake = temp.path() / "systemctl";
+  std::ofstream(fake) << "#!/bin/sh\necho \"$*\" >> " << (temp.path() / "calls").string()
+                      << "\ncase \"$1 $3\" in\n"
+                         "'list-unit-files '*) echo 'cron.service enabled enabled';"
+                         " echo 'old.service generated -';"
+                         " echo 'odd.service bad -';;\n"
+                         "'is-enabled old.service') echo enabled;;\n"
+                         "'is-enabled getty@tty1.service') echo enabled;;\n"
+                         "'is-enabled '*) echo not-found; exit 4;;\n"
+                         "'is-active cron.service') echo active;;\n"
+                         "*) echo inactive; exit 3;;\nesac\n";
+  ::chmod(fake.c_str(), 0755);
+  const auto command =
+      services_lines_command("cron.service chrony old.service odd.service getty@tty1.service");
+  const auto ran = test::run_local("PATH=" + temp.path().string() + ":/usr/bin:/bin; " + command);
+  const bool booted = std::filesystem::exists("/run/systemd/system");
+  const std::string a = booted ? "active" : "";
+  const std::string i = booted ? "inactive" : "";
+  CHECK(ran.output == "service cron.service enabled=enabled active=" + a +
+                          "\nservice chrony enabled= active=" + i +
+                          "\nservice old.service enabled=enabled active=" + i +
+                          "\nservice odd.service enabled= active=" + i +
+                          "\nservice getty@tty1.service enabled=enabled active=" + i + "\n");
+  CHECK(ran.exit_code == 0);
+  if (!booted) {
+    // One list-unit-files, and is-enabled only where the list cannot say.
+    std::ifstream calls(temp.path() / "calls");
+    const std::string text((std::istreambuf_iterator<char>(calls)), {});
+    CHECK(text == "list-unit-files --no-legend --no-pager -- cron.service chrony.service "
+                  "old.service odd.service getty@tty1.service\n"
+                  "is-enabled -- old.service\nis-enabled -- odd.service\n"
+                  "is-enabled -- getty@tty1.service\n");
+  }
+  const auto none = test::run_local("PATH=/nonexistent; " + command);
+  CHECK(none.output == "service cron.service enabled= active=\nservice chrony enabled= active=\n"
+                       "service old.service enabled= active=\nservice odd.service enabled= "
+                       "active=\nservice getty@tty1.service enabled= active=\n");
+  // A backslash is an escape to awk and to list-unit-files: each unit asked on its own.
+  CHECK(services_lines_command("a\\x2db.service") == services_command("a\\x2db.service"));
 }
