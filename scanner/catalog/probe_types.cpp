@@ -46,22 +46,12 @@ std::string validate_package(std::string_view name) {
 
 // Whitespace-separated package names, as a `packages` probe takes them.
 std::vector<std::string_view> package_names(std::string_view names) {
-  std::vector<std::string_view> list;
-  constexpr std::string_view k_space = " \t\n";
-  for (auto begin = names.find_first_not_of(k_space); begin != std::string_view::npos;
-       begin = names.find_first_not_of(k_space, begin)) {
-    const auto end = std::min(names.find_first_of(k_space, begin), names.size());
-    list.push_back(names.substr(begin, end - begin));
-    begin = end;
-  }
-  return list;
+  return util::split_words(names);
 }
 
 std::string validate_packages(std::string_view names) {
-  const auto list = package_names(names);
-  const bool valid = !list.empty() && std::all_of(list.begin(), list.end(), [](auto name) {
-    return validate_package(name).empty();
-  });
+  const bool valid =
+      util::every_word(names, [](auto name) { return validate_package(name).empty(); });
   return valid ? "" : "Debian package names separated by spaces";
 }
 
@@ -301,10 +291,7 @@ std::string package_state_lines(std::string_view names, const PackageStates& sta
 // it cannot read its database: then an empty list would read as "none installed", so exit 2
 // with a line saying why (the check's reason).
 std::string package_states_command(std::string_view names) {
-  std::string quoted;
-  for (const auto name : package_names(names)) {
-    quoted += " " + shell_quote(name);
-  }
+  const auto quoted = util::shell_quote_words(names);
   return "command -v dpkg-query >/dev/null 2>&1 || exit 127; pkgs=$(dpkg-query -s --" + quoted +
          " 2>/dev/null); [ $? -le 1 ] || { echo 'the installed packages could not be read' >&2; "
          "exit 2; }; printf '%s\\n' \"$pkgs\" | awk '/^Package: "

@@ -63,22 +63,11 @@ std::string validate_unit(std::string_view name) {
 }
 
 std::vector<std::string_view> unit_names(std::string_view names) {
-  std::vector<std::string_view> list;
-  constexpr std::string_view k_space = " \t\n";
-  for (auto begin = names.find_first_not_of(k_space); begin != std::string_view::npos;
-       begin = names.find_first_not_of(k_space, begin)) {
-    const auto end = std::min(names.find_first_of(k_space, begin), names.size());
-    list.push_back(names.substr(begin, end - begin));
-    begin = end;
-  }
-  return list;
+  return util::split_words(names);
 }
 
 std::string validate_units(std::string_view names) {
-  const auto list = unit_names(names);
-  const bool valid = !list.empty() && std::all_of(list.begin(), list.end(), [](auto name) {
-    return validate_unit(name).empty();
-  });
+  const bool valid = util::every_word(names, [](auto name) { return validate_unit(name).empty(); });
   return valid ? "" : "systemd unit names separated by spaces";
 }
 
@@ -102,10 +91,7 @@ std::string service_command(std::string_view name) {
 }
 
 std::string services_command(std::string_view names) {
-  std::string quoted;
-  for (const auto name : unit_names(names)) {
-    quoted += " " + shell_quote(name);
-  }
+  const auto quoted = util::shell_quote_words(names);
   return "c=; command -v systemctl >/dev/null 2>&1 && c=1; for u in" + quoted +
          "; do e=; a=; if [ -n \"$c\" ]; then e=$(systemctl is-enabled -- \"$u\" 2>/dev/null); "
          "a=$(systemctl is-active -- \"$u\" 2>/dev/null); fi; [ \"$e\" = not-found ] && e=; "
@@ -130,10 +116,7 @@ std::string services_lines_command(std::string_view names) {
   }
   // awk prints "NAME ID STATE": the listed state, `-` where none is listed, `?` for a state
   // is-enabled may answer otherwise.
-  std::string quoted;
-  for (const auto& name : list) {
-    quoted += " " + shell_quote(name);
-  }
+  const auto quoted = util::shell_quote_words(names);
   // Without systemctl every state is empty (as services_command prints it), with no awk needed.
   return "if ! command -v systemctl >/dev/null 2>&1; then for u in" + quoted +
          "; do echo \"service $u enabled= active=\"; done; else b=; [ -d /run/systemd/system ] "

@@ -16,6 +16,18 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
+std::vector<std::string_view> split_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  constexpr std::string_view k_space = " \t\n";
+  for (auto begin = text.find_first_not_of(k_space); begin != std::string_view::npos;
+       begin = text.find_first_not_of(k_space, begin)) {
+    const auto end = std::min(text.find_first_of(k_space, begin), text.size());
+    words.push_back(text.substr(begin, end - begin));
+    begin = end;
+  }
+  return words;
+}
+
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;
@@ -99,6 +111,14 @@ std::string shell_quote(std::string_view text) {
   }
   out += '\'';
   return out;
+}
+
+std::string shell_quote_words(std::string_view text) {
+  std::string quoted;
+  for (const auto word : split_words(text)) {
+    quoted += " " + shell_quote(word);
+  }
+  return quoted;
 }
 
 std::string to_lower(std::string_view text) {

@@ -13,10 +13,27 @@ std::string_view trim(std::string_view text);
 std::vector<std::string_view> split_lines(std::string_view text);
 template <class String, class = std::enable_if_t<std::is_same_v<String, std::string>>>
 std::vector<std::string_view> split_lines(String&& text) = delete;
+// The words of `text`, separated by spaces, tabs or newlines; views into `text` as above.
+std::vector<std::string_view> split_words(std::string_view text);
+template <class String, class = std::enable_if_t<std::is_same_v<String, std::string>>>
+std::vector<std::string_view> split_words(String&& text) = delete;
+// At least one word, and `valid(word)` for each.
+template <class Valid> bool every_word(std::string_view text, Valid valid) {
+  bool any = false;
+  for (const auto word : split_words(text)) {
+    if (!valid(word)) {
+      return false;
+    }
+    any = true;
+  }
+  return any;
+}
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 bool is_valid_utf8(std::string_view text);
 // Quotes a string for POSIX sh as one word: 'it'\''s'.
 std::string shell_quote(std::string_view text);
+// Each word of `text` (split_words) quoted, each after a space: " 'cron' 'ufw'".
+std::string shell_quote_words(std::string_view text);
 std::string to_lower(std::string_view text);
 std::string base64_encode(std::string_view bytes);
 // "1 host", "2 hosts": `count` and `noun`, with an "s" unless the count is one.

@@ -94,3 +94,20 @@ TEST_CASE("expand_env") {
   CHECK_FALSE(expand_env("${}", out, problem));
   unsetenv("CISSCAN_TEST_A");
 }
+
+TEST_CASE("split_words: words between spaces, tabs and newlines") {
+  const std::string text = "  cron\tnftables.service\n\nufw  ";
+  CHECK(split_words(text) == std::vector<std::string_view>{"cron", "nftables.service", "ufw"});
+  const std::string blank = " \t\n";
+  CHECK(split_words(blank).empty());
+  CHECK(split_words(std::string_view()).empty());
+}
+
+TEST_CASE("every_word and shell_quote_words") {
+  const auto short_word = [](std::string_view w) { return w.size() < 4; };
+  CHECK(every_word(" ab\tcd ", short_word));
+  CHECK_FALSE(every_word("ab abcd", short_word));
+  CHECK_FALSE(every_word("  ", short_word)); // no word at all
+  CHECK(shell_quote_words(" cron it's\n") == " 'cron' 'it'\\''s'");
+  CHECK(shell_quote_words("").empty());
+}
