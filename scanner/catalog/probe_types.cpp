@@ -303,17 +303,9 @@ std::string package_states_from_facts(std::string_view names, const PackageState
   for (const auto name : package_names(names)) {
     list.emplace_back(name);
   }
-  auto command = "# the dpkg states of " + util::join(list, " ") +
-                 ", from the facts' package list (probe f-packages)\n";
-  const auto lines = package_state_lines(names, states);
-  if (!lines.empty()) {
-    command += "printf '%s\\n'";
-    for (const auto line : util::split_lines(lines)) {
-      command += " " + shell_quote(line);
-    }
-    command += "\n";
-  }
-  return command;
+  return util::print_lines_command("the dpkg states of " + util::join(list, " ") +
+                                       ", from the facts' package list (probe f-packages)",
+                                   package_state_lines(names, states));
 }
 
 const ProbeType* find_probe_type(std::string_view name) {

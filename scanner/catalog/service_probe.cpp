@@ -235,16 +235,9 @@ std::string unit_states_from_facts(std::string_view names, std::string_view line
   for (const auto name : unit_names(names)) {
     list.emplace_back(name);
   }
-  auto command = "# the unit states of " + util::join(list, " ") +
-                 ", from the facts' systemctl (probe f-units)\n";
-  if (!lines.empty()) {
-    command += "printf '%s\\n'";
-    for (const auto line : util::split_lines(lines)) {
-      command += " " + shell_quote(line);
-    }
-    command += "\n";
-  }
-  return command;
+  return util::print_lines_command("the unit states of " + util::join(list, " ") +
+                                       ", from the facts' systemctl (probe f-units)",
+                                   lines);
 }
 
 } // namespace cisscan

@@ -113,6 +113,18 @@ std::string shell_quote(std::string_view text) {
   return out;
 }
 
+std::string print_lines_command(std::string_view comment, std::string_view lines) {
+  auto command = "# " + std::string(comment) + "\n";
+  if (!lines.empty()) {
+    command += "printf '%s\\n'";
+    for (const auto line : split_lines(lines)) {
+      command += " " + shell_quote(line);
+    }
+    command += "\n";
+  }
+  return command;
+}
+
 std::string shell_quote_words(std::string_view text) {
   std::string quoted;
   for (const auto word : split_words(text)) {

@@ -32,6 +32,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 bool is_valid_utf8(std::string_view text);
 // Quotes a string for POSIX sh as one word: 'it'\''s'.
 std::string shell_quote(std::string_view text);
+// A shell command that prints `lines` as they are (one quoted printf), after a `# comment` line.
+std::string print_lines_command(std::string_view comment, std::string_view lines);
 // Each word of `text` (split_words) quoted, each after a space: " 'cron' 'ufw'".
 std::string shell_quote_words(std::string_view text);
 std::string to_lower(std::string_view text);
