@@ -1,10 +1,12 @@
 #include "catalog/loader.hpp"
 
 #include "catalog/check_parser.hpp"
+#include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/yaml.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 namespace cisscan {
@@ -84,7 +86,7 @@ std::vector<std::pair<fs::path, std::string>> find_yaml_files(const std::vector<
       for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
         const auto ext = entry.path().extension();
         if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
-          files.emplace_back(entry.path(), fs::relative(entry.path(), path).string());
+          files.emplace_back(entry.path(), entry.path().lexically_relative(path).string());
         }
       }
     } else if (fs::is_regular_file(path, ec)) {
@@ -95,11 +97,11 @@ std::vector<std::pair<fs::path, std::string>> find_yaml_files(const std::vector<
   }
   // The same file reached through a folder and directly is loaded once.
   std::sort(files.begin(), files.end());
-  std::set<fs::path> seen;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
   std::vector<std::pair<fs::path, std::string>> unique;
   for (auto& file : files) {
-    std::error_code ec;
-    if (seen.insert(fs::weakly_canonical(file.first, ec)).second) {
+    const auto identity = util::file_identity(file.first);
+    if (!identity || seen.insert(*identity).second) {
       unique.push_back(std::move(file));
     }
   }

@@ -33,10 +33,11 @@ KnownRisk catalog_risks(const std::vector<fs::path>& paths) {
     files.push_back(path);
   }
   auto ids = std::make_shared<std::set<std::string>>();
-  std::set<fs::path> seen; // the default register is also among the catalog's files
+  // The default register is also among the catalog's files.
+  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
   for (const auto& file : files) {
-    std::error_code ec;
-    if (!seen.insert(fs::weakly_canonical(file, ec)).second) {
+    const auto identity = util::file_identity(file);
+    if (identity && !seen.insert(*identity).second) {
       continue;
     }
     // A register has a `criteria` key: a file whose text never says the word is not one, and is

@@ -274,4 +274,13 @@ std::string random_hex(size_t bytes) {
   return out;
 }
 
+std::optional<std::pair<std::uint64_t, std::uint64_t>> file_identity(
+    const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return std::pair<std::uint64_t, std::uint64_t>{st.st_dev, st.st_ino};
+}
+
 } // namespace cisscan::util

@@ -1,8 +1,10 @@
 // Reading files and writing them atomically (temp file + rename).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -38,5 +40,11 @@ std::filesystem::path expand_home(const std::string& path);
 std::string account_name();
 // 32 lower-case hex characters from the kernel's random source.
 std::string random_hex(size_t bytes);
+// Which file a path names, symbolic links followed: its device and inode, the same for every
+// path that reaches it (a folder and the file directly, a link, a hard link). Empty when the
+// path cannot be stat'ed. One stat(2), where std::filesystem::weakly_canonical reads every link
+// of every component.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> file_identity(
+    const std::filesystem::path& path);
 
 } // namespace cisscan::util
