@@ -113,50 +113,71 @@ load_attestations(const std::filesystem::path& path,
 
 namespace {
 
-// Undoes an earlier application: the record keeps what the scan itself found.
-void undo_exceptions(json& record) {
-  for (auto& host : record["hosts"]) {
-    for (auto& result : host["results"]) {
-      if (result.contains("original_status")) {
-        result["status"] = result["original_status"];
-        result["reason"] = result.value("original_reason", "");
-        result.erase("original_status");
-        result.erase("original_reason");
-      }
-      result.erase("waiver");
-      result.erase("attestation");
+// Undoes an earlier application on one host: the record keeps what the scan itself found.
+void undo_exceptions(json& host) {
+  for (auto& result : host["results"]) {
+    if (result.contains("original_status")) {
+      result["status"] = result["original_status"];
+      result["reason"] = result.value("original_reason", "");
+      result.erase("original_status");
+      result.erase("original_reason");
+    }
+    result.erase("waiver");
+    result.erase("attestation");
+  }
+}
+
+// Marks the host's failures a waiver matches as waived (when it is current), adding each to
+// `applied`.
+void apply_waiver(json& host, const Waiver& w, bool is_current, json& applied) {
+  if (!w.hosts.matches(host)) {
+    return;
+  }
+  for (auto& result : host["results"]) {
+    if (result_status(result) != ResultStatus::fail ||
+        !glob_match(w.checks, result["check_id"].get<std::string>())) {
+      continue;
+    }
+    applied.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
+    if (is_current) {
+      result["original_status"] = to_string(ResultStatus::fail);
+      result["original_reason"] = result["reason"];
+      result["status"] = to_string(ResultStatus::waived);
+      result["reason"] = "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
+                         w.expires + "): " + w.justification;
+      result["waiver"] = {{"id", w.id},
+                          {"approved_by", w.approved_by},
+                          {"ticket", w.ticket},
+                          {"expires", w.expires},
+                          {"justification", w.justification}};
     }
   }
 }
 
-// Marks the failures a waiver matches as waived (when it is current); returns its record entry.
-json apply_waiver(json& record, const Waiver& w, const std::string& today) {
-  const bool is_current = current(w.expires, today);
-  json applied = json::array();
-  for (auto& host : record["hosts"]) {
-    if (!w.hosts.matches(host)) {
+// Attaches an attestation to the host's manual results it answers (when it is current), adding
+// each to `covers`.
+void apply_attestation(json& host, const Attestation& a, bool is_current, json& covers) {
+  if (a.check.empty() || !a.hosts.matches(host)) {
+    return;
+  }
+  for (auto& result : host["results"]) {
+    if (result["check_id"] != a.check || result_status(result) != ResultStatus::manual) {
       continue;
     }
-    for (auto& result : host["results"]) {
-      if (result_status(result) != ResultStatus::fail ||
-          !glob_match(w.checks, result["check_id"].get<std::string>())) {
-        continue;
-      }
-      applied.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
-      if (is_current) {
-        result["original_status"] = to_string(ResultStatus::fail);
-        result["original_reason"] = result["reason"];
-        result["status"] = to_string(ResultStatus::waived);
-        result["reason"] = "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
-                           w.expires + "): " + w.justification;
-        result["waiver"] = {{"id", w.id},
-                            {"approved_by", w.approved_by},
-                            {"ticket", w.ticket},
-                            {"expires", w.expires},
-                            {"justification", w.justification}};
-      }
+    covers.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
+    if (is_current) {
+      result["attestation"] = {{"id", a.id},
+                               {"statement", a.statement},
+                               {"evidence", a.evidence},
+                               {"attested_by", a.attested_by},
+                               {"date", a.date},
+                               {"expires", a.expires}};
     }
   }
+}
+
+json waiver_entry(const Waiver& w, bool is_current, json applied) {
+  const auto matched = applied.size();
   return {{"id", w.id},
           {"checks", w.checks},
           {"hosts", w.hosts.to_json()},
@@ -166,36 +187,12 @@ json apply_waiver(json& record, const Waiver& w, const std::string& today) {
           {"expires", w.expires},
           {"source", w.file + ":" + std::to_string(w.line)},
           {"state", is_current ? "current" : "expired"},
-          {"matched", applied.size()},
-          {is_current ? "applied_to" : "would_apply_to", applied}};
+          {"matched", matched},
+          {is_current ? "applied_to" : "would_apply_to", std::move(applied)}};
 }
 
-// Attaches an attestation to the manual results it answers (when it is current); returns its
-// record entry.
-json apply_attestation(json& record, const Attestation& a, const std::string& today) {
-  const bool is_current = current(a.expires, today);
-  json covers = json::array();
-  if (!a.check.empty()) {
-    for (auto& host : record["hosts"]) {
-      if (!a.hosts.matches(host)) {
-        continue;
-      }
-      for (auto& result : host["results"]) {
-        if (result["check_id"] != a.check || result_status(result) != ResultStatus::manual) {
-          continue;
-        }
-        covers.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
-        if (is_current) {
-          result["attestation"] = {{"id", a.id},
-                                   {"statement", a.statement},
-                                   {"evidence", a.evidence},
-                                   {"attested_by", a.attested_by},
-                                   {"date", a.date},
-                                   {"expires", a.expires}};
-        }
-      }
-    }
-  }
+json attestation_entry(const Attestation& a, bool is_current, json covers) {
+  const auto matched = a.check.empty() ? 1 : covers.size();
   return {{"id", a.id},
           {"safeguard", a.safeguard.empty() ? json(nullptr) : json(a.safeguard)},
           {"check", a.check.empty() ? json(nullptr) : json(a.check)},
@@ -207,25 +204,52 @@ json apply_attestation(json& record, const Attestation& a, const std::string& to
           {"expires", a.expires},
           {"source", a.file + ":" + std::to_string(a.line)},
           {"state", is_current ? "current" : "expired"},
-          {"matched", a.check.empty() ? 1 : covers.size()},
-          {"covers", covers}};
+          {"matched", matched},
+          {"covers", std::move(covers)}};
 }
 
 } // namespace
 
-void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std::string& today) {
-  undo_exceptions(record);
+ExceptionPass::ExceptionPass(const ExceptionFiles& exceptions, std::string today)
+    : m_exceptions(exceptions), m_today(std::move(today)),
+      m_applied(exceptions.waivers.size(), json::array()),
+      m_covers(exceptions.attestations.size(), json::array()) {}
+
+void ExceptionPass::apply(json& host) {
+  undo_exceptions(host);
+  for (size_t i = 0; i < m_exceptions.waivers.size(); ++i) {
+    const auto& w = m_exceptions.waivers[i];
+    apply_waiver(host, w, current(w.expires, m_today), m_applied[i]);
+  }
+  for (size_t i = 0; i < m_exceptions.attestations.size(); ++i) {
+    const auto& a = m_exceptions.attestations[i];
+    apply_attestation(host, a, current(a.expires, m_today), m_covers[i]);
+  }
+}
+
+void ExceptionPass::finish(json& record) {
   json waivers = json::array();
-  for (const auto& w : exceptions.waivers) {
-    waivers.push_back(apply_waiver(record, w, today));
+  for (size_t i = 0; i < m_exceptions.waivers.size(); ++i) {
+    const auto& w = m_exceptions.waivers[i];
+    waivers.push_back(waiver_entry(w, current(w.expires, m_today), std::move(m_applied[i])));
   }
   json attestations = json::array();
-  for (const auto& a : exceptions.attestations) {
-    attestations.push_back(apply_attestation(record, a, today));
+  for (size_t i = 0; i < m_exceptions.attestations.size(); ++i) {
+    const auto& a = m_exceptions.attestations[i];
+    attestations.push_back(
+        attestation_entry(a, current(a.expires, m_today), std::move(m_covers[i])));
   }
-  record["waivers"] = {{"as_of", today}, {"entries", waivers}};
-  record["attestations"] = {{"as_of", today}, {"entries", attestations}};
-  record["exception_files"] = exceptions.files;
+  record["waivers"] = {{"as_of", m_today}, {"entries", waivers}};
+  record["attestations"] = {{"as_of", m_today}, {"entries", attestations}};
+  record["exception_files"] = m_exceptions.files;
+}
+
+void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std::string& today) {
+  ExceptionPass pass(exceptions, today);
+  for (auto& host : record["hosts"]) {
+    pass.apply(host);
+  }
+  pass.finish(record);
 }
 
 } // namespace cisscan

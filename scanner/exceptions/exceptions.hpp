@@ -53,6 +53,24 @@ std::vector<Attestation>
 load_attestations(const std::filesystem::path& path,
                   const std::function<bool(const std::string&)>& known_safeguard);
 
+// apply_exceptions one host at a time, so that a fleet's hosts need not all be held at once:
+// apply() each host in record order, then finish() the record's sections.
+class ExceptionPass {
+public:
+  ExceptionPass(const ExceptionFiles& exceptions, std::string today);
+  // Restores the statuses an earlier application changed, then applies the exceptions.
+  void apply(cisscan::json& host);
+  // Sets record["waivers"], ["attestations"] (what each matched, in host order) and
+  // ["exception_files"]. Call once, after the last host.
+  void finish(cisscan::json& record);
+
+private:
+  const ExceptionFiles& m_exceptions;
+  std::string m_today;
+  std::vector<cisscan::json> m_applied; // per waiver: the results it matched
+  std::vector<cisscan::json> m_covers;  // per attestation: the results it answers
+};
+
 // Restores statuses a previous application changed, then applies `exceptions` as of `today`
 // (YYYY-MM-DD). Adds record["waivers"] and record["attestations"] sections; results keep their
 // `original_status`.

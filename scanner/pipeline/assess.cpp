@@ -1,16 +1,44 @@
 // A record's assessment: exceptions, scores and the risk register, on a fresh or a saved record.
 #include "pipeline/run.hpp"
 
+#include "risk/evidence.hpp"
 #include "score/score.hpp"
 
 namespace cisscan {
 
-void assess_record(json& record, const ControlsCatalog& controls, const Assessment& assessment) {
-  apply_exceptions(record, assessment.exceptions, assessment.as_of);
-  record["scores"] = score_hosts(record["hosts"], controls, record["attestations"]);
+HostAssessor::HostAssessor(const json& record, const ControlsCatalog& controls,
+                           const Assessment& assessment)
+    : m_assessment(assessment), m_exceptions(assessment.exceptions, assessment.as_of),
+      m_scores(controls) {
   if (assessment.risk) {
-    assess_risks(record, *assessment.risk);
+    m_evidence = std::make_unique<EvidencePass>(record, *assessment.risk);
   }
+}
+
+HostAssessor::~HostAssessor() = default;
+
+void HostAssessor::add(json& host) {
+  m_exceptions.apply(host);
+  m_scores.add(host);
+  if (m_evidence) {
+    m_evidence->add(host);
+  }
+}
+
+void HostAssessor::finish(json& record) {
+  m_exceptions.finish(record);
+  record["scores"] = m_scores.finish(record["attestations"]);
+  if (m_evidence) {
+    assess_risks(record, *m_assessment.risk, *m_evidence);
+  }
+}
+
+void assess_record(json& record, const ControlsCatalog& controls, const Assessment& assessment) {
+  HostAssessor assessor(record, controls, assessment);
+  for (auto& host : record["hosts"]) {
+    assessor.add(host);
+  }
+  assessor.finish(record);
 }
 
 } // namespace cisscan

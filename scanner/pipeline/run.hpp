@@ -10,8 +10,10 @@
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
 #include "risk/register.hpp"
+#include "score/score.hpp"
 #include "util/json.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +50,26 @@ struct Assessment {
   ExceptionFiles exceptions;
   std::optional<RiskRegister> risk;
   std::string as_of; // YYYY-MM-DD: the day waivers and attestations are judged against
+};
+
+// assess_record one host at a time, so that a fleet's hosts need not all be held at once: add()
+// each host in record order (it changes the host's results), then finish() the record. The
+// record given first is read for its checks section only.
+class HostAssessor {
+public:
+  HostAssessor(const cisscan::json& record, const ControlsCatalog& controls,
+               const Assessment& assessment);
+  ~HostAssessor();
+  HostAssessor(const HostAssessor&) = delete;
+  HostAssessor& operator=(const HostAssessor&) = delete;
+  void add(cisscan::json& host);
+  void finish(cisscan::json& record);
+
+private:
+  const Assessment& m_assessment;
+  ExceptionPass m_exceptions;
+  ScoreTally m_scores;
+  std::unique_ptr<EvidencePass> m_evidence;
 };
 
 // Applies waivers and attestations, scores, and assesses the risk register: the same on a fresh

@@ -24,13 +24,15 @@ bool in_scope(const json& host, const std::vector<std::string>& classes) {
   return false;
 }
 
+} // namespace
+
 // Which entries a result may be linked to, by index into the register, ascending: per check id
 // the entries its definition names, and per safeguard the entries that list it.
-struct Links {
+struct EvidenceLinks {
   std::map<std::string, std::vector<size_t>, std::less<>> named;
   std::map<std::string, std::vector<size_t>, std::less<>> by_safeguard;
 
-  Links(const json& record, const RiskRegister& reg) {
+  EvidenceLinks(const json& record, const RiskRegister& reg) {
     std::map<std::string, size_t, std::less<>> index;
     for (size_t k = 0; k < reg.entries.size(); ++k) {
       index.emplace(reg.entries[k].id, k);
@@ -74,6 +76,8 @@ struct Links {
   }
 };
 
+namespace {
+
 // The entry's safeguards a result counts for: those it shares with the entry, or, when its
 // check names the entry and they share none, all of the entry's.
 std::vector<std::string> linked_safeguards(const std::vector<std::string_view>& safeguards,
@@ -87,9 +91,10 @@ std::vector<std::string> linked_safeguards(const std::vector<std::string_view>& 
   return named && shared.empty() ? e.safeguards : shared;
 }
 
-void add_result(RegisterEvidence& out, const RiskRegister& reg, const Links& links,
-                const std::vector<char>& scope, const json& host, size_t host_index,
-                const json& result, size_t result_index) {
+// Adds one result of an `ok` host to the evidence of the entries it is linked to (those in
+// `scope`), and returns the ids of those its finding feeds.
+json add_result(std::vector<Evidence>& out, const RiskRegister& reg, const EvidenceLinks& links,
+                const std::vector<char>& scope, const json& host, const json& result) {
   const auto& check_id = result["check_id"].get_ref<const std::string&>();
   std::vector<std::string_view> safeguards;
   for (const auto& s : result["safeguards"]) {
@@ -101,6 +106,7 @@ void add_result(RegisterEvidence& out, const RiskRegister& reg, const Links& lin
   const auto candidates = named ? it->second : links.of_safeguards(safeguards);
   const auto status = result_status(result);
   const double weight = result.value("weight", 1.0);
+  json risks = json::array();
   for (const auto k : candidates) {
     if (scope[k] == 0) {
       continue;
@@ -110,7 +116,7 @@ void add_result(RegisterEvidence& out, const RiskRegister& reg, const Links& lin
     if (linked.empty()) {
       continue;
     }
-    auto& ev = out.entries[k];
+    auto& ev = out[k];
     for (const auto& s : linked) {
       ev.tally[s].add(status, weight);
     }
@@ -120,34 +126,41 @@ void add_result(RegisterEvidence& out, const RiskRegister& reg, const Links& lin
     if (is_finding(status)) {
       ev.findings.push_back(
           {{"host", host["name"]}, {"check_id", check_id}, {"status", to_string(status)}});
-      out.risks_of[{host_index, result_index}].push_back(e.id);
+      risks.push_back(e.id);
     }
   }
+  return risks;
 }
 
 } // namespace
 
-RegisterEvidence gather_evidence(const json& record, const RiskRegister& reg) {
-  const Links links(record, reg);
-  RegisterEvidence out;
-  out.entries.resize(reg.entries.size());
-  const auto& hosts = record["hosts"];
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    const auto& host = hosts[i];
-    if (host_status(host) != HostStatus::ok) {
-      continue;
+EvidencePass::EvidencePass(const json& record, const RiskRegister& reg)
+    : m_reg(reg), m_links(std::make_unique<EvidenceLinks>(record, reg)),
+      m_entries(reg.entries.size()) {}
+
+EvidencePass::~EvidencePass() = default;
+
+void EvidencePass::add(json& host) {
+  auto& results = host["results"];
+  if (host_status(host) != HostStatus::ok) {
+    for (auto& result : results) {
+      result.erase("risks");
     }
-    std::vector<char> scope(reg.entries.size());
-    for (size_t k = 0; k < reg.entries.size(); ++k) {
-      scope[k] = in_scope(host, reg.entries[k].asset_classes) ? 1 : 0;
-      out.entries[k].hosts_in_scope += scope[k];
-    }
-    const auto& results = host["results"];
-    for (size_t j = 0; j < results.size(); ++j) {
-      add_result(out, reg, links, scope, host, i, results[j], j);
+    return;
+  }
+  std::vector<char> scope(m_reg.entries.size());
+  for (size_t k = 0; k < m_reg.entries.size(); ++k) {
+    scope[k] = in_scope(host, m_reg.entries[k].asset_classes) ? 1 : 0;
+    m_entries[k].hosts_in_scope += scope[k];
+  }
+  for (auto& result : results) {
+    auto risks = add_result(m_entries, m_reg, *m_links, scope, host, result);
+    if (risks.empty()) {
+      result.erase("risks"); // only findings feed risks: no empty list per passing result
+    } else {
+      result["risks"] = std::move(risks);
     }
   }
-  return out;
 }
 
 } // namespace cisscan

@@ -7,8 +7,8 @@
 #include "util/json.hpp"
 
 #include <map>
+#include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace cisscan {
@@ -22,16 +22,31 @@ struct Evidence {
   bool gap = false;
 };
 
-struct RegisterEvidence {
-  std::vector<Evidence> entries; // in the register's order
-  // (host index, result index) -> the ids of the entries its finding feeds, in register order.
-  std::map<std::pair<size_t, size_t>, std::vector<std::string>> risks_of;
-};
+struct EvidenceLinks;
 
 // A result is linked to an entry by what its check names (`risks:` in the record's `checks`:
 // those entries, for the safeguards they share, or all of the entry's when they share none), or,
 // for a check that names none of the register's entries, by the safeguards it shares with the
-// entry. Only `ok` hosts whose roles are in the entry's asset classes count.
-RegisterEvidence gather_evidence(const cisscan::json& record, const RiskRegister& reg);
+// entry. Only `ok` hosts whose roles are in the entry's asset classes count. Gathered one host
+// at a time, in record order, so that a fleet's hosts need not all be held at once.
+class EvidencePass {
+public:
+  // `record` gives the checks' `risks:` (its "checks" section); its hosts are not read.
+  EvidencePass(const cisscan::json& record, const RiskRegister& reg);
+  ~EvidencePass();
+  EvidencePass(const EvidencePass&) = delete;
+  EvidencePass& operator=(const EvidencePass&) = delete;
+
+  // Adds the host's results to the entries' evidence and sets each finding's `risks` (the ids of
+  // the entries it feeds, in register order); a result that feeds none has no `risks`.
+  void add(cisscan::json& host);
+  // One per entry, in the register's order.
+  std::vector<Evidence>& entries() { return m_entries; }
+
+private:
+  const RiskRegister& m_reg;
+  std::unique_ptr<EvidenceLinks> m_links;
+  std::vector<Evidence> m_entries;
+};
 
 } // namespace cisscan

@@ -227,13 +227,20 @@ json entry_to_json(const RiskEntry& e, const RiskRegister& reg, Evidence& ev,
 } // namespace
 
 void assess_risks(json& record, const RiskRegister& reg) {
+  EvidencePass evidence(record, reg);
+  for (auto& host : record["hosts"]) {
+    evidence.add(host);
+  }
+  assess_risks(record, reg, evidence);
+}
+
+void assess_risks(json& record, const RiskRegister& reg, EvidencePass& evidence) {
   const auto attested = attested_safeguards(record);
   json entries = json::array();
   int unacceptable = 0;
   int no_evidence = 0;
-  auto evidence = gather_evidence(record, reg);
   for (size_t k = 0; k < reg.entries.size(); ++k) {
-    entries.push_back(entry_to_json(reg.entries[k], reg, evidence.entries[k], attested));
+    entries.push_back(entry_to_json(reg.entries[k], reg, evidence.entries()[k], attested));
     const auto state = risk_state(entries.back());
     unacceptable += state == RiskState::unacceptable ? 1 : 0;
     no_evidence += state == RiskState::no_evidence ? 1 : 0;
@@ -260,18 +267,6 @@ void assess_risks(json& record, const RiskRegister& reg) {
                     {"entries", entries},
                     {"unacceptable", unacceptable},
                     {"no_evidence", no_evidence}};
-  auto& hosts = record["hosts"];
-  for (size_t i = 0; i < hosts.size(); ++i) {
-    auto& results = hosts[i]["results"];
-    for (size_t j = 0; j < results.size(); ++j) {
-      const auto it = evidence.risks_of.find({i, j});
-      if (it != evidence.risks_of.end()) {
-        results[j]["risks"] = it->second;
-      } else {
-        results[j].erase("risks"); // only findings feed risks: no empty list per passing result
-      }
-    }
-  }
 }
 
 } // namespace cisscan

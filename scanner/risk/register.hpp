@@ -61,5 +61,9 @@ RiskRegister load_register(const std::filesystem::path& path, const ControlsCata
 // none of them links by safeguard, to every entry sharing one. Only linked results on scanned
 // hosts in scope are an entry's evidence (model/risk_state.hpp).
 void assess_risks(cisscan::json& record, const RiskRegister& reg);
+// The same from evidence gathered host by host (risk/evidence.hpp), the findings' `risks` already
+// set: record["risk"] only; the record's hosts are not read.
+class EvidencePass;
+void assess_risks(cisscan::json& record, const RiskRegister& reg, EvidencePass& evidence);
 
 } // namespace cisscan

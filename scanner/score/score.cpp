@@ -51,57 +51,57 @@ cisscan::json tallies_json(const std::map<std::string, Tally>& tallies) {
 
 } // namespace
 
-cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& controls,
-                          const cisscan::json& attestations) {
-  std::map<std::string, Tally> fleet_safeguards;
-  std::map<std::string, Tally> fleet_controls;
-  cisscan::json per_host = cisscan::json::object();
-  int scanned = 0;
-  int in_scope = 0;
-  for (const auto& host : hosts) {
-    const auto host_state = host_status(host);
-    const bool counted = host_state == HostStatus::ok;
-    in_scope += host_state == HostStatus::skipped ? 0 : 1;
-    scanned += counted ? 1 : 0;
-    std::map<std::string, Tally> host_safeguards;
-    for (const auto& result : host.at("results")) {
-      const auto status = result_status(result);
-      const double weight = result.value("weight", 1.0);
-      const bool answered = result.contains("attestation");
-      std::set<std::string> seen_controls;
-      for (const auto& safeguard : result.at("safeguards")) {
-        const auto id = safeguard.get<std::string>();
-        host_safeguards[id].add(status, weight);
-        if (answered) {
-          host_safeguards[id].attest();
-          fleet_safeguards[id].attest();
-        }
-        if (counted) {
-          fleet_safeguards[id].add(status, weight);
-          const auto* known = controls.find(id);
-          const auto control = known != nullptr ? known->control : id.substr(0, id.find('.'));
-          if (seen_controls.insert(control).second) {
-            fleet_controls[control].add(status, weight);
-          }
+ScoreTally::ScoreTally(const ControlsCatalog& controls)
+    : m_controls(controls), m_per_host(cisscan::json::object()) {}
+
+void ScoreTally::add(const cisscan::json& host) {
+  const auto host_state = host_status(host);
+  const bool counted = host_state == HostStatus::ok;
+  m_in_scope += host_state == HostStatus::skipped ? 0 : 1;
+  m_scanned += counted ? 1 : 0;
+  std::map<std::string, Tally> host_safeguards;
+  for (const auto& result : host.at("results")) {
+    const auto status = result_status(result);
+    const double weight = result.value("weight", 1.0);
+    const bool answered = result.contains("attestation");
+    std::set<std::string> seen_controls;
+    for (const auto& safeguard : result.at("safeguards")) {
+      const auto id = safeguard.get<std::string>();
+      host_safeguards[id].add(status, weight);
+      if (answered) {
+        host_safeguards[id].attest();
+        m_safeguards[id].attest();
+      }
+      if (counted) {
+        m_safeguards[id].add(status, weight);
+        const auto* known = m_controls.find(id);
+        const auto control = known != nullptr ? known->control : id.substr(0, id.find('.'));
+        if (seen_controls.insert(control).second) {
+          m_control_tallies[control].add(status, weight);
         }
       }
     }
-    cisscan::json entry;
-    entry["status"] = host.at("status");
-    // A host that never answered has placeholder results only: no score of its own.
-    if (host.value("probes", cisscan::json::array()).empty()) {
-      host_safeguards.clear();
-    }
-    entry["ig1"] = ig1_summary(host_safeguards, controls);
-    entry["safeguards"] = tallies_json(host_safeguards);
-    per_host[host.at("name").get<std::string>()] = entry;
   }
+  cisscan::json entry;
+  entry["status"] = host.at("status");
+  // A host that never answered has placeholder results only: no score of its own.
+  if (host.value("probes", cisscan::json::array()).empty()) {
+    host_safeguards.clear();
+  }
+  entry["ig1"] = ig1_summary(host_safeguards, m_controls);
+  entry["safeguards"] = tallies_json(host_safeguards);
+  m_per_host[host.at("name").get<std::string>()] = entry;
+}
+
+cisscan::json ScoreTally::finish(const cisscan::json& attestations) const {
+  auto fleet_safeguards = m_safeguards;
+  auto fleet_controls = m_control_tallies;
   if (attestations.is_object()) {
     for (const auto& entry : attestations.value("entries", cisscan::json::array())) {
       if (entry.value("state", "") == "current" && entry["safeguard"].is_string()) {
         const auto id = entry["safeguard"].get<std::string>();
         fleet_safeguards[id].attest();
-        if (const auto* known = controls.find(id)) {
+        if (const auto* known = m_controls.find(id)) {
           fleet_controls[known->control].attest();
         }
       }
@@ -110,11 +110,20 @@ cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& con
   cisscan::json scores;
   scores["safeguards"] = tallies_json(fleet_safeguards);
   scores["controls"] = tallies_json(fleet_controls);
-  scores["ig1"] = ig1_summary(fleet_safeguards, controls);
-  scores["hosts"] = per_host;
-  scores["hosts_in_scope"] = in_scope;
-  scores["hosts_scanned"] = scanned;
+  scores["ig1"] = ig1_summary(fleet_safeguards, m_controls);
+  scores["hosts"] = m_per_host;
+  scores["hosts_in_scope"] = m_in_scope;
+  scores["hosts_scanned"] = m_scanned;
   return scores;
+}
+
+cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& controls,
+                          const cisscan::json& attestations) {
+  ScoreTally tally(controls);
+  for (const auto& host : hosts) {
+    tally.add(host);
+  }
+  return tally.finish(attestations);
 }
 
 } // namespace cisscan

@@ -5,9 +5,30 @@
 #pragma once
 
 #include "catalog/controls.hpp"
+#include "score/safeguard_state.hpp"
 #include "util/json.hpp"
 
+#include <map>
+#include <string>
+
 namespace cisscan {
+
+// score_hosts one host at a time, so that a fleet's hosts need not all be held at once: add()
+// each host in record order, then finish() with the record's attestations section.
+class ScoreTally {
+public:
+  explicit ScoreTally(const ControlsCatalog& controls);
+  void add(const cisscan::json& host);
+  cisscan::json finish(const cisscan::json& attestations = nullptr) const;
+
+private:
+  const ControlsCatalog& m_controls;
+  std::map<std::string, SafeguardTally> m_safeguards;      // across the fleet's ok hosts
+  std::map<std::string, SafeguardTally> m_control_tallies; // the same per control
+  cisscan::json m_per_host;
+  int m_scanned = 0;
+  int m_in_scope = 0;
+};
 
 // `hosts` is the record's hosts array; returns the record's `scores` object. `attestations` is
 // the record's attestations section (or null): a current attestation makes a safeguard without
