@@ -10,12 +10,12 @@ mount namespaces).
                             [--repeat 25] [--probes REGEX]
 """
 import argparse
-import json
 import os
 import re
 import statistics
-import subprocess
 import sys
+
+import two_builds
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
@@ -23,23 +23,9 @@ sys.path.insert(0, os.path.join(SOURCE, "tests", "testbed"))
 import testbed  # noqa: E402
 
 
-def scan(binary, checks, inventory, bed, out):
-    cmd = [binary, "-q", "scan", "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out,
-           "--format", "json", "--profile", "level2-server"]
-    for path in checks:
-        cmd += ["--checks", path]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode not in (0, 1):
-        sys.exit(f"cisscan failed ({proc.returncode}): {proc.stderr}")
-    return json.load(open(os.path.join(out, "report.json")))["hosts"][0]
-
-
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--bin-a", required=True)
-    parser.add_argument("--bin-b", required=True)
-    parser.add_argument("--checks-a", action="append", default=[])
-    parser.add_argument("--checks-b", action="append", default=[])
+    two_builds.add_options(parser)
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--probes", default=r"dpkg-query -s|dpkg states",
                         help="regex over probe commands whose recorded time is summed")
@@ -54,7 +40,8 @@ def main():
         runs = {"a": [], "b": []}
         for _ in range(args.repeat):
             for side, (binary, checks) in sides.items():
-                record = scan(binary, checks, inventory, bed, os.path.join(bed.dir, "out-" + side))
+                _, record = two_builds.scan(binary, checks, inventory, bed.known_hosts,
+                                            os.path.join(bed.dir, "out-" + side))
                 probes = [p for p in record["probes"] if pattern.search(p["command"])]
                 runs[side].append({
                     "ms": record["stats"]["duration_ms"],

@@ -24,6 +24,7 @@ import pytest
 
 from conftest import cisscan
 
+import booted_hosts
 import systemd_host
 
 CHECKS = ["deb-time-single-daemon", "deb-timesyncd-running", "deb-chrony-running",
@@ -108,13 +109,7 @@ STATES = [
 
 def expected(release):
     """state -> check -> status, every check of every state."""
-    table, now = {}, {}
-    for state, _, changes in STATES:
-        now = {**now, **changes}
-        table[state] = dict(now)
-        if release != "12":
-            table[state]["deb12-one-logging-system"] = "not_applicable"
-    return table
+    return booted_hosts.state_verdicts(STATES, {"deb12-one-logging-system": "12"}, release)
 
 
 # What the standing hosts of the fleet test (hardened, unhardened: this machine's root with
@@ -124,50 +119,18 @@ FLEET = {name: {c: "not_applicable" for c in CHECKS} for name in ("hardened", "u
 
 
 def _scan(bed, host, out, **entry):
-    only = [a for c in CHECKS for a in ("--only", c)]
-    return cisscan("scan", "--inventory", bed.inventory([host.inventory_entry(**entry)]),
-                   "--known-hosts", bed.known_hosts, *only, "--out", out, "--format", "json",
-                   out=out)
+    return cisscan(*booted_hosts.scan_args(bed, host, CHECKS, out, **entry), out=out)
 
 
 @pytest.fixture(scope="module")
 def service_runs(bed, tmp_path_factory):
     """release -> (state -> the scan's results by check id, the host's boot and stop facts)."""
-    systemd_host.remove_stale_cgroups()
-    runs = {}
-    for release, suite in RELEASES.items():
-        path = systemd_host.systemd_rootfs(suite, "services")
-        host = systemd_host.SystemdHost(bed, f"svc-{release}", path, files=DROPINS)
-        states, steps = {}, []
-        try:
-            bed.adopt(host)
-            code, text = host.run("sh", "-c", "echo none > /run/systemd/container")
-            assert code == 0, text
-            for state, commands, _ in STATES:
-                for command in commands:
-                    code, text = host.run("sh", "-c", command)
-                    steps.append((state, command, code, text))
-                    assert code == 0, f"{release} {state}: {command}: {text}"
-                out = str(tmp_path_factory.mktemp(f"svc-{release}-{state}") / "out")
-                run = _scan(bed, host, out)
-                assert run.code in (0, 1), run.stderr
-                states[state] = {r["check_id"]: r for r in run.host(host.name)["results"]}
-        finally:
-            host.stop()
-        runs[release] = (states, host)
-    return runs
+    return booted_hosts.walk_states(bed, tmp_path_factory, RELEASES, "svc", DROPINS, STATES,
+                                    lambda host, out: _scan(bed, host, out))
 
 
-def _cases():
-    for release in RELEASES:
-        table = expected(release)
-        for state, _, _ in STATES:
-            for check in CHECKS:
-                yield pytest.param(release, state, check, table[state][check],
-                                   id=f"{release}-{state}-{check}")
-
-
-@pytest.mark.parametrize("release,state,check,status", list(_cases()))
+@pytest.mark.parametrize("release,state,check,status",
+                         booted_hosts.verdict_cases(RELEASES, STATES, CHECKS, expected))
 def test_verdict_follows_the_service_state(service_runs, release, state, check, status):
     result = service_runs[release][0][state][check]
     assert result["status"] == status, (

@@ -19,6 +19,7 @@ import pytest
 
 from conftest import cisscan
 
+import booted_hosts
 import systemd_host
 from test_service_checks import DROPINS, RELEASES
 
@@ -104,11 +105,8 @@ def compared(bed, tmp_path_factory):
     systemd_host.remove_stale_cgroups()
     runs = {}
     for release, suite in RELEASES.items():
-        path = systemd_host.systemd_rootfs(suite, "services")
-        host = systemd_host.SystemdHost(bed, f"svcfact-{release}", path, files=DROPINS)
         folder = tmp_path_factory.mktemp(f"svcfact-{release}")
-        try:
-            bed.adopt(host)
+        with booted_hosts.booted(bed, f"svcfact-{release}", suite, files=DROPINS) as host:
             env = f"OLD='{INIT_SCRIPT.format(name='oldsvc')}' NEW='{INIT_SCRIPT.format(name='newsvc')}'"
             for command in SETUP:
                 code, text = host.run("sh", "-c", f"{env}; export OLD NEW; {command}")
@@ -121,8 +119,6 @@ def compared(bed, tmp_path_factory):
             probes = {(p["type"], p["argument"]): p for p in run.host(host.name)["probes"]}
             said = {u: (_systemctl(host, "is-enabled", u), _systemctl(host, "is-active", u))
                     for u in ALL}
-        finally:
-            host.stop()
         runs[release] = (probes, said)
     return runs
 

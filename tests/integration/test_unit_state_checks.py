@@ -20,7 +20,7 @@ import pytest
 
 from conftest import SOURCE, cisscan
 
-import systemd_host
+import booted_hosts
 
 RELEASES = {"12": "bookworm", "13": "trixie"}
 
@@ -157,59 +157,21 @@ STATES = [
 
 def expected(release):
     """state -> check -> status, every check of every state."""
-    table, now = {}, {}
-    for state, _, changes in STATES:
-        now = {**now, **changes}
-        table[state] = {c: (s if CHECKS[c] in (None, release) else "not_applicable")
-                        for c, s in now.items()}
-    return table
-
-
-def _scan(bed, host, out):
-    only = [a for c in CHECKS for a in ("--only", c)]
-    return cisscan("scan", "--inventory", bed.inventory([host.inventory_entry()]),
-                   "--known-hosts", bed.known_hosts, *only, "--out", out, "--format", "json",
-                   out=out)
+    return booted_hosts.state_verdicts(STATES, CHECKS, release)
 
 
 @pytest.fixture(scope="module")
 def unit_runs(bed, tmp_path_factory):
     """release -> state -> the scan's results by check id."""
-    systemd_host.remove_stale_cgroups()
-    runs = {}
-    for release, suite in RELEASES.items():
-        path = systemd_host.systemd_rootfs(suite, "services")
-        host = systemd_host.SystemdHost(bed, f"unit-{release}", path, files=_stand_ins())
-        states = {}
-        try:
-            bed.adopt(host)
-            code, text = host.run("sh", "-c", "echo none > /run/systemd/container")
-            assert code == 0, text
-            for state, commands, _ in STATES:
-                for command in commands:
-                    code, text = host.run(
-                        "sh", "-c", f"{command} || {{ for u in {ALL} {JOURNAL_REMOTE}; do echo $u $(systemctl is-active $u); done; exit 1; }}")
-                    assert code == 0, f"{release} {state}: {command}: {text}"
-                out = str(tmp_path_factory.mktemp(f"unit-{release}-{state}") / "out")
-                run = _scan(bed, host, out)
-                assert run.code in (0, 1), run.stderr
-                states[state] = {r["check_id"]: r for r in run.host(host.name)["results"]}
-        finally:
-            host.stop()
-        runs[release] = states
-    return runs
+    runs = booted_hosts.walk_states(
+        bed, tmp_path_factory, RELEASES, "unit", _stand_ins(), STATES,
+        lambda host, out: cisscan(*booted_hosts.scan_args(bed, host, CHECKS, out), out=out),
+        on_failure=f"for u in {ALL} {JOURNAL_REMOTE}; do echo $u $(systemctl is-active $u); done")
+    return {release: states for release, (states, _) in runs.items()}
 
 
-def _cases():
-    for release in RELEASES:
-        table = expected(release)
-        for state, _, _ in STATES:
-            for check in CHECKS:
-                yield pytest.param(release, state, check, table[state][check],
-                                   id=f"{release}-{state}-{check}")
-
-
-@pytest.mark.parametrize("release,state,check,status", list(_cases()))
+@pytest.mark.parametrize("release,state,check,status",
+                         booted_hosts.verdict_cases(RELEASES, STATES, CHECKS, expected))
 def test_verdict_follows_the_unit_state(unit_runs, release, state, check, status):
     result = unit_runs[release][state][check]
     assert result["status"] == status, (

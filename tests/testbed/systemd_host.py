@@ -1,7 +1,7 @@
 """A test host whose PID 1 is a real systemd (a "booted" Debian), for the service
 recommendations that ask whether a unit is enabled *and running* (cron, journald, rsyslog...).
 
-Used by tests/integration/test_service_checks.py. Demo, as root:
+Used by the service tests through booted_hosts.py. Demo, as root:
 `python3 tests/testbed/systemd_host.py [bookworm|trixie]` (CISSCAN_BIN=path also scans the host
 with a throwaway cron check; CISSCAN_SYSTEMD_CACHE=folder picks where the root filesystems are
 built).
