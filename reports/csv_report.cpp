@@ -40,11 +40,12 @@ std::string field(const json& value) {
 
 } // namespace
 
-void write_csv(const json& record, std::ostream& out) {
+void write_csv(const json& record, const HostSource& hosts, const RenderOptions& /*options*/,
+               std::ostream& out) {
   out << "run_id,host,address,host_status,check_id,title,status,original_status,safeguards,"
          "benchmark,ref,level,expected,observed,reason,risks,waiver,probe_ids,evidence_sha256\r\n";
   const auto run_id = record["run"].value("id", json());
-  for (const auto& host : record["hosts"]) {
+  hosts.each([&](const json& host) {
     std::map<std::string, std::string> sha;
     for (const auto& probe : host["probes"]) {
       sha[probe["id"].get<std::string>()] = probe.value("output_sha256", "");
@@ -92,7 +93,7 @@ void write_csv(const json& record, std::ostream& out) {
       }
       out << "\r\n";
     }
-  }
+  });
 }
 
 } // namespace cisscan::reports

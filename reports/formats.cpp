@@ -9,7 +9,7 @@ const std::vector<Format>& formats() {
   static const std::vector<Format> k_formats = {
       {"json", "report.json", write_json},
       {"junit", "report.xml", write_junit},
-      {"html", "report.html", write_html, write_html_with_options},
+      {"html", "report.html", write_html},
       {"md", "report.md", write_markdown},
       {"csv", "findings.csv", write_csv},
       {"prom", "cisscan.prom", write_prometheus},
@@ -26,13 +26,14 @@ const Format* find_format(std::string_view name) {
   return nullptr;
 }
 
+void write_report(const Format& format, const json& record, const HostSource& hosts,
+                  const RenderOptions& options, std::ostream& out) {
+  format.write(record, hosts, options, out);
+}
+
 void write_report(const Format& format, const json& record, const RenderOptions& options,
                   std::ostream& out) {
-  if (format.write_with_options != nullptr) {
-    format.write_with_options(record, options, out);
-  } else {
-    format.write(record, out);
-  }
+  format.write(record, RecordHosts(record), options, out);
 }
 
 const std::vector<std::string>& html_details() {
@@ -46,7 +47,7 @@ std::string render(std::string_view format, const json& record) {
     throw std::invalid_argument("no report format " + std::string(format));
   }
   std::ostringstream out;
-  row->write(record, out);
+  write_report(*row, record, RenderOptions{}, out);
   return std::move(out).str();
 }
 

@@ -8,6 +8,7 @@
 #include "html_js.hpp"
 #include "html_template.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 namespace cisscan::reports {
@@ -124,14 +125,13 @@ std::map<std::string, LazyList> lazy_lists(const Index& index) {
 
 } // namespace html
 
-void write_html(const cisscan::json& record, std::ostream& out) {
-  write_html_with_options(record, RenderOptions{}, out);
-}
-
-void write_html_with_options(const cisscan::json& record, const RenderOptions& options,
-                             std::ostream& out) {
+void write_html(const cisscan::json& record, const HostSource& hosts,
+                const RenderOptions& options, std::ostream& out) {
   using namespace html;
-  const Index index(record);
+  // The report's views read hosts side by side (a check across the fleet, a node beside its
+  // guests): it holds them all, read into a copy of the record when they are not in it.
+  std::optional<cisscan::json> storage;
+  const Index index(whole_record(record, hosts, storage));
   const int64_t now = render_time();
   const bool summary = options.html_detail == "summary";
   Data view = object_data();

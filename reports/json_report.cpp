@@ -11,10 +11,11 @@ std::string compact(const json& value) {
 
 } // namespace
 
-void write_json(const json& record, std::ostream& out) {
+void write_json(const json& record, const HostSource& hosts, const RenderOptions& /*options*/,
+                std::ostream& out) {
   // Compact: a fleet's record is large, and tools (jq) pretty-print it on demand. Written member
   // by member and host by host, so that no more than one host's text is held at once; the bytes
-  // are those of record.dump().
+  // are those of record.dump() with the hosts in its "hosts" array.
   if (!record.is_object()) {
     out << compact(record) << '\n';
     return;
@@ -29,9 +30,11 @@ void write_json(const json& record, std::ostream& out) {
       continue;
     }
     out << '[';
-    for (size_t i = 0; i < value.size(); ++i) {
-      out << (i == 0 ? "" : ",") << compact(value[i]);
-    }
+    bool first_host = true;
+    hosts.each_text([&](std::string_view text) {
+      out << (first_host ? "" : ",") << text;
+      first_host = false;
+    });
     out << ']';
   }
   out << "}\n";

@@ -89,9 +89,9 @@ struct Totals {
 };
 
 // The counts of every host's results, for <testsuites>.
-Totals count_results(const json& hosts) {
+Totals count_results(const HostSource& hosts) {
   Totals totals;
-  for (const auto& host : hosts) {
+  hosts.each([&](const json& host) {
     for (const auto& result : host["results"]) {
       const auto status = result_status(result);
       ++totals.tests;
@@ -99,7 +99,7 @@ Totals count_results(const json& hosts) {
       totals.errors += status == ResultStatus::error ? 1 : 0;
     }
     totals.ms += host["stats"].value("duration_ms", 0.0);
-  }
+  });
   return totals;
 }
 
@@ -185,12 +185,13 @@ void add_suite(pugi::xml_node suite, const json& record, const json& host, const
 
 } // namespace
 
-void write_junit(const json& record, std::ostream& out) {
+void write_junit(const json& record, const HostSource& hosts, const RenderOptions& /*options*/,
+                 std::ostream& out) {
   static const json k_no_checks = json::object();
   const auto& checks = record.contains("checks") ? record["checks"] : k_no_checks;
   // The totals come first in the file: counted beforehand. Then each host's suite is built,
   // written and dropped in turn, so no more than one host's XML is in memory at once.
-  const auto totals = count_results(record["hosts"]);
+  const auto totals = count_results(hosts);
   pugi::xml_document doc;
   auto decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
@@ -201,7 +202,7 @@ void write_junit(const json& record, std::ostream& out) {
   attr(suites, "failures", std::to_string(totals.failures));
   attr(suites, "errors", std::to_string(totals.errors));
   attr(suites, "time", seconds(totals.ms));
-  if (record["hosts"].empty()) {
+  if (hosts.size() == 0) {
     doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
     return;
   }
@@ -218,12 +219,12 @@ void write_junit(const json& record, std::ostream& out) {
   }
   out << text.substr(0, at);
   int index = 0;
-  for (const auto& host : record["hosts"]) {
+  hosts.each([&](const json& host) {
     pugi::xml_document one;
     auto suite = one.append_child("testsuite");
     add_suite(suite, record, host, checks, index++);
     suite.print(out, "  ", pugi::format_default, pugi::encoding_utf8, 1);
-  }
+  });
   out << text.substr(at + placeholder.size());
 }
 

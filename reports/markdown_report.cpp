@@ -100,12 +100,12 @@ void write_header(const json& record, std::ostream& out) {
 }
 
 // The hosts table; gathers the failing checks (and their titles) on the way.
-void write_hosts(const json& record, std::ostream& out, Failing& failing,
+void write_hosts(const json& record, const HostSource& hosts, std::ostream& out, Failing& failing,
                  std::map<std::string, std::string>& titles) {
   const auto& scores = record["scores"];
   out << "## Hosts\n\n| host | status | pass | fail | error | waived | IG1 | reason |\n"
       << "|---|---|---:|---:|---:|---:|---:|---|\n";
-  for (const auto& host : record["hosts"]) {
+  hosts.each([&](const json& host) {
     std::map<ResultStatus, int> counts;
     for (const auto& result : host["results"]) {
       const auto status = result_status(result);
@@ -118,8 +118,8 @@ void write_hosts(const json& record, std::ostream& out, Failing& failing,
     }
     const auto name = host["name"].get<std::string>();
     json host_score;
-    if (const auto hosts = scores.find("hosts"); hosts != scores.end()) {
-      if (const auto entry = hosts->find(name); entry != hosts->end()) {
+    if (const auto per_host = scores.find("hosts"); per_host != scores.end()) {
+      if (const auto entry = per_host->find(name); entry != per_host->end()) {
         host_score = (*entry)["ig1"]["score"];
       }
     }
@@ -129,7 +129,7 @@ void write_hosts(const json& record, std::ostream& out, Failing& failing,
       out << " | " << counts[status];
     }
     out << " | " << score(host_score) << " | " << cell(host["reason"]) << " |\n";
-  }
+  });
 }
 
 void write_failing(const Failing& failing, std::map<std::string, std::string>& titles,
@@ -208,11 +208,12 @@ void write_exceptions(const json& record, const char* key, const char* title, st
 
 } // namespace
 
-void write_markdown(const json& record, std::ostream& out) {
+void write_markdown(const json& record, const HostSource& hosts,
+                    const RenderOptions& /*options*/, std::ostream& out) {
   write_header(record, out);
   Failing failing;
   std::map<std::string, std::string> titles;
-  write_hosts(record, out, failing, titles);
+  write_hosts(record, hosts, out, failing, titles);
   write_failing(failing, titles, out);
   if (record.contains("risk")) {
     write_risks(record, out);

@@ -70,7 +70,8 @@ private:
 
 } // namespace
 
-void write_prometheus(const json& record, std::ostream& out) {
+void write_prometheus(const json& record, const HostSource& hosts,
+                      const RenderOptions& /*options*/, std::ostream& out) {
   Metrics m;
   const auto& scores = record["scores"];
   const auto& ig1 = scores["ig1"];
@@ -96,7 +97,7 @@ void write_prometheus(const json& record, std::ostream& out) {
   m.family("cisscan_host_failing_checks", "Check results that failed (not waived) per host.");
   std::map<HostStatus, int> statuses;
   int unreachable = 0;
-  for (const auto& host : record["hosts"]) {
+  hosts.each([&](const json& host) {
     int failing = 0;
     for (const auto& result : host["results"]) {
       failing += result_status(result) == ResultStatus::fail ? 1 : 0;
@@ -106,7 +107,7 @@ void write_prometheus(const json& record, std::ostream& out) {
     const auto status = host_status(host);
     ++statuses[status];
     unreachable += status == HostStatus::unreachable || status == HostStatus::timeout ? 1 : 0;
-  }
+  });
   m.family("cisscan_hosts", "Hosts of the last scan by status.");
   for (const auto status : k_host_statuses.values()) {
     m.sample("cisscan_hosts", "status=\"" + std::string(to_string(status)) + "\"",

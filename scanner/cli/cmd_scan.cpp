@@ -9,6 +9,7 @@
 #include "cli/signals.hpp"
 #include "inventory/inventory.hpp"
 #include "inventory/shard.hpp"
+#include "pipeline/in_order.hpp"
 #include "pipeline/run.hpp"
 #include "pipeline/scan.hpp"
 #include "record/record.hpp"
@@ -86,19 +87,26 @@ int run_scan(const ScanArgs& args) {
   options.transport = transport_options(args.connection);
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
-  // Each host becomes its record entry as it ends, in its worker; its raw run is not kept.
-  std::vector<cisscan::json> hosts(inventory.hosts.size());
+  // The record but its hosts is known before the scan. Each host becomes its record entry as it
+  // ends, in its worker (its raw run is not kept), is assessed in record order and goes to the
+  // spool: the fleet's hosts are held on disk, not in memory (pipeline/in_order.hpp).
+  auto record = build_record_from_entries(info, catalog, controls, {});
+  HostAssessor assessor(record, controls, assessment);
+  HostSpool hosts(inventory.hosts.size());
+  InRecordOrder in_order(inventory.hosts.size(), [&](size_t index, cisscan::json& host) {
+    assessor.add(host);
+    hosts.put(index, host);
+  });
   {
     Progress progress(inventory.hosts.size(), progress_wanted());
     progress.attach(options);
     scan_fleet(inventory, catalog, options,
-               [&](size_t index, HostRun&& run) { hosts[index] = host_to_json(run); });
+               [&](size_t index, HostRun&& run) { in_order.done(index, host_to_json(run)); });
   }
-  info.finished_at = util::rfc3339_now();
-
-  auto record = build_record_from_entries(info, catalog, controls, std::move(hosts));
-  assess_record(record, controls, assessment);
-  return publish(record, args.publish, std::move(rules));
+  in_order.rethrow();
+  record["run"]["finished_at"] = util::rfc3339_now();
+  assessor.finish(record);
+  return publish(record, hosts, args.publish, std::move(rules));
 }
 
 } // namespace

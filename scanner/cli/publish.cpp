@@ -57,6 +57,11 @@ GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls
 }
 
 int publish(cisscan::json& record, const PublishArgs& args, GateRules rules) {
+  return publish(record, RecordHosts(record), args, std::move(rules));
+}
+
+int publish(cisscan::json& record, const HostSource& hosts, const PublishArgs& args,
+            GateRules rules) {
   PublishPlan plan;
   plan.out = args.out;
   plan.formats = parse_formats(args.formats);
@@ -65,7 +70,7 @@ int publish(cisscan::json& record, const PublishArgs& args, GateRules rules) {
   plan.prometheus = args.prometheus;
   plan.baseline_latest = args.gate.baseline == "latest";
   plan.baseline_missing_passes = args.gate.baseline_missing == "pass";
-  const auto outcome = publish_run(record, plan, std::move(rules));
+  const auto outcome = publish_run(record, hosts, plan, std::move(rules));
   if (outcome.baseline_missing) {
     std::cerr << "cisscan: " << missing_baseline_message() << " (the reports were written)\n";
     return k_exit_usage;

@@ -5,6 +5,7 @@
 
 #include "catalog/controls.hpp"
 #include "cli/gate_args.hpp"
+#include "record/hosts.hpp"
 #include "util/json.hpp"
 
 #include <CLI/CLI.hpp>
@@ -31,5 +32,8 @@ void add_publish_options(CLI::App* command, PublishArgs& args);
 GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls);
 // Publishes the run (pipeline/publish.hpp), prints what went wrong, returns the exit code.
 int publish(cisscan::json& record, const PublishArgs& args, GateRules rules);
+// The same with the record's hosts read from `hosts` (a scan's spool).
+int publish(cisscan::json& record, const HostSource& hosts, const PublishArgs& args,
+            GateRules rules);
 
 } // namespace cisscan

@@ -31,9 +31,9 @@ void list_findings(const std::vector<std::string>& findings, std::vector<std::st
   }
 }
 
-std::vector<std::string> findings_for(const json& record, const std::string& safeguard) {
+std::vector<std::string> findings_for(const HostSource& hosts, const std::string& safeguard) {
   std::vector<std::string> out;
-  for (const auto& host : record["hosts"]) {
+  hosts.each_gaps([&](const json& host) {
     for (const auto& result : host["results"]) {
       const auto status = result_status(result);
       if (!is_gap(status)) {
@@ -48,7 +48,7 @@ std::vector<std::string> findings_for(const json& record, const std::string& saf
         }
       }
     }
-  }
+  });
   return out;
 }
 
@@ -90,6 +90,10 @@ bool GateRules::empty() const {
 }
 
 GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
+  return evaluate_gate(record, RecordHosts(record), rules);
+}
+
+GateVerdict evaluate_gate(const json& record, const HostSource& hosts, const GateRules& rules) {
   GateVerdict verdict;
   const auto fail = [&](const std::string& line, const std::vector<std::string>& findings) {
     verdict.passed = false;
@@ -104,19 +108,19 @@ GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
       fail(std::string(rule) + ": IG1 score " + number(ig1["score"].get<double>()) + " is under " +
                number(minimum) + " (" + std::to_string(ig1.value("assessed", 0)) + " of " +
                std::to_string(ig1.value("total", 56)) + " IG1 safeguards assessed)",
-           findings_for(record, ""));
+           findings_for(hosts, ""));
     }
   };
   if (rules.empty()) {
     std::vector<std::string> failures;
-    for (const auto& host : record["hosts"]) {
+    hosts.each_gaps([&](const json& host) {
       for (const auto& result : host["results"]) {
         if (result_status(result) == ResultStatus::fail) {
           failures.push_back(host["name"].get<std::string>() + "  " +
                              result["check_id"].get<std::string>() + "  fail");
         }
       }
-    }
+    });
     if (!failures.empty()) {
       fail("default gate: " + std::to_string(failures.size()) +
                (failures.size() == 1 ? " check result" : " check results") + " failed (not waived)",
@@ -139,11 +143,12 @@ GateVerdict evaluate_gate(const json& record, const GateRules& rules) {
     } else if (score.get<double>() < minimum) {
       fail("gate file safeguard " + safeguard + ": score " + number(score.get<double>()) +
                " is under " + number(minimum),
-           findings_for(record, safeguard));
+           findings_for(hosts, safeguard));
     }
   }
   if (rules.fail_on_new_failures && rules.baseline) {
-    const auto diff = diff_records(*rules.baseline, record);
+    std::optional<json> storage; // the diff reads the hosts side by side with the baseline's
+    const auto diff = diff_records(*rules.baseline, whole_record(record, hosts, storage));
     if (!diff["newly_failing"].empty()) {
       std::vector<std::string> lines;
       for (const auto& item : diff["newly_failing"]) {

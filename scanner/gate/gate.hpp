@@ -2,6 +2,7 @@
 // rule and the findings behind it. With no rule given, the default: no `fail` that is not waived.
 #pragma once
 
+#include "record/hosts.hpp"
 #include "util/json.hpp"
 
 #include <functional>
@@ -32,6 +33,9 @@ struct GateVerdict {
 };
 
 GateVerdict evaluate_gate(const cisscan::json& record, const GateRules& rules);
+// The same with the record's hosts read from `hosts`, one at a time.
+GateVerdict evaluate_gate(const cisscan::json& record, const HostSource& hosts,
+                          const GateRules& rules);
 // Reads {ig1: N, safeguards: {"5.2": N}}; throws ConfigError naming file and line, also for a
 // minimum that is not a number 0..100 (NaN, infinity) or a safeguard `known_safeguard` refuses.
 void load_gate_file(const std::string& path, GateRules& rules,

@@ -11,19 +11,16 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <optional>
 
 namespace cisscan {
 
 namespace {
 
+// A host in scope (not skipped) that was not scanned to the end (not ok): the scores count both.
 bool incomplete(const cisscan::json& record) {
-  for (const auto& host : record["hosts"]) {
-    const auto status = host_status(host);
-    if (status != HostStatus::ok && status != HostStatus::skipped) {
-      return true;
-    }
-  }
-  return false;
+  const auto& scores = record["scores"];
+  return scores.value("hosts_scanned", 0) < scores.value("hosts_in_scope", 0);
 }
 
 // The history the report shows: the baseline's drift and the IG1 score over time. A store that
@@ -76,7 +73,17 @@ std::optional<cisscan::json> latest_baseline(const cisscan::json& record, Histor
   return std::nullopt;
 }
 
-PublishOutcome publish_run(cisscan::json& record, const PublishPlan& plan, GateRules rules) {
+PublishOutcome publish_run(cisscan::json& record, const HostSource& hosts, const PublishPlan& plan,
+                           GateRules rules) {
+  if (!plan.store.empty() && !holds_hosts(record, hosts)) {
+    // The store reads the run's hosts side by side with an earlier run's (history, diff) and
+    // keeps the record's text: it is published held whole.
+    std::optional<cisscan::json> whole;
+    whole_record(record, hosts, whole);
+    auto outcome = publish_run(*whole, plan, std::move(rules));
+    record["history"] = (*whole)["history"];
+    return outcome;
+  }
   PublishOutcome outcome;
   std::unique_ptr<HistoryStore> store;
   if (!plan.store.empty()) {
@@ -90,7 +97,7 @@ PublishOutcome publish_run(cisscan::json& record, const PublishPlan& plan, GateR
     rules.baseline = latest_baseline(record, *store, plan.baseline_missing_passes);
     outcome.baseline_missing = !rules.baseline.has_value();
   }
-  write_reports(record, plan.formats, plan.out, plan.render);
+  write_reports(record, hosts, plan.formats, plan.out, plan.render);
   if (store) {
     try {
       store->save(record, reports::render("json", record));
@@ -101,15 +108,20 @@ PublishOutcome publish_run(cisscan::json& record, const PublishPlan& plan, GateR
     }
   }
   if (!plan.prometheus.empty()) {
-    util::write_file_atomic(plan.prometheus,
-                            [&](std::ostream& out) { reports::write_prometheus(record, out); });
+    util::write_file_atomic(plan.prometheus, [&](std::ostream& out) {
+      reports::write_report(*reports::find_format("prom"), record, hosts, {}, out);
+    });
   }
   log_summary(record);
   if (!outcome.baseline_missing) {
-    outcome.verdict = evaluate_gate(record, rules);
+    outcome.verdict = evaluate_gate(record, hosts, rules);
   }
   outcome.incomplete = incomplete(record);
   return outcome;
+}
+
+PublishOutcome publish_run(cisscan::json& record, const PublishPlan& plan, GateRules rules) {
+  return publish_run(record, RecordHosts(record), plan, std::move(rules));
 }
 
 } // namespace cisscan

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "gate/gate.hpp"
+#include "record/hosts.hpp"
 #include "reports/formats.hpp"
 #include "util/json.hpp"
 
@@ -41,5 +42,9 @@ std::optional<cisscan::json> latest_baseline(const cisscan::json& record, Histor
 // Throws ConfigError when the reports cannot be written, or when --baseline latest has no
 // store to read.
 PublishOutcome publish_run(cisscan::json& record, const PublishPlan& plan, GateRules rules);
+// The same with the record's hosts read from `hosts`, one at a time (a scan's spool); the
+// store, when there is one, gets the record held whole.
+PublishOutcome publish_run(cisscan::json& record, const HostSource& hosts, const PublishPlan& plan,
+                           GateRules rules);
 
 } // namespace cisscan

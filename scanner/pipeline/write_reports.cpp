@@ -21,14 +21,15 @@ namespace {
 
 // A run whose reports cannot be written (a full disk) is not lost: its record goes to the
 // temporary folder, and the error line says where.
-std::string rescue_record(const cisscan::json& record, const reports::RenderOptions& options) {
+std::string rescue_record(const cisscan::json& record, const HostSource& hosts,
+                          const reports::RenderOptions& options) {
   try {
     const auto* id = record.contains("run") ? &record["run"]["id"] : nullptr;
     const auto name = util::safe_file_name(
         id != nullptr && id->is_string() ? id->get<std::string>() : std::string("record"));
     const auto path = std::filesystem::temp_directory_path() / ("cisscan-" + name + ".json");
     util::write_file_atomic(path, [&](std::ostream& out) {
-      reports::write_report(*reports::find_format("json"), record, options, out);
+      reports::write_report(*reports::find_format("json"), record, hosts, options, out);
     });
     return "the record was saved as " + path.string();
   } catch (const std::exception& e) {
@@ -58,8 +59,8 @@ std::vector<Staged> stage(const std::vector<std::string>& formats, const std::st
 
 // Renders every staged format into its temporary file, on as many threads as the machine has
 // cores (the record is only read). Each format's error is kept with it.
-void render_all(const cisscan::json& record, const reports::RenderOptions& options,
-                std::vector<Staged>& staged) {
+void render_all(const cisscan::json& record, const HostSource& hosts,
+                const reports::RenderOptions& options, std::vector<Staged>& staged) {
   // Workers take HTML first, as it takes longest, so the others finish beside it, not after it.
   std::vector<size_t> order(staged.size());
   std::iota(order.begin(), order.end(), size_t{0});
@@ -72,7 +73,7 @@ void render_all(const cisscan::json& record, const reports::RenderOptions& optio
       const auto start = std::chrono::steady_clock::now();
       try {
         util::write_file_atomic(job.temp, [&](std::ostream& out) {
-          reports::write_report(*job.format, record, options, out);
+          reports::write_report(*job.format, record, hosts, options, out);
         });
       } catch (...) {
         job.error = std::current_exception();
@@ -98,8 +99,9 @@ void render_all(const cisscan::json& record, const reports::RenderOptions& optio
 
 } // namespace
 
-void write_reports(const cisscan::json& record, const std::vector<std::string>& formats,
-                   const std::string& out_dir, const reports::RenderOptions& options) {
+void write_reports(const cisscan::json& record, const HostSource& hosts,
+                   const std::vector<std::string>& formats, const std::string& out_dir,
+                   const reports::RenderOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) {
@@ -108,7 +110,7 @@ void write_reports(const cisscan::json& record, const std::vector<std::string>& 
   // Each format is rendered and written to a temporary file at once (a fleet's reports are large:
   // never hold them all in memory); only when every one is written are they renamed into place.
   auto jobs = stage(formats, out_dir);
-  render_all(record, options, jobs);
+  render_all(record, hosts, options, jobs);
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> staged;
   for (const auto& job : jobs) {
     staged.emplace_back(job.temp, job.target);
@@ -128,7 +130,7 @@ void write_reports(const cisscan::json& record, const std::vector<std::string>& 
     } catch (...) {
     }
     throw ConfigError("--out " + out_dir + ": " + what + "; no report was written (those " +
-                      "already there are left as they were); " + rescue_record(record, options));
+                      "already there are left as they were); " + rescue_record(record, hosts, options));
   }
   try {
     util::rename_all_or_none(staged);

@@ -1,4 +1,5 @@
 #include "gate/gate.hpp"
+#include "record/host_spool.hpp"
 
 #include "sample_record.hpp"
 #include "temp_dir.hpp"
@@ -327,4 +328,32 @@ TEST_CASE("load_gate_file refuses a minimum that is not a number") {
                                  rules, any_safeguard),
                   ConfigError);
   CHECK(rules.safeguard_minimums.empty());
+}
+
+TEST_CASE("the gate reads a spool's hosts as it reads a whole record's") {
+  const auto now = make_record(json::array(
+      {make_host("a", "ok",
+                 json::array({make_result("c1", "fail"), make_result("c2", "error", {"4.1"}),
+                              make_result("c3", "pass")})),
+       make_host("b", "ok", json::array({make_result("c1", "fail", {"4.8"})}))}));
+  auto head = now;
+  head["hosts"] = json::array();
+  HostSpool spool(2);
+  spool.put(1, now["hosts"][1]);
+  spool.put(0, now["hosts"][0]);
+  const auto baseline = make_record(
+      json::array({make_host("a", "ok", json::array({make_result("c1", "pass")}))}), "run-0");
+  std::vector<GateRules> all(4);
+  all[1].fail_under = 100;
+  all[2].safeguard_minimums["4.8"] = 50;
+  all[3].fail_on_new_failures = true;
+  all[3].baseline = baseline;
+  for (size_t i = 0; i < all.size(); ++i) {
+    CAPTURE(i);
+    const auto whole = evaluate_gate(now, all[i]);
+    const auto spooled = evaluate_gate(head, spool, all[i]);
+    CHECK_FALSE(whole.passed);
+    CHECK(spooled.passed == whole.passed);
+    CHECK(spooled.failures == whole.failures);
+  }
 }

@@ -109,6 +109,7 @@ TEST_CASE("write_html: a write that fails in the hosts' sections stops the worke
     FullDisk disk(room);
     std::ostream out(&disk);
     out.exceptions(std::ios::badbit | std::ios::failbit);
-    CHECK_THROWS_AS(reports::write_html(record, out), std::ios_base::failure);
+    CHECK_THROWS_AS(reports::write_report(*reports::find_format("html"), record, {}, out),
+                    std::ios_base::failure);
   }
 }

@@ -3,6 +3,7 @@
 // (Also built into scan_tests, so the ThreadSanitizer sub-build watches the workers.)
 #include "cli/output.hpp"
 #include "pipeline/write_reports.hpp"
+#include "record/host_spool.hpp"
 #include "record/record.hpp"
 #include "reports/formats.hpp"
 
@@ -57,6 +58,25 @@ TEST_CASE("write_reports: every format rendered side by side is what it renders 
            reports::render(format.name, fleet_record())));
   }
   CHECK(std::distance(std::filesystem::directory_iterator(out), {}) == 6);
+}
+
+TEST_CASE("write_reports: every format of a record whose hosts are in a spool is that of the whole") {
+  const FixedRenderTime fixed;
+  const TempDir dir;
+  const auto& record = fleet_record();
+  auto head = record;
+  head["hosts"] = json::array();
+  HostSpool spool(record["hosts"].size());
+  for (size_t i = record["hosts"].size(); i-- > 0;) {
+    spool.put(i, record["hosts"][i]);
+  }
+  const auto out = (dir.path() / "out").string();
+  write_reports(head, spool, parse_formats("json,junit,html,md,csv,prom"), out);
+  for (const auto& format : reports::formats()) {
+    CAPTURE(format.name);
+    CHECK((slurp(std::filesystem::path(out) / format.file_name) ==
+           reports::render(format.name, record)));
+  }
 }
 
 TEST_CASE("write_reports: one format that cannot be written leaves every file as it was") {

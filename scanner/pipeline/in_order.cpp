@@ -1,0 +1,55 @@
+#include "pipeline/in_order.hpp"
+
+namespace cisscan {
+
+InRecordOrder::InRecordOrder(size_t count, Consume consume)
+    : m_consume(std::move(consume)), m_waiting(count), m_ended(count) {}
+
+void InRecordOrder::consume(size_t index, cisscan::json& host) {
+  if (m_error != nullptr) {
+    return; // the run has already failed: what follows is not published
+  }
+  try {
+    m_consume(index, host);
+  } catch (...) {
+    m_error = std::current_exception();
+  }
+}
+
+void InRecordOrder::done(size_t index, cisscan::json host) {
+  std::lock_guard lock(m_mutex);
+  try {
+    if (index != m_next) {
+      // Reading a host back costs more than scanning it did (~10 ms of parsing): the first few
+      // to wait do so in memory.
+      if (m_held.size() < k_held) {
+        m_held.emplace(index, std::move(host));
+      } else {
+        m_waiting.put(index, host);
+      }
+      m_ended.at(index) = true;
+      return;
+    }
+    consume(index, host);
+    for (++m_next; m_next < m_ended.size() && m_ended[m_next]; ++m_next) {
+      if (const auto held = m_held.find(m_next); held != m_held.end()) {
+        auto waiting = std::move(held->second);
+        m_held.erase(held);
+        consume(m_next, waiting);
+      } else {
+        auto waiting = m_waiting.at(m_next);
+        consume(m_next, waiting);
+      }
+    }
+  } catch (...) {
+    m_error = m_error != nullptr ? m_error : std::current_exception();
+  }
+}
+
+void InRecordOrder::rethrow() const {
+  if (m_error != nullptr) {
+    std::rethrow_exception(m_error);
+  }
+}
+
+} // namespace cisscan

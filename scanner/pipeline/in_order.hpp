@@ -1,0 +1,44 @@
+// Hosts handed on in record order, whatever order they end in (the assessment's waiver matches,
+// findings and fleet scores follow the record's order). A host that ends before those ahead of
+// it waits until they have ended: in memory while at most k_held others do, else as its record
+// text in a spool, so that one slow host early in the inventory does not make the fleet wait in
+// memory.
+#pragma once
+
+#include "record/host_spool.hpp"
+
+#include <exception>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace cisscan {
+
+class InRecordOrder {
+public:
+  using Consume = std::function<void(size_t index, cisscan::json& host)>;
+  InRecordOrder(size_t count, Consume consume);
+
+  // Called once per index, from any thread. `consume` runs under a lock, in index order, on the
+  // thread that completed the run of hosts ahead. Never throws: what `consume` throws is kept
+  // for rethrow().
+  void done(size_t index, cisscan::json host);
+  // Throws the first error `consume` threw, if any; call after the last done().
+  void rethrow() const;
+
+private:
+  void consume(size_t index, cisscan::json& host);
+
+  static constexpr size_t k_held = 16;
+
+  Consume m_consume;
+  std::map<size_t, cisscan::json> m_held; // waiting in memory
+  HostSpool m_waiting;                    // waiting on disk
+  std::vector<bool> m_ended;
+  size_t m_next = 0;
+  std::exception_ptr m_error;
+  std::mutex m_mutex;
+};
+
+} // namespace cisscan

@@ -1,0 +1,147 @@
+#include "record/host_spool.hpp"
+
+#include "model/record_status.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace cisscan {
+
+namespace {
+
+// An unnamed read-write file in the temporary folder, or -1 (with a warning) when none can be made.
+int unnamed_temporary_file() {
+  std::error_code ec;
+  const auto dir = std::filesystem::temp_directory_path(ec);
+  const auto folder = ec ? std::string("/tmp") : dir.string();
+  std::string name = folder + "/cisscan-hosts-XXXXXX";
+  const int fd = mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) {
+    spdlog::warn("cannot make a temporary file in {} ({}): finished hosts are kept in memory",
+                 folder, std::strerror(errno));
+    return -1;
+  }
+  ::unlink(name.c_str());
+  return fd;
+}
+
+bool write_all(int fd, std::string_view text, size_t offset) {
+  while (!text.empty()) {
+    const auto n = ::pwrite(fd, text.data(), text.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    text.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The host's name and status, and its fail and error results with their check_id, status and
+// safeguards.
+cisscan::json gaps_of(const cisscan::json& host) {
+  cisscan::json results = cisscan::json::array();
+  for (const auto& result : host.value("results", cisscan::json::array())) {
+    if (is_gap(result_status(result))) {
+      results.push_back({{"check_id", result.value("check_id", cisscan::json())},
+                         {"status", result.value("status", cisscan::json())},
+                         {"safeguards", result.value("safeguards", cisscan::json::array())}});
+    }
+  }
+  return {{"name", host.value("name", cisscan::json())},
+          {"status", host.value("status", cisscan::json())},
+          {"results", std::move(results)}};
+}
+
+} // namespace
+
+HostSpool::HostSpool(size_t count) : m_fd(unnamed_temporary_file()), m_slots(count) {}
+
+HostSpool::~HostSpool() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+void HostSpool::put(size_t index, const cisscan::json& host) {
+  auto text = host_text(host);
+  auto gaps = gaps_of(host);
+  std::lock_guard lock(m_mutex);
+  auto& slot = m_slots.at(index);
+  slot.gaps = std::move(gaps);
+  if (m_fd >= 0 && write_all(m_fd, text, m_end)) {
+    slot.offset = m_end;
+    slot.length = text.size();
+    slot.on_disk = true;
+    m_end += text.size();
+    return;
+  }
+  if (m_fd >= 0) {
+    spdlog::warn("cannot write the temporary file of finished hosts ({}): host {} is kept in "
+                 "memory",
+                 std::strerror(errno), index);
+  }
+  slot.text = std::move(text);
+}
+
+std::string HostSpool::read(const Slot& slot) const {
+  if (!slot.on_disk) {
+    return slot.text.empty() ? std::string("null") : slot.text;
+  }
+  std::string text(slot.length, '\0');
+  size_t done = 0;
+  while (done < slot.length) {
+    const auto n = ::pread(m_fd, text.data() + done, slot.length - done,
+                           static_cast<off_t>(slot.offset + done));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      throw std::runtime_error(std::string("cannot read back the temporary file of finished "
+                                           "hosts: ") +
+                               (n < 0 ? std::strerror(errno) : "it is shorter than written"));
+    }
+    done += static_cast<size_t>(n);
+  }
+  return text;
+}
+
+cisscan::json HostSpool::at(size_t index) const {
+  std::string text;
+  {
+    std::lock_guard lock(m_mutex);
+    text = read(m_slots.at(index));
+  }
+  return cisscan::json::parse(text);
+}
+
+void HostSpool::each(const std::function<void(const cisscan::json& host)>& fn) const {
+  each_text([&](std::string_view text) { fn(cisscan::json::parse(text)); });
+}
+
+void HostSpool::each_gaps(const std::function<void(const cisscan::json& host)>& fn) const {
+  for (const auto& slot : m_slots) {
+    if (!slot.gaps.is_null()) {
+      fn(slot.gaps);
+    }
+  }
+}
+
+void HostSpool::each_text(const std::function<void(std::string_view text)>& fn) const {
+  for (const auto& slot : m_slots) {
+    fn(read(slot));
+  }
+}
+
+} // namespace cisscan

@@ -1,0 +1,52 @@
+// The hosts of a scan, each written as its record text to an unnamed temporary file as it ends
+// and read back one at a time: a fleet's finished hosts take disk, not memory (issue 11). Where
+// the file cannot be written (a full disk), a host's text is kept in memory instead: no host that
+// was scanned is lost.
+#pragma once
+
+#include "record/hosts.hpp"
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace cisscan {
+
+class HostSpool final : public HostSource {
+public:
+  // Room for `count` hosts, put in any order by their index in the record. The file is made in
+  // the temporary folder ($TMPDIR) and unlinked at once, so it is gone when the process is.
+  explicit HostSpool(size_t count);
+  ~HostSpool() override;
+  HostSpool(const HostSpool&) = delete;
+  HostSpool& operator=(const HostSpool&) = delete;
+
+  // Stores host `index` (from any thread; each index once).
+  void put(size_t index, const cisscan::json& host);
+
+  size_t size() const override { return m_slots.size(); }
+  // Host `index` read back (null when it was never put).
+  cisscan::json at(size_t index) const;
+  // Reads, after the last put; a slot never put is read as null.
+  void each(const std::function<void(const cisscan::json& host)>& fn) const override;
+  void each_text(const std::function<void(std::string_view text)>& fn) const override;
+  // From memory: each host's gaps are kept beside its text (they are few).
+  void each_gaps(const std::function<void(const cisscan::json& host)>& fn) const override;
+
+private:
+  struct Slot {
+    size_t offset = 0;
+    size_t length = 0;
+    bool on_disk = false;
+    std::string text;   // when the file could not take it
+    cisscan::json gaps; // name, status and the gap results (each_gaps)
+  };
+  std::string read(const Slot& slot) const;
+
+  int m_fd = -1;
+  size_t m_end = 0;
+  std::vector<Slot> m_slots;
+  mutable std::mutex m_mutex;
+};
+
+} // namespace cisscan

@@ -1,0 +1,81 @@
+// A record's hosts, read one at a time in record order, wherever they are held: in the record's
+// own "hosts" array, or in the spool a scan writes each host to as it ends (record/host_spool.hpp),
+// so that a fleet's reports need not hold every host at once. Header only: the renderers
+// (reports/) read hosts through it.
+#pragma once
+
+#include "util/json.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cisscan {
+
+class HostSource {
+public:
+  virtual ~HostSource() = default;
+  virtual size_t size() const = 0;
+  // Calls `fn` with each host in record order; the host lives for the call only.
+  virtual void each(const std::function<void(const cisscan::json& host)>& fn) const = 0;
+  // Each host's compact JSON text, as the record file holds it (invalid UTF-8 replaced).
+  virtual void each_text(const std::function<void(std::string_view text)>& fn) const {
+    each([&](const cisscan::json& host) { fn(host_text(host)); });
+  }
+  // Each host with at least its name and status, and its gap results (fail, error) with at least
+  // their check_id, status and safeguards; other members may be missing (what the gate reads).
+  virtual void each_gaps(const std::function<void(const cisscan::json& host)>& fn) const {
+    each(fn);
+  }
+  // The record's own "hosts" array when the hosts are held in memory with it, else null.
+  virtual const cisscan::json* array() const { return nullptr; }
+
+  static std::string host_text(const cisscan::json& host) {
+    return host.dump(-1, ' ', false, cisscan::json::error_handler_t::replace);
+  }
+};
+
+// The hosts of a record held whole: its "hosts" array (none when it has no such array).
+class RecordHosts final : public HostSource {
+public:
+  explicit RecordHosts(const cisscan::json& record)
+      : m_hosts(record.is_object() && record.contains("hosts") && record["hosts"].is_array()
+                    ? &record["hosts"]
+                    : nullptr) {}
+  size_t size() const override { return m_hosts != nullptr ? m_hosts->size() : 0; }
+  void each(const std::function<void(const cisscan::json& host)>& fn) const override {
+    if (m_hosts != nullptr) {
+      for (const auto& host : *m_hosts) {
+        fn(host);
+      }
+    }
+  }
+  const cisscan::json* array() const override { return m_hosts; }
+
+private:
+  const cisscan::json* m_hosts;
+};
+
+// Whether `hosts` are the record's own: its "hosts" array.
+inline bool holds_hosts(const cisscan::json& record, const HostSource& hosts) {
+  const auto own = record.is_object() ? record.find("hosts") : record.end();
+  return own != record.end() && hosts.array() == &*own;
+}
+
+// The record with its hosts in its "hosts" array: `record` itself when they are already there,
+// else a copy with the hosts read into it, kept in `storage` (for what reads hosts side by side:
+// the HTML report, the history store, a diff).
+inline const cisscan::json& whole_record(const cisscan::json& record, const HostSource& hosts,
+                                         std::optional<cisscan::json>& storage) {
+  if (holds_hosts(record, hosts)) {
+    return record;
+  }
+  storage = record;
+  auto& list = (*storage)["hosts"] = cisscan::json::array();
+  hosts.each([&](const cisscan::json& host) { list.push_back(host); });
+  return *storage;
+}
+
+} // namespace cisscan
