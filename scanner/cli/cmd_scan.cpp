@@ -22,6 +22,8 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 namespace cisscan {
 
 namespace {
@@ -88,14 +90,22 @@ int run_scan(const ScanArgs& args) {
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
   // The record but its hosts is known before the scan. Each host becomes its record entry as it
-  // ends, in its worker (its raw run is not kept), is assessed in record order and goes to the
-  // spool: the fleet's hosts are held on disk, not in memory (pipeline/in_order.hpp).
+  // ends, in its worker (its raw run is not kept), and is assessed in record order
+  // (pipeline/in_order.hpp); then it goes to the spool, so that the fleet's hosts are held on
+  // disk, not in memory, unless the reports read them side by side anyway.
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
-  HostSpool hosts(inventory.hosts.size());
+  std::optional<HostSpool> spool;
+  if (!reads_hosts_side_by_side(args.publish)) {
+    spool.emplace(inventory.hosts.size());
+  }
   InRecordOrder in_order(inventory.hosts.size(), [&](size_t index, cisscan::json& host) {
     assessor.add(host);
-    hosts.put(index, host);
+    if (spool) {
+      spool->put(index, host);
+    } else {
+      record["hosts"].push_back(std::move(host));
+    }
   });
   {
     Progress progress(inventory.hosts.size(), progress_wanted());
@@ -106,7 +116,10 @@ int run_scan(const ScanArgs& args) {
   in_order.rethrow();
   record["run"]["finished_at"] = util::rfc3339_now();
   assessor.finish(record);
-  return publish(record, hosts, args.publish, std::move(rules));
+  if (spool) {
+    return publish(record, *spool, args.publish, std::move(rules));
+  }
+  return publish(record, args.publish, std::move(rules));
 }
 
 } // namespace

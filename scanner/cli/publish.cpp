@@ -8,6 +8,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace cisscan {
@@ -49,6 +50,11 @@ void add_publish_options(CLI::App* cmd, PublishArgs& args) {
                   "Keep the run in history: sqlite:PATH, sqlite: or postgresql://...");
   cmd->add_option("--prometheus", args.prometheus,
                   "Write node_exporter textfile metrics to this file (atomically)");
+}
+
+bool reads_hosts_side_by_side(const PublishArgs& args) {
+  const auto formats = parse_formats(args.formats);
+  return !args.store.empty() || std::find(formats.begin(), formats.end(), "html") != formats.end();
 }
 
 GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls) {
