@@ -233,3 +233,40 @@ def test_scores_per_safeguard(fleet_run):
     assert scores["ig1"]["score"] == pytest.approx(sum(assessed) / len(assessed), abs=0.1)
     assert scores["hosts"]["hardened"]["ig1"]["score"] == 100.0
     assert scores["hosts"]["unhardened"]["ig1"]["score"] == 0.0
+
+
+def _record_without_times(record):
+    """The record less what differs between two runs of the same fleet: run id and times, each
+    host's and probe's times and the transport's counters."""
+    record = dict(record)
+    record["run"] = {k: v for k, v in record["run"].items()
+                     if k not in ("id", "started_at", "finished_at")}
+    hosts = []
+    for host in record["hosts"]:
+        host = {k: v for k, v in host.items() if k not in ("started_at", "finished_at", "stats")}
+        host["probes"] = [{k: v for k, v in p.items()
+                           if k not in ("started_at", "finished_at", "duration_ms")}
+                          for p in host["probes"]]
+        hosts.append(host)
+    record["hosts"] = hosts
+    return record
+
+
+def test_spooled_hosts_give_the_record_of_hosts_held_in_memory(bed, hosts, tmp_path):
+    """A scan whose reports read hosts one at a time spools each host to disk as it ends, and
+    hands them on in inventory order however they end (here 24 hosts, 12 at once); a scan with
+    the HTML report keeps them in memory. Both give the same record."""
+    entries = []
+    for i in range(12):
+        for kind in ("hardened", "unhardened"):
+            entries.append(dict(hosts[kind].inventory_entry(), name=f"{kind}-{i:02d}"))
+    inventory = bed.inventory(entries)
+    records = {}
+    for formats in ("json,csv", "json,html"):
+        out = str(tmp_path / formats.replace(",", "-"))
+        run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                      "--jobs", "12", "--format", formats, "--out", out, out=out)
+        assert run.code == 1, run.stderr  # failures on the unhardened hosts
+        records[formats] = run.record
+    assert [h["name"] for h in records["json,csv"]["hosts"]] == [e["name"] for e in entries]
+    assert _record_without_times(records["json,csv"]) == _record_without_times(records["json,html"])
