@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto record = load_record(path);
     for (const auto& format : reports::formats()) {
       std::ostringstream out;
-      format.write(record, out);
+      reports::write_report(format, record, {}, out);
     }
     (void)diff_text(diff_records(record, record));
     GateRules rules;
