@@ -89,10 +89,11 @@ int run_scan(const ScanArgs& args) {
   options.transport = transport_options(args.connection);
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
-  // The record but its hosts is known before the scan. Each host becomes its record entry as it
-  // ends, in its worker (its raw run is not kept), and is assessed in record order
+  // The record but its hosts is known before the scan. Each host's run is handed to this thread
+  // as it ends (pipeline/hand_off.hpp), becomes its record entry and is assessed in record order
   // (pipeline/in_order.hpp); then it goes to the spool, so that the fleet's hosts are held on
-  // disk, not in memory, unless the reports read them side by side anyway.
+  // disk, not in memory, unless the reports read them side by side anyway. Its raw run is not
+  // kept.
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
   std::optional<HostSpool> spool;
@@ -111,7 +112,7 @@ int run_scan(const ScanArgs& args) {
     Progress progress(inventory.hosts.size(), progress_wanted());
     progress.attach(options);
     scan_fleet(inventory, catalog, options,
-               [&](size_t index, HostRun&& run) { in_order.done(index, host_to_json(run)); });
+               [&](size_t index, HostRun&& run) { in_order.done(index, std::move(run)); });
   }
   in_order.rethrow();
   record["run"]["finished_at"] = util::rfc3339_now();

@@ -1,44 +1,45 @@
 #include "pipeline/in_order.hpp"
 
+#include "pipeline/run.hpp"
+
 namespace cisscan {
 
 InRecordOrder::InRecordOrder(size_t count, Consume consume)
     : m_consume(std::move(consume)), m_waiting(count), m_ended(count) {}
 
-void InRecordOrder::consume(size_t index, cisscan::json& host) {
+void InRecordOrder::consume(size_t index, const HostRun* run) {
   if (m_error != nullptr) {
     return; // the run has already failed: what follows is not published
   }
   try {
+    auto host = run != nullptr ? host_to_json(*run) : m_waiting.at(index);
     m_consume(index, host);
   } catch (...) {
     m_error = std::current_exception();
   }
 }
 
-void InRecordOrder::done(size_t index, cisscan::json host) {
+void InRecordOrder::done(size_t index, HostRun run) {
   std::lock_guard lock(m_mutex);
   try {
     if (index != m_next) {
       // Reading a host back costs more than scanning it did (~10 ms of parsing): the first few
       // to wait do so in memory.
       if (m_held.size() < k_held) {
-        m_held.emplace(index, std::move(host));
+        m_held.emplace(index, std::move(run));
       } else {
-        m_waiting.put(index, host);
+        m_waiting.put(index, host_to_json(run));
       }
       m_ended.at(index) = true;
       return;
     }
-    consume(index, host);
+    consume(index, &run);
     for (++m_next; m_next < m_ended.size() && m_ended[m_next]; ++m_next) {
       if (const auto held = m_held.find(m_next); held != m_held.end()) {
-        auto waiting = std::move(held->second);
+        consume(m_next, &held->second);
         m_held.erase(held);
-        consume(m_next, waiting);
       } else {
-        auto waiting = m_waiting.at(m_next);
-        consume(m_next, waiting);
+        consume(m_next, nullptr); // from the spool
       }
     }
   } catch (...) {

@@ -1,10 +1,11 @@
 // Hosts handed on in record order, whatever order they end in (the assessment's waiver matches,
-// findings and fleet scores follow the record's order). A host that ends before those ahead of
-// it waits until they have ended: in memory while at most k_held others do, else as its record
-// text in a spool, so that one slow host early in the inventory does not make the fleet wait in
-// memory.
+// findings and fleet scores follow the record's order), each as its record entry. A host that
+// ends before those ahead of it waits until they have ended: as its run (a few hundred KB; its
+// record tree is ~1.7 MB) while at most k_held others do, else as its record text in a spool, so
+// that one slow host early in the inventory does not make the fleet wait in memory.
 #pragma once
 
+#include "pipeline/scan.hpp"
 #include "record/host_spool.hpp"
 
 #include <exception>
@@ -21,20 +22,21 @@ public:
   InRecordOrder(size_t count, Consume consume);
 
   // Called once per index, from any thread. `consume` runs under a lock, in index order, on the
-  // thread that completed the run of hosts ahead. Never throws: what `consume` throws is kept
-  // for rethrow().
-  void done(size_t index, cisscan::json host);
+  // thread that completed the run of hosts ahead, with the host's entry (host_to_json). Never
+  // throws: what `consume` or the entry's making throws is kept for rethrow().
+  void done(size_t index, HostRun run);
   // Throws the first error `consume` threw, if any; call after the last done().
   void rethrow() const;
 
 private:
-  void consume(size_t index, cisscan::json& host);
+  // `run`, or the spool's text of the host when null.
+  void consume(size_t index, const HostRun* run);
 
   static constexpr size_t k_held = 16;
 
   Consume m_consume;
-  std::map<size_t, cisscan::json> m_held; // waiting in memory
-  HostSpool m_waiting;                    // waiting on disk
+  std::map<size_t, HostRun> m_held; // waiting in memory
+  HostSpool m_waiting;              // waiting on disk
   std::vector<bool> m_ended;
   size_t m_next = 0;
   std::exception_ptr m_error;

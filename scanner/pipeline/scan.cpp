@@ -7,6 +7,7 @@
 #include "execute/node_session.hpp"
 #include "execute/script.hpp"
 #include "pipeline/derive.hpp"
+#include "pipeline/hand_off.hpp"
 #include "plan/plan.hpp"
 #include "util/clock.hpp"
 #include "util/files.hpp"
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -321,6 +323,9 @@ void scan_fleet(const Inventory& inventory, const Catalog& catalog,
   if (options.transport.nodes == nullptr) {
     options.transport.nodes = &nodes;
   }
+  const auto jobs = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.jobs)), 1,
+                                       std::max<size_t>(1, inventory.hosts.size()));
+  HandOff hand_off(jobs, jobs);
   std::atomic<size_t> next{0};
   const auto worker = [&]() {
     for (size_t i = next++; i < inventory.hosts.size(); i = next++) {
@@ -342,17 +347,32 @@ void scan_fleet(const Inventory& inventory, const Catalog& catalog,
       if (options.on_host_done) {
         options.on_host_done(run);
       }
-      done(i, std::move(run));
+      if (!hand_off.put(i, std::move(run))) {
+        break; // nothing takes hosts any more
+      }
     }
+    hand_off.worker_done();
   };
-  const auto jobs = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.jobs)), 1,
-                                       std::max<size_t>(1, inventory.hosts.size()));
   std::vector<std::thread> threads;
   for (size_t t = 0; t < jobs; ++t) {
     threads.emplace_back(worker);
   }
+  std::exception_ptr error;
+  try {
+    while (auto finished = hand_off.take()) {
+      done(finished->first, std::move(finished->second));
+    }
+  } catch (...) {
+    // The workers finish the hosts they hold, start no other, and nothing waits for them; the
+    // error is the caller's once they have ended.
+    error = std::current_exception();
+    hand_off.close();
+  }
   for (auto& thread : threads) {
     thread.join();
+  }
+  if (error != nullptr) {
+    std::rethrow_exception(error);
   }
 }
 

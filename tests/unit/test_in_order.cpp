@@ -1,6 +1,8 @@
-// InRecordOrder hands hosts on in record order whatever order they end in, holding the early
-// ones in memory or in its spool. (Also built into scan_tests, for the ThreadSanitizer build.)
+// InRecordOrder hands hosts on in record order whatever order they end in, as their record
+// entries, holding the early ones in memory or in its spool. (Also built into scan_tests, for the
+// ThreadSanitizer build.)
 #include "pipeline/in_order.hpp"
+#include "pipeline/run.hpp"
 
 #include <doctest/doctest.h>
 
@@ -13,8 +15,11 @@ using namespace cisscan;
 
 namespace {
 
-json host(size_t i) {
-  return {{"name", "h" + std::to_string(i)}, {"status", "ok"}, {"results", json::array()}};
+HostRun host(size_t i) {
+  HostRun run;
+  run.spec.name = "h" + std::to_string(i);
+  run.status = HostStatus::ok;
+  return run;
 }
 
 } // namespace
@@ -24,7 +29,7 @@ TEST_CASE("InRecordOrder: hosts ending last to first are consumed first to last"
   const size_t count = 40;
   std::vector<size_t> seen;
   InRecordOrder order(count, [&](size_t index, json& h) {
-    CHECK(h == host(index));
+    CHECK(h == host_to_json(host(index)));
     seen.push_back(index);
   });
   for (size_t i = count; i-- > 0;) {

@@ -14,7 +14,9 @@
 #include <atomic>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <thread>
 
 using namespace cisscan;
 using cisscan::test::TempDir;
@@ -301,6 +303,51 @@ TEST_CASE("many hosts on many workers: every host once, callbacks and interrupt 
         CHECK(run.reason.find("interrupted") != std::string::npos);
       }
     }
+  }
+}
+
+// Also under ThreadSanitizer: the hand-off from many workers to the one thread that receives.
+TEST_CASE("finished hosts reach `done` on the calling thread, one at a time, each index once") {
+  spdlog::set_level(spdlog::level::off);
+  const TempDir dir;
+  const auto catalog = fake_catalog(dir);
+  std::vector<std::string> names;
+  std::map<std::string, test::FakeHost> hosts;
+  for (int i = 0; i < 40; ++i) {
+    names.push_back("host" + std::to_string(i));
+    hosts[names.back()] = healthy_host();
+  }
+  test::FakeLog log;
+  ScanOptions options;
+  options.jobs = 8;
+  options.make_transport = test::fake_transports(hosts, log);
+  const auto caller = std::this_thread::get_id();
+
+  SUBCASE("every host, on the caller's thread") {
+    std::vector<int> seen(names.size(), 0);
+    scan_fleet(fake_inventory(names), catalog, options, [&](size_t index, HostRun&& run) {
+      CHECK(std::this_thread::get_id() == caller);
+      CHECK(run.spec.name == names.at(index));
+      CHECK(run.status == HostStatus::ok);
+      ++seen.at(index);
+    });
+    CHECK(std::all_of(seen.begin(), seen.end(), [](int count) { return count == 1; }));
+  }
+  SUBCASE("what `done` throws stops the fleet and comes back once the workers have ended") {
+    std::atomic<int> ended = 0;
+    options.on_host_done = [&](const HostRun&) { ++ended; };
+    size_t received = 0;
+    CHECK_THROWS_WITH(scan_fleet(fake_inventory(names), catalog, options,
+                                 [&](size_t, HostRun&&) {
+                                   if (++received == 3) {
+                                     throw std::runtime_error("the record cannot take this host");
+                                   }
+                                 }),
+                      "the record cannot take this host");
+    CHECK(received == 3);
+    // Those taken, at most 8 waiting to be and 8 running when it threw; no worker left waiting.
+    CHECK(ended >= 3);
+    CHECK(ended <= 3 + 8 + 8);
   }
 }
 
