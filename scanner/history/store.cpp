@@ -252,8 +252,8 @@ std::map<std::string, std::string> HistoryStore::check_hashes(const std::string&
                               (depth == 5 && (key == "check_id" || key == "check_sha256")));
   };
   const auto record = util::parse_json_object("run " + run_id, *text, keep);
-  for (const auto& host : record.value("hosts", json::array())) {
-    for (const auto& result : host.value("results", json::array())) {
+  for (const auto& host : util::array_member(record, "hosts")) {
+    for (const auto& result : util::array_member(host, "results")) {
       const auto sha = result.value("check_sha256", std::string());
       if (!sha.empty()) {
         out.emplace(result.value("check_id", std::string()), sha);

@@ -52,7 +52,7 @@ bool write_all(int fd, std::string_view text, size_t offset) {
 // safeguards.
 cisscan::json gaps_of(const cisscan::json& host) {
   cisscan::json results = cisscan::json::array();
-  for (const auto& result : host.value("results", cisscan::json::array())) {
+  for (const auto& result : util::array_member(host, "results")) {
     if (is_gap(result_status(result))) {
       results.push_back({{"check_id", result.value("check_id", cisscan::json())},
                          {"status", result.value("status", cisscan::json())},

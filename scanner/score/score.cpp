@@ -85,7 +85,7 @@ void ScoreTally::add(const cisscan::json& host) {
   cisscan::json entry;
   entry["status"] = host.at("status");
   // A host that never answered has placeholder results only: no score of its own.
-  if (host.value("probes", cisscan::json::array()).empty()) {
+  if (util::array_member(host, "probes").empty()) {
     host_safeguards.clear();
   }
   entry["ig1"] = ig1_summary(host_safeguards, m_controls);

@@ -10,11 +10,27 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cisscan {
 
 using json = nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t,
                                   std::uint64_t, double, util::PoolAllocator>;
+
+namespace util {
+
+// The member `key` of `object`, read in place, or an empty array when there is none. (json::value
+// returns a copy: of a host's results or probes, that is most of the host.)
+inline const json& array_member(const json& object, std::string_view key) {
+  static const json empty = json::array();
+  if (!object.is_object()) {
+    return empty;
+  }
+  const auto it = object.find(key);
+  return it != object.end() ? *it : empty;
+}
+
+} // namespace util
 
 } // namespace cisscan
