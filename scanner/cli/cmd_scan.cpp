@@ -16,6 +16,7 @@
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/malloc_arenas.hpp"
 #include "util/text.hpp"
 
 #include <spdlog/spdlog.h>
@@ -87,6 +88,7 @@ int run_scan(const ScanArgs& args) {
   options.host_output_limit = args.host_output_limit;
   options.dump_scripts_dir = args.dump_scripts;
   options.transport = transport_options(args.connection);
+  util::limit_malloc_arenas();
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
   // The record but its hosts is known before the scan. Each host's run is handed to this thread

@@ -248,7 +248,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
     spdlog::log(level, "host {}: {} ({} ms, {} channel{}){}{}", util::host_line(host.name),
                 to_string(run.status), run.duration_ms, run.stats.channels,
                 run.stats.channels == 1 ? "" : "s", run.reason.empty() ? "" : ": ", run.reason);
-    return run;
+    return std::move(run); // every caller returns this: the run is not copied
   };
   // What the inventory already knows: a template, a stopped guest or an excluded host is not
   // scanned (no results: nothing was assessed); a VM without an address cannot be.
