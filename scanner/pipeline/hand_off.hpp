@@ -3,7 +3,7 @@
 // frees them: built and freed by one thread, a host's tree reuses the blocks of the host before
 // it, where fifty workers each building their own kept fifty trees' worth (benchmarks/README.md,
 // 2026-12-03 15:00). A worker waits while `capacity` finished hosts wait, so that what waits is
-// bounded by --jobs, not by the fleet.
+// bounded, not growing with the fleet.
 #pragma once
 
 #include "pipeline/scan.hpp"

@@ -325,7 +325,10 @@ void scan_fleet(const Inventory& inventory, const Catalog& catalog,
   }
   const auto jobs = std::clamp<size_t>(static_cast<size_t>(std::max(1, options.jobs)), 1,
                                        std::max<size_t>(1, inventory.hosts.size()));
-  HandOff hand_off(jobs, jobs);
+  // A few finished hosts may wait for the receiving thread; past that their workers wait (it
+  // builds a record entry in ~10 ms, far faster than hosts end, unless the machine is starved).
+  constexpr size_t k_finished_waiting = 4;
+  HandOff hand_off(k_finished_waiting, jobs);
   std::atomic<size_t> next{0};
   const auto worker = [&]() {
     for (size_t i = next++; i < inventory.hosts.size(); i = next++) {

@@ -52,7 +52,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
 // the inventory soon after it ends, and is not kept: a caller that keeps only what it needs of
 // each (the record's entry) does not hold every host's raw outputs until the fleet is done.
 // `done` runs on the thread that called scan_fleet, one host at a time, each index once
-// (pipeline/hand_off.hpp); a worker waits while options.jobs finished hosts wait for it. What
+// (pipeline/hand_off.hpp); a worker waits while a few finished hosts wait for it. What
 // `done` throws stops the handing on; it is rethrown once the workers have ended.
 using HostDone = std::function<void(size_t index, HostRun&& run)>;
 void scan_fleet(const Inventory& inventory, const Catalog& catalog, const ScanOptions& options,

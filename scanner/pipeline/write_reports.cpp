@@ -130,7 +130,8 @@ void write_reports(const cisscan::json& record, const HostSource& hosts,
     } catch (...) {
     }
     throw ConfigError("--out " + out_dir + ": " + what + "; no report was written (those " +
-                      "already there are left as they were); " + rescue_record(record, hosts, options));
+                      "already there are left as they were); " +
+                      rescue_record(record, hosts, options));
   }
   try {
     util::rename_all_or_none(staged);

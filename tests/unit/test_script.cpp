@@ -33,6 +33,7 @@ struct ScriptRun {
   std::map<std::string, ProbeOutput> outputs;
   std::vector<std::string> order;
   std::string stray;
+  size_t chunks = 0; // reads that brought output
 };
 
 ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 * 1024 * 1024) {
@@ -48,7 +49,10 @@ ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 *
   script_options.host_cap = host_cap;
   ScriptRun run;
   run.exec = transport->exec(remote_command(""), generate_script(probes, script_options),
-                             [&](std::string_view chunk) { parser.feed(chunk); });
+                             [&](std::string_view chunk) {
+                               ++run.chunks;
+                               parser.feed(chunk);
+                             });
   parser.finish();
   for (const auto& output : parser.outputs()) {
     run.order.push_back(output.id);
@@ -99,6 +103,21 @@ TEST_CASE("the generated script runs under /bin/sh and frames every probe") {
   CHECK(run.outputs.at("p-quote").output == "it's\na \"b\"\n");
   CHECK(run.outputs.at("p-empty").output.empty());
   CHECK(run.outputs.at("p-empty").exit_code == 0);
+}
+
+TEST_CASE("the probes' frames leave the host in large writes, not one per probe") {
+  // Ten probes a tenth of a second apart: written as they come, the reader would see at least
+  // one read per probe.
+  std::vector<ProbeSpec> probes;
+  for (int i = 0; i < 10; ++i) {
+    probes.push_back(
+        probe("p-" + std::to_string(i), "sleep 0.1; echo " + std::to_string(i), i % 2));
+  }
+  const auto run = run_script(probes);
+  CHECK(run.exec.ok);
+  REQUIRE(run.order.size() == 10);
+  CHECK(run.outputs.at("p-9").output == "9\n");
+  CHECK(run.chunks <= 3);
 }
 
 TEST_CASE("a probe that reads stdin does not eat the script") {
