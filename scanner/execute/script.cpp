@@ -43,6 +43,8 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
   // write the host's sshd reads becomes a packet the scanner wakes up, decrypts and parses for
   // (~360 a host before, benchmarks/README.md 2026-12-03 15:00). dd ends with the part, so its
   // frames are all out before the scanner needs them. Where dd cannot do that (not GNU), cat.
+  // The price: a host cut off at its time limit loses the frames dd still held (under 64 KiB);
+  // a probe past its own timeout is still framed, as before.
   if (!probes.empty()) {
     script += "{\n";
   }
