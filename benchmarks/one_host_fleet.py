@@ -26,6 +26,9 @@ def main():
     parser.add_argument("--jobs", type=numbers, default=[10])
     parser.add_argument("--reps", type=int, default=1)
     parser.add_argument("--format", default="json")
+    parser.add_argument("--checks", action="append", default=[],
+                        help="a catalog in place of the shipped one (repeatable), e.g. "
+                        "benchmarks/light")
     parser.add_argument("binaries", nargs="+")
     args = parser.parse_args()
     bed = testbed.Testbed()
@@ -40,7 +43,8 @@ def main():
                             proc = subprocess.run(
                                 ["/usr/bin/time", "-f", "%e %U %S %M", binary, "-q", "scan",
                                  "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out,
-                                 "--format", args.format, "--jobs", str(jobs)],
+                                 "--format", args.format, "--jobs", str(jobs)]
+                                + [x for path in args.checks for x in ("--checks", path)],
                                 capture_output=True, text=True)
                             if proc.returncode not in (0, 1):
                                 sys.exit(f"{binary}: exit {proc.returncode}: {proc.stderr[-500:]}")
