@@ -1,12 +1,13 @@
 // The record itself: the report every other format is rendered from.
 #include "reports/formats.hpp"
+#include "util/json_text.hpp"
 
 namespace cisscan::reports {
 
 namespace {
 
 std::string compact(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  return util::compact_json(value);
 }
 
 } // namespace

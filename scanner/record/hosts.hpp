@@ -5,6 +5,7 @@
 #pragma once
 
 #include "util/json.hpp"
+#include "util/json_text.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -32,9 +33,7 @@ public:
   // The record's own "hosts" array when the hosts are held in memory with it, else null.
   virtual const cisscan::json* array() const { return nullptr; }
 
-  static std::string host_text(const cisscan::json& host) {
-    return host.dump(-1, ' ', false, cisscan::json::error_handler_t::replace);
-  }
+  static std::string host_text(const cisscan::json& host) { return util::compact_json(host); }
 };
 
 // The hosts of a record held whole: its "hosts" array (none when it has no such array).

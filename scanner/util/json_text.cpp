@@ -1,0 +1,134 @@
+#include "util/json_text.hpp"
+
+#include <charconv>
+
+namespace cisscan::util {
+
+namespace {
+
+std::string nlohmann_text(const cisscan::json& value) {
+  return value.dump(-1, ' ', false, cisscan::json::error_handler_t::replace);
+}
+
+// False (nothing appended) when `text` holds a byte outside ASCII: the UTF-8 checks and their
+// replacement are nlohmann's.
+bool append_ascii_string(std::string& out, const std::string& text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return false;
+    }
+  }
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out += '"';
+  size_t run = 0; // start of the bytes copied as they are
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      continue;
+    }
+    out.append(text, run, i - run);
+    run = i + 1;
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      out += "\\u00";
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0xf];
+    }
+  }
+  out.append(text, run, text.size() - run);
+  out += '"';
+  return true;
+}
+
+void append_string(std::string& out, const std::string& text) {
+  if (!append_ascii_string(out, text)) {
+    out += nlohmann_text(cisscan::json(text));
+  }
+}
+
+template <class Integer> void append_integer(std::string& out, Integer number) {
+  char buffer[24];
+  const auto end = std::to_chars(buffer, buffer + sizeof(buffer), number).ptr;
+  out.append(buffer, end);
+}
+
+} // namespace
+
+void append_compact_json(std::string& out, const cisscan::json& value) {
+  switch (value.type()) {
+  case cisscan::json::value_t::object: {
+    out += '{';
+    bool first = true;
+    for (const auto& [key, member] : value.items()) {
+      if (!first) {
+        out += ',';
+      }
+      first = false;
+      append_string(out, key);
+      out += ':';
+      append_compact_json(out, member);
+    }
+    out += '}';
+    return;
+  }
+  case cisscan::json::value_t::array: {
+    out += '[';
+    bool first = true;
+    for (const auto& item : value) {
+      if (!first) {
+        out += ',';
+      }
+      first = false;
+      append_compact_json(out, item);
+    }
+    out += ']';
+    return;
+  }
+  case cisscan::json::value_t::string:
+    append_string(out, value.get_ref<const std::string&>());
+    return;
+  case cisscan::json::value_t::number_integer:
+    append_integer(out, value.get<std::int64_t>());
+    return;
+  case cisscan::json::value_t::number_unsigned:
+    append_integer(out, value.get<std::uint64_t>());
+    return;
+  case cisscan::json::value_t::boolean:
+    out += value.get<bool>() ? "true" : "false";
+    return;
+  case cisscan::json::value_t::null:
+    out += "null";
+    return;
+  default: // floating point numbers, binary values, discarded values
+    out += nlohmann_text(value);
+  }
+}
+
+std::string compact_json(const cisscan::json& value) {
+  std::string out;
+  append_compact_json(out, value);
+  return out;
+}
+
+} // namespace cisscan::util

@@ -1,0 +1,66 @@
+// util::compact_json writes the bytes nlohmann's dump(-1, ' ', false, replace) writes.
+#include "util/json_text.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+
+using cisscan::json;
+
+namespace {
+
+std::string reference(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+} // namespace
+
+TEST_CASE("compact_json: the bytes of json::dump for every kind of value") {
+  const json values[] = {
+      nullptr,
+      true,
+      false,
+      0,
+      -1,
+      std::numeric_limits<std::int64_t>::min(),
+      std::numeric_limits<std::uint64_t>::max(),
+      0.1,
+      -0.0,
+      1e300,
+      2.5,
+      "",
+      "plain ascii",
+      "quote \" backslash \\ slash /",
+      "\b\f\n\r\t \x01\x1f\x7f",
+      "caf\xc3\xa9 \xe2\x82\xac", // valid UTF-8
+      "bad \xff\xfe byte \xc3",   // invalid UTF-8: replaced
+      json::array(),
+      json::object(),
+      json::array({1, "two", json::array({3.5, nullptr}), json::object({{"k", "v"}})}),
+      json::object({{"b", 1}, {"a", json::object({{"\n", "x\ty"}})}, {"\xc3\xa9", false}}),
+  };
+  for (const auto& value : values) {
+    CAPTURE(reference(value));
+    CHECK(cisscan::util::compact_json(value) == reference(value));
+  }
+}
+
+TEST_CASE("compact_json: random strings of any bytes, as keys and values") {
+  std::mt19937 random(20261203);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> ascii(0, 127);
+  std::uniform_int_distribution<int> length(0, 40);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text;
+    const int n = length(random);
+    for (int k = 0; k < n; ++k) {
+      text += static_cast<char>(i % 2 == 0 ? ascii(random) : byte(random));
+    }
+    const json value = json::object({{text, text}, {"list", json::array({text, i})}});
+    CAPTURE(reference(value));
+    CHECK(cisscan::util::compact_json(value) == reference(value));
+  }
+}
