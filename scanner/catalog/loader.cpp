@@ -2,11 +2,15 @@
 
 #include "catalog/check_parser.hpp"
 #include "util/files.hpp"
+#include "util/parallel.hpp"
 #include "util/sha256.hpp"
 #include "util/yaml.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <memory>
 #include <set>
 
 namespace cisscan {
@@ -50,29 +54,88 @@ bool other_kind(const yaml::Node& root) {
          });
 }
 
-// Every check of one file: the clean ones into `checks` (`seen` by id), the problems to `file`.
-void read_checks(const util::YamlFile& file, const CheckContext& context,
-                 std::map<std::string, const Check*>& seen,
-                 std::vector<std::shared_ptr<Check>>& checks) {
-  for (const auto& node : file.root()["checks"]) {
-    const std::string id = node.IsMap() && node["id"] && node["id"].IsScalar()
-                               ? node["id"].as<std::string>()
-                               : std::string();
-    file.set_subject(id);
-    const auto before = file.problems();
-    auto check = std::make_shared<Check>();
-    file.guard([&] { *check = parse_check(node, context, file); });
-    const auto it = id.empty() ? seen.end() : seen.find(id);
-    if (it != seen.end()) {
-      file.report(check->line, "duplicate id (first defined at " + it->second->file + ":" +
-                                   std::to_string(it->second->line) + ")");
+// One check as its file's thread read it: `clean` when no problem was found in it; `problems`,
+// how many the file had once it was read (a duplicate id, found later, goes there).
+struct ReadCheck {
+  std::shared_ptr<Check> check;
+  std::string id;
+  bool clean = false;
+  size_t problems = 0;
+};
+
+// One file's part of the catalog, read on any thread: its checks in order, each before it is
+// compared with those of the files ahead of it.
+struct FileRead {
+  std::unique_ptr<const util::YamlFile> file;
+  bool in_catalog = false; // a check file, its `vars:` clean
+  std::vector<ReadCheck> checks;
+  std::exception_ptr error;
+};
+
+FileRead read_file(const fs::path& path, const ControlsCatalog& controls,
+                   const KnownRisk& known_risk) {
+  FileRead read;
+  try {
+    read.file = std::make_unique<const util::YamlFile>(path, util::YamlFile::Mode::collect);
+    const auto& file = *read.file;
+    const auto& root = file.root();
+    Variables vars;
+    if (!file.parsed() || other_kind(root)) {
+      return read; // nothing of the catalog: a problem already said so, or another kind of file
     }
-    if (file.problems() == before) {
-      seen[check->id] = check.get();
-      checks.push_back(std::move(check));
+    if (!root.IsMap() || !root["checks"] || !root["checks"].IsSequence()) {
+      file.report(1, "expected a mapping with a 'checks:' list");
+      return read;
+    }
+    if (!read_vars(file, vars)) {
+      return read;
+    }
+    read.in_catalog = true;
+    const CheckContext context{vars, controls, known_risk};
+    for (const auto& node : root["checks"]) {
+      ReadCheck entry;
+      entry.id = node.IsMap() && node["id"] && node["id"].IsScalar() ? node["id"].as<std::string>()
+                                                                     : std::string();
+      file.set_subject(entry.id);
+      const auto before = file.problems();
+      entry.check = std::make_shared<Check>();
+      file.guard([&] { *entry.check = parse_check(node, context, file); });
+      entry.clean = file.problems() == before;
+      entry.problems = file.problems();
+      read.checks.push_back(std::move(entry));
+    }
+    file.set_subject("");
+  } catch (...) {
+    read.error = std::current_exception();
+  }
+  return read;
+}
+
+// The file's checks into the catalog in order, each unless a file ahead (or it) has its id, and
+// the file's problems into `diagnostics`, a duplicate id's right after the other problems of its
+// check.
+void add_checks(const FileRead& read, std::map<std::string, const Check*>& seen,
+                std::vector<std::shared_ptr<Check>>& checks, std::vector<Diagnostic>& diagnostics) {
+  const auto& problems = read.file->diagnostics();
+  size_t copied = 0;
+  const auto copy_to = [&](size_t end) {
+    diagnostics.insert(diagnostics.end(), problems.begin() + static_cast<std::ptrdiff_t>(copied),
+                       problems.begin() + static_cast<std::ptrdiff_t>(end));
+    copied = end;
+  };
+  for (const auto& entry : read.checks) {
+    copy_to(entry.problems);
+    const auto it = entry.id.empty() ? seen.end() : seen.find(entry.id);
+    if (it != seen.end()) {
+      diagnostics.push_back({read.file->name(), entry.check->line, entry.id,
+                             "duplicate id (first defined at " + it->second->file + ":" +
+                                 std::to_string(it->second->line) + ")"});
+    } else if (entry.clean) {
+      seen[entry.check->id] = entry.check.get();
+      checks.push_back(entry.check);
     }
   }
-  file.set_subject("");
+  copy_to(problems.size());
 }
 
 } // namespace
@@ -111,24 +174,26 @@ std::vector<std::pair<fs::path, std::string>> find_yaml_files(const std::vector<
 CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatalog& controls,
                          const KnownRisk& known_risk) {
   CatalogLoad load;
+  const auto files = find_yaml_files(paths, load.diagnostics);
+  // The files are read and their checks parsed side by side (libyaml's scanning and the checks'
+  // patterns are most of a load), then taken in order: ids are compared across files, and the
+  // problems, the checks and the digest come out as one file after the other would give them.
+  std::vector<FileRead> reads(files.size());
+  util::for_each_index(
+      files.size(), [&](size_t i) { reads[i] = read_file(files[i].first, controls, known_risk); });
   std::map<std::string, const Check*> seen;
   std::vector<std::shared_ptr<Check>> checks;
   std::string digest_input;
-  for (const auto& [path, digest_name] : find_yaml_files(paths, load.diagnostics)) {
-    const util::YamlFile file(path, util::YamlFile::Mode::collect);
-    const auto& root = file.root();
-    Variables vars;
-    if (!file.parsed() || other_kind(root)) {
-      // Nothing of the catalog: a problem already said so, or a file of another kind.
-    } else if (!root.IsMap() || !root["checks"] || !root["checks"].IsSequence()) {
-      file.report(1, "expected a mapping with a 'checks:' list");
-    } else if (read_vars(file, vars)) {
-      read_checks(file, {vars, controls, known_risk}, seen, checks);
-      load.catalog.files.push_back(file.name());
-      digest_input += digest_name + "\n" + util::sha256_hex(file.text()) + "\n";
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (reads[i].error != nullptr) {
+      std::rethrow_exception(reads[i].error);
     }
-    load.diagnostics.insert(load.diagnostics.end(), file.diagnostics().begin(),
-                            file.diagnostics().end());
+    add_checks(reads[i], seen, checks, load.diagnostics);
+    if (reads[i].in_catalog) {
+      const auto& file = *reads[i].file;
+      load.catalog.files.push_back(file.name());
+      digest_input += files[i].second + "\n" + util::sha256_hex(file.text()) + "\n";
+    }
   }
   load.catalog.digest = util::sha256_hex(digest_input);
   for (auto& check : checks) {

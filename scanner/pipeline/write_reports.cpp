@@ -3,17 +3,15 @@
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/parallel.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <exception>
 #include <filesystem>
 #include <numeric>
-#include <system_error>
-#include <thread>
 
 namespace cisscan {
 
@@ -66,35 +64,19 @@ void render_all(const cisscan::json& record, const HostSource& hosts,
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_partition(order.begin(), order.end(),
                         [&](size_t i) { return staged[i].format->name == "html"; });
-  std::atomic<size_t> next{0};
-  const auto worker = [&] {
-    for (auto i = next++; i < order.size(); i = next++) {
-      auto& job = staged[order[i]];
-      const auto start = std::chrono::steady_clock::now();
-      try {
-        util::write_file_atomic(job.temp, [&](std::ostream& out) {
-          reports::write_report(*job.format, record, hosts, options, out);
-        });
-      } catch (...) {
-        job.error = std::current_exception();
-      }
-      spdlog::debug("rendered {} in {} ms", job.format->name,
-                    util::milliseconds_between(start, std::chrono::steady_clock::now()));
-    }
-  };
-  const auto cores = std::max(1U, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  for (size_t t = 1; t < std::min<size_t>(cores, staged.size()); ++t) {
+  util::for_each_index(order.size(), [&](size_t i) {
+    auto& job = staged[order[i]];
+    const auto start = std::chrono::steady_clock::now();
     try {
-      threads.emplace_back(worker);
-    } catch (const std::system_error&) {
-      break; // no thread to be had: fewer workers take the same formats
+      util::write_file_atomic(job.temp, [&](std::ostream& out) {
+        reports::write_report(*job.format, record, hosts, options, out);
+      });
+    } catch (...) {
+      job.error = std::current_exception();
     }
-  }
-  worker();
-  for (auto& thread : threads) {
-    thread.join();
-  }
+    spdlog::debug("rendered {} in {} ms", job.format->name,
+                  util::milliseconds_between(start, std::chrono::steady_clock::now()));
+  });
 }
 
 } // namespace

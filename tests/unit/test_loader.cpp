@@ -200,6 +200,41 @@ TEST_CASE("loader diagnostics name file, line, check and problem") {
           second.string() + ":8: t-dup: duplicate id (first defined at " + first.string() + ":2)");
     CHECK(load.catalog.checks.size() == 2);
   }
+  SUBCASE("many files read side by side: problems, checks and digest in file order") {
+    // Each file has a problem, a check that is a duplicate of the file before it (or of itself),
+    // and a clean check; the files are read on several threads and must come out in order.
+    std::vector<std::string> expected;
+    for (int i = 0; i < 12; ++i) {
+      const auto name = "f" + std::to_string(10 + i) + ".yaml";
+      const auto dup = i == 0 ? std::string("t-own") : "t-" + std::to_string(i - 1);
+      const auto bad = "  - id: t-bad-" + std::to_string(i) +
+                       "\n    title: T\n    safeguards: "
+                       "[\"19.1\"]\n    probe: {file: /etc/x}\n    expect: {exists: true}\n";
+      const auto path = dir.write(name, "checks:\n" + good_check(dup) + bad +
+                                            good_check("t-" + std::to_string(i)) +
+                                            (i == 0 ? good_check("t-own") : ""));
+      const auto first =
+          i == 0 ? path.string() + ":2"
+                 : (dir.path() / ("f" + std::to_string(9 + i) + ".yaml")).string() + ":12";
+      if (i > 0) {
+        expected.push_back(path.string() + ":2: " + dup + ": duplicate id (first defined at " +
+                           first + ")");
+      }
+      expected.push_back(path.string() + ":9: t-bad-" + std::to_string(i) +
+                         ": safeguard '19.1' is not in the CIS Controls v8 catalog");
+      if (i == 0) {
+        expected.push_back(path.string() + ":17: t-own: duplicate id (first defined at " + first +
+                           ")");
+      }
+    }
+    const auto load = load_catalog({dir.path()}, controls());
+    CHECK(messages(load) == expected);
+    REQUIRE(load.catalog.checks.size() == 13);
+    CHECK(load.catalog.checks.front()->id == "t-own");
+    CHECK(load.catalog.checks.back()->id == "t-11");
+    CHECK(load.catalog.files.size() == 12);
+    CHECK(load.catalog.digest == load_catalog({dir.path()}, controls()).catalog.digest);
+  }
   SUBCASE("unknown safeguard") {
     const auto load = load_text(dir, "checks:\n"
                                      "  - id: t-sg\n"
