@@ -27,6 +27,25 @@ MarkerLine marker_line(std::string_view rest, size_t at, size_t marker, size_t& 
   return MarkerLine::complete;
 }
 
+// "12345.67" (seconds, two decimals, as /proc/uptime prints them) in hundredths.
+std::optional<long long> uptime_centis(std::string_view text) {
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot > 12 || text.size() != dot + 3) {
+    return std::nullopt;
+  }
+  long long seconds = 0;
+  int hundredths = 0;
+  const auto whole = text.substr(0, dot);
+  const auto part = text.substr(dot + 1);
+  const auto a = std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
+  const auto b = std::from_chars(part.data(), part.data() + part.size(), hundredths);
+  if (a.ec != std::errc() || a.ptr != whole.data() + whole.size() || b.ec != std::errc() ||
+      b.ptr != part.data() + part.size() || seconds < 0 || hundredths < 0) {
+    return std::nullopt;
+  }
+  return seconds * 100 + hundredths;
+}
+
 } // namespace
 
 FrameParser::FrameParser(std::string boundary, size_t cap, FrameLimits limits)
@@ -73,12 +92,11 @@ void FrameParser::open_frame(std::string_view begin_line) {
 }
 
 void FrameParser::close_frame(std::string_view end_line) {
-  // end_line: "<probe-id> <exit-code>"
+  // end_line: "<probe-id> <exit-code>", then the host's uptimes "<S> <U0> <U1>" (frames.hpp)
   auto& open = *m_open;
-  const auto text = util::trim(end_line);
-  const auto space = text.rfind(' ');
-  if (space != std::string_view::npos && text.substr(0, space) == open.id) {
-    const auto code = text.substr(space + 1);
+  const auto words = util::split_words(end_line);
+  if ((words.size() == 2 || words.size() == 5) && words[0] == open.id) {
+    const auto code = words[1];
     int value = -1;
     const auto [ptr, ec] = std::from_chars(code.data(), code.data() + code.size(), value);
     if (ec == std::errc() && ptr == code.data() + code.size()) {
@@ -88,6 +106,19 @@ void FrameParser::close_frame(std::string_view end_line) {
   }
   open.sha256 = m_hash->hex_digest();
   open.duration_ms = util::milliseconds_between(m_open_since, std::chrono::steady_clock::now());
+  if (open.complete && words.size() == 5) {
+    const auto part = uptime_centis(words[2]);
+    const auto begin = uptime_centis(words[3]);
+    const auto end = uptime_centis(words[4]);
+    // A week in hundredths: no part runs that long, whatever a host claims.
+    constexpr long long k_most = 7LL * 24 * 3600 * 100;
+    if (part && begin && end && *part <= *begin && *begin <= *end && *end - *part <= k_most) {
+      open.duration_ms = (*end - *begin) * 10;
+      if (m_origin) {
+        open.started_at = *m_origin + std::chrono::milliseconds((*begin - *part) * 10);
+      }
+    }
+  }
   m_outputs.push_back(std::move(open));
   m_open.reset();
   m_hash.reset();

@@ -2,7 +2,12 @@
 // random per-host boundary that probe output cannot know, so it cannot forge or close a frame.
 // A hostile host that reads the boundary from its stdin can forge frames: the limits bound what
 // it can make the scanner hold, whatever it sends.
-//   <B> begin <probe-id>\n  ...output...  \n<B> end <probe-id> <exit-code>\n
+//   <B> begin <probe-id>\n  ...output...  \n<B> end <probe-id> <exit-code> [<S> <U0> <U1>]\n
+// S, U0, U1: the host's uptime (seconds, two decimals, from /proc/uptime) when the script's part
+// began, when the probe began and when it ended. The probe's duration is U1 - U0, and it started
+// at the part's origin (the scanner's clock when it sent the part) plus U0 - S. Without them (no
+// /proc/uptime) both come from when the frame's lines reached the scanner, which batches of
+// frames (script.cpp) blur.
 #pragma once
 
 #include "util/clock.hpp"
@@ -47,6 +52,8 @@ public:
   void finish();
   // Bytes of each later frame's output to keep.
   void set_cap(size_t cap) { m_cap = cap; }
+  // The scanner's clock when it sent the part whose frames come next: their start times.
+  void set_origin(util::WallTime origin) { m_origin = origin; }
   void set_limits(FrameLimits limits) { m_limits = std::move(limits); }
   // Why the parser stopped taking input (a limit was crossed); empty while it has not.
   const std::string& overflow() const { return m_overflow; }
@@ -71,6 +78,7 @@ private:
   std::optional<ProbeOutput> m_open;
   std::optional<util::Sha256> m_hash;
   util::SteadyTime m_open_since{};
+  std::optional<util::WallTime> m_origin;
   std::vector<ProbeOutput> m_outputs;
   std::string m_stray;
 };

@@ -14,20 +14,28 @@ umask 077
 renice -n 10 -p $$ >/dev/null 2>&1 &
 ionice -c 3 -p $$ >/dev/null 2>&1 &
 if command -v timeout >/dev/null 2>&1; then T=timeout; else T=; fi
+cisscan_up() {
+  U=
+  if [ -r /proc/uptime ]; then read -r U _ </proc/uptime; fi
+}
 cisscan_probe() {
+  cisscan_up; u=$U
   printf '%s begin %s\n' "$B" "$1"
   if [ -n "$T" ]; then
     { r=$( { { timeout -k 2 "$2" sh -c "$4" </dev/null 2>&1 3>&- 4>&-; echo $? >&3; } | head -c "$3" >&4; } 3>&1 ); } 4>&1
   else
     { r=$( { { sh -c "$4" </dev/null 2>&1 3>&- 4>&-; echo $? >&3; } | head -c "$3" >&4; } 3>&1 ); } 4>&1
   fi
-  printf '\n%s end %s %s\n' "$B" "$1" "$r"
+  cisscan_up
+  printf '\n%s end %s %s %s %s %s\n' "$B" "$1" "$r" "$S" "$u" "$U"
 }
 cisscan_quick() {
+  cisscan_up; u=$U
   printf '%s begin %s\n' "$B" "$1"
   ( eval "$2" ) </dev/null 2>&1
   r=$?
-  printf '\n%s end %s %s\n' "$B" "$1" "$r"
+  cisscan_up
+  printf '\n%s end %s %s %s %s %s\n' "$B" "$1" "$r" "$S" "$u" "$U"
 }
 )SH";
 
@@ -45,8 +53,11 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
   // frames are all out before the scanner needs them. Where dd cannot do that (not GNU), cat.
   // The price: a host cut off at its time limit loses the frames dd still held (under 64 KiB);
   // a probe past its own timeout is still framed, as before.
+  // As frames reach the scanner in batches, their arrival says nothing of when each probe ran:
+  // every end line carries the host's uptime (/proc/uptime, 10 ms steps) when the part began
+  // (S), when the probe began and when it ended (frames.hpp).
   if (!probes.empty()) {
-    script += "{\n";
+    script += "cisscan_up; S=$U\n{\n";
   }
   for (const auto& probe : probes) {
     if (probe.quick) {

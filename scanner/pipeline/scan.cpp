@@ -143,6 +143,7 @@ bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
   }
   s.parser.set_limits(
       {.max_frames = facts.size(), .max_bytes = s.options.host_output_limit, .ids = ids});
+  s.parser.set_origin(std::chrono::system_clock::now());
   const auto state = s.channel.pump(
       script, false, [&](std::string_view chunk) { s.parser.feed(chunk); },
       [&] {
@@ -195,6 +196,7 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   }
   s.parser.set_limits(
       {.max_frames = expected, .max_bytes = s.options.host_output_limit, .ids = std::move(ids)});
+  s.parser.set_origin(std::chrono::system_clock::now());
   spdlog::debug("{}: {} probes sent after {} ms", s.host.name, to_run.size(), s.elapsed_ms());
   const auto state = s.channel.pump(
       script, true, [&](std::string_view chunk) { s.parser.feed(chunk); },

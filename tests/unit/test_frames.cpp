@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <random>
 #include <string>
 #include <vector>
@@ -214,6 +215,36 @@ TEST_CASE("exit codes are parsed") {
     CHECK(parsed.outputs[0].exit_code == code);
     CHECK(parsed.outputs[0].complete);
   }
+}
+
+TEST_CASE("the host's uptimes in the end line give a probe's duration and start") {
+  const auto timed = [](const std::string& id, const std::string& times) {
+    return begin_line(id) + "out" + "\n" + k_boundary + " end " + id + " 0 " + times + "\n";
+  };
+  FrameParser parser(k_boundary, 1 << 20);
+  const auto origin = cisscan::util::WallTime{} + std::chrono::hours(24 * 365 * 50);
+  parser.set_origin(origin);
+  parser.feed(timed("p-1", "100.00 100.25 101.50") + timed("p-2", "100.00 101.50 101.50") +
+              // Not uptimes, or out of order, or more than a week: the scanner's own clock.
+              timed("p-3", "100.00 99.00 101.00") + timed("p-4", "100.0 100.5 101.0") +
+              timed("p-5", "x 100.00 101.00") + timed("p-6", "0.00 0.00 700000.00") +
+              timed("p-7", "100.00 100.00") + frame("p-8", "o", 3));
+  parser.finish();
+  const auto& out = parser.outputs();
+  REQUIRE(out.size() == 8);
+  CHECK(out[0].duration_ms == 1250);
+  CHECK(out[0].started_at == origin + std::chrono::milliseconds(250));
+  CHECK(out[1].duration_ms == 0);
+  CHECK(out[1].started_at == origin + std::chrono::milliseconds(1500));
+  for (size_t i = 2; i < 6; ++i) {
+    CAPTURE(out[i].id);
+    CHECK(out[i].complete);
+    CHECK(out[i].duration_ms < 1000); // from the arrival of its lines
+    CHECK(out[i].started_at > origin + std::chrono::hours(24 * 365)); // the scanner's clock
+  }
+  CHECK_FALSE(out[6].complete); // four words: not an end line this parser writes
+  CHECK(out[7].complete);
+  CHECK(out[7].exit_code == 3);
 }
 
 TEST_CASE("bytes outside frames are stray") {

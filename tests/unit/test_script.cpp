@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -44,6 +45,7 @@ ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 *
   options.host_timeout_seconds = 120;
   const auto transport = make_local_transport(host, options);
   FrameParser parser(k_boundary, 1024 * 1024);
+  parser.set_origin(std::chrono::system_clock::now());
   ScriptOptions script_options;
   script_options.boundary = k_boundary;
   script_options.host_cap = host_cap;
@@ -118,6 +120,14 @@ TEST_CASE("the probes' frames leave the host in large writes, not one per probe"
   REQUIRE(run.order.size() == 10);
   CHECK(run.outputs.at("p-9").output == "9\n");
   CHECK(run.chunks <= 3);
+  // Batched, the frames still say how long each probe ran and when it began (the host's
+  // uptime, 10 ms steps): at least its 0.1 s each, one after the other.
+  for (const auto& [id, output] : run.outputs) {
+    CAPTURE(id);
+    CHECK(output.duration_ms >= 100);
+  }
+  CHECK(run.outputs.at("p-9").started_at - run.outputs.at("p-0").started_at >=
+        std::chrono::milliseconds(900));
 }
 
 TEST_CASE("a probe that reads stdin does not eat the script") {
