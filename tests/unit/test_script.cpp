@@ -122,9 +122,9 @@ TEST_CASE("the probes' frames leave the host in large writes, not one per probe"
   CHECK(run.chunks <= 3);
   // Batched, the frames still say how long each probe ran and when it began (the host's
   // uptime, 10 ms steps): at least its 0.1 s each, one after the other.
-  for (const auto& [id, output] : run.outputs) {
-    CAPTURE(id);
-    CHECK(output.duration_ms >= 100);
+  for (const auto& entry : run.outputs) {
+    CAPTURE(entry.first);
+    CHECK(entry.second.duration_ms >= 100);
   }
   CHECK(run.outputs.at("p-9").started_at - run.outputs.at("p-0").started_at >=
         std::chrono::milliseconds(900));
