@@ -7,8 +7,9 @@ says what the kernel says (this machine's kernel has no AppArmor: no
 at). States this kernel lacks are added by the test bed: a tmpfs laid over /sys/kernel/security
 in the host's own mount namespace holding AppArmor's `profiles` file (`hardened`: all enforcing;
 `apparmor-complain`, `apparmor-other`, `apparmor-none-loaded`), never over an interface the
-kernel has. The processes' labels (/proc/PID/attr/current) cannot be added that way: the probe's
-reading of them is judged on lines made the way the probe makes them.
+kernel has; the file is root's alone (0400), as the kernel lets only root read it. The
+processes' labels (/proc/PID/attr/current) cannot be added that way: the probe's reading of them
+is judged on lines made the way the probe makes them.
 """
 import os
 import subprocess
