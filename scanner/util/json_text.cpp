@@ -1,5 +1,7 @@
 #include "util/json_text.hpp"
 
+#include "util/text.hpp"
+
 #include <charconv>
 
 namespace cisscan::util {
@@ -10,13 +12,13 @@ std::string nlohmann_text(const cisscan::json& value) {
   return value.dump(-1, ' ', false, cisscan::json::error_handler_t::replace);
 }
 
-// False (nothing appended) when `text` holds a byte outside ASCII: the UTF-8 checks and their
-// replacement are nlohmann's.
-bool append_ascii_string(std::string& out, const std::string& text) {
-  for (const char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      return false;
-    }
+// Valid UTF-8 is written as it is but for the escapes JSON needs (what nlohmann writes without
+// ensure_ascii); anything else goes through nlohmann, whose replacement of bad bytes is the
+// record's.
+void append_string(std::string& out, const std::string& text) {
+  if (!util::is_valid_utf8(text)) {
+    out += nlohmann_text(cisscan::json(text));
+    return;
   }
   static constexpr char k_hex[] = "0123456789abcdef";
   out += '"';
@@ -58,13 +60,6 @@ bool append_ascii_string(std::string& out, const std::string& text) {
   }
   out.append(text, run, text.size() - run);
   out += '"';
-  return true;
-}
-
-void append_string(std::string& out, const std::string& text) {
-  if (!append_ascii_string(out, text)) {
-    out += nlohmann_text(cisscan::json(text));
-  }
 }
 
 template <class Integer> void append_integer(std::string& out, Integer number) {

@@ -1,7 +1,7 @@
-// A value's compact JSON text, byte for byte json::dump(-1, ' ', false, replace), faster: the
-// record's text is mostly strings of printable ASCII (probe output, commands, titles), which are
-// copied in runs rather than decoded byte by byte. Strings holding other bytes than ASCII, and
-// floating point numbers, are still written by nlohmann's serializer.
+// A value's compact JSON text, byte for byte json::dump(-1, ' ', false, replace), faster: strings
+// of valid UTF-8 (nearly all of a record: probe output is made valid before it is recorded) are
+// copied in runs between the bytes JSON escapes rather than decoded byte by byte. Strings that
+// are not valid UTF-8, and floating point numbers, are still written by nlohmann's serializer.
 #pragma once
 
 #include "util/json.hpp"

@@ -48,6 +48,40 @@ TEST_CASE("compact_json: the bytes of json::dump for every kind of value") {
   }
 }
 
+TEST_CASE("compact_json: random valid UTF-8 with control characters and quotes") {
+  std::mt19937 random(20261204);
+  std::uniform_int_distribution<int> pick(0, 5);
+  std::uniform_int_distribution<std::uint32_t> low(0, 0x7f);
+  std::uniform_int_distribution<std::uint32_t> wide(0x80, 0x10ffff);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text;
+    for (int k = 0; k < 20; ++k) {
+      auto code = pick(random) < 3 ? low(random) : wide(random);
+      if (code >= 0xd800 && code <= 0xdfff) {
+        code = '"';
+      }
+      if (code < 0x80) {
+        text += static_cast<char>(code);
+      } else if (code < 0x800) {
+        text += static_cast<char>(0xc0 | (code >> 6));
+        text += static_cast<char>(0x80 | (code & 0x3f));
+      } else if (code < 0x10000) {
+        text += static_cast<char>(0xe0 | (code >> 12));
+        text += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+        text += static_cast<char>(0x80 | (code & 0x3f));
+      } else {
+        text += static_cast<char>(0xf0 | (code >> 18));
+        text += static_cast<char>(0x80 | ((code >> 12) & 0x3f));
+        text += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+        text += static_cast<char>(0x80 | (code & 0x3f));
+      }
+    }
+    const json value = json::object({{text, json::array({text})}});
+    CAPTURE(reference(value));
+    CHECK(cisscan::util::compact_json(value) == reference(value));
+  }
+}
+
 TEST_CASE("compact_json: random strings of any bytes, as keys and values") {
   std::mt19937 random(20261203);
   std::uniform_int_distribution<int> byte(0, 255);
