@@ -17,6 +17,8 @@ namespace cisscan {
 
 namespace {
 
+constexpr size_t k_kept_buffer = 8u << 20;
+
 // An unnamed read-write file in the temporary folder, or -1 (with a warning) when none can be made.
 int unnamed_temporary_file() {
   std::error_code ec;
@@ -75,7 +77,16 @@ HostSpool::~HostSpool() {
 }
 
 void HostSpool::put(size_t index, const cisscan::json& host) {
-  auto text = host_text(host);
+  // One buffer a thread, kept from host to host: a host's text (~400 KB with the full catalog)
+  // grown from empty each time cost a third of writing it in reallocations and first-touch page
+  // faults (benchmarks/README.md, 2026-12-03 23:00).
+  // A buffer grown past k_kept_buffer by a rare large host (--host-output-limit) is let go.
+  thread_local std::string text;
+  if (text.capacity() > k_kept_buffer) {
+    std::string().swap(text);
+  }
+  text.clear();
+  util::append_compact_json(text, host);
   auto gaps = gaps_of(host);
   std::lock_guard lock(m_mutex);
   auto& slot = m_slots.at(index);
@@ -92,7 +103,7 @@ void HostSpool::put(size_t index, const cisscan::json& host) {
                  "memory",
                  std::strerror(errno), index);
   }
-  slot.text = std::move(text);
+  slot.text = text;
 }
 
 std::string HostSpool::read(const Slot& slot) const {
