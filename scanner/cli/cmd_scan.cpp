@@ -98,18 +98,23 @@ int run_scan(const ScanArgs& args) {
   // kept.
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
+  // Spooled entries are lean: what a check's results share is written into each as text.
+  const auto members = result_members(catalog);
   std::optional<HostSpool> spool;
   if (!reads_hosts_side_by_side(args.publish)) {
-    spool.emplace(inventory.hosts.size());
+    spool.emplace(inventory.hosts.size(), &members);
   }
-  InRecordOrder in_order(inventory.hosts.size(), [&](size_t index, cisscan::json& host) {
-    assessor.add(host);
-    if (spool) {
-      spool->put(index, host);
-    } else {
-      record["hosts"].push_back(std::move(host));
-    }
-  });
+  InRecordOrder in_order(
+      inventory.hosts.size(),
+      [&](size_t index, cisscan::json& host) {
+        assessor.add(host);
+        if (spool) {
+          spool->put(index, host);
+        } else {
+          record["hosts"].push_back(std::move(host));
+        }
+      },
+      spool ? &members : nullptr);
   {
     Progress progress(inventory.hosts.size(), progress_wanted());
     progress.attach(options);

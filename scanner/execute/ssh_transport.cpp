@@ -14,6 +14,12 @@ namespace cisscan {
 namespace {
 
 constexpr size_t k_stderr_cap = 4096;
+// How long one read waits for the host while there is nothing left to send. Each wake-up costs
+// the scanner a few polls (~25 us each on a paravirtualised machine), and a host is mostly idle
+// (its filesystem walk runs for seconds): at 50 ms those wake-ups were a tenth of the scanner's
+// CPU a host (benchmarks/README.md, 2026-12-04). An interrupt or the host's deadline is still
+// noticed within this time.
+constexpr int k_idle_wait_ms = 250;
 
 class SshChannel : public Channel {
 public:
@@ -60,7 +66,7 @@ public:
       if (done()) {
         return PumpState::done;
       }
-      const int wait_ms = written < input.size() ? 5 : 50;
+      const int wait_ms = written < input.size() ? 5 : idle_wait_ms();
       const int r = ssh_channel_read_timeout(m_channel, buffer, sizeof(buffer), 0, wait_ms);
       if (r == SSH_ERROR) {
         m_result.error = std::string("read failed: ") + ssh_get_error(m_session);
@@ -84,6 +90,14 @@ public:
         return done() ? PumpState::done : PumpState::ended;
       }
     }
+  }
+
+  // k_idle_wait_ms, or less when the deadline is nearer.
+  int idle_wait_ms() const {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          m_deadline - std::chrono::steady_clock::now())
+                          .count();
+    return static_cast<int>(std::clamp<long long>(left + 1, 1, k_idle_wait_ms));
   }
 
   ExecResult finish() override {

@@ -3,6 +3,7 @@
 
 #include "util/clock.hpp"
 #include "util/files.hpp"
+#include "util/json_text.hpp"
 #include "util/text.hpp"
 
 namespace cisscan {
@@ -42,13 +43,11 @@ json probe_to_json(const ProbeRecord& probe) {
   return out;
 }
 
-json result_to_json(const CheckResult& result) {
-  const auto& check = *result.check;
+// A result's members that depend on its check alone (result_members).
+json check_members(const Check& check) {
   json out;
-  out["check_id"] = check.id;
   out["check_sha256"] = check.sha256;
   out["title"] = check.title;
-  out["status"] = std::string(to_string(result.status));
   // `benchmarks`: every recommendation the check implements; `benchmark`: the first of them
   // (empty strings when there is none), as records have always carried it.
   out["benchmarks"] = json::array();
@@ -59,9 +58,20 @@ json result_to_json(const CheckResult& result) {
   out["benchmark"] = check.benchmarks.empty()
                          ? json{{"id", ""}, {"version", ""}, {"ref", ""}, {"level", ""}}
                          : out["benchmarks"][0];
+  out["requires_root"] = check.requires_root;
+  return out;
+}
+
+// The result, without its check_members when `lean` holds them. Its check_id, status,
+// safeguards and weight are there either way: the assessment reads them.
+json result_to_json(const CheckResult& result, const ResultMembers* lean) {
+  const auto& check = *result.check;
+  json out =
+      lean != nullptr && lean->by_check.contains(check.id) ? json::object() : check_members(check);
+  out["check_id"] = check.id;
+  out["status"] = std::string(to_string(result.status));
   out["safeguards"] = check.safeguards;
   out["weight"] = check.weight;
-  out["requires_root"] = check.requires_root;
   out["probe_ids"] = result.probe_ids;
   out["expected"] = safe(result.expected);
   out["observed"] = safe(result.observed);
@@ -71,7 +81,23 @@ json result_to_json(const CheckResult& result) {
 
 } // namespace
 
+ResultMembers result_members(const Catalog& catalog) {
+  ResultMembers members;
+  for (const auto& check : catalog.checks) {
+    auto& texts = members.by_check[check->id];
+    const auto shared = check_members(*check);
+    for (const auto& [key, value] : shared.items()) {
+      texts.emplace_back(key, util::compact_json(value));
+    }
+  }
+  return members;
+}
+
 json host_to_json(const HostRun& run) {
+  return host_to_json(run, nullptr);
+}
+
+json host_to_json(const HostRun& run, const ResultMembers* lean) {
   json out;
   out["name"] = run.spec.name;
   out["address"] = run.spec.address();
@@ -121,7 +147,7 @@ json host_to_json(const HostRun& run) {
   }
   out["results"] = json::array();
   for (const auto& result : run.results) {
-    out["results"].push_back(result_to_json(result));
+    out["results"].push_back(result_to_json(result, lean));
   }
   return out;
 }

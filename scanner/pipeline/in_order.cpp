@@ -4,15 +4,15 @@
 
 namespace cisscan {
 
-InRecordOrder::InRecordOrder(size_t count, Consume consume)
-    : m_consume(std::move(consume)), m_waiting(count), m_ended(count) {}
+InRecordOrder::InRecordOrder(size_t count, Consume consume, const ResultMembers* lean)
+    : m_consume(std::move(consume)), m_lean(lean), m_waiting(count, lean), m_ended(count) {}
 
 void InRecordOrder::consume(size_t index, const HostRun* run) {
   if (m_error != nullptr) {
     return; // the run has already failed: what follows is not published
   }
   try {
-    auto host = run != nullptr ? host_to_json(*run) : m_waiting.at(index);
+    auto host = run != nullptr ? host_to_json(*run, m_lean) : m_waiting.at(index);
     m_consume(index, host);
   } catch (...) {
     m_error = std::current_exception();
@@ -28,7 +28,7 @@ void InRecordOrder::done(size_t index, HostRun run) {
       if (m_held.size() < k_held) {
         m_held.emplace(index, std::move(run));
       } else {
-        m_waiting.put(index, host_to_json(run));
+        m_waiting.put(index, host_to_json(run, m_lean));
       }
       m_ended.at(index) = true;
       return;

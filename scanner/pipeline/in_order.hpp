@@ -19,7 +19,9 @@ namespace cisscan {
 class InRecordOrder {
 public:
   using Consume = std::function<void(size_t index, cisscan::json& host)>;
-  InRecordOrder(size_t count, Consume consume);
+  // With `lean`, the entries `consume` gets are lean (host_to_json): it writes them to a
+  // HostSpool made with the same members.
+  InRecordOrder(size_t count, Consume consume, const ResultMembers* lean = nullptr);
 
   // Called once per index, from any thread. `consume` runs under a lock, in index order, on the
   // thread that completed the run of hosts ahead, with the host's entry (host_to_json). Never
@@ -35,6 +37,7 @@ private:
   static constexpr size_t k_held = 16;
 
   Consume m_consume;
+  const ResultMembers* m_lean;
   std::map<size_t, HostRun> m_held; // waiting in memory
   HostSpool m_waiting;              // waiting on disk
   std::vector<bool> m_ended;

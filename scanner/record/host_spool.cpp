@@ -68,7 +68,8 @@ cisscan::json gaps_of(const cisscan::json& host) {
 
 } // namespace
 
-HostSpool::HostSpool(size_t count) : m_fd(unnamed_temporary_file()), m_slots(count) {}
+HostSpool::HostSpool(size_t count, const ResultMembers* members)
+    : m_members(members), m_fd(unnamed_temporary_file()), m_slots(count) {}
 
 HostSpool::~HostSpool() {
   if (m_fd >= 0) {
@@ -86,7 +87,7 @@ void HostSpool::put(size_t index, const cisscan::json& host) {
     std::string().swap(text);
   }
   text.clear();
-  util::append_compact_json(text, host);
+  append_host_text(text, host, m_members);
   auto gaps = gaps_of(host);
   std::lock_guard lock(m_mutex);
   auto& slot = m_slots.at(index);

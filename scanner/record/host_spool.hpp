@@ -4,6 +4,7 @@
 // was scanned is lost.
 #pragma once
 
+#include "record/host_text.hpp"
 #include "record/hosts.hpp"
 
 #include <mutex>
@@ -15,8 +16,9 @@ namespace cisscan {
 class HostSpool final : public HostSource {
 public:
   // Room for `count` hosts, put in any order by their index in the record. The file is made in
-  // the temporary folder ($TMPDIR) and unlinked at once, so it is gone when the process is.
-  explicit HostSpool(size_t count);
+  // the temporary folder ($TMPDIR) and unlinked at once, so it is gone when the process is. A
+  // host is written with the results' `members` put back (append_host_text).
+  explicit HostSpool(size_t count, const ResultMembers* members = nullptr);
   ~HostSpool() override;
   HostSpool(const HostSpool&) = delete;
   HostSpool& operator=(const HostSpool&) = delete;
@@ -43,6 +45,7 @@ private:
   };
   std::string read(const Slot& slot) const;
 
+  const ResultMembers* m_members;
   int m_fd = -1;
   size_t m_end = 0;
   std::vector<Slot> m_slots;

@@ -70,18 +70,22 @@ template <class Integer> void append_integer(std::string& out, Integer number) {
 
 } // namespace
 
+void append_member_key(std::string& out, bool& first, const std::string& key) {
+  if (!first) {
+    out += ',';
+  }
+  first = false;
+  append_string(out, key);
+  out += ':';
+}
+
 void append_compact_json(std::string& out, const cisscan::json& value) {
   switch (value.type()) {
   case cisscan::json::value_t::object: {
     out += '{';
     bool first = true;
     for (const auto& [key, member] : value.items()) {
-      if (!first) {
-        out += ',';
-      }
-      first = false;
-      append_string(out, key);
-      out += ':';
+      append_member_key(out, first, key);
       append_compact_json(out, member);
     }
     out += '}';
@@ -118,6 +122,32 @@ void append_compact_json(std::string& out, const cisscan::json& value) {
   default: // floating point numbers, binary values, discarded values
     out += nlohmann_text(value);
   }
+}
+
+void append_compact_json_with(std::string& out, const cisscan::json& object,
+                              const std::vector<MemberText>& more) {
+  if (!object.is_object()) {
+    append_compact_json(out, object);
+    return;
+  }
+  out += '{';
+  bool first = true;
+  auto next = more.begin();
+  for (const auto& [key, member] : object.items()) {
+    for (; next != more.end() && next->first <= key; ++next) {
+      if (next->first != key) {
+        append_member_key(out, first, next->first);
+        out += next->second;
+      }
+    }
+    append_member_key(out, first, key);
+    append_compact_json(out, member);
+  }
+  for (; next != more.end(); ++next) {
+    append_member_key(out, first, next->first);
+    out += next->second;
+  }
+  out += '}';
 }
 
 std::string compact_json(const cisscan::json& value) {

@@ -7,10 +7,24 @@
 #include "util/json.hpp"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cisscan::util {
 
 void append_compact_json(std::string& out, const cisscan::json& value);
 std::string compact_json(const cisscan::json& value);
+
+// `"key":` of an object's member, after a comma unless `first` (which it clears).
+void append_member_key(std::string& out, bool& first, const std::string& key);
+
+// A member's key and its value's compact JSON text.
+using MemberText = std::pair<std::string, std::string>;
+
+// The compact text of `object` with `more` members already written as text, each in key order
+// (sorted as the object's keys are) as if it were the object's: what
+// append_compact_json(object + more) writes. A key the object has wins over its text in `more`.
+void append_compact_json_with(std::string& out, const cisscan::json& object,
+                              const std::vector<MemberText>& more);
 
 } // namespace cisscan::util

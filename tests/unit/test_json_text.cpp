@@ -98,3 +98,38 @@ TEST_CASE("compact_json: random strings of any bytes, as keys and values") {
     CHECK(cisscan::util::compact_json(value) == reference(value));
   }
 }
+
+TEST_CASE("append_compact_json_with: members written as text take their place in key order") {
+  using cisscan::util::MemberText;
+  const auto as_text = [](const json& members) {
+    std::vector<MemberText> texts;
+    for (const auto& [key, value] : members.items()) {
+      texts.emplace_back(key, reference(value));
+    }
+    return texts;
+  };
+  const json more = {{"a", 1}, {"c", json::array({"x"})}, {"m", nullptr}, {"zz", {{"k", "v"}}}};
+  const json objects[] = {
+      json::object(),
+      {{"b", true}},
+      {{"0", 0}, {"b", "\n"}, {"d", 2}, {"n", json::array()}, {"\xc3\xa9", "e"}},
+      {{"c", "the object's own c"}, {"zz", 3}}, // keys in both: the object's are written
+  };
+  for (const auto& object : objects) {
+    json merged = more;
+    for (const auto& [key, value] : object.items()) {
+      merged[key] = value;
+    }
+    std::string out = "[";
+    cisscan::util::append_compact_json_with(out, object, as_text(more));
+    CAPTURE(reference(object));
+    CHECK(out == "[" + reference(merged));
+    std::string alone;
+    cisscan::util::append_compact_json_with(alone, object, {});
+    CHECK(alone == reference(object));
+  }
+  // A value that is not an object is written as it is.
+  std::string out;
+  cisscan::util::append_compact_json_with(out, json::array({1}), as_text(more));
+  CHECK(out == "[1]");
+}

@@ -1,4 +1,5 @@
 #include "pipeline/run.hpp"
+#include "record/host_spool.hpp"
 #include "record/record.hpp"
 
 #include "sample_record.hpp"
@@ -8,6 +9,7 @@
 #include "reports/formats.hpp"
 #include "temp_dir.hpp"
 #include "util/error.hpp"
+#include "util/json_text.hpp"
 #include "util/sha256.hpp"
 
 #include <doctest/doctest.h>
@@ -101,6 +103,51 @@ TEST_CASE("a result names every benchmark recommendation of its check, the first
   const auto bare = host_to_json(sample_run()).at("results")[0];
   CHECK(bare.at("benchmarks") == json::array());
   CHECK(bare.at("benchmark").at("ref") == "");
+}
+
+TEST_CASE("a lean host entry, its results' members put back as text, is the full entry's text") {
+  auto run = sample_run();
+  auto check = std::make_shared<Check>(*run.results[0].check);
+  check->benchmarks = {{"cis-debian12", "1.1.0", "5.1.20", "L1"},
+                       {"cis-debian13", "1.0.0", "5.1.21", "L1"}};
+  check->sha256 = std::string(64, 'c');
+  check->requires_root = true;
+  run.results[0].check = check;
+  // A second result of a check the members do not know: written whole either way.
+  auto other = run.results[0];
+  auto unknown = std::make_shared<Check>(*check);
+  unknown->id = "c-unknown";
+  other.check = unknown;
+  run.results.push_back(other);
+  Catalog catalog;
+  catalog.checks = {check};
+  const auto members = result_members(catalog);
+
+  const auto full = host_to_json(run);
+  const auto lean = host_to_json(run, &members);
+  CHECK_FALSE(lean.at("results")[0].contains("title"));
+  CHECK_FALSE(lean.at("results")[0].contains("benchmarks"));
+  CHECK(lean.at("results")[0].at("safeguards") == full.at("results")[0].at("safeguards"));
+  CHECK(lean.at("results")[1] == full.at("results")[1]);
+  std::string text;
+  append_host_text(text, lean, &members);
+  CHECK(text == util::compact_json(full));
+  // A full entry (read back from a spool) is written as it is, its members not doubled.
+  std::string again;
+  append_host_text(again, full, &members);
+  CHECK(again == util::compact_json(full));
+  // And what the assessment adds to a lean result is kept in key order.
+  auto assessed = lean;
+  assessed["results"][0]["original_status"] = "fail";
+  auto assessed_full = full;
+  assessed_full["results"][0]["original_status"] = "fail";
+  std::string written;
+  append_host_text(written, assessed, &members);
+  CHECK(written == util::compact_json(assessed_full));
+  // Through a spool made with the members, the full entry comes back.
+  HostSpool spool(1, &members);
+  spool.put(0, lean);
+  CHECK(spool.at(0) == full);
 }
 
 TEST_CASE("build_record carries the run, the catalog digest and the safeguard catalog") {

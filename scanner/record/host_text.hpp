@@ -1,0 +1,25 @@
+// A host's record text as the spool writes it. A scan's host entries leave out what every result
+// of a check carries the same on every host (its title, benchmarks, digest and whether it needs
+// root: half of a host's results with the full catalog), and those members, written as text once
+// a run, are put back into each result here: the text is the full entry's, byte for byte.
+#pragma once
+
+#include "util/json.hpp"
+#include "util/json_text.hpp"
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cisscan {
+
+// Each check's members that are the same in all its results, by check id, in key order.
+struct ResultMembers {
+  std::unordered_map<std::string, std::vector<util::MemberText>> by_check;
+};
+
+// The compact JSON text of `host`, each result with its check's `members` (where the result has
+// no member of that key). With no members, util::append_compact_json.
+void append_host_text(std::string& out, const cisscan::json& host, const ResultMembers* members);
+
+} // namespace cisscan
