@@ -87,14 +87,10 @@ ResultMembers result_members(const Catalog& catalog) {
     auto& texts = members.by_check[check->id];
     const auto shared = check_members(*check);
     for (const auto& [key, value] : shared.items()) {
-      texts.emplace_back(key, util::compact_json(value));
+      texts.push_back(util::member_text(key, value));
     }
   }
   return members;
-}
-
-json host_to_json(const HostRun& run) {
-  return host_to_json(run, nullptr);
 }
 
 json host_to_json(const HostRun& run, const ResultMembers* lean) {

@@ -38,13 +38,12 @@ struct RunInfo {
 
 // A run's id: its start time to the second and 4 random bytes ("2026-12-01T22:35:44Z-1a2b3c4d").
 std::string new_run_id(const std::string& started_at);
-cisscan::json host_to_json(const HostRun& run);
 // The members every result of a check has the same on every host, by check, as text once. A
 // host's entry made with them (`lean`) leaves them out of the results of those checks, and
 // append_host_text (the spool) puts them back: a fleet's hosts are not each built and written
 // member by member with them.
 ResultMembers result_members(const Catalog& catalog);
-cisscan::json host_to_json(const HostRun& run, const ResultMembers* lean);
+cisscan::json host_to_json(const HostRun& run, const ResultMembers* lean = nullptr);
 // The record of a scan, without its assessment (see assess_record).
 cisscan::json build_record(const RunInfo& info, const Catalog& catalog,
                            const ControlsCatalog& controls, const std::vector<HostRun>& hosts);

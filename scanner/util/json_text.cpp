@@ -124,6 +124,14 @@ void append_compact_json(std::string& out, const cisscan::json& value) {
   }
 }
 
+MemberText member_text(const std::string& key, const cisscan::json& value) {
+  std::string text;
+  bool first = true;
+  append_member_key(text, first, key);
+  append_compact_json(text, value);
+  return {key, std::move(text)};
+}
+
 void append_compact_json_with(std::string& out, const cisscan::json& object,
                               const std::vector<MemberText>& more) {
   if (!object.is_object()) {
@@ -136,16 +144,18 @@ void append_compact_json_with(std::string& out, const cisscan::json& object,
   for (const auto& [key, member] : object.items()) {
     for (; next != more.end() && next->first <= key; ++next) {
       if (next->first != key) {
-        append_member_key(out, first, next->first);
+        out += first ? "" : ",";
         out += next->second;
+        first = false;
       }
     }
     append_member_key(out, first, key);
     append_compact_json(out, member);
   }
   for (; next != more.end(); ++next) {
-    append_member_key(out, first, next->first);
+    out += first ? "" : ",";
     out += next->second;
+    first = false;
   }
   out += '}';
 }

@@ -18,8 +18,9 @@ std::string compact_json(const cisscan::json& value);
 // `"key":` of an object's member, after a comma unless `first` (which it clears).
 void append_member_key(std::string& out, bool& first, const std::string& key);
 
-// A member's key and its value's compact JSON text.
+// A member's key, and its compact JSON text as a member (`"key":value`).
 using MemberText = std::pair<std::string, std::string>;
+MemberText member_text(const std::string& key, const cisscan::json& value);
 
 // The compact text of `object` with `more` members already written as text, each in key order
 // (sorted as the object's keys are) as if it were the object's: what

@@ -104,7 +104,7 @@ TEST_CASE("append_compact_json_with: members written as text take their place in
   const auto as_text = [](const json& members) {
     std::vector<MemberText> texts;
     for (const auto& [key, value] : members.items()) {
-      texts.emplace_back(key, reference(value));
+      texts.push_back(cisscan::util::member_text(key, value));
     }
     return texts;
   };
