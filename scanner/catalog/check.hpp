@@ -19,7 +19,8 @@ struct ProbeSpec {
   std::string command;  // the POSIX sh command the probe type built (quoted, never pasted)
   int timeout_seconds = 30;
   // Quick probes are short, bounded reads run in a subshell without the timeout and output-cap
-  // wrapper (which costs two extra processes per probe); the host deadline still bounds them.
+  // wrapper (which costs four process starts per probe); the host deadline still bounds them.
+  // Set by the probe type, or by a command probe's `quick: true`.
   bool quick = false;
   // A command probe's `packages:` (names separated by spaces): its output starts with their
   // "package NAME STATE" lines, printed from the facts' package list where it was read

@@ -6,6 +6,8 @@
 #include "catalog/service_probe.hpp"
 #include "util/sha256.hpp"
 
+#include <optional>
+
 namespace cisscan {
 
 namespace {
@@ -52,6 +54,17 @@ void parse_timeout(const yaml::Node& value, ProbeSpec& probe, const util::YamlFi
       file.report(value, "timeout must be 1..3600 seconds");
     }
   });
+}
+
+// A command probe's `quick: true`: its command is a short read of bounded output (configuration
+// files, /proc, /sys), run without the per-probe timeout and output cap, which cost four
+// processes a probe (ProbeSpec::quick). A timeout is what quick leaves out: not both.
+void parse_quick(const yaml::Node& value, bool has_timeout, ProbeSpec& probe,
+                 const util::YamlFile& file) {
+  file.guard([&] { probe.quick = value.as<bool>(); });
+  if (probe.quick && has_timeout) {
+    file.report(value, "a quick probe runs without a timeout of its own: give quick or timeout");
+  }
 }
 
 // The argument of a probe of `type`, substituted and validated, and the command it makes.
@@ -107,6 +120,7 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
     return probe;
   }
   bool named_a_type = false;
+  std::optional<yaml::Node> quick; // its value, read once the probe's type is known
   // Beside `command`, `packages` and `services` are what the command's output starts with, not
   // types.
   const bool has_command = node["command"].IsDefined();
@@ -114,6 +128,15 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
     const auto key = item.first.as<std::string>();
     if (key == "timeout") {
       parse_timeout(item.second, probe, file);
+      continue;
+    }
+    if (key == "quick") {
+      if (has_command) {
+        quick = item.second;
+      } else {
+        file.report(item.first, "quick is for command probes (the other types are quick or not "
+                                "by their type)");
+      }
       continue;
     }
     if ((key == "packages" || key == "services") && has_command) {
@@ -139,7 +162,13 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
   if (!named_a_type) {
     file.report(node, "probe has no type");
   }
+  if (quick) {
+    parse_quick(*quick, node["timeout"].IsDefined(), probe, file);
+  }
   auto identity = probe.type + "\n" + probe.argument + "\n" + std::to_string(probe.timeout_seconds);
+  if (probe.quick && probe.type == "command") {
+    identity += "\nquick";
+  }
   if (!probe.services.empty()) {
     identity += "\nservices " + probe.services;
     if (!probe.command.empty()) {

@@ -6,6 +6,9 @@ namespace cisscan {
 
 namespace {
 
+// cisscan_probe runs a probe under `timeout` with its output capped by `head` (four process
+// starts: its own shell under timeout); cisscan_quick runs a quick one (ProbeSpec::quick) in a
+// subshell of the script's shell, its positional parameters cleared as `sh -c` has them.
 constexpr const char* k_prelude =
     R"SH(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
@@ -32,7 +35,7 @@ cisscan_probe() {
 cisscan_quick() {
   cisscan_up; u=$U
   printf '%s begin %s\n' "$B" "$1"
-  ( eval "$2" ) </dev/null 2>&1
+  ( eval "set --; $2" ) </dev/null 2>&1
   r=$?
   cisscan_up
   printf '\n%s end %s %s %s %s %s\n' "$B" "$1" "$r" "$S" "$u" "$U"

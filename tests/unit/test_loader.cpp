@@ -447,6 +447,29 @@ TEST_CASE("loader builds immutable definitions") {
     CHECK(c[2]->probe->id != c[0]->probe->id);
     CHECK(c[2]->probe->timeout_seconds == 60);
   }
+  SUBCASE("a command probe may be quick; quick is part of its id; not with a timeout") {
+    const std::string line = "{line: '^root$'}";
+    const std::string read = "awk -F: '$3 == 0 { print $1 }' /etc/passwd";
+    const auto load = load_text(
+        dir, "checks:\n" + good_check("t-1", "{command: \"" + read + "\"}", line) +
+                 good_check("t-2", "{command: \"" + read + "\", quick: true}", line) +
+                 good_check("t-3", "{command: \"" + read + "\", quick: false}", line) +
+                 good_check("t-4", "{command: 'sshd -T', quick: true, timeout: 60}", line) +
+                 good_check("t-5", "{file: /etc/passwd, quick: true}", line) +
+                 good_check("t-6", "{command: 'true', quick: yes please}", line));
+    const auto m = messages(load);
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].find("t-4: a quick probe runs without a timeout of its own") != std::string::npos);
+    CHECK(m[1].find("t-5: quick is for command probes") != std::string::npos);
+    CHECK(m[2].find("t-6: ") != std::string::npos);
+    const auto& c = load.catalog.checks;
+    REQUIRE(c.size() == 3);
+    CHECK_FALSE(c[0]->probe->quick);
+    CHECK(c[1]->probe->quick);
+    CHECK(c[1]->probe->command == c[0]->probe->command);
+    CHECK(c[1]->probe->id != c[0]->probe->id);
+    CHECK(c[2]->probe->id == c[0]->probe->id);
+  }
   SUBCASE("a command probe's packages: come first in its command and in its id") {
     const std::string line = "{line: '^package ufw installed$'}";
     const auto load = load_text(

@@ -83,12 +83,15 @@ TEST_CASE("the generated script runs under /bin/sh and frames every probe") {
       probe("p-quick-exit", "exit 3", true),
       probe("p-quote", "printf '%s\\n' \"it's\" 'a \"b\"'", false),
       probe("p-empty", "true", false),
+      // A quick probe's shell has no positional parameters, as `sh -c` gives the others.
+      probe("p-args", "echo \"$# ${1-unset} ${2-unset}\"", false),
+      probe("p-quick-args", "echo \"$# ${1-unset} ${2-unset}\"", true),
   };
   const auto run = run_script(probes);
   CHECK(run.exec.ok);
   CHECK(run.exec.exit_status == 0);
   CHECK(run.order == std::vector<std::string>{"p-echo", "p-exit", "p-quick", "p-quick-exit",
-                                              "p-quote", "p-empty"});
+                                              "p-quote", "p-empty", "p-args", "p-quick-args"});
   CHECK(run.stray.empty());
   for (const auto& entry : run.outputs) {
     const auto& id = entry.first; // not a structured binding: clang 14 cannot capture one
@@ -105,6 +108,8 @@ TEST_CASE("the generated script runs under /bin/sh and frames every probe") {
   CHECK(run.outputs.at("p-quote").output == "it's\na \"b\"\n");
   CHECK(run.outputs.at("p-empty").output.empty());
   CHECK(run.outputs.at("p-empty").exit_code == 0);
+  CHECK(run.outputs.at("p-args").output == "0 unset unset\n");
+  CHECK(run.outputs.at("p-quick-args").output == "0 unset unset\n");
 }
 
 TEST_CASE("the probes' frames leave the host in large writes, not one per probe") {
