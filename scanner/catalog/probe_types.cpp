@@ -2,6 +2,7 @@
 
 #include "catalog/fswalk_probe.hpp"
 #include "catalog/service_probe.hpp"
+#include "catalog/sysctl_probe.hpp"
 
 #include "util/text.hpp"
 
@@ -32,12 +33,6 @@ bool all_chars(std::string_view text, std::string_view extra) {
 
 std::string validate_command(std::string_view command) {
   return util::trim(command).empty() ? "a non-empty shell command" : "";
-}
-
-std::string validate_sysctl(std::string_view name) {
-  return all_chars(name, "._-") && name.find("..") == std::string_view::npos
-             ? ""
-             : "a sysctl name such as net.ipv4.ip_forward";
 }
 
 std::string validate_package(std::string_view name) {
@@ -79,48 +74,6 @@ std::string stat_command(std::string_view path) {
   const auto p = shell_quote(path);
   return missing_check(p) + "stat -c " +
          shell_quote("mode=%a uid=%u gid=%g owner=%U group=%G type=%F") + " -- " + p + " || exit 4";
-}
-
-// The folders systemd-sysctl reads, in its order: files sorted by name across them, a name in an
-// earlier folder hiding the same name further down; then /etc/sysctl.conf when no
-// /etc/sysctl.d/99-sysctl.conf link brings it in (procps reads it last).
-constexpr std::string_view k_sysctl_files =
-    "{ for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d "
-    "/lib/sysctl.d; do for f in \"$d\"/*.conf; do [ -f \"$f\" ] && printf '%s/%s\\n' "
-    "\"${f##*/}\" \"$f\"; done; done | sort -s -t/ -k1,1; "
-    "[ -e /etc/sysctl.d/99-sysctl.conf ] || { [ -f /etc/sysctl.conf ] && "
-    "echo '~/etc/sysctl.conf'; }; }";
-
-// The last assignment of the key `k` across the files named on stdin ("name/path" lines): a key
-// written with "/" separators is read as the dotted name; a leading "-" is ignored.
-constexpr std::string_view k_sysctl_awk =
-    R"AWK({ i = index($0, "/"); n = substr($0, 1, i - 1); p = substr($0, i + 1);
-if (n in seen) next; seen[n] = 1;
-while ((getline l < p) > 0) {
-  sub(/^[ \t]+/, "", l); if (l == "" || l ~ /^[#;]/) continue;
-  e = index(l, "="); if (e == 0) continue;
-  key = substr(l, 1, e - 1); v = substr(l, e + 1);
-  sub(/^-/, "", key); sub(/[ \t]+$/, "", key); sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v);
-  s = index(key, "/"); d = index(key, ".");
-  if (s > 0 && (d == 0 || s < d)) { gsub(/\./, "\001", key); gsub(/\//, ".", key); gsub(/\001/, "/", key) }
-  if (key == k) { val = v; from = p }
-}
-close(p) }
-END { if (from == "") print "configured=(not set in any sysctl configuration file)";
-      else printf "configured=%s\nconfigured_in=%s\n", val, from })AWK";
-
-// A kernel parameter as the benchmark audits it: the running value, read from /proc/sys in one
-// read (`cat`: the kernel answers end-of-file to a read at a non-zero offset of an integer
-// sysctl, so a byte-by-byte `read` loses it), and the value configured for the next boot.
-std::string sysctl_command(std::string_view name) {
-  std::string path = "/proc/sys/";
-  for (const char c : name) {
-    path += c == '.' ? '/' : c;
-  }
-  const auto p = shell_quote(path);
-  return "[ -e " + p + " ] || exit 3; v=$(cat -- " + p + " 2>/dev/null) || exit 4; " +
-         "printf 'running=%s\\n' \"$v\"; " + std::string(k_sysctl_files) +
-         " | awk -v k=" + shell_quote(name) + " " + shell_quote(k_sysctl_awk);
 }
 
 // dpkg's status abbreviation: the second letter is the package's state; only n (not installed)
@@ -204,7 +157,7 @@ const std::vector<ProbeType> k_probe_types = {
      "a kernel parameter: running=VALUE (from /proc/sys) and configured=VALUE with "
      "configured_in=FILE (the last assignment across the sysctl.d files), or configured=(not "
      "set ...)",
-     validate_sysctl, sysctl_command, true, true, nullptr, nullptr, nullptr},
+     validate_sysctl, sysctl_command, true, true, "f-sysctl", sysctl_derive, nullptr},
     {"package",
      "a Debian package: its 'ii  name version' line from the facts' dpkg-query, exit 3 when "
      "not installed",

@@ -2,6 +2,7 @@
 
 #include "catalog/probe_types.hpp"
 #include "catalog/service_probe.hpp"
+#include "catalog/sysctl_probe.hpp"
 
 #include "util/text.hpp"
 
@@ -168,6 +169,15 @@ std::vector<ProbeSpec> fact_probes(const Catalog& catalog) {
   }
   if (!units.empty()) {
     probes.push_back(fact("f-units", unit_states_command({units.begin(), units.end()})));
+  }
+  std::set<std::string> sysctls; // sorted, as units
+  for (const auto& check : catalog.checks) {
+    if (check->probe && check->probe->type == "sysctl") {
+      sysctls.insert(check->probe->argument);
+    }
+  }
+  if (!sysctls.empty()) {
+    probes.push_back(fact("f-sysctl", sysctl_fact_command({sysctls.begin(), sysctls.end()})));
   }
   return probes;
 }

@@ -55,3 +55,23 @@ TEST_CASE("a missing, cut or failed fact, or one that cannot say, leaves the pro
   const ProbeSpec command{"p-c", "command", "true", "true", 30, false};
   CHECK_FALSE(derive_probe(command, records, 1));
 }
+
+TEST_CASE("a sysctl probe is answered from f-sysctl, block by block") {
+  // kernel.x's value has two lines, the second like a header.
+  auto sysctl = fact("@ kernel.x 0 3\nrunning=a\n@ net.y 3\nconfigured=(not set in any sysctl "
+                     "configuration file)\n@ net.y 0 3\nrunning=1\nconfigured=1\n"
+                     "configured_in=/etc/sysctl.d/a.conf\n@ net.z 4\n");
+  sysctl.spec.id = sysctl.output.id = "f-sysctl";
+  const ProbeSpec y{"p-y", "sysctl", "net.y", "cat ...", 30, true};
+  std::vector<ProbeRecord> records{sysctl};
+  REQUIRE(derive_probe(y, records, 1));
+  CHECK(records[1].output.output ==
+        "running=1\nconfigured=1\nconfigured_in=/etc/sysctl.d/a.conf\n");
+  CHECK(records[1].output.exit_code == 0);
+  const ProbeSpec z{"p-z", "sysctl", "net.z", "cat ...", 30, true};
+  REQUIRE(derive_probe(z, records, 1));
+  CHECK(records[2].output.output.empty());
+  CHECK(records[2].output.exit_code == 4);
+  const ProbeSpec w{"p-w", "sysctl", "net.w", "cat ...", 30, true};
+  CHECK_FALSE(derive_probe(w, records, 1)); // not asked: it runs on the host
+}

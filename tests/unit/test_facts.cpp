@@ -223,3 +223,26 @@ TEST_CASE("the facts keep f-units' output only when it came back whole with exit
   unfinished.complete = false;
   CHECK_FALSE(parse_facts({unfinished}).unit_states);
 }
+
+TEST_CASE("the kernel parameters the catalog's sysctl probes name are read with the facts") {
+  Catalog catalog;
+  const auto add = [&](const std::string& type, const std::string& argument) {
+    auto check = std::make_shared<Check>();
+    check->probe = ProbeSpec{"p-" + argument, type, argument, "true"};
+    catalog.checks.push_back(check);
+  };
+  add("command", "sysctl -n net.ipv4.ip_forward");
+  CHECK(fact_probes(catalog).size() == fact_probes().size()); // none named: no f-sysctl
+  add("sysctl", "net.ipv4.tcp_syncookies");
+  add("sysctl", "kernel.randomize_va_space");
+  add("sysctl", "net.ipv4.tcp_syncookies");
+  const auto probes = fact_probes(catalog);
+  REQUIRE(probes.size() == fact_probes().size() + 1);
+  CHECK(probes.back().id == "f-sysctl");
+  CHECK(probes.back().quick);
+  // Sorted and once each: the same command (and id) for the same catalog.
+  CHECK(probes.back().command.find(
+            "set -- 'kernel.randomize_va_space' "
+            "'/proc/sys/kernel/randomize_va_space' "
+            "'net.ipv4.tcp_syncookies' '/proc/sys/net/ipv4/tcp_syncookies';") != std::string::npos);
+}

@@ -1,8 +1,11 @@
 // The typed probes against this machine's own interfaces (/proc/sys, stat, systemd, findmnt,
 // dpkg), no fixture substituted: each probe's value must agree with the canonical tool's.
+#include "catalog/loader.hpp"
 #include "catalog/probe_types.hpp"
+#include "catalog/sysctl_probe.hpp"
 
 #include "run_local.hpp"
+#include "shipped_controls.hpp"
 #include "util/text.hpp"
 
 #include <doctest/doctest.h>
@@ -108,6 +111,38 @@ TEST_CASE("sysctl: the configured value is the last one systemd-sysctl would app
       CHECK(value_of(ran.output, "configured_in").rfind('/', 0) == 0);
     }
   }
+}
+
+TEST_CASE("sysctl: answered from the facts' one reading, exactly what its own command prints") {
+  // Every key of the shipped catalog, and keys of the other shapes: a string, tab-separated
+  // fields, one root cannot read (write-only), one this kernel does not have.
+  std::vector<std::string> keys = {"kernel.ostype", "net.ipv4.tcp_rmem", "kernel.printk",
+                                   "vm.drop_caches", "kernel.no_such_key_xyz"};
+  const auto shipped = load_catalog({CISSCAN_SOURCE_DIR "/checks"}, test::shipped_controls(),
+                                    [](const std::string&) { return true; });
+  for (const auto& check : shipped.catalog.checks) {
+    if (check->probe && check->probe->type == "sysctl") {
+      keys.push_back(check->probe->argument);
+    }
+  }
+  REQUIRE(keys.size() > 20);
+  const auto fact = test::run_local(sysctl_fact_command(keys));
+  REQUIRE(fact.exit_code == 0);
+  for (const auto& key : keys) {
+    CAPTURE(key);
+    const auto ran = run_probe("sysctl", key);
+    int exit_code = -1;
+    const auto derived = sysctl_derive(key, fact.output, exit_code);
+    REQUIRE(derived);
+    CHECK(*derived == ran.output);
+    CHECK(exit_code == ran.exit_code);
+  }
+  int exit_code = -1;
+  CHECK(sysctl_derive("vm.drop_caches", fact.output, exit_code) == std::string());
+  CHECK(exit_code == k_exit_denied);
+  CHECK(sysctl_derive("kernel.no_such_key_xyz", fact.output, exit_code) == std::string());
+  CHECK(exit_code == k_exit_absent);
+  CHECK_FALSE(sysctl_derive("kernel.not_asked", fact.output, exit_code));
 }
 
 TEST_CASE("stat: mode, owner and group are what stat(1) prints") {

@@ -1,0 +1,160 @@
+#include "catalog/sysctl_probe.hpp"
+
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace cisscan {
+
+namespace {
+
+using util::shell_quote;
+
+// The folders systemd-sysctl reads, in its order: files sorted by name across them, a name in an
+// earlier folder hiding the same name further down; then /etc/sysctl.conf when no
+// /etc/sysctl.d/99-sysctl.conf link brings it in (procps reads it last).
+constexpr std::string_view k_sysctl_files =
+    "{ for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d "
+    "/lib/sysctl.d; do for f in \"$d\"/*.conf; do [ -f \"$f\" ] && printf '%s/%s\\n' "
+    "\"${f##*/}\" \"$f\"; done; done | sort -s -t/ -k1,1; "
+    "[ -e /etc/sysctl.d/99-sysctl.conf ] || { [ -f /etc/sysctl.conf ] && "
+    "echo '~/etc/sysctl.conf'; }; }";
+
+// Each assignment (`key`, value `v`) of the files named on stdin ("name/path" lines), in the
+// order systemd-sysctl applies them: a key written with "/" separators is read as the dotted
+// name; a leading "-" is ignored. `ASSIGN` is what is done with it.
+constexpr std::string_view k_assignments =
+    R"AWK({ i = index($0, "/"); n = substr($0, 1, i - 1); p = substr($0, i + 1);
+if (n in seen) next; seen[n] = 1;
+while ((getline l < p) > 0) {
+  sub(/^[ \t]+/, "", l); if (l == "" || l ~ /^[#;]/) continue;
+  e = index(l, "="); if (e == 0) continue;
+  key = substr(l, 1, e - 1); v = substr(l, e + 1);
+  sub(/^-/, "", key); sub(/[ \t]+$/, "", key); sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v);
+  s = index(key, "/"); d = index(key, ".");
+  if (s > 0 && (d == 0 || s < d)) { gsub(/\./, "\001", key); gsub(/\//, ".", key); gsub(/\001/, "/", key) }
+  ASSIGN
+}
+close(p) }
+)AWK";
+
+std::string assignments(std::string_view assign) {
+  std::string program(k_assignments);
+  program.replace(program.find("ASSIGN"), 6, assign);
+  return program;
+}
+
+// The one key `k`: its last assignment.
+const std::string k_one_key =
+    assignments("if (key == k) { val = v; from = p }") +
+    R"AWK(END { if (from == "") print "configured=(not set in any sysctl configuration file)";
+      else printf "configured=%s\nconfigured_in=%s\n", val, from })AWK";
+
+// Every key of the "/e NAME PATH" (exists) and "/a NAME PATH" (absent) lines read first (a file
+// line never starts with "/"): the running value read as `v=$(cat PATH)` reads it (one read at
+// offset 0, trailing newlines dropped), then the last assignment; the block of each as
+// sysctl_fact_command says.
+const std::string k_all_keys =
+    "/^\\/[ea] / { nk++; st[nk] = substr($1, 2); name[nk] = $2; path[nk] = $3; want[$2]; next }\n" +
+    assignments("if (key in want) { val[key] = v; from[key] = p }") +
+    R"AWK(END { for (j = 1; j <= nk; j++) {
+  k = name[j]
+  if (st[j] == "a") { print "@", k, 3; continue }
+  r = ""; c = 0
+  while ((got = (getline l < path[j])) > 0) { r = c++ ? r "\n" l : l }
+  close(path[j])
+  if (got < 0) { print "@", k, 4; continue }
+  sub(/\n+$/, "", r)
+  lines = split(r, parts, "\n"); if (lines == 0) lines = 1
+  if (k in from) out = "configured=" val[k] "\nconfigured_in=" from[k]
+  else out = "configured=(not set in any sysctl configuration file)"
+  print "@", k, 0, lines + (k in from ? 2 : 1)
+  print "running=" r
+  print out
+} })AWK";
+
+std::string proc_path(std::string_view name) {
+  std::string path = "/proc/sys/";
+  for (const char c : name) {
+    path += c == '.' ? '/' : c;
+  }
+  return path;
+}
+
+template <typename T> bool number(std::string_view text, T& value) {
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool all_chars(std::string_view text, std::string_view extra) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || extra.find(c) != std::string_view::npos;
+  });
+}
+
+} // namespace
+
+std::string validate_sysctl(std::string_view name) {
+  return all_chars(name, "._-") && name.find("..") == std::string_view::npos
+             ? ""
+             : "a sysctl name such as net.ipv4.ip_forward";
+}
+
+// The running value by `cat`, in one read: the kernel answers end-of-file to a read at a
+// non-zero offset of an integer sysctl, so a byte-by-byte `read` loses it.
+std::string sysctl_command(std::string_view name) {
+  const auto p = shell_quote(proc_path(name));
+  return "[ -e " + p + " ] || exit 3; v=$(cat -- " + p + " 2>/dev/null) || exit 4; " +
+         "printf 'running=%s\\n' \"$v\"; " + std::string(k_sysctl_files) +
+         " | awk -v k=" + shell_quote(name) + " " + shell_quote(k_one_key);
+}
+
+std::string sysctl_fact_command(const std::vector<std::string>& names) {
+  std::string paths;
+  for (const auto& name : names) {
+    paths += " " + shell_quote(name) + " " + shell_quote(proc_path(name));
+  }
+  // Names and paths in pairs: validated names hold no space, nor do their paths.
+  return "{ set --" + paths +
+         "; while [ $# -gt 1 ]; do if [ -e \"$2\" ]; then echo \"/e $1 $2\"; else "
+         "echo \"/a $1 $2\"; fi; shift 2; done; " +
+         std::string(k_sysctl_files) + "; } | awk " + shell_quote(k_all_keys);
+}
+
+std::optional<std::string> sysctl_derive(std::string_view name, std::string_view fact_output,
+                                         int& exit_code) {
+  // Block after block: each header says how many lines follow it, so no line of a value is
+  // taken for a header.
+  size_t at = 0;
+  while (at < fact_output.size()) {
+    const auto end = fact_output.find('\n', at);
+    if (end == std::string_view::npos) {
+      return std::nullopt;
+    }
+    const auto words = util::split_words(fact_output.substr(at, end - at));
+    at = end + 1;
+    int code = -1;
+    size_t count = 0;
+    if (words.size() < 3 || words[0] != "@" || !number(words[2], code) ||
+        (code == 0) != (words.size() == 4) || (code == 0 && !number(words[3], count))) {
+      return std::nullopt;
+    }
+    const auto start = at;
+    for (size_t line = 0; line < count; ++line) {
+      const auto next = fact_output.find('\n', at);
+      if (next == std::string_view::npos) {
+        return std::nullopt;
+      }
+      at = next + 1;
+    }
+    if (words[1] == name) {
+      exit_code = code;
+      return std::string(fact_output.substr(start, at - start));
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace cisscan

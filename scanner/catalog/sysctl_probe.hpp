@@ -1,0 +1,31 @@
+// The `sysctl` probe type, and the facts' one reading of every kernel parameter the catalog's
+// sysctl probes name (fact probe f-sysctl), from which they are answered without the five
+// processes each would start on the host.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cisscan {
+
+std::string validate_sysctl(std::string_view name);
+
+// A kernel parameter as the benchmark audits it: "running=VALUE" (read from /proc/sys in one
+// read), then "configured=VALUE" and "configured_in=FILE" (its last assignment across the files
+// systemd-sysctl reads), or "configured=(not set in any sysctl configuration file)". Exit 3: no
+// such parameter; 4: it cannot be read.
+std::string sysctl_command(std::string_view name);
+
+// The fact probe's command for these parameters: for each, in order, a line "@ NAME 3" (no such
+// parameter), "@ NAME 4" (cannot be read) or "@ NAME 0 N" and the N lines sysctl_command prints
+// for it; the configuration files read once for all of them, the values by one awk.
+std::string sysctl_fact_command(const std::vector<std::string>& names);
+
+// From the fact's output, the probe's output exactly as sysctl_command prints it on the same
+// host, and its exit code; nullopt where the fact does not name the parameter.
+std::optional<std::string> sysctl_derive(std::string_view name, std::string_view fact_output,
+                                         int& exit_code);
+
+} // namespace cisscan
