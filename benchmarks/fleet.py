@@ -13,6 +13,7 @@ Needs root.
   sudo /usr/bin/python3 benchmarks/fleet.py [--quick] [--hosts 1,50,200] [--rtt 0,20]
 """
 import argparse
+import json
 import os
 import re
 import shlex
@@ -52,6 +53,7 @@ class Bench:
         self.bed = bed
         self.hosts = hosts
         self.scripts = {}  # catalog -> dumped scripts dir
+        self.records = {}  # catalog -> the record of the scan that dumped them
         self.rows = []
 
     def port(self, rtt):
@@ -74,6 +76,7 @@ class Bench:
         if catalog not in self.scripts:
             self.scripts[catalog] = tempfile.mkdtemp(prefix=f"scripts-{catalog}-", dir=self.bed.dir)
             cmd += ["--dump-scripts", self.scripts[catalog]]
+            self.records[catalog] = os.path.join(out, "report.json")
         before = sum(h.channels_opened() for h in hosts)
         wall, cpu, rss, code, stderr = run_measured(cmd)
         if code not in (0, 1):
@@ -88,8 +91,16 @@ class Bench:
 
     def probe_commands(self, catalog, host):
         """Every probe of the dumped scripts, as the command cisscan's script runs (a quoted
-        command may span lines)."""
+        command may span lines); and every probe cisscan answered from a fact (packages, unit
+        states, kernel parameters: the record says "(answered from probe f-...) COMMAND"), as
+        its own command: a per-command scanner runs each of those too."""
         commands = []
+        with open(self.records[catalog]) as f:
+            record = json.load(f)
+        for probe in record["hosts"][0]["probes"]:
+            answered = re.match(r"\(answered from probe [^)]*\) ", probe["command"])
+            if answered:
+                commands.append(probe["command"][answered.end():])
         for path in self.script_files(catalog, host):
             lines = open(path).read().splitlines(keepends=True)
             i = 0
