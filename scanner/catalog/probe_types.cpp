@@ -2,6 +2,7 @@
 
 #include "catalog/fswalk_probe.hpp"
 #include "catalog/service_probe.hpp"
+#include "catalog/stat_probe.hpp"
 #include "catalog/sysctl_probe.hpp"
 
 #include "util/text.hpp"
@@ -72,8 +73,7 @@ ProbeFields stat_fields(std::string_view output) {
 
 std::string stat_command(std::string_view path) {
   const auto p = shell_quote(path);
-  return missing_check(p) + "stat -c " +
-         shell_quote("mode=%a uid=%u gid=%g owner=%U group=%G type=%F") + " -- " + p + " || exit 4";
+  return missing_check(p) + "stat -c " + shell_quote(k_stat_format) + " -- " + p + " || exit 4";
 }
 
 // dpkg's status abbreviation: the second letter is the package's state; only n (not installed)
@@ -152,7 +152,7 @@ const std::vector<ProbeType> k_probe_types = {
     {"stat",
      "mode, owner and group of a path: mode=640 uid=0 gid=42 owner=root group=shadow "
      "type=regular file",
-     validate_path, stat_command, true, true, nullptr, nullptr, stat_fields},
+     validate_path, stat_command, true, true, "f-stat", stat_derive, stat_fields},
     {"sysctl",
      "a kernel parameter: running=VALUE (from /proc/sys) and configured=VALUE with "
      "configured_in=FILE (the last assignment across the sysctl.d files), or configured=(not "

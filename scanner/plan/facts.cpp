@@ -2,6 +2,7 @@
 
 #include "catalog/probe_types.hpp"
 #include "catalog/service_probe.hpp"
+#include "catalog/stat_probe.hpp"
 #include "catalog/sysctl_probe.hpp"
 
 #include "util/text.hpp"
@@ -170,14 +171,19 @@ std::vector<ProbeSpec> fact_probes(const Catalog& catalog) {
   if (!units.empty()) {
     probes.push_back(fact("f-units", unit_states_command({units.begin(), units.end()})));
   }
-  std::set<std::string> sysctls; // sorted, as units
+  // Kernel parameters and stat paths likewise: each read once for all the probes that name
+  // them (catalog/sysctl_probe.hpp, catalog/stat_probe.hpp).
+  std::map<std::string, std::set<std::string>> arguments; // sorted, as units
   for (const auto& check : catalog.checks) {
-    if (check->probe && check->probe->type == "sysctl") {
-      sysctls.insert(check->probe->argument);
+    if (check->probe && (check->probe->type == "sysctl" || check->probe->type == "stat")) {
+      arguments[check->probe->type].insert(check->probe->argument);
     }
   }
-  if (!sysctls.empty()) {
-    probes.push_back(fact("f-sysctl", sysctl_fact_command({sysctls.begin(), sysctls.end()})));
+  if (const auto& names = arguments["sysctl"]; !names.empty()) {
+    probes.push_back(fact("f-sysctl", sysctl_fact_command({names.begin(), names.end()})));
+  }
+  if (const auto& paths = arguments["stat"]; !paths.empty()) {
+    probes.push_back(fact("f-stat", stat_fact_command({paths.begin(), paths.end()})));
   }
   return probes;
 }

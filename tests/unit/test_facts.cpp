@@ -224,7 +224,8 @@ TEST_CASE("the facts keep f-units' output only when it came back whole with exit
   CHECK_FALSE(parse_facts({unfinished}).unit_states);
 }
 
-TEST_CASE("the kernel parameters the catalog's sysctl probes name are read with the facts") {
+TEST_CASE("the kernel parameters and paths the catalog's sysctl and stat probes name are read "
+          "with the facts") {
   Catalog catalog;
   const auto add = [&](const std::string& type, const std::string& argument) {
     auto check = std::make_shared<Check>();
@@ -240,6 +241,13 @@ TEST_CASE("the kernel parameters the catalog's sysctl probes name are read with 
   REQUIRE(probes.size() == fact_probes().size() + 1);
   CHECK(probes.back().id == "f-sysctl");
   CHECK(probes.back().quick);
+  add("stat", "/etc/shadow");
+  add("stat", "/etc/passwd");
+  const auto with_stat = fact_probes(catalog);
+  REQUIRE(with_stat.size() == fact_probes().size() + 2);
+  CHECK(with_stat.back().id == "f-stat");
+  CHECK(with_stat.back().command.find("-- '/etc/passwd' '/etc/shadow' 2>/dev/null") !=
+        std::string::npos);
   // Sorted and once each: the same command (and id) for the same catalog.
   CHECK(probes.back().command.find(
             "set -- 'kernel.randomize_va_space' "

@@ -2,20 +2,25 @@
 // dpkg), no fixture substituted: each probe's value must agree with the canonical tool's.
 #include "catalog/loader.hpp"
 #include "catalog/probe_types.hpp"
+#include "catalog/stat_probe.hpp"
 #include "catalog/sysctl_probe.hpp"
 
 #include "run_local.hpp"
 #include "shipped_controls.hpp"
+#include "temp_dir.hpp"
 #include "util/text.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace cisscan;
 
@@ -143,6 +148,49 @@ TEST_CASE("sysctl: answered from the facts' one reading, exactly what its own co
   CHECK(sysctl_derive("kernel.no_such_key_xyz", fact.output, exit_code) == std::string());
   CHECK(exit_code == k_exit_absent);
   CHECK_FALSE(sysctl_derive("kernel.not_asked", fact.output, exit_code));
+}
+
+TEST_CASE("stat: answered from the facts' one reading, exactly what its own command prints") {
+  // Every path of the shipped catalog, and paths of the other shapes: a folder, a device, a
+  // dangling link, a name with a space, a file absent from a folder that exists, one whose
+  // folder is absent too (the fact cannot tell: the probe runs itself), a trailing slash.
+  const test::TempDir dir;
+  const auto spaced = dir.write("a file", "x").string();
+  const auto dangling = (dir.path() / "dangling").string();
+  REQUIRE(symlink("/nonexistent-target", dangling.c_str()) == 0);
+  std::vector<std::string> paths = {"/etc", "/dev/null", "/etc/no-such-file", "/no-such-folder/x",
+                                    spaced, dangling,    "/etc/ssh/",         "/etc/shadow"};
+  const auto shipped = load_catalog({CISSCAN_SOURCE_DIR "/checks"}, test::shipped_controls(),
+                                    [](const std::string&) { return true; });
+  for (const auto& check : shipped.catalog.checks) {
+    if (check->probe && check->probe->type == "stat") {
+      paths.push_back(check->probe->argument);
+    }
+  }
+  REQUIRE(paths.size() > 20);
+  const auto fact = test::run_local(stat_fact_command(paths));
+  REQUIRE(fact.exit_code == 0);
+  for (const auto& path : paths) {
+    CAPTURE(path);
+    int exit_code = -1;
+    const auto derived = stat_derive(path, fact.output, exit_code);
+    if (!derived) {
+      // Only where neither the path nor its folder exists (here: /no-such-folder, and /boot/grub
+      // on a machine without GRUB).
+      CHECK_FALSE(std::filesystem::exists(std::filesystem::path(path).parent_path()));
+      continue;
+    }
+    const auto ran = run_probe("stat", path);
+    REQUIRE(derived);
+    CHECK(*derived == ran.output);
+    CHECK(exit_code == ran.exit_code);
+  }
+  int exit_code = -1;
+  CHECK_FALSE(stat_derive("/no-such-folder/x", fact.output, exit_code));
+  CHECK(stat_derive("/etc/no-such-file", fact.output, exit_code) == std::string());
+  CHECK(exit_code == k_exit_absent);
+  CHECK(stat_derive(dangling, fact.output, exit_code)->find("type=symbolic link") !=
+        std::string::npos);
 }
 
 TEST_CASE("stat: mode, owner and group are what stat(1) prints") {

@@ -99,8 +99,9 @@ TEST_CASE("scan_host over the local transport, end to end") {
     }
     REQUIRE_FALSE(run.probes.empty());
     CHECK(run.probes.front().spec.id == "f-os-release");
-    // facts (8) + defs file + defs stat + missing file + missing stat + secret + exit 2
-    CHECK(run.probes.size() == 8 + 6);
+    // facts (8) + f-stat (the two stat paths) + defs file + defs stat + missing file + missing
+    // stat (both answered from f-stat) + secret + exit 2
+    CHECK(run.probes.size() == 9 + 6);
   }
   SUBCASE("evidence is redacted and hashed") {
     for (const auto& probe : run.probes) {
