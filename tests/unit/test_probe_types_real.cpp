@@ -79,6 +79,19 @@ std::map<std::string, std::string> systemd_sysctl_config() {
   return values;
 }
 
+// The arguments of the shipped catalog's probes of `type`.
+std::vector<std::string> shipped_arguments(const std::string& type) {
+  const auto shipped = load_catalog({CISSCAN_SOURCE_DIR "/checks"}, test::shipped_controls(),
+                                    [](const std::string&) { return true; });
+  std::vector<std::string> arguments;
+  for (const auto& check : shipped.catalog.checks) {
+    if (check->probe && check->probe->type == type) {
+      arguments.push_back(check->probe->argument);
+    }
+  }
+  return arguments;
+}
+
 } // namespace
 
 TEST_CASE("sysctl: the running value is what `sysctl -n` prints, integer sysctls included") {
@@ -123,14 +136,9 @@ TEST_CASE("sysctl: answered from the facts' one reading, exactly what its own co
   // fields, one root cannot read (write-only), one this kernel does not have.
   std::vector<std::string> keys = {"kernel.ostype", "net.ipv4.tcp_rmem", "kernel.printk",
                                    "vm.drop_caches", "kernel.no_such_key_xyz"};
-  const auto shipped = load_catalog({CISSCAN_SOURCE_DIR "/checks"}, test::shipped_controls(),
-                                    [](const std::string&) { return true; });
-  for (const auto& check : shipped.catalog.checks) {
-    if (check->probe && check->probe->type == "sysctl") {
-      keys.push_back(check->probe->argument);
-    }
-  }
-  REQUIRE(keys.size() > 20);
+  const auto shipped = shipped_arguments("sysctl");
+  keys.insert(keys.end(), shipped.begin(), shipped.end());
+  REQUIRE(shipped.size() > 15);
   const auto fact = test::run_local(sysctl_fact_command(keys));
   REQUIRE(fact.exit_code == 0);
   for (const auto& key : keys) {
@@ -160,14 +168,9 @@ TEST_CASE("stat: answered from the facts' one reading, exactly what its own comm
   REQUIRE(symlink("/nonexistent-target", dangling.c_str()) == 0);
   std::vector<std::string> paths = {"/etc", "/dev/null", "/etc/no-such-file", "/no-such-folder/x",
                                     spaced, dangling,    "/etc/ssh/",         "/etc/shadow"};
-  const auto shipped = load_catalog({CISSCAN_SOURCE_DIR "/checks"}, test::shipped_controls(),
-                                    [](const std::string&) { return true; });
-  for (const auto& check : shipped.catalog.checks) {
-    if (check->probe && check->probe->type == "stat") {
-      paths.push_back(check->probe->argument);
-    }
-  }
-  REQUIRE(paths.size() > 20);
+  const auto shipped = shipped_arguments("stat");
+  paths.insert(paths.end(), shipped.begin(), shipped.end());
+  REQUIRE(shipped.size() > 15);
   const auto fact = test::run_local(stat_fact_command(paths));
   REQUIRE(fact.exit_code == 0);
   for (const auto& path : paths) {
