@@ -184,7 +184,6 @@ TEST_CASE("stat: answered from the facts' one reading, exactly what its own comm
       continue;
     }
     const auto ran = run_probe("stat", path);
-    REQUIRE(derived);
     CHECK(*derived == ran.output);
     CHECK(exit_code == ran.exit_code);
   }
@@ -192,7 +191,7 @@ TEST_CASE("stat: answered from the facts' one reading, exactly what its own comm
   CHECK_FALSE(stat_derive("/no-such-folder/x", fact.output, exit_code));
   CHECK(stat_derive("/etc/no-such-file", fact.output, exit_code) == std::string());
   CHECK(exit_code == k_exit_absent);
-  CHECK(stat_derive(dangling, fact.output, exit_code)->find("type=symbolic link") !=
+  CHECK(stat_derive(dangling, fact.output, exit_code).value_or("").find("type=symbolic link") !=
         std::string::npos);
 }
 
