@@ -36,6 +36,12 @@ std::string validate_command(std::string_view command) {
   return util::trim(command).empty() ? "a non-empty shell command" : "";
 }
 
+std::string validate_sysctl(std::string_view name) {
+  return all_chars(name, "._-") && name.find("..") == std::string_view::npos
+             ? ""
+             : "a sysctl name such as net.ipv4.ip_forward";
+}
+
 std::string validate_package(std::string_view name) {
   return all_chars(name, "+.-:") ? "" : "a Debian package name";
 }

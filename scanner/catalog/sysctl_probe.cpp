@@ -2,8 +2,6 @@
 
 #include "util/text.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace cisscan {
@@ -88,19 +86,7 @@ template <typename T> bool number(std::string_view text, T& value) {
   return ec == std::errc() && ptr == text.data() + text.size();
 }
 
-bool all_chars(std::string_view text, std::string_view extra) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || extra.find(c) != std::string_view::npos;
-  });
-}
-
 } // namespace
-
-std::string validate_sysctl(std::string_view name) {
-  return all_chars(name, "._-") && name.find("..") == std::string_view::npos
-             ? ""
-             : "a sysctl name such as net.ipv4.ip_forward";
-}
 
 // The running value by `cat`, in one read: the kernel answers end-of-file to a read at a
 // non-zero offset of an integer sysctl, so a byte-by-byte `read` loses it.

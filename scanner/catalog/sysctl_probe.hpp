@@ -10,8 +10,6 @@
 
 namespace cisscan {
 
-std::string validate_sysctl(std::string_view name);
-
 // A kernel parameter as the benchmark audits it: "running=VALUE" (read from /proc/sys in one
 // read), then "configured=VALUE" and "configured_in=FILE" (its last assignment across the files
 // systemd-sysctl reads), or "configured=(not set in any sysctl configuration file)". Exit 3: no
