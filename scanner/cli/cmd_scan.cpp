@@ -38,6 +38,7 @@ struct ScanArgs {
   std::string shard; // "I/N": only the hosts of that shard
   size_t output_cap = 64 * 1024;
   size_t host_output_limit = 128 * 1024 * 1024;
+  size_t probe_lanes = 2;
   std::string operator_name;
   std::string dump_scripts;
   AssessmentArgs assessment;
@@ -86,6 +87,7 @@ int run_scan(const ScanArgs& args) {
   options.jobs = args.jobs;
   options.output_cap = args.output_cap;
   options.host_output_limit = args.host_output_limit;
+  options.probe_lanes = args.probe_lanes;
   options.dump_scripts_dir = args.dump_scripts;
   options.transport = transport_options(args.connection);
   util::limit_malloc_arenas();
@@ -150,6 +152,10 @@ std::function<int()> add_scan_command(CLI::App& app) {
                   "Bytes one host may send in all before it is cut off as an error")
       ->capture_default_str()
       ->check(at_least_one("bytes"));
+  cmd->add_option("--probe-lanes", args->probe_lanes,
+                  "Probes each host runs side by side (1: one after another)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{8}));
   cmd->add_option("--operator", args->operator_name,
                   "Who ran the scan (default: user@host; the account name when $USER is unset)");
   cmd->add_option("--dump-scripts", args->dump_scripts,

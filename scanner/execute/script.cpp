@@ -2,6 +2,8 @@
 
 #include "util/text.hpp"
 
+#include <algorithm>
+
 namespace cisscan {
 
 namespace {
@@ -42,7 +44,76 @@ cisscan_quick() {
 }
 )SH";
 
+// A probe's expected cost on the host, in rough process starts: a quick probe one, a wrapped
+// one four (timeout, its sh, head, the substitution), and one allowed longer than the default
+// 30 s (a filesystem walk, the homes' walk) many: that is why it was allowed longer.
+int weight(const ProbeSpec& probe) {
+  if (probe.timeout_seconds > 30) {
+    return 64;
+  }
+  return probe.quick ? 1 : 4;
+}
+
+// Lanes: the heaviest probe first into the lightest lane (ties: the earlier lane); each lane
+// keeps the probes' order. Empty lanes are dropped.
+std::vector<std::vector<size_t>> split_lanes(const std::vector<ProbeSpec>& probes, size_t lanes) {
+  std::vector<size_t> by_weight(probes.size());
+  for (size_t i = 0; i < probes.size(); ++i) {
+    by_weight[i] = i;
+  }
+  std::stable_sort(by_weight.begin(), by_weight.end(),
+                   [&](size_t a, size_t b) { return weight(probes[a]) > weight(probes[b]); });
+  std::vector<std::vector<size_t>> split(std::max<size_t>(1, lanes));
+  std::vector<long long> load(split.size(), 0);
+  for (const auto i : by_weight) {
+    const auto lane = static_cast<size_t>(
+        std::distance(load.begin(), std::min_element(load.begin(), load.end())));
+    split[lane].push_back(i);
+    load[lane] += weight(probes[i]);
+  }
+  std::erase_if(split, [](const auto& lane) { return lane.empty(); });
+  for (auto& lane : split) {
+    std::sort(lane.begin(), lane.end());
+  }
+  return split;
+}
+
+std::string probe_line(const ProbeSpec& probe, const ScriptOptions& options) {
+  if (probe.quick) {
+    return "cisscan_quick " + probe.id + " " + util::shell_quote(probe.command) + "\n";
+  }
+  return "cisscan_probe " + probe.id + " " + std::to_string(probe.timeout_seconds) + " " +
+         std::to_string(options.host_cap) + " " + util::shell_quote(probe.command) + "\n";
+}
+
+// Lanes side by side, their frames one lane after the other. The first lane writes to the
+// part's output (fd 7) while it runs. The later lanes run at the same time into a pipe that a
+// reader copies out only once the first lane is done: it waits for end of file on the first
+// lane's own stdout (the reader's fd 5), which nothing writes and which the first lane holds
+// open as its fd 6 until its shell ends (bash, unlike dash, keeps no copy of its own). So frames
+// never interleave, a later lane runs ahead by at most a pipe's buffer (64 KiB) of output and
+// then waits, and nothing is written to the host's disk. Later lanes nest the same way. POSIX
+// sh: one read builtin and one cat for each lane after the first. Each probe keeps a line of
+// its own, the lanes' lines in frame order.
+std::string lanes_text(const std::vector<std::string>& lanes, size_t from) {
+  if (from + 1 == lanes.size()) {
+    return lanes[from];
+  }
+  return "{ {\n" + lanes[from] + "} 6>&1 >&7 | { {\n" + lanes_text(lanes, from + 1) +
+         "} 5<&- | { while read -r _ <&5; do :; done; cat; }; } 5<&0; } 7>&1\n";
+}
+
 } // namespace
+
+std::vector<std::string> frame_order(const std::vector<ProbeSpec>& probes, size_t lanes) {
+  std::vector<std::string> ids;
+  for (const auto& lane : split_lanes(probes, lanes)) {
+    for (const auto i : lane) {
+      ids.push_back(probes[i].id);
+    }
+  }
+  return ids;
+}
 
 std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOptions& options) {
   std::string script;
@@ -62,13 +133,15 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
   if (!probes.empty()) {
     script += "cisscan_up; S=$U\n{\n";
   }
-  for (const auto& probe : probes) {
-    if (probe.quick) {
-      script += "cisscan_quick " + probe.id + " " + util::shell_quote(probe.command) + "\n";
-    } else {
-      script += "cisscan_probe " + probe.id + " " + std::to_string(probe.timeout_seconds) + " " +
-                std::to_string(options.host_cap) + " " + util::shell_quote(probe.command) + "\n";
+  std::vector<std::string> lanes;
+  for (const auto& lane : split_lanes(probes, options.lanes)) {
+    auto& text = lanes.emplace_back();
+    for (const auto i : lane) {
+      text += probe_line(probes[i], options);
     }
+  }
+  if (!lanes.empty()) {
+    script += lanes_text(lanes, 0);
   }
   if (!probes.empty()) {
     script += "} | { dd iflag=fullblock bs=65536 status=none 2>/dev/null || cat; }\n";

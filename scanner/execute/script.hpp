@@ -13,12 +13,17 @@ struct ScriptOptions {
   size_t host_cap = 8 * 1024 * 1024; // bytes a probe may send at most (head -c on the host)
   bool prelude = true;               // define the environment and functions first
   bool final_exit = true;            // end with `exit 0`; without it the shell waits for more
+  // Probes the host runs side by side: the probes are split into this many lanes, each run in
+  // its own subshell at once, their frames sent lane after lane (frame_order), never mixed.
+  size_t lanes = 1;
 };
 
 // Every probe gets /dev/null as stdin, so no probe can read (or eat) the rest of the script.
 // A scan sends two parts over one channel: the facts (prelude, no exit), then, once the facts
 // are back, the probes (no prelude, exit).
 std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOptions& options);
+// The probes' ids in the order their frames come back from generate_script with `lanes`.
+std::vector<std::string> frame_order(const std::vector<ProbeSpec>& probes, size_t lanes);
 // The command the exec channel runs; the script travels over its stdin, never in argv.
 std::string remote_command(const std::string& become);
 

@@ -135,14 +135,12 @@ struct HostSession {
 // False, with `outcome` saying why, when the shell stopped before every fact was back.
 bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
   const auto facts = fact_probes(s.catalog);
-  const auto script = generate_script(facts, {.boundary = s.boundary, .final_exit = false});
+  const auto script = generate_script(
+      facts, {.boundary = s.boundary, .final_exit = false, .lanes = s.options.probe_lanes});
   dump_script(s.options.dump_scripts_dir, s.host, 1, script);
-  std::vector<std::string> ids;
-  for (const auto& fact : facts) {
-    ids.push_back(fact.id);
-  }
-  s.parser.set_limits(
-      {.max_frames = facts.size(), .max_bytes = s.options.host_output_limit, .ids = ids});
+  s.parser.set_limits({.max_frames = facts.size(),
+                       .max_bytes = s.options.host_output_limit,
+                       .ids = frame_order(facts, s.options.probe_lanes)});
   s.parser.set_origin(std::chrono::system_clock::now());
   const auto state = s.channel.pump(
       script, false, [&](std::string_view chunk) { s.parser.feed(chunk); },
@@ -184,15 +182,17 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
     }
   }
   s.parser.set_cap(s.options.output_cap);
-  const auto script = generate_script(to_run, {.boundary = s.boundary, .prelude = !s.keeps_shell});
+  const auto script = generate_script(
+      to_run, {.boundary = s.boundary, .prelude = !s.keeps_shell, .lanes = s.options.probe_lanes});
   dump_script(s.options.dump_scripts_dir, s.host, 2, script);
   const auto expected = first_probe + to_run.size();
+  // The facts' frames came first, in their own lanes' order (the parser's outputs keep it).
   std::vector<std::string> ids;
-  for (size_t i = 0; i < first_probe; ++i) {
-    ids.push_back(s.run.probes[i].spec.id);
+  for (const auto& output : s.parser.outputs()) {
+    ids.push_back(output.id);
   }
-  for (const auto& spec : to_run) {
-    ids.push_back(spec.id);
+  for (auto& id : frame_order(to_run, s.options.probe_lanes)) {
+    ids.push_back(std::move(id));
   }
   s.parser.set_limits(
       {.max_frames = expected, .max_bytes = s.options.host_output_limit, .ids = std::move(ids)});

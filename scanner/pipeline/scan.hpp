@@ -36,6 +36,8 @@ struct ScanOptions {
   // Bytes one host may send in all before it is cut off as `error`: with the frame count bound
   // (one frame per probe) and output_cap, what a hostile host can make the scanner hold.
   size_t host_output_limit = 128 * 1024 * 1024;
+  // Probes each host runs side by side (execute/script.hpp): 1 runs them one after another.
+  size_t probe_lanes = 2;
   std::string dump_scripts_dir; // when set, each generated script is saved there (benchmarks)
   TransportFactory make_transport = cisscan::make_transport;
   // Set (by a signal handler) to stop: hosts not started are not, running ones stop at their

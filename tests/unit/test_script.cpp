@@ -3,10 +3,13 @@
 #include "catalog/probe_types.hpp"
 #include "execute/frames.hpp"
 #include "execute/transport.hpp"
+#include "temp_dir.hpp"
+#include "util/text.hpp"
 
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,7 +40,8 @@ struct ScriptRun {
   size_t chunks = 0; // reads that brought output
 };
 
-ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 * 1024 * 1024) {
+ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 * 1024 * 1024,
+                     size_t lanes = 1, const std::string& shell = remote_command("")) {
   HostSpec host;
   host.name = "local";
   host.transport = "local";
@@ -49,12 +53,13 @@ ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 *
   ScriptOptions script_options;
   script_options.boundary = k_boundary;
   script_options.host_cap = host_cap;
+  script_options.lanes = lanes;
   ScriptRun run;
-  run.exec = transport->exec(remote_command(""), generate_script(probes, script_options),
-                             [&](std::string_view chunk) {
-                               ++run.chunks;
-                               parser.feed(chunk);
-                             });
+  run.exec =
+      transport->exec(shell, generate_script(probes, script_options), [&](std::string_view chunk) {
+        ++run.chunks;
+        parser.feed(chunk);
+      });
   parser.finish();
   for (const auto& output : parser.outputs()) {
     run.order.push_back(output.id);
@@ -87,29 +92,36 @@ TEST_CASE("the generated script runs under /bin/sh and frames every probe") {
       probe("p-args", "echo \"$# ${1-unset} ${2-unset}\"", false),
       probe("p-quick-args", "echo \"$# ${1-unset} ${2-unset}\"", true),
   };
-  const auto run = run_script(probes);
-  CHECK(run.exec.ok);
-  CHECK(run.exec.exit_status == 0);
-  CHECK(run.order == std::vector<std::string>{"p-echo", "p-exit", "p-quick", "p-quick-exit",
-                                              "p-quote", "p-empty", "p-args", "p-quick-args"});
-  CHECK(run.stray.empty());
-  for (const auto& entry : run.outputs) {
-    const auto& id = entry.first; // not a structured binding: clang 14 cannot capture one
-    CAPTURE(id);
-    CHECK(entry.second.complete);
+  // One lane runs them in order; more lanes run them side by side, the same frames lane by lane.
+  for (const size_t lanes : {1, 2, 3}) {
+    CAPTURE(lanes);
+    const auto run = run_script(probes, 8 * 1024 * 1024, lanes);
+    CHECK(run.exec.ok);
+    CHECK(run.exec.exit_status == 0);
+    CHECK(run.order == frame_order(probes, lanes));
+    if (lanes == 1) {
+      CHECK(run.order == std::vector<std::string>{"p-echo", "p-exit", "p-quick", "p-quick-exit",
+                                                  "p-quote", "p-empty", "p-args", "p-quick-args"});
+    }
+    CHECK(run.stray.empty());
+    for (const auto& entry : run.outputs) {
+      const auto& id = entry.first; // not a structured binding: clang 14 cannot capture one
+      CAPTURE(id);
+      CHECK(entry.second.complete);
+    }
+    CHECK(run.outputs.at("p-echo").output == "hello\nworld\n");
+    CHECK(run.outputs.at("p-echo").exit_code == 0);
+    CHECK(run.outputs.at("p-exit").output == "failing\n");
+    CHECK(run.outputs.at("p-exit").exit_code == 7);
+    CHECK(run.outputs.at("p-quick").output == "no newline");
+    CHECK(run.outputs.at("p-quick").exit_code == 0);
+    CHECK(run.outputs.at("p-quick-exit").exit_code == 3);
+    CHECK(run.outputs.at("p-quote").output == "it's\na \"b\"\n");
+    CHECK(run.outputs.at("p-empty").output.empty());
+    CHECK(run.outputs.at("p-empty").exit_code == 0);
+    CHECK(run.outputs.at("p-args").output == "0 unset unset\n");
+    CHECK(run.outputs.at("p-quick-args").output == "0 unset unset\n");
   }
-  CHECK(run.outputs.at("p-echo").output == "hello\nworld\n");
-  CHECK(run.outputs.at("p-echo").exit_code == 0);
-  CHECK(run.outputs.at("p-exit").output == "failing\n");
-  CHECK(run.outputs.at("p-exit").exit_code == 7);
-  CHECK(run.outputs.at("p-quick").output == "no newline");
-  CHECK(run.outputs.at("p-quick").exit_code == 0);
-  CHECK(run.outputs.at("p-quick-exit").exit_code == 3);
-  CHECK(run.outputs.at("p-quote").output == "it's\na \"b\"\n");
-  CHECK(run.outputs.at("p-empty").output.empty());
-  CHECK(run.outputs.at("p-empty").exit_code == 0);
-  CHECK(run.outputs.at("p-args").output == "0 unset unset\n");
-  CHECK(run.outputs.at("p-quick-args").output == "0 unset unset\n");
 }
 
 TEST_CASE("the probes' frames leave the host in large writes, not one per probe") {
@@ -143,15 +155,18 @@ TEST_CASE("a probe that reads stdin does not eat the script") {
       probe("p-after", "echo still running", false),
       probe("p-last", "echo last", true),
   };
-  const auto run = run_script(probes);
-  REQUIRE(run.order.size() == 5);
-  CHECK(run.outputs.at("p-cat").output.empty());
-  CHECK(run.outputs.at("p-cat").exit_code == 0);
-  CHECK(run.outputs.at("p-read").output == "got=\n");
-  CHECK(run.outputs.at("p-head").output.empty());
-  CHECK(run.outputs.at("p-after").output == "still running\n");
-  CHECK(run.outputs.at("p-last").output == "last\n");
-  CHECK(run.outputs.at("p-last").complete);
+  for (const size_t lanes : {1, 2}) {
+    CAPTURE(lanes);
+    const auto run = run_script(probes, 8 * 1024 * 1024, lanes);
+    REQUIRE(run.order.size() == 5);
+    CHECK(run.outputs.at("p-cat").output.empty());
+    CHECK(run.outputs.at("p-cat").exit_code == 0);
+    CHECK(run.outputs.at("p-read").output == "got=\n");
+    CHECK(run.outputs.at("p-head").output.empty());
+    CHECK(run.outputs.at("p-after").output == "still running\n");
+    CHECK(run.outputs.at("p-last").output == "last\n");
+    CHECK(run.outputs.at("p-last").complete);
+  }
 }
 
 TEST_CASE("a probe that exits the shell does not end the script") {
@@ -160,11 +175,82 @@ TEST_CASE("a probe that exits the shell does not end the script") {
       probe("p-exec", "exec echo replaced", true),
       probe("p-after", "echo after", false),
   };
-  const auto run = run_script(probes);
-  REQUIRE(run.order.size() == 3);
-  CHECK(run.outputs.at("p-exit-quick").exit_code == 9);
-  CHECK(run.outputs.at("p-exec").output == "replaced\n");
-  CHECK(run.outputs.at("p-after").output == "after\n");
+  for (const size_t lanes : {1, 2}) {
+    CAPTURE(lanes);
+    const auto run = run_script(probes, 8 * 1024 * 1024, lanes);
+    REQUIRE(run.order.size() == 3);
+    CHECK(run.outputs.at("p-exit-quick").exit_code == 9);
+    CHECK(run.outputs.at("p-exec").output == "replaced\n");
+    CHECK(run.outputs.at("p-after").output == "after\n");
+  }
+}
+
+TEST_CASE("lanes run their probes at the same time") {
+  // Each probe marks that it started and waits for the other's mark: run one after the other,
+  // the first would wait out its timeout (exit 124) before the second began.
+  const test::TempDir dir;
+  const auto mark = [&](const char* mine, const char* theirs) {
+    const auto folder = util::shell_quote(dir.path().string());
+    return std::string("touch ") + folder + "/" + mine + "; while [ ! -e " + folder + "/" + theirs +
+           " ]; do sleep 0.02; done; echo met";
+  };
+  const std::vector<ProbeSpec> probes = {probe("p-a", mark("a", "b"), false, 20),
+                                         probe("p-b", mark("b", "a"), false, 20)};
+  const auto run = run_script(probes, 8 * 1024 * 1024, 2);
+  REQUIRE(run.order == std::vector<std::string>{"p-a", "p-b"});
+  CHECK(run.outputs.at("p-a").exit_code == 0);
+  CHECK(run.outputs.at("p-a").output == "met\n");
+  CHECK(run.outputs.at("p-b").exit_code == 0);
+  CHECK(run.outputs.at("p-b").output == "met\n");
+
+  // In one lane the same probes cannot meet: the test above could fail.
+  std::filesystem::remove(dir.path() / "a");
+  std::filesystem::remove(dir.path() / "b");
+  const std::vector<ProbeSpec> alone = {probe("p-a", mark("a", "b"), false, 1),
+                                        probe("p-b", mark("b", "a"), false, 1)};
+  const auto one_lane = run_script(alone, 8 * 1024 * 1024, 1);
+  CHECK(one_lane.outputs.at("p-a").exit_code == k_exit_timeout);
+  CHECK(one_lane.outputs.at("p-b").exit_code == 0);
+}
+
+TEST_CASE("a later lane with more output than a pipe holds waits, and comes whole") {
+  // The second lane prints 300 KiB at once, more than the pipe between the lanes holds, while
+  // the first is still running: it waits, and its frames follow the first lane's unbroken.
+  const std::vector<ProbeSpec> probes = {
+      probe("p-slow", "sleep 0.3; echo first", false),
+      probe("p-big", "yes 0123456789abcdef | head -c 307200", false),
+      probe("p-after", "echo after", true),
+  };
+  // Under bash as well as dash: bash keeps no copy of a redirected fd that tells the reader
+  // when the first lane is done, the script holds one itself.
+  for (const std::string shell : {"sh -s", "bash -s"}) {
+    CAPTURE(shell);
+    const auto run = run_script(probes, 8 * 1024 * 1024, 2, shell);
+    CHECK(run.exec.exit_status == 0);
+    CHECK(run.stray.empty());
+    REQUIRE(run.order == frame_order(probes, 2));
+    CHECK(run.order.front() == "p-slow");
+    CHECK(run.outputs.at("p-slow").output == "first\n");
+    CHECK(run.outputs.at("p-big").output.size() == 307200);
+    CHECK(run.outputs.at("p-big").output.substr(0, 17) == "0123456789abcdef\n");
+    CHECK(run.outputs.at("p-after").output == "after\n");
+  }
+}
+
+TEST_CASE("frame_order: the heaviest probes are spread first, each lane keeps the probes' order") {
+  std::vector<ProbeSpec> probes = {probe("p-q1", "true", true), probe("p-w1", "true", false),
+                                   probe("p-walk", "true", false, 600), probe("p-q2", "true", true),
+                                   probe("p-w2", "true", false)};
+  CHECK(frame_order(probes, 1) ==
+        std::vector<std::string>{"p-q1", "p-w1", "p-walk", "p-q2", "p-w2"});
+  // The walk (allowed past the default 30 s) gets a lane of its own; the rest share the other.
+  CHECK(frame_order(probes, 2) ==
+        std::vector<std::string>{"p-walk", "p-q1", "p-w1", "p-q2", "p-w2"});
+  // More lanes than probes: one probe each, empty lanes dropped.
+  CHECK(frame_order({probes[0], probes[3]}, 8) == std::vector<std::string>{"p-q1", "p-q2"});
+  CHECK(frame_order({}, 2).empty());
+  CHECK(generate_script({}, {.boundary = k_boundary, .lanes = 2}).find("5<&0") ==
+        std::string::npos);
 }
 
 TEST_CASE("a probe's output is capped on the host") {
