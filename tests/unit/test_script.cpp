@@ -238,16 +238,24 @@ TEST_CASE("a later lane with more output than a pipe holds waits, and comes whol
 }
 
 TEST_CASE("frame_order: the heaviest probes are spread first, each lane keeps the probes' order") {
-  std::vector<ProbeSpec> probes = {probe("p-q1", "true", true), probe("p-w1", "true", false),
-                                   probe("p-walk", "true", false, 600), probe("p-q2", "true", true),
-                                   probe("p-w2", "true", false)};
+  auto walk = probe("p-walk", "true", false, 600);
+  walk.type = "fswalk";
+  const std::vector<ProbeSpec> probes = {probe("p-q1", "true", true),
+                                         probe("p-w1", "true", false),
+                                         walk,
+                                         probe("p-long", "true", false, 300),
+                                         probe("p-q2", "true", true),
+                                         probe("p-w2", "true", false)};
   CHECK(frame_order(probes, 1) ==
-        std::vector<std::string>{"p-q1", "p-w1", "p-walk", "p-q2", "p-w2"});
-  // The walk (allowed past the default 30 s) gets a lane of its own; the rest share the other.
+        std::vector<std::string>{"p-q1", "p-w1", "p-walk", "p-long", "p-q2", "p-w2"});
+  // The filesystem walk gets a lane of its own; the rest share the other.
   CHECK(frame_order(probes, 2) ==
-        std::vector<std::string>{"p-walk", "p-q1", "p-w1", "p-q2", "p-w2"});
+        std::vector<std::string>{"p-walk", "p-q1", "p-w1", "p-long", "p-q2", "p-w2"});
+  // A third lane: the probe allowed longer than the default (8) against the rest (1 + 2 each).
+  CHECK(frame_order(probes, 3) ==
+        std::vector<std::string>{"p-walk", "p-long", "p-q1", "p-w1", "p-q2", "p-w2"});
   // More lanes than probes: one probe each, empty lanes dropped.
-  CHECK(frame_order({probes[0], probes[3]}, 8) == std::vector<std::string>{"p-q1", "p-q2"});
+  CHECK(frame_order({probes[0], probes[4]}, 8) == std::vector<std::string>{"p-q1", "p-q2"});
   CHECK(frame_order({}, 2).empty());
   CHECK(generate_script({}, {.boundary = k_boundary, .lanes = 2}).find("5<&0") ==
         std::string::npos);
