@@ -155,6 +155,7 @@ std::function<int()> add_scan_command(CLI::App& app) {
   cmd->add_option("--probe-lanes", args->probe_lanes,
                   "Probes each host runs side by side (1: one after another)")
       ->capture_default_str()
+      ->check(at_least_one("lanes"))
       ->check(CLI::Range(size_t{1}, size_t{8}));
   cmd->add_option("--operator", args->operator_name,
                   "Who ran the scan (default: user@host; the account name when $USER is unset)");

@@ -134,6 +134,8 @@ def test_help_and_version():
     (["--connect-timeout", "-5"], "--connect-timeout"),
     (["--host-timeout", "0"], "--host-timeout: expected a whole number of seconds, at least 1"),
     (["--host-output-limit", "0"], "--host-output-limit: expected a whole number of bytes"),
+    (["--probe-lanes", "0"], "--probe-lanes: expected a whole number of lanes, at least 1"),
+    (["--probe-lanes", "9"], "--probe-lanes: Value 9 not in range 1 to 8"),
 ])
 def test_bad_dates_and_timeouts_are_one_line_and_exit_2(tmp_path, args, words):
     out = tmp_path / "out"
