@@ -15,10 +15,8 @@ Needs root.
   sudo /usr/bin/python3 benchmarks/fleet.py [--quick] [--hosts 1,50,200] [--rtt 0,20]
 """
 import argparse
-import json
 import os
 import re
-import shlex
 import signal
 import statistics
 import subprocess
@@ -31,6 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(SOURCE, "tests", "testbed"))
 import netbed  # noqa: E402
+
+import per_command  # noqa: E402
 
 RELAY_PORT = 2222
 LIGHT = os.path.join(HERE, "light")
@@ -87,53 +87,7 @@ class Bench:
         return {"wall": wall, "cpu": cpu, "rss": rss, "channels": channels, "stderr": stderr}
 
     def script_files(self, catalog, host):
-        folder = self.scripts[catalog]
-        return [os.path.join(folder, name) for name in sorted(os.listdir(folder))
-                if name.startswith(host.name + ".")]
-
-    def probe_commands(self, catalog, host):
-        """Every probe of the dumped scripts by id, as the command cisscan's script runs (a
-        quoted command may span lines); and every probe cisscan answered from a fact (packages,
-        unit states, kernel parameters: the record says "(answered from probe f-...) COMMAND"),
-        as its own command: a per-command scanner runs each of those too."""
-        commands = {}
-        with open(self.records[catalog]) as f:
-            record = json.load(f)
-        for probe in record["hosts"][0]["probes"]:
-            answered = re.match(r"\(answered from probe [^)]*\) ", probe["command"])
-            if answered:
-                commands[probe["id"]] = probe["command"][answered.end():]
-        for path in self.script_files(catalog, host):
-            lines = open(path).read().splitlines(keepends=True)
-            i = 0
-            while i < len(lines):
-                if not lines[i].startswith(("cisscan_probe ", "cisscan_quick ")):
-                    i += 1
-                    continue
-                text = lines[i]
-                while True:
-                    try:
-                        words = shlex.split(text)
-                        commands[words[1]] = words[-1]
-                        break
-                    except ValueError:
-                        i += 1
-                        text += lines[i]
-                i += 1
-        return commands
-
-    def check_commands(self, catalog, host):
-        """The per-check model (a control runs its own commands, as InSpec's do): the facts once,
-        then for every check the host assessed, the command of each probe it reads, a probe read
-        by several checks run by each of them."""
-        commands = self.probe_commands(catalog, host)
-        with open(self.records[catalog]) as f:
-            record = json.load(f)
-        per_check = [command for probe_id, command in commands.items()
-                     if probe_id.startswith("f-")]
-        for result in record["hosts"][0]["results"]:
-            per_check += [commands[i] for i in result.get("probe_ids", []) if i in commands]
-        return per_check
+        return per_command.script_files(self.scripts[catalog], host.name)
 
     def floor(self, catalog, hosts, rtt, jobs):
         """One `ssh host sh -s` per host fed the host's dumped scripts in order, into one shell
@@ -155,20 +109,13 @@ class Bench:
 
     def per_command(self, catalog, host, rtt, per_check=False):
         """The per-command model on one host: a ControlMaster, then one ssh per probe (or, per
-        check, one per probe of each check)."""
+        check, one per probe of each check), from the first host's dumped scripts."""
+        model = per_command.check_commands if per_check else per_command.probe_commands
+        commands = model(self.scripts[catalog], self.records[catalog], self.hosts[0].name)
+        commands = commands if per_check else list(commands.values())
         control = os.path.join(self.bed.dir, f"cm-{host.name}-{rtt}")
-        base = self.ssh_base(host, rtt)
-        mux = base[:1] + ["-S", control] + base[1:]
-        commands = self.check_commands(catalog, self.hosts[0]) if per_check else \
-            list(self.probe_commands(catalog, self.hosts[0]).values())
-        start = time.perf_counter()
-        subprocess.run(mux[:1] + ["-M", "-f", "-N", "-o", "ControlPersist=120"] + mux[1:],
-                       check=True, capture_output=True)
-        for command in commands:
-            subprocess.run(mux + [command], capture_output=True)
-        wall = time.perf_counter() - start
-        subprocess.run(mux[:1] + ["-O", "exit"] + mux[1:], capture_output=True)
-        return wall, len(commands)
+        return per_command.run_commands(self.ssh_base(host, rtt), control, commands), \
+            len(commands)
 
     def report(self, *cells):
         self.rows.append(cells)
