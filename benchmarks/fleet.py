@@ -110,9 +110,9 @@ class Bench:
     def per_command(self, catalog, host, rtt, per_check=False):
         """The per-command model on one host: a ControlMaster, then one ssh per probe (or, per
         check, one per probe of each check), from the first host's dumped scripts."""
-        model = per_command.check_commands if per_check else per_command.probe_commands
-        commands = model(self.scripts[catalog], self.records[catalog], self.hosts[0].name)
-        commands = commands if per_check else list(commands.values())
+        dumped = (self.scripts[catalog], self.records[catalog], self.hosts[0].name)
+        commands = per_command.check_commands(*dumped) if per_check else \
+            list(per_command.probe_commands(*dumped).values())
         control = os.path.join(self.bed.dir, f"cm-{host.name}-{rtt}")
         return per_command.run_commands(self.ssh_base(host, rtt), control, commands), \
             len(commands)

@@ -53,7 +53,7 @@ int weight(const ProbeSpec& probe) {
   if (probe.type == "fswalk") {
     return 1 << 20;
   }
-  if (probe.timeout_seconds > 30) {
+  if (probe.timeout_seconds > ProbeSpec{}.timeout_seconds) {
     return 8;
   }
   return probe.quick ? 1 : 2;
