@@ -164,6 +164,10 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
   }
   if (quick) {
     parse_quick(*quick, node["timeout"].IsDefined(), probe, file);
+  } else if (probe.quick && node["timeout"].IsDefined()) {
+    file.report(node["timeout"], "a " + probe.type +
+                                     " probe is a short read without a timeout of its own (the "
+                                     "host's deadline bounds it): drop timeout");
   }
   auto identity = probe.type + "\n" + probe.argument + "\n" + std::to_string(probe.timeout_seconds);
   if (probe.quick && probe.type == "command") {

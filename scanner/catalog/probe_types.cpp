@@ -1,5 +1,6 @@
 #include "catalog/probe_types.hpp"
 
+#include "catalog/check.hpp"
 #include "catalog/fswalk_probe.hpp"
 #include "catalog/service_probe.hpp"
 #include "catalog/stat_probe.hpp"
@@ -68,9 +69,15 @@ std::string missing_check(const std::string& quoted) {
          " 2>&1) in *'ermission denied'*) exit 4;; esac; exit 3; fi; ";
 }
 
+// A regular file is read by `head -c` (as cheap as cat, and a huge file stops where a wrapped
+// probe's output would), so the probe runs quick; anything else (a device, or a FIFO that would
+// block) under the default probe timeout, where the host has `timeout`.
 std::string file_command(std::string_view path) {
   const auto p = shell_quote(path);
-  return missing_check(p) + "[ -r " + p + " ] || exit 4; cat -- " + p;
+  const auto head = "head -c " + std::to_string(k_probe_send_cap) + " -- " + p;
+  return missing_check(p) + "[ -r " + p + " ] || exit 4; [ -f " + p + " ] && exec " + head +
+         "; command -v timeout >/dev/null 2>&1 || exec " + head + "; exec timeout -k 2 " +
+         std::to_string(ProbeSpec{}.timeout_seconds) + " " + head;
 }
 
 ProbeFields stat_fields(std::string_view output) {
@@ -154,7 +161,7 @@ const std::vector<ProbeType> k_probe_types = {
     {"command", "a shell command; its output and exit code", validate_command, command_command,
      false, false, nullptr, nullptr, nullptr},
     {"file", "the content of a file (absent: exit 3, unreadable: exit 4)", validate_path,
-     file_command, true, false, nullptr, nullptr, nullptr},
+     file_command, true, true, nullptr, nullptr, nullptr},
     {"stat",
      "mode, owner and group of a path: mode=640 uid=0 gid=42 owner=root group=shadow "
      "type=regular file",
@@ -183,7 +190,7 @@ const std::vector<ProbeType> k_probe_types = {
      "list-unit-files",
      validate_units, services_command, true, false, "f-units", services_derive, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
-     false, nullptr, nullptr, nullptr},
+     true, nullptr, nullptr, nullptr},
     {"fswalk",
      "one find -xdev pass over the local filesystems at and below a folder: 'total PART N' and "
      "up to 30 'PART TYPE MODE UID GID PATH' lines for world-writable, no-sticky, unowned, "

@@ -24,10 +24,12 @@ struct ProbeType {
   std::string (*validate)(std::string_view argument);
   std::string (*command)(std::string_view argument);
   bool typed; // uses the k_exit_* convention
-  // Runs without the timeout/cap wrapper (see ProbeSpec::quick), which costs ~3 ms a probe: only
-  // short reads of bounded output: sysctl (shell builtins on /proc/sys) and stat (one inode; it
-  // could only hang on a dead network mount, and the host deadline bounds that). A package probe
-  // is never run at all; service and mount start systemctl/findmnt and keep the wrapper.
+  // Runs without the timeout/cap wrapper (see ProbeSpec::quick), which costs ~10 ms a probe on
+  // the booted test hosts: only short reads of bounded output: sysctl (shell builtins on
+  // /proc/sys), stat (one inode; it could only hang on a dead network mount, and the host
+  // deadline bounds that), mount (findmnt reads the kernel's mount table and resolves one path,
+  // as stat does) and file (a regular file through `head -c`, anything else under `timeout`). A
+  // package probe is never run at all; service asks systemd and keeps the wrapper.
   bool quick;
   // When set, the probe is answered from this fact probe's output instead of running on the host
   // again: `derive` returns the probe's output and sets its exit code, or nullopt where the

@@ -9,10 +9,10 @@
 namespace cisscan {
 
 struct ScriptOptions {
-  std::string boundary;              // random per run, from util::random_hex
-  size_t host_cap = 8 * 1024 * 1024; // bytes a probe may send at most (head -c on the host)
-  bool prelude = true;               // define the environment and functions first
-  bool final_exit = true;            // end with `exit 0`; without it the shell waits for more
+  std::string boundary;               // random per run, from util::random_hex
+  size_t host_cap = k_probe_send_cap; // bytes a probe may send at most (head -c on the host)
+  bool prelude = true;                // define the environment and functions first
+  bool final_exit = true;             // end with `exit 0`; without it the shell waits for more
   // Probes the host runs side by side: the probes are split into this many lanes, each run in
   // its own subshell at once, their frames sent lane after lane (frame_order), never mixed.
   size_t lanes = 1;

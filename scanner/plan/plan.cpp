@@ -26,17 +26,20 @@ std::string fact(const Facts& facts, const std::string& key) {
 // facts' package list when it was read, so no dpkg-query reads the database again; a list that
 // could not be read (empty) leaves the probe's own dpkg-query to say so. Its `services:` lines
 // likewise, from the facts' unit states where they say exactly what the `services` probe's own
-// command would print on this host, else that command runs.
+// command would print on this host, else that command runs. Printed from the facts, those lines
+// cost the host nothing: the probe runs quick when its own command is quick or just `true` (a
+// probe that only carries such lines), wrapped when dpkg-query or systemctl has to run.
 ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
   const bool packages = !probe.packages.empty() && !facts.packages.empty();
   int exit_code = 0;
   const auto services = probe.services.empty() || !facts.unit_states
                             ? std::nullopt
                             : services_derive(probe.services, *facts.unit_states, exit_code);
-  if (!packages && !services) {
-    return probe;
-  }
   auto spec = probe;
+  if (!packages && !services) {
+    spec.quick = probe.quick && probe.packages.empty() && probe.services.empty();
+    return spec;
+  }
   spec.command.clear();
   if (!probe.packages.empty()) {
     spec.command = packages ? package_states_from_facts(probe.packages, facts.package_states)
@@ -46,7 +49,10 @@ ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
     spec.command += services ? unit_states_from_facts(probe.services, *services)
                              : services_lines_command(probe.services) + "; ";
   }
-  spec.command += find_probe_type(probe.type)->command(probe.argument);
+  const auto own = find_probe_type(probe.type)->command(probe.argument);
+  spec.command += own;
+  spec.quick = (probe.quick || own == "true") && (probe.packages.empty() || packages) &&
+               (probe.services.empty() || services);
   return spec;
 }
 } // namespace

@@ -456,12 +456,15 @@ TEST_CASE("loader builds immutable definitions") {
                  good_check("t-3", "{command: \"" + read + "\", quick: false}", line) +
                  good_check("t-4", "{command: 'sshd -T', quick: true, timeout: 60}", line) +
                  good_check("t-5", "{file: /etc/passwd, quick: true}", line) +
-                 good_check("t-6", "{command: 'true', quick: yes please}", line));
+                 good_check("t-6", "{command: 'true', quick: yes please}", line) +
+                 good_check("t-7", "{mount: /tmp, timeout: 60}", line));
     const auto m = messages(load);
-    REQUIRE(m.size() == 3);
+    REQUIRE(m.size() == 4);
     CHECK(m[0].find("t-4: a quick probe runs without a timeout of its own") != std::string::npos);
     CHECK(m[1].find("t-5: quick is for command probes") != std::string::npos);
     CHECK(m[2].find("t-6: ") != std::string::npos);
+    CHECK(m[3].find("t-7: a mount probe is a short read without a timeout of its own") !=
+          std::string::npos);
     const auto& c = load.catalog.checks;
     REQUIRE(c.size() == 3);
     CHECK_FALSE(c[0]->probe->quick);

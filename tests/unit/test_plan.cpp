@@ -305,6 +305,39 @@ TEST_CASE("plan_host") {
       CHECK(own.probes[0].command == firewall.command);
     }
   }
+  SUBCASE("lines printed from the facts run quick when the probe's own command is quick or true") {
+    auto states = probe("command", "true");
+    states.packages = "ufw";
+    states.services = "ufw.service";
+    auto reads = probe("command", "grep -s x /etc/ufw/ufw.conf");
+    reads.quick = true;
+    reads.services = "ufw.service";
+    auto asks = probe("command", "ufw status");
+    asks.packages = "ufw";
+    Catalog small;
+    small.checks = {check("c-states", states), check("c-reads", reads), check("c-asks", asks)};
+    auto facts = debian_facts();
+    facts.package_states = read_package_states("ii  ufw 0.36\n");
+    facts.unit_states = "#units ufw.service\nactive\n#list-unit-files\nufw.service enabled "
+                        "enabled\n";
+    const auto plan = plan_host(small, facts, {"vm"});
+    REQUIRE(plan.probes.size() == 3);
+    CHECK(plan.probes[0].quick);
+    CHECK(plan.probes[1].quick);
+    CHECK_FALSE(plan.probes[2].quick);
+    SUBCASE("with dpkg-query or systemctl left to run on the host, wrapped") {
+      facts.unit_states.reset();
+      auto unread = plan_host(small, facts, {"vm"});
+      CHECK_FALSE(unread.probes[0].quick);
+      CHECK_FALSE(unread.probes[1].quick);
+      facts.unit_states = "#units ufw.service\nactive\n#list-unit-files\nufw.service enabled "
+                          "enabled\n";
+      facts.packages.clear();
+      unread = plan_host(small, facts, {"vm"});
+      CHECK_FALSE(unread.probes[0].quick);
+      CHECK(unread.probes[1].quick);
+    }
+  }
   SUBCASE("a probe used only by inapplicable checks is not planned") {
     Catalog small;
     small.checks = {check("c-a", probe("file", "/etc/a"), lxc_only)};

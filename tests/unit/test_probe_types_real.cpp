@@ -1,5 +1,6 @@
 // The typed probes against this machine's own interfaces (/proc/sys, stat, systemd, findmnt,
 // dpkg), no fixture substituted: each probe's value must agree with the canonical tool's.
+#include "catalog/check.hpp"
 #include "catalog/loader.hpp"
 #include "catalog/probe_types.hpp"
 #include "catalog/stat_probe.hpp"
@@ -217,6 +218,18 @@ TEST_CASE("file: the content is the file's, /proc files included") {
     CHECK(ran.output == content);
     CHECK(!ran.output.empty());
   }
+}
+
+TEST_CASE("file: not a regular file, or one past what a probe may send") {
+  // The quick path is for regular files; a device goes through `timeout`, as a FIFO would.
+  const auto null = run_probe("file", "/dev/null");
+  CHECK(null.exit_code == 0);
+  CHECK(null.output.empty());
+  const test::TempDir dir;
+  const auto big = dir.write("big", std::string(k_probe_send_cap + 10, 'x'));
+  const auto ran = run_probe("file", big.string());
+  CHECK(ran.exit_code == 0);
+  CHECK(ran.output == std::string(k_probe_send_cap, 'x'));
 }
 
 TEST_CASE("service: enabled and active are what systemctl says") {
