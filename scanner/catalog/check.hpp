@@ -11,11 +11,11 @@
 
 namespace cisscan {
 
-// One command to run on a host; checks that need the same probe share it (same id).
 // Bytes a probe may send at most: a wrapped probe's output goes through `head -c` this size on
 // the host (ScriptOptions::host_cap), and a quick probe that could read more (a file) caps itself.
 inline constexpr size_t k_probe_send_cap = 8 * 1024 * 1024;
 
+// One command to run on a host; checks that need the same probe share it (same id).
 struct ProbeSpec {
   std::string id;       // "p-" + 12 hex of sha256(type, argument): stable across runs
   std::string type;     // a row of the probe type table
