@@ -36,8 +36,9 @@ ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
                             ? std::nullopt
                             : services_derive(probe.services, *facts.unit_states, exit_code);
   auto spec = probe;
+  spec.quick = (probe.quick || (probe.type == "command" && probe.argument == "true")) &&
+               (probe.packages.empty() || packages) && (probe.services.empty() || services);
   if (!packages && !services) {
-    spec.quick = probe.quick && probe.packages.empty() && probe.services.empty();
     return spec;
   }
   spec.command.clear();
@@ -49,10 +50,7 @@ ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
     spec.command += services ? unit_states_from_facts(probe.services, *services)
                              : services_lines_command(probe.services) + "; ";
   }
-  const auto own = find_probe_type(probe.type)->command(probe.argument);
-  spec.command += own;
-  spec.quick = (probe.quick || own == "true") && (probe.packages.empty() || packages) &&
-               (probe.services.empty() || services);
+  spec.command += find_probe_type(probe.type)->command(probe.argument);
   return spec;
 }
 } // namespace
