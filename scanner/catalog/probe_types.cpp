@@ -1,5 +1,6 @@
 #include "catalog/probe_types.hpp"
 
+#include "catalog/accounts_probe.hpp"
 #include "catalog/check.hpp"
 #include "catalog/fswalk_probe.hpp"
 #include "catalog/service_probe.hpp"
@@ -191,6 +192,11 @@ const std::vector<ProbeType> k_probe_types = {
      validate_units, services_command, true, false, "f-units", services_derive, nullptr},
     {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
      true, nullptr, nullptr, nullptr},
+    {"accounts",
+     "a question about the local accounts (/etc/passwd, /etc/group, /etc/shadow; never a "
+     "password field): the names, or NAME:FIELD lines, that answer it, from the facts' one awk "
+     "pass over those files",
+     validate_account_query, accounts_command, true, true, "f-accounts", accounts_derive, nullptr},
     {"fswalk",
      "one find -xdev pass over the local filesystems at and below a folder: 'total PART N' and "
      "up to 30 'PART TYPE MODE UID GID PATH' lines for world-writable, no-sticky, unowned, "

@@ -1,8 +1,7 @@
 #include "catalog/sysctl_probe.hpp"
 
+#include "catalog/fact_blocks.hpp"
 #include "util/text.hpp"
-
-#include <charconv>
 
 namespace cisscan {
 
@@ -81,11 +80,6 @@ std::string proc_path(std::string_view name) {
   return path;
 }
 
-template <typename T> bool number(std::string_view text, T& value) {
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && ptr == text.data() + text.size();
-}
-
 } // namespace
 
 // The running value by `cat`, in one read: the kernel answers end-of-file to a read at a
@@ -111,36 +105,7 @@ std::string sysctl_fact_command(const std::vector<std::string>& names) {
 
 std::optional<std::string> sysctl_derive(std::string_view name, std::string_view fact_output,
                                          int& exit_code) {
-  // Block after block: each header says how many lines follow it, so no line of a value is
-  // taken for a header.
-  size_t at = 0;
-  while (at < fact_output.size()) {
-    const auto end = fact_output.find('\n', at);
-    if (end == std::string_view::npos) {
-      return std::nullopt;
-    }
-    const auto words = util::split_words(fact_output.substr(at, end - at));
-    at = end + 1;
-    int code = -1;
-    size_t count = 0;
-    if (words.size() < 3 || words[0] != "@" || !number(words[2], code) ||
-        (code == 0) != (words.size() == 4) || (code == 0 && !number(words[3], count))) {
-      return std::nullopt;
-    }
-    const auto start = at;
-    for (size_t line = 0; line < count; ++line) {
-      const auto next = fact_output.find('\n', at);
-      if (next == std::string_view::npos) {
-        return std::nullopt;
-      }
-      at = next + 1;
-    }
-    if (words[1] == name) {
-      exit_code = code;
-      return std::string(fact_output.substr(start, at - start));
-    }
-  }
-  return std::nullopt;
+  return fact_block(name, fact_output, exit_code);
 }
 
 } // namespace cisscan

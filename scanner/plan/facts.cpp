@@ -1,5 +1,6 @@
 #include "plan/facts.hpp"
 
+#include "catalog/accounts_probe.hpp"
 #include "catalog/probe_types.hpp"
 #include "catalog/service_probe.hpp"
 #include "catalog/stat_probe.hpp"
@@ -171,11 +172,12 @@ std::vector<ProbeSpec> fact_probes(const Catalog& catalog) {
   if (!units.empty()) {
     probes.push_back(fact("f-units", unit_states_command({units.begin(), units.end()})));
   }
-  // Kernel parameters and stat paths likewise: each read once for all the probes that name
-  // them (catalog/sysctl_probe.hpp, catalog/stat_probe.hpp).
+  // Kernel parameters, stat paths and account questions likewise: each read once for all the
+  // probes that name them (catalog/sysctl_probe.hpp, stat_probe.hpp, accounts_probe.hpp).
   std::map<std::string, std::set<std::string>> arguments; // sorted, as units
   for (const auto& check : catalog.checks) {
-    if (check->probe && (check->probe->type == "sysctl" || check->probe->type == "stat")) {
+    if (check->probe && (check->probe->type == "sysctl" || check->probe->type == "stat" ||
+                         check->probe->type == "accounts")) {
       arguments[check->probe->type].insert(check->probe->argument);
     }
   }
@@ -184,6 +186,9 @@ std::vector<ProbeSpec> fact_probes(const Catalog& catalog) {
   }
   if (const auto& paths = arguments["stat"]; !paths.empty()) {
     probes.push_back(fact("f-stat", stat_fact_command({paths.begin(), paths.end()})));
+  }
+  if (const auto& queries = arguments["accounts"]; !queries.empty()) {
+    probes.push_back(fact("f-accounts", accounts_fact_command({queries.begin(), queries.end()})));
   }
   return probes;
 }

@@ -144,9 +144,10 @@ TEST_CASE("loader diagnostics name file, line, check and problem") {
                                      "    expect: {exists: true}\n");
     const auto m = messages(load);
     REQUIRE(m.size() == 1);
-    CHECK(m[0] == (dir.path() / "checks.yaml").string() +
-                      ":5: t-probe: unknown probe type 'registry' (expected one of command, "
-                      "file, stat, sysctl, package, packages, service, services, mount, fswalk)");
+    CHECK(m[0] ==
+          (dir.path() / "checks.yaml").string() +
+              ":5: t-probe: unknown probe type 'registry' (expected one of command, "
+              "file, stat, sysctl, package, packages, service, services, mount, accounts, fswalk)");
   }
   SUBCASE("invalid probe argument") {
     const auto load = load_text(dir, "checks:\n"

@@ -41,7 +41,8 @@ TEST_CASE("the probe type table") {
     CHECK((t.command != nullptr));
   }
   CHECK(names == std::vector<std::string>{"command", "file", "stat", "sysctl", "package",
-                                          "packages", "service", "services", "mount", "fswalk"});
+                                          "packages", "service", "services", "mount", "accounts",
+                                          "fswalk"});
   CHECK(find_probe_type("registry") == nullptr);
   CHECK_FALSE(type("command").typed);
   CHECK(type("file").typed);
