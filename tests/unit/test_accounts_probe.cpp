@@ -99,6 +99,7 @@ TEST_CASE("accounts: every question is one the table answers, and each audit is 
     CHECK(validate_account_query(query).empty());
   }
   CHECK(validate_account_query("passwords").rfind("one of empty-passwords, ", 0) == 0);
+  CHECK(test::run_local(accounts_command("passwords")).exit_code == 2);
   CHECK(find_probe_type("accounts")->quick);
 }
 
