@@ -75,7 +75,10 @@ std::string within(const std::map<std::string, std::string>& files, const std::s
 void agree_with_audits(const std::map<std::string, std::string>& files) {
   const auto fact = test::run_local(within(files, accounts_fact_command(all_queries())));
   REQUIRE(fact.exit_code == 0);
-  for (const auto& [query, audit] : k_audits) {
+  for (const auto& entry : k_audits) {
+    // Named, not a structured binding: clang does not let CAPTURE's lambda take one.
+    const auto& query = entry.first;
+    const auto& audit = entry.second;
     CAPTURE(query);
     const auto expected = test::run_local(within(files, audit));
     REQUIRE(expected.exit_code == 0);
