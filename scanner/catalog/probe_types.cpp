@@ -3,6 +3,7 @@
 #include "catalog/accounts_probe.hpp"
 #include "catalog/check.hpp"
 #include "catalog/fswalk_probe.hpp"
+#include "catalog/mount_probe.hpp"
 #include "catalog/service_probe.hpp"
 #include "catalog/stat_probe.hpp"
 #include "catalog/sysctl_probe.hpp"
@@ -152,12 +153,6 @@ std::optional<std::string> packages_derive(std::string_view names, std::string_v
   return package_state_lines(names, read_package_states(fact_output));
 }
 
-std::string mount_command(std::string_view target) {
-  return "command -v findmnt >/dev/null 2>&1 || exit 5; findmnt -kn -o "
-         "TARGET,SOURCE,FSTYPE,OPTIONS -- " +
-         shell_quote(target) + " || exit 3";
-}
-
 const std::vector<ProbeType> k_probe_types = {
     {"command", "a shell command; its output and exit code", validate_command, command_command,
      false, false, nullptr, nullptr, nullptr},
@@ -190,8 +185,10 @@ const std::vector<ProbeType> k_probe_types = {
      "and "
      "list-unit-files",
      validate_units, services_command, true, false, "f-units", services_derive, nullptr},
-    {"mount", "a mount point: target, source, fstype, options", validate_path, mount_command, true,
-     true, nullptr, nullptr, nullptr},
+    {"mount",
+     "a mount point: target, source, fstype, options (findmnt's table), from the facts' one "
+     "reading of the mount table where it can say exactly that",
+     validate_path, mount_command, true, true, "f-mounts", mount_derive, nullptr},
     {"accounts",
      "a question about the local accounts (/etc/passwd, /etc/group, /etc/shadow; never a "
      "password field): the names, or NAME:FIELD lines, that answer it, from the facts' one awk "

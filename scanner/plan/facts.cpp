@@ -1,6 +1,7 @@
 #include "plan/facts.hpp"
 
 #include "catalog/accounts_probe.hpp"
+#include "catalog/mount_probe.hpp"
 #include "catalog/probe_types.hpp"
 #include "catalog/service_probe.hpp"
 #include "catalog/stat_probe.hpp"
@@ -172,12 +173,13 @@ std::vector<ProbeSpec> fact_probes(const Catalog& catalog) {
   if (!units.empty()) {
     probes.push_back(fact("f-units", unit_states_command({units.begin(), units.end()})));
   }
-  // Kernel parameters, stat paths and account questions likewise: each read once for all the
-  // probes that name them (catalog/sysctl_probe.hpp, stat_probe.hpp, accounts_probe.hpp).
+  // Kernel parameters, stat paths, mount points and account questions likewise: each read once
+  // for all the probes that name them (catalog/sysctl_probe.hpp, stat_probe.hpp,
+  // mount_probe.hpp, accounts_probe.hpp).
   std::map<std::string, std::set<std::string>> arguments; // sorted, as units
   for (const auto& check : catalog.checks) {
     if (check->probe && (check->probe->type == "sysctl" || check->probe->type == "stat" ||
-                         check->probe->type == "accounts")) {
+                         check->probe->type == "accounts" || check->probe->type == "mount")) {
       arguments[check->probe->type].insert(check->probe->argument);
     }
   }
@@ -186,6 +188,9 @@ std::vector<ProbeSpec> fact_probes(const Catalog& catalog) {
   }
   if (const auto& paths = arguments["stat"]; !paths.empty()) {
     probes.push_back(fact("f-stat", stat_fact_command({paths.begin(), paths.end()})));
+  }
+  if (const auto& targets = arguments["mount"]; !targets.empty()) {
+    probes.push_back(fact("f-mounts", mount_fact_command({targets.begin(), targets.end()})));
   }
   if (const auto& queries = arguments["accounts"]; !queries.empty()) {
     probes.push_back(fact("f-accounts", accounts_fact_command({queries.begin(), queries.end()})));

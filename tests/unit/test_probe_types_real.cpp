@@ -2,6 +2,7 @@
 // dpkg), no fixture substituted: each probe's value must agree with the canonical tool's.
 #include "catalog/check.hpp"
 #include "catalog/loader.hpp"
+#include "catalog/mount_probe.hpp"
 #include "catalog/probe_types.hpp"
 #include "catalog/stat_probe.hpp"
 #include "catalog/sysctl_probe.hpp"
@@ -16,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -264,6 +266,86 @@ TEST_CASE("mount: the line findmnt prints for the mount point") {
     CHECK(ran.output == expected);
   }
   CHECK(run_probe("mount", "/etc/passwd").exit_code == k_exit_absent);
+}
+
+namespace {
+
+// Each target's answer from the fact, wherever it gives one, against the probe's own command
+// (findmnt's own lookup and table); returns how many the fact answered. `wrap` runs a command
+// where the test wants it (a private mount namespace).
+size_t derived_mounts_agree(const std::vector<std::string>& targets,
+                            const std::function<std::string(const std::string&)>& wrap) {
+  const auto fact = test::run_local(wrap(mount_fact_command(targets)));
+  REQUIRE(fact.exit_code == 0);
+  size_t answered = 0;
+  for (const auto& target : targets) {
+    CAPTURE(target);
+    int exit_code = -1;
+    const auto derived = mount_derive(target, fact.output, exit_code);
+    if (!derived) {
+      continue;
+    }
+    ++answered;
+    const auto ran = test::run_local(wrap(mount_command(target)));
+    CHECK(*derived == ran.output);
+    CHECK(exit_code == ran.exit_code);
+  }
+  return answered;
+}
+
+} // namespace
+
+TEST_CASE("mount: answered from the facts' one reading, exactly what its own command prints") {
+  // Every mount point of this machine, the shipped catalog's, and paths of the other shapes: a
+  // folder that is no mount point, nothing at all, a trailing slash and a symlink to a mount
+  // point (findmnt resolves both: the fact must not answer them), a path that is a source.
+  const test::TempDir dir;
+  const auto link = (dir.path() / "proc-link").string();
+  REQUIRE(symlink("/proc", link.c_str()) == 0);
+  std::vector<std::string> targets = {"/usr", "/etc", "/no-such-folder", "/proc/", link, "proc"};
+  const auto table = tool("findmnt -knr -o TARGET");
+  for (const auto line : util::split_lines(table)) {
+    targets.emplace_back(line);
+  }
+  const auto shipped = shipped_arguments("mount");
+  REQUIRE(shipped.size() > 5);
+  targets.insert(targets.end(), shipped.begin(), shipped.end());
+  const auto same = [](const std::string& command) { return command; };
+  CHECK(derived_mounts_agree(targets, same) > 10);
+  const auto fact = test::run_local(mount_fact_command(targets));
+  int exit_code = -1;
+  CHECK_FALSE(mount_derive("/proc/", fact.output, exit_code));
+  CHECK_FALSE(mount_derive(link, fact.output, exit_code));
+  CHECK(mount_derive("/no-such-folder", fact.output, exit_code) == std::string());
+  CHECK(exit_code == k_exit_absent);
+  CHECK(mount_derive("/proc", fact.output, exit_code).value_or("").rfind("/proc ", 0) == 0);
+}
+
+TEST_CASE("mount: stacked and bound mounts, answered as findmnt answers them") {
+  if (geteuid() != 0) {
+    MESSAGE("not root: no private mount namespace to mount in");
+    return;
+  }
+  // Two filesystems stacked on one folder (findmnt lists both), a folder bound onto another
+  // (its source DEVICE[/path]), a long option list: in a private mount namespace.
+  const test::TempDir dir;
+  const auto stacked = (dir.path() / "stacked").string();
+  const auto bound = (dir.path() / "bound").string();
+  const auto plain = (dir.path() / "plain").string();
+  for (const auto& folder : {stacked, bound, plain}) {
+    std::filesystem::create_directories(folder);
+  }
+  const auto mounts = "mount -t tmpfs -o size=1m a " + stacked + " && mount -t tmpfs -o " +
+                      "size=2m,noexec,nosuid,nodev,mode=1777 bb " + stacked + " && mount --bind " +
+                      plain + " " + bound + " && ";
+  const auto wrap = [&](const std::string& command) {
+    return "unshare -m sh -c " + util::shell_quote(mounts + command);
+  };
+  CHECK(derived_mounts_agree({stacked, bound, plain, "/proc"}, wrap) == 4);
+  const auto fact = test::run_local(wrap(mount_fact_command({stacked})));
+  int exit_code = -1;
+  const auto two = mount_derive(stacked, fact.output, exit_code).value_or("");
+  CHECK(util::split_lines(two).size() == 2);
 }
 
 TEST_CASE("package: installed exactly when dpkg-query says ii") {
