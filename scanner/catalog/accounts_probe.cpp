@@ -1,6 +1,5 @@
 #include "catalog/accounts_probe.hpp"
 
-#include "catalog/fact_blocks.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -196,11 +195,6 @@ std::string accounts_fact_command(const std::vector<std::string>& queries) {
     }
   }
   return command(list, true);
-}
-
-std::optional<std::string> accounts_derive(std::string_view query, std::string_view fact_output,
-                                           int& exit_code) {
-  return fact_block(query, fact_output, exit_code);
 }
 
 } // namespace cisscan

@@ -5,7 +5,6 @@
 // catalog asks, from which the probes are answered without a process each on the host.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,12 +22,8 @@ std::string validate_account_query(std::string_view query);
 std::string accounts_command(std::string_view query);
 
 // The fact probe's command for these questions: one awk pass over the files they need, printing
-// for each question a block of catalog/fact_blocks.hpp with what accounts_command prints for it.
+// for each question a block of catalog/fact_blocks.hpp with what accounts_command prints for it,
+// output and exit code: the probe is answered by that block.
 std::string accounts_fact_command(const std::vector<std::string>& queries);
-
-// From the fact's output, the probe's output and exit code exactly as accounts_command gives
-// them on the same host; nullopt where the fact does not answer the question.
-std::optional<std::string> accounts_derive(std::string_view query, std::string_view fact_output,
-                                           int& exit_code);
 
 } // namespace cisscan

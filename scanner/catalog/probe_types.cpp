@@ -2,6 +2,7 @@
 
 #include "catalog/accounts_probe.hpp"
 #include "catalog/check.hpp"
+#include "catalog/fact_blocks.hpp"
 #include "catalog/fswalk_probe.hpp"
 #include "catalog/mount_probe.hpp"
 #include "catalog/service_probe.hpp"
@@ -166,7 +167,7 @@ const std::vector<ProbeType> k_probe_types = {
      "a kernel parameter: running=VALUE (from /proc/sys) and configured=VALUE with "
      "configured_in=FILE (the last assignment across the sysctl.d files), or configured=(not "
      "set ...)",
-     validate_sysctl, sysctl_command, true, true, "f-sysctl", sysctl_derive, nullptr},
+     validate_sysctl, sysctl_command, true, true, "f-sysctl", fact_block, nullptr},
     {"package",
      "a Debian package: its 'ii  name version' line from the facts' dpkg-query, exit 3 when "
      "not installed",
@@ -193,7 +194,7 @@ const std::vector<ProbeType> k_probe_types = {
      "a question about the local accounts (/etc/passwd, /etc/group, /etc/shadow; never a "
      "password field): the names, or NAME:FIELD lines, that answer it, from the facts' one awk "
      "pass over those files",
-     validate_account_query, accounts_command, true, true, "f-accounts", accounts_derive, nullptr},
+     validate_account_query, accounts_command, true, true, "f-accounts", fact_block, nullptr},
     {"fswalk",
      "one find -xdev pass over the local filesystems at and below a folder: 'total PART N' and "
      "up to 30 'PART TYPE MODE UID GID PATH' lines for world-writable, no-sticky, unowned, "

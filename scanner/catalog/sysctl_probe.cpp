@@ -1,6 +1,5 @@
 #include "catalog/sysctl_probe.hpp"
 
-#include "catalog/fact_blocks.hpp"
 #include "util/text.hpp"
 
 namespace cisscan {
@@ -101,11 +100,6 @@ std::string sysctl_fact_command(const std::vector<std::string>& names) {
          "; while [ $# -gt 1 ]; do if [ -e \"$2\" ]; then echo \"/e $1 $2\"; else "
          "echo \"/a $1 $2\"; fi; shift 2; done; " +
          std::string(k_sysctl_files) + "; } | awk " + shell_quote(k_all_keys);
-}
-
-std::optional<std::string> sysctl_derive(std::string_view name, std::string_view fact_output,
-                                         int& exit_code) {
-  return fact_block(name, fact_output, exit_code);
 }
 
 } // namespace cisscan

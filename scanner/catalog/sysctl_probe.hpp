@@ -3,7 +3,6 @@
 // processes each would start on the host.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,12 +17,9 @@ std::string sysctl_command(std::string_view name);
 
 // The fact probe's command for these parameters: for each, in order, a line "@ NAME 3" (no such
 // parameter), "@ NAME 4" (cannot be read) or "@ NAME 0 N" and the N lines sysctl_command prints
-// for it; the configuration files read once for all of them, the values by one awk.
+// for it; the configuration files read once for all of them, the values by one awk. Each probe's
+// output and exit code are its block of that output (catalog/fact_blocks.hpp), exactly what
+// sysctl_command prints for it on the same host.
 std::string sysctl_fact_command(const std::vector<std::string>& names);
-
-// From the fact's output, the probe's output exactly as sysctl_command prints it on the same
-// host, and its exit code; nullopt where the fact does not name the parameter.
-std::optional<std::string> sysctl_derive(std::string_view name, std::string_view fact_output,
-                                         int& exit_code);
 
 } // namespace cisscan

@@ -3,6 +3,7 @@
 // shadow) bound over /etc's in a private mount namespace: each question's answer, from its own
 // command and from the facts' one reading, must be what the benchmark's own audit prints.
 #include "catalog/accounts_probe.hpp"
+#include "catalog/fact_blocks.hpp"
 #include "catalog/probe_types.hpp"
 
 #include "run_local.hpp"
@@ -86,7 +87,7 @@ void agree_with_audits(const std::map<std::string, std::string>& files) {
     CHECK(ran.exit_code == 0);
     CHECK(ran.output == expected.output);
     int exit_code = -1;
-    const auto derived = accounts_derive(query, fact.output, exit_code);
+    const auto derived = fact_block(query, fact.output, exit_code);
     REQUIRE(derived);
     CHECK(*derived == expected.output);
     CHECK(exit_code == 0);
@@ -170,11 +171,11 @@ TEST_CASE("accounts: a file the question needs that cannot be read is said, neve
     CHECK(ran.exit_code == k_exit_denied);
     CHECK(ran.output == "cannot read /etc/shadow\n");
     int exit_code = -1;
-    CHECK(accounts_derive(query, fact.output, exit_code) == ran.output);
+    CHECK(fact_block(query, fact.output, exit_code) == ran.output);
     CHECK(exit_code == k_exit_denied);
   }
   int exit_code = -1;
-  CHECK(accounts_derive("uid-0", fact.output, exit_code) == "root\n");
+  CHECK(fact_block("uid-0", fact.output, exit_code) == "root\n");
   CHECK(exit_code == 0);
-  CHECK_FALSE(accounts_derive("not-asked", fact.output, exit_code));
+  CHECK_FALSE(fact_block("not-asked", fact.output, exit_code));
 }

@@ -1,6 +1,7 @@
 // The typed probes against this machine's own interfaces (/proc/sys, stat, systemd, findmnt,
 // dpkg), no fixture substituted: each probe's value must agree with the canonical tool's.
 #include "catalog/check.hpp"
+#include "catalog/fact_blocks.hpp"
 #include "catalog/loader.hpp"
 #include "catalog/mount_probe.hpp"
 #include "catalog/probe_types.hpp"
@@ -148,17 +149,17 @@ TEST_CASE("sysctl: answered from the facts' one reading, exactly what its own co
     CAPTURE(key);
     const auto ran = run_probe("sysctl", key);
     int exit_code = -1;
-    const auto derived = sysctl_derive(key, fact.output, exit_code);
+    const auto derived = fact_block(key, fact.output, exit_code);
     REQUIRE(derived);
     CHECK(*derived == ran.output);
     CHECK(exit_code == ran.exit_code);
   }
   int exit_code = -1;
-  CHECK(sysctl_derive("vm.drop_caches", fact.output, exit_code) == std::string());
+  CHECK(fact_block("vm.drop_caches", fact.output, exit_code) == std::string());
   CHECK(exit_code == k_exit_denied);
-  CHECK(sysctl_derive("kernel.no_such_key_xyz", fact.output, exit_code) == std::string());
+  CHECK(fact_block("kernel.no_such_key_xyz", fact.output, exit_code) == std::string());
   CHECK(exit_code == k_exit_absent);
-  CHECK_FALSE(sysctl_derive("kernel.not_asked", fact.output, exit_code));
+  CHECK_FALSE(fact_block("kernel.not_asked", fact.output, exit_code));
 }
 
 TEST_CASE("stat: answered from the facts' one reading, exactly what its own command prints") {
