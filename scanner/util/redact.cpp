@@ -160,7 +160,7 @@ size_t find_word(std::string_view line, std::string_view word, size_t from = 0) 
   const auto it =
       std::search(line.begin() + static_cast<std::ptrdiff_t>(std::min(from, line.size())),
                   line.end(), word.begin(), word.end(),
-                  [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; });
+                  [](char a, char b) { return (a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a) == b; });
   return it == line.end() ? std::string_view::npos : static_cast<size_t>(it - line.begin());
 }
 

@@ -58,41 +58,52 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
+size_t utf8_sequence_length(std::string_view text, size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  size_t len = 0;
+  uint32_t code = 0;
+  if (c < 0x80) {
+    return 1;
+  } else if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    code = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    code = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    code = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > text.size()) {
+    return 0;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    const auto cc = static_cast<unsigned char>(text[i + k]);
+    if ((cc & 0xC0) != 0x80) {
+      return 0;
+    }
+    code = (code << 6) | (cc & 0x3F);
+  }
+  const bool overlong =
+      (len == 2 && code < 0x80) || (len == 3 && code < 0x800) || (len == 4 && code < 0x10000);
+  if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    return 0;
+  }
+  return len;
+}
+
 bool is_valid_utf8(std::string_view text) {
   size_t i = 0;
   const auto n = text.size();
   while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t len = 0;
-    uint32_t code = 0;
-    if (c < 0x80) {
-      ++i;
+    if (i + 8 <= n && (word_at(text, i) & k_high_bits) == 0) {
+      i += 8; // eight ASCII bytes
       continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      code = c & 0x07;
-    } else {
-      return false;
     }
-    if (i + len > n) {
-      return false;
-    }
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        return false;
-      }
-      code = (code << 6) | (cc & 0x3F);
-    }
-    const bool overlong =
-        (len == 2 && code < 0x80) || (len == 3 && code < 0x800) || (len == 4 && code < 0x10000);
-    if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+    const auto len = utf8_sequence_length(text, i);
+    if (len == 0) {
       return false;
     }
     i += len;

@@ -1,6 +1,8 @@
 // String helpers that know nothing of the domain.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -30,6 +32,26 @@ template <class Valid> bool every_word(std::string_view text, Valid valid) {
 }
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 bool is_valid_utf8(std::string_view text);
+// Bytes in the well-formed UTF-8 sequence at text[i] (1 for ASCII); 0 where none starts there
+// (a stray byte, a cut, overlong or surrogate sequence, a code point past U+10FFFF).
+size_t utf8_sequence_length(std::string_view text, size_t i);
+// The eight bytes at text[i] as one word (i + 8 <= text.size()), to test them at once with the
+// masks below: a text is mostly ASCII, and most of it needs neither checking nor escaping.
+inline uint64_t word_at(std::string_view text, size_t i) {
+  uint64_t word;
+  std::memcpy(&word, text.data() + i, sizeof(word));
+  return word;
+}
+inline constexpr uint64_t k_low_bits = 0x0101010101010101ULL;
+inline constexpr uint64_t k_high_bits = 0x8080808080808080ULL;
+// Whether a byte of `word` is under `limit` (at most 0x80).
+inline bool any_byte_under(uint64_t word, unsigned char limit) {
+  return ((word - k_low_bits * limit) & ~word & k_high_bits) != 0;
+}
+// Whether a byte of `word` is `byte`.
+inline bool any_byte_is(uint64_t word, unsigned char byte) {
+  return any_byte_under(word ^ (k_low_bits * byte), 1);
+}
 // Quotes a string for POSIX sh as one word: 'it'\''s'.
 std::string shell_quote(std::string_view text);
 // A shell command that prints `lines` as they are (one quoted printf), after a `# comment` line.

@@ -1,5 +1,6 @@
 // util::compact_json writes the bytes nlohmann's dump(-1, ' ', false, replace) writes.
 #include "util/json_text.hpp"
+#include "util/text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 using cisscan::json;
 
@@ -132,4 +134,41 @@ TEST_CASE("append_compact_json_with: members written as text take their place in
   std::string out;
   cisscan::util::append_compact_json_with(out, json::array({1}), as_text(more));
   CHECK(out == "[1]");
+}
+
+// Plain text is copied eight bytes at a time: each byte that needs care (an escape, a multi-byte
+// sequence, a bad byte) is put at every offset of runs of every length around the word size.
+TEST_CASE("compact_json and is_valid_utf8: one odd byte at every place in plain runs") {
+  const std::vector<std::string> odd = {"\"",
+                                        "\\",
+                                        "\n",
+                                        std::string(1, '\0'),
+                                        "\x1f",
+                                        "\x7f",
+                                        "\xC3\xA9",
+                                        "\xE2\x82\xAC",
+                                        "\xFF",
+                                        "\xC3",
+                                        "\xED\xA0\x80",
+                                        "\xF0\x9F\x98\x80",
+                                        "\x80",
+                                        "\xC0\xAF",
+                                        "\xF4\x90\x80\x80"};
+  for (const auto& byte : odd) {
+    for (size_t length = 0; length <= 26; ++length) {
+      for (size_t at = 0; at <= length; ++at) {
+        const auto text = std::string(at, 'a') + byte + std::string(length - at, 'z');
+        const json value = json::object({{"v", text}});
+        CAPTURE(reference(value));
+        CHECK(cisscan::util::compact_json(value) == reference(value));
+        bool strict_ok = true;
+        try {
+          (void)value.dump();
+        } catch (const json::type_error&) {
+          strict_ok = false;
+        }
+        CHECK(cisscan::util::is_valid_utf8(text) == strict_ok);
+      }
+    }
+  }
 }
