@@ -1,46 +1,24 @@
 #include "reports/xml_text.hpp"
 
+#include "util/text.hpp"
+
 #include <cstdio>
 
 namespace cisscan::reports {
 
 namespace {
 
-// Length of a valid UTF-8 sequence at `i` whose code point XML 1.0 allows, else 0.
+// Length of a valid UTF-8 sequence at `i` whose code point XML 1.0 allows, else 0: not a
+// control character but tab, newline and carriage return, nor U+FFFE or U+FFFF.
 size_t allowed_sequence(std::string_view text, size_t i) {
   const auto c = static_cast<unsigned char>(text[i]);
   if (c < 0x80) {
     return (c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) ? 1 : 0;
   }
-  size_t len = 0;
-  uint32_t code = 0;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    code = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    code = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    code = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) {
-    return 0;
-  }
-  for (size_t k = 1; k < len; ++k) {
-    const auto cc = static_cast<unsigned char>(text[i + k]);
-    if ((cc & 0xC0) != 0x80) {
-      return 0;
-    }
-    code = (code << 6) | (cc & 0x3F);
-  }
-  const bool overlong =
-      (len == 2 && code < 0x80) || (len == 3 && code < 0x800) || (len == 4 && code < 0x10000);
-  const bool excluded =
-      (code >= 0xD800 && code <= 0xDFFF) || code == 0xFFFE || code == 0xFFFF || code > 0x10FFFF;
-  return overlong || excluded ? 0 : len;
+  const auto len = util::utf8_sequence_length(text, i);
+  const bool noncharacter = len == 3 && text.substr(i, 2) == "\xEF\xBF" &&
+                            (text[i + 2] == '\xBE' || text[i + 2] == '\xBF');
+  return noncharacter ? 0 : len;
 }
 
 } // namespace

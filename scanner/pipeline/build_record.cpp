@@ -16,12 +16,31 @@ std::string safe(std::string_view text) {
   return util::to_valid_utf8(text);
 }
 
-json probe_to_json(const ProbeRecord& probe) {
+// Whether the probe a host ran is the catalog's as `lean` holds it.
+bool catalog_probe(const ProbeSpec& spec, const ResultMembers* lean) {
+  if (lean == nullptr) {
+    return false;
+  }
+  const auto found = lean->by_probe.find(spec.id);
+  return found != lean->by_probe.end() && found->second.type == spec.type &&
+         found->second.argument == spec.argument && found->second.command == spec.command &&
+         found->second.timeout_seconds == spec.timeout_seconds;
+}
+
+// A probe's members that the catalog decides (catalog_probe).
+json probe_members(const ProbeSpec& spec) {
   json out;
+  out["type"] = spec.type;
+  out["argument"] = safe(spec.argument);
+  out["command"] = spec.command;
+  out["timeout_s"] = spec.timeout_seconds;
+  return out;
+}
+
+// The probe's entry, without its probe_members when `lean` holds them as they are.
+json probe_to_json(const ProbeRecord& probe, const ResultMembers* lean) {
+  json out = catalog_probe(probe.spec, lean) ? json::object() : probe_members(probe.spec);
   out["id"] = probe.spec.id;
-  out["type"] = probe.spec.type;
-  out["argument"] = safe(probe.spec.argument);
-  out["command"] = probe.spec.command;
   out["state"] = std::string(to_string(probe.state));
   out["exit_code"] = probe.output.exit_code;
   if (util::is_valid_utf8(probe.output.output)) {
@@ -39,7 +58,6 @@ json probe_to_json(const ProbeRecord& probe) {
                           ? json(nullptr)
                           : json(util::rfc3339(probe.output.started_at));
   out["duration_ms"] = probe.output.duration_ms;
-  out["timeout_s"] = probe.spec.timeout_seconds;
   return out;
 }
 
@@ -88,6 +106,16 @@ ResultMembers result_members(const Catalog& catalog) {
     const auto shared = check_members(*check);
     for (const auto& [key, value] : shared.items()) {
       texts.push_back(util::member_text(key, value));
+    }
+    if (!check->probe || members.by_probe.contains(check->probe->id)) {
+      continue;
+    }
+    const auto& spec = *check->probe;
+    auto& probe = members.by_probe[spec.id];
+    probe = {spec.type, spec.argument, spec.command, spec.timeout_seconds, {}};
+    const auto values = probe_members(spec);
+    for (const auto& [key, value] : values.items()) {
+      probe.members.push_back(util::member_text(key, value));
     }
   }
   return members;
@@ -139,7 +167,7 @@ json host_to_json(const HostRun& run, const ResultMembers* lean) {
   out["finished_at"] = run.finished_at;
   out["probes"] = json::array();
   for (const auto& probe : run.probes) {
-    out["probes"].push_back(probe_to_json(probe));
+    out["probes"].push_back(probe_to_json(probe, lean));
   }
   out["results"] = json::array();
   for (const auto& result : run.results) {

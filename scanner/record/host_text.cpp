@@ -4,31 +4,43 @@ namespace cisscan {
 
 namespace {
 
-const std::vector<util::MemberText>* members_of(const cisscan::json& result,
-                                                const ResultMembers& members) {
-  if (!result.is_object()) {
-    return nullptr;
-  }
-  const auto id = result.find("check_id");
-  if (id == result.end() || !id->is_string()) {
-    return nullptr;
-  }
-  const auto found = members.by_check.find(id->get_ref<const std::string&>());
-  return found == members.by_check.end() ? nullptr : &found->second;
+const std::vector<util::MemberText>& members_in(const std::vector<util::MemberText>& members) {
+  return members;
 }
 
-void append_results(std::string& out, const cisscan::json& results, const ResultMembers& members) {
+const std::vector<util::MemberText>& members_in(const ResultMembers::Probe& probe) {
+  return probe.members;
+}
+
+// The members `by` holds for `item`, found by its member `key` ("check_id", "id").
+template <class MembersBy>
+const std::vector<util::MemberText>* members_of(const cisscan::json& item, const MembersBy& by,
+                                                const char* key) {
+  if (!item.is_object()) {
+    return nullptr;
+  }
+  const auto id = item.find(key);
+  if (id == item.end() || !id->is_string()) {
+    return nullptr;
+  }
+  const auto found = by.find(id->get_ref<const std::string&>());
+  return found == by.end() ? nullptr : &members_in(found->second);
+}
+
+template <class MembersBy>
+void append_items(std::string& out, const cisscan::json& items, const MembersBy& by,
+                  const char* key) {
   out += '[';
   bool first = true;
-  for (const auto& result : results) {
+  for (const auto& item : items) {
     if (!first) {
       out += ',';
     }
     first = false;
-    if (const auto* more = members_of(result, members)) {
-      util::append_compact_json_with(out, result, *more);
+    if (const auto* more = members_of(item, by, key)) {
+      util::append_compact_json_with(out, item, *more);
     } else {
-      util::append_compact_json(out, result);
+      util::append_compact_json(out, item);
     }
   }
   out += ']';
@@ -46,7 +58,9 @@ void append_host_text(std::string& out, const cisscan::json& host, const ResultM
   for (const auto& [key, member] : host.items()) {
     util::append_member_key(out, first, key);
     if (key == "results" && member.is_array()) {
-      append_results(out, member, *members);
+      append_items(out, member, members->by_check, "check_id");
+    } else if (key == "probes" && member.is_array()) {
+      append_items(out, member, members->by_probe, "id");
     } else {
       util::append_compact_json(out, member);
     }

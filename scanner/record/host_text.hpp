@@ -13,13 +13,25 @@
 
 namespace cisscan {
 
-// Each check's members that are the same in all its results, by check id, in key order.
+// Each check's members that are the same in all its results, by check id, in key order; and
+// the members a catalog's probe has on every host that runs it as the catalog wrote it, by
+// probe id, in key order. A probe whose member differs on a host (a command plan_host changed)
+// keeps its own members, which win over these.
 struct ResultMembers {
+  // A catalog's probe: what host_to_json compares a host's probe with, and its members' text.
+  struct Probe {
+    std::string type;
+    std::string argument;
+    std::string command;
+    int timeout_seconds = 0;
+    std::vector<util::MemberText> members;
+  };
   std::unordered_map<std::string, std::vector<util::MemberText>> by_check;
+  std::unordered_map<std::string, Probe> by_probe;
 };
 
-// The compact JSON text of `host`, each result with its check's `members` (where the result has
-// no member of that key). With no members, util::append_compact_json.
+// The compact JSON text of `host`, each result with its check's `members` and each probe with
+// its probe's (where it has no member of that key). With no members, util::append_compact_json.
 void append_host_text(std::string& out, const cisscan::json& host, const ResultMembers* members);
 
 } // namespace cisscan

@@ -150,6 +150,39 @@ TEST_CASE("a lean host entry, its results' members put back as text, is the full
   CHECK(spool.at(0) == full);
 }
 
+TEST_CASE("a lean host entry leaves out a catalog probe's members only where the host ran it as "
+          "the catalog wrote it") {
+  auto run = sample_run();
+  auto as_written = std::make_shared<Check>(*run.results[0].check);
+  as_written->probe = run.probes[0].spec; // p-text, as the host ran it
+  auto changed = std::make_shared<Check>(*as_written);
+  changed->id = "c-2";
+  changed->probe = run.probes[1].spec; // p-binary, whose command the host's plan changed
+  changed->probe->command = "cat y";
+  Catalog catalog;
+  catalog.checks = {as_written, changed};
+  const auto members = result_members(catalog);
+  REQUIRE(members.by_probe.size() == 2);
+
+  const auto full = host_to_json(run);
+  const auto lean = host_to_json(run, &members);
+  const auto& text_probe = lean.at("probes")[0];
+  CHECK(text_probe.at("id") == "p-text");
+  for (const auto* key : {"command", "argument", "type", "timeout_s"}) {
+    CAPTURE(key);
+    CHECK_FALSE(text_probe.contains(key));
+    CHECK(full.at("probes")[0].contains(key));
+  }
+  CHECK(lean.at("probes")[1] == full.at("probes")[1]); // its own command, written whole
+  CHECK(lean.at("probes")[1].at("command") == "cat x");
+  std::string text;
+  append_host_text(text, lean, &members);
+  CHECK(text == util::compact_json(full));
+  HostSpool spool(1, &members);
+  spool.put(0, lean);
+  CHECK(spool.at(0) == full);
+}
+
 TEST_CASE("build_record carries the run, the catalog digest and the safeguard catalog") {
   Catalog catalog;
   catalog.digest = std::string(64, 'd');
