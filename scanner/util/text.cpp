@@ -226,13 +226,7 @@ std::string to_valid_utf8(std::string_view text) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    const size_t len = c < 0x80             ? 1
-                       : (c & 0xE0) == 0xC0 ? 2
-                       : (c & 0xF0) == 0xE0 ? 3
-                       : (c & 0xF8) == 0xF0 ? 4
-                                            : 0;
-    if (len > 0 && i + len <= text.size() && is_valid_utf8(text.substr(i, len))) {
+    if (const auto len = utf8_sequence_length(text, i); len > 0) {
       out.append(text.substr(i, len));
       i += len;
     } else {

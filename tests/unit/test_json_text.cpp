@@ -168,6 +168,9 @@ TEST_CASE("compact_json and is_valid_utf8: one odd byte at every place in plain 
           strict_ok = false;
         }
         CHECK(cisscan::util::is_valid_utf8(text) == strict_ok);
+        const auto repaired = cisscan::util::to_valid_utf8(text);
+        CHECK(cisscan::util::is_valid_utf8(repaired));
+        CHECK((repaired == text) == strict_ok);
       }
     }
   }

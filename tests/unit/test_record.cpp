@@ -67,6 +67,13 @@ HostRun sample_run() {
   return run;
 }
 
+// A spool made with `members` reads back the `full` entry of the `lean` one it was given.
+void check_spooled(const json& lean, const ResultMembers& members, const json& full) {
+  HostSpool spool(1, &members);
+  spool.put(0, lean);
+  CHECK(spool.at(0) == full);
+}
+
 } // namespace
 
 TEST_CASE("host_to_json keeps non-UTF-8 output losslessly") {
@@ -145,9 +152,7 @@ TEST_CASE("a lean host entry, its results' members put back as text, is the full
   append_host_text(written, assessed, &members);
   CHECK(written == util::compact_json(assessed_full));
   // Through a spool made with the members, the full entry comes back.
-  HostSpool spool(1, &members);
-  spool.put(0, lean);
-  CHECK(spool.at(0) == full);
+  check_spooled(lean, members, full);
 }
 
 TEST_CASE("a lean host entry leaves out a catalog probe's members only where the host ran it as "
@@ -178,9 +183,7 @@ TEST_CASE("a lean host entry leaves out a catalog probe's members only where the
   std::string text;
   append_host_text(text, lean, &members);
   CHECK(text == util::compact_json(full));
-  HostSpool spool(1, &members);
-  spool.put(0, lean);
-  CHECK(spool.at(0) == full);
+  check_spooled(lean, members, full);
 }
 
 TEST_CASE("build_record carries the run, the catalog digest and the safeguard catalog") {
