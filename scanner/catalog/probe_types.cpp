@@ -104,25 +104,50 @@ std::string package_command(std::string_view name) {
          "case \"$s\" in ?n*|?c*) exit 3;; esac; exit 0";
 }
 
+// The package a dpkg-query line (package_line) lists, without its architecture.
+std::string_view package_of(std::string_view line) {
+  auto name = util::trim(line.substr(3));
+  name = name.substr(0, name.find(' '));
+  return name.substr(0, name.find(':'));
+}
+
+// Calls `fn` with each line of the facts' package list that lists package `name`, in order, as
+// util::split_lines cuts them. A probe asks for a few packages of ~1,000: their lines are found
+// by searching for the name, not by reading every line.
+template <class Fn> void each_line_of(std::string_view dpkg_lines, std::string_view name, Fn fn) {
+  size_t from = 0;
+  while (!name.empty() && from < dpkg_lines.size()) {
+    const auto at = dpkg_lines.find(name, from);
+    if (at == std::string_view::npos) {
+      return;
+    }
+    const auto newline = dpkg_lines.rfind('\n', at);
+    const auto start = newline == std::string_view::npos ? 0 : newline + 1;
+    const auto end = dpkg_lines.find('\n', at);
+    auto line = dpkg_lines.substr(start, end == std::string_view::npos ? end : end - start);
+    if (end != std::string_view::npos && !line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (package_line(line) && package_of(line) == name) {
+      fn(line);
+    }
+    from = end == std::string_view::npos ? dpkg_lines.size() : end + 1;
+  }
+}
+
 // From the facts' package list ("ii  name version" lines): the package's line, exit 0 when it
 // is installed, 3 when it is not.
 std::optional<std::string> package_derive(std::string_view name, std::string_view fact_output,
                                           int& exit_code) {
   exit_code = k_exit_absent;
-  for (const auto line : util::split_lines(fact_output)) {
-    if (!package_line(line)) {
-      continue;
+  std::optional<std::string> found;
+  each_line_of(fact_output, name, [&](std::string_view line) {
+    if (!found) {
+      exit_code = package_present(line) ? 0 : k_exit_absent;
+      found = std::string(line) + "\n";
     }
-    auto rest = util::trim(line.substr(3));
-    auto package = rest.substr(0, rest.find(' '));
-    package = package.substr(0, package.find(':'));
-    if (package == name) {
-      const bool installed = package_present(line);
-      exit_code = installed ? 0 : k_exit_absent;
-      return std::string(line) + "\n";
-    }
-  }
-  return std::string();
+  });
+  return found ? found : std::string();
 }
 
 // dpkg's status word for the state letter of ${db:Status-Abbrev} (package_line's second letter).
@@ -151,7 +176,14 @@ std::string_view package_state_word(char state) {
 std::optional<std::string> packages_derive(std::string_view names, std::string_view fact_output,
                                            int& exit_code) {
   exit_code = 0;
-  return package_state_lines(names, read_package_states(fact_output));
+  std::string lines;
+  for (const auto name : package_names(names)) {
+    each_line_of(fact_output, name, [&](std::string_view line) {
+      lines +=
+          "package " + std::string(name) + " " + std::string(package_state_word(line[1])) + "\n";
+    });
+  }
+  return lines;
 }
 
 const std::vector<ProbeType> k_probe_types = {
@@ -225,13 +257,14 @@ PackageStates read_package_states(std::string_view dpkg_lines) {
     if (!package_line(line)) {
       continue;
     }
-    auto name = util::trim(line.substr(3));
-    name = name.substr(0, name.find(' '));
-    name = name.substr(0, name.find(':'));
+    const auto name = package_of(line);
     if (!name.empty()) {
-      auto it = states.find(name);
+      // dpkg-query lists by name: the last entry, or the end, is where most names go.
+      auto it = states.empty() || states.rbegin()->first < name ? states.end()
+                : states.rbegin()->first == name                ? std::prev(states.end())
+                                                                : states.find(name);
       if (it == states.end()) {
-        it = states.emplace(std::string(name), std::vector<std::string_view>{}).first;
+        it = states.emplace_hint(it, std::string(name), std::vector<std::string_view>{});
       }
       it->second.push_back(package_state_word(line[1]));
     }

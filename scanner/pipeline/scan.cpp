@@ -116,7 +116,7 @@ void fail_all(HostRun& run, const Catalog& catalog) {
 // One host's remote shell while it is scanned: what the two round trips share.
 struct HostSession {
   const HostSpec& host;
-  const Catalog& catalog; // what the facts read the units of
+  const std::vector<ProbeSpec>& facts; // fact_probes(catalog), made once for the fleet
   const ScanOptions& options;
   std::string boundary;
   util::SteadyTime start;
@@ -134,7 +134,7 @@ struct HostSession {
 // Round trip 1: the facts, taken into the run with the roles they imply beside the inventory's.
 // False, with `outcome` saying why, when the shell stopped before every fact was back.
 bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
-  const auto facts = fact_probes(s.catalog);
+  const auto& facts = s.facts;
   const auto script = generate_script(
       facts, {.boundary = s.boundary, .final_exit = false, .lanes = s.options.probe_lanes});
   dump_script(s.options.dump_scripts_dir, s.host, 1, script);
@@ -233,9 +233,9 @@ HostRun not_scanned(const HostSpec& host, const Catalog& catalog, const std::str
   return run;
 }
 
-} // namespace
-
-HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options) {
+// scan_host with the catalog's fact probes (fact_probes) made by the caller.
+HostRun scan_host_with(const HostSpec& host, const Catalog& catalog,
+                       const std::vector<ProbeSpec>& facts, const ScanOptions& options) {
   HostRun run;
   run.spec = host;
   run.started_at = util::rfc3339_now();
@@ -291,7 +291,7 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
   if (channel) {
     const auto boundary = "CISSCAN-" + util::random_hex(16);
     HostSession session{host,
-                        catalog,
+                        facts,
                         options,
                         boundary,
                         start,
@@ -310,6 +310,12 @@ HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOption
     fail_all(run, catalog);
   }
   return finish();
+}
+
+} // namespace
+
+HostRun scan_host(const HostSpec& host, const Catalog& catalog, const ScanOptions& options) {
+  return scan_host_with(host, catalog, fact_probes(catalog), options);
 }
 
 void scan_fleet(const Inventory& inventory, const Catalog& catalog,
@@ -332,6 +338,7 @@ void scan_fleet(const Inventory& inventory, const Catalog& catalog,
   constexpr size_t k_finished_waiting = 4;
   HandOff hand_off(k_finished_waiting, jobs);
   std::atomic<size_t> next{0};
+  const auto facts = fact_probes(catalog);
   const auto worker = [&]() {
     for (size_t i = next++; i < inventory.hosts.size(); i = next++) {
       const auto& host = inventory.hosts[i];
@@ -343,7 +350,7 @@ void scan_fleet(const Inventory& inventory, const Catalog& catalog,
           options.on_host_start(host);
         }
         try {
-          run = scan_host(host, catalog, options);
+          run = scan_host_with(host, catalog, facts, options);
         } catch (const std::exception& e) {
           // A host never takes the run down: whatever went wrong is that host's error.
           run = not_scanned(host, catalog, "internal error: " + util::host_line(e.what()));

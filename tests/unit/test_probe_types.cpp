@@ -300,6 +300,67 @@ TEST_CASE("package state from the facts' dpkg-query lines") {
   }
 }
 
+namespace {
+
+// The package and packages probes find a name's lines by searching for it: what they give must
+// be what a read of every line gives (read_package_states, the facts' own reading), on lines that
+// name packages whose names hold one another, at the first and the last line, with and without
+// an architecture or a carriage return, and in text that is no package line.
+void check_searched_like_read(const std::string& facts, const std::vector<std::string>& names) {
+  const auto states = read_package_states(facts);
+  std::string all;
+  for (const auto& name : names) {
+    CAPTURE(name);
+    int code = -1;
+    const auto line = type("package").derive(name, facts, code).value();
+    // The first line that lists it, read line by line.
+    std::string first;
+    for (const auto l : util::split_lines(facts)) {
+      auto rest = util::trim(l.size() > 3 ? l.substr(3) : "");
+      rest = rest.substr(0, rest.find(' '));
+      if (package_line(l) && rest.substr(0, rest.find(':')) == name) {
+        first = std::string(l) + "\n";
+        break;
+      }
+    }
+    CHECK(line == first);
+    CHECK(code == (!first.empty() && package_present(first) ? 0 : k_exit_absent));
+    int codes = -1;
+    CHECK(type("packages").derive(name, facts, codes).value() == package_state_lines(name, states));
+    all += name + " ";
+  }
+  int code = -1;
+  CHECK(type("packages").derive(all, facts, code).value() == package_state_lines(all, states));
+}
+
+} // namespace
+
+TEST_CASE("package and packages from the facts: the lines a read of every line finds") {
+  const std::string facts = "ii  apt 2.6.1\n"
+                            "ii  apt-utils 2.6.1\n"
+                            "rc  libapt 1.0 apt\n"
+                            "dpkg-query: no apt here\n"
+                            "ii  xapt 1.0\r\n"
+                            "ii  libc6:amd64 2.36\n"
+                            "rc  libc6:i386 2.36\n"
+                            "ii  zz-apt 1.0 libc6\n"
+                            "ii  last 1.0\r";
+  check_searched_like_read(facts, {"apt", "apt-utils", "libapt", "xapt", "libc6", "zz-apt", "last",
+                                   "utils", "a", "no-such", "dpkg-query"});
+}
+
+TEST_CASE("package and packages from this machine's dpkg-query: a read of every line agrees") {
+  const auto facts =
+      run_local("dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n'").output;
+  std::vector<std::string> names;
+  for (const auto& [name, words] : read_package_states(facts)) {
+    names.push_back(name);
+  }
+  REQUIRE(names.size() > 50);
+  names.emplace_back("no-such-package-xyz");
+  check_searched_like_read(facts, names);
+}
+
 TEST_CASE("several packages' states from the facts' dpkg-query lines") {
   const std::string facts = "ii  telnet 0.17\n"
                             "rc  nis 1.0\n"
