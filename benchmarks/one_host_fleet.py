@@ -4,9 +4,14 @@ user + sys CPU and its peak RSS (from /usr/bin/time). The host's sshd sessions s
 machine's cores, so wall time here measures the test bed, not the scanner; read CPU and RSS.
 
     sudo /usr/bin/python3 benchmarks/one_host_fleet.py --hosts 50,200 --jobs 10,50 BIN [BIN...]
+
+With --task-clock, CPU is perf stat's task-clock (finer than time's 10 ms steps), and with hosts
+1 among --hosts the end prints each build's CPU a host: (median at N - median at 1) / (N - 1).
 """
 import argparse
+import collections
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,8 +34,11 @@ def main():
     parser.add_argument("--checks", action="append", default=[],
                         help="a catalog in place of the shipped one (repeatable), e.g. "
                         "benchmarks/light")
+    parser.add_argument("--task-clock", action="store_true",
+                        help="CPU from `perf stat -e task-clock` (needs linux-perf)")
     parser.add_argument("binaries", nargs="+")
     args = parser.parse_args()
+    cpu = collections.defaultdict(list)  # (hosts, jobs, binary) -> CPU seconds of each scan
     bed = testbed.Testbed()
     try:
         entry = bed.add_host("h0", "hardened").inventory_entry()
@@ -40,8 +48,11 @@ def main():
                 for jobs in args.jobs:
                     for _ in range(args.reps):
                         for binary in args.binaries:
+                            clock = os.path.join(out, "task-clock")
+                            perf = (["perf", "stat", "-x,", "-e", "task-clock", "-o", clock]
+                                    if args.task_clock else [])
                             proc = subprocess.run(
-                                ["/usr/bin/time", "-f", "%e %U %S %M", binary, "-q", "scan",
+                                perf + ["/usr/bin/time", "-f", "%e %U %S %M", binary, "-q", "scan",
                                  "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out,
                                  "--format", args.format, "--jobs", str(jobs)]
                                 + [x for path in args.checks for x in ("--checks", path)],
@@ -49,11 +60,23 @@ def main():
                             if proc.returncode not in (0, 1):
                                 sys.exit(f"{binary}: exit {proc.returncode}: {proc.stderr[-500:]}")
                             wall, user, system, rss = proc.stderr.split()[-4:]
+                            seconds = float(user) + float(system)
+                            if args.task_clock:
+                                with open(clock) as f:
+                                    seconds = next(float(line.split(",")[0]) / 1000
+                                                   for line in f if "task-clock" in line)
+                            cpu[(count, jobs, binary)].append(seconds)
                             print(f"hosts {count} jobs {jobs} {binary}: wall {float(wall):.1f} s, "
-                                  f"cpu {float(user) + float(system):.2f} s, "
+                                  f"cpu {seconds:.3f} s, "
                                   f"peak RSS {int(rss) // 1024} MiB", flush=True)
     finally:
         bed.cleanup()
+    for (count, jobs, binary), runs in sorted(cpu.items()):
+        one = cpu.get((1, jobs, binary))
+        if count > 1 and one:
+            per_host = (statistics.median(runs) - statistics.median(one)) / (count - 1)
+            print(f"{binary} jobs {jobs}: CPU a host {per_host * 1000:.2f} ms "
+                  f"(medians of {len(runs)} and {len(one)} scans of {count} and 1 hosts)")
 
 
 if __name__ == "__main__":
