@@ -173,14 +173,18 @@ std::string_view package_state_word(char state) {
 }
 
 // From the facts' package list: the named packages' lines; nothing listed is no line, exit 0.
+// A `packages` probe's line for one architecture of a package.
+std::string package_state_line(std::string_view name, std::string_view word) {
+  return "package " + std::string(name) + " " + std::string(word) + "\n";
+}
+
 std::optional<std::string> packages_derive(std::string_view names, std::string_view fact_output,
                                            int& exit_code) {
   exit_code = 0;
   std::string lines;
   for (const auto name : package_names(names)) {
     each_line_of(fact_output, name, [&](std::string_view line) {
-      lines +=
-          "package " + std::string(name) + " " + std::string(package_state_word(line[1])) + "\n";
+      lines += package_state_line(name, package_state_word(line[1]));
     });
   }
   return lines;
@@ -284,7 +288,7 @@ std::string package_state_lines(std::string_view names, const PackageStates& sta
       continue;
     }
     for (const auto word : it->second) {
-      lines += "package " + std::string(name) + " " + std::string(word) + "\n";
+      lines += package_state_line(name, word);
     }
   }
   return lines;
