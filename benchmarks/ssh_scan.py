@@ -36,6 +36,9 @@ def main():
     parser.add_argument("--checks", action="append", default=[],
                         help="check file or folder (repeatable; default: the binary's catalog), "
                              "so two builds can be compared on one catalog")
+    parser.add_argument("--profile", default=None,
+                        help="profile to scan (default: level2-server with --checks, else the "
+                             "scanner's default)")
     args = parser.parse_args()
 
     bed = testbed.Testbed()
@@ -52,8 +55,9 @@ def main():
                    "--jobs", str(args.jobs)]
             for path in args.checks:
                 cmd += ["--checks", path]
-            if args.checks:
-                cmd += ["--profile", "level2-server"]
+            profile = args.profile or ("level2-server" if args.checks else None)
+            if profile:
+                cmd += ["--profile", profile]
             if i == 0:
                 cmd += ["--dump-scripts", scripts]
             wall, proc = timed(cmd, text=True)
