@@ -7,6 +7,10 @@ machine's cores, so wall time here measures the test bed, not the scanner; read 
 
 With --task-clock, CPU is perf stat's task-clock (finer than time's 10 ms steps), and with hosts
 1 among --hosts the end prints each build's CPU a host: (median at N - median at 1) / (N - 1).
+
+With --other-known-hosts K, the known_hosts file holds K other hosts' lines before the test
+host's, as a fleet's does; with --hash-known-hosts too, hashed by `ssh-keygen -H` (OpenSSH's
+HashKnownHosts, Debian's default).
 """
 import argparse
 import collections
@@ -36,13 +40,29 @@ def main():
                         "benchmarks/light")
     parser.add_argument("--task-clock", action="store_true",
                         help="CPU from `perf stat -e task-clock` (needs linux-perf)")
+    parser.add_argument("--other-known-hosts", type=int, default=0,
+                        help="lines of other hosts put before the test host's in known_hosts")
+    parser.add_argument("--hash-known-hosts", action="store_true",
+                        help="hash the known_hosts file (ssh-keygen -H)")
     parser.add_argument("binaries", nargs="+")
     args = parser.parse_args()
     cpu = collections.defaultdict(list)  # (hosts, jobs, binary) -> CPU seconds of each scan
     bed = testbed.Testbed()
     try:
-        entry = bed.add_host("h0", "hardened").inventory_entry()
+        host = bed.add_host("h0", "hardened")
+        entry = host.inventory_entry()
         with tempfile.TemporaryDirectory() as out:
+            known_hosts = bed.known_hosts
+            if args.other_known_hosts or args.hash_known_hosts:
+                known_hosts = os.path.join(out, "known_hosts")
+                key = host.known_hosts_line.split(" ", 1)[1]
+                with open(known_hosts, "w") as f:
+                    for i in range(args.other_known_hosts):
+                        f.write(f"10.{i // 250}.{i % 250}.7 {key}")
+                    f.write(host.known_hosts_line)
+                if args.hash_known_hosts:
+                    subprocess.run(["ssh-keygen", "-q", "-H", "-f", known_hosts], check=True,
+                                   capture_output=True)
             for count in args.hosts:
                 inventory = bed.inventory([dict(entry, name=f"h{i:03d}") for i in range(count)])
                 for jobs in args.jobs:
@@ -53,7 +73,7 @@ def main():
                                     if args.task_clock else [])
                             proc = subprocess.run(
                                 perf + ["/usr/bin/time", "-f", "%e %U %S %M", binary, "-q", "scan",
-                                 "-i", inventory, "--known-hosts", bed.known_hosts, "--out", out,
+                                 "-i", inventory, "--known-hosts", known_hosts, "--out", out,
                                  "--format", args.format, "--jobs", str(jobs)]
                                 + [x for path in args.checks for x in ("--checks", path)],
                                 capture_output=True, text=True)

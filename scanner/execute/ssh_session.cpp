@@ -1,5 +1,6 @@
 #include "execute/ssh_session.hpp"
 
+#include "execute/known_hosts_filter.hpp"
 #include "util/files.hpp"
 
 #include <spdlog/spdlog.h>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <mutex>
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace cisscan {
@@ -36,13 +38,57 @@ std::string known_hosts_file(const SshEndpoint& endpoint, const TransportOptions
       .string();
 }
 
+// The known_hosts lines that may name this host, in a memory file libssh reads as
+// /proc/self/fd/N (known_hosts_filter.hpp: libssh reads the whole file twice a connection).
+// Empty where the whole file is libssh's to read: an address libssh would take apart
+// (user@host), a file that cannot be read or cut, or no memory file.
+class KnownHostsCut {
+public:
+  KnownHostsCut(const SshEndpoint& endpoint, const std::string& file) {
+    const bool plain_address =
+        !endpoint.address.empty() &&
+        std::all_of(endpoint.address.begin(), endpoint.address.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '-' ||
+                 c == '_';
+        });
+    if (!plain_address) {
+      return;
+    }
+    const auto lines =
+        known_hosts_lines_for_file(file, known_hosts_name(endpoint.address, endpoint.port));
+    if (!lines) {
+      return;
+    }
+    m_fd = memfd_create("cisscan-known-hosts", MFD_CLOEXEC);
+    if (m_fd < 0 || !util::write_at(m_fd, *lines)) {
+      return;
+    }
+    m_path = "/proc/self/fd/" + std::to_string(m_fd);
+  }
+  ~KnownHostsCut() {
+    if (m_fd >= 0) {
+      close(m_fd);
+    }
+  }
+  KnownHostsCut(const KnownHostsCut&) = delete;
+  KnownHostsCut& operator=(const KnownHostsCut&) = delete;
+
+  // The path libssh reads: the memory file's, else `file` itself.
+  const std::string& path_or(const std::string& file) const {
+    return m_path.empty() ? file : m_path;
+  }
+
+private:
+  int m_fd = -1;
+  std::string m_path;
+};
+
 void set_options(ssh_session session, const SshEndpoint& endpoint, const TransportOptions& options,
-                 int fd) {
+                 int fd, const std::string& known_hosts) {
   const int port = endpoint.port;
   const long timeout = options.connect_timeout_seconds;
   const int nodelay = 1;
   const bool process_config = false;
-  const auto known_hosts = known_hosts_file(endpoint, options);
   ssh_options_set(session, SSH_OPTIONS_HOST, endpoint.address.c_str());
   ssh_options_set(session, SSH_OPTIONS_PORT, &port);
   ssh_options_set(session, SSH_OPTIONS_USER, endpoint.user.c_str());
@@ -94,6 +140,8 @@ ConnectResult verify_host_key(ssh_session session, const SshEndpoint& endpoint,
   case SSH_KNOWN_HOSTS_UNKNOWN:
     if (options.accept_new_host_keys) {
       const std::lock_guard<std::mutex> lock(g_known_hosts_mutex);
+      // The key goes to the file itself, not to the cut libssh read.
+      ssh_options_set(session, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
       if (ssh_session_update_known_hosts(session) != SSH_OK) {
         return {ConnectStatus::error, "cannot record the new host key of " + where + " in " +
                                           known_hosts + ": " + ssh_get_error(session)};
@@ -113,7 +161,9 @@ ConnectResult verify_host_key(ssh_session session, const SshEndpoint& endpoint,
 
 ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
                     const TransportOptions& options, int fd, std::string& fingerprint) {
-  set_options(session, endpoint, options, fd);
+  const auto known_hosts = known_hosts_file(endpoint, options);
+  const KnownHostsCut cut(endpoint, known_hosts);
+  set_options(session, endpoint, options, fd, cut.path_or(known_hosts));
   // Read the key before connecting: a missing key is this host's error, nothing is sent. Until
   // ssh_connect takes the tunnel's socket, it is ours to close.
   ssh_key key = nullptr;

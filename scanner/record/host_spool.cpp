@@ -1,6 +1,7 @@
 #include "record/host_spool.hpp"
 
 #include "model/record_status.hpp"
+#include "util/files.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -33,21 +34,6 @@ int unnamed_temporary_file() {
   }
   ::unlink(name.c_str());
   return fd;
-}
-
-bool write_all(int fd, std::string_view text, size_t offset) {
-  while (!text.empty()) {
-    const auto n = ::pwrite(fd, text.data(), text.size(), static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    text.remove_prefix(static_cast<size_t>(n));
-    offset += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 // The host's name and status, and its fail and error results with their check_id, status and
@@ -92,7 +78,7 @@ void HostSpool::put(size_t index, const cisscan::json& host) {
   std::lock_guard lock(m_mutex);
   auto& slot = m_slots.at(index);
   slot.gaps = std::move(gaps);
-  if (m_fd >= 0 && write_all(m_fd, text, m_end)) {
+  if (m_fd >= 0 && util::write_at(m_fd, text, m_end)) {
     slot.offset = m_end;
     slot.length = text.size();
     slot.on_disk = true;

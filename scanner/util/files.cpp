@@ -19,6 +19,21 @@
 
 namespace cisscan::util {
 
+bool write_at(int fd, std::string_view text, size_t offset) {
+  while (!text.empty()) {
+    const auto n = ::pwrite(fd, text.data(), text.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    text.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 std::string read_file(const std::filesystem::path& path, size_t spare) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat info {};
@@ -274,8 +289,8 @@ std::string random_hex(size_t bytes) {
   return out;
 }
 
-std::optional<std::pair<std::uint64_t, std::uint64_t>> file_identity(
-    const std::filesystem::path& path) {
+std::optional<std::pair<std::uint64_t, std::uint64_t>>
+file_identity(const std::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return std::nullopt;

@@ -33,6 +33,9 @@ std::string safe_file_name(std::string_view name);
 // Throws std::runtime_error "PATH: WHY" unless write_file_atomic(path) could work: `path` is not
 // a folder, and its folder exists and takes a new file.
 void check_writable(const std::filesystem::path& path);
+// Writes all of `text` to `fd` at `offset` (pwrite, again after EINTR and short writes). False
+// with errno set when it cannot.
+bool write_at(int fd, std::string_view text, size_t offset = 0);
 // Expands a leading "~/" with $HOME.
 std::filesystem::path expand_home(const std::string& path);
 // The account this process runs as: $USER, else the password database's name for the real uid,
@@ -44,7 +47,7 @@ std::string random_hex(size_t bytes);
 // path that reaches it (a folder and the file directly, a link, a hard link). Empty when the
 // path cannot be stat'ed. One stat(2), where std::filesystem::weakly_canonical reads every link
 // of every component.
-std::optional<std::pair<std::uint64_t, std::uint64_t>> file_identity(
-    const std::filesystem::path& path);
+std::optional<std::pair<std::uint64_t, std::uint64_t>>
+file_identity(const std::filesystem::path& path);
 
 } // namespace cisscan::util

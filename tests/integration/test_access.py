@@ -95,6 +95,35 @@ def test_host_key_mismatch_is_refused_before_anything_is_sent(bed, hosts, tmp_pa
     assert "does not match" in run.stderr
 
 
+def test_a_hashed_known_hosts_among_many_hosts_is_checked_as_libssh_checks_it(bed, hosts, tmp_path,
+                                                                                out):
+    """A fleet's known_hosts, hashed as Debian's ssh writes it (HashKnownHosts), with 500 other
+    hosts' lines: cisscan hands libssh only the lines that may name each host (a hashed name is
+    matched by its HMAC). The right key is accepted, and a host whose hashed line holds another
+    host's key is refused, nothing sent."""
+    impostor = bed.add_host("impostor-hashed", "hardened", known=False)
+    hardened = hosts["hardened"]
+    key = hardened.known_hosts_line.split(" ", 1)[1]
+    other = hosts["unhardened"].known_hosts_line.split(" ", 1)[1]
+    known = tmp_path / "known_hosts"
+    lines = [f"[10.9.{i // 250}.{i % 250}]:22{i % 10} {other}" for i in range(500)]
+    lines.insert(250, hardened.known_hosts_line.strip())
+    lines.append(f"[127.0.0.1]:{impostor.port} {key}")
+    known.write_text("".join(line if line.endswith("\n") else line + "\n" for line in lines))
+    testbed.run(["ssh-keygen", "-q", "-H", "-f", str(known)])
+    assert known.read_text().startswith("|1|")
+    inventory = bed.inventory([hardened.inventory_entry(), impostor.inventory_entry()])
+    run = cisscan("scan", "-i", inventory, "--known-hosts", str(known), "--out", out, out=out)
+    assert run.host("hardened")["status"] == "ok", run.host("hardened")["reason"]
+    host = run.host("impostor-hashed")
+    assert host["status"] == "error"
+    assert "does not match" in host["reason"]
+    assert str(known) in host["reason"]
+    assert "userauth-request" not in impostor.log_text()
+    assert impostor.channels_opened() == 0
+    assert run.code == 3
+
+
 def test_unknown_host_key_needs_accept_new(bed, hosts, tmp_path, out):
     stranger = bed.add_host("stranger", "hardened", known=False)
     known = tmp_path / "known_hosts"
