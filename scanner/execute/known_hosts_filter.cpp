@@ -124,9 +124,8 @@ Line read_line(std::string_view text) {
     line.kind = Kind::plain; // no names: never matches
     return line;
   }
-  auto field = body.substr(body.find_first_not_of(' ') == std::string_view::npos
-                               ? body.size()
-                               : body.find_first_not_of(' '));
+  // libssh splits the line with strtok(" "): spaces only, so a tab stays in the field.
+  auto field = body.substr(std::min(body.find_first_not_of(' '), body.size()));
   field = field.substr(0, field.find(' '));
   if (field.rfind("|1|", 0) == 0) {
     const auto rest = field.substr(3);
@@ -220,7 +219,7 @@ struct Cached {
   ino_t inode = 0;
   off_t size = 0;
   timespec modified{};
-  std::shared_ptr<const Parsed> parsed; // null: a text this filter does not cut
+  std::shared_ptr<const Parsed> parsed;
 };
 
 bool same_file(const Cached& cached, const struct stat& now) {

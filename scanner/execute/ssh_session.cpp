@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -41,7 +42,7 @@ std::string known_hosts_file(const SshEndpoint& endpoint, const TransportOptions
 // The known_hosts lines that may name this host, in a memory file libssh reads as
 // /proc/self/fd/N (known_hosts_filter.hpp: libssh reads the whole file twice a connection).
 // Empty where the whole file is libssh's to read: an address libssh would take apart
-// (user@host), a file that cannot be read or cut, or no memory file.
+// (user@host), a file that cannot be read or cut, no memory file or no /proc.
 class KnownHostsCut {
 public:
   KnownHostsCut(const SshEndpoint& endpoint, const std::string& file) {
@@ -63,7 +64,11 @@ public:
     if (m_fd < 0 || !util::write_at(m_fd, *lines)) {
       return;
     }
-    m_path = "/proc/self/fd/" + std::to_string(m_fd);
+    // Without /proc, libssh would find no file and call every host unknown.
+    if (const auto path = "/proc/self/fd/" + std::to_string(m_fd);
+        access(path.c_str(), R_OK) == 0) {
+      m_path = path;
+    }
   }
   ~KnownHostsCut() {
     if (m_fd >= 0) {

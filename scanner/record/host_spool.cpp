@@ -2,6 +2,7 @@
 
 #include "model/record_status.hpp"
 #include "util/files.hpp"
+#include "util/json_text.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -74,7 +75,7 @@ void HostSpool::put(size_t index, const cisscan::json& host) {
   }
   text.clear();
   append_host_text(text, host, m_members);
-  auto gaps = gaps_of(host);
+  auto gaps = util::compact_json(gaps_of(host));
   std::lock_guard lock(m_mutex);
   auto& slot = m_slots.at(index);
   slot.gaps = std::move(gaps);
@@ -130,8 +131,8 @@ void HostSpool::each(const std::function<void(const cisscan::json& host)>& fn) c
 
 void HostSpool::each_gaps(const std::function<void(const cisscan::json& host)>& fn) const {
   for (const auto& slot : m_slots) {
-    if (!slot.gaps.is_null()) {
-      fn(slot.gaps);
+    if (!slot.gaps.empty()) {
+      fn(cisscan::json::parse(slot.gaps));
     }
   }
 }
