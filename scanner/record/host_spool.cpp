@@ -76,6 +76,7 @@ void HostSpool::put(size_t index, const cisscan::json& host) {
   text.clear();
   append_host_text(text, host, m_members);
   auto gaps = util::compact_json(gaps_of(host));
+  gaps.shrink_to_fit(); // kept for the whole run: not the appends' spare room
   std::lock_guard lock(m_mutex);
   auto& slot = m_slots.at(index);
   slot.gaps = std::move(gaps);
