@@ -172,11 +172,12 @@ std::string_view package_state_word(char state) {
   }
 }
 
-// From the facts' package list: the named packages' lines; nothing listed is no line, exit 0.
 // A `packages` probe's line for one architecture of a package.
 std::string package_state_line(std::string_view name, std::string_view word) {
   return "package " + std::string(name) + " " + std::string(word) + "\n";
 }
+
+// From the facts' package list: the named packages' lines; nothing listed is no line, exit 0.
 
 std::optional<std::string> packages_derive(std::string_view names, std::string_view fact_output,
                                            int& exit_code) {

@@ -21,7 +21,8 @@ namespace {
 // not fit: from such a line on, everything is kept for libssh to stop at.
 constexpr size_t k_libssh_line = 8192;
 
-enum class Kind { keep, hashed, plain };
+// keep: libssh decides; skip: libssh skips it (comment, blank, marker); hashed and plain: by name.
+enum class Kind { keep, skip, hashed, plain };
 
 // One line of the file, with what its host field asks.
 struct Line {
@@ -121,7 +122,7 @@ Line read_line(std::string_view text) {
     return !std::isspace(static_cast<unsigned char>(c));
   });
   if (first == body.end() || *first == '#' || *first == '@') {
-    line.kind = Kind::plain; // no names: never matches
+    line.kind = Kind::skip;
     return line;
   }
   // libssh splits the line with strtok(" "): spaces only, so a tab stays in the field.
@@ -186,6 +187,8 @@ bool may_match(const Line& line, std::string_view name, std::string_view name_on
   switch (line.kind) {
   case Kind::keep:
     return true;
+  case Kind::skip:
+    return false;
   case Kind::hashed: {
     const auto hmac = hmac_sha1(line.salt, name);
     return !hmac || *hmac == line.hash;
