@@ -2,6 +2,7 @@
 
 #include "util/text.hpp"
 
+#include <array>
 #include <charconv>
 
 namespace cisscan {
@@ -11,6 +12,17 @@ namespace {
 template <typename T> bool number(std::string_view text, T& value) {
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+// The first words of `line` into `words` (a header has at most four; a fifth says it is none),
+// and how many there were: headers are read for every probe a fact answers, so without a list.
+size_t first_words(std::string_view line, std::array<std::string_view, 5>& words) {
+  size_t count = 0;
+  util::each_word(line, [&](std::string_view word) {
+    words[count++] = word;
+    return count < words.size();
+  });
+  return count;
 }
 
 } // namespace
@@ -23,12 +35,13 @@ std::optional<std::string> fact_block(std::string_view name, std::string_view fa
     if (end == std::string_view::npos) {
       return std::nullopt;
     }
-    const auto words = util::split_words(fact_output.substr(at, end - at));
+    std::array<std::string_view, 5> words;
+    const auto n = first_words(fact_output.substr(at, end - at), words);
     at = end + 1;
     int code = -1;
     size_t count = 0;
-    if (words.size() < 3 || words.size() > 4 || words[0] != "@" || !number(words[2], code) ||
-        (words.size() == 4 && !number(words[3], count))) {
+    if (n < 3 || n > 4 || words[0] != "@" || !number(words[2], code) ||
+        (n == 4 && !number(words[3], count))) {
       return std::nullopt;
     }
     const auto start = at;

@@ -26,11 +26,11 @@ std::optional<Row> read_pairs(std::string_view line) {
   Row row;
   size_t at = 0;
   for (size_t i = 0; i < k_names.size(); ++i) {
-    const auto key = std::string(k_names[i]) + "=\"";
-    if (line.compare(at, key.size(), key) != 0) {
+    const auto key = k_names[i];
+    if (line.compare(at, key.size(), key) != 0 || line.compare(at + key.size(), 2, "=\"") != 0) {
       return std::nullopt;
     }
-    at += key.size();
+    at += key.size() + 2;
     const auto close = line.find('"', at);
     if (close == std::string_view::npos) {
       return std::nullopt;
@@ -78,11 +78,16 @@ std::optional<std::string> mount_derive(std::string_view target, std::string_vie
                                         int& exit_code) {
   std::optional<std::vector<std::string_view>> path;
   std::vector<Row> rows;
-  for (const auto line : util::split_lines(fact_output)) {
+  for (const auto line : util::Lines(fact_output)) {
     if (line.rfind("path ", 0) == 0) {
-      auto words = util::split_words(line);
-      if (words.size() >= 3 && words[1] == target) {
-        path = std::move(words);
+      // "path TARGET ...": only this target's line is split.
+      const auto rest = line.substr(5);
+      if (rest.rfind(target, 0) == 0 &&
+          (rest.size() == target.size() || rest[target.size()] == ' ')) {
+        auto words = util::split_words(line);
+        if (words.size() >= 3 && words[1] == target) {
+          path = std::move(words);
+        }
       }
       continue;
     }

@@ -80,7 +80,7 @@ std::string related_lines(const std::string& pattern, std::string_view output) {
     return {};
   }
   std::vector<std::string> found;
-  for (const auto line : util::split_lines(output)) {
+  for (const auto line : util::Lines(output)) {
     const auto text = util::trim(line);
     if (util::to_lower(text.substr(0, word.size())) == word) {
       found.emplace_back(text);
@@ -134,7 +134,7 @@ Verdict judge_line(const Expectation& e, const ProbeView& probe) {
   if (!readable(probe)) {
     return unreadable(std::move(expected), probe);
   }
-  for (const auto line : util::split_lines(probe.output)) {
+  for (const auto line : util::Lines(probe.output)) {
     if (e.regex->search(line)) {
       return {Outcome::pass, std::move(expected), clip(line)};
     }
@@ -149,7 +149,7 @@ Verdict judge_no_line(const Expectation& e, const ProbeView& probe) {
     return unreadable(std::move(expected), probe);
   }
   std::vector<std::string> offending;
-  for (const auto line : util::split_lines(probe.output)) {
+  for (const auto line : util::Lines(probe.output)) {
     if (e.regex->search(line)) {
       offending.emplace_back(line);
       if (offending.size() == 5) {
@@ -192,7 +192,7 @@ Verdict judge_compare(const Expectation& e, const ProbeView& probe) {
   if (!readable(probe)) {
     return unreadable(std::move(expected), probe);
   }
-  for (const auto line : util::split_lines(probe.output)) {
+  for (const auto line : util::Lines(probe.output)) {
     const auto match = e.regex->search(line);
     if (!match) {
       continue;

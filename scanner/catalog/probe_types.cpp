@@ -258,7 +258,7 @@ bool package_present(std::string_view status_line) {
 
 PackageStates read_package_states(std::string_view dpkg_lines) {
   PackageStates states;
-  for (const auto line : util::split_lines(dpkg_lines)) {
+  for (const auto line : util::Lines(dpkg_lines)) {
     if (!package_line(line)) {
       continue;
     }

@@ -171,7 +171,7 @@ UnitStates read_unit_states(std::string_view fact_output) {
   std::vector<std::string_view> asked;
   std::vector<std::string_view> active; // is-active's lines, one per unit asked, in order
   enum class Part { none, active, files } part = Part::none;
-  for (const auto line : util::split_lines(fact_output)) {
+  for (const auto line : util::Lines(fact_output)) {
     if (line.rfind(k_units_marker, 0) == 0) {
       asked = unit_names(line.substr(k_units_marker.size()));
       part = Part::active;

@@ -37,8 +37,7 @@ ProbeState classify(const ProbeSpec& spec, const ProbeOutput* output) {
 namespace {
 
 std::string first_line(std::string_view text) {
-  const auto lines = util::split_lines(text);
-  for (const auto line : lines) {
+  for (const auto line : util::Lines(text)) {
     if (!util::trim(line).empty()) {
       return std::string(util::trim(line)).substr(0, 200);
     }

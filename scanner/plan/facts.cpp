@@ -63,7 +63,7 @@ void read_pairs(const ProbeOutput* output, const std::string& prefix,
   if (output == nullptr) {
     return;
   }
-  for (const auto line : util::split_lines(output->output)) {
+  for (const auto line : util::Lines(output->output)) {
     const auto eq = line.find('=');
     if (eq == std::string_view::npos || eq == 0) {
       continue;
@@ -135,7 +135,7 @@ void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
     }
   }
   if (const auto* services = find(outputs, "f-services"); services != nullptr) {
-    for (const auto line : util::split_lines(services->output)) {
+    for (const auto line : util::Lines(services->output)) {
       const auto unit = util::trim(line);
       const auto dot = unit.rfind(".service");
       if (dot != std::string_view::npos && dot > 0) {
@@ -224,7 +224,7 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
   facts.values["pve_node"] = is_pve ? "true" : "false";
   if (is_pve) {
     facts.roles.insert(facts.roles.begin(), "pve-node");
-    for (const auto line : util::split_lines(pve->output)) {
+    for (const auto line : util::Lines(pve->output)) {
       if (line.rfind("pve-manager/", 0) == 0) {
         facts.values["pve_version"] = std::string(util::trim(line));
       }

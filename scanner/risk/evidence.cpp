@@ -103,7 +103,8 @@ json add_result(std::vector<Evidence>& out, const RiskRegister& reg, const Evide
   // The candidates: the entries its check names, or else those of its safeguards.
   const auto it = links.named.find(check_id);
   const bool named = it != links.named.end();
-  const auto candidates = named ? it->second : links.of_safeguards(safeguards);
+  std::vector<size_t> of_safeguards;
+  const auto& candidates = named ? it->second : (of_safeguards = links.of_safeguards(safeguards));
   const auto status = result_status(result);
   const double weight = result.value("weight", 1.0);
   json risks = json::array();

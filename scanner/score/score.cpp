@@ -3,10 +3,10 @@
 #include "model/record_status.hpp"
 #include "score/safeguard_state.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
-#include <set>
 
 namespace cisscan {
 
@@ -60,24 +60,31 @@ void ScoreTally::add(const cisscan::json& host) {
   m_in_scope += host_state == HostStatus::skipped ? 0 : 1;
   m_scanned += counted ? 1 : 0;
   std::map<std::string, Tally> host_safeguards;
+  std::vector<std::string> seen_controls; // a result's controls, each counted once
   for (const auto& result : host.at("results")) {
     const auto status = result_status(result);
     const double weight = result.value("weight", 1.0);
     const bool answered = result.contains("attestation");
-    std::set<std::string> seen_controls;
+    seen_controls.clear();
     for (const auto& safeguard : result.at("safeguards")) {
-      const auto id = safeguard.get<std::string>();
-      host_safeguards[id].add(status, weight);
+      const auto& id = safeguard.get_ref<const std::string&>();
+      auto& host_tally = host_safeguards[id];
+      host_tally.add(status, weight);
+      if (!answered && !counted) {
+        continue;
+      }
+      auto& fleet_tally = m_safeguards[id];
       if (answered) {
-        host_safeguards[id].attest();
-        m_safeguards[id].attest();
+        host_tally.attest();
+        fleet_tally.attest();
       }
       if (counted) {
-        m_safeguards[id].add(status, weight);
+        fleet_tally.add(status, weight);
         const auto* known = m_controls.find(id);
-        const auto control = known != nullptr ? known->control : id.substr(0, id.find('.'));
-        if (seen_controls.insert(control).second) {
+        auto control = known != nullptr ? known->control : id.substr(0, id.find('.'));
+        if (std::find(seen_controls.begin(), seen_controls.end(), control) == seen_controls.end()) {
           m_control_tallies[control].add(status, weight);
+          seen_controls.push_back(std::move(control));
         }
       }
     }
@@ -90,7 +97,7 @@ void ScoreTally::add(const cisscan::json& host) {
   }
   entry["ig1"] = ig1_summary(host_safeguards, m_controls);
   entry["safeguards"] = tallies_json(host_safeguards);
-  m_per_host[host.at("name").get<std::string>()] = entry;
+  m_per_host[host.at("name").get<std::string>()] = std::move(entry);
 }
 
 cisscan::json ScoreTally::finish(const cisscan::json& attestations) const {

@@ -18,31 +18,17 @@ std::string_view trim(std::string_view text) {
 
 std::vector<std::string_view> split_words(std::string_view text) {
   std::vector<std::string_view> words;
-  constexpr std::string_view k_space = " \t\n";
-  for (auto begin = text.find_first_not_of(k_space); begin != std::string_view::npos;
-       begin = text.find_first_not_of(k_space, begin)) {
-    const auto end = std::min(text.find_first_of(k_space, begin), text.size());
-    words.push_back(text.substr(begin, end - begin));
-    begin = end;
-  }
+  each_word(text, [&](std::string_view word) {
+    words.push_back(word);
+    return true;
+  });
   return words;
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    const auto end = text.find('\n', start);
-    if (end == std::string_view::npos) {
-      lines.push_back(text.substr(start));
-      break;
-    }
-    auto line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
+  for (const auto line : Lines(text)) {
     lines.push_back(line);
-    start = end + 1;
   }
   return lines;
 }

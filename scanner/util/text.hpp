@@ -1,6 +1,7 @@
 // String helpers that know nothing of the domain.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -11,11 +12,71 @@
 namespace cisscan::util {
 
 std::string_view trim(std::string_view text);
+
+// The lines of `text` one at a time, as split_lines lists them (a trailing newline ends the last
+// line, a '\r' before a newline is dropped), without making the list: for loops that stop at the
+// first match or run once per probe. Views into `text`, which must outlive them.
+class Lines {
+public:
+  struct End {};
+  class Iterator {
+  public:
+    explicit Iterator(std::string_view text) : m_text(text) { ++*this; }
+    std::string_view operator*() const { return m_line; }
+    bool operator!=(End) const { return !m_done; }
+    Iterator& operator++() {
+      if (m_start >= m_text.size()) {
+        m_done = true;
+        return *this;
+      }
+      const auto end = m_text.find('\n', m_start);
+      if (end == std::string_view::npos) {
+        m_line = m_text.substr(m_start);
+        m_start = m_text.size();
+        return *this;
+      }
+      m_line = m_text.substr(m_start, end - m_start);
+      if (!m_line.empty() && m_line.back() == '\r') {
+        m_line.remove_suffix(1);
+      }
+      m_start = end + 1;
+      return *this;
+    }
+
+  private:
+    std::string_view m_text;
+    std::string_view m_line;
+    size_t m_start = 0;
+    bool m_done = false;
+  };
+  explicit Lines(std::string_view text) : m_text(text) {}
+  template <class String, class = std::enable_if_t<std::is_same_v<String, std::string>>>
+  explicit Lines(String&& text) = delete;
+  Iterator begin() const { return Iterator(m_text); }
+  End end() const { return {}; }
+
+private:
+  std::string_view m_text;
+};
+
 // Views into `text`, which must outlive them: a temporary string is refused at compile time.
 std::vector<std::string_view> split_lines(std::string_view text);
 template <class String, class = std::enable_if_t<std::is_same_v<String, std::string>>>
 std::vector<std::string_view> split_lines(String&& text) = delete;
-// The words of `text`, separated by spaces, tabs or newlines; views into `text` as above.
+// Calls fn(word) for the words of `text`, separated by spaces, tabs or newlines, until fn
+// returns false.
+template <class Fn> void each_word(std::string_view text, Fn fn) {
+  constexpr std::string_view k_space = " \t\n";
+  for (auto begin = text.find_first_not_of(k_space); begin != std::string_view::npos;
+       begin = text.find_first_not_of(k_space, begin)) {
+    const auto end = std::min(text.find_first_of(k_space, begin), text.size());
+    if (!fn(text.substr(begin, end - begin))) {
+      return;
+    }
+    begin = end;
+  }
+}
+// The words of `text` (each_word); views into `text` as above.
 std::vector<std::string_view> split_words(std::string_view text);
 template <class String, class = std::enable_if_t<std::is_same_v<String, std::string>>>
 std::vector<std::string_view> split_words(String&& text) = delete;

@@ -43,6 +43,31 @@ TEST_CASE("split_lines") {
         std::vector<std::string_view>{std::string_view("x\0y", 3), "z"});
 }
 
+TEST_CASE("Lines gives split_lines' lines one at a time, and stops where the loop stops") {
+  const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> cases = {
+      {"a\nb\r\n\nc", {"a", "b", "", "c"}},
+      {"a\n", {"a"}},
+      {"", {}},
+      {"\n", {""}},
+      {"\r\n", {""}},
+      {"x\r", {"x\r"}}, // the last line, without its newline, keeps its '\r'
+      {"one", {"one"}},
+      {"a\n\n\nb\n", {"a", "", "", "b"}}};
+  for (const auto& [text, expected] : cases) {
+    std::vector<std::string_view> lines;
+    for (const auto line : Lines(text)) {
+      lines.push_back(line);
+    }
+    CHECK(lines == expected);
+  }
+  std::string_view first;
+  for (const auto line : Lines("a\nb\nc")) {
+    first = line;
+    break;
+  }
+  CHECK(first == "a");
+}
+
 TEST_CASE("join and to_lower") {
   CHECK(join({"a", "b", "c"}, ", ") == "a, b, c");
   CHECK(join({}, ", ") == "");
