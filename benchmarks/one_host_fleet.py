@@ -8,6 +8,11 @@ machine's cores, so wall time here measures the test bed, not the scanner; read 
 With --task-clock, CPU is perf stat's task-clock (finer than time's 10 ms steps), and with hosts
 1 among --hosts the end prints each build's CPU a host: (median at N - median at 1) / (N - 1).
 
+With --instructions, each scan runs under valgrind's callgrind and what is counted is the
+scanner's instructions (user space only: not its system calls), which, unlike CPU time on a shared
+machine, are the same from run to run: a change of a few per cent shows in one scan of each size.
+Wall time and peak RSS are then valgrind's.
+
 With --other-known-hosts K, the known_hosts file holds K other hosts' lines before the test
 host's, as a fleet's does; with --hash-known-hosts too, hashed by `ssh-keygen -H` (OpenSSH's
 HashKnownHosts, Debian's default).
@@ -15,6 +20,7 @@ HashKnownHosts, Debian's default).
 import argparse
 import collections
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -40,6 +46,8 @@ def main():
                         "benchmarks/light")
     parser.add_argument("--task-clock", action="store_true",
                         help="CPU from `perf stat -e task-clock` (needs linux-perf)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions under valgrind's callgrind (needs valgrind)")
     parser.add_argument("--other-known-hosts", type=int, default=0,
                         help="lines of other hosts put before the test host's in known_hosts")
     parser.add_argument("--hash-known-hosts", action="store_true",
@@ -71,8 +79,12 @@ def main():
                             clock = os.path.join(out, "task-clock")
                             perf = (["perf", "stat", "-x,", "-e", "task-clock", "-o", clock]
                                     if args.task_clock else [])
+                            counter = (["valgrind", "--tool=callgrind",
+                                        "--callgrind-out-file=/dev/null"]
+                                       if args.instructions else [])
                             proc = subprocess.run(
-                                perf + ["/usr/bin/time", "-f", "%e %U %S %M", binary, "-q", "scan",
+                                perf + ["/usr/bin/time", "-f", "%e %U %S %M"] + counter
+                                + [binary, "-q", "scan",
                                  "-i", inventory, "--known-hosts", known_hosts, "--out", out,
                                  "--format", args.format, "--jobs", str(jobs)]
                                 + [x for path in args.checks for x in ("--checks", path)],
@@ -85,17 +97,23 @@ def main():
                                 with open(clock) as f:
                                     seconds = next(float(line.split(",")[0]) / 1000
                                                    for line in f if "task-clock" in line)
+                            if args.instructions:
+                                seconds = int(re.search(r"Collected : (\d+)",
+                                                        proc.stderr).group(1))
                             cpu[(count, jobs, binary)].append(seconds)
                             print(f"hosts {count} jobs {jobs} {binary}: wall {float(wall):.1f} s, "
-                                  f"cpu {seconds:.3f} s, "
-                                  f"peak RSS {int(rss) // 1024} MiB", flush=True)
+                                  + (f"{seconds / 1e6:.1f}M instructions, " if args.instructions
+                                     else f"cpu {seconds:.3f} s, ")
+                                  + f"peak RSS {int(rss) // 1024} MiB", flush=True)
     finally:
         bed.cleanup()
     for (count, jobs, binary), runs in sorted(cpu.items()):
         one = cpu.get((1, jobs, binary))
         if count > 1 and one:
             per_host = (statistics.median(runs) - statistics.median(one)) / (count - 1)
-            print(f"{binary} jobs {jobs}: CPU a host {per_host * 1000:.2f} ms "
+            what = (f"instructions a host {per_host / 1e6:.2f}M" if args.instructions
+                    else f"CPU a host {per_host * 1000:.2f} ms")
+            print(f"{binary} jobs {jobs}: {what} "
                   f"(medians of {len(runs)} and {len(one)} scans of {count} and 1 hosts)")
 
 
