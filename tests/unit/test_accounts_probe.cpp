@@ -179,3 +179,15 @@ TEST_CASE("accounts: a file the question needs that cannot be read is said, neve
   CHECK(exit_code == 0);
   CHECK_FALSE(fact_block("not-asked", fact.output, exit_code));
 }
+
+TEST_CASE("fact blocks: a header line that is not one ends the reading, so no probe is answered") {
+  int exit_code = -1;
+  CHECK(fact_block("b", "@ a 0 1\nx\n@ b 4\n", exit_code) == std::string());
+  CHECK(exit_code == 4);
+  CHECK(fact_block("b", "@ a 0 2\n@ b 0 1\nline\n", exit_code) == std::nullopt); // a's two lines
+  for (const std::string_view bad : {"@ a 0 1 extra\nx\n@ b 0\n", "@ a\n@ b 0\n", "a 0\n@ b 0\n",
+                                     "@ a zero\n@ b 0\n", "@ a 0 x\n@ b 0\n", "@ b 0"}) {
+    CAPTURE(bad);
+    CHECK(fact_block("b", bad, exit_code) == std::nullopt);
+  }
+}

@@ -126,6 +126,12 @@ TEST_CASE("split_words: words between spaces, tabs and newlines") {
   const std::string blank = " \t\n";
   CHECK(split_words(blank).empty());
   CHECK(split_words(std::string_view()).empty());
+  std::vector<std::string_view> first_two;
+  each_word(text, [&](std::string_view word) {
+    first_two.push_back(word);
+    return first_two.size() < 2;
+  });
+  CHECK(first_two == std::vector<std::string_view>{"cron", "nftables.service"});
 }
 
 TEST_CASE("every_word and shell_quote_words") {
