@@ -178,7 +178,6 @@ std::string package_state_line(std::string_view name, std::string_view word) {
 }
 
 // From the facts' package list: the named packages' lines; nothing listed is no line, exit 0.
-
 std::optional<std::string> packages_derive(std::string_view names, std::string_view fact_output,
                                            int& exit_code) {
   exit_code = 0;
