@@ -108,12 +108,12 @@ int run_scan(const ScanArgs& args) {
   }
   InRecordOrder in_order(
       inventory.hosts.size(),
-      [&](size_t index, cisscan::json& host) {
-        assessor.add(host);
+      [&](size_t index, HostRecordEntry& entry) {
+        assessor.add(entry.host);
         if (spool) {
-          spool->put(index, host);
+          spool->put(index, entry.host, entry.probes);
         } else {
-          record["hosts"].push_back(std::move(host));
+          record["hosts"].push_back(std::move(entry.host));
         }
       },
       spool ? &members : nullptr);

@@ -61,6 +61,74 @@ json probe_to_json(const ProbeRecord& probe, const ResultMembers* lean) {
   return out;
 }
 
+// The text of the probe's entry, byte for byte what append_host_text writes for probe_to_json's
+// tree (with `lean`'s members where it left them out), without making the tree: a host's ~130
+// probe entries were a sixth of the scanner's work a host (benchmarks/README.md, 2026-12-05).
+// The members in key order, as the tree's map holds them.
+void append_probe_text(std::string& out, const ProbeRecord& probe, const ResultMembers* lean) {
+  const auto& spec = probe.spec;
+  const auto& output = probe.output;
+  const auto* known = catalog_probe(spec, lean) ? &lean->by_probe.at(spec.id).members : nullptr;
+  bool first = true;
+  const auto key = [&](const std::string& name) { util::append_member_key(out, first, name); };
+  // A member the catalog's text holds as it is for this probe, else written from the spec.
+  const auto spec_member = [&](const std::string& name, const auto& write) {
+    if (known == nullptr) {
+      key(name);
+      write();
+      return;
+    }
+    for (const auto& [member, text] : *known) {
+      if (member == name) {
+        out += first ? "" : ",";
+        out += text;
+        first = false;
+      }
+    }
+  };
+  const auto text_of = [&](std::string_view text) { util::append_json_string(out, text); };
+  const auto number = [&](auto value) {
+    util::append_json_number(out, static_cast<long long>(value));
+  };
+  out += '{';
+  spec_member("argument", [&] { text_of(safe(spec.argument)); });
+  spec_member("command", [&] { text_of(spec.command); });
+  key("complete");
+  out += output.complete ? "true" : "false";
+  key("duration_ms");
+  number(output.duration_ms);
+  key("exit_code");
+  number(output.exit_code);
+  key("id");
+  text_of(spec.id);
+  const bool utf8 = util::is_valid_utf8(output.output);
+  key("output");
+  if (utf8) {
+    text_of(output.output);
+  } else {
+    text_of(util::base64_encode(output.output));
+  }
+  key("output_bytes");
+  util::append_json_number(out, static_cast<unsigned long long>(output.output_bytes));
+  key("output_encoding");
+  out += utf8 ? "\"utf-8\"" : "\"base64\"";
+  key("output_sha256");
+  text_of(output.sha256);
+  key("started_at");
+  if (output.started_at == util::WallTime{}) {
+    out += "null";
+  } else {
+    text_of(util::rfc3339(output.started_at));
+  }
+  key("state");
+  text_of(to_string(probe.state));
+  spec_member("timeout_s", [&] { number(spec.timeout_seconds); });
+  key("truncated");
+  out += output.truncated ? "true" : "false";
+  spec_member("type", [&] { text_of(spec.type); });
+  out += '}';
+}
+
 // A result's members that depend on its check alone (result_members).
 json check_members(const Check& check) {
   json out;
@@ -121,7 +189,10 @@ ResultMembers result_members(const Catalog& catalog) {
   return members;
 }
 
-json host_to_json(const HostRun& run, const ResultMembers* lean) {
+namespace {
+
+// The host's entry but its probes, with its results (lean where `lean` holds their members).
+json host_without_probes(const HostRun& run, const ResultMembers* lean) {
   json out;
   out["name"] = run.spec.name;
   out["address"] = run.spec.address();
@@ -165,15 +236,42 @@ json host_to_json(const HostRun& run, const ResultMembers* lean) {
                   {"duration_ms", run.duration_ms}};
   out["started_at"] = run.started_at;
   out["finished_at"] = run.finished_at;
-  out["probes"] = json::array();
-  for (const auto& probe : run.probes) {
-    out["probes"].push_back(probe_to_json(probe, lean));
-  }
   out["results"] = json::array();
   for (const auto& result : run.results) {
     out["results"].push_back(result_to_json(result, lean));
   }
   return out;
+}
+
+} // namespace
+
+json host_to_json(const HostRun& run, const ResultMembers* lean) {
+  auto out = host_without_probes(run, lean);
+  auto& probes = out["probes"] = json::array();
+  for (const auto& probe : run.probes) {
+    probes.push_back(probe_to_json(probe, lean));
+  }
+  return out;
+}
+
+HostRecordEntry record_entry(const HostRun& run, const ResultMembers* lean) {
+  if (lean == nullptr) {
+    return {host_to_json(run), {}};
+  }
+  HostRecordEntry entry{host_without_probes(run, lean), "["};
+  entry.host["probes"] = json::array();
+  entry.host["probes"].get_ref<json::array_t&>().resize(run.probes.size());
+  size_t room = 2;
+  for (const auto& probe : run.probes) {
+    room += probe.output.output.size() + 512; // its members, escapes, base64's third more
+  }
+  entry.probes.reserve(room);
+  for (size_t i = 0; i < run.probes.size(); ++i) {
+    entry.probes += i == 0 ? "" : ",";
+    append_probe_text(entry.probes, run.probes[i], lean);
+  }
+  entry.probes += ']';
+  return entry;
 }
 
 std::string new_run_id(const std::string& started_at) {

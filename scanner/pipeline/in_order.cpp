@@ -12,8 +12,9 @@ void InRecordOrder::consume(size_t index, const HostRun* run) {
     return; // the run has already failed: what follows is not published
   }
   try {
-    auto host = run != nullptr ? host_to_json(*run, m_lean) : m_waiting.at(index);
-    m_consume(index, host);
+    auto entry =
+        run != nullptr ? record_entry(*run, m_lean) : HostRecordEntry{m_waiting.at(index), {}};
+    m_consume(index, entry);
   } catch (...) {
     m_error = std::current_exception();
   }
@@ -28,7 +29,8 @@ void InRecordOrder::done(size_t index, HostRun run) {
       if (m_held.size() < k_held) {
         m_held.emplace(index, std::move(run));
       } else {
-        m_waiting.put(index, host_to_json(run, m_lean));
+        const auto entry = record_entry(run, m_lean);
+        m_waiting.put(index, entry.host, entry.probes);
       }
       m_ended.at(index) = true;
       return;

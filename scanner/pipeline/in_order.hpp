@@ -5,6 +5,7 @@
 // that one slow host early in the inventory does not make the fleet wait in memory.
 #pragma once
 
+#include "pipeline/run.hpp"
 #include "pipeline/scan.hpp"
 #include "record/host_spool.hpp"
 
@@ -18,13 +19,13 @@ namespace cisscan {
 
 class InRecordOrder {
 public:
-  using Consume = std::function<void(size_t index, cisscan::json& host)>;
-  // With `lean`, the entries `consume` gets are lean (host_to_json): it writes them to a
-  // HostSpool made with the same members.
+  using Consume = std::function<void(size_t index, HostRecordEntry& entry)>;
+  // With `lean`, the entries `consume` gets are lean (host_entry): it writes them to a
+  // HostSpool made with the same members. One read back from the spool is whole.
   InRecordOrder(size_t count, Consume consume, const ResultMembers* lean = nullptr);
 
   // Called once per index, from any thread. `consume` runs under a lock, in index order, on the
-  // thread that completed the run of hosts ahead, with the host's entry (host_to_json). Never
+  // thread that completed the run of hosts ahead, with the host's entry (host_entry). Never
   // throws: what `consume` or the entry's making throws is kept for rethrow().
   void done(size_t index, HostRun run);
   // Throws the first error `consume` threw, if any; call after the last done().

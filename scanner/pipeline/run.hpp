@@ -44,6 +44,16 @@ std::string new_run_id(const std::string& started_at);
 // member by member with them.
 ResultMembers result_members(const Catalog& catalog);
 cisscan::json host_to_json(const HostRun& run, const ResultMembers* lean = nullptr);
+// A host's record entry as a scan hands it on. Made with `lean` members, its results leave out
+// their checks' members (as host_to_json's) and its probes are text already: `probes` is the
+// compact JSON text of the entry's "probes" member, and host["probes"] holds one null for each
+// probe (what the assessment reads of them: whether there are any), for append_host_text to
+// write `probes` in their place. Without, `host` is host_to_json's whole entry and `probes` empty.
+struct HostRecordEntry {
+  cisscan::json host;
+  std::string probes;
+};
+HostRecordEntry record_entry(const HostRun& run, const ResultMembers* lean);
 // The record of a scan, without its assessment (see assess_record).
 cisscan::json build_record(const RunInfo& info, const Catalog& catalog,
                            const ControlsCatalog& controls, const std::vector<HostRun>& hosts);

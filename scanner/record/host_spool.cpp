@@ -64,7 +64,7 @@ HostSpool::~HostSpool() {
   }
 }
 
-void HostSpool::put(size_t index, const cisscan::json& host) {
+void HostSpool::put(size_t index, const cisscan::json& host, std::string_view probes) {
   // One buffer a thread, kept from host to host: a host's text (~400 KB with the full catalog)
   // grown from empty each time cost a third of writing it in reallocations and first-touch page
   // faults (benchmarks/README.md, 2026-12-03 23:00).
@@ -74,7 +74,7 @@ void HostSpool::put(size_t index, const cisscan::json& host) {
     std::string().swap(text);
   }
   text.clear();
-  append_host_text(text, host, m_members);
+  append_host_text(text, host, m_members, probes);
   auto gaps = util::compact_json(gaps_of(host));
   gaps.shrink_to_fit(); // kept for the whole run: not the appends' spare room
   std::lock_guard lock(m_mutex);

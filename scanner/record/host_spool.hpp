@@ -23,8 +23,9 @@ public:
   HostSpool(const HostSpool&) = delete;
   HostSpool& operator=(const HostSpool&) = delete;
 
-  // Stores host `index` (from any thread; each index once).
-  void put(size_t index, const cisscan::json& host);
+  // Stores host `index` (from any thread; each index once), with `probes` as the text of its
+  // "probes" member when given (append_host_text).
+  void put(size_t index, const cisscan::json& host, std::string_view probes = {});
 
   size_t size() const override { return m_slots.size(); }
   // Host `index` read back (null when it was never put).

@@ -48,8 +48,9 @@ void append_items(std::string& out, const cisscan::json& items, const MembersBy&
 
 } // namespace
 
-void append_host_text(std::string& out, const cisscan::json& host, const ResultMembers* members) {
-  if (members == nullptr || !host.is_object()) {
+void append_host_text(std::string& out, const cisscan::json& host, const ResultMembers* members,
+                      std::string_view probes) {
+  if ((members == nullptr && probes.empty()) || !host.is_object()) {
     util::append_compact_json(out, host);
     return;
   }
@@ -57,7 +58,11 @@ void append_host_text(std::string& out, const cisscan::json& host, const ResultM
   bool first = true;
   for (const auto& [key, member] : host.items()) {
     util::append_member_key(out, first, key);
-    if (key == "results" && member.is_array()) {
+    if (key == "probes" && !probes.empty()) {
+      out += probes;
+    } else if (members == nullptr) {
+      util::append_compact_json(out, member);
+    } else if (key == "results" && member.is_array()) {
       append_items(out, member, members->by_check, "check_id");
     } else if (key == "probes" && member.is_array()) {
       append_items(out, member, members->by_probe, "id");

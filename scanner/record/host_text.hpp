@@ -8,6 +8,7 @@
 #include "util/json_text.hpp"
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -31,7 +32,10 @@ struct ResultMembers {
 };
 
 // The compact JSON text of `host`, each result with its check's `members` and each probe with
-// its probe's (where it has no member of that key). With no members, util::append_compact_json.
-void append_host_text(std::string& out, const cisscan::json& host, const ResultMembers* members);
+// its probe's (where it has no member of that key); or, when `probes` is given, that text in
+// place of the host's "probes" member (a lean entry's, pipeline/run.hpp: HostRecordEntry). With no
+// members, util::append_compact_json.
+void append_host_text(std::string& out, const cisscan::json& host, const ResultMembers* members,
+                      std::string_view probes = {});
 
 } // namespace cisscan

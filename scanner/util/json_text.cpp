@@ -2,6 +2,7 @@
 
 #include "util/text.hpp"
 
+#include <bit>
 #include <charconv>
 
 namespace cisscan::util {
@@ -12,16 +13,22 @@ std::string nlohmann_text(const cisscan::json& value) {
   return value.dump(-1, ' ', false, cisscan::json::error_handler_t::replace);
 }
 
-// Eight bytes that are copied as they are: ASCII, printable, neither '"' nor '\\'.
-bool plain_word(uint64_t word) {
-  return (word & util::k_high_bits) == 0 && !util::any_byte_under(word, 0x20) &&
-         !util::any_byte_is(word, '"') && !util::any_byte_is(word, '\\');
+// The bytes of `word` that are not copied as they are (not ASCII, not printable, '"' or '\\'),
+// each flagged by its high bit. Past the first such byte a flag may be false (a borrow); the
+// lowest one never is, so it says how many bytes from the word's start are plain.
+static_assert(std::endian::native == std::endian::little, "word_at's first byte is its lowest");
+uint64_t unplain_bytes(uint64_t word) {
+  const auto under = [](uint64_t w, unsigned char limit) {
+    return (w - util::k_low_bits * limit) & ~w & util::k_high_bits;
+  };
+  return (word & util::k_high_bits) | under(word, 0x20) |
+         under(word ^ (util::k_low_bits * '"'), 1) | under(word ^ (util::k_low_bits * '\\'), 1);
 }
 
 // Valid UTF-8 is written as it is but for the escapes JSON needs (what nlohmann writes without
 // ensure_ascii); anything else goes through nlohmann, whose replacement of bad bytes is the
 // record's. One pass: runs of plain bytes are found eight at a time and copied at once.
-void append_string(std::string& out, const std::string& text) {
+void append_string(std::string& out, std::string_view text) {
   static constexpr char k_hex[] = "0123456789abcdef";
   const auto begin = out.size();
   out += '"';
@@ -29,16 +36,20 @@ void append_string(std::string& out, const std::string& text) {
   size_t i = 0;
   const auto n = text.size();
   while (i < n) {
-    if (i + 8 <= n && plain_word(util::word_at(text, i))) {
-      i += 8;
-      continue;
+    if (i + 8 <= n) {
+      const auto flags = unplain_bytes(util::word_at(text, i));
+      if (flags == 0) {
+        i += 8;
+        continue;
+      }
+      i += static_cast<size_t>(std::countr_zero(flags)) / 8; // little-endian: the first byte
     }
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       const auto len = util::utf8_sequence_length(text, i);
       if (len == 0) {
         out.resize(begin);
-        out += nlohmann_text(cisscan::json(text));
+        out += nlohmann_text(cisscan::json(std::string(text)));
         return;
       }
       i += len;
@@ -48,7 +59,7 @@ void append_string(std::string& out, const std::string& text) {
       ++i;
       continue;
     }
-    out.append(text, run, i - run);
+    out.append(text.substr(run, i - run));
     run = ++i;
     switch (c) {
     case '"':
@@ -78,7 +89,7 @@ void append_string(std::string& out, const std::string& text) {
       out += k_hex[c & 0xf];
     }
   }
-  out.append(text, run, n - run);
+  out.append(text.substr(run, n - run));
   out += '"';
 }
 
@@ -89,6 +100,18 @@ template <class Integer> void append_integer(std::string& out, Integer number) {
 }
 
 } // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  append_string(out, text);
+}
+
+void append_json_number(std::string& out, long long number) {
+  append_integer(out, number);
+}
+
+void append_json_number(std::string& out, unsigned long long number) {
+  append_integer(out, number);
+}
 
 void append_member_key(std::string& out, bool& first, const std::string& key) {
   if (!first) {

@@ -7,6 +7,7 @@
 #include "util/json.hpp"
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,12 @@ namespace cisscan::util {
 
 void append_compact_json(std::string& out, const cisscan::json& value);
 std::string compact_json(const cisscan::json& value);
+
+// A string's and an integer's compact JSON text, as append_compact_json writes them: for writing
+// a value's text without making its tree first.
+void append_json_string(std::string& out, std::string_view text);
+void append_json_number(std::string& out, long long number);
+void append_json_number(std::string& out, unsigned long long number);
 
 // `"key":` of an object's member, after a comma unless `first` (which it clears).
 void append_member_key(std::string& out, bool& first, const std::string& key);

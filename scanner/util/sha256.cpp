@@ -16,9 +16,23 @@ struct Sha256::Impl {
   EVP_MD_CTX* ctx = nullptr;
 };
 
+namespace {
+
+// SHA-256 fetched from OpenSSL's providers once a process: EVP_sha256() makes each digest look
+// it up again, which cost more than hashing a short probe output (~8,000 instructions a hash;
+// benchmarks/README.md, 2026-12-05). Never freed: it lives as long as the process.
+const EVP_MD* sha256_method() {
+  static EVP_MD* const method = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  return method;
+}
+
+} // namespace
+
 Sha256::Sha256() : m_impl(std::make_unique<Impl>()) {
   m_impl->ctx = EVP_MD_CTX_new();
-  if (m_impl->ctx == nullptr || EVP_DigestInit_ex(m_impl->ctx, EVP_sha256(), nullptr) != 1) {
+  const auto* method = sha256_method();
+  if (m_impl->ctx == nullptr || method == nullptr ||
+      EVP_DigestInit_ex(m_impl->ctx, method, nullptr) != 1) {
     throw std::runtime_error("cannot initialise SHA-256");
   }
 }
@@ -37,10 +51,10 @@ std::string Sha256::hex_digest() {
   unsigned int length = 0;
   EVP_DigestFinal_ex(m_impl->ctx, digest, &length);
   static constexpr char k_hex[] = "0123456789abcdef";
-  std::string out;
+  std::string out(2 * length, '0');
   for (unsigned int i = 0; i < length; ++i) {
-    out += k_hex[digest[i] >> 4];
-    out += k_hex[digest[i] & 15];
+    out[2 * i] = k_hex[digest[i] >> 4];
+    out[2 * i + 1] = k_hex[digest[i] & 15];
   }
   return out;
 }

@@ -175,3 +175,33 @@ TEST_CASE("compact_json and is_valid_utf8: one odd byte at every place in plain 
     }
   }
 }
+
+TEST_CASE("append_json_string: two odd bytes in one word, each place; numbers as dump writes") {
+  // The plain bytes before an odd one are skipped at once: the byte after it, odd or not, must
+  // still be seen (a borrow can flag a plain byte past the first odd one, never before it).
+  const std::vector<std::string> odd = {"\"",   "\\",   "\n",       std::string(1, '\0'),
+                                        "\x01", "\x7f", "\xC3\xA9", "\xFF",
+                                        " ",    "!",    "#",        "]"};
+  for (const auto& first : odd) {
+    for (const auto& second : odd) {
+      for (size_t at = 0; at <= 9; ++at) {
+        for (size_t gap = 0; gap <= 8; ++gap) {
+          const auto text =
+              std::string(at, 'a') + first + std::string(gap, 'b') + second + std::string(7, 'z');
+          std::string out;
+          cisscan::util::append_json_string(out, text);
+          CAPTURE(text);
+          CHECK(out == reference(json(text)));
+        }
+      }
+    }
+  }
+  for (const long long number : {0LL, -1LL, 42LL, std::numeric_limits<long long>::min()}) {
+    std::string out;
+    cisscan::util::append_json_number(out, number);
+    CHECK(out == reference(json(number)));
+  }
+  std::string out;
+  cisscan::util::append_json_number(out, std::numeric_limits<unsigned long long>::max());
+  CHECK(out == reference(json(std::numeric_limits<unsigned long long>::max())));
+}

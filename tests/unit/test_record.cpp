@@ -186,6 +186,69 @@ TEST_CASE("a lean host entry leaves out a catalog probe's members only where the
   check_spooled(lean, members, full);
 }
 
+TEST_CASE("a lean entry's probes written as text are the full entry's probes, byte for byte") {
+  auto run = sample_run(); // p-text (UTF-8), p-binary (base64)
+  auto odd = probe_record("p-odd", "quote \" back \\ tab \t bell \x07 \xE2\x82\xAC\n\n");
+  odd.spec.argument = "bad \xFF argument";
+  odd.spec.command = "printf '%s' \"x\"";
+  odd.spec.timeout_seconds = 7;
+  odd.output.exit_code = -1;
+  odd.output.truncated = true;
+  odd.output.complete = false;
+  odd.output.output_bytes = 99999;
+  odd.output.started_at = util::WallTime{std::chrono::milliseconds(1764950000123)};
+  odd.output.duration_ms = 1234;
+  odd.state = ProbeState::error;
+  run.probes.push_back(odd);
+  auto own = odd; // the same, not the catalog's: its spec's members written from the spec
+  own.spec.id = own.output.id = "p-odd-own";
+  run.probes.push_back(own);
+  auto unknown = probe_record("p-unknown", ""); // no catalog check runs it
+  unknown.output.sha256.clear();
+  run.probes.push_back(unknown);
+  // The catalog's checks: p-text as the host ran it, p-odd as the host ran it, p-binary with a
+  // command the host's plan changed.
+  const auto check_of = [&](const std::string& id, const ProbeSpec& spec) {
+    auto check = std::make_shared<Check>(*run.results[0].check);
+    check->id = id;
+    check->probe = spec;
+    return check;
+  };
+  auto changed = run.probes[1].spec;
+  changed.command = "cat y";
+  Catalog catalog;
+  catalog.checks = {check_of("c-1", run.probes[0].spec), check_of("c-2", changed),
+                    check_of("c-3", odd.spec)};
+  const auto members = result_members(catalog);
+  const auto full = host_to_json(run);
+
+  const auto entry = record_entry(run, &members);
+  REQUIRE(entry.host.at("probes").size() == run.probes.size());
+  for (const auto& placeholder : entry.host.at("probes")) {
+    CHECK(placeholder.is_null());
+  }
+  CHECK(json::parse(entry.probes) == full.at("probes"));
+  std::string text;
+  append_host_text(text, entry.host, &members, entry.probes);
+  CHECK(text == util::compact_json(full));
+  // Through a spool made with the members, the full entry comes back.
+  HostSpool spool(1, &members);
+  spool.put(0, entry.host, entry.probes);
+  CHECK(spool.at(0) == full);
+  // Without members the entry is host_to_json's, whole.
+  const auto whole = record_entry(run, nullptr);
+  CHECK(whole.host == full);
+  CHECK(whole.probes.empty());
+  // A host that ran no probe: an empty list either way.
+  run.probes.clear();
+  const auto none = record_entry(run, &members);
+  CHECK(none.probes == "[]");
+  CHECK(none.host.at("probes") == json::array());
+  std::string bare;
+  append_host_text(bare, none.host, &members, none.probes);
+  CHECK(bare == util::compact_json(host_to_json(run)));
+}
+
 TEST_CASE("build_record carries the run, the catalog digest and the safeguard catalog") {
   Catalog catalog;
   catalog.digest = std::string(64, 'd');
