@@ -62,7 +62,8 @@ void judge_empty(const Check& check, CheckResult& result) {
   }
 }
 
-// An operator's verdict as the check's status, by its on_missing when unreadable.
+// An operator's verdict as the check's status, by its on_missing when unreadable. `result`
+// holds the verdict's expected and observed already.
 void judge_verdict(const Check& check, const ProbeView& view, const Verdict& verdict,
                    CheckResult& result) {
   switch (verdict.outcome) {
@@ -74,7 +75,7 @@ void judge_verdict(const Check& check, const ProbeView& view, const Verdict& ver
     break;
   case Outcome::unreadable:
     result.status = check.on_missing == OnMissing::fail ? ResultStatus::fail : ResultStatus::error;
-    result.reason = "the probe could not read what the check needs: " + verdict.observed;
+    result.reason = "the probe could not read what the check needs: " + result.observed;
     if (view.state == ProbeState::denied || view.state == ProbeState::error) {
       const auto line = first_line(view.output);
       if (!line.empty()) {
@@ -129,8 +130,8 @@ CheckResult judge_check(const PlannedCheck& planned, const ProbeView* view) {
     result.reason = e.what();
     return result;
   }
-  result.expected = verdict.expected;
-  result.observed = verdict.observed;
+  result.expected = std::move(verdict.expected);
+  result.observed = std::move(verdict.observed);
   if (view->state == ProbeState::ok && util::trim(view->output).empty() &&
       reads_output(*check.expect)) {
     judge_empty(check, result);

@@ -20,12 +20,12 @@ namespace cisscan {
 class InRecordOrder {
 public:
   using Consume = std::function<void(size_t index, HostRecordEntry& entry)>;
-  // With `lean`, the entries `consume` gets are lean (host_entry): it writes them to a
+  // With `lean`, the entries `consume` gets are lean (record_entry): it writes them to a
   // HostSpool made with the same members. One read back from the spool is whole.
   InRecordOrder(size_t count, Consume consume, const ResultMembers* lean = nullptr);
 
   // Called once per index, from any thread. `consume` runs under a lock, in index order, on the
-  // thread that completed the run of hosts ahead, with the host's entry (host_entry). Never
+  // thread that completed the run of hosts ahead, with the host's entry (record_entry). Never
   // throws: what `consume` or the entry's making throws is kept for rethrow().
   void done(size_t index, HostRun run);
   // Throws the first error `consume` threw, if any; call after the last done().

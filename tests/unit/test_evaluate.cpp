@@ -118,6 +118,10 @@ TEST_CASE("evaluate_check turns verdicts into statuses") {
       const auto as_error = run(error_check, record);
       CHECK(as_error.status == ResultStatus::error);
       CHECK(as_error.reason.find("could not read") != std::string::npos);
+      // The reason says what was observed, as the result does.
+      CHECK_FALSE(as_error.observed.empty());
+      CHECK(as_error.reason ==
+            "the probe could not read what the check needs: " + as_error.observed);
       CHECK(run(fail_check, record).status == ResultStatus::fail);
     }
   }

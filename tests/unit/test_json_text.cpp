@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -204,4 +205,42 @@ TEST_CASE("append_json_string: two odd bytes in one word, each place; numbers as
   std::string out;
   cisscan::util::append_json_number(out, std::numeric_limits<unsigned long long>::max());
   CHECK(out == reference(json(std::numeric_limits<unsigned long long>::max())));
+}
+
+TEST_CASE("compact_json: doubles, whole or not, as json::dump writes them") {
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                1.0,
+                                2.0,
+                                -3.0,
+                                10.0,
+                                100.0,
+                                0.5,
+                                -0.25,
+                                1e14,
+                                -1e14,
+                                1e15,
+                                -1e15,
+                                1e16,
+                                1e300,
+                                5e-324,
+                                1.5e14,
+                                999999999999999.0,
+                                -999999999999999.0,
+                                123456789012345.0,
+                                std::numeric_limits<double>::max(),
+                                std::numeric_limits<double>::infinity(),
+                                std::numeric_limits<double>::quiet_NaN()};
+  std::mt19937_64 random(7);
+  for (int i = 0; i < 2000; ++i) {
+    const auto magnitude = std::pow(10.0, static_cast<double>(random() % 17));
+    const auto whole = std::trunc(static_cast<double>(random() % 1000000007) / 1e9 * magnitude);
+    values.push_back(random() % 2 == 0 ? whole : -whole);
+    values.push_back(whole + 0.5);
+  }
+  for (const auto number : values) {
+    const json value = json::array({number, json::object({{"weight", number}})});
+    CAPTURE(number);
+    CHECK(cisscan::util::compact_json(value) == reference(value));
+  }
 }

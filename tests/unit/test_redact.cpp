@@ -126,7 +126,10 @@ TEST_CASE("DES and BSDi hashes in account files are redacted, other fields are n
                            "staff:x:50:\n"
                            "sshd:!!:19700::::::\n"
                            "key:ABcdEFghIJklm:value\n"
-                           "time 12:34:56 ABcdEFghIJklm\n";
+                           "time 12:34:56 ABcdEFghIJklm\n"
+                           "eight:ABcdEFghIJklm:1:2:3:4:5:6\n"
+                           "ten:ABcdEFghIJklm:1:2:3:4:5:6:7:\n"
+                           "twelve:ABcdEFghIJklm:1:2:3:4:5:6:7:8:9:10\n";
   CHECK(redact_secrets(kept) == kept);
 }
 
