@@ -4,6 +4,7 @@
 
 #include <array>
 #include <charconv>
+#include <unordered_map>
 
 namespace cisscan {
 
@@ -15,7 +16,7 @@ template <typename T> bool number(std::string_view text, T& value) {
 }
 
 // The first words of `line` into `words` (a header has at most four; a fifth says it is none),
-// and how many there were: headers are read for every probe a fact answers, so without a list.
+// and how many there were.
 size_t first_words(std::string_view line, std::array<std::string_view, 5>& words) {
   size_t count = 0;
   util::each_word(line, [&](std::string_view word) {
@@ -25,15 +26,24 @@ size_t first_words(std::string_view line, std::array<std::string_view, 5>& words
   return count;
 }
 
-} // namespace
+// Every block of a fact's output by name (the first of a name), up to the end or to the first
+// line that breaks the format: a name past that is not answered, as a reading from the top
+// that stops there would not answer it.
+struct FactBlocks {
+  struct Block {
+    int code = -1;
+    std::string_view lines;
+  };
+  std::unordered_map<std::string_view, Block> by_name;
+};
 
-std::optional<std::string> fact_block(std::string_view name, std::string_view fact_output,
-                                      int& exit_code) {
+FactBlocks read_blocks(std::string_view fact_output) {
+  FactBlocks blocks;
   size_t at = 0;
   while (at < fact_output.size()) {
     const auto end = fact_output.find('\n', at);
     if (end == std::string_view::npos) {
-      return std::nullopt;
+      break;
     }
     std::array<std::string_view, 5> words;
     const auto n = first_words(fact_output.substr(at, end - at), words);
@@ -42,22 +52,35 @@ std::optional<std::string> fact_block(std::string_view name, std::string_view fa
     size_t count = 0;
     if (n < 3 || n > 4 || words[0] != "@" || !number(words[2], code) ||
         (n == 4 && !number(words[3], count))) {
-      return std::nullopt;
+      break;
     }
     const auto start = at;
-    for (size_t line = 0; line < count; ++line) {
+    bool whole = true;
+    for (size_t line = 0; line < count && whole; ++line) {
       const auto next = fact_output.find('\n', at);
-      if (next == std::string_view::npos) {
-        return std::nullopt;
-      }
-      at = next + 1;
+      whole = next != std::string_view::npos;
+      at = whole ? next + 1 : at;
     }
-    if (words[1] == name) {
-      exit_code = code;
-      return std::string(fact_output.substr(start, at - start));
+    if (!whole) {
+      break;
     }
+    blocks.by_name.emplace(words[1],
+                           FactBlocks::Block{code, fact_output.substr(start, at - start)});
   }
-  return std::nullopt;
+  return blocks;
+}
+
+} // namespace
+
+std::optional<std::string> fact_block(std::string_view name, const FactOutput& fact_output,
+                                      int& exit_code) {
+  const auto& blocks = fact_output.table(read_blocks).by_name;
+  const auto found = blocks.find(name);
+  if (found == blocks.end()) {
+    return std::nullopt;
+  }
+  exit_code = found->second.code;
+  return std::string(found->second.lines);
 }
 
 } // namespace cisscan

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 namespace cisscan {
 
@@ -74,34 +75,56 @@ std::string mount_fact_command(const std::vector<std::string>& targets) {
          std::string(k_columns);
 }
 
-std::optional<std::string> mount_derive(std::string_view target, std::string_view fact_output,
-                                        int& exit_code) {
-  std::optional<std::vector<std::string_view>> path;
+namespace {
+
+// The fact's output read once: its mount table and its "path" lines by path (the last line of
+// a path), or not `whole` when a line of the table is not findmnt's.
+struct MountFact {
+  bool whole = true;
   std::vector<Row> rows;
+  std::unordered_map<std::string_view, std::vector<std::string_view>> paths;
+};
+
+MountFact read_mount_fact(std::string_view fact_output) {
+  MountFact fact;
   for (const auto line : util::Lines(fact_output)) {
     if (line.rfind("path ", 0) == 0) {
-      // "path TARGET ...": only this target's line is split.
-      const auto rest = line.substr(5);
-      if (rest.rfind(target, 0) == 0 &&
-          (rest.size() == target.size() || rest[target.size()] == ' ')) {
-        auto words = util::split_words(line);
-        if (words.size() >= 3 && words[1] == target) {
-          path = std::move(words);
-        }
+      auto words = util::split_words(line);
+      if (words.size() >= 3) {
+        const auto path = words[1];
+        fact.paths[path] = std::move(words);
       }
       continue;
     }
     const auto row = read_pairs(line);
     if (!row) {
-      return std::nullopt;
+      fact.whole = false;
+      return fact;
     }
-    if ((*row)[1] == target) {
+    fact.rows.push_back(*row);
+  }
+  return fact;
+}
+
+} // namespace
+
+std::optional<std::string> mount_derive(std::string_view target, const FactOutput& fact_output,
+                                        int& exit_code) {
+  const auto& fact = fact_output.table(read_mount_fact);
+  if (!fact.whole) {
+    return std::nullopt;
+  }
+  std::vector<Row> rows;
+  for (const auto& row : fact.rows) {
+    if (row[1] == target) {
       return std::nullopt; // findmnt may take the path for this mount's source
     }
-    if ((*row)[0] == target) {
-      rows.push_back(*row);
+    if (row[0] == target) {
+      rows.push_back(row);
     }
   }
+  const auto found = fact.paths.find(target);
+  const auto* path = found == fact.paths.end() ? nullptr : &found->second;
   // findmnt resolves the path first: only a folder that is its own canonical path, or nothing
   // at all, compares as it is.
   if (!path || !plain_path(target)) {

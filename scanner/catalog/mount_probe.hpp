@@ -2,6 +2,8 @@
 // f-mounts), from which the mount probes are answered without a findmnt process each.
 #pragma once
 
+#include "catalog/fact_output.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +25,7 @@ std::string mount_fact_command(const std::vector<std::string>& targets);
 // on the same host; nullopt wherever findmnt's own lookup could differ from a plain comparison of
 // paths (a symlink or trailing slash on the way, a path that is some mount's source, a value
 // findmnt escapes or aligns by display width), and the probe then runs on the host.
-std::optional<std::string> mount_derive(std::string_view target, std::string_view fact_output,
+std::optional<std::string> mount_derive(std::string_view target, const FactOutput& fact_output,
                                         int& exit_code);
 
 } // namespace cisscan

@@ -111,37 +111,44 @@ std::string_view package_of(std::string_view line) {
   return name.substr(0, name.find(':'));
 }
 
-// Calls `fn` with each line of the facts' package list that lists package `name`, in order, as
-// util::split_lines cuts them. A probe asks for a few packages of ~1,000: their lines are found
-// by searching for the name, not by reading every line.
-template <class Fn> void each_line_of(std::string_view dpkg_lines, std::string_view name, Fn fn) {
-  size_t from = 0;
-  while (!name.empty() && from < dpkg_lines.size()) {
-    const auto at = dpkg_lines.find(name, from);
-    if (at == std::string_view::npos) {
-      return;
+// The facts' package list read once for a host's package probes: each line dpkg-query listed
+// (package_line) with its package, as util::Lines cuts them, by name and, within a name, in
+// their order (dpkg-query lists by name already, so the sort is mostly a check).
+struct PackageLines {
+  std::vector<std::pair<std::string_view, std::string_view>> lines; // package, line
+
+  // Calls `fn` with each line that lists package `name`, in order.
+  template <class Fn> void each_line_of(std::string_view name, Fn fn) const {
+    const auto by_name = [](const auto& a, const auto& b) { return a.first < b.first; };
+    const auto [from, to] =
+        std::equal_range(lines.begin(), lines.end(), std::pair(name, std::string_view()), by_name);
+    for (auto it = from; it != to; ++it) {
+      fn(it->second);
     }
-    const auto newline = dpkg_lines.rfind('\n', at);
-    const auto start = newline == std::string_view::npos ? 0 : newline + 1;
-    const auto end = dpkg_lines.find('\n', at);
-    auto line = dpkg_lines.substr(start, end == std::string_view::npos ? end : end - start);
-    if (end != std::string_view::npos && !line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (package_line(line) && package_of(line) == name) {
-      fn(line);
-    }
-    from = end == std::string_view::npos ? dpkg_lines.size() : end + 1;
   }
+};
+
+PackageLines read_package_lines(std::string_view dpkg_lines) {
+  PackageLines table;
+  for (const auto line : util::Lines(dpkg_lines)) {
+    if (package_line(line)) {
+      table.lines.emplace_back(package_of(line), line);
+    }
+  }
+  const auto by_name = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(table.lines.begin(), table.lines.end(), by_name)) {
+    std::stable_sort(table.lines.begin(), table.lines.end(), by_name);
+  }
+  return table;
 }
 
 // From the facts' package list ("ii  name version" lines): the package's line, exit 0 when it
 // is installed, 3 when it is not.
-std::optional<std::string> package_derive(std::string_view name, std::string_view fact_output,
+std::optional<std::string> package_derive(std::string_view name, const FactOutput& fact_output,
                                           int& exit_code) {
   exit_code = k_exit_absent;
   std::optional<std::string> found;
-  each_line_of(fact_output, name, [&](std::string_view line) {
+  fact_output.table(read_package_lines).each_line_of(name, [&](std::string_view line) {
     if (!found) {
       exit_code = package_present(line) ? 0 : k_exit_absent;
       found = std::string(line) + "\n";
@@ -178,12 +185,13 @@ std::string package_state_line(std::string_view name, std::string_view word) {
 }
 
 // From the facts' package list: the named packages' lines; nothing listed is no line, exit 0.
-std::optional<std::string> packages_derive(std::string_view names, std::string_view fact_output,
+std::optional<std::string> packages_derive(std::string_view names, const FactOutput& fact_output,
                                            int& exit_code) {
   exit_code = 0;
+  const auto& table = fact_output.table(read_package_lines);
   std::string lines;
   for (const auto name : package_names(names)) {
-    each_line_of(fact_output, name, [&](std::string_view line) {
+    table.each_line_of(name, [&](std::string_view line) {
       lines += package_state_line(name, package_state_word(line[1]));
     });
   }

@@ -1,6 +1,7 @@
 // The probe type table: one row per kind of probe, each turning its argument into a sh command.
 #pragma once
 
+#include "catalog/fact_output.hpp"
 #include "catalog/probe_fields.hpp"
 
 #include <functional>
@@ -35,7 +36,7 @@ struct ProbeType {
   // again: `derive` returns the probe's output and sets its exit code, or nullopt where the
   // fact cannot say what the probe's own command would print (the probe then runs on the host).
   const char* derived_from;
-  std::optional<std::string> (*derive)(std::string_view argument, std::string_view fact_output,
+  std::optional<std::string> (*derive)(std::string_view argument, const FactOutput& fact_output,
                                        int& exit_code);
   // The typed fields of a readable output (probe_fields.hpp), read once per output and shared by
   // every operator that judges it; null when operators read only the text.

@@ -200,9 +200,9 @@ UnitStates read_unit_states(std::string_view fact_output) {
   return states;
 }
 
-std::optional<std::string> service_derive(std::string_view name, std::string_view fact_output,
+std::optional<std::string> service_derive(std::string_view name, const FactOutput& fact_output,
                                           int& exit_code) {
-  const auto states = read_unit_states(fact_output);
+  const auto& states = fact_output.table(read_unit_states);
   const auto* unit = asked(states, name);
   // A unit without a unit file: is-enabled prints nothing (systemd 252: the probe exits 3) or
   // `not-found` (257): the probe's own command says which.
@@ -213,9 +213,9 @@ std::optional<std::string> service_derive(std::string_view name, std::string_vie
   return "enabled=" + *unit->file + "\nactive=" + unit->active + "\n";
 }
 
-std::optional<std::string> services_derive(std::string_view names, std::string_view fact_output,
+std::optional<std::string> services_derive(std::string_view names, const FactOutput& fact_output,
                                            int& exit_code) {
-  const auto states = read_unit_states(fact_output);
+  const auto& states = fact_output.table(read_unit_states);
   std::string lines;
   for (const auto name : unit_names(names)) {
     const auto* unit = asked(states, name);

@@ -2,6 +2,8 @@
 // (fact probe f-units), from which they are answered without a systemctl process of their own.
 #pragma once
 
+#include "catalog/fact_output.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -62,9 +64,9 @@ UnitStates read_unit_states(std::string_view fact_output);
 // (for `service`: is-enabled prints nothing or `not-found` by systemd version; an instance), a
 // state outside the known ones (`generated`: a SysV script, which is-enabled asks
 // systemd-sysv-install about; `bad`; a newer word).
-std::optional<std::string> service_derive(std::string_view name, std::string_view fact_output,
+std::optional<std::string> service_derive(std::string_view name, const FactOutput& fact_output,
                                           int& exit_code);
-std::optional<std::string> services_derive(std::string_view names, std::string_view fact_output,
+std::optional<std::string> services_derive(std::string_view names, const FactOutput& fact_output,
                                            int& exit_code);
 
 // A command probe's `services:` lines (services_derive's output) as the start of its command on

@@ -32,8 +32,9 @@ std::string stat_fact_command(const std::vector<std::string>& paths) {
          "[ -x \"$2\" ]; then printf '%s\\t\\n' \"$1\"; fi; shift 2; done; exit 0";
 }
 
-std::optional<std::string> stat_derive(std::string_view path, std::string_view fact_output,
+std::optional<std::string> stat_derive(std::string_view path, const FactOutput& fact,
                                        int& exit_code) {
+  const auto fact_output = fact.text();
   const std::string head = std::string(path) + "\t";
   size_t at = 0;
   while (at < fact_output.size()) {

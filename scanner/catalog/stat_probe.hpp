@@ -2,6 +2,8 @@
 // which they are answered without a process of their own on the host.
 #pragma once
 
+#include "catalog/fact_output.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +22,7 @@ std::string stat_fact_command(const std::vector<std::string>& paths);
 // From the fact's output, the stat probe's output exactly as its own command prints it on the
 // same host, and its exit code; nullopt where the fact cannot say (a path it did not list: not
 // asked, or it could not tell absent from unreadable), and the probe then runs on the host.
-std::optional<std::string> stat_derive(std::string_view path, std::string_view fact_output,
+std::optional<std::string> stat_derive(std::string_view path, const FactOutput& fact,
                                        int& exit_code);
 
 } // namespace cisscan

@@ -4,15 +4,24 @@
 #include "evaluate/evaluate.hpp"
 #include "util/sha256.hpp"
 
+#include <iterator>
+
 namespace cisscan {
 
-bool derive_probe(const ProbeSpec& spec, std::vector<ProbeRecord>& records, size_t fact_count) {
+FactAnswers::FactAnswers(std::span<const ProbeRecord> facts) : m_facts(facts) {
+  m_outputs.reserve(facts.size());
+  for (const auto& fact : facts) {
+    m_outputs.emplace_back(fact.output.output);
+  }
+}
+
+std::optional<ProbeRecord> FactAnswers::answer(const ProbeSpec& spec) const {
   const auto* type = find_probe_type(spec.type);
   if (type == nullptr || type->derive == nullptr) {
-    return false;
+    return std::nullopt;
   }
-  for (size_t i = 0; i < fact_count; ++i) {
-    const auto& fact = records[i];
+  for (size_t i = 0; i < m_facts.size(); ++i) {
+    const auto& fact = m_facts[i];
     // Only from a fact probe that succeeded, whole: a failed dpkg-query lists no package, and
     // a list cut at the facts' cap lacks those past the cut, which must not read as absent;
     // a systemctl that could not reach its service manager answers no unit. The probe then
@@ -22,9 +31,9 @@ bool derive_probe(const ProbeSpec& spec, std::vector<ProbeRecord>& records, size
       continue;
     }
     int exit_code = 0;
-    auto output = type->derive(spec.argument, fact.output.output, exit_code);
+    auto output = type->derive(spec.argument, m_outputs[i], exit_code);
     if (!output) {
-      return false;
+      return std::nullopt;
     }
     ProbeRecord record;
     record.spec = spec;
@@ -37,10 +46,27 @@ bool derive_probe(const ProbeSpec& spec, std::vector<ProbeRecord>& records, size
     record.output.complete = true;
     record.output.started_at = fact.output.started_at;
     record.state = classify(record.spec, &record.output);
-    records.push_back(std::move(record));
-    return true;
+    return record;
   }
-  return false;
+  return std::nullopt;
+}
+
+std::vector<ProbeSpec> answer_from_facts(const std::vector<ProbeSpec>& probes,
+                                         std::vector<ProbeRecord>& records, size_t fact_count) {
+  std::vector<ProbeSpec> to_run;
+  std::vector<ProbeRecord> answered;
+  const FactAnswers facts({records.data(), fact_count});
+  for (const auto& spec : probes) {
+    if (auto record = facts.answer(spec)) {
+      answered.push_back(std::move(*record));
+    } else {
+      to_run.push_back(spec);
+    }
+  }
+  // Appended once the facts are no longer read: `records` may move as it grows.
+  records.insert(records.end(), std::make_move_iterator(answered.begin()),
+                 std::make_move_iterator(answered.end()));
+  return to_run;
 }
 
 } // namespace cisscan

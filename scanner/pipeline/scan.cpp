@@ -175,12 +175,7 @@ bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
 RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   const auto plan = plan_host(catalog, s.run.facts, s.run.roles);
   const auto first_probe = s.run.probes.size();
-  std::vector<ProbeSpec> to_run;
-  for (const auto& spec : plan.probes) {
-    if (!derive_probe(spec, s.run.probes, first_probe)) {
-      to_run.push_back(spec);
-    }
-  }
+  const auto to_run = answer_from_facts(plan.probes, s.run.probes, first_probe);
   s.parser.set_cap(s.options.output_cap);
   const auto script = generate_script(
       to_run, {.boundary = s.boundary, .prelude = !s.keeps_shell, .lanes = s.options.probe_lanes});

@@ -26,6 +26,11 @@ const std::string k_units = "#units cron.service\nactive\n"
 
 const ProbeSpec k_cron{"p-cron", "service", "cron.service", "systemctl is-enabled ...", 30, false};
 
+// Whether the facts records[0, fact_count) answer `spec` (its record appended), as the scan asks.
+bool derive_probe(const ProbeSpec& spec, std::vector<ProbeRecord>& records, size_t fact_count) {
+  return answer_from_facts({spec}, records, fact_count).empty();
+}
+
 } // namespace
 
 TEST_CASE("a service probe is answered from a whole, successful f-units fact") {
@@ -74,4 +79,38 @@ TEST_CASE("a sysctl probe is answered from f-sysctl, block by block") {
   CHECK(records[2].output.exit_code == 4);
   const ProbeSpec w{"p-w", "sysctl", "net.w", "cat ...", 30, true};
   CHECK_FALSE(derive_probe(w, records, 1)); // not asked: it runs on the host
+
+  SUBCASE("one reading of the fact answers them all, as a reading for each") {
+    const std::vector<ProbeRecord> facts{sysctl};
+    const FactAnswers answers(facts);
+    for (size_t i = 0; i < 2; ++i) { // the second time from the table the first one made
+      const auto first = answers.answer(y);
+      REQUIRE(first);
+      CHECK(first->output.output == records[1].output.output);
+      const auto second = answers.answer(z);
+      REQUIRE(second);
+      CHECK(second->output.exit_code == 4);
+      CHECK_FALSE(answers.answer(w));
+    }
+  }
+}
+
+TEST_CASE("the probes the facts answer are appended in plan order; the others are to run") {
+  auto sysctl = fact("@ net.y 0 1\nrunning=1\n@ net.z 4\n");
+  sysctl.spec.id = sysctl.output.id = "f-sysctl";
+  const ProbeSpec y{"p-y", "sysctl", "net.y", "cat ...", 30, true};
+  const ProbeSpec c{"p-c", "command", "true", "true", 30, false};
+  const ProbeSpec z{"p-z", "sysctl", "net.z", "cat ...", 30, true};
+  const ProbeSpec w{"p-w", "sysctl", "net.w", "cat ...", 30, true};
+  std::vector<ProbeRecord> records{sysctl};
+  const auto to_run = answer_from_facts({y, c, z, w}, records, 1);
+  REQUIRE(to_run.size() == 2);
+  CHECK(to_run[0].id == "p-c");
+  CHECK(to_run[1].id == "p-w");
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].spec.id == "f-sysctl");
+  CHECK(records[1].spec.id == "p-y");
+  CHECK(records[1].output.output == "running=1\n");
+  CHECK(records[2].spec.id == "p-z");
+  CHECK(records[2].output.exit_code == 4);
 }
