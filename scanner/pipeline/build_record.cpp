@@ -226,7 +226,7 @@ json host_without_probes(const HostRun& run, const ResultMembers* lean) {
   for (const auto& [key, value] : run.facts.values) {
     facts[key] = safe(value);
   }
-  facts["packages_installed"] = run.facts.packages.size();
+  facts["packages_installed"] = run.facts.packages_installed();
   facts["services_enabled"] = run.facts.services.size();
   out["facts"] = facts;
   out["roles"] = run.roles;

@@ -127,12 +127,6 @@ void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
   if (const auto* packages = find(outputs, "f-packages");
       packages != nullptr && packages->exit_code == 0 && !packages->truncated) {
     facts.package_states = read_package_states(packages->output);
-    // Installed: some architecture of it has files on disk.
-    for (const auto& [name, words] : facts.package_states) {
-      if (std::any_of(words.begin(), words.end(), package_word_present)) {
-        facts.packages.insert(name);
-      }
-    }
   }
   if (const auto* services = find(outputs, "f-services"); services != nullptr) {
     for (const auto line : util::Lines(services->output)) {
@@ -146,6 +140,19 @@ void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
 }
 
 } // namespace
+
+bool Facts::installed(std::string_view package) const {
+  const auto found = package_states.find(package);
+  return found != package_states.end() &&
+         std::any_of(found->second.begin(), found->second.end(), package_word_present);
+}
+
+size_t Facts::packages_installed() const {
+  return static_cast<size_t>(
+      std::count_if(package_states.begin(), package_states.end(), [](const auto& package) {
+        return std::any_of(package.second.begin(), package.second.end(), package_word_present);
+      }));
+}
 
 const std::vector<ProbeSpec>& fact_probes() {
   return k_fact_probes;

@@ -9,13 +9,13 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cisscan {
 
 struct Facts {
   std::map<std::string, std::string> values; // os_id, os_version_id, kernel, virtualization, ...
-  std::set<std::string> packages;            // installed Debian packages
   PackageStates package_states;              // every package dpkg lists, with its states
   std::set<std::string> services;            // enabled systemd services, without ".service"
   std::vector<std::string> roles;            // implied by the facts: pve-node, vm, lxc, container
@@ -23,6 +23,13 @@ struct Facts {
   // `services:` lines are printed from), else empty: those probes read the states themselves.
   std::optional<std::string> unit_states;
   std::string machine_id;
+
+  // Whether the package list was read: empty when dpkg-query failed or was cut (every Debian
+  // host lists packages), and then whether a package is installed is unknown.
+  bool packages_known() const { return !package_states.empty(); }
+  // Whether some architecture of the package has files on disk (package_word_present).
+  bool installed(std::string_view package) const;
+  size_t packages_installed() const;
 };
 
 // The probes of the facts round trip, in the order they run.

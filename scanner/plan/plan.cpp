@@ -30,7 +30,7 @@ std::string fact(const Facts& facts, const std::string& key) {
 // cost the host nothing: the probe runs quick when its own command is quick or just `true` (a
 // probe that only carries such lines), wrapped when dpkg-query or systemctl has to run.
 ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
-  const bool packages = !probe.packages.empty() && !facts.packages.empty();
+  const bool packages = !probe.packages.empty() && facts.packages_known();
   int exit_code = 0;
   const auto services = probe.services.empty() || !facts.unit_states
                             ? std::nullopt
@@ -92,13 +92,13 @@ std::string why_not_applicable(const Applicability& applies, const Facts& facts,
   }
   // An empty package list is one that could not be read (every Debian host has packages): the
   // package conditions are left to why_undecided.
-  for (const auto& package : facts.packages.empty() ? k_none : applies.packages) {
-    if (facts.packages.count(package) == 0) {
+  for (const auto& package : facts.packages_known() ? applies.packages : k_none) {
+    if (!facts.installed(package)) {
       return "package " + package + " is not installed";
     }
   }
   for (const auto& package : applies.not_packages) {
-    if (facts.packages.count(package) != 0) {
+    if (facts.installed(package)) {
       return "package " + package + " is installed";
     }
   }
@@ -116,7 +116,7 @@ std::string why_not_applicable(const Applicability& applies, const Facts& facts,
 }
 
 std::string why_undecided(const Applicability& applies, const Facts& facts) {
-  if (!facts.packages.empty() || (applies.packages.empty() && applies.not_packages.empty())) {
+  if (facts.packages_known() || (applies.packages.empty() && applies.not_packages.empty())) {
     return {};
   }
   auto named = applies.packages;

@@ -18,7 +18,7 @@ Facts debian_facts() {
   facts.values["os_id"] = "debian";
   facts.values["os_version_id"] = "12";
   facts.values["pve_node"] = "false";
-  facts.packages = {"openssh-server", "nftables"};
+  facts.package_states = read_package_states("ii  nftables 1.0.6\nii  openssh-server 1:9.2p1\n");
   facts.services = {"ssh", "cron"};
   return facts;
 }
@@ -112,7 +112,7 @@ TEST_CASE("why_not_applicable") {
     // A host whose package list could not be read may have any package, or none: the check is
     // neither applicable nor not, and says so.
     Facts unknown = facts;
-    unknown.packages.clear();
+    unknown.package_states.clear();
     Applicability a;
     a.not_packages = {"rsyslog"};
     CHECK(why_not_applicable(a, unknown, vm).empty());
@@ -219,7 +219,7 @@ TEST_CASE("plan_host") {
                               return a;
                             }())};
     auto facts = debian_facts();
-    facts.packages.clear();
+    facts.package_states.clear();
     const auto plan = plan_host(with_packages, facts, {"vm"});
     CHECK(plan.checks[0].decision == Decision::undecided);
     CHECK(plan.checks[0].reason.find("could not be read") != std::string::npos);
@@ -256,7 +256,6 @@ TEST_CASE("plan_host") {
     // The catalog's definition is left as it was, for the next host.
     CHECK(small.checks[0]->probe->command == firewall.command);
     SUBCASE("an unread package list leaves the probe's own dpkg-query to say so") {
-      facts.packages.clear();
       facts.package_states.clear();
       const auto unread = plan_host(small, facts, {"vm"});
       REQUIRE(unread.probes.size() == 1);
@@ -299,7 +298,7 @@ TEST_CASE("plan_host") {
     }
     SUBCASE("without the facts' unit states, and without their package list") {
       facts.unit_states.reset();
-      facts.packages.clear();
+      facts.package_states.clear();
       const auto own = plan_host(small, facts, {"vm"});
       REQUIRE(own.probes.size() == 1);
       CHECK(own.probes[0].command == firewall.command);
@@ -332,7 +331,7 @@ TEST_CASE("plan_host") {
       CHECK_FALSE(unread.probes[1].quick);
       facts.unit_states = "#units ufw.service\nactive\n#list-unit-files\nufw.service enabled "
                           "enabled\n";
-      facts.packages.clear();
+      facts.package_states.clear();
       unread = plan_host(small, facts, {"vm"});
       CHECK_FALSE(unread.probes[0].quick);
       CHECK(unread.probes[1].quick);
