@@ -37,9 +37,9 @@ json probe_members(const ProbeSpec& spec) {
   return out;
 }
 
-// The probe's entry, without its probe_members when `lean` holds them as they are.
-json probe_to_json(const ProbeRecord& probe, const ResultMembers* lean) {
-  json out = catalog_probe(probe.spec, lean) ? json::object() : probe_members(probe.spec);
+// The probe's entry.
+json probe_to_json(const ProbeRecord& probe) {
+  json out = probe_members(probe.spec);
   out["id"] = probe.spec.id;
   out["state"] = std::string(to_string(probe.state));
   out["exit_code"] = probe.output.exit_code;
@@ -62,7 +62,8 @@ json probe_to_json(const ProbeRecord& probe, const ResultMembers* lean) {
 }
 
 // The text of the probe's entry, byte for byte what append_host_text writes for probe_to_json's
-// tree (with `lean`'s members where it left them out), without making the tree: a host's ~130
+// tree (the catalog's probe members as `lean` holds their text, where the host ran the probe as
+// the catalog wrote it), without making the tree: a host's ~130
 // probe entries were a sixth of the scanner's work a host (benchmarks/README.md, 2026-12-05).
 // The members in key order, as the tree's map holds them.
 void append_probe_text(std::string& out, const ProbeRecord& probe, const ResultMembers* lean) {
@@ -249,7 +250,7 @@ json host_to_json(const HostRun& run, const ResultMembers* lean) {
   auto out = host_without_probes(run, lean);
   auto& probes = out["probes"] = json::array();
   for (const auto& probe : run.probes) {
-    probes.push_back(probe_to_json(probe, lean));
+    probes.push_back(probe_to_json(probe));
   }
   return out;
 }

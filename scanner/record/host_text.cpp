@@ -4,18 +4,11 @@ namespace cisscan {
 
 namespace {
 
-const std::vector<util::MemberText>& members_in(const std::vector<util::MemberText>& members) {
-  return members;
-}
-
-const std::vector<util::MemberText>& members_in(const ResultMembers::Probe& probe) {
-  return probe.members;
-}
-
-// The members `by` holds for `item`, found by its member `key` ("check_id", "id").
-template <class MembersBy>
-const std::vector<util::MemberText>* members_of(const cisscan::json& item, const MembersBy& by,
-                                                const char* key) {
+// The members `by` holds for `item`, found by its member `key` ("check_id").
+const std::vector<util::MemberText>*
+members_of(const cisscan::json& item,
+           const std::unordered_map<std::string, std::vector<util::MemberText>>& by,
+           const char* key) {
   if (!item.is_object()) {
     return nullptr;
   }
@@ -24,11 +17,11 @@ const std::vector<util::MemberText>* members_of(const cisscan::json& item, const
     return nullptr;
   }
   const auto found = by.find(id->get_ref<const std::string&>());
-  return found == by.end() ? nullptr : &members_in(found->second);
+  return found == by.end() ? nullptr : &found->second;
 }
 
-template <class MembersBy>
-void append_items(std::string& out, const cisscan::json& items, const MembersBy& by,
+void append_items(std::string& out, const cisscan::json& items,
+                  const std::unordered_map<std::string, std::vector<util::MemberText>>& by,
                   const char* key) {
   out += '[';
   bool first = true;
@@ -64,8 +57,6 @@ void append_host_text(std::string& out, const cisscan::json& host, const ResultM
       util::append_compact_json(out, member);
     } else if (key == "results" && member.is_array()) {
       append_items(out, member, members->by_check, "check_id");
-    } else if (key == "probes" && member.is_array()) {
-      append_items(out, member, members->by_probe, "id");
     } else {
       util::append_compact_json(out, member);
     }

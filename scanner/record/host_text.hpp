@@ -16,10 +16,10 @@ namespace cisscan {
 
 // Each check's members that are the same in all its results, by check id, in key order; and
 // the members a catalog's probe has on every host that runs it as the catalog wrote it, by
-// probe id, in key order. A probe whose member differs on a host (a command plan_host changed)
-// keeps its own members, which win over these.
+// probe id, in key order, for a lean entry's probe text (pipeline/run.hpp: record_entry). A
+// probe whose member differs on a host (a command plan_host changed) is written with its own.
 struct ResultMembers {
-  // A catalog's probe: what host_to_json compares a host's probe with, and its members' text.
+  // A catalog's probe: what record_entry compares a host's probe with, and its members' text.
   struct Probe {
     std::string type;
     std::string argument;
@@ -31,9 +31,9 @@ struct ResultMembers {
   std::unordered_map<std::string, Probe> by_probe;
 };
 
-// The compact JSON text of `host`, each result with its check's `members` and each probe with
-// its probe's (where it has no member of that key); or, when `probes` is given, that text in
-// place of the host's "probes" member (a lean entry's, pipeline/run.hpp: HostRecordEntry). With no
+// The compact JSON text of `host`, each result with its check's `members` (where it has no
+// member of that key), and, when `probes` is given, that text in place of the host's "probes"
+// member (a lean entry's, pipeline/run.hpp: HostRecordEntry). With no
 // members, util::append_compact_json.
 void append_host_text(std::string& out, const cisscan::json& host, const ResultMembers* members,
                       std::string_view probes = {});
