@@ -48,7 +48,7 @@ void collect(const std::vector<ProbeSpec>& probes, const FrameParser& parser,
     const auto it = by_id.find(spec.id);
     if (it != by_id.end()) {
       record.output = *it->second;
-      record.output.output = util::redact_secrets(record.output.output);
+      util::redact_secrets_in(record.output.output);
     }
     record.state = classify(spec, it == by_id.end() ? nullptr : it->second);
     records.push_back(std::move(record));

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
+#include <utility>
 
 namespace cisscan::util {
 
@@ -55,27 +57,54 @@ size_t crypt_prefix(std::string_view text, size_t at) {
   return run_end - salt_end - 1 >= 16 ? end - at + 1 : 0;
 }
 
+// The text with its [from, to) pieces each replaced by `with`, in order: a copy made only when a
+// pass found something to redact, the text between pieces appended whole.
+class Rewrite {
+public:
+  explicit Rewrite(std::string& text) : m_text(text) {}
+  void replace(size_t from, size_t to, std::string_view with) {
+    if (m_result.empty()) {
+      m_result.reserve(m_text.size());
+    }
+    m_result.append(m_text, m_copied, from - m_copied);
+    m_result += with;
+    m_copied = to;
+    m_changed = true;
+  }
+  // Puts the rewritten text in place, if anything was replaced.
+  void finish() {
+    if (m_changed) {
+      m_result.append(m_text, m_copied);
+      m_text = std::move(m_result);
+    }
+  }
+
+private:
+  std::string& m_text;
+  std::string m_result;
+  size_t m_copied = 0;
+  bool m_changed = false;
+};
+
 void redact_hashes(std::string& out) {
-  std::string result;
-  result.reserve(out.size());
-  size_t i = 0;
-  while (i < out.size()) {
-    const size_t prefix = out[i] == '$' ? crypt_prefix(out, i) : 0;
+  Rewrite rewrite(out);
+  size_t i = out.find('$');
+  while (i != std::string::npos) {
+    const size_t prefix = crypt_prefix(out, i);
+    size_t next = i + 1;
     if (prefix > 0) {
       size_t end = i + prefix;
       while (end < out.size() && hash_char(out[end])) {
         ++end;
       }
       if (end - i - prefix >= 8) {
-        result.append(out, i, prefix);
-        result += k_redacted;
-        i = end;
-        continue;
+        rewrite.replace(i + prefix, end, k_redacted);
+        next = end;
       }
     }
-    result += out[i++];
+    i = out.find('$', next);
   }
-  out = std::move(result);
+  rewrite.finish();
 }
 
 // A DES crypt(3) hash (13 characters of ./0-9A-Za-z) or a BSDi one ("_" and 19 more), the
@@ -106,9 +135,10 @@ bool digits_or_empty(std::string_view field) {
 
 // Lines shaped like /etc/shadow (9 fields, 3-8 numbers or empty), /etc/passwd (7 fields, uid
 // and gid numbers) or /etc/gshadow (4 fields): a DES hash in the second field is redacted. The
-// line is appended to `out` (every line of every probe output passes here: nothing is allocated
-// for one).
-void append_des_redacted(std::string& out, std::string_view line) {
+// length of the line's first field and its colon, and of its hash (with the "!" of a locked
+// account), when the line has one; every line of every probe output passes here, so nothing is
+// allocated for one.
+std::optional<std::pair<size_t, size_t>> des_field(std::string_view line) {
   std::array<std::string_view, 10> fields; // ten: more than nine, which no shape has
   size_t count = 0;
   size_t start = 0;
@@ -133,38 +163,47 @@ void append_des_redacted(std::string& out, std::string_view line) {
     shaped = count == 4;
   }
   if (!shaped || fields[0].empty() || !des_hash(fields[1])) {
-    out += line;
-    return;
+    return std::nullopt;
   }
-  out += fields[0];
-  out += ':';
-  out += fields[1].front() == '!' ? "!" : "";
-  out += k_redacted;
-  out += line.substr(fields[0].size() + 1 + fields[1].size());
+  return std::pair(fields[0].size() + 1, fields[1].size());
 }
 
 void redact_des(std::string& out) {
-  std::string result;
-  result.reserve(out.size());
+  Rewrite rewrite(out);
   size_t start = 0;
   while (start < out.size()) {
     const auto end = std::min(out.find('\n', start), out.size());
-    append_des_redacted(result, std::string_view(out).substr(start, end - start));
-    if (end < out.size()) {
-      result += '\n';
+    if (const auto hash = des_field(std::string_view(out).substr(start, end - start))) {
+      const auto at = start + hash->first;
+      // A locked account's "!" stays.
+      rewrite.replace(at, at + hash->second, out[at] == '!' ? "!<redacted>" : k_redacted);
     }
     start = end + 1;
   }
-  out = std::move(result);
+  rewrite.finish();
 }
 
-// Position of `word` in `line` at or after `from`, ignoring case; npos when absent.
+// Position of `word` (upper case letters) in `line` at or after `from`, ignoring case; npos
+// when absent. Every probe output is searched for "PRIVATE": the places to compare are found by
+// memchr of the first letter in both cases, not by comparing at every byte.
 size_t find_word(std::string_view line, std::string_view word, size_t from = 0) {
-  const auto it =
-      std::search(line.begin() + static_cast<std::ptrdiff_t>(std::min(from, line.size())),
-                  line.end(), word.begin(), word.end(),
-                  [](char a, char b) { return (a >= 'a' && a <= 'z' ? a - 'a' + 'A' : a) == b; });
-  return it == line.end() ? std::string_view::npos : static_cast<size_t>(it - line.begin());
+  const char upper = word.front();
+  const char lower = static_cast<char>(upper - 'A' + 'a');
+  size_t next_upper = line.find(upper, from);
+  size_t next_lower = line.find(lower, from);
+  while (true) {
+    const auto at = std::min(next_upper, next_lower);
+    if (at == std::string_view::npos || line.size() - at < word.size()) {
+      return std::string_view::npos;
+    }
+    if (std::equal(
+            word.begin(), word.end(), line.begin() + static_cast<std::ptrdiff_t>(at),
+            [](char w, char c) { return (c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c) == w; })) {
+      return at;
+    }
+    (at == next_upper ? next_upper : next_lower) =
+        line.find(at == next_upper ? upper : lower, at + 1);
+  }
 }
 
 // "BEGIN", then "PRIVATE", then "KEY" on one line, whatever the dashes around them: the line that
@@ -218,6 +257,11 @@ void redact_keys(std::string& out) {
 
 std::string redact_secrets(std::string_view text) {
   std::string out(text);
+  redact_secrets_in(out);
+  return out;
+}
+
+void redact_secrets_in(std::string& out) {
   if (out.find('$') != std::string::npos) {
     redact_hashes(out);
   }
@@ -227,7 +271,6 @@ std::string redact_secrets(std::string_view text) {
   if (find_word(out, "PRIVATE") != std::string::npos) {
     redact_keys(out);
   }
-  return out;
 }
 
 std::string host_line(std::string_view text, size_t max_bytes) {

@@ -11,6 +11,8 @@ namespace cisscan::util {
 
 // The one redaction every host-supplied text passes through.
 std::string redact_secrets(std::string_view text);
+// The same in place: `text` is copied only where something is redacted.
+void redact_secrets_in(std::string& text);
 
 // Host-supplied text as one printable line for a reason or a log: redacted, valid UTF-8, control
 // characters (terminal escapes, newlines) shown as \xNN or a space, at most `max_bytes` long.

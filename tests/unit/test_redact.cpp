@@ -8,6 +8,7 @@
 #include <vector>
 
 using cisscan::util::redact_secrets;
+using cisscan::util::redact_secrets_in;
 
 namespace {
 
@@ -197,10 +198,12 @@ TEST_CASE("property: no planted secret survives in random text") {
        "SECRETKEYBODY"},
       {"-----BEGIN RSA PRIVATE KEY\nSECRETMALFORMEDKEY\n", "SECRETMALFORMEDKEY"},
       {"-----BEGIN EC PRIVATE KEY-----\nSECRETTRUNCATEDKEY", "SECRETTRUNCATEDKEY"},
+      {"-----begin Private key-----\nSECRETLOWERCASEKEY\n-----end private KEY-----",
+       "SECRETLOWERCASEKEY"},
   };
-  const std::vector<std::string> noise = {"-----BEGIN ", "-----END ", "$",       "$6$",
-                                          ":",           "\n",        "PRIVATE", "KEY-----",
-                                          "abc",         " ",         "-----",   "\r\n"};
+  const std::vector<std::string> noise = {"-----BEGIN ", "-----END ", "$",   "$6$", ":",     "\n",
+                                          "PRIVATE",     "KEY-----",  "abc", " ",   "-----", "\r\n",
+                                          "private",     "pRiVaTe",   "P",   "p"};
   uint64_t state = 0x9E3779B97F4A7C15ULL;
   const auto next = [&state]() {
     state ^= state << 13;
@@ -224,6 +227,9 @@ TEST_CASE("property: no planted secret survives in random text") {
     }
     const auto out = redact_secrets(text);
     REQUIRE_MESSAGE(out.find(secret.second) == std::string::npos, text);
+    auto in_place = text;
+    redact_secrets_in(in_place);
+    REQUIRE(in_place == out);
   }
 }
 
