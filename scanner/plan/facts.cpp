@@ -239,7 +239,7 @@ Facts parse_facts(const std::vector<ProbeOutput>& outputs) {
   }
   read_user(outputs, facts);
   read_units(outputs, facts);
-  // As derive_probe takes a fact: whole and with exit 0, or not at all.
+  // As FactAnswers takes a fact (pipeline/derive.hpp): whole and with exit 0, or not at all.
   if (const auto* units = find(outputs, "f-units");
       units != nullptr && units->complete && units->exit_code == 0 && !units->truncated) {
     facts.unit_states = units->output;
