@@ -68,7 +68,7 @@ std::string mount_fact_command(const std::vector<std::string>& targets) {
     }
   }
   return "command -v findmnt >/dev/null 2>&1 || exit 5; for t in" + paths +
-         "; do if [ -d \"$t\" ]; then c=$(cd -- \"$t\" 2>/dev/null && pwd -P) || c=; "
+         "; do if [ -d \"$t\" ]; then if cd -P -- \"$t\" 2>/dev/null; then c=$PWD; else c=; fi; "
          "echo \"path $t dir $c\"; elif [ -e \"$t\" ] || [ -L \"$t\" ]; then echo \"path $t "
          "other\"; "
          "else echo \"path $t none\"; fi; done; findmnt -knP -o " +
