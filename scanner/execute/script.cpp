@@ -15,6 +15,7 @@ constexpr const char* k_prelude =
     R"SH(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
+unset CISSCAN_UID
 umask 077
 renice -n 10 -p $$ >/dev/null 2>&1 &
 ionice -c 3 -p $$ >/dev/null 2>&1 &
@@ -135,6 +136,11 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
   // As frames reach the scanner in batches, their arrival says nothing of when each probe ran:
   // every end line carries the host's uptime (/proc/uptime, 10 ms steps) when the part began
   // (S), when the probe began and when it ended (frames.hpp).
+  if (!options.uid.empty() && std::all_of(options.uid.begin(), options.uid.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      })) {
+    script += "CISSCAN_UID=" + options.uid + "; export CISSCAN_UID\n";
+  }
   if (!probes.empty()) {
     script += "cisscan_up; S=$U\n{\n";
   }

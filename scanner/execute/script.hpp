@@ -16,6 +16,9 @@ struct ScriptOptions {
   // Probes the host runs side by side: the probes are split into this many lanes, each run in
   // its own subshell at once, their frames sent lane after lane (frame_order), never mixed.
   size_t lanes = 1;
+  // The effective uid the facts saw (digits), or empty: the part sets CISSCAN_UID to it, and a
+  // probe that needs it reads ${CISSCAN_UID:-$(id -u)}, so it runs alone as well.
+  std::string uid{};
 };
 
 // Every probe gets /dev/null as stdin, so no probe can read (or eat) the rest of the script.

@@ -88,6 +88,8 @@ private:
   std::string m_path;
 };
 
+const char* const k_ciphers = "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr";
+
 void set_options(ssh_session session, const SshEndpoint& endpoint, const TransportOptions& options,
                  int fd, const std::string& known_hosts) {
   const int port = endpoint.port;
@@ -101,6 +103,8 @@ void set_options(ssh_session session, const SshEndpoint& endpoint, const Transpo
   ssh_options_set(session, SSH_OPTIONS_PROCESS_CONFIG, &process_config);
   ssh_options_set(session, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
   ssh_options_set(session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+  ssh_options_set(session, SSH_OPTIONS_CIPHERS_C_S, k_ciphers);
+  ssh_options_set(session, SSH_OPTIONS_CIPHERS_S_C, k_ciphers);
   if (fd >= 0) {
     ssh_options_set(session, SSH_OPTIONS_FD, &fd);
   } else {

@@ -177,8 +177,12 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
   const auto first_probe = s.run.probes.size();
   const auto to_run = answer_from_facts(plan.probes, s.run.probes, first_probe);
   s.parser.set_cap(s.options.output_cap);
+  const auto uid = s.run.facts.values.find("effective_uid");
   const auto script = generate_script(
-      to_run, {.boundary = s.boundary, .prelude = !s.keeps_shell, .lanes = s.options.probe_lanes});
+      to_run, {.boundary = s.boundary,
+               .prelude = !s.keeps_shell,
+               .lanes = s.options.probe_lanes,
+               .uid = uid != s.run.facts.values.end() ? uid->second : std::string()});
   dump_script(s.options.dump_scripts_dir, s.host, 2, script);
   const auto expected = first_probe + to_run.size();
   // The facts' frames came first, in their own lanes' order (the parser's outputs keep it).

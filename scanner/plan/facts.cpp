@@ -25,7 +25,7 @@ const std::vector<ProbeSpec> k_fact_probes = {
     fact("f-os-release", "cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release"),
     fact("f-kernel", "uname -srm"),
     fact("f-virt", "if [ -r /run/systemd/container ]; then "
-                   "echo \"container=$(cat /run/systemd/container)\"; "
+                   "c=; read -r c </run/systemd/container; echo \"container=$c\"; "
                    "elif command -v systemd-detect-virt >/dev/null 2>&1; then "
                    "echo \"detected=$(systemd-detect-virt 2>/dev/null)\"; "
                    "elif grep -q '^flags.* hypervisor' /proc/cpuinfo 2>/dev/null; then "
@@ -110,6 +110,11 @@ void read_user(const std::vector<ProbeOutput>& outputs, Facts& facts) {
         ++end;
       }
       facts.values["uid"] = std::string(text.substr(4, end - 4));
+      // id -u prints the effective uid: id's "euid=" where it differs, else the uid.
+      const auto euid = text.find(" euid=");
+      if (end > 4 && euid == std::string_view::npos) {
+        facts.values["effective_uid"] = facts.values["uid"];
+      }
       // The name belongs to the uid only when it follows it directly: "uid=0(root)".
       const auto close = text.find(')', end);
       if (end < text.size() && text[end] == '(' && close != std::string_view::npos) {

@@ -176,7 +176,16 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
   SUBCASE("root") {
     const auto root = parse_facts({out("f-user", "uid=0(root) gid=0(root) groups=0(root)\n")});
     CHECK(root.values.at("uid") == "0");
+    CHECK(root.values.at("effective_uid") == "0");
     CHECK(root.values.at("user") == "root");
+  }
+  SUBCASE("the effective uid is id -u's: none where id names another euid") {
+    const auto setuid = parse_facts(
+        {out("f-user", "uid=1000(u) gid=1000(u) euid=0(root) groups=1000(u)\n")});
+    CHECK(setuid.values.at("uid") == "1000");
+    CHECK(setuid.values.count("effective_uid") == 0);
+    const auto odd = parse_facts({out("f-user", "uid=(x) gid=0\n")});
+    CHECK(odd.values.count("effective_uid") == 0);
   }
   SUBCASE("a uid without a name is not given its group's name") {
     // `id` for a uid missing from /etc/passwd, e.g. a mapped uid inside a container.

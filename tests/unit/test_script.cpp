@@ -330,6 +330,40 @@ TEST_CASE("two parts over one shell: the facts, then the probes") {
   CHECK(parser.outputs()[3].complete);
 }
 
+TEST_CASE("the probes' part tells them the uid the facts saw, and nothing else does") {
+  HostSpec host;
+  host.transport = "local";
+  TransportOptions options;
+  options.host_timeout_seconds = 120;
+  const auto transport = make_local_transport(host, options);
+  const auto run = [&](const std::string& uid) {
+    std::string error;
+    const auto channel = transport->open("CISSCAN_UID=7 sh -s", error);
+    REQUIRE(channel);
+    FrameParser parser(k_boundary, 1024 * 1024);
+    const auto feed = [&](std::string_view chunk) { parser.feed(chunk); };
+    const std::vector<ProbeSpec> facts = {probe("f-1", "echo \"f=${CISSCAN_UID-unset}\"", true)};
+    channel->pump(generate_script(facts, {k_boundary, 4096, true, false}), false, feed,
+                  [&] { return !parser.outputs().empty(); });
+    const std::vector<ProbeSpec> probes = {probe("p-1", "echo \"q=${CISSCAN_UID-unset}\"", true),
+                                           probe("p-2", "echo \"w=${CISSCAN_UID-unset}\"", false)};
+    ScriptOptions second{k_boundary, 4096, false, true};
+    second.uid = uid;
+    channel->pump(generate_script(probes, second), true, feed, [] { return false; });
+    parser.finish();
+    channel->finish();
+    std::string out;
+    for (const auto& output : parser.outputs()) {
+      out += output.output;
+    }
+    return out;
+  };
+  // An inherited CISSCAN_UID never counts: the facts' part clears it.
+  CHECK(run("1234") == "f=unset\nq=1234\nw=1234\n");
+  CHECK(run("") == "f=unset\nq=unset\nw=unset\n");
+  CHECK(run("0; touch /tmp/x") == "f=unset\nq=unset\nw=unset\n");
+}
+
 TEST_CASE("the script carries each command quoted") {
   const auto script = generate_script({probe("p-1", "echo 'x'", false)}, {k_boundary, 4096});
   CHECK(script.rfind("B=" + k_boundary + "\n", 0) == 0);
