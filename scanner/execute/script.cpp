@@ -136,9 +136,8 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
   // As frames reach the scanner in batches, their arrival says nothing of when each probe ran:
   // every end line carries the host's uptime (/proc/uptime, 10 ms steps) when the part began
   // (S), when the probe began and when it ended (frames.hpp).
-  if (!options.uid.empty() && std::all_of(options.uid.begin(), options.uid.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      })) {
+  if (!options.uid.empty() && std::all_of(options.uid.begin(), options.uid.end(),
+                                          [](char c) { return c >= '0' && c <= '9'; })) {
     script += "CISSCAN_UID=" + options.uid + "; export CISSCAN_UID\n";
   }
   if (!probes.empty()) {

@@ -180,8 +180,8 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
     CHECK(root.values.at("user") == "root");
   }
   SUBCASE("the effective uid is id -u's: none where id names another euid") {
-    const auto setuid = parse_facts(
-        {out("f-user", "uid=1000(u) gid=1000(u) euid=0(root) groups=1000(u)\n")});
+    const auto setuid =
+        parse_facts({out("f-user", "uid=1000(u) gid=1000(u) euid=0(root) groups=1000(u)\n")});
     CHECK(setuid.values.at("uid") == "1000");
     CHECK(setuid.values.count("effective_uid") == 0);
     const auto odd = parse_facts({out("f-user", "uid=(x) gid=0\n")});
