@@ -89,9 +89,9 @@ private:
 };
 
 // libssh's own ciphers in another order: AES-GCM first. Its chacha20-poly1305 makes a new Poly1305
-// key object through OpenSSL for every packet, the larger part of a scan's cipher work (~3 % of
-// the scanner's CPU a host, benchmarks/README.md 2026-12-06); AES-GCM keeps one context. Where a
-// server offers no GCM (a tightened Ciphers), the rest of the list is libssh's default.
+// key object through OpenSSL for every packet; AES-GCM keeps one context. In a profile of a
+// 31-host scan the channel's share of the scanner's samples went from 15 % to 12 %
+// (benchmarks/README.md, 2026-12-06). Where a server offers no GCM, the rest is libssh's default.
 const char* const k_ciphers = "aes128-gcm@openssh.com,aes256-gcm@openssh.com,"
                               "chacha20-poly1305@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr";
 
