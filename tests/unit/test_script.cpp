@@ -40,14 +40,18 @@ struct ScriptRun {
   size_t chunks = 0; // reads that brought output
 };
 
-ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 * 1024 * 1024,
-                     size_t lanes = 1, const std::string& shell = remote_command("")) {
+std::unique_ptr<Transport> this_machine() {
   HostSpec host;
   host.name = "local";
   host.transport = "local";
   TransportOptions options;
   options.host_timeout_seconds = 120;
-  const auto transport = make_local_transport(host, options);
+  return make_local_transport(host, options);
+}
+
+ScriptRun run_script(const std::vector<ProbeSpec>& probes, size_t host_cap = 8 * 1024 * 1024,
+                     size_t lanes = 1, const std::string& shell = remote_command("")) {
+  const auto transport = this_machine();
   FrameParser parser(k_boundary, 1024 * 1024);
   parser.set_origin(std::chrono::system_clock::now());
   ScriptOptions script_options;
@@ -290,11 +294,7 @@ TEST_CASE("a probe that outlives its timeout exits 124") {
 }
 
 TEST_CASE("two parts over one shell: the facts, then the probes") {
-  HostSpec host;
-  host.transport = "local";
-  TransportOptions options;
-  options.host_timeout_seconds = 120;
-  const auto transport = make_local_transport(host, options);
+  const auto transport = this_machine();
   std::string error;
   const auto channel = transport->open(remote_command(""), error);
   REQUIRE(channel);
@@ -331,11 +331,7 @@ TEST_CASE("two parts over one shell: the facts, then the probes") {
 }
 
 TEST_CASE("the probes' part tells them the uid the facts saw, and nothing else does") {
-  HostSpec host;
-  host.transport = "local";
-  TransportOptions options;
-  options.host_timeout_seconds = 120;
-  const auto transport = make_local_transport(host, options);
+  const auto transport = this_machine();
   const auto run = [&](const std::string& uid) {
     std::string error;
     const auto channel = transport->open("CISSCAN_UID=7 sh -s", error);
