@@ -8,22 +8,28 @@ namespace {
 
 using util::shell_quote;
 
-// The folders systemd-sysctl reads, in its order: files sorted by name across them, a name in an
-// earlier folder hiding the same name further down; then /etc/sysctl.conf when no
-// /etc/sysctl.d/99-sysctl.conf link brings it in (procps reads it last).
+// The folders systemd-sysctl reads, in its order, as "name/path" lines, each folder's files by
+// name; then "~/etc/sysctl.conf" when no /etc/sysctl.d/99-sysctl.conf link brings that file in
+// (procps reads it last). The awk program (k_assignments) sorts the files by name across the
+// folders, so no `sort` process starts.
 constexpr std::string_view k_sysctl_files =
     "{ for d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d "
     "/lib/sysctl.d; do for f in \"$d\"/*.conf; do [ -f \"$f\" ] && printf '%s/%s\\n' "
-    "\"${f##*/}\" \"$f\"; done; done | sort -s -t/ -k1,1; "
+    "\"${f##*/}\" \"$f\"; done; done; "
     "[ -e /etc/sysctl.d/99-sysctl.conf ] || { [ -f /etc/sysctl.conf ] && "
     "echo '~/etc/sysctl.conf'; }; }";
 
-// Each assignment (`key`, value `v`) of the files named on stdin ("name/path" lines), in the
-// order systemd-sysctl applies them: a key written with "/" separators is read as the dotted
-// name; a leading "-" is ignored. `ASSIGN` is what is done with it.
+// The files named on stdin ("name/path" lines), sorted by name as they come (byte order, a
+// name's earlier folder first: what `sort -s -t/ -k1,1` gave), "~" kept last. Then apply(): each
+// assignment (`key`, value `v`) of those files in the order systemd-sysctl applies them, a name
+// in an earlier folder hiding the same name further down: a key written with "/" separators is
+// read as the dotted name; a leading "-" is ignored. `ASSIGN` is what is done with it.
 constexpr std::string_view k_assignments =
-    R"AWK({ i = index($0, "/"); n = substr($0, 1, i - 1); p = substr($0, i + 1);
-if (n in seen) next; seen[n] = 1;
+    R"AWK({ i = index($0, "/"); m = ++nf; fn[m] = substr($0, 1, i - 1); fp[m] = substr($0, i + 1)
+if (fn[m] != "~") while (m > 1 && fn[m - 1] > fn[m]) {
+  t = fn[m]; fn[m] = fn[m - 1]; fn[m - 1] = t; t = fp[m]; fp[m] = fp[m - 1]; fp[m - 1] = t; m-- } }
+function apply(  j, n, p, l, e, key, v, s, d) { for (j = 1; j <= nf; j++) {
+n = fn[j]; p = fp[j]; if (n in seen) continue; seen[n] = 1;
 while ((getline l < p) > 0) {
   sub(/^[ \t]+/, "", l); if (l == "" || l ~ /^[#;]/) continue;
   e = index(l, "="); if (e == 0) continue;
@@ -33,7 +39,7 @@ while ((getline l < p) > 0) {
   if (s > 0 && (d == 0 || s < d)) { gsub(/\./, "\001", key); gsub(/\//, ".", key); gsub(/\001/, "/", key) }
   ASSIGN
 }
-close(p) }
+close(p) } }
 )AWK";
 
 std::string assignments(std::string_view assign) {
@@ -45,7 +51,7 @@ std::string assignments(std::string_view assign) {
 // The one key `k`: its last assignment.
 const std::string k_one_key =
     assignments("if (key == k) { val = v; from = p }") +
-    R"AWK(END { if (from == "") print "configured=(not set in any sysctl configuration file)";
+    R"AWK(END { apply(); if (from == "") print "configured=(not set in any sysctl configuration file)";
       else printf "configured=%s\nconfigured_in=%s\n", val, from })AWK";
 
 // Every key of the "/e NAME PATH" (exists) and "/a NAME PATH" (absent) lines read first (a file
@@ -55,7 +61,7 @@ const std::string k_one_key =
 const std::string k_all_keys =
     "/^\\/[ea] / { nk++; st[nk] = substr($1, 2); name[nk] = $2; path[nk] = $3; want[$2]; next }\n" +
     assignments("if (key in want) { val[key] = v; from[key] = p }") +
-    R"AWK(END { for (j = 1; j <= nk; j++) {
+    R"AWK(END { apply(); for (j = 1; j <= nk; j++) {
   k = name[j]
   if (st[j] == "a") { print "@", k, 3; continue }
   r = ""; c = 0

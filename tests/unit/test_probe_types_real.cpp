@@ -64,9 +64,10 @@ std::string value_of(const std::string& output, const std::string& key) {
 
 // The last assignment of each key in `systemd-sysctl --cat-config`: the files in the order
 // systemd-sysctl applies them, the canonical answer to "what is configured for the next boot".
-std::map<std::string, std::string> systemd_sysctl_config() {
+std::map<std::string, std::string>
+systemd_sysctl_config(const std::string& command = "/lib/systemd/systemd-sysctl --cat-config") {
   std::map<std::string, std::string> values;
-  std::istringstream in(tool("/lib/systemd/systemd-sysctl --cat-config 2>/dev/null"));
+  std::istringstream in(tool(command + " 2>/dev/null"));
   std::string line;
   while (std::getline(in, line)) {
     const auto text = std::string(util::trim(line));
@@ -132,6 +133,56 @@ TEST_CASE("sysctl: the configured value is the last one systemd-sysctl would app
       CHECK(value_of(ran.output, "configured") == it->second);
       CHECK(value_of(ran.output, "configured_in").rfind('/', 0) == 0);
     }
+  }
+}
+
+TEST_CASE("sysctl: files across the folders, in the order systemd-sysctl reads them") {
+  if (geteuid() != 0) {
+    MESSAGE("not root: no private mount namespace to mount in");
+    return;
+  }
+  // In a private mount namespace, files in every folder systemd-sysctl reads: a name in an
+  // earlier folder hides the same name further down, and the files apply sorted by name across
+  // the folders, whichever folder each is in.
+  const std::string files =
+      "mount -t tmpfs a /etc/sysctl.d && mount -t tmpfs b /usr/lib/sysctl.d && "
+      "mount -t tmpfs c /run && mkdir /run/sysctl.d && mount -t tmpfs d /usr/local/lib && "
+      "mkdir /usr/local/lib/sysctl.d && "
+      "echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/20-b.conf && "
+      "echo 'net.ipv4.ip_forward = 0' > /usr/lib/sysctl.d/20-b.conf && "
+      "printf 'kernel.pid_max = 11111\\nnet.ipv4.tcp_syncookies = 0\\n' > "
+      "/usr/lib/sysctl.d/10-a.conf && "
+      "echo 'kernel.pid_max = 22222' > /run/sysctl.d/30-c.conf && "
+      "printf 'net.ipv4.tcp_syncookies = 1\\nfs.protected_regular = 2\\n' > "
+      "/usr/local/lib/sysctl.d/15-x.conf && "
+      "echo 'fs.protected_regular=1' > /usr/lib/sysctl.d/40-z.conf && ";
+  const auto wrap = [&](const std::string& command) {
+    return "unshare -m sh -c " + util::shell_quote(files + command);
+  };
+  const auto configured = systemd_sysctl_config(wrap("/lib/systemd/systemd-sysctl --cat-config"));
+  const std::map<std::string, std::string> expected = {{"net.ipv4.ip_forward", "1"},
+                                                       {"kernel.pid_max", "22222"},
+                                                       {"net.ipv4.tcp_syncookies", "1"},
+                                                       {"fs.protected_regular", "1"}};
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : expected) {
+    CAPTURE(key);
+    keys.push_back(key);
+    CHECK(configured.at(key) == value); // the canonical tool, in the same namespace
+    const auto ran = test::run_local(wrap(sysctl_command(key)));
+    REQUIRE(ran.exit_code == 0);
+    CHECK(value_of(ran.output, "configured") == value);
+  }
+  CHECK(value_of(test::run_local(wrap(sysctl_command("net.ipv4.ip_forward"))).output,
+                 "configured_in") == "/etc/sysctl.d/20-b.conf");
+  const auto fact = test::run_local(wrap(sysctl_fact_command(keys)));
+  REQUIRE(fact.exit_code == 0);
+  for (const auto& key : keys) {
+    CAPTURE(key);
+    int exit_code = -1;
+    const auto derived = fact_block(key, fact.output, exit_code);
+    REQUIRE(derived);
+    CHECK(*derived == test::run_local(wrap(sysctl_command(key))).output);
   }
 }
 
