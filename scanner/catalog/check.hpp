@@ -35,6 +35,11 @@ struct ProbeSpec {
   // from the facts' unit states where they answer it exactly (plan_host), else from the
   // `services` probe's own command. Empty for other probes.
   std::string services = {};
+  // Set by plan_host for a command probe whose own command is `true` and whose packages: and
+  // services: lines all come from the facts: its whole output, and the facts it came from
+  // ("f-packages", "f-units"). Such a probe is answered without running (pipeline/derive.hpp).
+  std::optional<std::string> printed = {};
+  std::vector<std::string> printed_from = {};
 };
 
 // One benchmark recommendation a check implements (level may be empty).

@@ -18,12 +18,14 @@ public:
   // `facts` must outlive this and stay where they are.
   explicit FactAnswers(std::span<const ProbeRecord> facts);
 
-  // `spec`'s record, answered from the facts; nullopt when its type derives from no fact, the
-  // fact did not come back whole and with exit 0, or the fact cannot answer it: the probe then
-  // runs on the host.
+  // `spec`'s record, answered from the facts: its `printed` output (plan_host), or its type's
+  // derivation from its fact; nullopt when its type derives from no fact, the fact did not come
+  // back whole and with exit 0, or the fact cannot answer it: the probe then runs on the host.
   std::optional<ProbeRecord> answer(const ProbeSpec& spec) const;
 
 private:
+  std::optional<ProbeRecord> printed(const ProbeSpec& spec) const;
+
   std::span<const ProbeRecord> m_facts;
   std::vector<FactOutput> m_outputs; // m_facts' outputs, one each
 };

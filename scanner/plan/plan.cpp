@@ -51,6 +51,18 @@ ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
                              : services_lines_command(probe.services) + "; ";
   }
   spec.command += find_probe_type(probe.type)->command(probe.argument);
+  if (probe.type == "command" && probe.argument == "true" && (probe.packages.empty() || packages) &&
+      (probe.services.empty() || services)) {
+    spec.printed = std::string();
+    if (packages) {
+      *spec.printed += package_state_lines(probe.packages, facts.package_states);
+      spec.printed_from.emplace_back("f-packages");
+    }
+    if (services) {
+      *spec.printed += *services;
+      spec.printed_from.emplace_back("f-units");
+    }
+  }
   return spec;
 }
 } // namespace

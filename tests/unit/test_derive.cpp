@@ -1,7 +1,10 @@
 #include "pipeline/derive.hpp"
 
+#include "util/clock.hpp"
+
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -113,4 +116,26 @@ TEST_CASE("the probes the facts answer are appended in plan order; the others ar
   CHECK(records[1].output.output == "running=1\n");
   CHECK(records[2].spec.id == "p-z");
   CHECK(records[2].output.exit_code == 4);
+}
+
+TEST_CASE("a probe whose whole output the facts printed is answered without running") {
+  auto pkg = fact("ii  ufw 0.36\n");
+  pkg.spec.id = pkg.output.id = "f-packages";
+  pkg.output.started_at = util::WallTime{} + std::chrono::seconds(7);
+  std::vector<ProbeRecord> records{fact(k_units), pkg};
+  ProbeSpec states{"p-states", "command", "true", "# the dpkg states ...\ntrue", 30, true};
+  states.printed = "package ufw installed\n";
+  states.printed_from = {"f-packages"};
+  REQUIRE(derive_probe(states, records, 2));
+  REQUIRE(records.size() == 3);
+  CHECK(records[2].output.output == "package ufw installed\n");
+  CHECK(records[2].output.exit_code == 0);
+  CHECK(records[2].state == ProbeState::ok);
+  CHECK(records[2].spec.command ==
+        "(answered from the facts: f-packages) # the dpkg states ...\ntrue");
+  CHECK(records[2].output.started_at == pkg.output.started_at);
+  CHECK_FALSE(records[2].output.sha256.empty());
+  // Without `printed`, a command probe runs on the host.
+  states.printed.reset();
+  CHECK_FALSE(derive_probe(states, records, 2));
 }

@@ -2,6 +2,7 @@
 
 #include "catalog/probe_types.hpp"
 #include "catalog/service_probe.hpp"
+#include "run_local.hpp"
 
 #include <doctest/doctest.h>
 
@@ -324,10 +325,22 @@ TEST_CASE("plan_host") {
     CHECK(plan.probes[0].quick);
     CHECK(plan.probes[1].quick);
     CHECK_FALSE(plan.probes[2].quick);
+    // A `true` with every line from the facts prints them and nothing else: its output is
+    // known, exactly what its command prints on a host, and it need not run there.
+    REQUIRE(plan.probes[0].printed);
+    CHECK(*plan.probes[0].printed ==
+          "package ufw installed\nservice ufw.service enabled=enabled active=active\n");
+    const auto ran = test::run_local(plan.probes[0].command);
+    CHECK(ran.output == *plan.probes[0].printed);
+    CHECK(ran.exit_code == 0);
+    CHECK(plan.probes[0].printed_from == std::vector<std::string>{"f-packages", "f-units"});
+    CHECK_FALSE(plan.probes[1].printed);
+    CHECK_FALSE(plan.probes[2].printed);
     SUBCASE("with dpkg-query or systemctl left to run on the host, wrapped") {
       facts.unit_states.reset();
       auto unread = plan_host(small, facts, {"vm"});
       CHECK_FALSE(unread.probes[0].quick);
+      CHECK_FALSE(unread.probes[0].printed);
       CHECK_FALSE(unread.probes[1].quick);
       facts.unit_states = "#units ufw.service\nactive\n#list-unit-files\nufw.service enabled "
                           "enabled\n";
