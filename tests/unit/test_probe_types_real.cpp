@@ -165,7 +165,9 @@ TEST_CASE("sysctl: files across the folders, in the order systemd-sysctl reads t
                                                        {"net.ipv4.tcp_syncookies", "1"},
                                                        {"fs.protected_regular", "1"}};
   std::vector<std::string> keys;
-  for (const auto& [key, value] : expected) {
+  for (const auto& entry : expected) {
+    const auto& key = entry.first;
+    const auto& value = entry.second;
     CAPTURE(key);
     keys.push_back(key);
     CHECK(configured.at(key) == value); // the canonical tool, in the same namespace
