@@ -36,10 +36,9 @@ struct ProbeSpec {
   // `services` probe's own command. Empty for other probes.
   std::string services = {};
   // Set by plan_host for a command probe whose own command is `true` and whose packages: and
-  // services: lines all come from the facts: its whole output, and the facts it came from
-  // ("f-packages", "f-units"). Such a probe is answered without running (pipeline/derive.hpp).
+  // services: lines all come from the facts: its whole output (plan/plan.hpp: printed_from).
+  // Such a probe is answered without running (pipeline/derive.hpp).
   std::optional<std::string> printed = {};
-  std::vector<std::string> printed_from = {};
 };
 
 // One benchmark recommendation a check implements (level may be empty).

@@ -124,9 +124,8 @@ std::string find_expression() {
 // may push them past the evidence kept, never the totals). Not root: exit 4.
 std::string fswalk_command(std::string_view root) {
   const auto r = util::shell_quote(root);
-  return "[ \"${CISSCAN_UID:-$(id -u)}\" = 0 ] || { echo 'the filesystem walk reads every file: it "
-         "needs root "
-         "(become: sudo)'; exit 4; }; "
+  return "[ \"${CISSCAN_UID:-$(id -u)}\" = 0 ] || "
+         "{ echo 'the filesystem walk reads every file: it needs root (become: sudo)'; exit 4; }; "
          "command -v find >/dev/null 2>&1 && command -v findmnt >/dev/null 2>&1 || exit 5; "
          "[ -d " +
          r +

@@ -2,6 +2,7 @@
 
 #include "catalog/probe_types.hpp"
 #include "evaluate/evaluate.hpp"
+#include "plan/plan.hpp"
 #include "util/sha256.hpp"
 #include "util/text.hpp"
 
@@ -16,11 +17,11 @@ FactAnswers::FactAnswers(std::span<const ProbeRecord> facts) : m_facts(facts) {
   }
 }
 
-std::optional<ProbeRecord> FactAnswers::printed(const ProbeSpec& spec) const {
+ProbeRecord FactAnswers::printed(const ProbeSpec& spec) const {
+  const auto from = printed_from(spec);
   ProbeRecord record;
   record.spec = spec;
-  record.spec.command =
-      "(answered from the facts: " + util::join(spec.printed_from, ", ") + ") " + spec.command;
+  record.spec.command = "(answered from the facts: " + util::join(from, ", ") + ") " + spec.command;
   record.output.id = spec.id;
   record.output.output = *spec.printed;
   record.output.exit_code = 0;
@@ -28,7 +29,7 @@ std::optional<ProbeRecord> FactAnswers::printed(const ProbeSpec& spec) const {
   record.output.sha256 = util::sha256_hex(record.output.output);
   record.output.complete = true;
   for (const auto& fact : m_facts) {
-    if (fact.spec.id == spec.printed_from.front()) {
+    if (fact.spec.id == from.front()) {
       record.output.started_at = fact.output.started_at;
     }
   }

@@ -24,7 +24,7 @@ public:
   std::optional<ProbeRecord> answer(const ProbeSpec& spec) const;
 
 private:
-  std::optional<ProbeRecord> printed(const ProbeSpec& spec) const;
+  ProbeRecord printed(const ProbeSpec& spec) const;
 
   std::span<const ProbeRecord> m_facts;
   std::vector<FactOutput> m_outputs; // m_facts' outputs, one each

@@ -35,9 +35,11 @@ ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
   const auto services = probe.services.empty() || !facts.unit_states
                             ? std::nullopt
                             : services_derive(probe.services, *facts.unit_states, exit_code);
+  const bool just_true = probe.type == "command" && probe.argument == "true";
+  const bool lines_from_facts =
+      (probe.packages.empty() || packages) && (probe.services.empty() || services);
   auto spec = probe;
-  spec.quick = (probe.quick || (probe.type == "command" && probe.argument == "true")) &&
-               (probe.packages.empty() || packages) && (probe.services.empty() || services);
+  spec.quick = (probe.quick || just_true) && lines_from_facts;
   if (!packages && !services) {
     return spec;
   }
@@ -51,21 +53,24 @@ ProbeSpec for_host(const ProbeSpec& probe, const Facts& facts) {
                              : services_lines_command(probe.services) + "; ";
   }
   spec.command += find_probe_type(probe.type)->command(probe.argument);
-  if (probe.type == "command" && probe.argument == "true" && (probe.packages.empty() || packages) &&
-      (probe.services.empty() || services)) {
-    spec.printed = std::string();
-    if (packages) {
-      *spec.printed += package_state_lines(probe.packages, facts.package_states);
-      spec.printed_from.emplace_back("f-packages");
-    }
-    if (services) {
-      *spec.printed += *services;
-      spec.printed_from.emplace_back("f-units");
-    }
+  if (just_true && lines_from_facts) {
+    spec.printed = (packages ? package_state_lines(probe.packages, facts.package_states) : "") +
+                   services.value_or("");
   }
   return spec;
 }
 } // namespace
+
+std::vector<std::string> printed_from(const ProbeSpec& probe) {
+  std::vector<std::string> facts;
+  if (!probe.packages.empty()) {
+    facts.emplace_back("f-packages");
+  }
+  if (!probe.services.empty()) {
+    facts.emplace_back("f-units");
+  }
+  return facts;
+}
 
 std::string why_not_applicable(const Applicability& applies, const Facts& facts,
                                const std::vector<std::string>& roles) {

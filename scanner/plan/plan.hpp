@@ -30,6 +30,9 @@ std::string why_not_applicable(const Applicability& applies, const Facts& facts,
                                const std::vector<std::string>& roles);
 // Empty unless the check names packages and the host's package list is unknown.
 std::string why_undecided(const Applicability& applies, const Facts& facts);
+// The facts a planned probe's `printed` output came from: "f-packages" for its packages: lines,
+// "f-units" for its services: lines.
+std::vector<std::string> printed_from(const ProbeSpec& probe);
 HostPlan plan_host(const Catalog& catalog, const Facts& facts,
                    const std::vector<std::string>& roles);
 

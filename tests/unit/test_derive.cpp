@@ -125,7 +125,7 @@ TEST_CASE("a probe whose whole output the facts printed is answered without runn
   std::vector<ProbeRecord> records{fact(k_units), pkg};
   ProbeSpec states{"p-states", "command", "true", "# the dpkg states ...\ntrue", 30, true};
   states.printed = "package ufw installed\n";
-  states.printed_from = {"f-packages"};
+  states.packages = "ufw";
   REQUIRE(derive_probe(states, records, 2));
   REQUIRE(records.size() == 3);
   CHECK(records[2].output.output == "package ufw installed\n");

@@ -333,7 +333,7 @@ TEST_CASE("plan_host") {
     const auto ran = test::run_local(plan.probes[0].command);
     CHECK(ran.output == *plan.probes[0].printed);
     CHECK(ran.exit_code == 0);
-    CHECK(plan.probes[0].printed_from == std::vector<std::string>{"f-packages", "f-units"});
+    CHECK(printed_from(plan.probes[0]) == std::vector<std::string>{"f-packages", "f-units"});
     CHECK_FALSE(plan.probes[1].printed);
     CHECK_FALSE(plan.probes[2].printed);
     SUBCASE("with dpkg-query or systemctl left to run on the host, wrapped") {
