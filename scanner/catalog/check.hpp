@@ -39,6 +39,10 @@ struct ProbeSpec {
   // services: lines all come from the facts: its whole output (plan/plan.hpp: printed_from).
   // Such a probe is answered without running (pipeline/derive.hpp).
   std::optional<std::string> printed = {};
+  // What the probe costs the host in quick probes, where its kind says too little to split the
+  // probes into lanes evenly (execute/script.cpp: weight); 0: its kind says. Set for the facts,
+  // whose costs are known (plan/facts.cpp).
+  int cost = 0;
 };
 
 // One benchmark recommendation a check implements (level may be empty).

@@ -49,8 +49,11 @@ cisscan_quick() {
 // take about 10 ms for a quick probe, 20-40 for a wrapped one): a quick probe 1, a wrapped one
 // 2, one allowed longer than the default 30 s (the homes' walk) 8; the filesystem walk, as long
 // as the rest together on an ordinary host, gets a lane of its own where there are lanes to
-// spare.
+// spare. A probe that states its cost (ProbeSpec::cost) weighs that.
 int weight(const ProbeSpec& probe) {
+  if (probe.cost > 0) {
+    return probe.cost;
+  }
   if (probe.type == "fswalk") {
     return 1 << 20;
   }

@@ -1,6 +1,19 @@
 #include "plan/facts.hpp"
 
+#include "execute/script.hpp"
+#include "run_local.hpp"
+#include "temp_dir.hpp"
+#include "util/text.hpp"
+
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <utility>
+
+#include <unistd.h>
 
 #include <set>
 #include <string>
@@ -43,6 +56,80 @@ TEST_CASE("fact probes") {
   }
   CHECK(ids == std::vector<std::string>{"f-os-release", "f-kernel", "f-virt", "f-machine-id",
                                         "f-pve", "f-user", "f-packages", "f-services"});
+}
+
+TEST_CASE("the facts' lanes: f-units, the heaviest, has one to itself") {
+  Catalog catalog;
+  auto check = std::make_shared<Check>();
+  check->probe = ProbeSpec{"p-svc", "service", "ssh.service", "true"};
+  catalog.checks.push_back(check);
+  const auto probes = fact_probes(catalog);
+  // f-units (14) outweighs the other eight (9 together): it runs alone in the first lane, the
+  // others side by side with it in the second, in their order.
+  std::vector<std::string> expected = {"f-units"};
+  for (const auto& probe : fact_probes()) {
+    expected.push_back(probe.id);
+  }
+  CHECK(frame_order(probes, 2) == expected);
+  // Without the costs, quick probes all weigh 1: f-units would share a lane with four others.
+  auto uncosted = probes;
+  for (auto& probe : uncosted) {
+    probe.cost = 0;
+  }
+  CHECK(frame_order(uncosted, 2) != expected);
+}
+
+TEST_CASE("os-release and the machine id: the files' bytes, read by the shell") {
+  const auto fact = [](const std::string& id) {
+    for (const auto& probe : fact_probes()) {
+      if (probe.id == id) {
+        return probe.command;
+      }
+    }
+    FAIL("no fact " << id);
+    return std::string();
+  };
+  const auto file = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  // This machine's own files, against what cat prints.
+  for (const auto& [id, path] : std::vector<std::pair<std::string, std::string>>{
+           {"f-os-release", "/etc/os-release"}, {"f-machine-id", "/etc/machine-id"}}) {
+    CAPTURE(id);
+    const auto ran = test::run_local(fact(id));
+    CHECK(ran.exit_code == 0);
+    CHECK(ran.output == file(path));
+    CHECK(ran.output == test::run_local("cat " + path).output);
+  }
+  if (geteuid() != 0) {
+    MESSAGE("not root: no private mount namespace for the missing and odd files");
+    return;
+  }
+  // In a private mount namespace with an empty /etc: os-release only under /usr/lib (a file
+  // bound over it), its last line without a newline (printed with one); no machine id at all;
+  // then an empty one.
+  const test::TempDir dir;
+  const auto usr_lib = (dir.path() / "os-release").string();
+  std::ofstream(usr_lib) << "ID=debian\nVERSION_ID=\"13\"";
+  const auto in_namespace = [](const std::string& setup, const std::string& command) {
+    return test::run_local("unshare -m sh -c " +
+                           util::shell_quote("mount -t tmpfs a /etc && " + setup +
+                                             " && exec sh -c " + util::shell_quote(command) +
+                                             " 2>&1"));
+  };
+  const auto os = in_namespace(
+      "mount --bind " + util::shell_quote(usr_lib) + " /usr/lib/os-release", fact("f-os-release"));
+  CHECK(os.exit_code == 0);
+  CHECK(os.output == "ID=debian\nVERSION_ID=\"13\"\n");
+  CHECK(parse_facts({out("f-os-release", os.output)}).values.at("os_version_id") == "13");
+  const auto missing = in_namespace("true", fact("f-machine-id"));
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.output == "cannot read /etc/machine-id\n");
+  CHECK(parse_facts({out("f-machine-id", missing.output, missing.exit_code)}).machine_id.empty());
+  const auto empty = in_namespace(": > /etc/machine-id", fact("f-machine-id"));
+  CHECK(empty.exit_code == 0);
+  CHECK(empty.output == "\n");
 }
 
 TEST_CASE("parse_facts reads os-release") {

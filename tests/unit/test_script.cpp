@@ -260,6 +260,13 @@ TEST_CASE("frame_order: the heaviest probes are spread first, each lane keeps th
         std::vector<std::string>{"p-walk", "p-long", "p-q1", "p-w1", "p-q2", "p-w2"});
   // More lanes than probes: one probe each, empty lanes dropped.
   CHECK(frame_order({probes[0], probes[4]}, 8) == std::vector<std::string>{"p-q1", "p-q2"});
+  // A probe that states its cost weighs that, whatever its kind: a quick probe of cost 4 gets a
+  // lane to itself against four quick ones of 1.
+  auto heavy = probe("p-heavy", "true", true);
+  heavy.cost = 4;
+  CHECK(frame_order(
+            {probes[0], probes[4], heavy, probe("p-q3", "true", true), probe("p-q4", "true", true)},
+            2) == std::vector<std::string>{"p-heavy", "p-q1", "p-q2", "p-q3", "p-q4"});
   CHECK(frame_order({}, 2).empty());
   CHECK(generate_script({}, {.boundary = k_boundary, .lanes = 2}).find("5<&0") ==
         std::string::npos);
