@@ -94,8 +94,10 @@ TEST_CASE("os-release and the machine id: the files' bytes, read by the shell") 
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
   // This machine's own files, against what cat prints.
-  for (const auto& [id, path] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& file_of : std::vector<std::pair<std::string, std::string>>{
            {"f-os-release", "/etc/os-release"}, {"f-machine-id", "/etc/machine-id"}}) {
+    const auto& id = file_of.first;
+    const auto& path = file_of.second;
     CAPTURE(id);
     const auto ran = test::run_local(fact(id));
     CHECK(ran.exit_code == 0);
