@@ -48,8 +48,8 @@ cisscan_quick() {
 // A probe's expected cost on the host, roughly (the booted hosts of benchmarks/booted_scan.py
 // take about 10 ms for a quick probe, 20-40 for a wrapped one): a quick probe 1, a wrapped one
 // 2, one allowed longer than the default 30 s (the homes' walk) 8; the filesystem walk, as long
-// as the rest together on an ordinary host, gets a lane of its own where there are lanes to
-// spare. A probe that states its cost (ProbeSpec::cost) weighs that.
+// as the rest together on an ordinary host, outweighs them all (split_lanes gives it a lane of
+// its own). A probe that states its cost (ProbeSpec::cost) weighs that.
 int weight(const ProbeSpec& probe) {
   if (probe.cost > 0) {
     return probe.cost;
@@ -64,7 +64,10 @@ int weight(const ProbeSpec& probe) {
 }
 
 // Lanes: the heaviest probe first into the lightest lane (ties: the earlier lane); each lane
-// keeps the probes' order. Empty lanes are dropped.
+// keeps the probes' order. Empty lanes are dropped. Where lanes run side by side, a filesystem
+// walk gets a lane beside the `lanes` the other probes share: on a small host the walk is over
+// before the others, on a large one the others are over long before it, and either way the rest
+// are not left to one lane while it runs (benchmarks/README.md, 2026-12-06 05:00).
 std::vector<std::vector<size_t>> split_lanes(const std::vector<ProbeSpec>& probes, size_t lanes) {
   std::vector<size_t> by_weight(probes.size());
   for (size_t i = 0; i < probes.size(); ++i) {
@@ -72,7 +75,12 @@ std::vector<std::vector<size_t>> split_lanes(const std::vector<ProbeSpec>& probe
   }
   std::stable_sort(by_weight.begin(), by_weight.end(),
                    [&](size_t a, size_t b) { return weight(probes[a]) > weight(probes[b]); });
-  std::vector<std::vector<size_t>> split(std::max<size_t>(1, lanes));
+  size_t walks = 0;
+  if (lanes > 1) {
+    walks = static_cast<size_t>(std::count_if(
+        probes.begin(), probes.end(), [](const auto& probe) { return probe.type == "fswalk"; }));
+  }
+  std::vector<std::vector<size_t>> split(std::max<size_t>(1, lanes) + walks);
   std::vector<long long> load(split.size(), 0);
   for (const auto i : by_weight) {
     const auto lane = static_cast<size_t>(

@@ -13,8 +13,9 @@ struct ScriptOptions {
   size_t host_cap = k_probe_send_cap; // bytes a probe may send at most (head -c on the host)
   bool prelude = true;                // define the environment and functions first
   bool final_exit = true;             // end with `exit 0`; without it the shell waits for more
-  // Probes the host runs side by side: the probes are split into this many lanes, each run in
-  // its own subshell at once, their frames sent lane after lane (frame_order), never mixed.
+  // Probes the host runs side by side: the probes are split into this many lanes (and, where
+  // it is 2 or more, one more for each filesystem walk), each run in its own subshell at once,
+  // their frames sent lane after lane (frame_order), never mixed.
   size_t lanes = 1;
   // The effective uid the facts saw (digits), or empty: the part sets CISSCAN_UID to it, and a
   // probe that needs it reads ${CISSCAN_UID:-$(id -u)}, so it runs alone as well.

@@ -252,12 +252,24 @@ TEST_CASE("frame_order: the heaviest probes are spread first, each lane keeps th
                                          probe("p-w2", "true", false)};
   CHECK(frame_order(probes, 1) ==
         std::vector<std::string>{"p-q1", "p-w1", "p-walk", "p-long", "p-q2", "p-w2"});
-  // The filesystem walk gets a lane of its own; the rest share the other.
+  // The filesystem walk gets a lane of its own beside the two the rest share: the probe allowed
+  // longer than the default (8) in one, the others (1 + 2 each) in the other.
   CHECK(frame_order(probes, 2) ==
-        std::vector<std::string>{"p-walk", "p-q1", "p-w1", "p-long", "p-q2", "p-w2"});
-  // A third lane: the probe allowed longer than the default (8) against the rest (1 + 2 each).
-  CHECK(frame_order(probes, 3) ==
         std::vector<std::string>{"p-walk", "p-long", "p-q1", "p-w1", "p-q2", "p-w2"});
+  // The number of lanes a script runs: one `5<&0` for each lane after the first.
+  const auto lanes_of = [](const std::vector<ProbeSpec>& run, size_t lanes) {
+    const auto text = generate_script(run, {.boundary = k_boundary, .lanes = lanes});
+    size_t count = 1;
+    for (auto at = text.find("5<&0"); at != std::string::npos; at = text.find("5<&0", at + 1)) {
+      ++count;
+    }
+    return count;
+  };
+  CHECK(lanes_of(probes, 2) == 3);
+  CHECK(lanes_of(probes, 3) == 4);
+  CHECK(lanes_of(probes, 1) == 1); // one lane: the walk runs with the others, in their order
+  const std::vector<ProbeSpec> without_walk = {probes[0], probes[1], probes[3], probes[4]};
+  CHECK(lanes_of(without_walk, 2) == 2);
   // More lanes than probes: one probe each, empty lanes dropped.
   CHECK(frame_order({probes[0], probes[4]}, 8) == std::vector<std::string>{"p-q1", "p-q2"});
   // A probe that states its cost weighs that, whatever its kind: a quick probe of cost 4 gets a
