@@ -269,4 +269,25 @@ def test_spooled_hosts_give_the_record_of_hosts_held_in_memory(bed, hosts, tmp_p
         assert run.code == 1, run.stderr  # failures on the unhardened hosts
         records[formats] = run.record
     assert [h["name"] for h in records["json,csv"]["hosts"]] == [e["name"] for e in entries]
-    assert _record_without_times(records["json,csv"]) == _record_without_times(records["json,html"])
+    spooled = _record_without_times(records["json,csv"])
+    held = _record_without_times(records["json,html"])
+    assert spooled == held, _first_difference(spooled, held)
+
+
+def _first_difference(a, b, path="record"):
+    """Where two JSON values first differ, and how, for an assertion's message."""
+    if type(a) is not type(b):
+        return f"{path}: {type(a).__name__} against {type(b).__name__}"
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                return f"{path}.{key}: only in the {'second' if key not in a else 'first'}"
+            if a[key] != b[key]:
+                return _first_difference(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items against {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return _first_difference(x, y, f"{path}[{i}]")
+    return f"{path}: {str(a)[:300]!r} against {str(b)[:300]!r}"
