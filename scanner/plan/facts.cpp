@@ -17,10 +17,11 @@ namespace cisscan {
 
 namespace {
 
-// A fact's cost (ProbeSpec::cost): what it took on the booted stock hosts of
+// A fact's cost (ProbeSpec::cost): what it took run alone on the booted stock hosts of
 // benchmarks/booted_scan.py, in quick probes of ~5 ms (one process start and a subshell), so the
 // two lanes of the facts' part end together. f-units' two systemctl calls cost as much as all the
-// others together and get a lane of their own.
+// others together and get a lane of their own (where systemd is not the service manager it ends
+// at once, and the other lane runs the rest).
 ProbeSpec fact(const std::string& id, const std::string& command, int cost = 1) {
   auto probe = ProbeSpec{id, "command", command, command, 20, true};
   probe.cost = cost;
