@@ -11,13 +11,12 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <utility>
-
-#include <unistd.h>
-
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace cisscan;
 
