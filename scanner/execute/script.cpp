@@ -47,10 +47,10 @@ cisscan_quick() {
 
 // A probe's expected cost on the host, roughly (the booted hosts of benchmarks/booted_scan.py
 // take about 10 ms for a quick probe in a lane beside another, ~5 run alone, 20-40 for a wrapped
-// one): a quick probe 1, a wrapped one
-// 2, one allowed longer than the default 30 s (the homes' walk) 8; the filesystem walk, as long
-// as the rest together on an ordinary host, outweighs them all (split_lanes gives it a lane of
-// its own). A probe that states its cost (ProbeSpec::cost) weighs that.
+// one): a quick probe 1, a wrapped one 2, one allowed longer than the default 30 s (the homes'
+// walk) 8; the filesystem walk, as long as the rest together on an ordinary host, outweighs them
+// all (split_lanes gives it a lane of its own). A probe that states its cost (ProbeSpec::cost)
+// weighs that.
 int weight(const ProbeSpec& probe) {
   if (probe.cost > 0) {
     return probe.cost;
