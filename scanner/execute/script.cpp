@@ -45,6 +45,10 @@ cisscan_quick() {
 }
 )SH";
 
+bool is_walk(const ProbeSpec& probe) {
+  return probe.type == "fswalk";
+}
+
 // A probe's expected cost on the host, roughly (the booted hosts of benchmarks/booted_scan.py
 // take about 10 ms for a quick probe in a lane beside another, ~5 run alone, 20-40 for a wrapped
 // one): a quick probe 1, a wrapped one 2, one allowed longer than the default 30 s (the homes'
@@ -55,7 +59,7 @@ int weight(const ProbeSpec& probe) {
   if (probe.cost > 0) {
     return probe.cost;
   }
-  if (probe.type == "fswalk") {
+  if (is_walk(probe)) {
     return 1 << 20;
   }
   if (probe.timeout_seconds > ProbeSpec{}.timeout_seconds) {
@@ -78,8 +82,7 @@ std::vector<std::vector<size_t>> split_lanes(const std::vector<ProbeSpec>& probe
                    [&](size_t a, size_t b) { return weight(probes[a]) > weight(probes[b]); });
   size_t walks = 0;
   if (lanes > 1) {
-    walks = static_cast<size_t>(std::count_if(
-        probes.begin(), probes.end(), [](const auto& probe) { return probe.type == "fswalk"; }));
+    walks = static_cast<size_t>(std::count_if(probes.begin(), probes.end(), is_walk));
   }
   std::vector<std::vector<size_t>> split(std::max<size_t>(1, lanes) + walks);
   std::vector<long long> load(split.size(), 0);
