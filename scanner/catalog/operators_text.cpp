@@ -135,7 +135,7 @@ Verdict judge_line(const Expectation& e, const ProbeView& probe) {
     return unreadable(std::move(expected), probe);
   }
   for (const auto line : util::Lines(probe.output)) {
-    if (e.regex->search(line)) {
+    if (e.regex->matches(line)) {
       return {Outcome::pass, std::move(expected), clip(line)};
     }
   }
@@ -150,7 +150,7 @@ Verdict judge_no_line(const Expectation& e, const ProbeView& probe) {
   }
   std::vector<std::string> offending;
   for (const auto line : util::Lines(probe.output)) {
-    if (e.regex->search(line)) {
+    if (e.regex->matches(line)) {
       offending.emplace_back(line);
       if (offending.size() == 5) {
         break;

@@ -76,32 +76,49 @@ Regex::~Regex() {
   pcre2_code_free(code_of(m_code));
 }
 
-std::optional<std::vector<std::string>> Regex::search(std::string_view subject) const {
+int Regex::match(std::string_view subject, void** data) const {
   // Compiled to machine code at its first match, not when the catalog is read: a catalog's
   // ~600 patterns cost a third of its load that way, and a command that matches nothing (list,
   // lint) or a check that does not apply never needs it.
-  std::call_once(m_jit, [this] { pcre2_jit_compile(code_of(m_code), PCRE2_JIT_COMPLETE); });
-  auto* data = t_scratch.data_for(code_of(m_code));
-  const int rc = pcre2_match(code_of(m_code), reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                             subject.size(), 0, 0, data, t_scratch.context);
-  std::optional<std::vector<std::string>> result;
-  if (rc > 0) {
-    const auto* ovector = pcre2_get_ovector_pointer(data);
-    std::vector<std::string> groups;
-    for (int i = 0; i < rc; ++i) {
-      if (ovector[2 * i] == PCRE2_UNSET) {
-        groups.emplace_back();
-      } else {
-        groups.emplace_back(subject.substr(ovector[2 * i], ovector[2 * i + 1] - ovector[2 * i]));
-      }
-    }
-    result = std::move(groups);
-  }
+  std::call_once(
+      m_jit, [this] { m_jitted = pcre2_jit_compile(code_of(m_code), PCRE2_JIT_COMPLETE) == 0; });
+  auto* match_data = t_scratch.data_for(code_of(m_code));
+  *data = match_data;
+  const auto* text = reinterpret_cast<PCRE2_SPTR>(subject.data());
+  // A judged output is matched line by line, thousands of calls a host: where the pattern has
+  // its machine code, pcre2_jit_match skips pcre2_match's checks of what was checked at compile.
+  const int rc = m_jitted ? pcre2_jit_match(code_of(m_code), text, subject.size(), 0, 0, match_data,
+                                            t_scratch.context)
+                          : pcre2_match(code_of(m_code), text, subject.size(), 0, 0, match_data,
+                                        t_scratch.context);
   if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
     throw std::runtime_error("regular expression /" + m_pattern + "/ could not be matched (error " +
                              std::to_string(rc) + ")");
   }
-  return result;
+  return rc;
+}
+
+bool Regex::matches(std::string_view subject) const {
+  void* data = nullptr;
+  return match(subject, &data) > 0;
+}
+
+std::optional<std::vector<std::string>> Regex::search(std::string_view subject) const {
+  void* data = nullptr;
+  const int rc = match(subject, &data);
+  if (rc <= 0) {
+    return std::nullopt;
+  }
+  const auto* ovector = pcre2_get_ovector_pointer(static_cast<pcre2_match_data*>(data));
+  std::vector<std::string> groups;
+  for (int i = 0; i < rc; ++i) {
+    if (ovector[2 * i] == PCRE2_UNSET) {
+      groups.emplace_back();
+    } else {
+      groups.emplace_back(subject.substr(ovector[2 * i], ovector[2 * i + 1] - ovector[2 * i]));
+    }
+  }
+  return groups;
 }
 
 } // namespace cisscan::util

@@ -22,11 +22,17 @@ public:
   // The whole match and its capture groups (empty string for an unset group), or nothing.
   // Throws std::runtime_error when a match limit is hit: never read that as "no match".
   std::optional<std::vector<std::string>> search(std::string_view subject) const;
+  // Whether the pattern matches somewhere in `subject`: search without making the groups.
+  bool matches(std::string_view subject) const;
 
 private:
+  // pcre2's return code for `subject`, the match data in the calling thread's scratch.
+  int match(std::string_view subject, void** data) const;
+
   std::string m_pattern;
   void* m_code = nullptr;
-  mutable std::once_flag m_jit; // JIT-compiled on the first search
+  mutable std::once_flag m_jit;  // JIT-compiled on the first search
+  mutable bool m_jitted = false; // set once, inside m_jit
 };
 
 } // namespace cisscan::util

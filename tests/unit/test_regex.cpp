@@ -55,6 +55,28 @@ TEST_CASE("regex on hostile subjects") {
   }
 }
 
+TEST_CASE("matches answers as search does, without the groups") {
+  // Each subject of the hostile cases, and the ordinary ones, against patterns that match it
+  // and that do not: matches is search's has_value, and a match limit throws from both.
+  const std::vector<std::string> patterns = {
+      "ok$", "^(\\w+)\\s+(\\d+)?", "caf\xC3\xA9", "b$", "^$", "\\d{3}", "(?i)PERMIT"};
+  const std::vector<std::string> subjects = {
+      "maxauthtries 4",       "",      "\xFF\xFE ok",        "\xC0\xAF no", "un caf\xC3\xA9",
+      std::string("a\0b", 3), "x 123", "permitrootlogin no", "   "};
+  for (const auto& pattern : patterns) {
+    const Regex re(pattern);
+    for (const auto& subject : subjects) {
+      CAPTURE(pattern);
+      CAPTURE(subject);
+      CHECK(re.matches(subject) == re.search(subject).has_value());
+    }
+  }
+  CHECK(Regex("ok$").matches("\xFF\xFE ok"));
+  CHECK_FALSE(Regex("ok$").matches("\xC0\xAF no"));
+  const Regex runaway("^(a+)+$");
+  CHECK_THROWS_AS(runaway.matches(std::string(5000, 'a') + "b"), std::runtime_error);
+}
+
 TEST_CASE("a regex can be shared between threads") {
   // Searching twice gives the same answer: no state is kept in the object between matches.
   const Regex re("(\\d+)");
