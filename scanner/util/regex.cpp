@@ -38,10 +38,8 @@ struct Scratch {
   Scratch(const Scratch&) = delete;
   Scratch& operator=(const Scratch&) = delete;
 
-  // Match data with room for every group of `code`.
-  pcre2_match_data* data_for(const pcre2_code* code) {
-    uint32_t groups = 0;
-    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &groups);
+  // Match data with room for `groups` capture groups and the whole match.
+  pcre2_match_data* data_for(uint32_t groups) {
     if (data == nullptr || pcre2_get_ovector_count(data) < groups + 1) {
       pcre2_match_data_free(data);
       data = pcre2_match_data_create(std::max<uint32_t>(groups + 1, 16), nullptr);
@@ -70,6 +68,7 @@ Regex::Regex(const std::string& pattern) : m_pattern(pattern) {
                                 std::to_string(error_offset));
   }
   m_code = code;
+  pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &m_groups);
 }
 
 Regex::~Regex() {
@@ -82,7 +81,7 @@ int Regex::match(std::string_view subject, void** data) const {
   // lint) or a check that does not apply never needs it.
   std::call_once(
       m_jit, [this] { m_jitted = pcre2_jit_compile(code_of(m_code), PCRE2_JIT_COMPLETE) == 0; });
-  auto* match_data = t_scratch.data_for(code_of(m_code));
+  auto* match_data = t_scratch.data_for(m_groups);
   *data = match_data;
   const auto* text = reinterpret_cast<PCRE2_SPTR>(subject.data());
   // A judged output is matched line by line, thousands of calls a host: where the pattern has

@@ -1,6 +1,7 @@
 // PCRE2 regular expressions, compiled once, matched with limits; safe to share between threads.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,7 @@ private:
 
   std::string m_pattern;
   void* m_code = nullptr;
+  uint32_t m_groups = 0; // capture groups, for the match data's room
   mutable std::once_flag m_jit;  // JIT-compiled on the first search
   mutable bool m_jitted = false; // set once, inside m_jit
 };
