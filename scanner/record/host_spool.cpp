@@ -96,13 +96,24 @@ void HostSpool::put(size_t index, const cisscan::json& host, std::string_view pr
 }
 
 std::string HostSpool::read(const Slot& slot) const {
-  if (!slot.on_disk) {
-    return slot.text.empty() ? std::string("null") : slot.text;
+  std::string buffer;
+  const auto text = read_into(slot, buffer);
+  if (text.data() == buffer.data()) {
+    return buffer; // read from disk into it, whole
   }
-  std::string text(slot.length, '\0');
+  return std::string(text);
+}
+
+std::string_view HostSpool::read_into(const Slot& slot, std::string& buffer) const {
+  if (!slot.on_disk) {
+    return slot.text.empty() ? std::string_view("null") : std::string_view(slot.text);
+  }
+  if (buffer.size() < slot.length) {
+    buffer.resize(slot.length);
+  }
   size_t done = 0;
   while (done < slot.length) {
-    const auto n = ::pread(m_fd, text.data() + done, slot.length - done,
+    const auto n = ::pread(m_fd, buffer.data() + done, slot.length - done,
                            static_cast<off_t>(slot.offset + done));
     if (n < 0 && errno == EINTR) {
       continue;
@@ -114,7 +125,7 @@ std::string HostSpool::read(const Slot& slot) const {
     }
     done += static_cast<size_t>(n);
   }
-  return text;
+  return std::string_view(buffer.data(), slot.length);
 }
 
 cisscan::json HostSpool::at(size_t index) const {
@@ -139,8 +150,9 @@ void HostSpool::each_gaps(const std::function<void(const cisscan::json& host)>& 
 }
 
 void HostSpool::each_text(const std::function<void(std::string_view text)>& fn) const {
+  std::string buffer;
   for (const auto& slot : m_slots) {
-    fn(read(slot));
+    fn(read_into(slot, buffer));
   }
 }
 

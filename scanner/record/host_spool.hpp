@@ -46,6 +46,9 @@ private:
     std::string gaps; // name, status and the gap results (each_gaps), as text
   };
   std::string read(const Slot& slot) const;
+  // The slot's text, read into `buffer` where it is on disk (grown, never shrunk: each_text reads
+  // a fleet's hosts through one buffer instead of zeroing a new one for each).
+  std::string_view read_into(const Slot& slot, std::string& buffer) const;
 
   const ResultMembers* m_members;
   int m_fd = -1;

@@ -42,9 +42,30 @@ TEST_CASE("HostSpool gives back each host as it was put, in record order") {
   std::vector<std::string> texts;
   spool.each_text([&](std::string_view text) { texts.emplace_back(text); });
   REQUIRE(texts.size() == 3);
-  CHECK(texts[1] == HostSource::host_text(hosts[1]));
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    CAPTURE(i);
+    CHECK(texts[i] == HostSource::host_text(hosts[i]));
+  }
   CHECK_FALSE(spool.array());
   CHECK_FALSE(holds_hosts(fleet_record(), spool));
+}
+
+TEST_CASE("HostSpool: a short host read after a long one is its own text only") {
+  // each_text reads every host through one buffer: what a longer host left in it stays out.
+  const auto& long_host = fleet_record()["hosts"][0];
+  const json short_host = {{"name", "s"}, {"status", "ok"}, {"results", json::array()}};
+  HostSpool spool(3);
+  spool.put(0, long_host);
+  spool.put(1, short_host);
+  spool.put(2, long_host);
+  std::vector<std::string> texts;
+  spool.each_text([&](std::string_view text) { texts.emplace_back(text); });
+  REQUIRE(texts.size() == 3);
+  REQUIRE(texts[0].size() > texts[1].size());
+  CHECK(texts[0] == HostSource::host_text(long_host));
+  CHECK(texts[1] == HostSource::host_text(short_host));
+  CHECK(texts[2] == texts[0]);
+  CHECK(spool.at(1) == short_host);
 }
 
 TEST_CASE("HostSpool: the gaps of each host are its fail and error results") {
