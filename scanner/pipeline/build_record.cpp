@@ -16,15 +16,18 @@ std::string safe(std::string_view text) {
   return util::to_valid_utf8(text);
 }
 
-// Whether the probe a host ran is the catalog's as `lean` holds it.
-bool catalog_probe(const ProbeSpec& spec, const ResultMembers* lean) {
+// The catalog's probe as `lean` holds it, where the probe a host ran is that one; else null.
+const ResultMembers::Probe* catalog_probe(const ProbeSpec& spec, const ResultMembers* lean) {
   if (lean == nullptr) {
-    return false;
+    return nullptr;
   }
   const auto found = lean->by_probe.find(spec.id);
-  return found != lean->by_probe.end() && found->second.type == spec.type &&
-         found->second.argument == spec.argument && found->second.command == spec.command &&
-         found->second.timeout_seconds == spec.timeout_seconds;
+  if (found == lean->by_probe.end() || found->second.type != spec.type ||
+      found->second.argument != spec.argument || found->second.command != spec.command ||
+      found->second.timeout_seconds != spec.timeout_seconds) {
+    return nullptr;
+  }
+  return &found->second;
 }
 
 // A probe's members that the catalog decides (catalog_probe).
@@ -69,17 +72,23 @@ json probe_to_json(const ProbeRecord& probe) {
 void append_probe_text(std::string& out, const ProbeRecord& probe, const ResultMembers* lean) {
   const auto& spec = probe.spec;
   const auto& output = probe.output;
-  const auto* known = catalog_probe(spec, lean) ? &lean->by_probe.at(spec.id).members : nullptr;
+  const auto* known = catalog_probe(spec, lean);
   bool first = true;
-  const auto key = [&](const std::string& name) { util::append_member_key(out, first, name); };
+  // A member's key: these names are plain ASCII, with nothing to escape.
+  const auto key = [&](std::string_view name) {
+    out += first ? "\"" : ",\"";
+    out += name;
+    out += "\":";
+    first = false;
+  };
   // A member the catalog's text holds as it is for this probe, else written from the spec.
-  const auto spec_member = [&](const std::string& name, const auto& write) {
+  const auto spec_member = [&](std::string_view name, const auto& write) {
     if (known == nullptr) {
       key(name);
       write();
       return;
     }
-    for (const auto& [member, text] : *known) {
+    for (const auto& [member, text] : known->members) {
       if (member == name) {
         out += first ? "" : ",";
         out += text;
