@@ -16,18 +16,28 @@ std::string safe(std::string_view text) {
   return util::to_valid_utf8(text);
 }
 
-// The catalog's probe as `lean` holds it, where the probe a host ran is that one; else null.
-const ResultMembers::Probe* catalog_probe(const ProbeSpec& spec, const ResultMembers* lean) {
+// The catalog's probe as `lean` holds it, where the probe a host ran is that one (its type,
+// argument and time limit) with the catalog's command, or with that command after a prefix of
+// its own: a probe answered from the facts says so before the command (pipeline/derive.cpp).
+// `prefix` is that prefix, empty when the command is the catalog's as it is. Else null.
+const ResultMembers::Probe* catalog_probe(const ProbeSpec& spec, const ResultMembers* lean,
+                                          std::string_view& prefix) {
   if (lean == nullptr) {
     return nullptr;
   }
   const auto found = lean->by_probe.find(spec.id);
   if (found == lean->by_probe.end() || found->second.type != spec.type ||
-      found->second.argument != spec.argument || found->second.command != spec.command ||
-      found->second.timeout_seconds != spec.timeout_seconds) {
+      found->second.argument != spec.argument ||
+      found->second.timeout_seconds != spec.timeout_seconds ||
+      !std::string_view(spec.command).ends_with(found->second.command)) {
     return nullptr;
   }
-  return &found->second;
+  prefix =
+      std::string_view(spec.command).substr(0, spec.command.size() - found->second.command.size());
+  // Escaped apart, the two halves make the whole's text; a prefix that is not UTF-8 (no command
+  // the scanner builds has one) is written with the rest as one string, its bad bytes replaced
+  // there, so nothing depends on how a replacement falls at the seam.
+  return util::is_valid_utf8(prefix) ? &found->second : nullptr;
 }
 
 // A probe's members that the catalog decides (catalog_probe).
@@ -66,13 +76,14 @@ json probe_to_json(const ProbeRecord& probe) {
 
 // The text of the probe's entry, byte for byte what append_host_text writes for probe_to_json's
 // tree (the catalog's probe members as `lean` holds their text, where the host ran the probe as
-// the catalog wrote it), without making the tree: a host's ~130
+// the catalog wrote it or answered it from the facts), without making the tree: a host's ~130
 // probe entries were a sixth of the scanner's work a host (benchmarks/README.md, 2026-12-05).
 // The members in key order, as the tree's map holds them.
 void append_probe_text(std::string& out, const ProbeRecord& probe, const ResultMembers* lean) {
   const auto& spec = probe.spec;
   const auto& output = probe.output;
-  const auto* known = catalog_probe(spec, lean);
+  std::string_view prefix;
+  const auto* known = catalog_probe(spec, lean, prefix);
   bool first = true;
   // A member's key: these names are plain ASCII, with nothing to escape.
   const auto key = [&](std::string_view name) {
@@ -89,10 +100,20 @@ void append_probe_text(std::string& out, const ProbeRecord& probe, const ResultM
       return;
     }
     for (const auto& [member, text] : known->members) {
-      if (member == name) {
-        out += first ? "" : ",";
+      if (member != name) {
+        continue;
+      }
+      out += first ? "" : ",";
+      first = false;
+      if (name == "command" && !prefix.empty()) {
+        // The prefix's text without its closing quote, then the catalog's after its opening one.
+        constexpr std::string_view k_key = R"("command":)";
+        out += k_key;
+        util::append_json_string(out, prefix);
+        out.pop_back();
+        out += std::string_view(text).substr(k_key.size() + 1);
+      } else {
         out += text;
-        first = false;
       }
     }
   };

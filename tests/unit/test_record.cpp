@@ -201,8 +201,17 @@ TEST_CASE("a lean entry's probes written as text are the full entry's probes, by
   auto unknown = probe_record("p-unknown", ""); // no catalog check runs it
   unknown.output.sha256.clear();
   run.probes.push_back(unknown);
+  // Answered from the facts: the catalog's command after what says so (escapes in both halves).
+  auto catalog_derived = odd.spec;
+  catalog_derived.id = "p-derived";
+  catalog_derived.argument = "plain";
+  catalog_derived.command = "awk '{ print \"\\t\" $1 }' \xE2\x82\xAC\n/etc/passwd";
+  auto derived = probe_record("p-derived", "root\n");
+  derived.spec = catalog_derived;
+  derived.spec.command = "(answered from the facts: f-a, \"f-b\"\n) " + catalog_derived.command;
+  run.probes.push_back(derived);
   // The catalog's checks: p-text as the host ran it, p-odd as the host ran it, p-binary with a
-  // command the host's plan changed.
+  // command the host's plan changed, the two answered from the facts.
   const auto check_of = [&](const std::string& id, const ProbeSpec& spec) {
     auto check = std::make_shared<Check>(*run.results[0].check);
     check->id = id;
@@ -213,9 +222,10 @@ TEST_CASE("a lean entry's probes written as text are the full entry's probes, by
   changed.command = "cat y";
   Catalog catalog;
   catalog.checks = {check_of("c-1", run.probes[0].spec), check_of("c-2", changed),
-                    check_of("c-3", odd.spec)};
+                    check_of("c-3", odd.spec), check_of("c-4", catalog_derived)};
   const auto members = result_members(catalog);
   const auto full = host_to_json(run);
+  CHECK(full.at("probes")[5].at("command") == derived.spec.command);
 
   const auto entry = record_entry(run, &members);
   REQUIRE(entry.host.at("probes").size() == run.probes.size());
@@ -242,6 +252,24 @@ TEST_CASE("a lean entry's probes written as text are the full entry's probes, by
   std::string bare;
   append_host_text(bare, none.host, &members, none.probes);
   CHECK(bare == util::compact_json(host_to_json(run)));
+}
+
+TEST_CASE("a lean entry's command after a prefix that is not UTF-8 is written whole, replaced") {
+  // The prefix ends inside a character the catalog's command does not finish.
+  auto run = sample_run();
+  auto catalog_spec = run.probes[0].spec;
+  catalog_spec.command = "cat /etc/passwd";
+  run.probes[0].spec.command = "\xFF\xFE (answered) \xE2\x82" + catalog_spec.command;
+  auto check = std::make_shared<Check>(*run.results[0].check);
+  check->probe = catalog_spec;
+  Catalog catalog;
+  catalog.checks = {check};
+  const auto members = result_members(catalog);
+  const auto entry = record_entry(run, &members);
+  std::string text;
+  append_host_text(text, entry.host, &members, entry.probes);
+  CHECK(text == util::compact_json(host_to_json(run)));
+  CHECK(entry.probes.find(" (answered) \xEF\xBF\xBD") != std::string::npos); // replaced
 }
 
 TEST_CASE("build_record carries the run, the catalog digest and the safeguard catalog") {
