@@ -75,14 +75,13 @@ Regex::~Regex() {
   pcre2_code_free(code_of(m_code));
 }
 
-int Regex::match(std::string_view subject, void** data) const {
+int Regex::match(std::string_view subject) const {
   // Compiled to machine code at its first match, not when the catalog is read: a catalog's
   // ~600 patterns cost a third of its load that way, and a command that matches nothing (list,
   // lint) or a check that does not apply never needs it.
   std::call_once(
       m_jit, [this] { m_jitted = pcre2_jit_compile(code_of(m_code), PCRE2_JIT_COMPLETE) == 0; });
   auto* match_data = t_scratch.data_for(m_groups);
-  *data = match_data;
   const auto* text = reinterpret_cast<PCRE2_SPTR>(subject.data());
   // A judged output is matched line by line, thousands of calls a host: where the pattern has
   // its machine code, pcre2_jit_match skips pcre2_match's checks of what was checked at compile.
@@ -98,17 +97,15 @@ int Regex::match(std::string_view subject, void** data) const {
 }
 
 bool Regex::matches(std::string_view subject) const {
-  void* data = nullptr;
-  return match(subject, &data) > 0;
+  return match(subject) > 0;
 }
 
 std::optional<std::vector<std::string>> Regex::search(std::string_view subject) const {
-  void* data = nullptr;
-  const int rc = match(subject, &data);
+  const int rc = match(subject);
   if (rc <= 0) {
     return std::nullopt;
   }
-  const auto* ovector = pcre2_get_ovector_pointer(static_cast<pcre2_match_data*>(data));
+  const auto* ovector = pcre2_get_ovector_pointer(t_scratch.data); // this thread's, just filled
   std::vector<std::string> groups;
   for (int i = 0; i < rc; ++i) {
     if (ovector[2 * i] == PCRE2_UNSET) {

@@ -27,12 +27,12 @@ public:
   bool matches(std::string_view subject) const;
 
 private:
-  // pcre2's return code for `subject`, the match data in the calling thread's scratch.
-  int match(std::string_view subject, void** data) const;
+  // pcre2's return code for `subject`; the groups are in the calling thread's match data.
+  int match(std::string_view subject) const;
 
   std::string m_pattern;
   void* m_code = nullptr;
-  uint32_t m_groups = 0; // capture groups, for the match data's room
+  uint32_t m_groups = 0;         // capture groups, for the match data's room
   mutable std::once_flag m_jit;  // JIT-compiled on the first search
   mutable bool m_jitted = false; // set once, inside m_jit
 };
