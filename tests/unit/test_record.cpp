@@ -211,7 +211,7 @@ TEST_CASE("a lean entry's probes written as text are the full entry's probes, by
   derived.spec.command = "(answered from the facts: f-a, \"f-b\"\n) " + catalog_derived.command;
   run.probes.push_back(derived);
   // The catalog's checks: p-text as the host ran it, p-odd as the host ran it, p-binary with a
-  // command the host's plan changed, the two answered from the facts.
+  // command the host's plan changed, p-derived answered from the facts.
   const auto check_of = [&](const std::string& id, const ProbeSpec& spec) {
     auto check = std::make_shared<Check>(*run.results[0].check);
     check->id = id;
