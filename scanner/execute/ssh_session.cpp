@@ -14,7 +14,11 @@
 #include <fstream>
 #include <mutex>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace cisscan {
@@ -251,6 +255,34 @@ ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
   }
   spdlog::debug("{}: authenticated as {} after {} ms", endpoint.name, endpoint.user, elapsed_ms());
   return {};
+}
+
+bool open_session_channel(ssh_session session, ssh_channel channel,
+                          std::chrono::steady_clock::time_point deadline) {
+  const int fd = ssh_get_fd(session);
+  // Sends the acknowledgement of what libssh has read, if one is held back (on a socket that is
+  // not TCP, such as a jump host's tunnel, this does nothing).
+  const auto ack_now = [fd] {
+    const int on = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+  };
+  const int blocking = ssh_is_blocking(session);
+  ssh_set_blocking(session, 0);
+  int rc = SSH_AGAIN;
+  while ((rc = ssh_channel_open_session(channel)) == SSH_AGAIN) {
+    ack_now();
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) {
+      break;
+    }
+    pollfd ready{fd, POLLIN, 0};
+    poll(&ready, 1, static_cast<int>(std::min<long long>(left, 1000)));
+  }
+  ack_now();
+  ssh_set_blocking(session, blocking);
+  return rc == SSH_OK;
 }
 
 } // namespace cisscan

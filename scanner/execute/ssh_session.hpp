@@ -7,6 +7,7 @@
 
 #include <libssh/libssh.h>
 
+#include <chrono>
 #include <string>
 
 namespace cisscan {
@@ -15,6 +16,16 @@ namespace cisscan {
 // through a jump host). `fingerprint` receives the host key's "SHA256:..." once it was seen.
 ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
                     const TransportOptions& options, int fd, std::string& fingerprint);
+
+// Opens `channel` as a session channel, waiting for the server's answer until `deadline`. Each
+// time libssh has read what arrived, the socket acknowledges it at once (TCP_QUICKACK). Right
+// after logging in, OpenSSH's sshd sends its host keys (hostkeys-00@openssh.com, no reply wanted)
+// and then the channel's confirmation; with Nagle's algorithm on (sshd's non-interactive
+// sessions) the confirmation waits for the acknowledgement of the first message, which this side
+// delays by 40 ms when it has nothing to send: 40 ms of every host's scan
+// (benchmarks/README.md, 2026-12-06 12:40). False with libssh's error set, or on the deadline.
+bool open_session_channel(ssh_session session, ssh_channel channel,
+                          std::chrono::steady_clock::time_point deadline);
 
 // After a write on `channel` failed: the remote side closed the channel (the command ended
 // without reading all its input), the session still up. libssh says so with "request denied"

@@ -11,6 +11,7 @@ record says of the faulty host.
 | drops mid-stream        | dies inside the third probe's frame          | error, ended early         |
 | host key mismatch       | another host's key is recorded for it        | error, does not match      |
 | auth failure            | refuses the scanner's key                    | error, authentication      |
+| refuses sessions        | logs in, refuses every session channel       | error, cannot open channel |
 | 50 MB output            | 50 MB inside one probe                       | ok, that probe truncated   |
 | binary output           | every byte value in every probe              | ok, reports valid          |
 | forged frames           | frames of another boundary in every probe    | ok, nothing forged counted |
@@ -74,6 +75,7 @@ def matrix(bed, hosts, silent_listener, tmp_path_factory):
     flood = bed.add_host("frame-flood", "hardened", sshd_extra=force(f"{HOSTILE}/flood-frames"))
     stderr = bed.add_host("hostile-stderr", "hardened", sshd_extra=force(
         f"env PLANTED='{testbed.PLANTED_HASH}' {HOSTILE}/stderr-secrets"))
+    refuses = bed.add_host("refuses-sessions", "hardened", sshd_extra="Match all\n  MaxSessions 0\n")
     impostor = bed.add_host("key-mismatch", "hardened", known=False)
     other_key = tmp / "other_key"
     testbed.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(other_key)])
@@ -83,6 +85,7 @@ def matrix(bed, hosts, silent_listener, tmp_path_factory):
     entries = [hosts[name].inventory_entry() for name in HEALTHY]
     entries += [host.inventory_entry() for host in mangled.values()]
     entries += [flood.inventory_entry(), stderr.inventory_entry(), impostor.inventory_entry(),
+                refuses.inventory_entry(),
                 hosts["hardened"].inventory_entry(name="auth-failure",
                                                   identity_file=str(other_key)),
                 {"name": "dead", "address": "127.0.0.1", "port": testbed.free_port()},
@@ -140,6 +143,14 @@ def test_host_key_mismatch(matrix):
 
 def test_auth_failure(matrix):
     faulty(matrix, "auth-failure", ("error",), "authentication")
+
+
+def test_refuses_sessions(matrix):
+    # The channel is opened without blocking (ssh_session.cpp: open_session_channel): a refusal
+    # still ends that host with libssh's reason, and the session is left as it was found.
+    host = faulty(matrix, "refuses-sessions", {"error"}, "cannot open a channel")
+    assert host["stats"]["channels"] == 0, host["stats"]
+    assert all(r["status"] == "error" for r in host["results"])
 
 
 def test_50_mb_output(matrix):
