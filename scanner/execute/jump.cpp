@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -112,14 +113,17 @@ public:
   JumpSession(const JumpSession&) = delete;
   JumpSession& operator=(const JumpSession&) = delete;
 
-  // A socket whose bytes reach `address:port` from the bastion; -1 and `error` when it refuses.
-  int open_tunnel(const std::string& address, int port, std::string& error) {
+  // A socket whose bytes reach `address:port` from the bastion; -1 and `error` when it refuses
+  // or has not answered within `timeout_seconds`.
+  int open_tunnel(const std::string& address, int port, int timeout_seconds, std::string& error) {
     const std::lock_guard<std::mutex> lock(m_mutex);
     ssh_channel channel = ssh_channel_new(m_session);
-    if (channel == nullptr ||
-        ssh_channel_open_forward(channel, address.c_str(), port, "127.0.0.1", 0) != SSH_OK) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    if (channel == nullptr || !open_channel(m_session, deadline, [&] {
+          return ssh_channel_open_forward(channel, address.c_str(), port, "127.0.0.1", 0);
+        })) {
       error = "cannot reach " + address + ":" + std::to_string(port) +
-              " from there: " + ssh_get_error(m_session);
+              " from there: " + open_error(m_session);
       ssh_channel_free(channel);
       return -1;
     }
@@ -202,7 +206,7 @@ int JumpRegistry::open_tunnel(const std::vector<SshEndpoint>& jumps, const std::
     through = slot.session.get();
   }
   std::string error;
-  const int fd = through->open_tunnel(address, port, error);
+  const int fd = through->open_tunnel(address, port, options.connect_timeout_seconds, error);
   if (fd < 0) {
     failure = {ConnectStatus::unreachable, where(jumps.back()) + ": " + error};
   }
@@ -213,7 +217,8 @@ void JumpRegistry::connect_slot(Bastions::Slot& slot, const SshEndpoint& jump, J
                                 const TransportOptions& options) {
   int fd = -1;
   if (through != nullptr) {
-    fd = through->open_tunnel(jump.address, jump.port, slot.failure.reason);
+    fd = through->open_tunnel(jump.address, jump.port, options.connect_timeout_seconds,
+                              slot.failure.reason);
     if (fd < 0) {
       slot.failure.status = ConnectStatus::unreachable;
       return;

@@ -173,7 +173,7 @@ std::unique_ptr<NodeChannel> open_node_channel(const std::shared_ptr<NodeSession
   const auto lock = node->lock();
   ssh_channel channel = ssh_channel_new(node->session());
   if (channel == nullptr || !open_session_channel(node->session(), channel, deadline)) {
-    error = "node " + node_name + ": cannot open a channel: " + ssh_get_error(node->session());
+    error = "node " + node_name + ": cannot open a channel: " + open_error(node->session());
     ssh_channel_free(channel);
     return nullptr;
   }

@@ -257,20 +257,21 @@ ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
   return {};
 }
 
-bool open_session_channel(ssh_session session, ssh_channel channel,
-                          std::chrono::steady_clock::time_point deadline) {
+bool open_channel(ssh_session session, std::chrono::steady_clock::time_point deadline,
+                  const std::function<int()>& open) {
   const int fd = ssh_get_fd(session);
-  // Sends the acknowledgement of what libssh has read, if one is held back (on a socket that is
-  // not TCP, such as a jump host's tunnel, this does nothing).
-  const auto ack_now = [fd] {
-    const int on = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
-  };
   const int blocking = ssh_is_blocking(session);
   ssh_set_blocking(session, 0);
   int rc = SSH_AGAIN;
-  while ((rc = ssh_channel_open_session(channel)) == SSH_AGAIN) {
-    ack_now();
+  bool arrived = false; // something came in before the last call, and it was not the answer
+  int nudges = 0;
+  while ((rc = open()) == SSH_AGAIN) {
+    if (arrived && nudges < 4) {
+      const int on = 1; // a socket that is not TCP (a jump host's tunnel) ignores it
+      setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+      ssh_send_ignore(session, "");
+      ++nudges;
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           deadline - std::chrono::steady_clock::now())
                           .count();
@@ -278,9 +279,8 @@ bool open_session_channel(ssh_session session, ssh_channel channel,
       break;
     }
     pollfd ready{fd, POLLIN, 0};
-    poll(&ready, 1, static_cast<int>(std::min<long long>(left, 1000)));
+    arrived = poll(&ready, 1, static_cast<int>(std::min<long long>(left, 1000))) > 0;
   }
-  ack_now();
   ssh_set_blocking(session, blocking);
   return rc == SSH_OK;
 }

@@ -8,6 +8,7 @@
 #include <libssh/libssh.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace cisscan {
@@ -17,15 +18,26 @@ namespace cisscan {
 ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
                     const TransportOptions& options, int fd, std::string& fingerprint);
 
-// Opens `channel` as a session channel, waiting for the server's answer until `deadline`. Each
-// time libssh has read what arrived, the socket acknowledges it at once (TCP_QUICKACK). Right
-// after logging in, OpenSSH's sshd sends its host keys (hostkeys-00@openssh.com, no reply wanted)
-// and then the channel's confirmation; with Nagle's algorithm on (sshd's non-interactive
-// sessions) the confirmation waits for the acknowledgement of the first message, which this side
-// delays by 40 ms when it has nothing to send: 40 ms of every host's scan
-// (benchmarks/README.md, 2026-12-06 12:40). False with libssh's error set, or on the deadline.
-bool open_session_channel(ssh_session session, ssh_channel channel,
-                          std::chrono::steady_clock::time_point deadline);
+// Opens a channel with `open` (ssh_channel_open_session, ssh_channel_open_forward), waiting for
+// the server's answer until `deadline`. Right after logging in, OpenSSH's sshd sends its host
+// keys (hostkeys-00@openssh.com, no reply wanted) and then the channel's confirmation; with
+// Nagle's algorithm on (sshd's non-interactive sessions) the confirmation waits for the
+// acknowledgement of the first message, which the receiving kernel holds back 40 ms when it has
+// nothing to send: 40 ms of every host's scan (benchmarks/README.md, 2026-12-06 12:00). So each
+// time a message other than the answer has arrived, this side acknowledges it at once
+// (TCP_QUICKACK) and sends an SSH ignore message, which carries the acknowledgement where the
+// TCP connection to the host is not this process's own (behind a jump host, the bastion's).
+// False with libssh's error set, or on the deadline.
+bool open_channel(ssh_session session, std::chrono::steady_clock::time_point deadline,
+                  const std::function<int()>& open);
+// Why open_channel failed: libssh's error, or that no answer came in time.
+inline std::string open_error(ssh_session session) {
+  return ssh_get_error_code(session) == SSH_NO_ERROR ? "no answer in time" : ssh_get_error(session);
+}
+inline bool open_session_channel(ssh_session session, ssh_channel channel,
+                                 std::chrono::steady_clock::time_point deadline) {
+  return open_channel(session, deadline, [channel] { return ssh_channel_open_session(channel); });
+}
 
 // After a write on `channel` failed: the remote side closed the channel (the command ended
 // without reading all its input), the session still up. libssh says so with "request denied"

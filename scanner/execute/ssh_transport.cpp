@@ -187,9 +187,7 @@ std::unique_ptr<Channel> SshTransport::open(const std::string& command, std::str
       std::min(m_deadline, std::chrono::steady_clock::now() +
                                std::chrono::seconds(m_options.connect_timeout_seconds));
   if (channel == nullptr || !open_session_channel(m_session, channel, wait_until)) {
-    error = std::string("cannot open a channel: ") + (ssh_get_error_code(m_session) == SSH_NO_ERROR
-                                                          ? "no answer from the host"
-                                                          : ssh_get_error(m_session));
+    error = "cannot open a channel: " + open_error(m_session);
     if (channel != nullptr) {
       ssh_channel_free(channel);
     }
