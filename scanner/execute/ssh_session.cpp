@@ -271,6 +271,8 @@ bool open_channel(ssh_session session, std::chrono::steady_clock::time_point dea
       setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
       ssh_send_ignore(session, "");
       ++nudges;
+      arrived = false;
+      continue; // sending may have read the answer already (libssh reads while it writes)
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           deadline - std::chrono::steady_clock::now())
@@ -278,8 +280,10 @@ bool open_channel(ssh_session session, std::chrono::steady_clock::time_point dea
     if (left <= 0) {
       break;
     }
+    // At most 50 ms at a time: were an answer ever read into libssh's buffer without this
+    // noticing, the wait costs that much, not the deadline.
     pollfd ready{fd, POLLIN, 0};
-    arrived = poll(&ready, 1, static_cast<int>(std::min<long long>(left, 1000))) > 0;
+    arrived = poll(&ready, 1, static_cast<int>(std::min<long long>(left, 50))) > 0;
   }
   ssh_set_blocking(session, blocking);
   return rc == SSH_OK;
