@@ -1,6 +1,7 @@
 // One SSH login, shared by the ssh transport and the jump hosts: options (NODELAY, no
 // ~/.ssh/config), the key file read before anything is sent, the host key checked against
-// known_hosts before authenticating, then key or agent authentication.
+// known_hosts before authenticating, then key or agent authentication; and the opening of a
+// channel on such a session without the delayed-ACK wait (open_channel).
 #pragma once
 
 #include "execute/transport.hpp"
