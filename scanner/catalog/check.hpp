@@ -41,7 +41,8 @@ struct ProbeSpec {
   std::optional<std::string> printed = {};
   // What the probe costs the host in quick probes, where its kind says too little to split the
   // probes into lanes evenly (execute/script.cpp: weight); 0: its kind says. Set for the facts,
-  // whose costs are known (plan/facts.cpp).
+  // whose costs are known (plan/facts.cpp), and by a check file's `cost:` (the highest any check
+  // sharing the probe states: load_catalog).
   int cost = 0;
 };
 

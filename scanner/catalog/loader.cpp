@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -138,6 +139,23 @@ void add_checks(const FileRead& read, std::map<std::string, const Check*>& seen,
   copy_to(problems.size());
 }
 
+// A probe that several checks share (one id) weighs the highest cost any of them states, so
+// one `cost:` places it whichever of them comes first.
+void weigh_shared_probes(const std::vector<std::shared_ptr<Check>>& checks) {
+  std::map<std::string, int> costs;
+  for (const auto& check : checks) {
+    if (check->probe) {
+      auto& cost = costs[check->probe->id];
+      cost = std::max(cost, check->probe->cost);
+    }
+  }
+  for (const auto& check : checks) {
+    if (check->probe) {
+      check->probe->cost = costs[check->probe->id];
+    }
+  }
+}
+
 } // namespace
 
 std::vector<std::pair<fs::path, std::string>> find_yaml_files(const std::vector<fs::path>& paths,
@@ -196,6 +214,7 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
     }
   }
   load.catalog.digest = util::sha256_hex(digest_input);
+  weigh_shared_probes(checks);
   for (auto& check : checks) {
     load.catalog.checks.push_back(std::move(check));
   }

@@ -111,6 +111,28 @@ std::string parse_names(const yaml::Node& value, const std::string& key, const V
   return names;
 }
 
+// The probe's id, from everything that makes its output (its cost does not), and its command
+// with the package and unit lines it starts with.
+void set_identity(ProbeSpec& probe) {
+  auto identity = probe.type + "\n" + probe.argument + "\n" + std::to_string(probe.timeout_seconds);
+  if (probe.quick && probe.type == "command") {
+    identity += "\nquick";
+  }
+  if (!probe.services.empty()) {
+    identity += "\nservices " + probe.services;
+    if (!probe.command.empty()) {
+      probe.command = services_lines_command(probe.services) + "; " + probe.command;
+    }
+  }
+  if (!probe.packages.empty()) {
+    identity += "\npackages " + probe.packages;
+    if (!probe.command.empty()) {
+      probe.command = package_states_command(probe.packages) + "; " + probe.command;
+    }
+  }
+  probe.id = "p-" + util::sha256_hex(identity).substr(0, 12);
+}
+
 } // namespace
 
 ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util::YamlFile& file) {
@@ -128,6 +150,13 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
     const auto key = item.first.as<std::string>();
     if (key == "timeout") {
       parse_timeout(item.second, probe, file);
+      continue;
+    }
+    if (key == "cost") {
+      // What the probe costs the host, in quick probes, where its kind says too little to place
+      // it in a lane (ProbeSpec::cost). Not part of its id: checks that share the probe and
+      // state different costs weigh it by the highest (load_catalog).
+      probe.cost = file.integer(node, "cost", 1, 1000);
       continue;
     }
     if (key == "quick") {
@@ -169,23 +198,7 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
                                      " probe is a short read without a timeout of its own (the "
                                      "host's deadline bounds it): drop timeout");
   }
-  auto identity = probe.type + "\n" + probe.argument + "\n" + std::to_string(probe.timeout_seconds);
-  if (probe.quick && probe.type == "command") {
-    identity += "\nquick";
-  }
-  if (!probe.services.empty()) {
-    identity += "\nservices " + probe.services;
-    if (!probe.command.empty()) {
-      probe.command = services_lines_command(probe.services) + "; " + probe.command;
-    }
-  }
-  if (!probe.packages.empty()) {
-    identity += "\npackages " + probe.packages;
-    if (!probe.command.empty()) {
-      probe.command = package_states_command(probe.packages) + "; " + probe.command;
-    }
-  }
-  probe.id = "p-" + util::sha256_hex(identity).substr(0, 12);
+  set_identity(probe);
   return probe;
 }
 

@@ -49,12 +49,14 @@ bool is_walk(const ProbeSpec& probe) {
   return probe.type == "fswalk";
 }
 
-// A probe's expected cost on the host, roughly (the booted hosts of benchmarks/booted_scan.py
-// take about 10 ms for a quick probe in a lane beside another, ~5 run alone, 20-40 for a wrapped
-// one): a quick probe 1, a wrapped one 2, one allowed longer than the default 30 s (the homes'
-// walk) 8; the filesystem walk, as long as the rest together on an ordinary host, outweighs them
-// all (split_lanes gives it a lane of its own). A probe that states its cost (ProbeSpec::cost)
-// weighs that.
+// A probe's expected cost on the host, roughly, in quick probes (the booted hosts of
+// benchmarks/booted_scan.py take ~7 ms for one run alone, ~10 in a lane beside another): a
+// quick probe 1, a wrapped one 4 (the wrapper's four process starts are ~10 ms of it; the three
+// wrapped probes of the booted bookworm's second part take 24-33 ms), one allowed longer than
+// the default 30 s (the homes' walk) 8; the filesystem walk, as long as the rest together on an
+// ordinary host, outweighs them all (split_lanes gives it a lane of its own). A probe that
+// states its cost (ProbeSpec::cost: the facts, and `cost:` in a check file, such as sshd -T's
+// 5 and root's login shell's 10) weighs that.
 int weight(const ProbeSpec& probe) {
   if (probe.cost > 0) {
     return probe.cost;
@@ -65,7 +67,7 @@ int weight(const ProbeSpec& probe) {
   if (probe.timeout_seconds > ProbeSpec{}.timeout_seconds) {
     return 8;
   }
-  return probe.quick ? 1 : 2;
+  return probe.quick ? 1 : 4;
 }
 
 // Lanes: the heaviest probe first into the lightest lane (ties: the earlier lane); each lane

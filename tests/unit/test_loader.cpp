@@ -474,6 +474,33 @@ TEST_CASE("loader builds immutable definitions") {
     CHECK(c[1]->probe->id != c[0]->probe->id);
     CHECK(c[2]->probe->id == c[0]->probe->id);
   }
+  SUBCASE("a probe may state its cost; not part of its id; a shared probe weighs the highest") {
+    const std::string line = "{line: '^root$'}";
+    const std::string read = "awk -F: '$3 == 0 { print $1 }' /etc/passwd";
+    const auto load = load_text(
+        dir, "checks:\n" + good_check("t-1", "{command: \"" + read + "\", cost: 3}", line) +
+                 good_check("t-2", "{command: \"" + read + "\"}", line) +
+                 good_check("t-3", "{command: \"" + read + "\", cost: 7}", line) +
+                 good_check("t-4", "{file: /etc/passwd, cost: 2}", line) +
+                 good_check("t-5", "{file: /etc/group}", line) +
+                 good_check("t-6", "{file: /etc/shadow, cost: 0}", line) +
+                 good_check("t-7", "{file: /etc/shadow, cost: 1001}", line) +
+                 good_check("t-8", "{file: /etc/shadow, cost: lots}", line));
+    const auto m = messages(load);
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].find("t-6: 'cost' must be 1..1000") != std::string::npos);
+    CHECK(m[1].find("t-7: 'cost' must be 1..1000") != std::string::npos);
+    CHECK(m[2].find("t-8: 'cost' must be a whole number") != std::string::npos);
+    const auto& c = load.catalog.checks;
+    REQUIRE(c.size() == 5);
+    CHECK(c[0]->probe->id == c[1]->probe->id);
+    CHECK(c[0]->probe->id == c[2]->probe->id);
+    for (size_t i = 0; i < 3; ++i) {
+      CHECK(c[i]->probe->cost == 7);
+    }
+    CHECK(c[3]->probe->cost == 2);
+    CHECK(c[4]->probe->cost == 0); // its kind says
+  }
   SUBCASE("a command probe's packages: come first in its command and in its id") {
     const std::string line = "{line: '^package ufw installed$'}";
     const auto load = load_text(

@@ -253,9 +253,14 @@ TEST_CASE("frame_order: the heaviest probes are spread first, each lane keeps th
   CHECK(frame_order(probes, 1) ==
         std::vector<std::string>{"p-q1", "p-w1", "p-walk", "p-long", "p-q2", "p-w2"});
   // The filesystem walk gets a lane of its own beside the two the rest share: the probe allowed
-  // longer than the default (8) in one, the others (1 + 2 each) in the other.
+  // longer than the default (8) and a quick one in one, the two wrapped ones (4 each) and the
+  // other quick one in the other.
   CHECK(frame_order(probes, 2) ==
-        std::vector<std::string>{"p-walk", "p-long", "p-q1", "p-w1", "p-q2", "p-w2"});
+        std::vector<std::string>{"p-walk", "p-q1", "p-long", "p-w1", "p-q2", "p-w2"});
+  // A wrapped probe weighs four quick ones: it has a lane to itself against four of them.
+  CHECK(frame_order({probes[1], probe("p-q3", "true", true), probes[0], probe("p-q4", "true", true),
+                     probes[4]},
+                    2) == std::vector<std::string>{"p-w1", "p-q3", "p-q1", "p-q4", "p-q2"});
   // The number of lanes a script runs: one `5<&0` for each lane after the first.
   const auto lanes_of = [](const std::vector<ProbeSpec>& run, size_t lanes) {
     const auto text = generate_script(run, {.boundary = k_boundary, .lanes = lanes});
