@@ -44,6 +44,11 @@ struct ProbeSpec {
   // whose costs are known (plan/facts.cpp), and by a check file's `cost:` (the highest any check
   // sharing the probe states: load_catalog).
   int cost = 0;
+  // A check file's `lane:`: probes naming the same lane run in one lane of the host's script,
+  // one after another, never beside each other (execute/script.cpp: split_lanes), for probes
+  // whose side effects another could see. Empty: any lane. Checks sharing the probe: the
+  // greatest name any of them states (load_catalog).
+  std::string lane = {};
 };
 
 // One benchmark recommendation a check implements (level may be empty).

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
 namespace cisscan {
 
@@ -139,19 +140,21 @@ void add_checks(const FileRead& read, std::map<std::string, const Check*>& seen,
   copy_to(problems.size());
 }
 
-// A probe that several checks share (one id) weighs the highest cost any of them states, so
-// one `cost:` places it whichever of them comes first.
-void weigh_shared_probes(const std::vector<std::shared_ptr<Check>>& checks) {
-  std::map<std::string, int> costs;
+// A probe that several checks share (one id) weighs the highest cost any of them states and
+// runs in the greatest lane any names, so one `cost:` or `lane:` places it whichever of them
+// comes first.
+void place_shared_probes(const std::vector<std::shared_ptr<Check>>& checks) {
+  std::map<std::string, std::pair<int, std::string>> places;
   for (const auto& check : checks) {
     if (check->probe) {
-      auto& cost = costs[check->probe->id];
+      auto& [cost, lane] = places[check->probe->id];
       cost = std::max(cost, check->probe->cost);
+      lane = std::max(lane, check->probe->lane);
     }
   }
   for (const auto& check : checks) {
     if (check->probe) {
-      check->probe->cost = costs[check->probe->id];
+      std::tie(check->probe->cost, check->probe->lane) = places[check->probe->id];
     }
   }
 }
@@ -214,7 +217,7 @@ CatalogLoad load_catalog(const std::vector<fs::path>& paths, const ControlsCatal
     }
   }
   load.catalog.digest = util::sha256_hex(digest_input);
-  weigh_shared_probes(checks);
+  place_shared_probes(checks);
   for (auto& check : checks) {
     load.catalog.checks.push_back(std::move(check));
   }

@@ -159,6 +159,20 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
       probe.cost = file.integer(node, "cost", 1, 1000);
       continue;
     }
+    if (key == "lane") {
+      // Probes that must not run beside each other (ProbeSpec::lane). Not part of the id.
+      const auto lane = file.string(node, "lane");
+      if (!item.second.IsScalar()) {
+        continue; // reported
+      }
+      if (lane.empty() ||
+          lane.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+        file.report(item.second,
+                    "lane is a name of lowercase letters, digits and '-', such as homes");
+      }
+      probe.lane = lane;
+      continue;
+    }
     if (key == "quick") {
       if (has_command) {
         quick = item.second;

@@ -3,6 +3,7 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace cisscan {
 
@@ -70,29 +71,45 @@ int weight(const ProbeSpec& probe) {
   return probe.quick ? 1 : 4;
 }
 
-// Lanes: the heaviest probe first into the lightest lane (ties: the earlier lane); each lane
-// keeps the probes' order. Empty lanes are dropped. Where lanes run side by side, a filesystem
-// walk gets a lane beside the `lanes` the other probes share: on a small host the walk is over
+// Lanes: the heaviest unit first into the lightest lane (ties: the earlier lane); each lane
+// keeps the probes' order. A unit is a probe, or every probe naming one lane (ProbeSpec::lane),
+// weighing together. Empty lanes are dropped. Where lanes run side by side, a filesystem walk
+// gets a lane beside the `lanes` the other probes share: on a small host the walk is over
 // before the others, on a large one the others are over long before it, and either way the rest
 // are not left to one lane while it runs (benchmarks/README.md, 2026-12-06 05:00).
 std::vector<std::vector<size_t>> split_lanes(const std::vector<ProbeSpec>& probes, size_t lanes) {
-  std::vector<size_t> by_weight(probes.size());
+  std::vector<std::vector<size_t>> units;
+  std::vector<long long> weights;
+  std::map<std::string, size_t> named;
   for (size_t i = 0; i < probes.size(); ++i) {
-    by_weight[i] = i;
+    auto unit = units.size();
+    if (!probes[i].lane.empty()) {
+      unit = named.try_emplace(probes[i].lane, unit).first->second;
+    }
+    if (unit == units.size()) {
+      units.emplace_back();
+      weights.push_back(0);
+    }
+    units[unit].push_back(i);
+    weights[unit] += weight(probes[i]);
+  }
+  std::vector<size_t> by_weight(units.size());
+  for (size_t u = 0; u < units.size(); ++u) {
+    by_weight[u] = u;
   }
   std::stable_sort(by_weight.begin(), by_weight.end(),
-                   [&](size_t a, size_t b) { return weight(probes[a]) > weight(probes[b]); });
+                   [&](size_t a, size_t b) { return weights[a] > weights[b]; });
   size_t walks = 0;
   if (lanes > 1) {
     walks = static_cast<size_t>(std::count_if(probes.begin(), probes.end(), is_walk));
   }
   std::vector<std::vector<size_t>> split(std::max<size_t>(1, lanes) + walks);
   std::vector<long long> load(split.size(), 0);
-  for (const auto i : by_weight) {
+  for (const auto u : by_weight) {
     const auto lane = static_cast<size_t>(
         std::distance(load.begin(), std::min_element(load.begin(), load.end())));
-    split[lane].push_back(i);
-    load[lane] += weight(probes[i]);
+    split[lane].insert(split[lane].end(), units[u].begin(), units[u].end());
+    load[lane] += weights[u];
   }
   std::erase_if(split, [](const auto& lane) { return lane.empty(); });
   for (auto& lane : split) {

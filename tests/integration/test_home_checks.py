@@ -124,3 +124,20 @@ def test_homes_are_judged_without_root_and_dot_files_are_an_error(bed, home_host
         assert dot_files["status"] == "error", dot_files
         assert f"uid {testbed.AUDITOR_UID}" in dot_files["reason"], dot_files
     assert set(probe_lines(run, "home-homes-bad-12", "deb-home-folders")) == BAD_HOMES
+
+
+def test_root_login_shell_never_runs_beside_the_walk_of_the_homes(bed, tmp_path):
+    """Root's .profile on `root-login-writes` leaves a 0755 dot file in /root for two seconds.
+    Its login shell (root's PATH) and the homes' walks share one lane (`lane: homes`), so the
+    walk never sees the file: in lanes of their own the walk would run inside those seconds."""
+    host = bed.add_host("home-root-login", "root-login-writes", release="12")
+    inventory = bed.inventory([host.inventory_entry()])
+    out = str(tmp_path / "out")
+    run = cisscan("scan", "--inventory", inventory, "--known-hosts", bed.known_hosts,
+                  "--only", "deb-home-*", "--only", "deb-root-path-integrity", "--probe-lanes", "2",
+                  "--out", out, "--format", "json", out=out)
+    assert run.code in (0, 1), run.stderr
+    assert result(run, "home-root-login", "deb-root-path-integrity")["status"] == "pass"
+    assert probe_lines(run, "home-root-login", "deb-home-dot-files") == []
+    assert result(run, "home-root-login", "deb-home-dot-files")["status"] == "pass"
+

@@ -501,6 +501,29 @@ TEST_CASE("loader builds immutable definitions") {
     CHECK(c[3]->probe->cost == 2);
     CHECK(c[4]->probe->cost == 0); // its kind says
   }
+  SUBCASE("a probe may name its lane; not part of its id; a shared probe runs in the greatest") {
+    const std::string line = "{line: '^root$'}";
+    const auto load =
+        load_text(dir, "checks:\n" + good_check("t-1", "{file: /etc/passwd, lane: homes}", line) +
+                           good_check("t-2", "{file: /etc/passwd}", line) +
+                           good_check("t-3", "{file: /etc/passwd, lane: accounts}", line) +
+                           good_check("t-4", "{file: /etc/group}", line) +
+                           good_check("t-5", "{file: /etc/shadow, lane: Homes}", line) +
+                           good_check("t-6", "{file: /etc/shadow, lane: ''}", line) +
+                           good_check("t-7", "{file: /etc/shadow, lane: [homes]}", line));
+    const auto m = messages(load);
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].find("t-5: lane is a name of lowercase letters") != std::string::npos);
+    CHECK(m[1].find("t-6: lane is a name of lowercase letters") != std::string::npos);
+    CHECK(m[2].find("t-7: ") != std::string::npos);
+    const auto& c = load.catalog.checks;
+    REQUIRE(c.size() == 4);
+    CHECK(c[0]->probe->id == c[2]->probe->id);
+    for (size_t i = 0; i < 3; ++i) {
+      CHECK(c[i]->probe->lane == "homes");
+    }
+    CHECK(c[3]->probe->lane.empty());
+  }
   SUBCASE("a command probe's packages: come first in its command and in its id") {
     const std::string line = "{line: '^package ufw installed$'}";
     const auto load = load_text(

@@ -215,6 +215,17 @@ TEST_CASE("lanes run their probes at the same time") {
   const auto one_lane = run_script(alone, 8 * 1024 * 1024, 1);
   CHECK(one_lane.outputs.at("p-a").exit_code == k_exit_timeout);
   CHECK(one_lane.outputs.at("p-b").exit_code == 0);
+
+  // Nor can they where both name one lane, however many lanes the script runs.
+  std::filesystem::remove(dir.path() / "a");
+  std::filesystem::remove(dir.path() / "b");
+  auto named = alone;
+  for (auto& each : named) {
+    each.lane = "homes";
+  }
+  const auto same_lane = run_script(named, 8 * 1024 * 1024, 2);
+  CHECK(same_lane.outputs.at("p-a").exit_code == k_exit_timeout);
+  CHECK(same_lane.outputs.at("p-b").exit_code == 0);
 }
 
 TEST_CASE("a later lane with more output than a pipe holds waits, and comes whole") {
@@ -284,6 +295,16 @@ TEST_CASE("frame_order: the heaviest probes are spread first, each lane keeps th
   CHECK(frame_order(
             {probes[0], probes[4], heavy, probe("p-q3", "true", true), probe("p-q4", "true", true)},
             2) == std::vector<std::string>{"p-heavy", "p-q1", "p-q2", "p-q3", "p-q4"});
+  // Probes naming one lane run in it in their order and weigh together: unnamed, the two
+  // wrapped ones would each start a lane (4 against 4); named, the quick one and the second
+  // wrapped one (5) take one lane, and the rest the other.
+  auto first = probe("p-a", "true", true);
+  auto last = probe("p-d", "true", false);
+  CHECK(frame_order({first, probe("p-b", "true", false), probe("p-c", "true", true), last}, 2) ==
+        std::vector<std::string>{"p-a", "p-b", "p-c", "p-d"});
+  first.lane = last.lane = "homes";
+  CHECK(frame_order({first, probe("p-b", "true", false), probe("p-c", "true", true), last}, 2) ==
+        std::vector<std::string>{"p-a", "p-d", "p-b", "p-c"});
   CHECK(frame_order({}, 2).empty());
   CHECK(generate_script({}, {.boundary = k_boundary, .lanes = 2}).find("5<&0") ==
         std::string::npos);
