@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -114,30 +115,17 @@ public:
   JumpSession& operator=(const JumpSession&) = delete;
 
   // A socket whose bytes reach `address:port` from the bastion; -1 and `error` when it refuses
-  // or has not answered within `timeout_seconds`.
+  // or has not answered within `timeout_seconds`. The forwarder thread opens the channel while
+  // it keeps the other tunnels moving, so hosts behind one bastion open theirs side by side
+  // rather than one round trip after another, and nothing stalls while one waits.
   int open_tunnel(const std::string& address, int port, int timeout_seconds, std::string& error) {
-    const std::lock_guard<std::mutex> lock(m_mutex);
-    ssh_channel channel = ssh_channel_new(m_session);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-    if (channel == nullptr || !open_channel(m_session, deadline, [&] {
-          return ssh_channel_open_forward(channel, address.c_str(), port, "127.0.0.1", 0);
-        })) {
-      error = "cannot reach " + address + ":" + std::to_string(port) +
-              " from there: " + open_error(m_session);
-      ssh_channel_free(channel);
-      return -1;
-    }
-    int pair[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-      error = std::string("socketpair: ") + std::strerror(errno);
-      ssh_channel_free(channel);
-      return -1;
-    }
-    Tunnel tunnel;
-    tunnel.channel = channel;
-    tunnel.fd = pair[1];
-    m_tunnels.push_back(std::move(tunnel));
-    return pair[0];
+    Opening request{address, port,
+                    std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds)};
+    std::unique_lock lock(m_mutex);
+    m_openings.push_back(&request);
+    m_opened.wait(lock, [&] { return request.finished; });
+    error = request.error;
+    return request.fd;
   }
 
 private:
@@ -147,12 +135,63 @@ private:
     ssh_channel_free(t.channel);
   }
 
+  // A channel being opened for open_tunnel, advanced by the forwarder thread.
+  struct Opening {
+    std::string address;
+    int port = 0;
+    std::chrono::steady_clock::time_point deadline;
+    ssh_channel channel = nullptr;
+    int nudges = 0;
+    bool finished = false;
+    int fd = -1;
+    std::string error = {};
+  };
+
+  // One step of `o`'s open, without waiting (open_channel_step; `arrived`: the bastion's socket
+  // was readable at the last wait). True once it has finished, `fd` set or `error` said.
+  bool advance(Opening& o, bool arrived) {
+    if (o.channel == nullptr && (o.channel = ssh_channel_new(m_session)) == nullptr) {
+      o.error = "cannot reach " + o.address + ":" + std::to_string(o.port) +
+                " from there: " + open_error(m_session);
+      return true;
+    }
+    const auto open = [&] {
+      return ssh_channel_open_forward(o.channel, o.address.c_str(), o.port, "127.0.0.1", 0);
+    };
+    const int rc = open_channel_step(m_session, open, arrived, o.nudges);
+    if (rc == SSH_AGAIN && std::chrono::steady_clock::now() < o.deadline) {
+      return false;
+    }
+    int pair[2];
+    if (rc != SSH_OK) {
+      o.error = "cannot reach " + o.address + ":" + std::to_string(o.port) +
+                " from there: " + (rc == SSH_AGAIN ? "no answer in time" : open_error(m_session));
+    } else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+      o.error = std::string("socketpair: ") + std::strerror(errno);
+    } else {
+      Tunnel tunnel;
+      tunnel.channel = o.channel;
+      tunnel.fd = pair[1];
+      m_tunnels.push_back(std::move(tunnel));
+      o.fd = pair[0];
+      return true;
+    }
+    ssh_channel_free(o.channel);
+    return true;
+  }
+
   void loop() {
     std::vector<pollfd> fds;
+    bool arrived = false; // the bastion's socket was readable at the last wait
     while (!m_stop) {
       fds.clear();
       {
         const std::lock_guard<std::mutex> lock(m_mutex);
+        const auto finished = std::erase_if(
+            m_openings, [&](Opening* o) { return o->finished = advance(*o, arrived); });
+        if (finished > 0) {
+          m_opened.notify_all();
+        }
         for (auto& t : m_tunnels) {
           from_socket(t);
           from_channel(t);
@@ -171,11 +210,26 @@ private:
         fds.push_back({ssh_get_fd(m_session), POLLIN, 0});
       }
       poll(fds.data(), fds.size(), 5);
+      arrived = (fds.back().revents & POLLIN) != 0;
     }
+    // Whoever still waits for a tunnel gets none.
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    for (auto* o : m_openings) {
+      if (o->channel != nullptr) {
+        ssh_channel_free(o->channel);
+      }
+      o->error = "cannot reach " + o->address + ":" + std::to_string(o->port) +
+                 " from there: the connection to the jump host is closing";
+      o->finished = true;
+    }
+    m_openings.clear();
+    m_opened.notify_all();
   }
 
   ssh_session m_session;
   std::mutex m_mutex;
+  std::condition_variable m_opened;
+  std::vector<Opening*> m_openings; // waiting in open_tunnel
   std::vector<Tunnel> m_tunnels;
   std::atomic<bool> m_stop{false};
   std::thread m_thread;

@@ -257,23 +257,29 @@ ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
   return {};
 }
 
+int open_channel_step(ssh_session session, const std::function<int()>& open, bool arrived,
+                      int& nudges) {
+  const int blocking = ssh_is_blocking(session);
+  ssh_set_blocking(session, 0);
+  int rc = open();
+  if (rc == SSH_AGAIN && arrived && nudges < 4) {
+    const int on = 1; // a socket that is not TCP (a jump host's tunnel) ignores it
+    setsockopt(ssh_get_fd(session), IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+    ssh_send_ignore(session, "");
+    ++nudges;
+    rc = open(); // sending may have read the answer already (libssh reads while it writes)
+  }
+  ssh_set_blocking(session, blocking);
+  return rc;
+}
+
 bool open_channel(ssh_session session, std::chrono::steady_clock::time_point deadline,
                   const std::function<int()>& open) {
   const int fd = ssh_get_fd(session);
-  const int blocking = ssh_is_blocking(session);
-  ssh_set_blocking(session, 0);
   int rc = SSH_AGAIN;
   bool arrived = false; // something came in before the last call, and it was not the answer
   int nudges = 0;
-  while ((rc = open()) == SSH_AGAIN) {
-    if (arrived && nudges < 4) {
-      const int on = 1; // a socket that is not TCP (a jump host's tunnel) ignores it
-      setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
-      ssh_send_ignore(session, "");
-      ++nudges;
-      arrived = false;
-      continue; // sending may have read the answer already (libssh reads while it writes)
-    }
+  while ((rc = open_channel_step(session, open, arrived, nudges)) == SSH_AGAIN) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                           deadline - std::chrono::steady_clock::now())
                           .count();
@@ -285,7 +291,6 @@ bool open_channel(ssh_session session, std::chrono::steady_clock::time_point dea
     pollfd ready{fd, POLLIN, 0};
     arrived = poll(&ready, 1, static_cast<int>(std::min<long long>(left, 50))) > 0;
   }
-  ssh_set_blocking(session, blocking);
   return rc == SSH_OK;
 }
 
