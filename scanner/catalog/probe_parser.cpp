@@ -111,8 +111,8 @@ std::string parse_names(const yaml::Node& value, const std::string& key, const V
   return names;
 }
 
-// The probe's id, from everything that makes its output (its cost does not), and its command
-// with the package and unit lines it starts with.
+// The probe's id, from everything that makes its output (its cost and lane do not), and its
+// command with the package and unit lines it starts with.
 void set_identity(ProbeSpec& probe) {
   auto identity = probe.type + "\n" + probe.argument + "\n" + std::to_string(probe.timeout_seconds);
   if (probe.quick && probe.type == "command") {

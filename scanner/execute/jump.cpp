@@ -145,14 +145,16 @@ private:
     bool finished = false;
     int fd = -1;
     std::string error = {};
+    void fail(const std::string& why) {
+      error = "cannot reach " + address + ":" + std::to_string(port) + " from there: " + why;
+    }
   };
 
   // One step of `o`'s open, without waiting (open_channel_step; `arrived`: the bastion's socket
   // was readable at the last wait). True once it has finished, `fd` set or `error` said.
   bool advance(Opening& o, bool arrived) {
     if (o.channel == nullptr && (o.channel = ssh_channel_new(m_session)) == nullptr) {
-      o.error = "cannot reach " + o.address + ":" + std::to_string(o.port) +
-                " from there: " + open_error(m_session);
+      o.fail(open_error(m_session));
       return true;
     }
     const auto open = [&] {
@@ -164,8 +166,7 @@ private:
     }
     int pair[2];
     if (rc != SSH_OK) {
-      o.error = "cannot reach " + o.address + ":" + std::to_string(o.port) +
-                " from there: " + (rc == SSH_AGAIN ? "no answer in time" : open_error(m_session));
+      o.fail(rc == SSH_AGAIN ? "no answer in time" : open_error(m_session));
     } else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
       o.error = std::string("socketpair: ") + std::strerror(errno);
     } else {
@@ -218,8 +219,7 @@ private:
       if (o->channel != nullptr) {
         ssh_channel_free(o->channel);
       }
-      o->error = "cannot reach " + o->address + ":" + std::to_string(o->port) +
-                 " from there: the connection to the jump host is closing";
+      o->fail("the connection to the jump host is closing");
       o->finished = true;
     }
     m_openings.clear();
