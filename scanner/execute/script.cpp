@@ -57,7 +57,7 @@ bool is_walk(const ProbeSpec& probe) {
 // the default 30 s (the homes' walk) 8; the filesystem walk, as long as the rest together on an
 // ordinary host, outweighs them all (split_lanes gives it a lane of its own). A probe that
 // states its cost (ProbeSpec::cost: the facts, and `cost:` in a check file, such as sshd -T's
-// 5 and root's login shell's 10) weighs that.
+// 5, root's login shell's 5 and the kernel modules' 3) weighs that.
 int weight(const ProbeSpec& probe) {
   if (probe.cost > 0) {
     return probe.cost;
