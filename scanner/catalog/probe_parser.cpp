@@ -161,10 +161,7 @@ ProbeSpec parse_probe(const yaml::Node& node, const Variables& vars, const util:
     }
     if (key == "lane") {
       // Probes that must not run beside each other (ProbeSpec::lane). Not part of the id.
-      const auto lane = file.string(node, "lane");
-      if (!item.second.IsScalar()) {
-        continue; // reported
-      }
+      const auto lane = item.second.IsScalar() ? item.second.as<std::string>() : std::string();
       if (lane.empty() ||
           lane.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
         file.report(item.second,

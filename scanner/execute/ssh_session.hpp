@@ -32,9 +32,9 @@ ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
 bool open_channel(ssh_session session, std::chrono::steady_clock::time_point deadline,
                   const std::function<int()>& open);
 // One call of `open` without blocking, for a caller that waits on the socket itself (a jump
-// host's forwarder): where something arrived since the last call (`arrived`), first the
-// acknowledgement and ignore message above, at most four times an open (`nudges`). libssh's
-// SSH_OK, SSH_ERROR or SSH_AGAIN (not answered yet).
+// host's forwarder); where it is not answered yet and something arrived since the last call
+// (`arrived`), the acknowledgement and ignore message above and one call more, at most four
+// times an open (`nudges`). libssh's SSH_OK, SSH_ERROR or SSH_AGAIN (not answered yet).
 int open_channel_step(ssh_session session, const std::function<int()>& open, bool arrived,
                       int& nudges);
 // Why open_channel failed: libssh's error, or that no answer came in time.
