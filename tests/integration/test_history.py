@@ -618,3 +618,28 @@ def test_diff_reports_a_changed_check_definition_apart(records, tmp_path):
         assert "Newly failing: 0\n" in text
         assert "Checks whose definition changed: 1\n  deb12-sshd-permit-root-login  sha256 " in text
         assert "newly failing: hardened; newly passing: none" in text
+
+
+def loaded_libraries(*args):
+    """The shared libraries the dynamic loader loads for one cisscan run (LD_DEBUG=files)."""
+    proc = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, LD_DEBUG="files"))
+    return proc.returncode, set(re.findall(r"file=(\S+) \[0\];  (?:needed by|dynamically loaded)",
+                                           proc.stderr))
+
+
+def test_libpq_is_loaded_only_for_a_postgresql_store(records, postgres, tmp_path):
+    # Not linked: a run without a PostgreSQL store never loads libpq nor what it pulls in.
+    code, libraries = loaded_libraries("history", "--store", f"sqlite:{tmp_path / 'h.db'}",
+                                       "--import", records[0])
+    assert code == 0
+    assert "libssh.so.4" in libraries  # the loader's own list is read, not an empty one
+    assert not {name for name in libraries if name.startswith(("libpq", "libgnutls", "libldap"))}
+    # Loaded when a PostgreSQL store is opened, and then it works.
+    url = postgres.create_database("history_loaded")
+    code, libraries = loaded_libraries("history", "--store", url, "--import", records[0])
+    assert code == 0
+    assert "libpq.so.5" in libraries
+    with psycopg2.connect(url) as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT id FROM runs")
+        assert cursor.fetchall() == [(json.load(open(records[0]))["run"]["id"],)]

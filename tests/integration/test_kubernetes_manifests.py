@@ -193,3 +193,16 @@ def test_the_containerfile_is_debian_12_slim_with_the_catalog_where_cisscan_look
     assert re.search(r"^USER 10001", text, re.M)
     _, _, pod, _, _ = cronjob_parts()
     assert pod["securityContext"]["runAsUser"] == 10001
+
+
+def test_the_containerfile_installs_the_libraries_cisscan_loads_itself():
+    # dpkg-shlibdeps names what the binary links; a library it loads only when needed
+    # (scanner/history/libpq.hpp) must be installed by name, or the image has no PostgreSQL store.
+    cmake = open(os.path.join(SOURCE, "scanner", "CMakeLists.txt")).read()
+    sonames = re.findall(r'CISSCAN_LIBPQ="([^"]+)"', cmake)
+    assert sonames == ["libpq.so.5"]
+    owner = subprocess.run(["dpkg", "-S", f"*/{sonames[0]}"], capture_output=True, text=True,
+                           check=True).stdout.split(":")[0]
+    text = open(os.path.join(DEPLOY, "Containerfile")).read()
+    runtime = text.split("FROM debian:12-slim\n", 1)[1]
+    assert re.search(rf"apt-get install[^\n]*\n\s+[^\n]*\b{re.escape(owner)}\b", runtime), owner

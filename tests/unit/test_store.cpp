@@ -1,6 +1,7 @@
 #include "history/store.hpp"
 
 #include "history/diff.hpp"
+#include "history/libpq.hpp"
 #include "sample_record.hpp"
 #include "temp_dir.hpp"
 #include "util/error.hpp"
@@ -225,4 +226,17 @@ TEST_CASE("stored_member keeps everything save() reads") {
     const auto sql = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3";
     CHECK(rows(a, sql) == rows(b, sql));
   }
+}
+
+TEST_CASE("libpq is loaded when a PostgreSQL store needs it, and a missing one is named") {
+  // Every function postgres_db.cpp calls is found in the library this build was made against.
+  const auto& pq = cisscan::libpq();
+  CHECK((pq.connectdb != nullptr && pq.getResult != nullptr));
+  CHECK(&cisscan::libpq() == &pq); // loaded once
+  CHECK_THROWS_WITH_AS(cisscan::load_libpq("libcisscan-no-such-pq.so.5"),
+                       doctest::Contains("libcisscan-no-such-pq.so.5 (Debian package libpq5)"),
+                       cisscan::DbError);
+  // A library without libpq's functions: the first one missing is named.
+  CHECK_THROWS_WITH_AS(cisscan::load_libpq("libz.so.1"), doctest::Contains("has no PQconnectdb"),
+                       cisscan::DbError);
 }
