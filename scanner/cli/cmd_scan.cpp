@@ -16,6 +16,7 @@
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/leave_to_exit.hpp"
 #include "util/malloc_arenas.hpp"
 #include "util/text.hpp"
 
@@ -51,13 +52,28 @@ std::string default_operator() {
   return util::account_name() + "@" + host;
 }
 
+RunInfo run_info(const ScanArgs& args, const Inventory& inventory,
+                 const std::vector<std::string>& checks_paths, size_t checks_in_catalog) {
+  RunInfo info;
+  info.started_at = util::rfc3339_now();
+  info.id = new_run_id(info.started_at);
+  info.scanner_version = CISSCAN_VERSION;
+  info.operator_name = args.operator_name.empty() ? default_operator() : args.operator_name;
+  info.inventory_source = inventory.source;
+  info.checks_paths = checks_paths;
+  info.shard = args.shard;
+  info.selection = args.selection;
+  info.checks_in_catalog = checks_in_catalog;
+  return info;
+}
+
 int run_scan(const ScanArgs& args) {
   const auto controls = ControlsCatalog::load(
       args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
   const auto checks_paths =
       args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
-  const auto loaded = load_catalog_or_throw(checks_paths, controls);
-  const auto catalog = select_checks(loaded, args.selection);
+  auto loaded = load_catalog_or_throw(checks_paths, controls);
+  auto catalog = select_checks(loaded, args.selection);
   auto inventory = load_connected_inventory(args.connection);
   if (!args.shard.empty()) {
     inventory = select_shard(inventory, parse_shard(args.shard));
@@ -68,16 +84,7 @@ int run_scan(const ScanArgs& args) {
   }
   auto rules = check_publish(args.publish, controls);
 
-  RunInfo info;
-  info.started_at = util::rfc3339_now();
-  info.id = new_run_id(info.started_at);
-  info.scanner_version = CISSCAN_VERSION;
-  info.operator_name = args.operator_name.empty() ? default_operator() : args.operator_name;
-  info.inventory_source = inventory.source;
-  info.checks_paths = checks_paths;
-  info.shard = args.shard;
-  info.selection = args.selection;
-  info.checks_in_catalog = loaded.checks.size();
+  const auto info = run_info(args, inventory, checks_paths, loaded.checks.size());
   spdlog::info("run {}: {} (profile {}), {}", info.id,
                util::count_of(static_cast<long long>(catalog.checks.size()), "check"),
                args.selection.profile,
@@ -101,7 +108,7 @@ int run_scan(const ScanArgs& args) {
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
   // Spooled entries are lean: what a check's results share is written into each as text.
-  const auto members = result_members(catalog);
+  auto members = result_members(catalog);
   std::optional<HostSpool> spool;
   if (!reads_hosts_side_by_side(args.publish)) {
     spool.emplace(inventory.hosts.size(), &members);
@@ -126,10 +133,15 @@ int run_scan(const ScanArgs& args) {
   in_order.rethrow();
   record["run"]["finished_at"] = util::rfc3339_now();
   assessor.finish(record);
-  if (spool) {
-    return publish(record, *spool, args.publish, std::move(rules));
-  }
-  return publish(record, args.publish, std::move(rules));
+  const int code = spool ? publish(record, *spool, args.publish, std::move(rules))
+                         : publish(record, args.publish, std::move(rules));
+  // The command ends here: freeing the catalog and the record took ~5 ms of a one-host scan,
+  // and a fleet's record held for side-by-side reports is far larger.
+  util::leave_to_exit(std::move(record));
+  util::leave_to_exit(std::move(members));
+  util::leave_to_exit(std::move(catalog));
+  util::leave_to_exit(std::move(loaded));
+  return code;
 }
 
 } // namespace
