@@ -1,6 +1,6 @@
 // libpq, loaded when a PostgreSQL store is first opened rather than linked: linked, it and what
 // it pulls in (GnuTLS, Kerberos, LDAP) cost every cisscan process ~6 ms to start, whether or
-// not it uses a store (benchmarks/README.md, 2026-12-06 20:45).
+// not it uses a store (benchmarks/README.md, 2026-12-06 19:15).
 #pragma once
 
 #include <libpq-fe.h>
