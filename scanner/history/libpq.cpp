@@ -35,24 +35,10 @@ Libpq load_libpq(const std::string& soname) {
         "a PostgreSQL store needs the client library " + soname +
         " (Debian package libpq5), which could not be loaded: " + loader_error("not found"));
   }
-  Libpq pq{};
-  resolve(library, soname, "PQconnectdb", pq.connectdb);
-  resolve(library, soname, "PQstatus", pq.status);
-  resolve(library, soname, "PQerrorMessage", pq.errorMessage);
-  resolve(library, soname, "PQfinish", pq.finish);
-  resolve(library, soname, "PQexec", pq.exec);
-  resolve(library, soname, "PQexecParams", pq.execParams);
-  resolve(library, soname, "PQresultStatus", pq.resultStatus);
-  resolve(library, soname, "PQresultErrorMessage", pq.resultErrorMessage);
-  resolve(library, soname, "PQntuples", pq.ntuples);
-  resolve(library, soname, "PQnfields", pq.nfields);
-  resolve(library, soname, "PQgetisnull", pq.getisnull);
-  resolve(library, soname, "PQgetvalue", pq.getvalue);
-  resolve(library, soname, "PQgetlength", pq.getlength);
-  resolve(library, soname, "PQclear", pq.clear);
-  resolve(library, soname, "PQputCopyData", pq.putCopyData);
-  resolve(library, soname, "PQputCopyEnd", pq.putCopyEnd);
-  resolve(library, soname, "PQgetResult", pq.getResult);
+  Libpq pq;
+#define CISSCAN_LIBPQ_RESOLVE(name) resolve(library, soname, "PQ" #name, pq.name);
+  CISSCAN_LIBPQ_FUNCTIONS(CISSCAN_LIBPQ_RESOLVE)
+#undef CISSCAN_LIBPQ_RESOLVE
   return pq;
 }
 

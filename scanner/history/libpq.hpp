@@ -9,25 +9,31 @@
 
 namespace cisscan {
 
-// The libpq functions postgres_db.cpp calls, by their names less "PQ".
+// The libpq functions postgres_db.cpp calls, by their names less "PQ": listed once here, for
+// the table below and for load_libpq, which finds each.
+#define CISSCAN_LIBPQ_FUNCTIONS(X)                                                                 \
+  X(connectdb)                                                                                     \
+  X(status)                                                                                        \
+  X(errorMessage)                                                                                  \
+  X(finish)                                                                                        \
+  X(exec)                                                                                          \
+  X(execParams)                                                                                    \
+  X(resultStatus)                                                                                  \
+  X(resultErrorMessage)                                                                            \
+  X(ntuples)                                                                                       \
+  X(nfields)                                                                                       \
+  X(getisnull)                                                                                     \
+  X(getvalue)                                                                                      \
+  X(getlength)                                                                                     \
+  X(clear)                                                                                         \
+  X(putCopyData)                                                                                   \
+  X(putCopyEnd)                                                                                    \
+  X(getResult)
+
 struct Libpq {
-  decltype(&PQconnectdb) connectdb;
-  decltype(&PQstatus) status;
-  decltype(&PQerrorMessage) errorMessage;
-  decltype(&PQfinish) finish;
-  decltype(&PQexec) exec;
-  decltype(&PQexecParams) execParams;
-  decltype(&PQresultStatus) resultStatus;
-  decltype(&PQresultErrorMessage) resultErrorMessage;
-  decltype(&PQntuples) ntuples;
-  decltype(&PQnfields) nfields;
-  decltype(&PQgetisnull) getisnull;
-  decltype(&PQgetvalue) getvalue;
-  decltype(&PQgetlength) getlength;
-  decltype(&PQclear) clear;
-  decltype(&PQputCopyData) putCopyData;
-  decltype(&PQputCopyEnd) putCopyEnd;
-  decltype(&PQgetResult) getResult;
+#define CISSCAN_LIBPQ_MEMBER(name) decltype(&PQ##name) name = nullptr;
+  CISSCAN_LIBPQ_FUNCTIONS(CISSCAN_LIBPQ_MEMBER)
+#undef CISSCAN_LIBPQ_MEMBER
 };
 
 // The library `soname` with every function above, loaded for the rest of the process. Throws
