@@ -8,13 +8,17 @@ one run, on the same host:
   - the floor: OpenSSH `ssh host sh -s` fed the exact scripts cisscan generated;
   - the per-command model, one `ssh host CMD` per probe, and per check's probe (as InSpec runs a
     control's own commands), over one OpenSSH ControlMaster (benchmarks/per_command.py).
-Needs root.
+All three log in to the host's own ssh.service (its stock `sshd -D`, port 22), through a veth
+into the host's network namespace, as on a real machine. With --via-bed they log in as the tests
+do, through the test bed's inetd.py, which starts `nsenter ... sshd -i` per connection: ~25 ms
+more a login on this machine, paid once by each model. Needs root.
 
   sudo /usr/bin/python3 benchmarks/booted_models.py [--suite trixie] [--rtt 0,20] [--repeat 3]
 """
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -48,31 +52,67 @@ class Relay:
         self.proc.wait(timeout=10)
 
 
+class OwnSshd:
+    """The booted HOST's own ssh.service, reached through a veth from this machine's namespace
+    into the host's (10.233.K.1 here, 10.233.K.2 there); gone with close() or the host."""
+
+    def __init__(self, host):
+        used = subprocess.run(["ip", "-4", "addr"], capture_output=True, text=True).stdout
+        taken = {int(m.group(1)) for m in re.finditer(r"\b10\.233\.(\d+)\.", used)}
+        k = next(k for k in range(1, 250) if k not in taken)
+        self.link, self.address, self.port = f"cbm{k}", f"10.233.{k}.2", 22
+        inside = ["nsenter", "-t", str(host.pid1), "-n", "ip"]
+        for cmd in (["ip", "link", "add", self.link, "type", "veth", "peer", "name", "cbm"],
+                    ["ip", "link", "set", "cbm", "netns", str(host.pid1)],
+                    ["ip", "addr", "add", f"10.233.{k}.1/30", "dev", self.link],
+                    ["ip", "link", "set", self.link, "up"],
+                    inside + ["addr", "add", f"{self.address}/30", "dev", "cbm"],
+                    inside + ["link", "set", "cbm", "up"]):
+            subprocess.run(cmd, check=True)
+        self.known_hosts_line = "".join(
+            f"{self.address} {line.split(' ', 1)[1]}\n"
+            for line in host.known_hosts_line.splitlines())
+
+    def close(self):
+        subprocess.run(["ip", "link", "del", self.link], stderr=subprocess.DEVNULL)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--suite", default="bookworm")
     parser.add_argument("--rtt", default="0,20", help="added round trips, ms")
     parser.add_argument("--repeat", type=int, default=3, help="cisscan scans per round trip")
     parser.add_argument("--bin", default=os.path.join(SOURCE, "build", "scanner", "cisscan"))
+    parser.add_argument("--via-bed", action="store_true",
+                        help="log in through the test bed's inetd.py, as the tests do")
     args = parser.parse_args()
     bed = testbed.Testbed()
     try:
         # As benchmarks/booted_scan.py: not a container, so the time checks apply.
         with booted_hosts.booted(bed, "booted", args.suite, uncontained=True) as host:
-            for rtt in (int(r) for r in args.rtt.split(",")):
-                measure(args, bed, host, rtt)
+            sshd = host if args.via_bed else OwnSshd(host)
+            try:
+                if sshd is not host:
+                    with open(bed.known_hosts, "a") as f:
+                        f.write(sshd.known_hosts_line)
+                for rtt in (int(r) for r in args.rtt.split(",")):
+                    measure(args, bed, host, sshd, rtt)
+            finally:
+                if sshd is not host:
+                    sshd.close()
     finally:
         bed.cleanup()
 
 
-def measure(args, bed, host, rtt):
-    relay = Relay(host, rtt / 2) if rtt else None
-    port = relay.port if relay else host.port
-    address = "127.0.0.1" if relay else host.address
+def measure(args, bed, host, sshd, rtt):
+    """The three models at RTT, logging in to SSHD (HOST's own sshd or the test bed's)."""
+    relay = Relay(sshd, rtt / 2) if rtt else None
+    port = relay.port if relay else sshd.port
+    address = "127.0.0.1" if relay else sshd.address
     try:
         if relay:  # the host's own keys, at the relay's port
             with open(bed.known_hosts, "a") as f:
-                for line in host.known_hosts_line.splitlines():
+                for line in sshd.known_hosts_line.splitlines():
                     f.write(f"[{address}]:{port} {line.split(' ', 1)[1]}\n")
         scripts = tempfile.mkdtemp(prefix="scripts-", dir=bed.dir)
         out = tempfile.mkdtemp(prefix="out-", dir=bed.dir)
