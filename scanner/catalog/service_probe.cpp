@@ -145,13 +145,16 @@ std::string unit_states_command(const std::vector<std::string>& units) {
     }
   }
   // Without /run/systemd/system, systemd is not the service manager (sd_booted) and systemctl
-  // would fail after starting a process: the probes then run their own commands.
-  auto command =
-      "command -v systemctl >/dev/null 2>&1 || exit 5; [ -d /run/systemd/system ] || "
-      "exit 1; echo " +
-      shell_quote(std::string(k_units_marker) + util::join(units, " ")) +
-      "; systemctl is-active --" + quoted + " 2>/dev/null; echo '" + std::string(k_files_marker) +
-      "'; systemctl list-unit-files --no-legend --no-pager --" + quoted + " 2>/dev/null; ";
+  // would fail after starting a process: the probes then run their own commands. The two
+  // systemctl run side by side (each ~10-20 ms on a booted host, the facts' longest part):
+  // list-unit-files into the pipe, whose lines follow is-active's once it has answered.
+  auto command = "command -v systemctl >/dev/null 2>&1 || exit 5; [ -d /run/systemd/system ] || "
+                 "exit 1; echo " +
+                 shell_quote(std::string(k_units_marker) + util::join(units, " ")) +
+                 "; systemctl list-unit-files --no-legend --no-pager --" + quoted +
+                 " 2>/dev/null | { systemctl is-active --" + quoted +
+                 " </dev/null 2>/dev/null; echo '" + std::string(k_files_marker) +
+                 "'; while IFS= read -r l || [ -n \"$l\" ]; do printf '%s\\n' \"$l\"; done; }; ";
   if (!scripts.empty()) {
     // is-enabled asks systemd-sysv-install about a .service without a unit file that has one.
     command += "for f in" + scripts + "; do [ -e \"$f\" ] && echo \"" + std::string(k_sysv_marker) +

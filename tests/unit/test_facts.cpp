@@ -313,7 +313,7 @@ TEST_CASE("the units the catalog's service probes name are read with the facts")
   CHECK(probes.back().id == "f-units");
   CHECK(probes.back().command.find("is-active -- 'chrony.service' 'nftables.service' "
                                    "'rsyslog.service' 'systemd-timesyncd.service' 'ufw.service' "
-                                   "2>/dev/null") != std::string::npos);
+                                   "</dev/null 2>/dev/null") != std::string::npos);
   CHECK(probes.back().command.find("getty") == std::string::npos);
 }
 
