@@ -9,6 +9,7 @@
 #include "cli/signals.hpp"
 #include "inventory/inventory.hpp"
 #include "inventory/shard.hpp"
+#include "pipeline/early_connections.hpp"
 #include "pipeline/in_order.hpp"
 #include "pipeline/run.hpp"
 #include "pipeline/scan.hpp"
@@ -67,22 +68,55 @@ RunInfo run_info(const ScanArgs& args, const Inventory& inventory,
   return info;
 }
 
+// What a scan starts from: its catalog, and its inventory with the first hosts' connections
+// begun while the catalog loaded.
+struct ScanStart {
+  Catalog loaded;
+  Inventory inventory;
+  std::unique_ptr<EarlyConnections> early;
+};
+
+// The catalog is valid before any host is logged in to: a cluster's inventory, which logs in to
+// its nodes to find their guests, waits for it; otherwise the first hosts' connections begin
+// while it loads, up to their key exchange (pipeline/early_connections.hpp), and a bad catalog
+// closes them unauthenticated.
+ScanStart start_scan(const ScanArgs& args, const ControlsCatalog& controls,
+                     const std::vector<std::string>& checks_paths) {
+  std::optional<Catalog> loaded;
+  const auto load = [&] {
+    if (!loaded) {
+      loaded = load_catalog_or_throw(checks_paths, controls);
+    }
+  };
+  ScanStart start;
+  start.inventory = load_connected_inventory(args.connection, load);
+  if (!args.shard.empty()) {
+    start.inventory = select_shard(start.inventory, parse_shard(args.shard));
+  }
+  if (args.jobs < 1) {
+    throw ConfigError("--jobs must be at least 1");
+  }
+  util::limit_malloc_arenas(); // before the first thread
+  if (!loaded) {
+    start.early =
+        std::make_unique<EarlyConnections>(start.inventory, transport_options(args.connection),
+                                           make_transport, static_cast<size_t>(args.jobs));
+    load();
+  }
+  start.loaded = std::move(*loaded);
+  return start;
+}
+
 int run_scan(const ScanArgs& args) {
   const auto controls = ControlsCatalog::load(
       args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
   const auto checks_paths =
       args.checks.empty() ? std::vector<std::string>{default_checks_dir().string()} : args.checks;
-  auto loaded = load_catalog_or_throw(checks_paths, controls);
-  auto catalog = select_checks(loaded, args.selection);
-  auto inventory = load_connected_inventory(args.connection);
-  if (!args.shard.empty()) {
-    inventory = select_shard(inventory, parse_shard(args.shard));
-  }
+  // What needs no catalog is checked before any host is contacted (test_hardening.py).
   const auto assessment = load_assessment(args.assessment, controls);
-  if (args.jobs < 1) {
-    throw ConfigError("--jobs must be at least 1");
-  }
   auto rules = check_publish(args.publish, controls);
+  auto [loaded, inventory, early] = start_scan(args, controls, checks_paths);
+  auto catalog = select_checks(loaded, args.selection);
 
   const auto info = run_info(args, inventory, checks_paths, loaded.checks.size());
   spdlog::info("run {}: {} (profile {}), {}", info.id,
@@ -97,7 +131,7 @@ int run_scan(const ScanArgs& args) {
   options.probe_lanes = args.probe_lanes;
   options.dump_scripts_dir = args.dump_scripts;
   options.transport = transport_options(args.connection);
-  util::limit_malloc_arenas();
+  options.early = early.get();
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
   // The record but its hosts is known before the scan. Each host's run is handed to this thread

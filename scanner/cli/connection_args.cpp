@@ -76,7 +76,8 @@ TransportOptions transport_options(const ConnectionArgs& args) {
   return options;
 }
 
-Inventory load_connected_inventory(const ConnectionArgs& args) {
+Inventory load_connected_inventory(const ConnectionArgs& args,
+                                   const std::function<void()>& before_discovery) {
   if (!args.identity.empty()) {
     if (args.inventory.empty()) {
       throw ConfigError("--identity " + args.identity +
@@ -95,6 +96,9 @@ Inventory load_connected_inventory(const ConnectionArgs& args) {
   return load_inventory(
       args.inventory, &ssh_config,
       [&](const std::vector<HostSpec>& entries) {
+        if (before_discovery) {
+          before_discovery();
+        }
         return read_cluster(entries, options, make_transport);
       },
       args.identity);

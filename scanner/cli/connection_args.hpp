@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <string>
 
 namespace cisscan {
@@ -27,6 +28,8 @@ void add_connection_options(CLI::App* cmd, ConnectionArgs& args);
 CLI::Validator at_least_one(const std::string& what);
 TransportOptions transport_options(const ConnectionArgs& args);
 // The inventory file (this machine when none), with `proxmox:` entry nodes read.
-Inventory load_connected_inventory(const ConnectionArgs& args);
+// `before_discovery`, when given, runs before a cluster's nodes are logged in to.
+Inventory load_connected_inventory(const ConnectionArgs& args,
+                                   const std::function<void()>& before_discovery = {});
 
 } // namespace cisscan

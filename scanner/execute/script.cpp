@@ -1,5 +1,6 @@
 #include "execute/script.hpp"
 
+#include "util/files.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -198,6 +199,14 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
 
 std::string remote_command(const std::string& become) {
   return become == "sudo" ? "sudo -n sh -s" : "sh -s";
+}
+
+void dump_script(const std::string& dir, const std::string& host, int part,
+                 const std::string& script) {
+  if (!dir.empty()) {
+    const auto name = util::safe_file_name(host) + "." + std::to_string(part) + ".sh";
+    util::write_file_atomic(std::filesystem::path(dir) / name, script);
+  }
 }
 
 } // namespace cisscan

@@ -30,5 +30,9 @@ std::string generate_script(const std::vector<ProbeSpec>& probes, const ScriptOp
 std::vector<std::string> frame_order(const std::vector<ProbeSpec>& probes, size_t lanes);
 // The command the exec channel runs; the script travels over its stdin, never in argv.
 std::string remote_command(const std::string& become);
+// Saves part `part` of a host's script in `dir` when it is set (scan --dump-scripts, for
+// benchmarks), as HOST.PART.sh: the host's name made safe (util::safe_file_name), never a path.
+void dump_script(const std::string& dir, const std::string& host, int part,
+                 const std::string& script);
 
 } // namespace cisscan

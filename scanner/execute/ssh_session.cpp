@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <mutex>
 
 #include <netinet/in.h>
@@ -177,84 +178,166 @@ ConnectResult verify_host_key(ssh_session session, const SshEndpoint& endpoint,
 
 } // namespace
 
-ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
-                    const TransportOptions& options, int fd, std::string& fingerprint) {
-  const auto known_hosts = known_hosts_file(endpoint, options);
-  const KnownHostsCut cut(endpoint, known_hosts);
-  set_options(session, endpoint, options, fd, cut.path_or(known_hosts));
-  // Read the key before connecting: a missing key is this host's error, nothing is sent. Until
-  // ssh_connect takes the tunnel's socket, it is ours to close.
+// What finish_login needs of begin_login: the known_hosts file and the cut libssh reads when
+// the host key is checked, the key read, and when the connection began.
+struct LoginParts {
+  std::string known_hosts;
+  std::unique_ptr<KnownHostsCut> cut;
   ssh_key key = nullptr;
   bool agent_for_encrypted_key = false;
-  if (!endpoint.identity_file.empty()) {
-    const auto path = util::expand_home(endpoint.identity_file).string();
-    const auto fail = [&](const std::string& why) {
-      if (fd >= 0) {
-        close(fd);
-      }
-      return ConnectResult{ConnectStatus::error, "identity file " + path + why};
-    };
-    if (std::ifstream probe(path); !probe) {
-      return fail(std::string(" cannot be read: ") + std::strerror(errno));
-    }
-    // cisscan never asks for a passphrase: libssh asking for one says the key is encrypted.
-    bool encrypted = false;
-    const ssh_auth_callback asked = [](const char*, char*, size_t, int, int, void* flag) {
-      *static_cast<bool*>(flag) = true;
-      return -1;
-    };
-    if (ssh_pki_import_privkey_file(path.c_str(), nullptr, asked, &encrypted, &key) != SSH_OK) {
-      key = nullptr;
-      if (!encrypted) {
-        return fail(" is not a private key libssh can read");
-      }
-      if (std::getenv("SSH_AUTH_SOCK") == nullptr) {
-        return fail(" has a passphrase and no ssh-agent is running (SSH_AUTH_SOCK is unset); "
-                    "cisscan never asks for a passphrase: load the key with ssh-add");
-      }
-      // The agent holds the key once unlocked (ssh-add): log in with it.
-      spdlog::debug("{}: identity file {} has a passphrase: using ssh-agent", endpoint.name, path);
-      agent_for_encrypted_key = true;
-    }
-  }
-  struct KeyGuard {
-    ssh_key key;
-    ~KeyGuard() { ssh_key_free(key); }
-  } guard{key};
+  std::chrono::steady_clock::time_point started;
 
-  const auto started = std::chrono::steady_clock::now();
-  const auto elapsed_ms = [&]() {
+  ~LoginParts() { ssh_key_free(key); }
+  long long elapsed_ms() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                  started)
         .count();
+  }
+};
+
+void LoginPartsDeleter::operator()(LoginParts* parts) const {
+  delete parts;
+}
+
+namespace {
+
+// Reads the endpoint's identity file into `parts` before anything is sent: a missing or
+// unreadable key is this host's error. Empty, or why not; until ssh_connect takes the tunnel's
+// socket `fd`, it is ours to close.
+std::string read_identity(const SshEndpoint& endpoint, int fd, LoginParts& parts) {
+  if (endpoint.identity_file.empty()) {
+    return {};
+  }
+  const auto path = util::expand_home(endpoint.identity_file).string();
+  const auto fail = [&](const std::string& why) {
+    if (fd >= 0) {
+      close(fd);
+    }
+    return "identity file " + path + why;
   };
-  if (ssh_connect(session) != SSH_OK) {
-    const std::string error = ssh_get_error(session);
+  if (std::ifstream probe(path); !probe) {
+    return fail(std::string(" cannot be read: ") + std::strerror(errno));
+  }
+  // cisscan never asks for a passphrase: libssh asking for one says the key is encrypted.
+  bool encrypted = false;
+  const ssh_auth_callback asked = [](const char*, char*, size_t, int, int, void* flag) {
+    *static_cast<bool*>(flag) = true;
+    return -1;
+  };
+  if (ssh_pki_import_privkey_file(path.c_str(), nullptr, asked, &encrypted, &parts.key) != SSH_OK) {
+    parts.key = nullptr;
+    if (!encrypted) {
+      return fail(" is not a private key libssh can read");
+    }
+    if (std::getenv("SSH_AUTH_SOCK") == nullptr) {
+      return fail(" has a passphrase and no ssh-agent is running (SSH_AUTH_SOCK is unset); "
+                  "cisscan never asks for a passphrase: load the key with ssh-add");
+    }
+    // The agent holds the key once unlocked (ssh-add): log in with it.
+    spdlog::debug("{}: identity file {} has a passphrase: using ssh-agent", endpoint.name, path);
+    parts.agent_for_encrypted_key = true;
+  }
+  return {};
+}
+
+// ssh_connect without blocking, the socket polled between its steps, so that `abandon` is seen
+// within 50 ms; the connect timeout is kept here, as libssh keeps it when it blocks. libssh's
+// SSH_OK or SSH_ERROR; `timed_out` when the time ran out.
+int connect_watching(ssh_session session, int timeout_seconds, const std::atomic<bool>& abandon,
+                     bool& timed_out) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + std::chrono::seconds(std::max(1, timeout_seconds));
+  ssh_set_blocking(session, 0);
+  int rc = SSH_AGAIN;
+  while ((rc = ssh_connect(session)) == SSH_AGAIN) {
+    if (abandon.load()) {
+      rc = SSH_ERROR;
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      timed_out = true;
+      rc = SSH_ERROR;
+      break;
+    }
+    // Each step waits on what the host sends next (its banner, then its key exchange replies),
+    // or for a while: 5 ms at first, 50 ms once a host is slow to answer (one that never does
+    // would wake this thread 200 times a second until the timeout).
+    const int step_ms =
+        std::chrono::steady_clock::now() - started < std::chrono::milliseconds(200) ? 5 : 50;
+    pollfd ready{ssh_get_fd(session), POLLIN, 0};
+    if (ready.fd == SSH_INVALID_SOCKET || poll(&ready, 1, step_ms) < 0) {
+      usleep(1000);
+    }
+  }
+  ssh_set_blocking(session, 1);
+  return rc;
+}
+
+} // namespace
+
+ConnectResult begin_login(ssh_session session, const SshEndpoint& endpoint,
+                          const TransportOptions& options, int fd, PendingLogin& pending,
+                          const std::atomic<bool>* abandon) {
+  pending.reset(new LoginParts);
+  auto& parts = *pending;
+  parts.known_hosts = known_hosts_file(endpoint, options);
+  parts.cut = std::make_unique<KnownHostsCut>(endpoint, parts.known_hosts);
+  set_options(session, endpoint, options, fd, parts.cut->path_or(parts.known_hosts));
+  if (auto error = read_identity(endpoint, fd, parts); !error.empty()) {
+    return {ConnectStatus::error, error};
+  }
+  parts.started = std::chrono::steady_clock::now();
+  bool timed_out = false;
+  const int rc = abandon == nullptr ? ssh_connect(session)
+                                    : connect_watching(session, options.connect_timeout_seconds,
+                                                       *abandon, timed_out);
+  if (rc != SSH_OK) {
+    const std::string error = timed_out ? "Timeout connecting to " + endpoint.address
+                              : abandon != nullptr && abandon->load() ? "abandoned"
+                                                                      : ssh_get_error(session);
     const auto status = contains_ci(error, "timeout") || contains_ci(error, "timed out")
                             ? ConnectStatus::timeout
                             : ConnectStatus::unreachable;
     return {status, "cannot connect to " + endpoint.address + ":" + std::to_string(endpoint.port) +
                         ": " + error};
   }
-  spdlog::debug("{}: connected and keys exchanged in {} ms", endpoint.name, elapsed_ms());
+  spdlog::debug("{}: connected and keys exchanged in {} ms", endpoint.name, parts.elapsed_ms());
+  return {};
+}
+
+ConnectResult finish_login(ssh_session session, const SshEndpoint& endpoint,
+                           const TransportOptions& options, PendingLogin& pending,
+                           std::string& fingerprint) {
+  const auto& parts = *pending;
   fingerprint = fingerprint_of(session);
   if (auto verdict = verify_host_key(session, endpoint, options, fingerprint);
       verdict.status != ConnectStatus::ok) {
     return verdict;
   }
-  const int rc = key != nullptr ? ssh_userauth_publickey(session, nullptr, key)
-                                : ssh_userauth_agent(session, nullptr);
+  const int rc = parts.key != nullptr ? ssh_userauth_publickey(session, nullptr, parts.key)
+                                      : ssh_userauth_agent(session, nullptr);
   if (rc != SSH_AUTH_SUCCESS) {
-    const std::string how = key != nullptr ? "key " + endpoint.identity_file
-                            : agent_for_encrypted_key
+    const std::string how = parts.key != nullptr ? "key " + endpoint.identity_file
+                            : parts.agent_for_encrypted_key
                                 ? "ssh-agent, as " + endpoint.identity_file +
                                       " has a passphrase; is it loaded (ssh-add -l)?"
                                 : std::string("ssh-agent");
     return {ConnectStatus::error, "authentication as " + endpoint.user + " failed (" + how +
                                       "): " + ssh_get_error(session)};
   }
-  spdlog::debug("{}: authenticated as {} after {} ms", endpoint.name, endpoint.user, elapsed_ms());
+  spdlog::debug("{}: authenticated as {} after {} ms", endpoint.name, endpoint.user,
+                parts.elapsed_ms());
+  pending.reset();
   return {};
+}
+
+ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
+                    const TransportOptions& options, int fd, std::string& fingerprint) {
+  PendingLogin pending;
+  auto begun = begin_login(session, endpoint, options, fd, pending);
+  return begun.status != ConnectStatus::ok
+             ? begun
+             : finish_login(session, endpoint, options, pending, fingerprint);
 }
 
 int open_channel_step(ssh_session session, const std::function<int()>& open, bool arrived,

@@ -8,8 +8,10 @@
 
 #include <libssh/libssh.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace cisscan {
@@ -18,6 +20,25 @@ namespace cisscan {
 // through a jump host). `fingerprint` receives the host key's "SHA256:..." once it was seen.
 ConnectResult login(ssh_session session, const SshEndpoint& endpoint,
                     const TransportOptions& options, int fd, std::string& fingerprint);
+
+// login in two halves, for a connection begun before the scan knows its catalog
+// (pipeline/early_connections.hpp). What the first keeps for the second:
+struct LoginParts;
+struct LoginPartsDeleter {
+  void operator()(LoginParts* parts) const;
+};
+using PendingLogin = std::unique_ptr<LoginParts, LoginPartsDeleter>;
+// The first half: the options, the key read, the TCP connection and the key exchange; nothing
+// authenticated, the host key not yet checked. With `abandon`, libssh does not block: set, the
+// connection stops within 50 ms.
+ConnectResult begin_login(ssh_session session, const SshEndpoint& endpoint,
+                          const TransportOptions& options, int fd, PendingLogin& pending,
+                          const std::atomic<bool>* abandon = nullptr);
+// The second half, after begin_login succeeded: the host key checked against known_hosts, then
+// key or agent authentication.
+ConnectResult finish_login(ssh_session session, const SshEndpoint& endpoint,
+                           const TransportOptions& options, PendingLogin& pending,
+                           std::string& fingerprint);
 
 // Opens a channel with `open` (ssh_channel_open_session, ssh_channel_open_forward), waiting for
 // the server's answer until `deadline`. Right after logging in, OpenSSH's sshd sends its host

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace cisscan {
 
@@ -144,13 +145,29 @@ public:
     }
   }
 
+  void begin_connect(const std::atomic<bool>& abandon) override {
+    const auto& ssh = std::get<SshTarget>(m_host.target);
+    if (!ssh.jumps.empty() || m_session != nullptr) {
+      return; // behind a bastion: its tunnel is opened in connect()
+    }
+    m_session = ssh_new();
+    m_begun = m_session == nullptr
+                  ? ConnectResult{ConnectStatus::error, "cannot create an SSH session"}
+                  : begin_login(m_session, ssh.login, m_options, -1, m_pending, &abandon);
+  }
+
   ConnectResult connect() override {
+    const auto& ssh = std::get<SshTarget>(m_host.target);
+    if (m_begun) {
+      return m_begun->status != ConnectStatus::ok
+                 ? *m_begun
+                 : finish_login(m_session, ssh.login, m_options, m_pending, m_fingerprint);
+    }
     m_session = ssh_new();
     if (m_session == nullptr) {
       return {ConnectStatus::error, "cannot create an SSH session"};
     }
     int fd = -1;
-    const auto& ssh = std::get<SshTarget>(m_host.target);
     if (!ssh.jumps.empty()) {
       if (m_options.jumps == nullptr) {
         return {ConnectStatus::error, "jump hosts need a registry (internal)"};
@@ -177,6 +194,8 @@ private:
   ssh_session m_session = nullptr;
   TransportStats m_stats;
   std::string m_fingerprint;
+  std::optional<ConnectResult> m_begun; // begin_connect's result, when it ran
+  PendingLogin m_pending;
 };
 
 } // namespace
@@ -200,6 +219,12 @@ std::unique_ptr<Channel> SshTransport::open(const std::string& command, std::str
     return nullptr;
   }
   return std::make_unique<SshChannel>(m_session, channel, m_host.name, m_deadline, m_stats);
+}
+
+bool connects_on_its_own(const HostSpec& host) {
+  const auto* ssh = std::get_if<SshTarget>(&host.target);
+  return ssh != nullptr && !ssh->guest_node && ssh->jumps.empty() && host.skip.empty() &&
+         host.unreachable.empty();
 }
 
 std::unique_ptr<Transport> make_ssh_transport(const HostSpec& host,

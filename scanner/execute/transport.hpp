@@ -4,6 +4,7 @@
 #include "inventory/inventory.hpp"
 #include "inventory/targets.hpp"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -67,6 +68,11 @@ class Transport {
 public:
   virtual ~Transport() = default;
   virtual ConnectResult connect() = 0;
+  // Where this transport can, begins connecting before the scan has its catalog
+  // (pipeline/early_connections.hpp): the TCP connection and the key exchange, nothing
+  // authenticated; connect() then does the rest. Once `abandon` is set, it stops within 50 ms
+  // (the transport is then only destroyed).
+  virtual void begin_connect(const std::atomic<bool>& abandon) { (void)abandon; }
   // Starts `command`; on failure returns nullptr and sets `error`.
   virtual std::unique_ptr<Channel> open(const std::string& command, std::string& error) = 0;
   virtual TransportStats stats() const = 0;
@@ -95,6 +101,9 @@ const std::vector<TransportKind>& transport_kinds();
 using TransportFactory = std::function<std::unique_ptr<Transport>(const HostSpec& host,
                                                                   const TransportOptions& options)>;
 std::unique_ptr<Transport> make_transport(const HostSpec& host, const TransportOptions& options);
+// Whether a host's connection may begin before the scan (Transport::begin_connect): one that
+// needs nothing the fleet's hosts share (a bastion's session, a PVE node's).
+bool connects_on_its_own(const HostSpec& host);
 
 std::unique_ptr<Transport> make_local_transport(const HostSpec& host,
                                                 const TransportOptions& options);

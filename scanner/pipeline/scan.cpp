@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
-#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -91,15 +90,6 @@ RunOutcome stopped_early(PumpState state, const ExecResult& exec, const FramePar
   return outcome;
 }
 
-// The file name is the host's name made safe (util::safe_file_name), never a path.
-void dump_script(const std::string& dir, const HostSpec& host, int part,
-                 const std::string& script) {
-  if (!dir.empty()) {
-    const auto name = util::safe_file_name(host.name) + "." + std::to_string(part) + ".sh";
-    util::write_file_atomic(std::filesystem::path(dir) / name, script);
-  }
-}
-
 void fail_all(HostRun& run, const Catalog& catalog) {
   for (const auto& check : catalog.checks) {
     CheckResult result;
@@ -137,7 +127,7 @@ bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
   const auto& facts = s.facts;
   const auto script = generate_script(
       facts, {.boundary = s.boundary, .final_exit = false, .lanes = s.options.probe_lanes});
-  dump_script(s.options.dump_scripts_dir, s.host, 1, script);
+  dump_script(s.options.dump_scripts_dir, s.host.name, 1, script);
   s.parser.set_limits({.max_frames = facts.size(),
                        .max_bytes = s.options.host_output_limit,
                        .ids = frame_order(facts, s.options.probe_lanes)});
@@ -183,7 +173,7 @@ RunOutcome probe_round_trip(HostSession& s, const Catalog& catalog) {
                .prelude = !s.keeps_shell,
                .lanes = s.options.probe_lanes,
                .uid = uid != s.run.facts.values.end() ? uid->second : std::string()});
-  dump_script(s.options.dump_scripts_dir, s.host, 2, script);
+  dump_script(s.options.dump_scripts_dir, s.host.name, 2, script);
   const auto expected = first_probe + to_run.size();
   // The facts' frames came first, in their own lanes' order (the parser's outputs keep it).
   std::vector<std::string> ids;
@@ -232,13 +222,14 @@ HostRun not_scanned(const HostSpec& host, const Catalog& catalog, const std::str
   return run;
 }
 
-// scan_host with the catalog's fact probes (fact_probes) made by the caller.
+// scan_host with the catalog's fact probes made by the caller, and its early connection if any.
 HostRun scan_host_with(const HostSpec& host, const Catalog& catalog,
-                       const std::vector<ProbeSpec>& facts, const ScanOptions& options) {
+                       const std::vector<ProbeSpec>& facts, const ScanOptions& options,
+                       std::optional<EarlyConnections::Begun> early = std::nullopt) {
   HostRun run;
   run.spec = host;
-  run.started_at = util::rfc3339_now();
-  const auto start = std::chrono::steady_clock::now();
+  run.started_at = early ? std::move(early->started_at) : util::rfc3339_now();
+  const auto start = early ? early->start : std::chrono::steady_clock::now();
   const auto finish = [&]() {
     run.finished_at = util::rfc3339_now();
     run.duration_ms = util::milliseconds_between(start, std::chrono::steady_clock::now());
@@ -263,7 +254,8 @@ HostRun scan_host_with(const HostSpec& host, const Catalog& catalog,
   }
   std::unique_ptr<Transport> transport;
   try {
-    transport = options.make_transport(host, options.transport);
+    transport =
+        early ? std::move(early->transport) : options.make_transport(host, options.transport);
   } catch (const std::exception& e) {
     run.status = HostStatus::error;
     run.reason = util::host_line(e.what());
@@ -349,7 +341,8 @@ void scan_fleet(const Inventory& inventory, const Catalog& catalog,
           options.on_host_start(host);
         }
         try {
-          run = scan_host_with(host, catalog, facts, options);
+          run = scan_host_with(host, catalog, facts, options,
+                               options.early != nullptr ? options.early->take(i) : std::nullopt);
         } catch (const std::exception& e) {
           // A host never takes the run down: whatever went wrong is that host's error.
           run = not_scanned(host, catalog, "internal error: " + util::host_line(e.what()));

@@ -3,6 +3,7 @@
 
 #include "evaluate/result.hpp"
 #include "execute/transport.hpp"
+#include "pipeline/early_connections.hpp"
 #include "inventory/inventory.hpp"
 #include "model/status.hpp"
 #include "plan/facts.hpp"
@@ -40,6 +41,9 @@ struct ScanOptions {
   size_t probe_lanes = 2;
   std::string dump_scripts_dir; // when set, each generated script is saved there (benchmarks)
   TransportFactory make_transport = cisscan::make_transport;
+  // The first hosts' connections, begun while the catalog loaded (made with make_transport and
+  // `transport`); the workers take them instead of connecting anew. Null: none.
+  EarlyConnections* early = nullptr;
   // Set (by a signal handler) to stop: hosts not started are not, running ones stop at their
   // next chunk; both are `error` "interrupted". Null: never.
   const std::atomic<bool>* interrupted = nullptr;

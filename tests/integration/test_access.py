@@ -144,6 +144,37 @@ def test_unknown_host_key_needs_accept_new(bed, hosts, tmp_path, out):
     assert again.host("stranger")["status"] == "ok"
 
 
+def test_a_bad_catalog_stops_the_scan_before_any_host_is_logged_in_to(bed, tmp_path, out):
+    """The first hosts' connections begin while the catalog loads (pipeline/early_connections.hpp),
+    up to their key exchange and no further: a catalog that turns out bad stops the scan before
+    any host is authenticated to, and before a new host key is recorded."""
+    early = bed.add_host("early", "hardened", known=False)
+    known = tmp_path / "known_hosts"
+    known.write_text("")
+    # 40,000 checks take ~0.6 s to load, far longer than a login: one begun early would have
+    # logged in by the time the bad check at the end is read, were it allowed to.
+    lines = ["checks:"]
+    for i in range(40000):
+        lines += [f"  - id: slow-{i}", f"    title: Check {i}", '    safeguards: ["4.1"]',
+                  f"    probe: {{file: /etc/hostname{i}}}", "    expect: {line: '.'}"]
+    lines += ["  - id: misspelt", "    title: Misspelt", '    safeguards: ["4.1"]',
+              "    probe: {file: /etc/hostname}", "    expct: {line: '.'}"]
+    checks = tmp_path / "slow-then-bad.yaml"
+    checks.write_text("\n".join(lines) + "\n")
+    run = cisscan("scan", "-i", bed.inventory([early.inventory_entry()]), "--known-hosts",
+                  str(known), "--accept-new-host-keys", "--checks", str(checks), "--out", out,
+                  out=out)
+    assert run.code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "unknown key 'expct'" in lines[0], run.stderr
+    assert not os.path.exists(out)
+    assert known.read_text() == ""
+    log = early.log_text()
+    assert "Connection from" in log, "the connection began while the catalog loaded"
+    assert "userauth-request" not in log and "Accepted" not in log
+    assert early.channels_opened() == 0
+
+
 def test_missing_identity_file_is_that_hosts_error(bed, hosts, out):
     inventory = bed.inventory([
         hosts["hardened"].inventory_entry(identity_file="/nonexistent/key"),
