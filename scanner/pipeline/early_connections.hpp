@@ -1,6 +1,6 @@
 // The first hosts' connections, begun while the scan loads its catalog: on a one-host scan the
 // catalog, controls and risk register take ~20 ms before anything else can start, about as long
-// as a host's TCP connection and key exchange (benchmarks/README.md, 2026-12-06 23:00). Only
+// as a host's TCP connection and key exchange (benchmarks/README.md, 2026-12-06 22:35). Only
 // that much is done early (Transport::begin_connect): nothing is authenticated, and no host key
 // is checked or recorded, before the scan has a valid catalog; a scan that stops on a bad
 // catalog abandons them. Only hosts that connect on their own (connects_on_its_own): a host
@@ -26,7 +26,8 @@ public:
   // workers take first), each on a thread of its own.
   EarlyConnections(const Inventory& inventory, const TransportOptions& options,
                    const TransportFactory& make, size_t count);
-  // Abandons the connections not taken and waits for their threads (50 ms at most).
+  // Abandons the connections not taken and waits for their threads: 50 ms at most, unless a
+  // host's name is still being resolved.
   ~EarlyConnections();
   EarlyConnections(const EarlyConnections&) = delete;
   EarlyConnections& operator=(const EarlyConnections&) = delete;
