@@ -62,13 +62,17 @@ class OwnSshd:
         k = next(k for k in range(1, 250) if k not in taken)
         self.link, self.address, self.port = f"cbm{k}", f"10.233.{k}.2", 22
         inside = ["nsenter", "-t", str(host.pid1), "-n", "ip"]
-        for cmd in (["ip", "link", "add", self.link, "type", "veth", "peer", "name", "cbm"],
-                    ["ip", "link", "set", "cbm", "netns", str(host.pid1)],
-                    ["ip", "addr", "add", f"10.233.{k}.1/30", "dev", self.link],
-                    ["ip", "link", "set", self.link, "up"],
-                    inside + ["addr", "add", f"{self.address}/30", "dev", "cbm"],
-                    inside + ["link", "set", "cbm", "up"]):
-            subprocess.run(cmd, check=True)
+        try:
+            for cmd in (["ip", "link", "add", self.link, "type", "veth", "peer", "name", "cbm"],
+                        ["ip", "link", "set", "cbm", "netns", str(host.pid1)],
+                        ["ip", "addr", "add", f"10.233.{k}.1/30", "dev", self.link],
+                        ["ip", "link", "set", self.link, "up"],
+                        inside + ["addr", "add", f"{self.address}/30", "dev", "cbm"],
+                        inside + ["link", "set", "cbm", "up"]):
+                subprocess.run(cmd, check=True)
+        except subprocess.CalledProcessError:
+            self.close()  # deleting one end removes the pair, wherever the other end is
+            raise
         self.known_hosts_line = "".join(
             f"{self.address} {line.split(' ', 1)[1]}\n"
             for line in host.known_hosts_line.splitlines())
