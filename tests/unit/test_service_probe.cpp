@@ -97,24 +97,26 @@ TEST_CASE("the facts' two systemctl run side by side, their lines in order") {
   const auto fake = temp.path() / "systemctl";
   std::ofstream(fake)
       << "#!/bin/sh\ncase \"$1\" in\nlist-unit-files) : > '" << started
-      << "'; echo 'cron.service disabled enabled'; echo \"it's.socket static -\";;\n"
+      << "'; echo 'cisscan-absent.service disabled enabled'; echo \"it's.socket static -\";;\n"
       << "is-active) n=0; while [ ! -e '" << started
       << "' ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done; [ -e '" << started
       << "' ] && printf 'inactive\\nactive\\n' || echo alone;;\nesac\n";
   ::chmod(fake.c_str(), 0755);
-  // This machine may have no service manager: the fake systemctl stands in for one.
-  auto command = unit_states_command({"cron.service", "it's.socket"});
+  // This machine may have no service manager: the fake systemctl stands in for one. (A unit no
+  // machine has: no /etc/init.d script of its name adds a line.)
+  auto command = unit_states_command({"cisscan-absent.service", "it's.socket"});
   const std::string booted = "[ -d /run/systemd/system ] || exit 1";
   const auto at = command.find(booted);
   REQUIRE(at != std::string::npos);
   command.replace(at, booted.size(), ":");
   const auto ran = test::run_local("PATH=" + temp.path().string() + ":/usr/bin:/bin; " + command);
-  CHECK(ran.output == "#units cron.service it's.socket\ninactive\nactive\n#list-unit-files\n"
-                      "cron.service disabled enabled\nit's.socket static -\n");
+  CHECK(ran.output ==
+        "#units cisscan-absent.service it's.socket\ninactive\nactive\n#list-unit-files\n"
+        "cisscan-absent.service disabled enabled\nit's.socket static -\n");
   CHECK(ran.exit_code == 0);
   const auto states = read_unit_states(ran.output);
-  CHECK(states.at("cron.service").active == "inactive");
-  CHECK(states.at("cron.service").file == "disabled");
+  CHECK(states.at("cisscan-absent.service").active == "inactive");
+  CHECK(states.at("cisscan-absent.service").file == "disabled");
   CHECK(states.at("it's.socket").active == "active");
 }
 
