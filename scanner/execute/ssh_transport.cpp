@@ -10,6 +10,8 @@
 #include <chrono>
 #include <optional>
 
+#include <unistd.h>
+
 namespace cisscan {
 
 namespace {
@@ -146,40 +148,31 @@ public:
   }
 
   void begin_connect(const std::atomic<bool>& abandon) override {
-    const auto& ssh = std::get<SshTarget>(m_host.target);
-    if (!ssh.jumps.empty() || m_session != nullptr) {
-      return; // behind a bastion: its tunnel is opened in connect()
+    if (std::get<SshTarget>(m_host.target).jumps.empty() && !m_begun) {
+      begin(-1, &abandon); // behind a bastion, all of it waits for connect(): the tunnel first
     }
-    m_session = ssh_new();
-    m_begun = m_session == nullptr
-                  ? ConnectResult{ConnectStatus::error, "cannot create an SSH session"}
-                  : begin_login(m_session, ssh.login, m_options, -1, m_pending, &abandon);
   }
 
   ConnectResult connect() override {
     const auto& ssh = std::get<SshTarget>(m_host.target);
-    if (m_begun) {
-      return m_begun->status != ConnectStatus::ok
-                 ? *m_begun
-                 : finish_login(m_session, ssh.login, m_options, m_pending, m_fingerprint);
-    }
-    m_session = ssh_new();
-    if (m_session == nullptr) {
-      return {ConnectStatus::error, "cannot create an SSH session"};
-    }
-    int fd = -1;
-    if (!ssh.jumps.empty()) {
-      if (m_options.jumps == nullptr) {
-        return {ConnectStatus::error, "jump hosts need a registry (internal)"};
+    if (!m_begun) {
+      int fd = -1;
+      if (!ssh.jumps.empty()) {
+        if (m_options.jumps == nullptr) {
+          return {ConnectStatus::error, "jump hosts need a registry (internal)"};
+        }
+        ConnectResult failure;
+        fd = m_options.jumps->open_tunnel(ssh.jumps, ssh.login.address, ssh.login.port, m_options,
+                                          failure);
+        if (fd < 0) {
+          return failure;
+        }
       }
-      ConnectResult failure;
-      fd = m_options.jumps->open_tunnel(ssh.jumps, ssh.login.address, ssh.login.port, m_options,
-                                        failure);
-      if (fd < 0) {
-        return failure;
-      }
+      begin(fd, nullptr);
     }
-    return login(m_session, ssh.login, m_options, fd, m_fingerprint);
+    return m_begun->status != ConnectStatus::ok
+               ? *m_begun
+               : finish_login(m_session, ssh.login, m_options, m_pending, m_fingerprint);
   }
 
   std::unique_ptr<Channel> open(const std::string& command, std::string& error) override;
@@ -188,13 +181,28 @@ public:
   std::string host_key_sha256() const override { return m_fingerprint; }
 
 private:
+  // The session made and the login's first half done (begin_login), over `fd` (a tunnel's
+  // socket, ours to close until libssh takes it) when not -1; its result in m_begun.
+  void begin(int fd, const std::atomic<bool>* abandon) {
+    m_session = ssh_new();
+    if (m_session == nullptr) {
+      if (fd >= 0) {
+        close(fd);
+      }
+      m_begun = ConnectResult{ConnectStatus::error, "cannot create an SSH session"};
+      return;
+    }
+    m_begun = begin_login(m_session, std::get<SshTarget>(m_host.target).login, m_options, fd,
+                          m_pending, abandon);
+  }
+
   HostSpec m_host;
   TransportOptions m_options;
   std::chrono::steady_clock::time_point m_deadline;
   ssh_session m_session = nullptr;
   TransportStats m_stats;
   std::string m_fingerprint;
-  std::optional<ConnectResult> m_begun; // begin_connect's result, when it ran
+  std::optional<ConnectResult> m_begun; // the login's first half, once begun
   PendingLogin m_pending;
 };
 

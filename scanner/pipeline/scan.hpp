@@ -3,9 +3,9 @@
 
 #include "evaluate/result.hpp"
 #include "execute/transport.hpp"
-#include "pipeline/early_connections.hpp"
 #include "inventory/inventory.hpp"
 #include "model/status.hpp"
+#include "pipeline/early_connections.hpp"
 #include "plan/facts.hpp"
 
 #include <atomic>
