@@ -97,6 +97,26 @@ def test_each_host_has_its_own_namespace_address_and_hostname(network):
     assert network["bastion"].inner_address in proc.stdout  # the bastion is on both networks
 
 
+def test_each_host_is_its_own_sshd_daemon_as_a_real_host_is(network):
+    """A host's sessions come from an `sshd -D` listening in its own namespace, not from a
+    per-connection `sshd -i` behind inetd.py and nsenter (what a loopback host with a namespace
+    of its own needs)."""
+    bed = network["bed"]
+    assert processes_mentioning(os.path.join(netbed.HERE, "inetd.py")) == []
+    for host in network["hosts"] + [network["bastion"], network["inner"]]:
+        daemons = []
+        for pid in bed_pids(host.netns):
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                title = f.read()  # sshd sets its own: "sshd-real: PATH -D ... [listener] ..."
+            if b"/sshd-real -D " in title and b"[listener]" in title:
+                daemons.append(pid)
+        assert len(daemons) == 1, host.name
+
+
+def bed_pids(netns):
+    return [int(p) for p in netbed.ip("netns", "pids", netns).stdout.split()]
+
+
 def test_the_second_network_is_reached_only_through_the_bastion(network):
     bed, bastion, inner = network["bed"], network["bastion"], network["inner"]
     opts = ["-i", bed.client_key, "-o", f"UserKnownHostsFile={bed.known_hosts}",

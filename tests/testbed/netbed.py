@@ -253,6 +253,9 @@ class Netbed(testbed.Testbed):
         """A fixture's own network namespace (`netns`) is the one the host already has."""
         return ["ip", "netns", "exec", host.netns]
 
+    def sshd_in_host_netns(self, host):
+        return True  # sshd is started in the host's namespace (netns_prefix)
+
     # --- hosts --------------------------------------------------------------------------------
     def add_host(self, name, fixture="hardened", network="a", delay_ms=0, relay_port=22,
                  known=True):

@@ -528,7 +528,8 @@ MaxSessions 50
             lines.append(f"[ -e '{target}' ] || {{ mkdir -p \"$(dirname '{target}')\"; "
                          f": > '{target}'; }}")
             lines.append(f"mount --bind '{source}' '{target}'")
-        if self.netns_path:  # sessions in the host's own network namespace, sshd -i each
+        if self.netns_path and not self.testbed.sshd_in_host_netns(self):
+            # sessions in the host's own network namespace, sshd -i each
             inetd = os.path.join(HERE, "inetd.py")
             lines.append(f"exec '{sys.executable}' '{inetd}' '{self.listen_address}' {self.port} "
                          f"nsenter --net='{self.netns_path}' -- '{real}' -i -e -f '{config}' "
@@ -661,6 +662,11 @@ class Testbed:
     def netns_holder_prefix(self, host):
         """Where a fixture's own network namespace (`netns`) comes from: a new one."""
         return ["unshare", "--net"]
+
+    def sshd_in_host_netns(self, host):
+        """Whether the host's sshd itself runs in the host's network namespace (then it serves
+        its sessions as a real host's does, `sshd -D`, without inetd.py and nsenter)."""
+        return False
 
     def add_host(self, name, fixture=None, known=True, **kw):
         return self.adopt(Host(self, name, fixture, **kw), known)
