@@ -2,8 +2,9 @@
 """The fleet benchmark on the network test bed (tests/testbed/netbed.py): N hosts, each in its own
 network namespace, reached directly (port 22) or through a relay adding RTT/2 each way (port
 2222). For each fleet size and round trip it reports cisscan's wall time, its own CPU time
-(user + sys from wait4) and peak RSS, and the channels each sshd opened (its DEBUG log), with the
-full shipped catalog and a light one (benchmarks/light/). Beside it, in the same run, from the
+(user + sys, /usr/bin/time) and peak RSS, the channels each sshd opened (its DEBUG log), and the
+CPU the rest of the machine used meanwhile (/proc/stat: the hosts' logins and scripts, the
+relays), with the full shipped catalog and a light one (benchmarks/light/). Beside it, in the same run, from the
 probe scripts cisscan dumped (--dump-scripts):
   - the per-command model: one `ssh host CMD` per probe over a multiplexed OpenSSH connection
     (ControlMaster), host by host, on a sample of hosts; and the same per check (issue 11's
@@ -49,6 +50,14 @@ def run_measured(cmd):
             proc.stderr.decode(errors="replace"))
 
 
+def machine_busy():
+    """CPU seconds all of this machine's cores have been busy (not idle, not waiting on I/O)
+    since boot, from /proc/stat: what the test hosts, their relays and cisscan use together."""
+    with open("/proc/stat") as f:
+        ticks = [int(t) for t in f.readline().split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 class Bench:
     def __init__(self, args, bed, hosts):
         self.args = args
@@ -80,11 +89,14 @@ class Bench:
             cmd += ["--dump-scripts", self.scripts[catalog]]
             self.records[catalog] = os.path.join(out, "report.json")
         before = sum(h.channels_opened() for h in hosts)
+        busy = machine_busy()
         wall, cpu, rss, code, stderr = run_measured(cmd)
+        busy = machine_busy() - busy
         if code not in (0, 1):
             sys.exit(f"cisscan exited {code}: {stderr[-2000:]}")
         channels = (sum(h.channels_opened() for h in hosts) - before) / len(hosts)
-        return {"wall": wall, "cpu": cpu, "rss": rss, "channels": channels, "stderr": stderr}
+        return {"wall": wall, "cpu": cpu, "rss": rss, "channels": channels, "stderr": stderr,
+                "others": max(busy - cpu, 0.0)}
 
     def script_files(self, catalog, host):
         return per_command.script_files(self.scripts[catalog], host.name)
@@ -102,10 +114,10 @@ class Bench:
             if proc.returncode or b": cisscan_" in proc.stderr:
                 sys.exit(f"ssh {host.name} failed: {proc.stderr[-500:]}")
             return time.perf_counter() - start
-        start = time.perf_counter()
+        start, busy = time.perf_counter(), machine_busy()
         with ThreadPoolExecutor(jobs) as pool:
             per_host = list(pool.map(one, hosts))
-        return time.perf_counter() - start, statistics.median(per_host)
+        return time.perf_counter() - start, statistics.median(per_host), machine_busy() - busy
 
     def per_command(self, catalog, host, rtt, per_check=False):
         """The per-command model on one host: a ControlMaster, then one ssh per probe (or, per
@@ -120,6 +132,11 @@ class Bench:
     def report(self, *cells):
         self.rows.append(cells)
         print(" | ".join(str(c) for c in cells), flush=True)
+
+
+def others(seconds, hosts):
+    return (f"{seconds:.2f} ({seconds * 1000 / hosts:.1f}; "
+            f"{seconds / os.cpu_count():.2f})")
 
 
 def main():
@@ -160,8 +177,12 @@ def main():
         if any(r not in (0, max(rtts)) for r in rtts):
             sys.exit("--rtt: 0 and one other value")
         bench = Bench(args, bed, hosts)
+        # The machine's CPU that is not cisscan's is the test hosts' (their sshd logins and
+        # scripts) and the relays': divided by the cores, the least wall time any scanner could
+        # have on this machine, whose cores the fleet shares.
         print("what | rtt ms | hosts | jobs | wall s | cisscan CPU s (per host ms) | "
-              "peak RSS MiB | channels/host")
+              "peak RSS MiB | channels/host | the machine's other CPU s (per host ms; "
+              f"over {os.cpu_count()} cores, s)")
         for rtt in rtts:
             for n in sizes:
                 for catalog, jobs in (("light", args.light_jobs), ("full", args.jobs)):
@@ -170,10 +191,12 @@ def main():
                     r = bench.cisscan(catalog, hosts[:n], rtt, jobs)
                     bench.report(f"cisscan {catalog}", rtt, n, jobs, f"{r['wall']:.2f}",
                                  f"{r['cpu']:.2f} ({r['cpu'] * 1000 / n:.1f})",
-                                 f"{r['rss']:.0f}", f"{r['channels']:.1f}")
-                    fw, fmed = bench.floor(catalog, hosts[:n], rtt, jobs)
+                                 f"{r['rss']:.0f}", f"{r['channels']:.1f}",
+                                 others(r["others"], n))
+                    fw, fmed, fbusy = bench.floor(catalog, hosts[:n], rtt, jobs)
                     bench.report(f"floor `ssh sh -s` {catalog}", rtt, n, jobs, f"{fw:.2f}",
-                                 f"(median host {fmed * 1000:.0f} ms)", "", "")
+                                 f"(median host {fmed * 1000:.0f} ms)", "", "",
+                                 f"{fbusy:.2f} all, OpenSSH's clients too")
             # Per host: cisscan alone on one host, then the per-command model host by host.
             for catalog in ("full", "light"):
                 one = [bench.cisscan(catalog, hosts[:1], rtt, 1) for _ in range(3)]
