@@ -4,8 +4,8 @@ network namespace, reached directly (port 22) or through a relay adding RTT/2 ea
 2222). For each fleet size and round trip it reports cisscan's wall time, its own CPU time
 (user + sys, /usr/bin/time) and peak RSS, the channels each sshd opened (its DEBUG log), and the
 CPU the rest of the machine used meanwhile (/proc/stat: the hosts' logins and scripts, the
-relays), with the full shipped catalog and a light one (benchmarks/light/). Beside it, in the same run, from the
-probe scripts cisscan dumped (--dump-scripts):
+relays), with the full shipped catalog and a light one (benchmarks/light/). Beside it, in the
+same run, from the probe scripts cisscan dumped (--dump-scripts):
   - the per-command model: one `ssh host CMD` per probe over a multiplexed OpenSSH connection
     (ControlMaster), host by host, on a sample of hosts; and the same per check (issue 11's
     wording, and what InSpec does: each control runs its own commands, so a probe several
