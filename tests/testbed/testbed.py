@@ -441,8 +441,8 @@ MaxSessions 50
     # --- a network namespace of the host's own (fixture key `netns`) -------------------------
     def _start_netns(self, spec):
         """A network namespace held by a child process (it ends when its stdin closes, also when
-        the test dies; a host of a Netbed keeps the namespace it already has), with loopback up and the fixture's listening sockets (`listen`:
-        ["tcp:8080", "udp6:5353"]) open in it."""
+        the test dies; a host of a Netbed keeps the namespace it already has), with loopback up
+        and the fixture's listening sockets (`listen`: ["tcp:8080", "udp6:5353"]) open in it."""
         holder = os.path.join(HERE, "netns_holder.py")
         self.netns_holder = subprocess.Popen(
             self.testbed.netns_holder_prefix(self) + [sys.executable, holder,
