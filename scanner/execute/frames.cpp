@@ -4,6 +4,7 @@
 #include "util/text.hpp"
 
 #include <charconv>
+#include <utility>
 
 namespace cisscan {
 
@@ -209,6 +210,14 @@ void FrameParser::finish() {
     append_stray(m_pending);
     m_pending.clear();
   }
+}
+
+ProbeOutput FrameParser::take_output(size_t index) {
+  auto& kept = m_outputs.at(index);
+  auto text = std::exchange(kept.output, {});
+  ProbeOutput taken = kept;
+  taken.output = std::move(text);
+  return taken;
 }
 
 } // namespace cisscan

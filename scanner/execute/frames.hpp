@@ -58,6 +58,9 @@ public:
   // Why the parser stopped taking input (a limit was crossed); empty while it has not.
   const std::string& overflow() const { return m_overflow; }
   const std::vector<ProbeOutput>& outputs() const { return m_outputs; }
+  // Output `index` moved out, to be kept by the caller: the parser keeps the frame (its id and
+  // what was counted) without its text.
+  ProbeOutput take_output(size_t index);
   // Bytes that arrived outside any frame (capped), e.g. a shell's own error message.
   const std::string& stray() const { return m_stray; }
 

@@ -34,22 +34,25 @@ struct RunOutcome {
   std::string reason;
 };
 
-// Appends one record per probe, in the probes' order, from the frames the parser holds.
-void collect(const std::vector<ProbeSpec>& probes, const FrameParser& parser,
+// Appends one record per probe, in the probes' order, with the output the parser holds for it
+// (moved out of the parser: a host's outputs are held once).
+void collect(const std::vector<ProbeSpec>& probes, FrameParser& parser,
              std::vector<ProbeRecord>& records) {
-  std::map<std::string, const ProbeOutput*> by_id;
-  for (const auto& output : parser.outputs()) {
-    by_id.emplace(output.id, &output);
+  std::map<std::string_view, size_t> by_id;
+  for (size_t i = 0; i < parser.outputs().size(); ++i) {
+    by_id.emplace(parser.outputs()[i].id, i);
   }
   for (const auto& spec : probes) {
     ProbeRecord record;
     record.spec = spec;
     const auto it = by_id.find(spec.id);
     if (it != by_id.end()) {
-      record.output = *it->second;
+      record.output = parser.take_output(it->second);
+      record.state = classify(spec, &record.output);
       util::redact_secrets_in(record.output.output);
+    } else {
+      record.state = classify(spec, nullptr);
     }
-    record.state = classify(spec, it == by_id.end() ? nullptr : it->second);
     records.push_back(std::move(record));
   }
 }
@@ -146,11 +149,15 @@ bool facts_round_trip(HostSession& s, RunOutcome& outcome) {
   }
   collect(facts, s.parser, s.run.probes);
   spdlog::debug("{}: facts back after {} ms", s.host.name, s.elapsed_ms());
+  // Read where they are, not copied: moved out for parse_facts and back into their records.
   std::vector<ProbeOutput> outputs;
-  for (const auto& record : s.run.probes) {
-    outputs.push_back(record.output);
+  for (auto& record : s.run.probes) {
+    outputs.push_back(std::move(record.output));
   }
   s.run.facts = parse_facts(outputs);
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    s.run.probes[i].output = std::move(outputs[i]);
+  }
   s.run.roles = s.run.facts.roles;
   for (const auto& role : s.host.roles) {
     if (std::find(s.run.roles.begin(), s.run.roles.end(), role) == s.run.roles.end()) {

@@ -90,6 +90,26 @@ TEST_CASE("frame parser reads well-formed frames") {
   CHECK(parsed.stray.empty());
 }
 
+TEST_CASE("an output taken from the parser is held once, by whoever took it") {
+  FrameParser parser(k_boundary, 1 << 20);
+  parser.feed(frame("p-1", "hello", 3) + frame("p-2", "world", 0));
+  const auto taken = parser.take_output(1);
+  CHECK(taken.id == "p-2");
+  CHECK(taken.output == "world");
+  CHECK(taken.output_bytes == 5);
+  CHECK(taken.sha256 == cisscan::util::sha256_hex("world"));
+  CHECK(taken.complete);
+  // The parser keeps the frame, counted and in order, without its text.
+  REQUIRE(parser.outputs().size() == 2);
+  CHECK(parser.outputs()[1].id == "p-2");
+  CHECK(parser.outputs()[1].output.empty());
+  CHECK(parser.outputs()[0].output == "hello");
+  // Frames after it still parse.
+  parser.feed(frame("p-3", "again", 0));
+  REQUIRE(parser.outputs().size() == 3);
+  CHECK(parser.outputs()[2].output == "again");
+}
+
 TEST_CASE("host output cannot forge or close a frame") {
   SUBCASE("an end line with another boundary is plain output") {
     const std::string forged = "line\nCISSCAN-ffffffffffffffffffffffffffffffff end p-1 0\nafter";
