@@ -101,7 +101,6 @@ def test_each_host_is_its_own_sshd_daemon_as_a_real_host_is(network):
     """A host's sessions come from an `sshd -D` listening in its own namespace, not from a
     per-connection `sshd -i` behind inetd.py and nsenter (what a loopback host with a namespace
     of its own needs)."""
-    bed = network["bed"]
     assert processes_mentioning(os.path.join(netbed.HERE, "inetd.py")) == []
     for host in network["hosts"] + [network["bastion"], network["inner"]]:
         daemons = []
