@@ -11,7 +11,8 @@ same run, from the probe scripts cisscan dumped (--dump-scripts):
     wording, and what InSpec does: each control runs its own commands, so a probe several
     checks read runs once for each);
   - the floor: one OpenSSH `ssh host sh -s < script` per script and host, `--jobs` at once.
-Needs root.
+Every host is scanned once, untimed, before anything is measured (its file systems' caches
+warm for whichever side comes first). Needs root.
 
   sudo /usr/bin/python3 benchmarks/fleet.py [--quick] [--hosts 1,50,200] [--rtt 0,20]
 """
