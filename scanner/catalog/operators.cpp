@@ -1,6 +1,7 @@
 #include "catalog/operators.hpp"
 
 #include "catalog/operator_rows.hpp"
+#include "catalog/probe_types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -95,6 +96,7 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {},
      true,
+     false,
      false},
     {"no_line",
      "no line matches the regular expression",
@@ -103,6 +105,7 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {},
      true,
+     false,
      false},
     {"equals",
      "the whole output, trimmed, equals one of the values",
@@ -111,7 +114,8 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {},
      true,
-     false},
+     false,
+     true},
     {"contains",
      "the output contains every value",
      parse_strings,
@@ -119,6 +123,7 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {},
      true,
+     false,
      false},
     {"compare",
      "the first capture of the first matching line compares with a number",
@@ -127,6 +132,7 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {},
      true,
+     false,
      false},
     {"mode_at_most",
      "the mode grants no permission beyond the given octal mode",
@@ -135,6 +141,7 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {"stat"},
      true,
+     false,
      false},
     {"owner",
      "the owning user is one of the names",
@@ -143,6 +150,7 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {"stat"},
      true,
+     false,
      false},
     {"group",
      "the owning group is one of the names",
@@ -151,6 +159,7 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {"stat"},
      true,
+     false,
      false},
     {"exit_code",
      "the command's exit code is one of the values",
@@ -159,13 +168,15 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      {"command"},
      false,
-     true},
+     true,
+     false},
     {"exists",
      "the file, key, package or unit exists (true) or does not (false)",
      parse_bool,
      judge_exists,
      nullptr,
      {"file", "stat", "sysctl", "package", "service", "mount"},
+     false,
      false,
      false},
     {"all",
@@ -175,6 +186,7 @@ const std::vector<OperatorSpec> k_operators = {
      combine_all,
      {},
      false,
+     false,
      false},
     {"any",
      "at least one listed expectation holds",
@@ -182,6 +194,7 @@ const std::vector<OperatorSpec> k_operators = {
      nullptr,
      combine_any,
      {},
+     false,
      false,
      false},
     {"none",
@@ -191,8 +204,14 @@ const std::vector<OperatorSpec> k_operators = {
      combine_none,
      {},
      false,
+     false,
      false},
 };
+
+// Lines in a text, as judge_equals sees a trimmed output: one more than its newlines.
+size_t lines_in(std::string_view text) {
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 std::string operator_names() {
   std::vector<std::string> names;
@@ -242,6 +261,19 @@ Expectation parse_expectation(const yaml::Node& node, std::string_view probe_typ
   }
   out.op = spec;
   spec->parse(item.second, out, file);
+  if (const auto* type = find_probe_type(probe_type);
+      spec->whole_output && type != nullptr && type->lines_at_least > 1) {
+    for (const auto& value : out.values) {
+      if (const auto trimmed = util::trim(value); lines_in(trimmed) < type->lines_at_least) {
+        file.report(item.first, "operator '" + name + "' compares the whole output, which for a " +
+                                    std::string(probe_type) + " probe has at least " +
+                                    std::to_string(type->lines_at_least) + " lines: '" +
+                                    std::string(trimmed) +
+                                    "' never equals it (compare one line with line: REGEX)");
+        break;
+      }
+    }
+  }
   if (spec->combine != nullptr && item.second.IsSequence()) {
     for (const auto& child : item.second) {
       out.children.push_back(parse_expectation(child, probe_type, file));

@@ -23,6 +23,9 @@ struct OperatorSpec {
   std::vector<std::string_view> probe_types; // empty: any probe type
   bool reads_output;    // judges the output's text (exists and exit_code do not)
   bool reads_exit_code; // judges a command's exit code, so a non-zero exit is not an error
+  // Compares the whole output with each value: a value of fewer lines than every output of the
+  // probe type has (ProbeType::lines_at_least) could never hold, and is refused.
+  bool whole_output;
 };
 
 const std::vector<OperatorSpec>& operator_table();

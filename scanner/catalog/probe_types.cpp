@@ -200,50 +200,51 @@ std::optional<std::string> packages_derive(std::string_view names, const FactOut
 
 const std::vector<ProbeType> k_probe_types = {
     {"command", "a shell command; its output and exit code", validate_command, command_command,
-     false, false, nullptr, nullptr, nullptr},
+     false, false, nullptr, nullptr, nullptr, 0},
     {"file", "the content of a file (absent: exit 3, unreadable: exit 4)", validate_path,
-     file_command, true, true, nullptr, nullptr, nullptr},
+     file_command, true, true, nullptr, nullptr, nullptr, 0},
     {"stat",
      "mode, owner and group of a path: mode=640 uid=0 gid=42 owner=root group=shadow "
      "type=regular file",
-     validate_path, stat_command, true, true, "f-stat", stat_derive, stat_fields},
+     validate_path, stat_command, true, true, "f-stat", stat_derive, stat_fields, 0},
     {"sysctl",
      "a kernel parameter: running=VALUE (from /proc/sys) and configured=VALUE with "
      "configured_in=FILE (the last assignment across the sysctl.d files), or configured=(not "
      "set ...)",
-     validate_sysctl, sysctl_command, true, true, "f-sysctl", fact_block, nullptr},
+     validate_sysctl, sysctl_command, true, true, "f-sysctl", fact_block, nullptr, 2},
     {"package",
      "a Debian package: its 'ii  name version' line from the facts' dpkg-query, exit 3 when "
      "not installed",
-     validate_package, package_command, true, true, "f-packages", package_derive, nullptr},
+     validate_package, package_command, true, true, "f-packages", package_derive, nullptr, 0},
     {"packages",
      "several Debian packages: a 'package NAME STATE' line (dpkg's status word: installed, "
      "config-files, ...) for each one dpkg lists, from the facts' dpkg-query",
-     validate_packages, package_states_command, true, true, "f-packages", packages_derive, nullptr},
+     validate_packages, package_states_command, true, true, "f-packages", packages_derive, nullptr,
+     0},
     {"service",
      "a systemd unit: enabled=... and active=... lines (systemctl is-enabled and is-active), "
      "from the facts' systemctl is-active and list-unit-files where they answer it",
-     validate_unit, service_command, true, false, "f-units", service_derive, nullptr},
+     validate_unit, service_command, true, false, "f-units", service_derive, nullptr, 2},
     {"services",
      "several systemd units: a 'service NAME enabled=STATE active=STATE' line each (is-enabled's "
      "and is-active's answers; enabled= empty: no unit file), from the facts' systemctl is-active "
      "and "
      "list-unit-files",
-     validate_units, services_command, true, false, "f-units", services_derive, nullptr},
+     validate_units, services_command, true, false, "f-units", services_derive, nullptr, 0},
     {"mount",
      "a mount point: target, source, fstype, options (findmnt's table), from the facts' one "
      "reading of the mount table where it can say exactly that",
-     validate_path, mount_command, true, true, "f-mounts", mount_derive, nullptr},
+     validate_path, mount_command, true, true, "f-mounts", mount_derive, nullptr, 0},
     {"accounts",
      "a question about the local accounts (/etc/passwd, /etc/group, /etc/shadow; never a "
      "password field): the names, or NAME:FIELD lines, that answer it, from the facts' one awk "
      "pass over those files",
-     validate_account_query, accounts_command, true, true, "f-accounts", fact_block, nullptr},
+     validate_account_query, accounts_command, true, true, "f-accounts", fact_block, nullptr, 0},
     {"fswalk",
      "one find -xdev pass over the local filesystems at and below a folder: 'total PART N' and "
      "up to 30 'PART TYPE MODE UID GID PATH' lines for world-writable, no-sticky, unowned, "
      "ungrouped, suid, sgid (needs root: exit 4)",
-     validate_path, fswalk_command, true, false, nullptr, nullptr, nullptr},
+     validate_path, fswalk_command, true, false, nullptr, nullptr, nullptr, 0},
 };
 
 } // namespace

@@ -41,6 +41,9 @@ struct ProbeType {
   // The typed fields of a readable output (probe_fields.hpp), read once per output and shared by
   // every operator that judges it; null when operators read only the text.
   ProbeFields (*fields)(std::string_view output);
+  // Every readable output has at least this many lines (sysctl: running= and configured=): an
+  // operator that compares the whole output with a shorter value could never hold. 0: any.
+  size_t lines_at_least;
 };
 
 const std::vector<ProbeType>& probe_types();

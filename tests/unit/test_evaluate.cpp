@@ -245,19 +245,20 @@ TEST_CASE("an empty output is an error unless the check says what it means") {
   }
   SUBCASE("on_empty: pass and on_empty: fail decide") {
     const auto pass = with_on_empty("command", "{no_line: '\\S'}", OnEmpty::pass);
-    const auto fail = with_on_empty("sysctl", "{equals: '1'}", OnEmpty::fail);
+    const auto fail = with_on_empty("sysctl", "{line: '^running=1$'}", OnEmpty::fail);
     CHECK(run(pass, record_of(*pass->probe, ProbeState::ok, 0, "")).status == ResultStatus::pass);
     const auto failed = run(fail, record_of(*fail->probe, ProbeState::ok, 0, ""));
     CHECK(failed.status == ResultStatus::fail);
-    CHECK(failed.expected == "equal to 1");
+    CHECK(failed.expected == "a line matching /^running=1$/");
     // A non-empty output is judged by the expectation as always.
     CHECK(run(pass, record_of(*pass->probe, ProbeState::ok, 0, "root\n")).status ==
           ResultStatus::fail);
-    CHECK(run(fail, record_of(*fail->probe, ProbeState::ok, 0, "1\n")).status ==
-          ResultStatus::pass);
+    CHECK(
+        run(fail, record_of(*fail->probe, ProbeState::ok, 0, "running=1\nconfigured=1\n")).status ==
+        ResultStatus::pass);
   }
   SUBCASE("an empty sysctl value is not judged as a wrong value") {
-    const auto check = make_check("sysctl", "{equals: '0'}");
+    const auto check = make_check("sysctl", "{line: '^running=0$'}");
     CHECK(run(check, record_of(*check->probe, ProbeState::ok, 0, "")).status ==
           ResultStatus::error);
   }

@@ -298,6 +298,19 @@ TEST_CASE("parse_expectation errors carry the 1-based line") {
     CHECK(error_line("exists: true", "command") == 1);
     CHECK(error_line("owner: root", "stat") == 0);
   }
+  SUBCASE("a whole-output comparison that could never hold") {
+    // A sysctl probe's output is running= and configured= lines, a service probe's enabled=
+    // and active=: one value of one line never equals it.
+    CHECK(error_line("\nequals: '1'\n", "sysctl") == 2);
+    CHECK(error_text("equals: '1'", "sysctl") ==
+          "operator 'equals' compares the whole output, which for a sysctl probe has at least 2 "
+          "lines: '1' never equals it (compare one line with line: REGEX)");
+    CHECK(error_line("any:\n  - line: '^running=1$'\n  - equals: [active]\n", "service") == 3);
+    CHECK(error_line("equals: \"running=1\\nconfigured=1\"", "sysctl") == 0);
+    CHECK(error_line("equals: '1'", "command") == 0);
+    CHECK(error_line("equals: '0644'", "stat") == 0);
+    CHECK(error_line("line: '^running=1$'", "sysctl") == 0);
+  }
   SUBCASE("bad compare op") {
     const std::string yaml = "compare:\n  line: '(\\d+)'\n  op: '=<'\n  value: 1\n";
     CHECK(error_line(yaml) == 3);
