@@ -206,8 +206,9 @@ Check parse_check(const yaml::Node& node, const CheckContext& context, const uti
   if (node["weight"]) {
     file.guard([&] {
       check.weight = node["weight"].as<double>();
-      if (!std::isfinite(check.weight) || check.weight <= 0) {
-        file.report(node["weight"], "weight must be positive");
+      // A tally sums weights in millionths (score/safeguard_state.hpp).
+      if (!std::isfinite(check.weight) || check.weight < 0.001 || check.weight > 1000) {
+        file.report(node["weight"], "weight must be a number from 0.001 to 1000");
       }
     });
   }

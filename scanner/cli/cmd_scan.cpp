@@ -10,9 +10,9 @@
 #include "inventory/inventory.hpp"
 #include "inventory/shard.hpp"
 #include "pipeline/early_connections.hpp"
-#include "pipeline/in_order.hpp"
 #include "pipeline/run.hpp"
 #include "pipeline/scan.hpp"
+#include "record/host_spool.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
@@ -135,36 +135,36 @@ int run_scan(const ScanArgs& args) {
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
   // The record but its hosts is known before the scan. Each host's run is handed to this thread
-  // as it ends (pipeline/hand_off.hpp), becomes its record entry and is assessed in record order
-  // (pipeline/in_order.hpp); then it goes to the spool, so that the fleet's hosts are held on
-  // disk, not in memory, unless the reports read them side by side anyway. Its raw run is not
-  // kept.
+  // as it ends (pipeline/hand_off.hpp), becomes its record entry, is assessed (in whatever order
+  // hosts end: HostAssessor) and goes to the spool, so that the fleet's hosts are held on disk,
+  // not in memory, unless the reports read them side by side anyway. Its raw run is not kept.
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
   // Spooled entries are lean: what a check's results share is written into each as text.
   const auto members = result_members(catalog);
   std::optional<HostSpool> spool;
-  if (!reads_hosts_side_by_side(args.publish)) {
+  std::vector<json> hosts; // when the reports read them side by side
+  if (reads_hosts_side_by_side(args.publish)) {
+    hosts.resize(inventory.hosts.size());
+  } else {
     spool.emplace(inventory.hosts.size(), &members);
   }
-  InRecordOrder in_order(
-      inventory.hosts.size(),
-      [&](size_t index, HostRecordEntry& entry) {
-        assessor.add(entry.host);
-        if (spool) {
-          spool->put(index, entry.host, entry.probes);
-        } else {
-          record["hosts"].push_back(std::move(entry.host));
-        }
-      },
-      spool ? &members : nullptr);
   {
     Progress progress(inventory.hosts.size(), progress_wanted());
     progress.attach(options);
-    scan_fleet(inventory, catalog, options,
-               [&](size_t index, HostRun&& run) { in_order.done(index, std::move(run)); });
+    scan_fleet(inventory, catalog, options, [&](size_t index, HostRun&& run) {
+      auto entry = record_entry(run, spool ? &members : nullptr);
+      assessor.add(entry.host, index);
+      if (spool) {
+        spool->put(index, entry.host, entry.probes);
+      } else {
+        hosts[index] = std::move(entry.host);
+      }
+    });
   }
-  in_order.rethrow();
+  for (auto& host : hosts) {
+    record["hosts"].push_back(std::move(host));
+  }
   record["run"]["finished_at"] = util::rfc3339_now();
   assessor.finish(record);
   const int code = spool ? publish(record, *spool, args.publish, std::move(rules))

@@ -129,16 +129,17 @@ void undo_exceptions(json& host) {
 
 // Marks the host's failures a waiver matches as waived (when it is current), adding each to
 // `applied`.
-void apply_waiver(json& host, const Waiver& w, bool is_current, json& applied) {
+void apply_waiver(json& host, size_t index, const Waiver& w, bool is_current,
+                  util::ByHost& applied) {
   if (!w.hosts.matches(host)) {
     return;
   }
   for (auto& result : host["results"]) {
     if (result_status(result) != ResultStatus::fail ||
-        !glob_match(w.checks, result["check_id"].get<std::string>())) {
+        !glob_match(w.checks, result["check_id"].get_ref<const std::string&>())) {
       continue;
     }
-    applied.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
+    applied.add(index, {{"host", host["name"]}, {"check_id", result["check_id"]}});
     if (is_current) {
       result["original_status"] = to_string(ResultStatus::fail);
       result["original_reason"] = result["reason"];
@@ -156,7 +157,8 @@ void apply_waiver(json& host, const Waiver& w, bool is_current, json& applied) {
 
 // Attaches an attestation to the host's manual results it answers (when it is current), adding
 // each to `covers`.
-void apply_attestation(json& host, const Attestation& a, bool is_current, json& covers) {
+void apply_attestation(json& host, size_t index, const Attestation& a, bool is_current,
+                       util::ByHost& covers) {
   if (a.check.empty() || !a.hosts.matches(host)) {
     return;
   }
@@ -164,7 +166,7 @@ void apply_attestation(json& host, const Attestation& a, bool is_current, json& 
     if (result["check_id"] != a.check || result_status(result) != ResultStatus::manual) {
       continue;
     }
-    covers.push_back({{"host", host["name"]}, {"check_id", result["check_id"]}});
+    covers.add(index, {{"host", host["name"]}, {"check_id", result["check_id"]}});
     if (is_current) {
       result["attestation"] = {{"id", a.id},
                                {"statement", a.statement},
@@ -211,19 +213,18 @@ json attestation_entry(const Attestation& a, bool is_current, json covers) {
 } // namespace
 
 ExceptionPass::ExceptionPass(const ExceptionFiles& exceptions, std::string today)
-    : m_exceptions(exceptions), m_today(std::move(today)),
-      m_applied(exceptions.waivers.size(), json::array()),
-      m_covers(exceptions.attestations.size(), json::array()) {}
+    : m_exceptions(exceptions), m_today(std::move(today)), m_applied(exceptions.waivers.size()),
+      m_covers(exceptions.attestations.size()) {}
 
-void ExceptionPass::apply(json& host) {
+void ExceptionPass::apply(json& host, size_t index) {
   undo_exceptions(host);
   for (size_t i = 0; i < m_exceptions.waivers.size(); ++i) {
     const auto& w = m_exceptions.waivers[i];
-    apply_waiver(host, w, current(w.expires, m_today), m_applied[i]);
+    apply_waiver(host, index, w, current(w.expires, m_today), m_applied[i]);
   }
   for (size_t i = 0; i < m_exceptions.attestations.size(); ++i) {
     const auto& a = m_exceptions.attestations[i];
-    apply_attestation(host, a, current(a.expires, m_today), m_covers[i]);
+    apply_attestation(host, index, a, current(a.expires, m_today), m_covers[i]);
   }
 }
 
@@ -231,13 +232,12 @@ void ExceptionPass::finish(json& record) {
   json waivers = json::array();
   for (size_t i = 0; i < m_exceptions.waivers.size(); ++i) {
     const auto& w = m_exceptions.waivers[i];
-    waivers.push_back(waiver_entry(w, current(w.expires, m_today), std::move(m_applied[i])));
+    waivers.push_back(waiver_entry(w, current(w.expires, m_today), m_applied[i].take()));
   }
   json attestations = json::array();
   for (size_t i = 0; i < m_exceptions.attestations.size(); ++i) {
     const auto& a = m_exceptions.attestations[i];
-    attestations.push_back(
-        attestation_entry(a, current(a.expires, m_today), std::move(m_covers[i])));
+    attestations.push_back(attestation_entry(a, current(a.expires, m_today), m_covers[i].take()));
   }
   record["waivers"] = {{"as_of", m_today}, {"entries", waivers}};
   record["attestations"] = {{"as_of", m_today}, {"entries", attestations}};
@@ -246,8 +246,9 @@ void ExceptionPass::finish(json& record) {
 
 void apply_exceptions(json& record, const ExceptionFiles& exceptions, const std::string& today) {
   ExceptionPass pass(exceptions, today);
+  size_t index = 0;
   for (auto& host : record["hosts"]) {
-    pass.apply(host);
+    pass.apply(host, index++);
   }
   pass.finish(record);
 }

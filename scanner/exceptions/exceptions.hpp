@@ -3,6 +3,7 @@
 #pragma once
 
 #include "exceptions/selector.hpp"
+#include "util/by_host.hpp"
 #include "util/json.hpp"
 
 #include <filesystem>
@@ -54,21 +55,22 @@ load_attestations(const std::filesystem::path& path,
                   const std::function<bool(const std::string&)>& known_safeguard);
 
 // apply_exceptions one host at a time, so that a fleet's hosts need not all be held at once:
-// apply() each host in record order, then finish() the record's sections.
+// apply() each host, in any order, then finish() the record's sections.
 class ExceptionPass {
 public:
   ExceptionPass(const ExceptionFiles& exceptions, std::string today);
-  // Restores the statuses an earlier application changed, then applies the exceptions.
-  void apply(cisscan::json& host);
-  // Sets record["waivers"], ["attestations"] (what each matched, in host order) and
+  // Restores the statuses an earlier application changed, then applies the exceptions. `index`
+  // is the host's place in the record: hosts may come in any order.
+  void apply(cisscan::json& host, size_t index);
+  // Sets record["waivers"], ["attestations"] (what each matched, in record order) and
   // ["exception_files"]. Call once, after the last host.
   void finish(cisscan::json& record);
 
 private:
   const ExceptionFiles& m_exceptions;
   std::string m_today;
-  std::vector<cisscan::json> m_applied; // per waiver: the results it matched
-  std::vector<cisscan::json> m_covers;  // per attestation: the results it answers
+  std::vector<util::ByHost> m_applied; // per waiver: the results it matched
+  std::vector<util::ByHost> m_covers;  // per attestation: the results it answers
 };
 
 // Restores statuses a previous application changed, then applies `exceptions` as of `today`

@@ -19,10 +19,11 @@ namespace {
 constexpr size_t k_stderr_cap = 4096;
 // How long one read waits for the host while there is nothing left to send. Each wake-up costs
 // the scanner a few polls (~25 us each on a paravirtualised machine), and a host is mostly idle
-// (its filesystem walk runs for seconds): at 50 ms those wake-ups were a tenth of the scanner's
-// CPU a host (benchmarks/README.md, 2026-12-04). An interrupt or the host's deadline is still
-// noticed within this time.
-constexpr int k_idle_wait_ms = 250;
+// (its filesystem walk runs for seconds; tens of seconds on a busy host): at 50 ms those
+// wake-ups were a tenth of the scanner's CPU a host, at 250 ms still a fifth with 200 hosts
+// scanned at once (benchmarks/README.md, 2026-12-04 and 2026-12-07). An interrupt is still
+// noticed within this time; the host's deadline, on time (idle_wait_ms).
+constexpr int k_idle_wait_ms = 1000;
 
 class SshChannel : public Channel {
 public:

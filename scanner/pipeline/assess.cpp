@@ -17,11 +17,11 @@ HostAssessor::HostAssessor(const json& record, const ControlsCatalog& controls,
 
 HostAssessor::~HostAssessor() = default;
 
-void HostAssessor::add(json& host) {
-  m_exceptions.apply(host);
+void HostAssessor::add(json& host, size_t index) {
+  m_exceptions.apply(host, index);
   m_scores.add(host);
   if (m_evidence) {
-    m_evidence->add(host);
+    m_evidence->add(host, index);
   }
 }
 
@@ -35,8 +35,9 @@ void HostAssessor::finish(json& record) {
 
 void assess_record(json& record, const ControlsCatalog& controls, const Assessment& assessment) {
   HostAssessor assessor(record, controls, assessment);
+  size_t index = 0;
   for (auto& host : record["hosts"]) {
-    assessor.add(host);
+    assessor.add(host, index++);
   }
   assessor.finish(record);
 }

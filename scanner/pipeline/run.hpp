@@ -69,8 +69,9 @@ struct Assessment {
 };
 
 // assess_record one host at a time, so that a fleet's hosts need not all be held at once: add()
-// each host in record order (it changes the host's results), then finish() the record. The
-// record given first is read for its checks section only.
+// each host, in any order, with its index in the record (it changes the host's results), then
+// finish() the record; what it gives is the same whatever order the hosts came in. The record
+// given first is read for its checks section only.
 class HostAssessor {
 public:
   HostAssessor(const cisscan::json& record, const ControlsCatalog& controls,
@@ -78,7 +79,7 @@ public:
   ~HostAssessor();
   HostAssessor(const HostAssessor&) = delete;
   HostAssessor& operator=(const HostAssessor&) = delete;
-  void add(cisscan::json& host);
+  void add(cisscan::json& host, size_t index);
   void finish(cisscan::json& record);
 
 private:

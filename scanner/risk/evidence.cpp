@@ -16,8 +16,9 @@ bool in_scope(const json& host, const std::vector<std::string>& classes) {
   if (std::find(classes.begin(), classes.end(), "any") != classes.end()) {
     return true;
   }
-  for (const auto& role : host.value("roles", json::array())) {
-    if (std::find(classes.begin(), classes.end(), role.get<std::string>()) != classes.end()) {
+  for (const auto& role : util::array_member(host, "roles")) {
+    if (role.is_string() && std::find(classes.begin(), classes.end(),
+                                      role.get_ref<const std::string&>()) != classes.end()) {
       return true;
     }
   }
@@ -94,7 +95,8 @@ std::vector<std::string> linked_safeguards(const std::vector<std::string_view>& 
 // Adds one result of an `ok` host to the evidence of the entries it is linked to (those in
 // `scope`), and returns the ids of those its finding feeds.
 json add_result(std::vector<Evidence>& out, const RiskRegister& reg, const EvidenceLinks& links,
-                const std::vector<char>& scope, const json& host, const json& result) {
+                const std::vector<char>& scope, const json& host, size_t index,
+                const json& result) {
   const auto& check_id = result["check_id"].get_ref<const std::string&>();
   std::vector<std::string_view> safeguards;
   for (const auto& s : result["safeguards"]) {
@@ -125,8 +127,8 @@ json add_result(std::vector<Evidence>& out, const RiskRegister& reg, const Evide
     // missing (waived); one per result, however many of the entry's safeguards it counts for.
     ev.gap = ev.gap || is_gap(status);
     if (is_finding(status)) {
-      ev.findings.push_back(
-          {{"host", host["name"]}, {"check_id", check_id}, {"status", to_string(status)}});
+      ev.findings.add(
+          index, {{"host", host["name"]}, {"check_id", check_id}, {"status", to_string(status)}});
       risks.push_back(e.id);
     }
   }
@@ -141,7 +143,7 @@ EvidencePass::EvidencePass(const json& record, const RiskRegister& reg)
 
 EvidencePass::~EvidencePass() = default;
 
-void EvidencePass::add(json& host) {
+void EvidencePass::add(json& host, size_t index) {
   auto& results = host["results"];
   if (host_status(host) != HostStatus::ok) {
     for (auto& result : results) {
@@ -155,7 +157,7 @@ void EvidencePass::add(json& host) {
     m_entries[k].hosts_in_scope += scope[k];
   }
   for (auto& result : results) {
-    auto risks = add_result(m_entries, m_reg, *m_links, scope, host, result);
+    auto risks = add_result(m_entries, m_reg, *m_links, scope, host, index, result);
     if (risks.empty()) {
       result.erase("risks"); // only findings feed risks: no empty list per passing result
     } else {

@@ -4,6 +4,7 @@
 
 #include "risk/register.hpp"
 #include "score/safeguard_state.hpp"
+#include "util/by_host.hpp"
 #include "util/json.hpp"
 
 #include <map>
@@ -17,7 +18,7 @@ namespace cisscan {
 // and whether one of them is a gap (fail or error).
 struct Evidence {
   std::map<std::string, SafeguardTally> tally;
-  cisscan::json findings = cisscan::json::array();
+  util::ByHost findings;
   int hosts_in_scope = 0;
   bool gap = false;
 };
@@ -28,7 +29,7 @@ struct EvidenceLinks;
 // those entries, for the safeguards they share, or all of the entry's when they share none), or,
 // for a check that names none of the register's entries, by the safeguards it shares with the
 // entry. Only `ok` hosts whose roles are in the entry's asset classes count. Gathered one host
-// at a time, in record order, so that a fleet's hosts need not all be held at once.
+// at a time, in any order, so that a fleet's hosts need not all be held at once.
 class EvidencePass {
 public:
   // `record` gives the checks' `risks:` (its "checks" section); its hosts are not read.
@@ -38,8 +39,9 @@ public:
   EvidencePass& operator=(const EvidencePass&) = delete;
 
   // Adds the host's results to the entries' evidence and sets each finding's `risks` (the ids of
-  // the entries it feeds, in register order); a result that feeds none has no `risks`.
-  void add(cisscan::json& host);
+  // the entries it feeds, in register order); a result that feeds none has no `risks`. `index`
+  // is the host's place in the record: the findings are listed in record order.
+  void add(cisscan::json& host, size_t index);
   // One per entry, in the register's order.
   std::vector<Evidence>& entries() { return m_entries; }
 

@@ -221,15 +221,16 @@ json entry_to_json(const RiskEntry& e, const RiskRegister& reg, Evidence& ev,
           {"risk", risk},
           {"acceptable", acceptable},
           {"state", std::string(to_string(state))},
-          {"findings", std::move(ev.findings)}};
+          {"findings", ev.findings.take()}};
 }
 
 } // namespace
 
 void assess_risks(json& record, const RiskRegister& reg) {
   EvidencePass evidence(record, reg);
+  size_t index = 0;
   for (auto& host : record["hosts"]) {
-    evidence.add(host);
+    evidence.add(host, index++);
   }
   assess_risks(record, reg, evidence);
 }

@@ -1,16 +1,31 @@
 #include "score/safeguard_state.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cisscan {
 
+namespace {
+
+// A weight in whole millionths. A saved record's weight may be anything: what is not a positive
+// number counts for nothing, and no weight counts for more than a million.
+std::int64_t weight_units(double weight) {
+  if (!(weight > 0)) {
+    return 0;
+  }
+  return std::llround(std::min(weight, 1e6) * 1e6);
+}
+
+} // namespace
+
 void SafeguardTally::add(ResultStatus status, double weight) {
   ++m_counts[static_cast<size_t>(status)];
+  const auto units = weight_units(weight);
   if (status == ResultStatus::pass) {
-    m_pass_weight += weight;
-    m_counted_weight += weight;
+    m_pass_weight += units;
+    m_counted_weight += units;
   } else if (is_gap(status)) {
-    m_counted_weight += weight;
+    m_counted_weight += units;
   }
 }
 
@@ -18,7 +33,9 @@ std::optional<double> SafeguardTally::score() const {
   if (m_counted_weight <= 0) {
     return std::nullopt;
   }
-  return std::round(m_pass_weight / m_counted_weight * 1000.0) / 10.0;
+  return std::round(static_cast<double>(m_pass_weight) / static_cast<double>(m_counted_weight) *
+                    1000.0) /
+         10.0;
 }
 
 SafeguardState SafeguardTally::state() const {

@@ -11,6 +11,7 @@
 #include "util/json.hpp"
 
 #include <array>
+#include <cstdint>
 #include <optional>
 
 namespace cisscan {
@@ -31,8 +32,11 @@ public:
   cisscan::json to_json() const;
 
 private:
-  double m_pass_weight = 0;
-  double m_counted_weight = 0;
+  // Whole millionths of a weight (check weights have at most three decimals that count,
+  // catalog/check_parser.cpp), so that the sums, and so the score, are the same in whatever order
+  // results are added: a fleet's hosts are assessed as they end.
+  std::int64_t m_pass_weight = 0;
+  std::int64_t m_counted_weight = 0;
   std::array<int, k_result_statuses.names.size()> m_counts{}; // results per status
   bool m_attested = false;
 };

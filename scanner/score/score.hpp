@@ -14,7 +14,8 @@
 namespace cisscan {
 
 // score_hosts one host at a time, so that a fleet's hosts need not all be held at once: add()
-// each host in record order, then finish() with the record's attestations section.
+// each host, in any order (the sums are exact: score/safeguard_state.hpp), then finish() with
+// the record's attestations section.
 class ScoreTally {
 public:
   explicit ScoreTally(const ControlsCatalog& controls);

@@ -371,7 +371,7 @@ TEST_CASE("every problem of a check is reported, not only the first") {
     CHECK(m[3] == file + ":6: t-many: the stat probe expects an absolute path");
     CHECK(m[4] == file + ":9: t-many: expected an octal mode such as \"0640\"");
     CHECK(m[5] == file + ":10: t-many: operator 'exit_code' does not apply to a stat probe");
-    CHECK(m[6] == file + ":11: t-many: weight must be positive");
+    CHECK(m[6] == file + ":11: t-many: weight must be a number from 0.001 to 1000");
     CHECK(m[7] == file + ":12: t-many: on_missing must be error or fail");
     REQUIRE(load.catalog.checks.size() == 1);
     CHECK(load.catalog.checks[0]->id == "t-fine");
@@ -713,7 +713,7 @@ TEST_CASE("loader builds immutable definitions") {
                                      "    on_missing: pass\n");
     const auto m = messages(load);
     REQUIRE(m.size() == 2);
-    CHECK(m[0].find(":7: t-w: weight must be positive") != std::string::npos);
+    CHECK(m[0].find(":7: t-w: weight must be a number from 0.001 to 1000") != std::string::npos);
     CHECK(m[1].find(":13: t-m: on_missing must be error or fail") != std::string::npos);
   }
   SUBCASE("a weight that is not a finite number, or not one value") {
@@ -730,7 +730,7 @@ TEST_CASE("loader builds immutable definitions") {
       const auto m = messages(load);
       REQUIRE(m.size() == 1);
       CHECK(m[0].find(":7: t-w: ") != std::string::npos);
-      CHECK(m[0].find(weight[0] == '[' ? "expected a number" : "weight must be positive") !=
+      CHECK(m[0].find(weight[0] == '[' ? "expected a number" : "weight must be a number from 0.001 to 1000") !=
             std::string::npos);
     }
   }
