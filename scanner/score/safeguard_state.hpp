@@ -32,9 +32,9 @@ public:
   cisscan::json to_json() const;
 
 private:
-  // Whole millionths of a weight (check weights have at most three decimals that count,
-  // catalog/check_parser.cpp), so that the sums, and so the score, are the same in whatever order
-  // results are added: a fleet's hosts are assessed as they end.
+  // Whole millionths of a weight (the least a check may have, 0.001, is a thousand of them:
+  // catalog/check_parser.cpp), so that the sums, and so the score, are the same in whatever
+  // order results are added: a fleet's hosts are assessed as they end.
   std::int64_t m_pass_weight = 0;
   std::int64_t m_counted_weight = 0;
   std::array<int, k_result_statuses.names.size()> m_counts{}; // results per status

@@ -716,8 +716,8 @@ TEST_CASE("loader builds immutable definitions") {
     CHECK(m[0].find(":7: t-w: weight must be a number from 0.001 to 1000") != std::string::npos);
     CHECK(m[1].find(":13: t-m: on_missing must be error or fail") != std::string::npos);
   }
-  SUBCASE("a weight that is not a finite number, or not one value") {
-    for (const std::string weight : {".nan", ".inf", "-.inf", "[1, 2]"}) {
+  SUBCASE("a weight that is not a number from 0.001 to 1000, or not one value") {
+    for (const std::string weight : {".nan", ".inf", "-.inf", "0", "0.0005", "1001", "[1, 2]"}) {
       CAPTURE(weight);
       const auto load = load_text(dir, "checks:\n"
                                        "  - id: t-w\n"
@@ -730,8 +730,9 @@ TEST_CASE("loader builds immutable definitions") {
       const auto m = messages(load);
       REQUIRE(m.size() == 1);
       CHECK(m[0].find(":7: t-w: ") != std::string::npos);
-      CHECK(m[0].find(weight[0] == '[' ? "expected a number" : "weight must be a number from 0.001 to 1000") !=
-            std::string::npos);
+      CHECK(m[0].find(weight[0] == '['
+                          ? "expected a number"
+                          : "weight must be a number from 0.001 to 1000") != std::string::npos);
     }
   }
   SUBCASE("on_empty is error by default, pass or fail when said, nothing else") {
