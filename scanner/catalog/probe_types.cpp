@@ -104,13 +104,6 @@ std::string package_command(std::string_view name) {
          "case \"$s\" in ?n*|?c*) exit 3;; esac; exit 0";
 }
 
-// The package a dpkg-query line (package_line) lists, without its architecture.
-std::string_view package_of(std::string_view line) {
-  auto name = util::trim(line.substr(3));
-  name = name.substr(0, name.find(' '));
-  return name.substr(0, name.find(':'));
-}
-
 // The facts' package list read once for a host's package probes: each line dpkg-query listed
 // (package_line) with its package, as util::Lines cuts them, by name and, within a name, in
 // their order (dpkg-query lists by name already, so the sort is mostly a check).
@@ -155,28 +148,6 @@ std::optional<std::string> package_derive(std::string_view name, const FactOutpu
     }
   });
   return found ? found : std::string();
-}
-
-// dpkg's status word for the state letter of ${db:Status-Abbrev} (package_line's second letter).
-std::string_view package_state_word(char state) {
-  switch (state) {
-  case 'n':
-    return "not-installed";
-  case 'c':
-    return "config-files";
-  case 'H':
-    return "half-installed";
-  case 'U':
-    return "unpacked";
-  case 'F':
-    return "half-configured";
-  case 'W':
-    return "triggers-awaited";
-  case 't':
-    return "triggers-pending";
-  default: // 'i', the one other letter package_line accepts
-    return "installed";
-  }
 }
 
 // A `packages` probe's line for one architecture of a package.
@@ -249,6 +220,35 @@ const std::vector<ProbeType> k_probe_types = {
 
 } // namespace
 
+// The package a dpkg-query line (package_line) lists, without its architecture.
+std::string_view package_of(std::string_view line) {
+  auto name = util::trim(line.substr(3));
+  name = name.substr(0, name.find(' '));
+  return name.substr(0, name.find(':'));
+}
+
+// dpkg's status word for the state letter of ${db:Status-Abbrev} (package_line's second letter).
+std::string_view package_state_word(char state) {
+  switch (state) {
+  case 'n':
+    return "not-installed";
+  case 'c':
+    return "config-files";
+  case 'H':
+    return "half-installed";
+  case 'U':
+    return "unpacked";
+  case 'F':
+    return "half-configured";
+  case 'W':
+    return "triggers-awaited";
+  case 't':
+    return "triggers-pending";
+  default: // 'i', the one other letter package_line accepts
+    return "installed";
+  }
+}
+
 const std::vector<ProbeType>& probe_types() {
   return k_probe_types;
 }
@@ -265,24 +265,7 @@ bool package_present(std::string_view status_line) {
 }
 
 PackageStates read_package_states(std::string_view dpkg_lines) {
-  PackageStates states;
-  for (const auto line : util::Lines(dpkg_lines)) {
-    if (!package_line(line)) {
-      continue;
-    }
-    const auto name = package_of(line);
-    if (!name.empty()) {
-      // dpkg-query lists by name: the last entry, or the end, is where most names go.
-      auto it = states.empty() || states.rbegin()->first < name ? states.end()
-                : states.rbegin()->first == name                ? std::prev(states.end())
-                                                                : states.find(name);
-      if (it == states.end()) {
-        it = states.emplace_hint(it, std::string(name), std::vector<std::string_view>{});
-      }
-      it->second.push_back(package_state_word(line[1]));
-    }
-  }
-  return states;
+  return PackageStates(dpkg_lines);
 }
 
 bool package_word_present(std::string_view word) {
@@ -292,13 +275,8 @@ bool package_word_present(std::string_view word) {
 std::string package_state_lines(std::string_view names, const PackageStates& states) {
   std::string lines;
   for (const auto name : package_names(names)) {
-    const auto it = states.find(name);
-    if (it == states.end()) {
-      continue;
-    }
-    for (const auto word : it->second) {
-      lines += package_state_line(name, word);
-    }
+    states.each_word_of(name,
+                        [&](std::string_view word) { lines += package_state_line(name, word); });
   }
   return lines;
 }

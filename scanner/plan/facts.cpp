@@ -159,23 +159,12 @@ void read_units(const std::vector<ProbeOutput>& outputs, Facts& facts) {
 
 } // namespace
 
-namespace {
-
-// Installed: some architecture of it has files on disk.
-bool has_files(const PackageStates::value_type& package) {
-  return std::any_of(package.second.begin(), package.second.end(), package_word_present);
-}
-
-} // namespace
-
 bool Facts::installed(std::string_view package) const {
-  const auto found = package_states.find(package);
-  return found != package_states.end() && has_files(*found);
+  return package_states.present(package);
 }
 
 size_t Facts::packages_installed() const {
-  return static_cast<size_t>(
-      std::count_if(package_states.begin(), package_states.end(), has_files));
+  return package_states.present_count();
 }
 
 const std::vector<ProbeSpec>& fact_probes() {

@@ -109,7 +109,7 @@ json add_result(std::vector<Evidence>& out, const RiskRegister& reg, const Evide
   const auto& candidates = named ? it->second : (of_safeguards = links.of_safeguards(safeguards));
   const auto status = result_status(result);
   const double weight = result.value("weight", 1.0);
-  json risks = json::array();
+  json risks; // null until a finding feeds an entry: most results feed none
   for (const auto k : candidates) {
     if (scope[k] == 0) {
       continue;

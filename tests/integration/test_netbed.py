@@ -135,6 +135,27 @@ def test_the_second_network_is_reached_only_through_the_bastion(network):
     assert bastion.run("sysctl", "-n", "net.ipv4.ip_forward").stdout.strip() == "0"
 
 
+
+def test_the_scanner_and_its_hosts_send_no_arp_and_the_bridge_no_netfilter(network):
+    """What a real network's other machines would pay is not charged to the scanner's CPU: no
+    ARP broadcast that every namespace on the bridge receives, no firewall over bridged frames
+    (benchmarks/README.md, 2026-12-07 08:15)."""
+    bed = network["bed"]
+    for host in network["hosts"] + [network["slow"]]:
+        mine = netbed.ip("neigh", "show", host.address, "dev", bed.root_link).stdout
+        assert "PERMANENT" in mine and bed.mac("a", int(host.address.rsplit(".", 1)[1])) in mine
+        theirs = host.run("ip", "neigh", "show", bed.address("a", 1), "dev", "eth0").stdout
+        assert "PERMANENT" in theirs and bed.mac("a", 1) in theirs
+        assert host.run("cat", "/sys/class/net/eth0/address").stdout.strip() in mine
+    knobs = subprocess.run(["ip", "netns", "exec", bed.core, "sysctl", "-a"], capture_output=True,
+                           text=True).stdout
+    for line in knobs.splitlines():
+        if line.startswith("net.bridge.bridge-nf-call-"):
+            assert line.endswith("= 0"), line
+    # And the hosts answer: the fixed addresses are the right ones.
+    with socket.create_connection((network["hosts"][0].address, 22), timeout=5) as s:
+        assert s.recv(64).startswith(b"SSH-2.0-")
+
 def test_cisscan_scans_the_reachable_hosts_and_not_the_second_network(network, tmp_path):
     bed = network["bed"]
     reachable = network["hosts"] + [network["slow"], network["bastion"]]

@@ -227,10 +227,10 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
     CHECK_FALSE(facts.installed(name));
   }
   // Every listed package with dpkg's status word, for the lines of `packages:`.
-  CHECK(facts.package_states.size() == 5);
-  CHECK(facts.package_states.at("nis") == std::vector<std::string_view>{"config-files"});
-  CHECK(facts.package_states.at("held") == std::vector<std::string_view>{"installed"});
-  CHECK(facts.package_states.at("never") == std::vector<std::string_view>{"not-installed"});
+  CHECK(facts.package_states.names().size() == 5);
+  CHECK(facts.package_states.words_of("nis") == std::vector<std::string_view>{"config-files"});
+  CHECK(facts.package_states.words_of("held") == std::vector<std::string_view>{"installed"});
+  CHECK(facts.package_states.words_of("never") == std::vector<std::string_view>{"not-installed"});
   CHECK(facts.services == std::set<std::string>{"ssh", "cron", "getty@tty1"});
 
   SUBCASE("a package installed with its removal only requested is installed") {
@@ -259,7 +259,7 @@ TEST_CASE("parse_facts reads kernel, machine id, user, packages and services") {
                            "ii  openssh-server 1:9.2p1\nxx  odd 1.0\n")});
     CHECK(noisy.packages_installed() == 1);
     CHECK(noisy.installed("openssh-server"));
-    CHECK(noisy.package_states.size() == 1);
+    CHECK(noisy.package_states.names().size() == 1);
   }
   SUBCASE("root") {
     const auto root = parse_facts({out("f-user", "uid=0(root) gid=0(root) groups=0(root)\n")});

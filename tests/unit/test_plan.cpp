@@ -113,7 +113,7 @@ TEST_CASE("why_not_applicable") {
     // A host whose package list could not be read may have any package, or none: the check is
     // neither applicable nor not, and says so.
     Facts unknown = facts;
-    unknown.package_states.clear();
+    unknown.package_states = {};
     Applicability a;
     a.not_packages = {"rsyslog"};
     CHECK(why_not_applicable(a, unknown, vm).empty());
@@ -220,7 +220,7 @@ TEST_CASE("plan_host") {
                               return a;
                             }())};
     auto facts = debian_facts();
-    facts.package_states.clear();
+    facts.package_states = {};
     const auto plan = plan_host(with_packages, facts, {"vm"});
     CHECK(plan.checks[0].decision == Decision::undecided);
     CHECK(plan.checks[0].reason.find("could not be read") != std::string::npos);
@@ -257,7 +257,7 @@ TEST_CASE("plan_host") {
     // The catalog's definition is left as it was, for the next host.
     CHECK(small.checks[0]->probe->command == firewall.command);
     SUBCASE("an unread package list leaves the probe's own dpkg-query to say so") {
-      facts.package_states.clear();
+      facts.package_states = {};
       const auto unread = plan_host(small, facts, {"vm"});
       REQUIRE(unread.probes.size() == 1);
       CHECK(unread.probes[0].command == firewall.command);
@@ -299,7 +299,7 @@ TEST_CASE("plan_host") {
     }
     SUBCASE("without the facts' unit states, and without their package list") {
       facts.unit_states.reset();
-      facts.package_states.clear();
+      facts.package_states = {};
       const auto own = plan_host(small, facts, {"vm"});
       REQUIRE(own.probes.size() == 1);
       CHECK(own.probes[0].command == firewall.command);
@@ -344,7 +344,7 @@ TEST_CASE("plan_host") {
       CHECK_FALSE(unread.probes[1].quick);
       facts.unit_states = "#units ufw.service\nactive\n#list-unit-files\nufw.service enabled "
                           "enabled\n";
-      facts.package_states.clear();
+      facts.package_states = {};
       unread = plan_host(small, facts, {"vm"});
       CHECK_FALSE(unread.probes[0].quick);
       CHECK(unread.probes[1].quick);

@@ -353,12 +353,39 @@ TEST_CASE("package and packages from this machine's dpkg-query: a read of every 
   const auto facts =
       run_local("dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n'").output;
   std::vector<std::string> names;
-  for (const auto& [name, words] : read_package_states(facts)) {
-    names.push_back(name);
+  for (const auto name : read_package_states(facts).names()) {
+    names.emplace_back(name);
   }
   REQUIRE(names.size() > 50);
   names.emplace_back("no-such-package-xyz");
   check_searched_like_read(facts, names);
+}
+
+TEST_CASE("the facts' package table: by name, a name's architectures in their listed order") {
+  // Not in dpkg-query's order: a name that is another's prefix, a name listed apart.
+  const PackageStates states("ii  libc6:i386 2.36\n"
+                             "rc  zlib 1.0\n"
+                             "ii  apt-utils 2.6\n"
+                             "rc  libc6:amd64 2.36\n"
+                             "ii  apt 2.6\n"
+                             "not a package line\n"
+                             "iU  libc6:arm64 2.36\n");
+  CHECK(states.names() == std::vector<std::string_view>{"apt", "apt-utils", "libc6", "zlib"});
+  CHECK(states.words_of("libc6") ==
+        std::vector<std::string_view>{"installed", "config-files", "unpacked"});
+  CHECK(states.words_of("ap").empty());
+  CHECK(states.words_of("zz").empty());
+  CHECK(states.present("apt"));
+  CHECK(states.present("libc6"));
+  CHECK_FALSE(states.present("zlib"));
+  CHECK_FALSE(states.present("no-such"));
+  CHECK(states.present_count() == 3);
+  CHECK_FALSE(states.empty());
+  CHECK(PackageStates("dpkg-query: error\n").empty());
+  // Copied and moved, it reads the same (its names are its own).
+  auto copy = states;
+  const auto moved = std::move(copy);
+  CHECK(moved.words_of("apt-utils") == std::vector<std::string_view>{"installed"});
 }
 
 TEST_CASE("several packages' states from the facts' dpkg-query lines") {
@@ -372,13 +399,14 @@ TEST_CASE("several packages' states from the facts' dpkg-query lines") {
                             "dpkg-query: warning: something\n";
   const auto states = read_package_states(facts);
   SUBCASE("dpkg's status word for each package, one per architecture") {
-    CHECK(states.at("telnet") == std::vector<std::string_view>{"installed"});
-    CHECK(states.at("nis") == std::vector<std::string_view>{"config-files"});
-    CHECK(states.at("libc6") == std::vector<std::string_view>{"installed", "installed"});
-    CHECK(states.at("held-pkg") == std::vector<std::string_view>{"installed"});
-    CHECK(states.at("talk") == std::vector<std::string_view>{"unpacked"});
-    CHECK(states.at("broken") == std::vector<std::string_view>{"half-installed"});
-    CHECK(states.size() == 6);
+    CHECK(states.words_of("telnet") == std::vector<std::string_view>{"installed"});
+    CHECK(states.words_of("nis") == std::vector<std::string_view>{"config-files"});
+    CHECK(states.words_of("libc6") == std::vector<std::string_view>{"installed", "installed"});
+    CHECK(states.words_of("held-pkg") == std::vector<std::string_view>{"installed"});
+    CHECK(states.words_of("talk") == std::vector<std::string_view>{"unpacked"});
+    CHECK(states.words_of("broken") == std::vector<std::string_view>{"half-installed"});
+    CHECK(states.names().size() == 6);
+    CHECK(states.present_count() == 5); // nis: config files only
   }
   SUBCASE("the lines, in the order named; a package dpkg does not list has none") {
     CHECK(package_state_lines("nis telnet  no-such\nlibc6", states) ==
