@@ -25,12 +25,12 @@ public:
       fn(it->word);
     }
   }
-  std::vector<std::string_view> words_of(std::string_view name) const;
+  std::vector<std::string_view> words_of(std::string_view name) const; // static words
   // Whether some architecture of `name` has files on disk (package_word_present).
   bool present(std::string_view name) const;
   // The packages of which some architecture has files on disk.
   size_t present_count() const;
-  // Each package listed, once, by name.
+  // Each package listed, once, by name: views into this table, valid while it lives.
   std::vector<std::string_view> names() const;
 
 private:

@@ -353,7 +353,8 @@ TEST_CASE("package and packages from this machine's dpkg-query: a read of every 
   const auto facts =
       run_local("dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n'").output;
   std::vector<std::string> names;
-  for (const auto name : read_package_states(facts).names()) {
+  const auto states = read_package_states(facts); // names() are views into it
+  for (const auto name : states.names()) {
     names.emplace_back(name);
   }
   REQUIRE(names.size() > 50);
