@@ -6,7 +6,6 @@
 #include "catalog/probe_fields.hpp"
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,12 +53,12 @@ const std::vector<ProbeType>& probe_types();
 bool package_line(std::string_view line);
 bool package_present(std::string_view status_line);
 
-// Each package the facts' dpkg-query lines list → dpkg's status word ("installed",
-// "config-files", "unpacked", ...) for each architecture of it listed, in their order.
 // The package a dpkg-query line (package_line) lists, without its architecture.
 std::string_view package_of(std::string_view line);
 // dpkg's status word for the state letter of ${db:Status-Abbrev} (package_line's second letter).
 std::string_view package_state_word(char state);
+// Each package the facts' dpkg-query lines list → dpkg's status word ("installed",
+// "config-files", "unpacked", ...) for each architecture of it listed, in their order.
 PackageStates read_package_states(std::string_view dpkg_lines);
 // Whether a status word of those says the package has files on disk, as package_present.
 bool package_word_present(std::string_view word);
