@@ -50,7 +50,7 @@ ControlsCatalog ControlsCatalog::load(const std::filesystem::path& path) try {
   throw util::yaml_error(path, e);
 }
 
-const Safeguard* ControlsCatalog::find(const std::string& id) const {
+const Safeguard* ControlsCatalog::find(std::string_view id) const {
   const auto it = m_index.find(id);
   return it == m_index.end() ? nullptr : &m_safeguards[it->second];
 }

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cisscan {
@@ -29,7 +30,7 @@ public:
   // Throws ConfigError naming file and line.
   static ControlsCatalog load(const std::filesystem::path& path);
 
-  const Safeguard* find(const std::string& id) const;
+  const Safeguard* find(std::string_view id) const;
   const std::vector<Safeguard>& safeguards() const { return m_safeguards; }
   const std::vector<Control>& controls() const { return m_controls; }
   size_t ig1_count() const;
@@ -39,7 +40,7 @@ private:
   std::string m_version;
   std::vector<Control> m_controls;
   std::vector<Safeguard> m_safeguards;
-  std::map<std::string, size_t> m_index;
+  std::map<std::string, size_t, std::less<>> m_index;
 };
 
 } // namespace cisscan

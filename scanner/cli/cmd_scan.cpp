@@ -135,31 +135,41 @@ int run_scan(const ScanArgs& args) {
   const InterruptGuard interrupt;
   options.interrupted = &interrupt.interrupted();
   // The record but its hosts is known before the scan. Each host's run is handed to this thread
-  // as it ends (pipeline/hand_off.hpp), becomes its record entry, is assessed (in whatever order
-  // hosts end: HostAssessor) and goes to the spool, so that the fleet's hosts are held on disk,
-  // not in memory, unless the reports read them side by side anyway. Its raw run is not kept.
+  // as it ends (pipeline/hand_off.hpp), is assessed (in whatever order hosts end: HostAssessor)
+  // and goes to the spool as text (pipeline/scan_entry.hpp), so that the fleet's hosts are held
+  // on disk, not in memory, unless the reports read them side by side anyway: then each becomes
+  // its record entry. Its raw run is not kept.
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
-  // Spooled entries are lean: what a check's results share is written into each as text.
-  const auto members = result_members(catalog);
+  const auto members = result_members(catalog); // what a check's results share, as text once
   std::optional<HostSpool> spool;
   std::vector<json> hosts; // when the reports read them side by side
   if (reads_hosts_side_by_side(args.publish)) {
     hosts.resize(inventory.hosts.size());
   } else {
-    spool.emplace(inventory.hosts.size(), &members);
+    spool.emplace(inventory.hosts.size());
   }
+  // One buffer for every host's text: a host's text (~500 KB with the full catalog) grown from
+  // empty each time cost a third of writing it in reallocations and first-touch page faults
+  // (benchmarks/README.md, 2026-12-03 23:00). Let go when a rare large host grew it past 8 MiB.
+  std::string text;
   {
     Progress progress(inventory.hosts.size(), progress_wanted());
     progress.attach(options);
     scan_fleet(inventory, catalog, options, [&](size_t index, HostRun&& run) {
-      auto entry = record_entry(run, spool ? &members : nullptr);
-      assessor.add(entry.host, index);
-      if (spool) {
-        spool->put(index, entry.host, entry.probes);
-      } else {
-        hosts[index] = std::move(entry.host);
+      if (!spool) {
+        hosts[index] = host_to_json(run);
+        assessor.add(hosts[index], index);
+        return;
       }
+      ScanEntry entry(std::move(run), members);
+      assessor.add(entry, index);
+      if (text.capacity() > (8u << 20)) {
+        std::string().swap(text);
+      }
+      text.clear();
+      entry.append_text(text);
+      spool->put_text(index, text, gaps_text(entry.host(), entry));
     });
   }
   for (auto& host : hosts) {

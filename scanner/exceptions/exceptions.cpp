@@ -127,53 +127,58 @@ void undo_exceptions(json& host) {
   }
 }
 
+// The host's name, as the exception sections list it.
+const json& name_of(const json& host) {
+  static const json k_none;
+  const auto it = host.find("name");
+  return it == host.end() ? k_none : *it;
+}
+
 // Marks the host's failures a waiver matches as waived (when it is current), adding each to
 // `applied`.
-void apply_waiver(json& host, size_t index, const Waiver& w, bool is_current,
-                  util::ByHost& applied) {
+void apply_waiver(const json& host, AssessedResults& results, size_t index, const Waiver& w,
+                  bool is_current, util::ByHost& applied) {
   if (!w.hosts.matches(host)) {
     return;
   }
-  for (auto& result : host["results"]) {
-    if (result_status(result) != ResultStatus::fail ||
-        !glob_match(w.checks, result["check_id"].get_ref<const std::string&>())) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto check_id = results.check_id(i);
+    if (results.status(i) != ResultStatus::fail || !glob_match(w.checks, check_id)) {
       continue;
     }
-    applied.add(index, {{"host", host["name"]}, {"check_id", result["check_id"]}});
+    applied.add(index, {{"host", name_of(host)}, {"check_id", check_id}});
     if (is_current) {
-      result["original_status"] = to_string(ResultStatus::fail);
-      result["original_reason"] = result["reason"];
-      result["status"] = to_string(ResultStatus::waived);
-      result["reason"] = "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
-                         w.expires + "): " + w.justification;
-      result["waiver"] = {{"id", w.id},
-                          {"approved_by", w.approved_by},
-                          {"ticket", w.ticket},
-                          {"expires", w.expires},
-                          {"justification", w.justification}};
+      results.waive(i,
+                    "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
+                        w.expires + "): " + w.justification,
+                    {{"id", w.id},
+                     {"approved_by", w.approved_by},
+                     {"ticket", w.ticket},
+                     {"expires", w.expires},
+                     {"justification", w.justification}});
     }
   }
 }
 
 // Attaches an attestation to the host's manual results it answers (when it is current), adding
 // each to `covers`.
-void apply_attestation(json& host, size_t index, const Attestation& a, bool is_current,
-                       util::ByHost& covers) {
+void apply_attestation(const json& host, AssessedResults& results, size_t index,
+                       const Attestation& a, bool is_current, util::ByHost& covers) {
   if (a.check.empty() || !a.hosts.matches(host)) {
     return;
   }
-  for (auto& result : host["results"]) {
-    if (result["check_id"] != a.check || result_status(result) != ResultStatus::manual) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results.check_id(i) != a.check || results.status(i) != ResultStatus::manual) {
       continue;
     }
-    covers.add(index, {{"host", host["name"]}, {"check_id", result["check_id"]}});
+    covers.add(index, {{"host", name_of(host)}, {"check_id", a.check}});
     if (is_current) {
-      result["attestation"] = {{"id", a.id},
-                               {"statement", a.statement},
-                               {"evidence", a.evidence},
-                               {"attested_by", a.attested_by},
-                               {"date", a.date},
-                               {"expires", a.expires}};
+      results.attest(i, {{"id", a.id},
+                         {"statement", a.statement},
+                         {"evidence", a.evidence},
+                         {"attested_by", a.attested_by},
+                         {"date", a.date},
+                         {"expires", a.expires}});
     }
   }
 }
@@ -218,13 +223,18 @@ ExceptionPass::ExceptionPass(const ExceptionFiles& exceptions, std::string today
 
 void ExceptionPass::apply(json& host, size_t index) {
   undo_exceptions(host);
+  EntryResults results(host);
+  apply(host, results, index);
+}
+
+void ExceptionPass::apply(const json& host, AssessedResults& results, size_t index) {
   for (size_t i = 0; i < m_exceptions.waivers.size(); ++i) {
     const auto& w = m_exceptions.waivers[i];
-    apply_waiver(host, index, w, current(w.expires, m_today), m_applied[i]);
+    apply_waiver(host, results, index, w, current(w.expires, m_today), m_applied[i]);
   }
   for (size_t i = 0; i < m_exceptions.attestations.size(); ++i) {
     const auto& a = m_exceptions.attestations[i];
-    apply_attestation(host, index, a, current(a.expires, m_today), m_covers[i]);
+    apply_attestation(host, results, index, a, current(a.expires, m_today), m_covers[i]);
   }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "exceptions/selector.hpp"
+#include "model/assessed_results.hpp"
 #include "util/by_host.hpp"
 #include "util/json.hpp"
 
@@ -62,6 +63,9 @@ public:
   // Restores the statuses an earlier application changed, then applies the exceptions. `index`
   // is the host's place in the record: hosts may come in any order.
   void apply(cisscan::json& host, size_t index);
+  // The same for a host whose results are apart from its entry (`host`: its other members),
+  // never assessed before.
+  void apply(const cisscan::json& host, AssessedResults& results, size_t index);
   // Sets record["waivers"], ["attestations"] (what each matched, in record order) and
   // ["exception_files"]. Call once, after the last host.
   void finish(cisscan::json& record);

@@ -25,6 +25,14 @@ void HostAssessor::add(json& host, size_t index) {
   }
 }
 
+void HostAssessor::add(ScanEntry& entry, size_t index) {
+  m_exceptions.apply(entry.host(), entry, index);
+  m_scores.add(entry.host(), entry, entry.answered());
+  if (m_evidence) {
+    m_evidence->add(entry.host(), entry, index);
+  }
+}
+
 void HostAssessor::finish(json& record) {
   m_exceptions.finish(record);
   record["scores"] = m_scores.finish(record["attestations"]);

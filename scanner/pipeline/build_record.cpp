@@ -1,6 +1,7 @@
 // The record of a scan from its hosts' runs: the JSON every report is made from (record/).
 #include "pipeline/run.hpp"
 
+#include "pipeline/entry_members.hpp"
 #include "util/clock.hpp"
 #include "util/files.hpp"
 #include "util/json_text.hpp"
@@ -16,31 +17,8 @@ std::string safe(std::string_view text) {
   return util::to_valid_utf8(text);
 }
 
-// The catalog's probe as `lean` holds it, where the probe a host ran is that one (its type,
-// argument and time limit) with the catalog's command, or with that command after a prefix of
-// its own: a probe answered from the facts says so before the command (pipeline/derive.cpp).
-// `prefix` is that prefix, empty when the command is the catalog's as it is. Else null.
-const ResultMembers::Probe* catalog_probe(const ProbeSpec& spec, const ResultMembers* lean,
-                                          std::string_view& prefix) {
-  if (lean == nullptr) {
-    return nullptr;
-  }
-  const auto found = lean->by_probe.find(spec.id);
-  if (found == lean->by_probe.end() || found->second.type != spec.type ||
-      found->second.argument != spec.argument ||
-      found->second.timeout_seconds != spec.timeout_seconds ||
-      !std::string_view(spec.command).ends_with(found->second.command)) {
-    return nullptr;
-  }
-  prefix =
-      std::string_view(spec.command).substr(0, spec.command.size() - found->second.command.size());
-  // Escaped apart, the two halves make the whole's text; a prefix that is not UTF-8 (no command
-  // the scanner builds has one) is written with the rest as one string, its bad bytes replaced
-  // there, so nothing depends on how a replacement falls at the seam.
-  return util::is_valid_utf8(prefix) ? &found->second : nullptr;
-}
+} // namespace
 
-// A probe's members that the catalog decides (catalog_probe).
 json probe_members(const ProbeSpec& spec) {
   json out;
   out["type"] = spec.type;
@@ -49,6 +27,8 @@ json probe_members(const ProbeSpec& spec) {
   out["timeout_s"] = spec.timeout_seconds;
   return out;
 }
+
+namespace {
 
 // The probe's entry.
 json probe_to_json(const ProbeRecord& probe) {
@@ -74,93 +54,8 @@ json probe_to_json(const ProbeRecord& probe) {
   return out;
 }
 
-// The text of the probe's entry, byte for byte what append_host_text writes for probe_to_json's
-// tree (the catalog's probe members as `lean` holds their text, where the host ran the probe as
-// the catalog wrote it or answered it from the facts), without making the tree: a host's ~130
-// probe entries were a sixth of the scanner's work a host (benchmarks/README.md, 2026-12-05).
-// The members in key order, as the tree's map holds them.
-void append_probe_text(std::string& out, const ProbeRecord& probe, const ResultMembers* lean) {
-  const auto& spec = probe.spec;
-  const auto& output = probe.output;
-  std::string_view prefix;
-  const auto* known = catalog_probe(spec, lean, prefix);
-  bool first = true;
-  // A member's key: these names are plain ASCII, with nothing to escape.
-  const auto key = [&](std::string_view name) {
-    out += first ? "\"" : ",\"";
-    out += name;
-    out += "\":";
-    first = false;
-  };
-  // A member the catalog's text holds as it is for this probe, else written from the spec.
-  const auto spec_member = [&](std::string_view name, const auto& write) {
-    if (known == nullptr) {
-      key(name);
-      write();
-      return;
-    }
-    for (const auto& [member, text] : known->members) {
-      if (member != name) {
-        continue;
-      }
-      out += first ? "" : ",";
-      first = false;
-      if (name == "command" && !prefix.empty()) {
-        // The prefix's text without its closing quote, then the catalog's after its opening one.
-        constexpr std::string_view k_key = R"("command":)";
-        out += k_key;
-        util::append_json_string(out, prefix);
-        out.pop_back();
-        out += std::string_view(text).substr(k_key.size() + 1);
-      } else {
-        out += text;
-      }
-    }
-  };
-  const auto text_of = [&](std::string_view text) { util::append_json_string(out, text); };
-  const auto number = [&](auto value) {
-    util::append_json_number(out, static_cast<long long>(value));
-  };
-  out += '{';
-  spec_member("argument", [&] { text_of(safe(spec.argument)); });
-  spec_member("command", [&] { text_of(spec.command); });
-  key("complete");
-  out += output.complete ? "true" : "false";
-  key("duration_ms");
-  number(output.duration_ms);
-  key("exit_code");
-  number(output.exit_code);
-  key("id");
-  text_of(spec.id);
-  const bool utf8 = util::is_valid_utf8(output.output);
-  key("output");
-  if (utf8) {
-    text_of(output.output);
-  } else {
-    text_of(util::base64_encode(output.output));
-  }
-  key("output_bytes");
-  util::append_json_number(out, static_cast<unsigned long long>(output.output_bytes));
-  key("output_encoding");
-  out += utf8 ? "\"utf-8\"" : "\"base64\"";
-  key("output_sha256");
-  text_of(output.sha256);
-  key("started_at");
-  if (output.started_at == util::WallTime{}) {
-    out += "null";
-  } else {
-    text_of(util::rfc3339(output.started_at));
-  }
-  key("state");
-  text_of(to_string(probe.state));
-  spec_member("timeout_s", [&] { number(spec.timeout_seconds); });
-  key("truncated");
-  out += output.truncated ? "true" : "false";
-  spec_member("type", [&] { text_of(spec.type); });
-  out += '}';
-}
+} // namespace
 
-// A result's members that depend on its check alone (result_members).
 json check_members(const Check& check) {
   json out;
   out["check_sha256"] = check.sha256;
@@ -179,12 +74,11 @@ json check_members(const Check& check) {
   return out;
 }
 
-// The result, without its check_members when `lean` holds them. Its check_id, status,
-// safeguards and weight are there either way: the assessment reads them.
-json result_to_json(const CheckResult& result, const ResultMembers* lean) {
+namespace {
+
+json result_to_json(const CheckResult& result) {
   const auto& check = *result.check;
-  json out =
-      lean != nullptr && lean->by_check.contains(check.id) ? json::object() : check_members(check);
+  json out = check_members(check);
   out["check_id"] = check.id;
   out["status"] = std::string(to_string(result.status));
   out["safeguards"] = check.safeguards;
@@ -198,32 +92,7 @@ json result_to_json(const CheckResult& result, const ResultMembers* lean) {
 
 } // namespace
 
-ResultMembers result_members(const Catalog& catalog) {
-  ResultMembers members;
-  for (const auto& check : catalog.checks) {
-    auto& texts = members.by_check[check->id];
-    const auto shared = check_members(*check);
-    for (const auto& [key, value] : shared.items()) {
-      texts.push_back(util::member_text(key, value));
-    }
-    if (!check->probe || members.by_probe.contains(check->probe->id)) {
-      continue;
-    }
-    const auto& spec = *check->probe;
-    auto& probe = members.by_probe[spec.id];
-    probe = {spec.type, spec.argument, spec.command, spec.timeout_seconds, {}};
-    const auto values = probe_members(spec);
-    for (const auto& [key, value] : values.items()) {
-      probe.members.push_back(util::member_text(key, value));
-    }
-  }
-  return members;
-}
-
-namespace {
-
-// The host's entry but its probes, with its results (lean where `lean` holds their members).
-json host_without_probes(const HostRun& run, const ResultMembers* lean) {
+json host_members(const HostRun& run) {
   json out;
   out["name"] = run.spec.name;
   out["address"] = run.spec.address();
@@ -267,42 +136,20 @@ json host_without_probes(const HostRun& run, const ResultMembers* lean) {
                   {"duration_ms", run.duration_ms}};
   out["started_at"] = run.started_at;
   out["finished_at"] = run.finished_at;
-  out["results"] = json::array();
-  for (const auto& result : run.results) {
-    out["results"].push_back(result_to_json(result, lean));
-  }
   return out;
 }
 
-} // namespace
-
-json host_to_json(const HostRun& run, const ResultMembers* lean) {
-  auto out = host_without_probes(run, lean);
+json host_to_json(const HostRun& run) {
+  auto out = host_members(run);
+  auto& results = out["results"] = json::array();
+  for (const auto& result : run.results) {
+    results.push_back(result_to_json(result));
+  }
   auto& probes = out["probes"] = json::array();
   for (const auto& probe : run.probes) {
     probes.push_back(probe_to_json(probe));
   }
   return out;
-}
-
-HostRecordEntry record_entry(const HostRun& run, const ResultMembers* lean) {
-  if (lean == nullptr) {
-    return {host_to_json(run), {}};
-  }
-  HostRecordEntry entry{host_without_probes(run, lean), "["};
-  entry.host["probes"] = json::array();
-  entry.host["probes"].get_ref<json::array_t&>().resize(run.probes.size());
-  size_t room = 2;
-  for (const auto& probe : run.probes) {
-    room += probe.output.output.size() + 512; // its members, escapes, base64's third more
-  }
-  entry.probes.reserve(room);
-  for (size_t i = 0; i < run.probes.size(); ++i) {
-    entry.probes += i == 0 ? "" : ",";
-    append_probe_text(entry.probes, run.probes[i], lean);
-  }
-  entry.probes += ']';
-  return entry;
 }
 
 std::string new_run_id(const std::string& started_at) {

@@ -8,7 +8,7 @@
 #include "catalog/selection.hpp"
 #include "exceptions/exceptions.hpp"
 #include "pipeline/scan.hpp"
-#include "record/host_text.hpp"
+#include "pipeline/scan_entry.hpp"
 #include "record/record.hpp"
 #include "risk/register.hpp"
 #include "score/score.hpp"
@@ -38,22 +38,9 @@ struct RunInfo {
 
 // A run's id: its start time to the second and 4 random bytes ("2026-12-01T22:35:44Z-1a2b3c4d").
 std::string new_run_id(const std::string& started_at);
-// The members every result of a check has the same on every host, by check, as text once. A
-// host's entry made with them (`lean`) leaves them out of the results of those checks, and
-// append_host_text (the spool) puts them back: a fleet's hosts are not each built and written
-// member by member with them.
-ResultMembers result_members(const Catalog& catalog);
-cisscan::json host_to_json(const HostRun& run, const ResultMembers* lean = nullptr);
-// A host's record entry as a scan hands it on. Made with `lean` members, its results leave out
-// their checks' members (as host_to_json's) and its probes are text already: `probes` is the
-// compact JSON text of the entry's "probes" member, and host["probes"] holds one null for each
-// probe (what the assessment reads of them: whether there are any), for append_host_text to
-// write `probes` in their place. Without, `host` is host_to_json's whole entry and `probes` empty.
-struct HostRecordEntry {
-  cisscan::json host;
-  std::string probes;
-};
-HostRecordEntry record_entry(const HostRun& run, const ResultMembers* lean);
+// A host's record entry as a JSON tree (what side-by-side reports hold; the spool is given its
+// text by ScanEntry, pipeline/scan_entry.hpp).
+cisscan::json host_to_json(const HostRun& run);
 // The record of a scan, without its assessment (see assess_record).
 cisscan::json build_record(const RunInfo& info, const Catalog& catalog,
                            const ControlsCatalog& controls, const std::vector<HostRun>& hosts);
@@ -80,6 +67,8 @@ public:
   HostAssessor(const HostAssessor&) = delete;
   HostAssessor& operator=(const HostAssessor&) = delete;
   void add(cisscan::json& host, size_t index);
+  // The same for a scanned host's entry before its text is written (pipeline/scan_entry.hpp).
+  void add(ScanEntry& entry, size_t index);
   void finish(cisscan::json& record);
 
 private:

@@ -19,8 +19,6 @@ namespace cisscan {
 
 namespace {
 
-constexpr size_t k_kept_buffer = 8u << 20;
-
 // An unnamed read-write file in the temporary folder, or -1 (with a warning) when none can be made.
 int unnamed_temporary_file() {
   std::error_code ec;
@@ -37,26 +35,28 @@ int unnamed_temporary_file() {
   return fd;
 }
 
-// The host's name and status, and its fail and error results with their check_id, status and
-// safeguards.
-cisscan::json gaps_of(const cisscan::json& host) {
-  cisscan::json results = cisscan::json::array();
-  for (const auto& result : util::array_member(host, "results")) {
-    if (is_gap(result_status(result))) {
-      results.push_back({{"check_id", result.value("check_id", cisscan::json())},
-                         {"status", result.value("status", cisscan::json())},
-                         {"safeguards", result.value("safeguards", cisscan::json::array())}});
-    }
-  }
-  return {{"name", host.value("name", cisscan::json())},
-          {"status", host.value("status", cisscan::json())},
-          {"results", std::move(results)}};
-}
-
 } // namespace
 
-HostSpool::HostSpool(size_t count, const ResultMembers* members)
-    : m_members(members), m_fd(unnamed_temporary_file()), m_slots(count) {}
+std::string gaps_text(const cisscan::json& host, const ResultsView& results) {
+  cisscan::json gaps = cisscan::json::array();
+  std::vector<std::string_view> safeguards;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto status = results.status(i);
+    if (is_gap(status)) {
+      results.safeguards(i, safeguards);
+      gaps.push_back({{"check_id", results.check_id(i)},
+                      {"status", to_string(status)},
+                      {"safeguards", safeguards}});
+    }
+  }
+  auto text = util::compact_json({{"name", host.value("name", cisscan::json())},
+                                  {"status", host.value("status", cisscan::json())},
+                                  {"results", std::move(gaps)}});
+  text.shrink_to_fit(); // kept for the whole run: not the appends' spare room
+  return text;
+}
+
+HostSpool::HostSpool(size_t count) : m_fd(unnamed_temporary_file()), m_slots(count) {}
 
 HostSpool::~HostSpool() {
   if (m_fd >= 0) {
@@ -64,19 +64,11 @@ HostSpool::~HostSpool() {
   }
 }
 
-void HostSpool::put(size_t index, const cisscan::json& host, std::string_view probes) {
-  // One buffer a thread, kept from host to host: a host's text (~400 KB with the full catalog)
-  // grown from empty each time cost a third of writing it in reallocations and first-touch page
-  // faults (benchmarks/README.md, 2026-12-03 23:00).
-  // A buffer grown past k_kept_buffer by a rare large host (--host-output-limit) is let go.
-  thread_local std::string text;
-  if (text.capacity() > k_kept_buffer) {
-    std::string().swap(text);
-  }
-  text.clear();
-  append_host_text(text, host, m_members, probes);
-  auto gaps = util::compact_json(gaps_of(host));
-  gaps.shrink_to_fit(); // kept for the whole run: not the appends' spare room
+void HostSpool::put(size_t index, const cisscan::json& host) {
+  put_text(index, util::compact_json(host), gaps_text(host, EntryView(host)));
+}
+
+void HostSpool::put_text(size_t index, std::string_view text, std::string gaps) {
   std::lock_guard lock(m_mutex);
   auto& slot = m_slots.at(index);
   slot.gaps = std::move(gaps);

@@ -4,7 +4,7 @@
 // was scanned is lost.
 #pragma once
 
-#include "record/host_text.hpp"
+#include "model/assessed_results.hpp"
 #include "record/hosts.hpp"
 
 #include <mutex>
@@ -16,16 +16,16 @@ namespace cisscan {
 class HostSpool final : public HostSource {
 public:
   // Room for `count` hosts, put in any order by their index in the record. The file is made in
-  // the temporary folder ($TMPDIR) and unlinked at once, so it is gone when the process is. A
-  // host is written with the results' `members` put back (append_host_text).
-  explicit HostSpool(size_t count, const ResultMembers* members = nullptr);
+  // the temporary folder ($TMPDIR) and unlinked at once, so it is gone when the process is.
+  explicit HostSpool(size_t count);
   ~HostSpool() override;
   HostSpool(const HostSpool&) = delete;
   HostSpool& operator=(const HostSpool&) = delete;
 
-  // Stores host `index` (from any thread; each index once), with `probes` as the text of its
-  // "probes" member when given (append_host_text).
-  void put(size_t index, const cisscan::json& host, std::string_view probes = {});
+  // Stores host `index` (from any thread; each index once).
+  void put(size_t index, const cisscan::json& host);
+  // The same from the host's compact JSON text and its gaps_text.
+  void put_text(size_t index, std::string_view text, std::string gaps);
 
   size_t size() const override { return m_slots.size(); }
   // Host `index` read back (null when it was never put).
@@ -50,11 +50,14 @@ private:
   // a fleet's hosts through one buffer instead of zeroing a new one for each).
   std::string_view read_into(const Slot& slot, std::string& buffer) const;
 
-  const ResultMembers* m_members;
   int m_fd = -1;
   size_t m_end = 0;
   std::vector<Slot> m_slots;
   mutable std::mutex m_mutex;
 };
+
+// The host's name and status, and its fail and error results with their check_id, status and
+// safeguards, as compact JSON text (each_gaps): of `host`, with `results` its results.
+std::string gaps_text(const cisscan::json& host, const ResultsView& results);
 
 } // namespace cisscan

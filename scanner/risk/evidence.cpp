@@ -92,23 +92,20 @@ std::vector<std::string> linked_safeguards(const std::vector<std::string_view>& 
   return named && shared.empty() ? e.safeguards : shared;
 }
 
-// Adds one result of an `ok` host to the evidence of the entries it is linked to (those in
-// `scope`), and returns the ids of those its finding feeds.
+// Adds result `i` of an `ok` host to the evidence of the entries it is linked to (those in
+// `scope`), and returns the ids of those its finding feeds (null: none).
 json add_result(std::vector<Evidence>& out, const RiskRegister& reg, const EvidenceLinks& links,
-                const std::vector<char>& scope, const json& host, size_t index,
-                const json& result) {
-  const auto& check_id = result["check_id"].get_ref<const std::string&>();
-  std::vector<std::string_view> safeguards;
-  for (const auto& s : result["safeguards"]) {
-    safeguards.emplace_back(s.get_ref<const std::string&>());
-  }
+                const std::vector<char>& scope, const json& host_name, size_t index,
+                const ResultsView& results, size_t i, std::vector<std::string_view>& safeguards) {
+  const auto check_id = results.check_id(i);
+  results.safeguards(i, safeguards);
   // The candidates: the entries its check names, or else those of its safeguards.
   const auto it = links.named.find(check_id);
   const bool named = it != links.named.end();
   std::vector<size_t> of_safeguards;
   const auto& candidates = named ? it->second : (of_safeguards = links.of_safeguards(safeguards));
-  const auto status = result_status(result);
-  const double weight = result.value("weight", 1.0);
+  const auto status = results.status(i);
+  const double weight = results.weight(i);
   json risks; // null until a finding feeds an entry: most results feed none
   for (const auto k : candidates) {
     if (scope[k] == 0) {
@@ -127,8 +124,8 @@ json add_result(std::vector<Evidence>& out, const RiskRegister& reg, const Evide
     // missing (waived); one per result, however many of the entry's safeguards it counts for.
     ev.gap = ev.gap || is_gap(status);
     if (is_finding(status)) {
-      ev.findings.add(
-          index, {{"host", host["name"]}, {"check_id", check_id}, {"status", to_string(status)}});
+      ev.findings.add(index,
+                      {{"host", host_name}, {"check_id", check_id}, {"status", to_string(status)}});
       risks.push_back(e.id);
     }
   }
@@ -144,10 +141,14 @@ EvidencePass::EvidencePass(const json& record, const RiskRegister& reg)
 EvidencePass::~EvidencePass() = default;
 
 void EvidencePass::add(json& host, size_t index) {
-  auto& results = host["results"];
+  EntryResults results(host);
+  add(host, results, index);
+}
+
+void EvidencePass::add(const json& host, AssessedResults& results, size_t index) {
   if (host_status(host) != HostStatus::ok) {
-    for (auto& result : results) {
-      result.erase("risks");
+    for (size_t i = 0; i < results.size(); ++i) {
+      results.set_risks(i, nullptr);
     }
     return;
   }
@@ -156,13 +157,13 @@ void EvidencePass::add(json& host, size_t index) {
     scope[k] = in_scope(host, m_reg.entries[k].asset_classes) ? 1 : 0;
     m_entries[k].hosts_in_scope += scope[k];
   }
-  for (auto& result : results) {
-    auto risks = add_result(m_entries, m_reg, *m_links, scope, host, index, result);
-    if (risks.empty()) {
-      result.erase("risks"); // only findings feed risks: no empty list per passing result
-    } else {
-      result["risks"] = std::move(risks);
-    }
+  const auto name = host.find("name");
+  const json& host_name = name != host.end() ? *name : json();
+  std::vector<std::string_view> safeguards;
+  for (size_t i = 0; i < results.size(); ++i) {
+    // Only findings feed risks: no empty list per passing result.
+    results.set_risks(
+        i, add_result(m_entries, m_reg, *m_links, scope, host_name, index, results, i, safeguards));
   }
 }
 

@@ -2,6 +2,7 @@
 // over the results (risk/register.cpp turns it into the record's `risk`).
 #pragma once
 
+#include "model/assessed_results.hpp"
 #include "risk/register.hpp"
 #include "score/safeguard_state.hpp"
 #include "util/by_host.hpp"
@@ -42,6 +43,8 @@ public:
   // the entries it feeds, in register order); a result that feeds none has no `risks`. `index`
   // is the host's place in the record: the findings are listed in record order.
   void add(cisscan::json& host, size_t index);
+  // The same for a host whose results are apart from its entry (`host`: its other members).
+  void add(const cisscan::json& host, AssessedResults& results, size_t index);
   // One per entry, in the register's order.
   std::vector<Evidence>& entries() { return m_entries; }
 

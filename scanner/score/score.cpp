@@ -13,9 +13,17 @@ namespace cisscan {
 namespace {
 
 using Tally = SafeguardTally;
+using Tallies = std::map<std::string, Tally, std::less<>>;
 
-cisscan::json ig1_summary(const std::map<std::string, Tally>& safeguards,
-                          const ControlsCatalog& controls) {
+Tally& tally_of(Tallies& tallies, std::string_view id) {
+  auto it = tallies.lower_bound(id);
+  if (it == tallies.end() || it->first != id) {
+    it = tallies.emplace_hint(it, std::string(id), Tally{});
+  }
+  return it->second;
+}
+
+cisscan::json ig1_summary(const Tallies& safeguards, const ControlsCatalog& controls) {
   double sum = 0;
   int automated = 0;
   int attested = 0;
@@ -41,7 +49,7 @@ cisscan::json ig1_summary(const std::map<std::string, Tally>& safeguards,
   return out;
 }
 
-cisscan::json tallies_json(const std::map<std::string, Tally>& tallies) {
+cisscan::json tallies_json(const Tallies& tallies) {
   cisscan::json out = cisscan::json::object();
   for (const auto& [id, tally] : tallies) {
     out[id] = tally.to_json();
@@ -55,44 +63,50 @@ ScoreTally::ScoreTally(const ControlsCatalog& controls)
     : m_controls(controls), m_per_host(cisscan::json::object()) {}
 
 void ScoreTally::add(const cisscan::json& host) {
+  // A host that never answered has placeholder results only: no score of its own.
+  add(host, EntryView(host), !util::array_member(host, "probes").empty());
+}
+
+void ScoreTally::add(const cisscan::json& host, const ResultsView& results, bool answered) {
   const auto host_state = host_status(host);
   const bool counted = host_state == HostStatus::ok;
   m_in_scope += host_state == HostStatus::skipped ? 0 : 1;
   m_scanned += counted ? 1 : 0;
-  std::map<std::string, Tally> host_safeguards;
-  std::vector<std::string> seen_controls; // a result's controls, each counted once
-  for (const auto& result : host.at("results")) {
-    const auto status = result_status(result);
-    const double weight = result.value("weight", 1.0);
-    const bool answered = result.contains("attestation");
+  Tallies host_safeguards;
+  std::vector<std::string_view> safeguards;
+  std::vector<std::string_view> seen_controls; // a result's controls, each counted once
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto status = results.status(i);
+    const double weight = results.weight(i);
+    const bool attested = results.attested(i);
+    results.safeguards(i, safeguards);
     seen_controls.clear();
-    for (const auto& safeguard : result.at("safeguards")) {
-      const auto& id = safeguard.get_ref<const std::string&>();
-      auto& host_tally = host_safeguards[id];
+    for (const auto id : safeguards) {
+      auto& host_tally = tally_of(host_safeguards, id);
       host_tally.add(status, weight);
-      if (!answered && !counted) {
+      if (!attested && !counted) {
         continue;
       }
-      auto& fleet_tally = m_safeguards[id];
-      if (answered) {
+      auto& fleet_tally = tally_of(m_safeguards, id);
+      if (attested) {
         host_tally.attest();
         fleet_tally.attest();
       }
       if (counted) {
         fleet_tally.add(status, weight);
         const auto* known = m_controls.find(id);
-        auto control = known != nullptr ? known->control : id.substr(0, id.find('.'));
+        const auto control =
+            known != nullptr ? std::string_view(known->control) : id.substr(0, id.find('.'));
         if (std::find(seen_controls.begin(), seen_controls.end(), control) == seen_controls.end()) {
-          m_control_tallies[control].add(status, weight);
-          seen_controls.push_back(std::move(control));
+          tally_of(m_control_tallies, control).add(status, weight);
+          seen_controls.push_back(control);
         }
       }
     }
   }
   cisscan::json entry;
   entry["status"] = host.at("status");
-  // A host that never answered has placeholder results only: no score of its own.
-  if (util::array_member(host, "probes").empty()) {
+  if (!answered) {
     host_safeguards.clear();
   }
   entry["ig1"] = ig1_summary(host_safeguards, m_controls);

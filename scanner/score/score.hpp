@@ -5,6 +5,7 @@
 #pragma once
 
 #include "catalog/controls.hpp"
+#include "model/assessed_results.hpp"
 #include "score/safeguard_state.hpp"
 #include "util/json.hpp"
 
@@ -20,12 +21,16 @@ class ScoreTally {
 public:
   explicit ScoreTally(const ControlsCatalog& controls);
   void add(const cisscan::json& host);
+  // The same for a host whose results are apart from its entry (`host`: its other members);
+  // `answered`: it ran probes (else its results are placeholders, and it has no score).
+  void add(const cisscan::json& host, const ResultsView& results, bool answered);
   cisscan::json finish(const cisscan::json& attestations = nullptr) const;
 
 private:
   const ControlsCatalog& m_controls;
-  std::map<std::string, SafeguardTally> m_safeguards;      // across the fleet's ok hosts
-  std::map<std::string, SafeguardTally> m_control_tallies; // the same per control
+  using Tallies = std::map<std::string, SafeguardTally, std::less<>>;
+  Tallies m_safeguards;      // across the fleet's ok hosts
+  Tallies m_control_tallies; // the same per control
   cisscan::json m_per_host;
   int m_scanned = 0;
   int m_in_scope = 0;

@@ -197,34 +197,6 @@ MemberText member_text(const std::string& key, const cisscan::json& value) {
   return {key, std::move(text)};
 }
 
-void append_compact_json_with(std::string& out, const cisscan::json& object,
-                              const std::vector<MemberText>& more) {
-  if (!object.is_object()) {
-    append_compact_json(out, object);
-    return;
-  }
-  out += '{';
-  bool first = true;
-  auto next = more.begin();
-  for (const auto& [key, member] : object.items()) {
-    for (; next != more.end() && next->first <= key; ++next) {
-      if (next->first != key) {
-        out += first ? "" : ",";
-        out += next->second;
-        first = false;
-      }
-    }
-    append_member_key(out, first, key);
-    append_compact_json(out, member);
-  }
-  for (; next != more.end(); ++next) {
-    out += first ? "" : ",";
-    out += next->second;
-    first = false;
-  }
-  out += '}';
-}
-
 std::string compact_json(const cisscan::json& value) {
   std::string out;
   append_compact_json(out, value);

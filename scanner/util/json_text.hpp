@@ -29,10 +29,4 @@ void append_member_key(std::string& out, bool& first, const std::string& key);
 using MemberText = std::pair<std::string, std::string>;
 MemberText member_text(const std::string& key, const cisscan::json& value);
 
-// The compact text of `object` with `more` members already written as text, each in key order
-// (sorted as the object's keys are) as if it were the object's: what
-// append_compact_json(object + more) writes. A key the object has wins over its text in `more`.
-void append_compact_json_with(std::string& out, const cisscan::json& object,
-                              const std::vector<MemberText>& more);
-
 } // namespace cisscan::util

@@ -3,6 +3,7 @@
 #include "pipeline/run.hpp"
 #include "risk/register.hpp"
 
+#include "sample_assessment.hpp"
 #include "sample_record.hpp"
 #include "shipped_controls.hpp"
 
@@ -39,33 +40,9 @@ json hosts() {
   return out;
 }
 
-Assessment assessment() {
-  Assessment out;
-  out.as_of = "2026-12-07";
-  Waiver waiver;
-  waiver.id = "W-1";
-  waiver.checks = "c-fail";
-  waiver.justification = "Accepted for the test.";
-  waiver.approved_by = "ciso";
-  waiver.expires = "2099-12-31";
-  out.exceptions.waivers.push_back(waiver);
-  Attestation attestation;
-  attestation.id = "A-1";
-  attestation.check = "c-manual";
-  attestation.statement = "Done by hand.";
-  attestation.evidence = "ticket 1";
-  attestation.attested_by = "auditor";
-  attestation.date = "2026-12-01";
-  attestation.expires = "2099-12-31";
-  out.exceptions.attestations.push_back(attestation);
-  out.risk =
-      load_register(CISSCAN_SOURCE_DIR "/checks/risk/register.yaml", test::shipped_controls());
-  return out;
-}
-
 // The record assessed with its hosts added in `order` (indices into the record).
 json assessed_in(const std::vector<size_t>& order) {
-  const auto spec = assessment();
+  const auto spec = test::sample_assessment();
   auto record = test::make_record(json::array());
   HostAssessor assessor(record, test::shipped_controls(), spec);
   auto entries = hosts();
@@ -80,7 +57,7 @@ json assessed_in(const std::vector<size_t>& order) {
 } // namespace
 
 TEST_CASE("HostAssessor: the same assessment whatever order the hosts come in") {
-  const auto spec = assessment();
+  const auto spec = test::sample_assessment();
   auto whole = test::make_record(hosts());
   assess_record(whole, test::shipped_controls(), spec);
 

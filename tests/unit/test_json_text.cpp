@@ -102,41 +102,6 @@ TEST_CASE("compact_json: random strings of any bytes, as keys and values") {
   }
 }
 
-TEST_CASE("append_compact_json_with: members written as text take their place in key order") {
-  using cisscan::util::MemberText;
-  const auto as_text = [](const json& members) {
-    std::vector<MemberText> texts;
-    for (const auto& [key, value] : members.items()) {
-      texts.push_back(cisscan::util::member_text(key, value));
-    }
-    return texts;
-  };
-  const json more = {{"a", 1}, {"c", json::array({"x"})}, {"m", nullptr}, {"zz", {{"k", "v"}}}};
-  const json objects[] = {
-      json::object(),
-      {{"b", true}},
-      {{"0", 0}, {"b", "\n"}, {"d", 2}, {"n", json::array()}, {"\xc3\xa9", "e"}},
-      {{"c", "the object's own c"}, {"zz", 3}}, // keys in both: the object's are written
-  };
-  for (const auto& object : objects) {
-    json merged = more;
-    for (const auto& [key, value] : object.items()) {
-      merged[key] = value;
-    }
-    std::string out = "[";
-    cisscan::util::append_compact_json_with(out, object, as_text(more));
-    CAPTURE(reference(object));
-    CHECK(out == "[" + reference(merged));
-    std::string alone;
-    cisscan::util::append_compact_json_with(alone, object, {});
-    CHECK(alone == reference(object));
-  }
-  // A value that is not an object is written as it is.
-  std::string out;
-  cisscan::util::append_compact_json_with(out, json::array({1}), as_text(more));
-  CHECK(out == "[1]");
-}
-
 // Plain text is copied eight bytes at a time: each byte that needs care (an escape, a multi-byte
 // sequence, a bad byte) is put at every offset of runs of every length around the word size.
 TEST_CASE("compact_json and is_valid_utf8: one odd byte at every place in plain runs") {
