@@ -28,6 +28,24 @@ json probe_members(const ProbeSpec& spec) {
   return out;
 }
 
+json check_members(const Check& check) {
+  json out;
+  out["check_sha256"] = check.sha256;
+  out["title"] = check.title;
+  // `benchmarks`: every recommendation the check implements; `benchmark`: the first of them
+  // (empty strings when there is none), as records have always carried it.
+  out["benchmarks"] = json::array();
+  for (const auto& b : check.benchmarks) {
+    out["benchmarks"].push_back(
+        {{"id", b.id}, {"version", b.version}, {"ref", b.ref}, {"level", b.level}});
+  }
+  out["benchmark"] = check.benchmarks.empty()
+                         ? json{{"id", ""}, {"version", ""}, {"ref", ""}, {"level", ""}}
+                         : out["benchmarks"][0];
+  out["requires_root"] = check.requires_root;
+  return out;
+}
+
 namespace {
 
 // The probe's entry.
@@ -53,28 +71,6 @@ json probe_to_json(const ProbeRecord& probe) {
   out["duration_ms"] = probe.output.duration_ms;
   return out;
 }
-
-} // namespace
-
-json check_members(const Check& check) {
-  json out;
-  out["check_sha256"] = check.sha256;
-  out["title"] = check.title;
-  // `benchmarks`: every recommendation the check implements; `benchmark`: the first of them
-  // (empty strings when there is none), as records have always carried it.
-  out["benchmarks"] = json::array();
-  for (const auto& b : check.benchmarks) {
-    out["benchmarks"].push_back(
-        {{"id", b.id}, {"version", b.version}, {"ref", b.ref}, {"level", b.level}});
-  }
-  out["benchmark"] = check.benchmarks.empty()
-                         ? json{{"id", ""}, {"version", ""}, {"ref", ""}, {"level", ""}}
-                         : out["benchmarks"][0];
-  out["requires_root"] = check.requires_root;
-  return out;
-}
-
-namespace {
 
 json result_to_json(const CheckResult& result) {
   const auto& check = *result.check;
