@@ -31,6 +31,9 @@ namespace cisscan {
 
 namespace {
 
+// The most run_scan's buffer of a host's text keeps between hosts.
+constexpr size_t k_kept_buffer = 8u << 20;
+
 struct ScanArgs {
   ConnectionArgs connection;
   std::vector<std::string> checks;
@@ -151,7 +154,7 @@ int run_scan(const ScanArgs& args) {
   }
   // One buffer for every host's text: a host's text (~500 KB with the full catalog) grown from
   // empty each time cost a third of writing it in reallocations and first-touch page faults
-  // (benchmarks/README.md, 2026-12-03 23:00). Let go when a rare large host grew it past 8 MiB.
+  // (benchmarks/README.md, 2026-12-03 23:00). Let go when a rare large host grew it too much.
   std::string text;
   {
     Progress progress(inventory.hosts.size(), progress_wanted());
@@ -164,7 +167,7 @@ int run_scan(const ScanArgs& args) {
       }
       ScanEntry entry(std::move(run), members);
       assessor.add(entry, index);
-      if (text.capacity() > (8u << 20)) {
+      if (text.capacity() > k_kept_buffer) {
         std::string().swap(text);
       }
       text.clear();

@@ -127,13 +127,6 @@ void undo_exceptions(json& host) {
   }
 }
 
-// The host's name, as the exception sections list it.
-const json& name_of(const json& host) {
-  static const json k_none;
-  const auto it = host.find("name");
-  return it == host.end() ? k_none : *it;
-}
-
 // Marks the host's failures a waiver matches as waived (when it is current), adding each to
 // `applied`.
 void apply_waiver(const json& host, AssessedResults& results, size_t index, const Waiver& w,
@@ -146,7 +139,7 @@ void apply_waiver(const json& host, AssessedResults& results, size_t index, cons
     if (results.status(i) != ResultStatus::fail || !glob_match(w.checks, check_id)) {
       continue;
     }
-    applied.add(index, {{"host", name_of(host)}, {"check_id", check_id}});
+    applied.add(index, {{"host", util::member_or_null(host, "name")}, {"check_id", check_id}});
     if (is_current) {
       results.waive(i,
                     "waived by " + w.id + " (approved by " + w.approved_by + ", until " +
@@ -171,7 +164,7 @@ void apply_attestation(const json& host, AssessedResults& results, size_t index,
     if (results.check_id(i) != a.check || results.status(i) != ResultStatus::manual) {
       continue;
     }
-    covers.add(index, {{"host", name_of(host)}, {"check_id", a.check}});
+    covers.add(index, {{"host", util::member_or_null(host, "name")}, {"check_id", a.check}});
     if (is_current) {
       results.attest(i, {{"id", a.id},
                          {"statement", a.statement},

@@ -6,10 +6,11 @@ namespace cisscan {
 
 namespace {
 
+// The host's results, or null where it has no list of them.
 const cisscan::json& results_of(const cisscan::json& host) {
-  static const cisscan::json k_none;
-  const auto it = host.is_object() ? host.find("results") : host.end();
-  return it != host.end() && it->is_array() ? *it : k_none;
+  static const cisscan::json none;
+  const auto& results = util::member_or_null(host, "results");
+  return results.is_array() ? results : none;
 }
 
 } // namespace

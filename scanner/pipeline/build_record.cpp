@@ -30,6 +30,7 @@ json probe_members(const ProbeSpec& spec) {
 
 json check_members(const Check& check) {
   json out;
+  out["check_id"] = check.id;
   out["check_sha256"] = check.sha256;
   out["title"] = check.title;
   // `benchmarks`: every recommendation the check implements; `benchmark`: the first of them
@@ -43,6 +44,8 @@ json check_members(const Check& check) {
                          ? json{{"id", ""}, {"version", ""}, {"ref", ""}, {"level", ""}}
                          : out["benchmarks"][0];
   out["requires_root"] = check.requires_root;
+  out["safeguards"] = check.safeguards;
+  out["weight"] = check.weight;
   return out;
 }
 
@@ -75,10 +78,7 @@ json probe_to_json(const ProbeRecord& probe) {
 json result_to_json(const CheckResult& result) {
   const auto& check = *result.check;
   json out = check_members(check);
-  out["check_id"] = check.id;
   out["status"] = std::string(to_string(result.status));
-  out["safeguards"] = check.safeguards;
-  out["weight"] = check.weight;
   out["probe_ids"] = result.probe_ids;
   out["expected"] = safe(result.expected);
   out["observed"] = safe(result.observed);

@@ -10,8 +10,8 @@ namespace cisscan {
 
 // A probe's members that the catalog decides: type, argument, command, timeout_s.
 cisscan::json probe_members(const ProbeSpec& spec);
-// A result's members that depend on its check alone but check_id, safeguards and weight:
-// title, benchmarks, benchmark, check_sha256, requires_root.
+// A result's members that depend on its check alone: check_id, title, benchmarks, benchmark,
+// check_sha256, requires_root, safeguards, weight.
 cisscan::json check_members(const Check& check);
 // The host's entry but its "results" and "probes".
 cisscan::json host_members(const HostRun& run);

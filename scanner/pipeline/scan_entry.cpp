@@ -129,10 +129,7 @@ void append_text_member(std::string& out, std::string_view text) {
 
 // Every member of a check's results that depends on the check alone, as text in key order.
 std::vector<util::MemberText> fixed_members(const Check& check) {
-  auto members = check_members(check);
-  members["check_id"] = check.id;
-  members["safeguards"] = check.safeguards;
-  members["weight"] = check.weight;
+  const auto members = check_members(check);
   std::vector<util::MemberText> texts;
   for (const auto& [key, value] : members.items()) {
     texts.push_back(util::member_text(key, value));

@@ -49,9 +49,6 @@ public:
   bool answered() const { return !m_run.probes.empty(); }
   // The entry's compact JSON text, appended to `out`.
   void append_text(std::string& out) const;
-  // The host's name and status, and its fail and error results with their check_id, status and
-  // safeguards (record/hosts.hpp: each_gaps), as compact JSON text.
-  std::string gaps_text() const;
 
   size_t size() const override { return m_run.results.size(); }
   std::string_view check_id(size_t i) const override { return m_run.results[i].check->id; }

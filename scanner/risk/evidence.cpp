@@ -157,8 +157,7 @@ void EvidencePass::add(const json& host, AssessedResults& results, size_t index)
     scope[k] = in_scope(host, m_reg.entries[k].asset_classes) ? 1 : 0;
     m_entries[k].hosts_in_scope += scope[k];
   }
-  const auto name = host.find("name");
-  const json& host_name = name != host.end() ? *name : json();
+  const auto& host_name = util::member_or_null(host, "name");
   std::vector<std::string_view> safeguards;
   for (size_t i = 0; i < results.size(); ++i) {
     // Only findings feed risks: no empty list per passing result.

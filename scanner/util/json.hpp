@@ -31,6 +31,16 @@ inline const json& array_member(const json& object, std::string_view key) {
   return it != object.end() ? *it : empty;
 }
 
+// The member `key` of `object`, read in place, or null when there is none.
+inline const json& member_or_null(const json& object, std::string_view key) {
+  static const json none;
+  if (!object.is_object()) {
+    return none;
+  }
+  const auto it = object.find(key);
+  return it != object.end() ? *it : none;
+}
+
 } // namespace util
 
 } // namespace cisscan
