@@ -102,10 +102,9 @@ void write_header(const json& record, std::ostream& out) {
 // The hosts table; gathers the failing checks (and their titles) on the way.
 void write_hosts(const json& record, const HostSource& hosts, std::ostream& out, Failing& failing,
                  std::map<std::string, std::string>& titles) {
-  const auto& scores = record["scores"];
   out << "## Hosts\n\n| host | status | pass | fail | error | waived | IG1 | reason |\n"
       << "|---|---|---:|---:|---:|---:|---:|---|\n";
-  hosts.each([&](const json& host) {
+  hosts.each_scored(record, [&](const json& host, const json& host_score) {
     std::map<ResultStatus, int> counts;
     for (const auto& result : host["results"]) {
       const auto status = result_status(result);
@@ -116,19 +115,14 @@ void write_hosts(const json& record, const HostSource& hosts, std::ostream& out,
         titles[result["check_id"].get<std::string>()] = result.value("title", "");
       }
     }
-    const auto name = host["name"].get<std::string>();
-    json host_score;
-    if (const auto per_host = scores.find("hosts"); per_host != scores.end()) {
-      if (const auto entry = per_host->find(name); entry != per_host->end()) {
-        host_score = (*entry)["ig1"]["score"];
-      }
-    }
     out << "| " << cell(host["name"]) << " | " << cell(host["status"]);
     for (const auto status :
          {ResultStatus::pass, ResultStatus::fail, ResultStatus::error, ResultStatus::waived}) {
       out << " | " << counts[status];
     }
-    out << " | " << score(host_score) << " | " << cell(host["reason"]) << " |\n";
+    const auto ig1 = host_score.is_object() ? host_score.value("ig1", json()) : json();
+    out << " | " << score(ig1.is_object() ? ig1.value("score", json()) : json()) << " | "
+        << cell(host["reason"]) << " |\n";
   });
 }
 
@@ -208,8 +202,8 @@ void write_exceptions(const json& record, const char* key, const char* title, st
 
 } // namespace
 
-void write_markdown(const json& record, const HostSource& hosts,
-                    const RenderOptions& /*options*/, std::ostream& out) {
+void write_markdown(const json& record, const HostSource& hosts, const RenderOptions& /*options*/,
+                    std::ostream& out) {
   write_header(record, out);
   Failing failing;
   std::map<std::string, std::string> titles;

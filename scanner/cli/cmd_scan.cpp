@@ -17,6 +17,7 @@
 #include "util/clock.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/json_text.hpp"
 #include "util/leave_to_exit.hpp"
 #include "util/malloc_arenas.hpp"
 #include "util/text.hpp"
@@ -139,9 +140,9 @@ int run_scan(const ScanArgs& args) {
   options.interrupted = &interrupt.interrupted();
   // The record but its hosts is known before the scan. Each host's run is handed to this thread
   // as it ends (pipeline/hand_off.hpp), is assessed (in whatever order hosts end: HostAssessor)
-  // and goes to the spool as text (pipeline/scan_entry.hpp), so that the fleet's hosts are held
-  // on disk, not in memory, unless the reports read them side by side anyway: then each becomes
-  // its record entry. Its raw run is not kept.
+  // and goes to the spool as text (pipeline/scan_entry.hpp) with its score, so that the fleet's
+  // hosts are held on disk, not in memory, unless the reports read them side by side anyway:
+  // then each becomes its record entry. Its raw run is not kept.
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
   const auto members = result_members(catalog); // what a check's results share, as text once
@@ -166,13 +167,13 @@ int run_scan(const ScanArgs& args) {
         return;
       }
       ScanEntry entry(std::move(run), members);
-      assessor.add(entry, index);
+      const auto score = util::compact_json(assessor.add(entry, index));
       if (text.capacity() > k_kept_buffer) {
         std::string().swap(text);
       }
       text.clear();
       entry.append_text(text);
-      spool->put_text(index, text, gaps_text(entry.host(), entry));
+      spool->put_text(index, entry.name(), {text, gaps_text(entry.host(), entry), score});
     });
   }
   for (auto& host : hosts) {

@@ -9,7 +9,7 @@ namespace cisscan {
 HostAssessor::HostAssessor(const json& record, const ControlsCatalog& controls,
                            const Assessment& assessment)
     : m_assessment(assessment), m_exceptions(assessment.exceptions, assessment.as_of),
-      m_scores(controls) {
+      m_scores(controls), m_host_scores(json::object()) {
   if (assessment.risk) {
     m_evidence = std::make_unique<EvidencePass>(record, *assessment.risk);
   }
@@ -19,23 +19,25 @@ HostAssessor::~HostAssessor() = default;
 
 void HostAssessor::add(json& host, size_t index) {
   m_exceptions.apply(host, index);
-  m_scores.add(host);
+  m_host_scores[host.at("name").get<std::string>()] = m_scores.add(host);
   if (m_evidence) {
     m_evidence->add(host, index);
   }
 }
 
-void HostAssessor::add(ScanEntry& entry, size_t index) {
+json HostAssessor::add(ScanEntry& entry, size_t index) {
   m_exceptions.apply(entry.host(), entry, index);
-  m_scores.add(entry.host(), entry, entry.answered());
+  auto score = m_scores.add(entry.host(), entry, entry.answered());
   if (m_evidence) {
     m_evidence->add(entry.host(), entry, index);
   }
+  return score;
 }
 
 void HostAssessor::finish(json& record) {
   m_exceptions.finish(record);
-  record["scores"] = m_scores.finish(record["attestations"]);
+  auto& scores = record["scores"] = m_scores.finish(record["attestations"]);
+  scores["hosts"] = std::move(m_host_scores);
   if (m_evidence) {
     assess_risks(record, *m_assessment.risk, *m_evidence);
   }

@@ -67,14 +67,17 @@ public:
   HostAssessor(const HostAssessor&) = delete;
   HostAssessor& operator=(const HostAssessor&) = delete;
   void add(cisscan::json& host, size_t index);
-  // The same for a scanned host's entry before its text is written (pipeline/scan_entry.hpp).
-  void add(ScanEntry& entry, size_t index);
+  // The same for a scanned host's entry before its text is written (pipeline/scan_entry.hpp);
+  // returns the host's entry of the record's scores.hosts, which finish() leaves out: the
+  // caller keeps it with the host's text (record/host_spool.hpp).
+  cisscan::json add(ScanEntry& entry, size_t index);
   void finish(cisscan::json& record);
 
 private:
   const Assessment& m_assessment;
   ExceptionPass m_exceptions;
   ScoreTally m_scores;
+  cisscan::json m_host_scores; // of the hosts added as JSON entries, by name
   std::unique_ptr<EvidencePass> m_evidence;
 };
 

@@ -45,6 +45,7 @@ public:
 
   // The entry's members but "results" and "probes" (each there as a null, for their place).
   const cisscan::json& host() const { return m_host; }
+  const std::string& name() const { return m_run.spec.name; }
   // Whether the host ran probes (else its results are placeholders).
   bool answered() const { return !m_run.probes.empty(); }
   // The entry's compact JSON text, appended to `out`.

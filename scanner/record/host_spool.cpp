@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -64,19 +65,32 @@ HostSpool::~HostSpool() {
   }
 }
 
-void HostSpool::put(size_t index, const cisscan::json& host) {
-  put_text(index, util::compact_json(host), gaps_text(host, EntryView(host)));
+void HostSpool::put(size_t index, const cisscan::json& host, const cisscan::json& score) {
+  const auto text = util::compact_json(host);
+  const auto gaps = gaps_text(host, EntryView(host));
+  const auto score_text = score.is_null() ? std::string() : util::compact_json(score);
+  put_text(index, host.value("name", std::string()), {text, gaps, score_text});
 }
 
-void HostSpool::put_text(size_t index, std::string_view text, std::string gaps) {
+void HostSpool::put_text(size_t index, const std::string& name, const Texts& texts) {
+  const std::string_view parts[part_count] = {texts.host, texts.gaps, texts.score};
   std::lock_guard lock(m_mutex);
   auto& slot = m_slots.at(index);
-  slot.gaps = std::move(gaps);
-  if (m_fd >= 0 && util::write_at(m_fd, text, m_end)) {
+  slot.name = name;
+  slot.put = true;
+  size_t at = m_end;
+  bool written = m_fd >= 0;
+  for (size_t part = 0; written && part < part_count; ++part) {
+    written = util::write_at(m_fd, parts[part], at);
+    at += parts[part].size();
+  }
+  for (size_t part = 0; part < part_count; ++part) {
+    slot.length[part] = parts[part].size();
+  }
+  if (written) {
     slot.offset = m_end;
-    slot.length = text.size();
     slot.on_disk = true;
-    m_end += text.size();
+    m_end = at;
     return;
   }
   if (m_fd >= 0) {
@@ -84,29 +98,30 @@ void HostSpool::put_text(size_t index, std::string_view text, std::string gaps) 
                  "memory",
                  std::strerror(errno), index);
   }
-  slot.text = text;
-}
-
-std::string HostSpool::read(const Slot& slot) const {
-  std::string buffer;
-  const auto text = read_into(slot, buffer);
-  if (text.data() == buffer.data()) {
-    return buffer; // read from disk into it, whole
+  for (size_t part = 0; part < part_count; ++part) {
+    slot.kept[part] = parts[part];
   }
-  return std::string(text);
 }
 
-std::string_view HostSpool::read_into(const Slot& slot, std::string& buffer) const {
+std::string_view HostSpool::read_into(const Slot& slot, Part part, std::string& buffer) const {
+  if (!slot.put) {
+    return "null";
+  }
   if (!slot.on_disk) {
-    return slot.text.empty() ? std::string_view("null") : std::string_view(slot.text);
+    return slot.kept[part];
   }
-  if (buffer.size() < slot.length) {
-    buffer.resize(slot.length);
+  const auto length = slot.length[part];
+  auto offset = slot.offset;
+  for (size_t before = 0; before < static_cast<size_t>(part); ++before) {
+    offset += slot.length[before];
+  }
+  if (buffer.size() < length) {
+    buffer.resize(length);
   }
   size_t done = 0;
-  while (done < slot.length) {
-    const auto n = ::pread(m_fd, buffer.data() + done, slot.length - done,
-                           static_cast<off_t>(slot.offset + done));
+  while (done < length) {
+    const auto n =
+        ::pread(m_fd, buffer.data() + done, length - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) {
       continue;
     }
@@ -117,34 +132,73 @@ std::string_view HostSpool::read_into(const Slot& slot, std::string& buffer) con
     }
     done += static_cast<size_t>(n);
   }
-  return std::string_view(buffer.data(), slot.length);
+  return std::string_view(buffer.data(), length);
 }
 
 cisscan::json HostSpool::at(size_t index) const {
-  std::string text;
-  {
-    std::lock_guard lock(m_mutex);
-    text = read(m_slots.at(index));
+  std::string buffer;
+  std::lock_guard lock(m_mutex);
+  return cisscan::json::parse(read_into(m_slots.at(index), host_part, buffer));
+}
+
+void HostSpool::each_part(Part part, const std::function<void(std::string_view text)>& fn) const {
+  std::string buffer;
+  for (const auto& slot : m_slots) {
+    fn(read_into(slot, part, buffer));
   }
-  return cisscan::json::parse(text);
 }
 
 void HostSpool::each(const std::function<void(const cisscan::json& host)>& fn) const {
   each_text([&](std::string_view text) { fn(cisscan::json::parse(text)); });
 }
 
+void HostSpool::each_text(const std::function<void(std::string_view text)>& fn) const {
+  each_part(host_part, fn);
+}
+
 void HostSpool::each_gaps(const std::function<void(const cisscan::json& host)>& fn) const {
+  std::string buffer;
   for (const auto& slot : m_slots) {
-    if (!slot.gaps.empty()) {
-      fn(cisscan::json::parse(slot.gaps));
+    if (slot.put) {
+      fn(cisscan::json::parse(read_into(slot, gaps_part, buffer)));
     }
   }
 }
 
-void HostSpool::each_text(const std::function<void(std::string_view text)>& fn) const {
-  std::string buffer;
+bool HostSpool::holds_scores() const {
+  return std::any_of(m_slots.begin(), m_slots.end(),
+                     [](const Slot& slot) { return slot.length[score_part] > 0; });
+}
+
+void HostSpool::each_score_text(const ScoreTextSink& fn) const {
+  std::vector<const Slot*> scored;
   for (const auto& slot : m_slots) {
-    fn(read_into(slot, buffer));
+    if (slot.length[score_part] > 0) {
+      scored.push_back(&slot);
+    }
+  }
+  // The order of a JSON object's members: by name.
+  std::sort(scored.begin(), scored.end(),
+            [](const Slot* a, const Slot* b) { return a->name < b->name; });
+  std::string buffer;
+  for (const auto* slot : scored) {
+    fn(slot->name, read_into(*slot, score_part, buffer));
+  }
+}
+
+void HostSpool::each_scored(const cisscan::json& record, const ScoredSink& fn) const {
+  if (!holds_scores()) {
+    HostSource::each_scored(record, fn);
+    return;
+  }
+  std::string host_buffer;
+  std::string score_buffer;
+  for (const auto& slot : m_slots) {
+    const auto host = cisscan::json::parse(read_into(slot, host_part, host_buffer));
+    const auto score = slot.length[score_part] > 0
+                           ? cisscan::json::parse(read_into(slot, score_part, score_buffer))
+                           : cisscan::json();
+    fn(host, score);
   }
 }
 

@@ -1,6 +1,7 @@
 // The hosts of a scan, each written as its record text to an unnamed temporary file as it ends
-// and read back one at a time: a fleet's finished hosts take disk, not memory (issue 11). Where
-// the file cannot be written (a full disk), a host's text is kept in memory instead: no host that
+// and read back one at a time: a fleet's finished hosts take disk, not memory (issue 11). With a
+// host go its gaps (what the gate reads) and its entry of the record's scores.hosts. Where the
+// file cannot be written (a full disk), a host's texts are kept in memory instead: no host that
 // was scanned is lost.
 #pragma once
 
@@ -22,10 +23,16 @@ public:
   HostSpool(const HostSpool&) = delete;
   HostSpool& operator=(const HostSpool&) = delete;
 
+  // What is kept of one host, as compact JSON text.
+  struct Texts {
+    std::string_view host;  // its record entry
+    std::string_view gaps;  // gaps_text
+    std::string_view score; // its entry of scores.hosts, or empty (a record's own, not a scan's)
+  };
   // Stores host `index` (from any thread; each index once).
-  void put(size_t index, const cisscan::json& host);
-  // The same from the host's compact JSON text and its gaps_text.
-  void put_text(size_t index, std::string_view text, std::string gaps);
+  void put(size_t index, const cisscan::json& host, const cisscan::json& score = nullptr);
+  // The same from its texts.
+  void put_text(size_t index, const std::string& name, const Texts& texts);
 
   size_t size() const override { return m_slots.size(); }
   // Host `index` read back (null when it was never put).
@@ -33,22 +40,28 @@ public:
   // Reads, after the last put; a slot never put is read as null.
   void each(const std::function<void(const cisscan::json& host)>& fn) const override;
   void each_text(const std::function<void(std::string_view text)>& fn) const override;
-  // From memory: each host's gaps are kept beside its text, as compact JSON text (an unreachable
-  // host has every check as a gap: ~25 KB of text, where a tree took ~300 KB).
   void each_gaps(const std::function<void(const cisscan::json& host)>& fn) const override;
+  // The scores are held here when the hosts were put with them (a scan puts every host's).
+  bool holds_scores() const override;
+  void each_score_text(const ScoreTextSink& fn) const override;
+  void each_scored(const cisscan::json& record, const ScoredSink& fn) const override;
 
 private:
+  enum Part { host_part, gaps_part, score_part, part_count };
   struct Slot {
-    size_t offset = 0;
-    size_t length = 0;
+    std::string name;
+    size_t offset = 0; // its parts one after another in the file
+    size_t length[part_count] = {};
+    bool put = false;
     bool on_disk = false;
-    std::string text; // when the file could not take it
-    std::string gaps; // name, status and the gap results (each_gaps), as text
+    std::string kept[part_count]; // when the file could not take them
   };
-  std::string read(const Slot& slot) const;
-  // The slot's text, read into `buffer` where it is on disk (grown, never shrunk: each_text reads
-  // a fleet's hosts through one buffer instead of zeroing a new one for each).
-  std::string_view read_into(const Slot& slot, std::string& buffer) const;
+  // A part of the slot, read into `buffer` where it is on disk (grown, never shrunk: a fleet's
+  // hosts are read through one buffer instead of zeroing a new one for each). A host never put
+  // reads as "null".
+  std::string_view read_into(const Slot& slot, Part part, std::string& buffer) const;
+  // Each slot's part, in record order.
+  void each_part(Part part, const std::function<void(std::string_view text)>& fn) const;
 
   int m_fd = -1;
   size_t m_end = 0;

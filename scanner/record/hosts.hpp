@@ -1,7 +1,8 @@
 // A record's hosts, read one at a time in record order, wherever they are held: in the record's
 // own "hosts" array, or in the spool a scan writes each host to as it ends (record/host_spool.hpp),
-// so that a fleet's reports need not hold every host at once. Header only: the renderers
-// (reports/) read hosts through it.
+// so that a fleet's reports need not hold every host at once; with them, in the spool, each
+// host's entry of the record's scores.hosts. Header only: the renderers (reports/) read hosts
+// through it.
 #pragma once
 
 #include "util/json.hpp"
@@ -33,7 +34,39 @@ public:
   // The record's own "hosts" array when the hosts are held in memory with it, else null.
   virtual const cisscan::json* array() const { return nullptr; }
 
+  // Whether the hosts' entries of the record's scores.hosts are held here, not in the record
+  // (whose scores.hosts is then an empty object).
+  virtual bool holds_scores() const { return false; }
+  // Those entries as compact JSON text with each host's name, in the object's order (by name).
+  using ScoreTextSink = std::function<void(const std::string& name, std::string_view text)>;
+  virtual void each_score_text(const ScoreTextSink& /*fn*/) const {}
+  // Each host, as each(), with its entry of scores.hosts (null when it has none): from here when
+  // held here, else from `record`.
+  using ScoredSink = std::function<void(const cisscan::json& host, const cisscan::json& score)>;
+  virtual void each_scored(const cisscan::json& record, const ScoredSink& fn) const {
+    static const cisscan::json none;
+    const auto* entries = scores_of(record);
+    each([&](const cisscan::json& host) {
+      const auto name = host.is_object() ? host.find("name") : host.end();
+      if (entries == nullptr || name == host.end() || !name->is_string()) {
+        fn(host, none);
+        return;
+      }
+      const auto entry = entries->find(name->get_ref<const std::string&>());
+      fn(host, entry != entries->end() ? *entry : none);
+    });
+  }
+
   static std::string host_text(const cisscan::json& host) { return util::compact_json(host); }
+  // The record's scores.hosts object, or null.
+  static const cisscan::json* scores_of(const cisscan::json& record) {
+    if (!record.is_object() || !record.contains("scores") || !record["scores"].is_object()) {
+      return nullptr;
+    }
+    const auto& scores = record["scores"];
+    const auto hosts = scores.find("hosts");
+    return hosts != scores.end() && hosts->is_object() ? &*hosts : nullptr;
+  }
 };
 
 // The hosts of a record held whole: its "hosts" array (none when it has no such array).
@@ -74,6 +107,12 @@ inline const cisscan::json& whole_record(const cisscan::json& record, const Host
   storage = record;
   auto& list = (*storage)["hosts"] = cisscan::json::array();
   hosts.each([&](const cisscan::json& host) { list.push_back(host); });
+  if (hosts.holds_scores()) {
+    auto& entries = (*storage)["scores"]["hosts"] = cisscan::json::object();
+    hosts.each_score_text([&](const std::string& name, std::string_view text) {
+      entries[name] = cisscan::json::parse(text);
+    });
+  }
   return *storage;
 }
 

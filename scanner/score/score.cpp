@@ -59,15 +59,15 @@ cisscan::json tallies_json(const Tallies& tallies) {
 
 } // namespace
 
-ScoreTally::ScoreTally(const ControlsCatalog& controls)
-    : m_controls(controls), m_per_host(cisscan::json::object()) {}
+ScoreTally::ScoreTally(const ControlsCatalog& controls) : m_controls(controls) {}
 
-void ScoreTally::add(const cisscan::json& host) {
+cisscan::json ScoreTally::add(const cisscan::json& host) {
   // A host that never answered has placeholder results only: no score of its own.
-  add(host, EntryView(host), !util::array_member(host, "probes").empty());
+  return add(host, EntryView(host), !util::array_member(host, "probes").empty());
 }
 
-void ScoreTally::add(const cisscan::json& host, const ResultsView& results, bool answered) {
+cisscan::json ScoreTally::add(const cisscan::json& host, const ResultsView& results,
+                              bool answered) {
   const auto host_state = host_status(host);
   const bool counted = host_state == HostStatus::ok;
   m_in_scope += host_state == HostStatus::skipped ? 0 : 1;
@@ -111,7 +111,7 @@ void ScoreTally::add(const cisscan::json& host, const ResultsView& results, bool
   }
   entry["ig1"] = ig1_summary(host_safeguards, m_controls);
   entry["safeguards"] = tallies_json(host_safeguards);
-  m_per_host[host.at("name").get<std::string>()] = std::move(entry);
+  return entry;
 }
 
 cisscan::json ScoreTally::finish(const cisscan::json& attestations) const {
@@ -132,7 +132,7 @@ cisscan::json ScoreTally::finish(const cisscan::json& attestations) const {
   scores["safeguards"] = tallies_json(fleet_safeguards);
   scores["controls"] = tallies_json(fleet_controls);
   scores["ig1"] = ig1_summary(fleet_safeguards, m_controls);
-  scores["hosts"] = m_per_host;
+  scores["hosts"] = cisscan::json::object();
   scores["hosts_in_scope"] = m_in_scope;
   scores["hosts_scanned"] = m_scanned;
   return scores;
@@ -141,10 +141,13 @@ cisscan::json ScoreTally::finish(const cisscan::json& attestations) const {
 cisscan::json score_hosts(const cisscan::json& hosts, const ControlsCatalog& controls,
                           const cisscan::json& attestations) {
   ScoreTally tally(controls);
+  cisscan::json per_host = cisscan::json::object();
   for (const auto& host : hosts) {
-    tally.add(host);
+    per_host[host.at("name").get<std::string>()] = tally.add(host);
   }
-  return tally.finish(attestations);
+  auto scores = tally.finish(attestations);
+  scores["hosts"] = std::move(per_host);
+  return scores;
 }
 
 } // namespace cisscan

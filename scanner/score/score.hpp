@@ -16,14 +16,16 @@ namespace cisscan {
 
 // score_hosts one host at a time, so that a fleet's hosts need not all be held at once: add()
 // each host, in any order (the sums are exact: score/safeguard_state.hpp), then finish() with
-// the record's attestations section.
+// the record's attestations section. Each host's own entry (the record's scores.hosts[name]) is
+// given back by add(), not kept: a scan writes it to disk with the host (record/host_spool.hpp).
 class ScoreTally {
 public:
   explicit ScoreTally(const ControlsCatalog& controls);
-  void add(const cisscan::json& host);
+  cisscan::json add(const cisscan::json& host);
   // The same for a host whose results are apart from its entry (`host`: its other members);
   // `answered`: it ran probes (else its results are placeholders, and it has no score).
-  void add(const cisscan::json& host, const ResultsView& results, bool answered);
+  cisscan::json add(const cisscan::json& host, const ResultsView& results, bool answered);
+  // The record's `scores`, its `hosts` an empty object: the entries add() gave go there.
   cisscan::json finish(const cisscan::json& attestations = nullptr) const;
 
 private:
@@ -31,7 +33,6 @@ private:
   using Tallies = std::map<std::string, SafeguardTally, std::less<>>;
   Tallies m_safeguards;      // across the fleet's ok hosts
   Tallies m_control_tallies; // the same per control
-  cisscan::json m_per_host;
   int m_scanned = 0;
   int m_in_scope = 0;
 };

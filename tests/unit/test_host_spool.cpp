@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,42 @@ void put_reversed(HostSpool& spool, const json& hosts) {
   for (size_t i = hosts.size(); i-- > 0;) {
     spool.put(i, hosts[i]);
   }
+}
+
+// The same with each host's entry of the record's scores.hosts (a scan's way).
+void put_scored(HostSpool& spool, const json& record) {
+  const auto& hosts = record["hosts"];
+  for (size_t i = hosts.size(); i-- > 0;) {
+    spool.put(i, hosts[i], record["scores"]["hosts"][hosts[i]["name"].get<std::string>()]);
+  }
+}
+
+// The record but its hosts and their scores (what a scan holds of it).
+json head_of(const json& record) {
+  auto head = record;
+  head["hosts"] = json::array();
+  head["scores"]["hosts"] = json::object();
+  return head;
+}
+
+// The record read back from a spool, and each host's score, against the record.
+void check_read_back(const HostSpool& spool, const json& record) {
+  const auto& entries = record["scores"]["hosts"];
+  std::vector<std::string> names;
+  spool.each_score_text([&](const std::string& name, std::string_view text) {
+    CAPTURE(name);
+    names.push_back(name);
+    CHECK(json::parse(text) == entries[name]);
+  });
+  CHECK(names == std::vector<std::string>{"hardened", "offline", "unhardened"}); // by name
+  size_t index = 0;
+  spool.each_scored(head_of(record), [&](const json& host, const json& score) {
+    CHECK(host == record["hosts"][index++]);
+    CHECK(score == entries[host["name"].get<std::string>()]);
+  });
+  CHECK(index == 3);
+  std::optional<json> storage;
+  CHECK(whole_record(head_of(record), spool, storage) == record);
 }
 
 } // namespace
@@ -110,4 +148,41 @@ TEST_CASE("whole_record: the record itself when it holds its hosts, else a copy 
   put_reversed(spool, record["hosts"]);
   CHECK(whole_record(head, spool, storage) == record);
   CHECK(storage);
+}
+
+TEST_CASE("HostSpool: each host's score comes back with it, and by name for the record's scores") {
+  const auto& record = fleet_record();
+  // Names not in record order, so that the order by name is the spool's doing.
+  REQUIRE(record["hosts"][1]["name"] == "unhardened");
+  HostSpool spool(record["hosts"].size());
+  put_scored(spool, record);
+  CHECK(spool.holds_scores());
+  check_read_back(spool, record);
+  // Without scores, the record's own are read.
+  HostSpool unscored(record["hosts"].size());
+  put_reversed(unscored, record["hosts"]);
+  CHECK_FALSE(unscored.holds_scores());
+  size_t scored = 0;
+  unscored.each_scored(record, [&](const json& host, const json& score) {
+    scored += score == record["scores"]["hosts"][host["name"].get<std::string>()] ? 1 : 0;
+  });
+  CHECK(scored == 3);
+}
+
+TEST_CASE("HostSpool: where no temporary file can be made, every host is kept in memory") {
+  const char* before = std::getenv("TMPDIR");
+  const std::string saved = before != nullptr ? before : "";
+  setenv("TMPDIR", "/proc", 1); // a folder where no file can be made, even by root
+  const auto& record = fleet_record();
+  HostSpool spool(record["hosts"].size());
+  if (before != nullptr) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  put_scored(spool, record);
+  check_read_back(spool, record);
+  size_t gaps = 0;
+  spool.each_gaps([&](const json& host) { gaps += host["results"].size(); });
+  CHECK(gaps > 0);
 }

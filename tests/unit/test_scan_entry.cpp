@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,19 +93,28 @@ TEST_CASE("a scanned entry assessed and written as text is its JSON entry's, byt
   HostAssessor tree_assessor(by_tree, test::shipped_controls(), spec);
   HostAssessor text_assessor(by_text, test::shipped_controls(), spec);
   std::vector<json> trees(runs.size());
+  HostSpool spool(runs.size());
   for (size_t i = runs.size(); i-- > 0;) {
     trees[i] = host_to_json(runs[i]);
     tree_assessor.add(trees[i], i);
     ScanEntry entry(HostRun(runs[i]), members);
-    text_assessor.add(entry, i);
+    const auto score = util::compact_json(text_assessor.add(entry, i));
     std::string text;
     entry.append_text(text);
     CHECK(text == util::compact_json(trees[i]));
-    CHECK(gaps_text(entry.host(), entry) == gaps_text(trees[i], EntryView(trees[i])));
+    const auto gaps = gaps_text(entry.host(), entry);
+    CHECK(gaps == gaps_text(trees[i], EntryView(trees[i])));
+    spool.put_text(i, entry.name(), {text, gaps, score});
   }
   tree_assessor.finish(by_tree);
   text_assessor.finish(by_text);
-  CHECK(by_text == by_tree);
+  // The text's way leaves the hosts' scores to the spool.
+  CHECK(by_text.at("scores").at("hosts") == json::object());
+  for (const auto& tree : trees) {
+    by_tree["hosts"].push_back(tree);
+  }
+  std::optional<json> whole;
+  CHECK(whole_record(by_text, spool, whole) == by_tree);
   // What the test covers: a waived failure, an attested manual result, findings with risks,
   // and none on the host that did not answer.
   const auto& results = trees[0].at("results");
@@ -188,7 +198,7 @@ TEST_CASE("a scanned entry's probes written as text are the JSON entry's, byte f
   // Through a spool, the JSON entry comes back.
   HostSpool spool(1);
   std::string text = text_of(run, members);
-  spool.put_text(0, text, "{}");
+  spool.put_text(0, run.spec.name, {text, "{}", ""});
   CHECK(spool.at(0) == full);
   // A host that ran no probe: an empty list.
   run.probes.clear();

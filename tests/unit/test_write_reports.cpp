@@ -60,22 +60,34 @@ TEST_CASE("write_reports: every format rendered side by side is what it renders 
   CHECK(std::distance(std::filesystem::directory_iterator(out), {}) == 6);
 }
 
-TEST_CASE("write_reports: every format of a record whose hosts are in a spool is that of the whole") {
+TEST_CASE(
+    "write_reports: every format of a record whose hosts are in a spool is that of the whole") {
   const FixedRenderTime fixed;
   const TempDir dir;
   const auto& record = fleet_record();
-  auto head = record;
-  head["hosts"] = json::array();
-  HostSpool spool(record["hosts"].size());
-  for (size_t i = record["hosts"].size(); i-- > 0;) {
-    spool.put(i, record["hosts"][i]);
-  }
-  const auto out = (dir.path() / "out").string();
-  write_reports(head, spool, parse_formats("json,junit,html,md,csv,prom"), out);
-  for (const auto& format : reports::formats()) {
-    CAPTURE(format.name);
-    CHECK((slurp(std::filesystem::path(out) / format.file_name) ==
-           reports::render(format.name, record)));
+  // The hosts alone in the spool, and the hosts with their scores.hosts entries (a scan's way:
+  // the record's own scores.hosts is then empty).
+  for (const bool with_scores : {false, true}) {
+    CAPTURE(with_scores);
+    auto head = record;
+    head["hosts"] = json::array();
+    if (with_scores) {
+      head["scores"]["hosts"] = json::object();
+    }
+    HostSpool spool(record["hosts"].size());
+    for (size_t i = record["hosts"].size(); i-- > 0;) {
+      const auto& host = record["hosts"][i];
+      spool.put(i, host,
+                with_scores ? record["scores"]["hosts"][host["name"].get<std::string>()] : json());
+    }
+    CHECK(spool.holds_scores() == with_scores);
+    const auto out = (dir.path() / (with_scores ? "scored" : "out")).string();
+    write_reports(head, spool, parse_formats("json,junit,html,md,csv,prom"), out);
+    for (const auto& format : reports::formats()) {
+      CAPTURE(format.name);
+      CHECK((slurp(std::filesystem::path(out) / format.file_name) ==
+             reports::render(format.name, record)));
+    }
   }
 }
 
