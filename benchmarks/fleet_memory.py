@@ -71,12 +71,17 @@ def scan(args, inventory, known_hosts, out):
     reader.start()
     samples = []
     scanner = None
-    while proc.poll() is None:
-        scanner = scanner or child_of(proc.pid)
-        rss = rss_kib(scanner) if scanner else None
-        if rss is not None:
-            samples.append((done[0], rss))
-        time.sleep(args.every)
+    try:
+        while proc.poll() is None:
+            scanner = scanner or child_of(proc.pid)
+            rss = rss_kib(scanner) if scanner else None
+            if rss is not None:
+                samples.append((done[0], rss))
+            time.sleep(args.every)
+    finally:
+        if proc.poll() is None:  # interrupted: the scan ends before its hosts do
+            os.kill(scanner or proc.pid, signal.SIGKILL)
+            proc.wait()
     reader.join()
     if proc.returncode not in (0, 1):
         sys.exit(f"cisscan exited {proc.returncode}")
