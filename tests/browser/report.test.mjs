@@ -38,9 +38,11 @@ for (const [tool, file] of [['chromium', CHROMIUM], ['pdftotext', '/usr/bin/pdft
 }
 const recordPath = path.join(sourceDir, 'tests', 'golden', 'records', 'fleet.json');
 const record = JSON.parse(fs.readFileSync(recordPath, 'utf8'));
-const artifacts = process.env.CISSCAN_ARTIFACTS_DIR
-  ? path.resolve(process.env.CISSCAN_ARTIFACTS_DIR)
-  : fs.mkdtempSync(path.join(os.tmpdir(), 'cisscan-browser-'));
+// Without CISSCAN_ARTIFACTS_DIR, a temporary folder: kept when a test fails, removed when all pass.
+const ownArtifacts = !process.env.CISSCAN_ARTIFACTS_DIR;
+const artifacts = ownArtifacts
+  ? fs.mkdtempSync(path.join(os.tmpdir(), 'cisscan-browser-'))
+  : path.resolve(process.env.CISSCAN_ARTIFACTS_DIR);
 fs.mkdirSync(artifacts, { recursive: true });
 
 // What the record says the page must show. A host that should have been scanned and ran no probe
@@ -331,6 +333,11 @@ for (const { name, fn } of tests) {
   }
 }
 await browser.close();
-console.log(`# artifacts: ${artifacts}`);
+if (failed === 0 && ownArtifacts) {
+  fs.rmSync(artifacts, { recursive: true, force: true });
+  console.log('# artifacts: removed (every test passed; CISSCAN_ARTIFACTS_DIR=DIR keeps them)');
+} else {
+  console.log(`# artifacts: ${artifacts}`);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
