@@ -113,6 +113,8 @@ def main():
         inventory = bed.inventory(entries)
         out = tempfile.mkdtemp(prefix="out-", dir=bed.dir)
         samples, usage = scan(args, inventory, bed.known_hosts, out)
+        if not samples:
+            sys.exit(f"the scan ended before its memory could be read: {usage}")
         fleet = len(entries)
         tenth = next((rss for n, rss in samples if n >= fleet // 10), None)
         last = next((rss for n, rss in samples if n >= fleet), samples[-1][1])
