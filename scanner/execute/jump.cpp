@@ -1,6 +1,7 @@
 #include "execute/jump.hpp"
 
 #include "execute/ssh_session.hpp"
+#include "execute/tunnel.hpp"
 
 #include <libssh/libssh.h>
 #include <spdlog/spdlog.h>
@@ -11,10 +12,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,93 +25,28 @@ namespace cisscan {
 
 namespace {
 
-constexpr size_t k_chunk = 32 * 1024;
-constexpr size_t k_buffered = 256 * 1024; // per direction and tunnel, before reading pauses
-
-// One direct-tcpip channel and the scanner's end of its socket pair.
-struct Tunnel {
-  ssh_channel channel = nullptr;
-  int fd = -1;
-  std::string to_channel; // read from the socket, not yet written to the channel
-  std::string to_socket;  // read from the channel, not yet written to the socket
-  bool socket_eof = false;
-  bool channel_eof_sent = false;
-  bool socket_shut = false;
-  bool done = false;
-};
-
-void from_socket(Tunnel& t) {
-  char buffer[k_chunk];
-  if (!t.socket_eof && t.to_channel.size() < k_buffered) {
-    const auto n = recv(t.fd, buffer, sizeof(buffer), MSG_DONTWAIT);
-    if (n > 0) {
-      t.to_channel.append(buffer, static_cast<size_t>(n));
-    } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-      t.socket_eof = true;
-    }
-  }
-  if (!t.to_channel.empty()) {
-    const size_t n =
-        std::min<size_t>({ssh_channel_window_size(t.channel), t.to_channel.size(), k_chunk});
-    if (n > 0) {
-      const int w = ssh_channel_write(t.channel, t.to_channel.data(), static_cast<uint32_t>(n));
-      if (w < 0) {
-        t.done = true;
-        return;
-      }
-      t.to_channel.erase(0, static_cast<size_t>(w));
-    }
-  }
-  if (t.socket_eof && t.to_channel.empty() && !t.channel_eof_sent) {
-    ssh_channel_send_eof(t.channel);
-    t.channel_eof_sent = true;
-  }
-}
-
-void from_channel(Tunnel& t) {
-  char buffer[k_chunk];
-  if (t.to_socket.size() < k_buffered) {
-    const int r = ssh_channel_read_nonblocking(t.channel, buffer, sizeof(buffer), 0);
-    if (r == SSH_ERROR) {
-      t.done = true;
-      return;
-    }
-    if (r > 0) {
-      t.to_socket.append(buffer, static_cast<size_t>(r));
-    }
-  }
-  if (!t.to_socket.empty()) {
-    const auto n = send(t.fd, t.to_socket.data(), t.to_socket.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n > 0) {
-      t.to_socket.erase(0, static_cast<size_t>(n));
-    } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-      t.done = true;
-      return;
-    }
-  }
-  const bool channel_ended = ssh_channel_is_eof(t.channel) || ssh_channel_is_closed(t.channel);
-  if (channel_ended && t.to_socket.empty() && !t.socket_shut) {
-    shutdown(t.fd, SHUT_WR);
-    t.socket_shut = true;
-  }
-  t.done = t.done || (t.socket_shut && t.socket_eof);
-}
+// How long the forwarder sleeps when nothing is happening and nobody waits for a tunnel: a
+// bound, not a tick (the bastion's socket, the tunnels' sockets and new requests wake it).
+constexpr int k_idle_ms = 250;
+constexpr int k_opening_ms = 5; // while a channel is being opened
 
 } // namespace
 
 // A logged-in session to one bastion and the forwarder thread that serves its tunnels.
 class JumpSession {
 public:
-  explicit JumpSession(ssh_session session) : m_session(session), m_thread([this] { loop(); }) {}
+  explicit JumpSession(ssh_session session)
+      : m_session(session), m_wake(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+        m_thread([this] { loop(); }) {}
 
   ~JumpSession() {
     m_stop = true;
+    wake();
     m_thread.join();
-    for (auto& t : m_tunnels) {
-      close_tunnel(t);
-    }
+    m_tunnels.clear(); // their channels go before the session
     ssh_disconnect(m_session);
     ssh_free(m_session);
+    close(m_wake);
   }
 
   JumpSession(const JumpSession&) = delete;
@@ -123,18 +61,13 @@ public:
                     std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds)};
     std::unique_lock lock(m_mutex);
     m_openings.push_back(&request);
+    wake();
     m_opened.wait(lock, [&] { return request.finished; });
     error = request.error;
     return request.fd;
   }
 
 private:
-  static void close_tunnel(Tunnel& t) {
-    close(t.fd);
-    ssh_channel_close(t.channel);
-    ssh_channel_free(t.channel);
-  }
-
   // A channel being opened for open_tunnel, advanced by the forwarder thread.
   struct Opening {
     std::string address;
@@ -149,6 +82,11 @@ private:
       error = "cannot reach " + address + ":" + std::to_string(port) + " from there: " + why;
     }
   };
+
+  void wake() const {
+    const uint64_t one = 1;
+    [[maybe_unused]] const auto n = write(m_wake, &one, sizeof one);
+  }
 
   // One step of `o`'s open, without waiting (open_channel_step; `arrived`: the bastion's socket
   // was readable at the last wait). True once it has finished, `fd` set or `error` said.
@@ -170,10 +108,7 @@ private:
     } else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
       o.error = std::string("socketpair: ") + std::strerror(errno);
     } else {
-      Tunnel tunnel;
-      tunnel.channel = o.channel;
-      tunnel.fd = pair[1];
-      m_tunnels.push_back(std::move(tunnel));
+      m_tunnels.push_back(std::make_unique<Tunnel>(o.channel, pair[1]));
       o.fd = pair[0];
       return true;
     }
@@ -181,37 +116,43 @@ private:
     return true;
   }
 
+  // One pass over the openings and the tunnels; the poll set for the wait after it, and how
+  // long that wait may be: none while anything moved, the forwarder goes round again.
+  int serve(bool arrived, std::vector<pollfd>& fds) {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    bool moved = false;
+    for (auto& t : m_tunnels) {
+      moved = t->pump() || moved;
+    }
+    const auto finished =
+        std::erase_if(m_openings, [&](Opening* o) { return o->finished = advance(*o, arrived); });
+    if (finished > 0) {
+      m_opened.notify_all();
+    }
+    // What libssh delivered for a tunnel after its turn (while serving a later one) is in its
+    // buffers, and no socket will announce it.
+    moved = moved || finished > 0 ||
+            std::any_of(m_tunnels.begin(), m_tunnels.end(), [](auto& t) { return t->stirred(); });
+    std::erase_if(m_tunnels, [](auto& t) { return t->done(); });
+    fds.clear();
+    for (auto& t : m_tunnels) {
+      fds.push_back({t->fd(), t->events(), 0});
+    }
+    fds.push_back({m_wake, POLLIN, 0});
+    fds.push_back({ssh_get_fd(m_session), POLLIN, 0});
+    return moved ? 0 : m_openings.empty() ? k_idle_ms : k_opening_ms;
+  }
+
   void loop() {
     std::vector<pollfd> fds;
     bool arrived = false; // the bastion's socket was readable at the last wait
     while (!m_stop) {
-      fds.clear();
-      {
-        const std::lock_guard<std::mutex> lock(m_mutex);
-        const auto finished = std::erase_if(
-            m_openings, [&](Opening* o) { return o->finished = advance(*o, arrived); });
-        if (finished > 0) {
-          m_opened.notify_all();
-        }
-        for (auto& t : m_tunnels) {
-          from_socket(t);
-          from_channel(t);
-        }
-        for (auto it = m_tunnels.begin(); it != m_tunnels.end();) {
-          if (it->done) {
-            close_tunnel(*it);
-            it = m_tunnels.erase(it);
-          } else {
-            const short events = static_cast<short>((it->socket_eof ? 0 : POLLIN) |
-                                                    (it->to_socket.empty() ? 0 : POLLOUT));
-            fds.push_back({it->fd, events, 0});
-            ++it;
-          }
-        }
-        fds.push_back({ssh_get_fd(m_session), POLLIN, 0});
-      }
-      poll(fds.data(), fds.size(), 5);
+      poll(fds.data(), fds.size(), serve(arrived, fds));
       arrived = (fds.back().revents & POLLIN) != 0;
+      if ((fds[fds.size() - 2].revents & POLLIN) != 0) {
+        uint64_t count = 0;
+        [[maybe_unused]] const auto n = read(m_wake, &count, sizeof count);
+      }
     }
     // Whoever still waits for a tunnel gets none.
     const std::lock_guard<std::mutex> lock(m_mutex);
@@ -227,10 +168,11 @@ private:
   }
 
   ssh_session m_session;
+  int m_wake; // an eventfd: a new opening, or the end
   std::mutex m_mutex;
   std::condition_variable m_opened;
   std::vector<Opening*> m_openings; // waiting in open_tunnel
-  std::vector<Tunnel> m_tunnels;
+  std::vector<std::unique_ptr<Tunnel>> m_tunnels;
   std::atomic<bool> m_stop{false};
   std::thread m_thread;
 };
