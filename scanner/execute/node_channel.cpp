@@ -1,5 +1,6 @@
 #include "execute/node_channel.hpp"
 
+#include "execute/channel_bell.hpp"
 #include "execute/ssh_session.hpp"
 #include "util/redact.hpp"
 
@@ -7,15 +8,19 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 namespace cisscan {
 
 namespace {
 
 constexpr size_t k_stderr_cap = 4096;
-constexpr int k_idle_wait_ms = 5;
+// The longest wait for the node's socket or the channel's wake-up: a bound, not a tick.
+constexpr int k_idle_wait_ms = 250;
 
 std::string_view last_line(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
@@ -27,12 +32,39 @@ std::string_view last_line(std::string_view text) {
 
 } // namespace
 
+NodeChannel::NodeChannel(std::shared_ptr<NodeSession> node, ssh_channel channel, std::string what,
+                         Clock::time_point deadline, TransportStats& stats)
+    : m_node(std::move(node)), m_channel(channel), m_what(std::move(what)), m_deadline(deadline),
+      m_stats(stats), m_wake(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  ring_on_delivery<&NodeChannel::ring>(m_channel, m_callbacks, this);
+}
+
 NodeChannel::~NodeChannel() {
   const auto lock = m_node->lock();
+  ssh_remove_channel_callbacks(m_channel, &m_callbacks);
   if (!ssh_channel_is_closed(m_channel)) {
     ssh_channel_close(m_channel);
   }
   ssh_channel_free(m_channel);
+  close(m_wake);
+}
+
+void NodeChannel::ring(void* self) {
+  const uint64_t one = 1;
+  [[maybe_unused]] const auto n = write(static_cast<NodeChannel*>(self)->m_wake, &one, sizeof one);
+}
+
+// Until the node's socket has bytes, or the channel's wake-up rings (whatever libssh took for it
+// while serving another channel is in its buffers, and no socket will say so), or the deadline.
+void NodeChannel::wait() const {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - Clock::now()).count();
+  pollfd fds[2] = {{ssh_get_fd(m_node->session()), POLLIN, 0}, {m_wake, POLLIN, 0}};
+  poll(fds, 2, static_cast<int>(std::clamp<long long>(left + 1, 0, k_idle_wait_ms)));
+  if ((fds[1].revents & POLLIN) != 0) {
+    uint64_t count = 0;
+    [[maybe_unused]] const auto n = read(m_wake, &count, sizeof count);
+  }
 }
 
 PumpState NodeChannel::pump(std::string_view input, bool close_input, const OutputSink& sink,
@@ -60,8 +92,7 @@ PumpState NodeChannel::pump(std::string_view input, bool close_input, const Outp
       return PumpState::ended;
     }
     if (chunk.empty()) {
-      pollfd fd{ssh_get_fd(m_node->session()), POLLIN, 0};
-      poll(&fd, 1, k_idle_wait_ms);
+      wait();
     }
   }
 }

@@ -1,11 +1,15 @@
 // One command on a channel of a Proxmox VE node's shared SSH session (execute/node_session.hpp):
 // `pct exec` for a container, `qm guest exec` for a VM's guest agent, or the node's own shell.
 // Every libssh call is made under the node's lock and the waits between them outside it, so a
-// guest that hangs never holds up the others.
+// guest that hangs never holds up the others. A channel waits for the node's socket or for its
+// own wake-up: libssh's callbacks ring it when another guest's thread read what was this one's
+// (execute/channel_bell.hpp).
 #pragma once
 
 #include "execute/node_session.hpp"
 #include "execute/transport.hpp"
+
+#include <libssh/callbacks.h>
 
 #include <chrono>
 #include <memory>
@@ -19,10 +23,9 @@ public:
 
   // `what` names the command in a failure's reason ("pct exec 101 on node pve1"); empty for the
   // node's own shell, whose failures are its own.
+  // Made under the node's lock (its callbacks are set on `channel`).
   NodeChannel(std::shared_ptr<NodeSession> node, ssh_channel channel, std::string what,
-              Clock::time_point deadline, TransportStats& stats)
-      : m_node(std::move(node)), m_channel(channel), m_what(std::move(what)), m_deadline(deadline),
-        m_stats(stats) {}
+              Clock::time_point deadline, TransportStats& stats);
   ~NodeChannel() override;
   NodeChannel(const NodeChannel&) = delete;
   NodeChannel& operator=(const NodeChannel&) = delete;
@@ -36,6 +39,8 @@ public:
 private:
   bool step(std::string_view input, size_t& written, bool close_input, std::string& chunk,
             bool& ended);
+  void wait() const;
+  static void ring(void* self);
 
   std::shared_ptr<NodeSession> m_node;
   ssh_channel m_channel;
@@ -47,6 +52,8 @@ private:
   bool m_finished = false;
   bool m_eof_sent = false;
   bool m_ended = false;
+  ssh_channel_callbacks_struct m_callbacks{};
+  int m_wake; // an eventfd, rung when the node's session took something for this channel
 };
 
 // A transport's hold on its Proxmox VE node (pct, qga): the node's shared session, and for a

@@ -1,5 +1,7 @@
 #include "execute/tunnel.hpp"
 
+#include "execute/channel_bell.hpp"
+
 #include <algorithm>
 #include <cerrno>
 
@@ -21,13 +23,7 @@ bool would_block() {
 } // namespace
 
 Tunnel::Tunnel(ssh_channel channel, int fd) : m_channel(channel), m_fd(fd) {
-  m_callbacks.userdata = this;
-  m_callbacks.channel_data_function = on_data;
-  m_callbacks.channel_eof_function = on_end;
-  m_callbacks.channel_close_function = on_end;
-  m_callbacks.channel_write_wontblock_function = on_window;
-  ssh_callbacks_init(&m_callbacks);
-  ssh_set_channel_callbacks(m_channel, &m_callbacks);
+  ring_on_delivery<&Tunnel::stir>(m_channel, m_callbacks, this);
 }
 
 Tunnel::~Tunnel() {
@@ -37,19 +33,8 @@ Tunnel::~Tunnel() {
   ssh_channel_free(m_channel);
 }
 
-// The data stays in the channel's buffer (0 bytes taken) for from_channel to read.
-int Tunnel::on_data(ssh_session, ssh_channel, void*, uint32_t, int, void* self) {
+void Tunnel::stir(void* self) {
   static_cast<Tunnel*>(self)->m_stirred = true;
-  return 0;
-}
-
-void Tunnel::on_end(ssh_session, ssh_channel, void* self) {
-  static_cast<Tunnel*>(self)->m_stirred = true;
-}
-
-int Tunnel::on_window(ssh_session, ssh_channel, uint32_t, void* self) {
-  static_cast<Tunnel*>(self)->m_stirred = true;
-  return 0;
 }
 
 short Tunnel::events() const {

@@ -35,9 +35,7 @@ public:
 private:
   bool from_socket();
   bool from_channel();
-  static int on_data(ssh_session, ssh_channel, void*, uint32_t, int, void* self);
-  static void on_end(ssh_session, ssh_channel, void* self);
-  static int on_window(ssh_session, ssh_channel, uint32_t, void* self);
+  static void stir(void* self); // libssh delivered something for the tunnel (channel_bell.hpp)
 
   ssh_channel m_channel;
   int m_fd;

@@ -70,6 +70,38 @@ def peak_rss_kib(*args):
         return proc.returncode, int(report.read().split()[-1])
 
 
+def scan_sleeps(bed, entries, checks, folder):
+    """Scans the inventory `entries` with the catalog `checks` (every host must pass) and returns
+    the times the scan's threads went to sleep (voluntary context switches): a thread that wakes
+    on a clock rather than for its input shows here."""
+    inventory = bed.inventory(entries, path=os.path.join(folder, "inventory.yaml"))
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([BIN, "scan", "-i", inventory, "--known-hosts", bed.known_hosts,
+                                 "--checks", checks, "--out", os.path.join(folder, "out"),
+                                 "--format", "json"], stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        err.seek(0)
+        assert os.waitstatus_to_exitcode(status) == 0, err.read()
+    return usage.ru_nvcsw
+
+
+def slow_catalog(folder, seconds):
+    """A catalog of one check whose probe sleeps `seconds` before it answers: a host that keeps
+    its channel open with nothing to carry."""
+    path = os.path.join(folder, "slow.yaml")
+    with open(path, "w") as f:
+        f.write(f"""checks:
+  - id: slow-host
+    title: A host that works for a while before it answers
+    safeguards: ["4.1"]
+    probe: {{command: "sleep {seconds}; echo done"}}
+    expect: {{line: '^done$'}}
+    rationale: A long probe keeps the channel open with nothing to carry.
+    remediation: None.
+""")
+    return path
+
+
 def validate_record(record):
     with open(SCHEMA) as f:
         schema = json.load(f)

@@ -1,11 +1,10 @@
 """Jump hosts inside cisscan: a direct-tcpip channel through the bastion's verified session, one
 bastion connection for every host behind it, chains of two, and bad jump settings."""
 import os
-import subprocess
 
 import pytest
 
-from conftest import BIN, cisscan, testbed
+from conftest import cisscan, scan_sleeps, slow_catalog, testbed
 
 
 @pytest.fixture(scope="module")
@@ -88,42 +87,18 @@ def test_a_bastion_with_a_wrong_host_key_stops_every_host_behind_it(bed, hosts, 
     assert forwards(bastion) == before  # nothing was forwarded through an unverified bastion
 
 
-SLOW_CHECK = """checks:
-  - id: slow-host
-    title: A host that works for three seconds before it answers
-    safeguards: ["4.1"]
-    probe: {command: "sleep 3; echo done"}
-    expect: {line: '^done$'}
-    rationale: A long probe keeps the tunnel open with nothing to carry.
-    remediation: None.
-"""
-
-
 def test_a_bastion_with_nothing_to_carry_leaves_the_scanner_asleep(bed, hosts, bastions,
                                                                   tmp_path):
     """The bastion's forwarder sleeps until the bastion or a tunnel has bytes for the other
     side: while a host behind it works for 3 s, the scanner wakes about as often as when it
     reaches that host directly (a forwarder that looked every 5 ms woke ~600 times more). The
     bastion is scanned in both runs, so both open the same sessions but for the tunnel."""
-    checks = tmp_path / "slow.yaml"
-    checks.write_text(SLOW_CHECK)
-
-    def wakeups(entry):
-        inventory = bed.inventory([bastions["bastion"].inventory_entry(), entry],
-                                  path=str(tmp_path / "inventory.yaml"))
-        with open(tmp_path / "stderr", "w") as err:
-            proc = subprocess.Popen([BIN, "scan", "-i", inventory, "--known-hosts",
-                                     bed.known_hosts, "--checks", str(checks), "--out",
-                                     str(tmp_path / "out"), "--format", "json"],
-                                    stdout=subprocess.DEVNULL, stderr=err)
-            _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        assert proc.returncode == 0, (tmp_path / "stderr").read_text()
-        return usage.ru_nvcsw  # the times any of its threads went to sleep
-
+    checks = slow_catalog(str(tmp_path), 3)
     target = hosts["hardened"]
-    direct = wakeups(target.inventory_entry())
-    behind = wakeups(target.inventory_entry(jump="bastion") | {"name": "behind"})
+    bastion = bastions["bastion"].inventory_entry()
+    direct = scan_sleeps(bed, [bastion, target.inventory_entry()], checks, str(tmp_path))
+    behind = scan_sleeps(bed, [bastion, target.inventory_entry(jump="bastion")], checks,
+                         str(tmp_path))
     assert behind - direct < 150, (direct, behind)
 
 
