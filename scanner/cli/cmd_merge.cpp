@@ -3,11 +3,14 @@
 #include "cli/paths.hpp"
 #include "cli/publish.hpp"
 #include "pipeline/run.hpp"
+#include "record/host_spool.hpp"
 #include "record/merge.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <optional>
 
 namespace cisscan {
 
@@ -25,14 +28,38 @@ int run_merge(const MergeArgs& args) {
       args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls));
   const auto assessment = load_assessment(args.assessment, controls);
   auto rules = check_publish(args.publish, controls);
-  std::vector<ShardRecord> shards;
+  // Each shard is read twice, a host at a time (record/record.hpp, stream_record): first what is
+  // not its hosts, to check that the shards make one run; then its hosts, assessed one by one
+  // and spooled to disk as a scan's are, unless the reports read them side by side anyway. A
+  // fleet's shards are never all held in memory.
+  std::vector<ShardRecord> heads;
   for (const auto& file : args.records) {
-    shards.push_back({file, load_record(file)});
+    heads.push_back({file, stream_record(file, {}, {})});
   }
-  auto record = merge_shards(std::move(shards), new_run_id(util::rfc3339_now()));
-  spdlog::info("merged {} shards: {} hosts", args.records.size(), record["hosts"].size());
-  assess_record(record, controls, assessment);
-  return publish(record, args.publish, std::move(rules));
+  auto merged = merge_shards(heads, new_run_id(util::rfc3339_now()));
+  heads.clear();
+  auto& record = merged.record;
+  HostAssessor assessor(record, controls, assessment);
+  std::optional<HostSpool> spool;
+  if (!reads_hosts_side_by_side(args.publish)) {
+    spool.emplace(0);
+  }
+  size_t count = 0;
+  for (const auto& file : merged.files) {
+    stream_record(file, {}, [&](json host) {
+      if (spool) {
+        spool->append(host, assessor.add_spooled(host, count));
+      } else {
+        assessor.add(host, count);
+        record["hosts"].push_back(std::move(host));
+      }
+      ++count;
+    });
+  }
+  spdlog::info("merged {} shards: {} hosts", args.records.size(), count);
+  assessor.finish(record);
+  return spool ? publish(record, *spool, args.publish, std::move(rules))
+               : publish(record, args.publish, std::move(rules));
 }
 
 } // namespace

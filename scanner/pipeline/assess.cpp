@@ -18,11 +18,16 @@ HostAssessor::HostAssessor(const json& record, const ControlsCatalog& controls,
 HostAssessor::~HostAssessor() = default;
 
 void HostAssessor::add(json& host, size_t index) {
+  m_host_scores[host.at("name").get<std::string>()] = add_spooled(host, index);
+}
+
+json HostAssessor::add_spooled(json& host, size_t index) {
   m_exceptions.apply(host, index);
-  m_host_scores[host.at("name").get<std::string>()] = m_scores.add(host);
+  auto score = m_scores.add(host);
   if (m_evidence) {
     m_evidence->add(host, index);
   }
+  return score;
 }
 
 json HostAssessor::add(ScanEntry& entry, size_t index) {

@@ -67,6 +67,9 @@ public:
   HostAssessor(const HostAssessor&) = delete;
   HostAssessor& operator=(const HostAssessor&) = delete;
   void add(cisscan::json& host, size_t index);
+  // The same, returning the host's entry of scores.hosts rather than keeping it (finish() leaves
+  // it out): for a host that goes to a spool with its score (record/host_spool.hpp).
+  cisscan::json add_spooled(cisscan::json& host, size_t index);
   // The same for a scanned host's entry before its text is written (pipeline/scan_entry.hpp);
   // returns the host's entry of the record's scores.hosts, which finish() leaves out: the
   // caller keeps it with the host's text (record/host_spool.hpp).

@@ -72,6 +72,16 @@ void HostSpool::put(size_t index, const cisscan::json& host, const cisscan::json
   put_text(index, host.value("name", std::string()), {text, gaps, score_text});
 }
 
+void HostSpool::append(const cisscan::json& host, const cisscan::json& score) {
+  size_t index = 0;
+  {
+    std::lock_guard lock(m_mutex);
+    index = m_slots.size();
+    m_slots.emplace_back();
+  }
+  put(index, host, score);
+}
+
 void HostSpool::put_text(size_t index, const std::string& name, const Texts& texts) {
   const std::string_view parts[part_count] = {texts.host, texts.gaps, texts.score};
   std::lock_guard lock(m_mutex);

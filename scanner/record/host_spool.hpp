@@ -33,6 +33,9 @@ public:
   void put(size_t index, const cisscan::json& host, const cisscan::json& score = nullptr);
   // The same from its texts.
   void put_text(size_t index, const std::string& name, const Texts& texts);
+  // Stores a host after the last one there is room for (a spool made for 0 hosts and filled by
+  // a reader that learns their number as it goes: `cisscan merge`).
+  void append(const cisscan::json& host, const cisscan::json& score);
 
   size_t size() const override { return m_slots.size(); }
   // Host `index` read back (null when it was never put).

@@ -32,7 +32,7 @@ cisscan::json selection_of(const ShardRecord& shard) {
 
 } // namespace
 
-cisscan::json merge_shards(std::vector<ShardRecord> shards, const std::string& run_id) {
+MergedRun merge_shards(const std::vector<ShardRecord>& shards, const std::string& run_id) {
   if (shards.empty()) {
     throw ConfigError("merge: no shard records given");
   }
@@ -70,16 +70,16 @@ cisscan::json merge_shards(std::vector<ShardRecord> shards, const std::string& r
                         " is missing (give every shard's record)");
     }
   }
-  auto merged = by_index.at(0)->record;
+  MergedRun merged{by_index.at(0)->record, {}};
   for (const char* assessed :
        {"scores", "risk", "waivers", "attestations", "exception_files", "history"}) {
-    merged.erase(assessed);
+    merged.record.erase(assessed);
   }
-  auto& run = merged["run"];
+  auto& run = merged.record["run"];
   run.erase("shard");
   run["id"] = run_id;
   run["merged_from"] = cisscan::json::array();
-  merged["hosts"] = cisscan::json::array();
+  merged.record["hosts"] = cisscan::json::array();
   for (const auto& [index, shard] : by_index) {
     const auto& other = shard->record["run"];
     run["merged_from"].push_back(other["id"]);
@@ -87,9 +87,7 @@ cisscan::json merge_shards(std::vector<ShardRecord> shards, const std::string& r
         std::min(run["started_at"].get<std::string>(), other["started_at"].get<std::string>());
     run["finished_at"] =
         std::max(run["finished_at"].get<std::string>(), other["finished_at"].get<std::string>());
-    for (const auto& host : shard->record["hosts"]) {
-      merged["hosts"].push_back(host);
-    }
+    merged.files.push_back(shard->file);
   }
   return merged;
 }

@@ -91,6 +91,26 @@ TEST_CASE("HostAssessor: the same assessment whatever order the hosts come in") 
   CHECK(findings > 0);
 }
 
+TEST_CASE("HostAssessor: a host added for a spool gives its score back and keeps none") {
+  const auto spec = test::sample_assessment();
+  auto whole = test::make_record(hosts());
+  assess_record(whole, test::shipped_controls(), spec);
+
+  auto record = test::make_record(json::array());
+  HostAssessor assessor(record, test::shipped_controls(), spec);
+  auto entries = hosts();
+  json scores = json::object();
+  for (size_t index = entries.size(); index-- > 0;) {
+    scores[entries[index]["name"].get<std::string>()] = assessor.add_spooled(entries[index], index);
+  }
+  record["hosts"] = entries;
+  assessor.finish(record);
+  CHECK(record["scores"]["hosts"] == json::object()); // the spool holds them
+  CHECK(scores == whole["scores"]["hosts"]);
+  record["scores"]["hosts"] = scores;
+  CHECK(record == whole);
+}
+
 TEST_CASE("a weight sums as whole millionths: added in any order, a tally scores the same") {
   SafeguardTally forward;
   SafeguardTally backward;

@@ -169,6 +169,16 @@ TEST_CASE("HostSpool: each host's score comes back with it, and by name for the 
   CHECK(scored == 3);
 }
 
+TEST_CASE("HostSpool: hosts appended to a spool made for none come back in the order given") {
+  const auto& record = fleet_record();
+  HostSpool spool(0);
+  for (const auto& host : record["hosts"]) {
+    spool.append(host, record["scores"]["hosts"][host["name"].get<std::string>()]);
+  }
+  CHECK(spool.size() == record["hosts"].size());
+  check_read_back(spool, record);
+}
+
 TEST_CASE("HostSpool: where no temporary file can be made, every host is kept in memory") {
   const char* before = std::getenv("TMPDIR");
   const std::string saved = before != nullptr ? before : "";
