@@ -3,7 +3,7 @@
 #include "cli/paths.hpp"
 #include "cli/publish.hpp"
 #include "pipeline/run.hpp"
-#include "record/host_spool.hpp"
+#include "pipeline/spool_hosts.hpp"
 #include "record/merge.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
@@ -46,14 +46,13 @@ int run_merge(const MergeArgs& args) {
   }
   size_t count = 0;
   for (const auto& file : merged.files) {
+    if (spool) {
+      spool_hosts(file, *spool, &assessor, count);
+      continue;
+    }
     stream_record(file, {}, [&](json host) {
-      if (spool) {
-        spool->append(host, assessor.add_spooled(host, count));
-      } else {
-        assessor.add(host, count);
-        record["hosts"].push_back(std::move(host));
-      }
-      ++count;
+      assessor.add(host, count++);
+      record["hosts"].push_back(std::move(host));
     });
   }
   spdlog::info("merged {} shards: {} hosts", args.records.size(), count);

@@ -4,6 +4,7 @@
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "pipeline/run.hpp"
+#include "pipeline/spool_hosts.hpp"
 #include "pipeline/write_reports.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
@@ -11,7 +12,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
 
 namespace cisscan {
 
@@ -26,6 +31,63 @@ struct ReportArgs {
   AssessmentArgs assessment;
 };
 
+// A record larger than this is read a host at a time when the reports allow it: held whole, a
+// record takes about 8 times its size in memory (benchmarks/README.md, `cisscan merge`); a smaller
+// one is held whole, as each format then renders its hosts without parsing them again.
+constexpr std::uintmax_t k_streamed_record_bytes = 64 << 20;
+
+// The saved run's hosts one at a time, through a spool: for reports that read them so (not the
+// HTML report, which reads them side by side).
+void report_spooled(const ReportArgs& args, const std::vector<std::string>& formats,
+                    const ControlsCatalog* controls, const Assessment* assessment) {
+  auto record = stream_record(args.record, {}, {});
+  std::optional<HostAssessor> assessor;
+  if (assessment != nullptr) {
+    assessor.emplace(record, *controls, *assessment);
+  }
+  HostSpool spool(0);
+  size_t count = 0;
+  spool_hosts(args.record, spool, assessor ? &*assessor : nullptr, count);
+  if (assessor) {
+    assessor->finish(record);
+  }
+  write_reports(record, spool, formats, args.out, {args.html_detail});
+}
+
+int run_report(const ReportArgs& args) {
+  const auto formats = parse_formats(args.formats);
+  const auto& a = args.assessment;
+  // Newer waivers, attestations or register: apply them to the saved run (the scan's own
+  // statuses stay in the record as original_status).
+  std::optional<ControlsCatalog> controls;
+  std::optional<Assessment> assessment;
+  if (!a.waivers.empty() || !a.attestations.empty() || !a.risk.empty() || !a.as_of.empty()) {
+    controls.emplace(ControlsCatalog::load(
+        args.controls.empty() ? default_controls_file() : std::filesystem::path(args.controls)));
+    assessment.emplace(load_assessment(a, *controls));
+  }
+  std::error_code size_error;
+  const auto size = std::filesystem::file_size(args.record, size_error);
+  if (!size_error && size > k_streamed_record_bytes &&
+      std::find(formats.begin(), formats.end(), "html") == formats.end()) {
+    report_spooled(args, formats, controls ? &*controls : nullptr,
+                   assessment ? &*assessment : nullptr);
+    return k_exit_ok;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto record = load_record(args.record);
+  spdlog::debug("read {} in {} ms", args.record,
+                util::milliseconds_between(start, std::chrono::steady_clock::now()));
+  if (assessment) {
+    assess_record(record, *controls, *assessment);
+  }
+  write_reports(record, formats, args.out, {args.html_detail});
+  // The command ends here: leave a large record's millions of nodes to the kernel instead of
+  // freeing them one by one (0.2-0.3 s for 500 hosts; the process exits next).
+  util::leave_to_exit(std::move(record));
+  return k_exit_ok;
+}
+
 } // namespace
 
 std::function<int()> add_report_command(CLI::App& app) {
@@ -39,26 +101,7 @@ std::function<int()> add_report_command(CLI::App& app) {
   cmd->add_option("--controls", args->controls, "CIS Controls v8 catalog YAML");
   add_html_detail_option(cmd, args->html_detail);
   add_assessment_options(cmd, args->assessment);
-  return [args]() {
-    const auto formats = parse_formats(args->formats);
-    const auto start = std::chrono::steady_clock::now();
-    auto record = load_record(args->record);
-    spdlog::debug("read {} in {} ms", args->record,
-                  util::milliseconds_between(start, std::chrono::steady_clock::now()));
-    const auto& a = args->assessment;
-    // Newer waivers, attestations or register: apply them to the saved run (the scan's own
-    // statuses stay in the record as original_status).
-    if (!a.waivers.empty() || !a.attestations.empty() || !a.risk.empty() || !a.as_of.empty()) {
-      const auto controls = ControlsCatalog::load(
-          args->controls.empty() ? default_controls_file() : std::filesystem::path(args->controls));
-      assess_record(record, controls, load_assessment(a, controls));
-    }
-    write_reports(record, formats, args->out, {args->html_detail});
-    // The command ends here: leave a large record's millions of nodes to the kernel instead of
-    // freeing them one by one (0.2-0.3 s for 500 hosts; the process exits next).
-    util::leave_to_exit(std::move(record));
-    return k_exit_ok;
-  };
+  return [args]() { return run_report(*args); };
 }
 
 } // namespace cisscan
