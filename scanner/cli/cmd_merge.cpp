@@ -3,14 +3,17 @@
 #include "cli/paths.hpp"
 #include "cli/publish.hpp"
 #include "pipeline/run.hpp"
-#include "pipeline/spool_hosts.hpp"
+#include "record/host_spool.hpp"
 #include "record/merge.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <map>
 #include <optional>
+#include <utility>
 
 namespace cisscan {
 
@@ -31,10 +34,18 @@ int run_merge(const MergeArgs& args) {
   // Each shard is read twice, a host at a time (record/record.hpp, stream_record): first what is
   // not its hosts, to check that the shards make one run; then its hosts, assessed one by one
   // and spooled to disk as a scan's are, unless the reports read them side by side anyway. A
-  // fleet's shards are never all held in memory.
+  // fleet's shards are never all held in memory. A shard that cannot be read twice (a pipe:
+  // `cisscan merge <(...)`) is read once, whole.
   std::vector<ShardRecord> heads;
+  std::map<std::string, json> held; // by file: the hosts of a shard read whole
   for (const auto& file : args.records) {
-    heads.push_back({file, stream_record(file, {}, {})});
+    if (std::filesystem::is_regular_file(file)) {
+      heads.push_back({file, stream_record(file, {}, {})});
+      continue;
+    }
+    auto whole = load_record(file);
+    held[file] = std::exchange(whole["hosts"], json::array());
+    heads.push_back({file, std::move(whole)});
   }
   auto merged = merge_shards(heads, new_run_id(util::rfc3339_now()));
   heads.clear();
@@ -45,15 +56,24 @@ int run_merge(const MergeArgs& args) {
     spool.emplace(0);
   }
   size_t count = 0;
-  for (const auto& file : merged.files) {
+  const auto take = [&](json host) {
     if (spool) {
-      spool_hosts(file, *spool, &assessor, count);
+      spool->append(host, assessor.add_spooled(host, count));
+    } else {
+      assessor.add(host, count);
+      record["hosts"].push_back(std::move(host));
+    }
+    ++count;
+  };
+  for (const auto& file : merged.files) {
+    const auto kept = held.find(file);
+    if (kept == held.end()) {
+      stream_record(file, {}, take);
       continue;
     }
-    stream_record(file, {}, [&](json host) {
-      assessor.add(host, count++);
-      record["hosts"].push_back(std::move(host));
-    });
+    for (auto& host : kept->second) {
+      take(std::move(host));
+    }
   }
   spdlog::info("merged {} shards: {} hosts", args.records.size(), count);
   assessor.finish(record);

@@ -4,8 +4,8 @@
 #include "cli/output.hpp"
 #include "cli/paths.hpp"
 #include "pipeline/run.hpp"
-#include "pipeline/spool_hosts.hpp"
 #include "pipeline/write_reports.hpp"
+#include "record/host_spool.hpp"
 #include "record/record.hpp"
 #include "util/clock.hpp"
 #include "util/leave_to_exit.hpp"
@@ -47,7 +47,10 @@ void report_spooled(const ReportArgs& args, const std::vector<std::string>& form
   }
   HostSpool spool(0);
   size_t count = 0;
-  spool_hosts(args.record, spool, assessor ? &*assessor : nullptr, count);
+  stream_record(args.record, {}, [&](json host) {
+    spool.append(host, assessor ? assessor->add_spooled(host, count) : json());
+    ++count;
+  });
   if (assessor) {
     assessor->finish(record);
   }

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import SOURCE, cisscan, peak_rss_kib
+from conftest import BIN, SOURCE, cisscan, peak_rss_kib
 
 
 @pytest.fixture(scope="module")
@@ -61,26 +61,51 @@ def test_shards_merged_give_what_one_run_gives(bed, fleet, tmp_path):
     assert records[0] == records[1]
 
 
+def synthetic_shards(folder, hosts):
+    """A synthetic record of `hosts` hosts (benchmarks/make_record.py) dealt into two shards."""
+    whole = os.path.join(folder, f"r{hosts}.json")
+    subprocess.run([sys.executable, os.path.join(SOURCE, "benchmarks", "make_record.py"), whole,
+                    "--hosts", str(hosts)], check=True)
+    with open(whole) as f:
+        record = json.load(f)
+    shards = []
+    for index in range(2):
+        shard = dict(record, hosts=record["hosts"][index::2])
+        shard["run"] = dict(record["run"], shard=f"{index}/2", id=f"run-{hosts}-{index}")
+        shards.append(os.path.join(folder, f"s{hosts}-{index}.json"))
+        with open(shards[-1], "w") as f:
+            json.dump(shard, f)
+    return shards
+
+
+def test_a_shard_through_a_pipe_is_read_once_whole(tmp_path):
+    """A shard that cannot be read twice (`cisscan merge <(...)`) is read whole, as before."""
+    shards = synthetic_shards(str(tmp_path), 20)
+    records = []
+    for first in (shards[0], "/dev/stdin"):
+        out = tmp_path / f"out{len(records)}"
+        with open(shards[0]) as f:
+            text = f.read()
+        proc = subprocess.run([BIN, "merge", first, shards[1], "--out", str(out), "--format",
+                               "json"], input=text, capture_output=True, text=True)  # a pipe
+        assert proc.returncode in (0, 1), proc.stderr
+        with open(out / "report.json") as f:
+            record = json.load(f)
+        record["run"].pop("id")
+        records.append(record)
+    assert len(records[0]["hosts"]) == 20
+    assert records[0] == records[1]
+
+
 def test_merge_memory_does_not_grow_with_the_shards(tmp_path):
     """merge reads each shard a host at a time and spools the hosts to disk as a scan does
     (issue 11). Before, peak RSS grew by about 8 times the shards' size: every shard parsed
     whole, then its hosts copied. What still grows is the record's risk section, built whole
     when the run is assessed: these synthetic hosts fail often (~80 findings a host), which
     takes about half the shards' growth here."""
-    make = os.path.join(SOURCE, "benchmarks", "make_record.py")
     sizes, rss = [], []
     for hosts in (110, 330):
-        whole = tmp_path / f"r{hosts}.json"
-        subprocess.run([sys.executable, make, str(whole), "--hosts", str(hosts)], check=True)
-        with open(whole) as f:
-            record = json.load(f)
-        shards = []
-        for index in range(2):
-            shard = dict(record, hosts=record["hosts"][index::2])
-            shard["run"] = dict(record["run"], shard=f"{index}/2", id=f"run-{hosts}-{index}")
-            shards.append(str(tmp_path / f"s{hosts}-{index}.json"))
-            with open(shards[-1], "w") as f:
-                json.dump(shard, f)
+        shards = synthetic_shards(str(tmp_path), hosts)
         out = tmp_path / f"merged{hosts}"
         code, kib = peak_rss_kib("merge", *shards, "--out", str(out), "--format",
                                  "json,junit,md,csv,prom")
