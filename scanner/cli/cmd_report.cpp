@@ -32,7 +32,7 @@ struct ReportArgs {
 };
 
 // A record larger than this is read a host at a time when the reports allow it: held whole, a
-// record takes about 8 times its size in memory (benchmarks/README.md, `cisscan merge`); a smaller
+// record takes 4-5 times its size in memory (benchmarks/README.md, 2026-12-07 20:00); a smaller
 // one is held whole, as each format then renders its hosts without parsing them again.
 constexpr std::uintmax_t k_streamed_record_bytes = 64 << 20;
 
