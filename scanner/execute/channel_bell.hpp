@@ -9,7 +9,39 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
+#include <cstdint>
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 namespace cisscan {
+
+// What wakes a thread asleep in poll (an eventfd): rung from any thread or from a callback,
+// drained by the sleeper once poll says it rang.
+class Bell {
+public:
+  Bell() : m_fd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+  ~Bell() {
+    if (m_fd >= 0) {
+      close(m_fd);
+    }
+  }
+  Bell(const Bell&) = delete;
+  Bell& operator=(const Bell&) = delete;
+
+  int fd() const { return m_fd; }
+  void ring() const {
+    const uint64_t one = 1;
+    [[maybe_unused]] const auto n = write(m_fd, &one, sizeof one);
+  }
+  void drain() const {
+    uint64_t count = 0;
+    [[maybe_unused]] const auto n = read(m_fd, &count, sizeof count);
+  }
+
+private:
+  int m_fd;
+};
 
 // Fills `callbacks` (which must outlive its use: remove them with ssh_remove_channel_callbacks
 // before the channel is freed) and sets them on `channel`. Data is left in the channel's buffer

@@ -1,5 +1,6 @@
 #include "execute/jump.hpp"
 
+#include "execute/channel_bell.hpp"
 #include "execute/ssh_session.hpp"
 #include "execute/tunnel.hpp"
 
@@ -17,9 +18,7 @@
 #include <vector>
 
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 namespace cisscan {
 
@@ -35,18 +34,15 @@ constexpr int k_opening_ms = 5; // while a channel is being opened
 // A logged-in session to one bastion and the forwarder thread that serves its tunnels.
 class JumpSession {
 public:
-  explicit JumpSession(ssh_session session)
-      : m_session(session), m_wake(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
-        m_thread([this] { loop(); }) {}
+  explicit JumpSession(ssh_session session) : m_session(session), m_thread([this] { loop(); }) {}
 
   ~JumpSession() {
     m_stop = true;
-    wake();
+    m_wake.ring();
     m_thread.join();
     m_tunnels.clear(); // their channels go before the session
     ssh_disconnect(m_session);
     ssh_free(m_session);
-    close(m_wake);
   }
 
   JumpSession(const JumpSession&) = delete;
@@ -61,7 +57,7 @@ public:
                     std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds)};
     std::unique_lock lock(m_mutex);
     m_openings.push_back(&request);
-    wake();
+    m_wake.ring();
     m_opened.wait(lock, [&] { return request.finished; });
     error = request.error;
     return request.fd;
@@ -82,11 +78,6 @@ private:
       error = "cannot reach " + address + ":" + std::to_string(port) + " from there: " + why;
     }
   };
-
-  void wake() const {
-    const uint64_t one = 1;
-    [[maybe_unused]] const auto n = write(m_wake, &one, sizeof one);
-  }
 
   // One step of `o`'s open, without waiting (open_channel_step; `arrived`: the bastion's socket
   // was readable at the last wait). True once it has finished, `fd` set or `error` said.
@@ -138,7 +129,7 @@ private:
     for (auto& t : m_tunnels) {
       fds.push_back({t->fd(), t->events(), 0});
     }
-    fds.push_back({m_wake, POLLIN, 0});
+    fds.push_back({m_wake.fd(), POLLIN, 0});
     fds.push_back({ssh_get_fd(m_session), POLLIN, 0});
     return moved ? 0 : m_openings.empty() ? k_idle_ms : k_opening_ms;
   }
@@ -150,8 +141,7 @@ private:
       poll(fds.data(), fds.size(), serve(arrived, fds));
       arrived = (fds.back().revents & POLLIN) != 0;
       if ((fds[fds.size() - 2].revents & POLLIN) != 0) {
-        uint64_t count = 0;
-        [[maybe_unused]] const auto n = read(m_wake, &count, sizeof count);
+        m_wake.drain();
       }
     }
     // Whoever still waits for a tunnel gets none.
@@ -168,7 +158,7 @@ private:
   }
 
   ssh_session m_session;
-  int m_wake; // an eventfd: a new opening, or the end
+  Bell m_wake; // a new opening, or the end
   std::mutex m_mutex;
   std::condition_variable m_opened;
   std::vector<Opening*> m_openings; // waiting in open_tunnel

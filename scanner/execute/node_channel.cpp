@@ -1,6 +1,5 @@
 #include "execute/node_channel.hpp"
 
-#include "execute/channel_bell.hpp"
 #include "execute/ssh_session.hpp"
 #include "util/redact.hpp"
 
@@ -8,11 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdint>
 
 #include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 namespace cisscan {
 
@@ -35,7 +31,7 @@ std::string_view last_line(std::string_view text) {
 NodeChannel::NodeChannel(std::shared_ptr<NodeSession> node, ssh_channel channel, std::string what,
                          Clock::time_point deadline, TransportStats& stats)
     : m_node(std::move(node)), m_channel(channel), m_what(std::move(what)), m_deadline(deadline),
-      m_stats(stats), m_wake(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+      m_stats(stats) {
   ring_on_delivery<&NodeChannel::ring>(m_channel, m_callbacks, this);
 }
 
@@ -46,12 +42,10 @@ NodeChannel::~NodeChannel() {
     ssh_channel_close(m_channel);
   }
   ssh_channel_free(m_channel);
-  close(m_wake);
 }
 
 void NodeChannel::ring(void* self) {
-  const uint64_t one = 1;
-  [[maybe_unused]] const auto n = write(static_cast<NodeChannel*>(self)->m_wake, &one, sizeof one);
+  static_cast<NodeChannel*>(self)->m_wake.ring();
 }
 
 // Until the node's socket has bytes, or the channel's wake-up rings (whatever libssh took for it
@@ -59,11 +53,10 @@ void NodeChannel::ring(void* self) {
 void NodeChannel::wait() const {
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - Clock::now()).count();
-  pollfd fds[2] = {{ssh_get_fd(m_node->session()), POLLIN, 0}, {m_wake, POLLIN, 0}};
+  pollfd fds[2] = {{ssh_get_fd(m_node->session()), POLLIN, 0}, {m_wake.fd(), POLLIN, 0}};
   poll(fds, 2, static_cast<int>(std::clamp<long long>(left + 1, 0, k_idle_wait_ms)));
   if ((fds[1].revents & POLLIN) != 0) {
-    uint64_t count = 0;
-    [[maybe_unused]] const auto n = read(m_wake, &count, sizeof count);
+    m_wake.drain();
   }
 }
 

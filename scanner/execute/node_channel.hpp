@@ -6,6 +6,7 @@
 // (execute/channel_bell.hpp).
 #pragma once
 
+#include "execute/channel_bell.hpp"
 #include "execute/node_session.hpp"
 #include "execute/transport.hpp"
 
@@ -53,7 +54,7 @@ private:
   bool m_eof_sent = false;
   bool m_ended = false;
   ssh_channel_callbacks_struct m_callbacks{};
-  int m_wake; // an eventfd, rung when the node's session took something for this channel
+  Bell m_wake; // rung when the node's session took something for this channel
 };
 
 // A transport's hold on its Proxmox VE node (pct, qga): the node's shared session, and for a

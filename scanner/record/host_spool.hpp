@@ -34,7 +34,7 @@ public:
   // The same from its texts.
   void put_text(size_t index, const std::string& name, const Texts& texts);
   // Stores a host after the last one there is room for (a spool made for 0 hosts and filled by
-  // a reader that learns their number as it goes: `cisscan merge`).
+  // a reader that learns their number as it goes: `cisscan merge` and `report`).
   void append(const cisscan::json& host, const cisscan::json& score);
 
   size_t size() const override { return m_slots.size(); }
