@@ -40,19 +40,19 @@ constexpr std::uintmax_t k_streamed_record_bytes = 64 << 20;
 // HTML report, which reads them side by side).
 void report_spooled(const ReportArgs& args, const std::vector<std::string>& formats,
                     const ControlsCatalog* controls, const Assessment* assessment) {
-  auto record = stream_record(args.record, {}, {});
-  std::optional<HostAssessor> assessor;
-  if (assessment != nullptr) {
-    assessor.emplace(record, *controls, *assessment);
-  }
   HostSpool spool(0);
-  size_t count = 0;
-  stream_record(args.record, {}, [&](json host) {
-    spool.append(host, assessor ? assessor->add_spooled(host, count) : json());
-    ++count;
-  });
-  if (assessor) {
-    assessor->finish(record);
+  json record;
+  if (assessment == nullptr) { // one pass: the hosts as saved
+    record = stream_record(args.record, {}, [&](json host) { spool.append(host, json()); });
+  } else { // first the run's members, which assessing a host reads; then the hosts
+    record = stream_record(args.record, {}, {});
+    HostAssessor assessor(record, *controls, *assessment);
+    size_t count = 0;
+    stream_record(args.record, {}, [&](json host) {
+      spool.append(host, assessor.add_spooled(host, count));
+      ++count;
+    });
+    assessor.finish(record);
   }
   write_reports(record, spool, formats, args.out, {args.html_detail});
 }

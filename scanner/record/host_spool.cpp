@@ -2,6 +2,7 @@
 
 #include "model/record_status.hpp"
 #include "util/files.hpp"
+#include "util/json_reader.hpp"
 #include "util/json_text.hpp"
 
 #include <fcntl.h>
@@ -34,6 +35,16 @@ int unnamed_temporary_file() {
   }
   ::unlink(name.c_str());
   return fd;
+}
+
+// A part's text as a value: the texts are cisscan's own compact JSON, which the fast reader takes
+// whole (a third of the time of nlohmann's parser); anything else (a slot never put: "null") goes
+// to nlohmann's.
+cisscan::json parse_part(std::string_view text) {
+  if (auto value = util::read_json_object(text)) {
+    return std::move(*value);
+  }
+  return cisscan::json::parse(text);
 }
 
 } // namespace
@@ -148,7 +159,7 @@ std::string_view HostSpool::read_into(const Slot& slot, Part part, std::string& 
 cisscan::json HostSpool::at(size_t index) const {
   std::string buffer;
   std::lock_guard lock(m_mutex);
-  return cisscan::json::parse(read_into(m_slots.at(index), host_part, buffer));
+  return parse_part(read_into(m_slots.at(index), host_part, buffer));
 }
 
 void HostSpool::each_part(Part part, const std::function<void(std::string_view text)>& fn) const {
@@ -159,7 +170,7 @@ void HostSpool::each_part(Part part, const std::function<void(std::string_view t
 }
 
 void HostSpool::each(const std::function<void(const cisscan::json& host)>& fn) const {
-  each_text([&](std::string_view text) { fn(cisscan::json::parse(text)); });
+  each_text([&](std::string_view text) { fn(parse_part(text)); });
 }
 
 void HostSpool::each_text(const std::function<void(std::string_view text)>& fn) const {
@@ -170,7 +181,7 @@ void HostSpool::each_gaps(const std::function<void(const cisscan::json& host)>& 
   std::string buffer;
   for (const auto& slot : m_slots) {
     if (slot.put) {
-      fn(cisscan::json::parse(read_into(slot, gaps_part, buffer)));
+      fn(parse_part(read_into(slot, gaps_part, buffer)));
     }
   }
 }
@@ -204,9 +215,9 @@ void HostSpool::each_scored(const cisscan::json& record, const ScoredSink& fn) c
   std::string host_buffer;
   std::string score_buffer;
   for (const auto& slot : m_slots) {
-    const auto host = cisscan::json::parse(read_into(slot, host_part, host_buffer));
+    const auto host = parse_part(read_into(slot, host_part, host_buffer));
     const auto score = slot.length[score_part] > 0
-                           ? cisscan::json::parse(read_into(slot, score_part, score_buffer))
+                           ? parse_part(read_into(slot, score_part, score_buffer))
                            : cisscan::json();
     fn(host, score);
   }

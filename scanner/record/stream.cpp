@@ -1,6 +1,7 @@
 // stream_record: a record file read one host at a time (history --import of a record of any size).
 #include "record/record.hpp"
 #include "util/error.hpp"
+#include "util/file_bytes.hpp"
 #include "util/json_file.hpp"
 
 #include <optional>
@@ -223,8 +224,9 @@ json stream_record(const std::filesystem::path& path, const util::KeepMember& ke
                    const HostSink& on_host) {
   const auto file = util::open_json_file(path);
   RecordSax sax(path, keep, on_host);
+  util::FileBytes bytes(file.get());
   try {
-    json::sax_parse(file.get(), &sax);
+    json::sax_parse(bytes.begin(), bytes.end(), &sax);
   } catch (const json::exception& e) { // a syntax error, or a number out of range (1e999)
     throw ConfigError(path.string() + ": not valid JSON: " + util::printable_message(e.what()));
   } catch (const std::logic_error& e) { // nested too deep, or a top-level name repeated

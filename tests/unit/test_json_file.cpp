@@ -2,6 +2,7 @@
 
 #include "temp_dir.hpp"
 #include "util/error.hpp"
+#include "util/file_bytes.hpp"
 
 #include <doctest/doctest.h>
 
@@ -139,4 +140,26 @@ TEST_CASE("both parsers refuse nesting deeper than k_max_json_depth, and numbers
                        ConfigError);
   CHECK_THROWS_WITH_AS(util::load_json_object(huge, keep_all),
                        doctest::Contains("huge.json:1: not valid JSON"), ConfigError);
+}
+
+TEST_CASE("FileBytes hands on a file's bytes in order across its pieces, for nlohmann's parser") {
+  const TempDir dir;
+  const std::string text = k_record;
+  const auto path = dir.write("record.json", text);
+  for (const size_t piece : {size_t{1}, size_t{7}, text.size(), size_t{1} << 20}) {
+    CAPTURE(piece);
+    const auto file = util::open_json_file(path);
+    util::FileBytes bytes(file.get(), piece);
+    CHECK(std::string(bytes.begin(), bytes.end()) == text);
+    CHECK(bytes.begin() == bytes.end()); // read to the end, every iterator is there
+  }
+  const auto file = util::open_json_file(path);
+  util::FileBytes bytes(file.get(), 5);
+  CHECK(json::parse(bytes.begin(), bytes.end()) == json::parse(text));
+
+  const auto empty = util::open_json_file(dir.write("empty.json", ""));
+  util::FileBytes none(empty.get());
+  CHECK(none.begin() == none.end());
+  util::FileBytes again(empty.get());
+  CHECK_THROWS_AS(json::parse(again.begin(), again.end()), json::parse_error);
 }
