@@ -54,7 +54,7 @@ void add_publish_options(CLI::App* cmd, PublishArgs& args) {
 
 bool reads_hosts_side_by_side(const PublishArgs& args) {
   const auto formats = parse_formats(args.formats);
-  return !args.store.empty() || std::find(formats.begin(), formats.end(), "html") != formats.end();
+  return std::find(formats.begin(), formats.end(), "html") != formats.end();
 }
 
 GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls) {

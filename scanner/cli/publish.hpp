@@ -30,7 +30,7 @@ void add_publish_options(CLI::App* command, PublishArgs& args);
 // the gate rules (but --baseline latest), the store for --baseline latest, the Prometheus file.
 // Throws ConfigError.
 GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls);
-// Whether publishing reads the run's hosts side by side (the HTML report, the history store), so
+// Whether publishing reads the run's hosts side by side (the HTML report), so
 // that they are held whole in memory anyway: a scan then keeps them there rather than spooling
 // them to disk and reading them all back.
 bool reads_hosts_side_by_side(const PublishArgs& args);

@@ -147,8 +147,8 @@ GateVerdict evaluate_gate(const json& record, const HostSource& hosts, const Gat
     }
   }
   if (rules.fail_on_new_failures && rules.baseline) {
-    std::optional<json> storage; // the diff reads the hosts side by side with the baseline's
-    const auto diff = diff_records(*rules.baseline, whole_record(record, hosts, storage));
+    // The diff reads the hosts side by side with the baseline's: only what it reads is held.
+    const auto diff = diff_run(*rules.baseline, record, hosts);
     if (!diff["newly_failing"].empty()) {
       std::vector<std::string> lines;
       for (const auto& item : diff["newly_failing"]) {

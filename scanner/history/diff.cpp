@@ -138,6 +138,42 @@ json score_changes(const json& old_scores, const json& new_scores) {
   return safeguards;
 }
 
+// The members of `from` named in `names` that it has.
+json members(const json& from, std::initializer_list<const char*> names) {
+  json out = json::object();
+  for (const char* name : names) {
+    const auto it = from.find(name);
+    if (it != from.end()) {
+      out[name] = *it;
+    }
+  }
+  return out;
+}
+
+// What diff_records reads of a run.
+json diff_view(const json& record, const HostSource& hosts) {
+  json view = members(record, {"run"});
+  const auto scores = record.find("scores");
+  view["scores"] = scores != record.end() ? members(*scores, {"ig1", "safeguards"}) : json();
+  auto& list = view["hosts"] = json::array();
+  hosts.each([&](const json& host) {
+    auto lean = members(host, {"name", "status"});
+    const auto identity = host.find("identity");
+    if (identity != host.end() && identity->is_object()) {
+      lean["identity"] = members(*identity, {"host_key_sha256"});
+    }
+    auto& results = lean["results"] = json::array();
+    const auto all = host.find("results");
+    if (all != host.end()) {
+      for (const auto& result : *all) {
+        results.push_back(members(result, {"check_id", "status", "title", "check_sha256"}));
+      }
+    }
+    list.push_back(std::move(lean));
+  });
+  return view;
+}
+
 } // namespace
 
 json diff_records(const json& old_record, const json& new_record) {
@@ -198,6 +234,13 @@ json diff_records(const json& old_record, const json& new_record) {
   const auto new_ig1 = new_record["scores"]["ig1"].value("score", json());
   out["ig1"] = {{"old", old_ig1}, {"new", new_ig1}, {"delta", delta(old_ig1, new_ig1)}};
   return out;
+}
+
+json diff_run(const json& old_record, const json& record, const HostSource& hosts) {
+  if (holds_hosts(record, hosts)) {
+    return diff_records(old_record, record);
+  }
+  return diff_records(old_record, diff_view(record, hosts));
 }
 
 std::string diff_text(const json& diff) {

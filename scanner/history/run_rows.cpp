@@ -30,16 +30,14 @@ SqlRow run_row(const json& run, const json& scores) {
           std::string()};
 }
 
-void add_host(const json& host, const std::string& run_id, const json& scores,
+void add_host(const json& host, const std::string& run_id, const json& score,
               const HostKeys& previous_keys, HostRows& rows) {
   const auto name = host["name"].get<std::string>();
   const auto key = host["identity"]["host_key_sha256"];
   const auto previous = previous_keys.find(name);
   const bool changed = key.is_string() && previous != previous_keys.end() &&
                        previous->second != key.get<std::string>();
-  const auto& host_scores = scores["hosts"];
-  const auto entry = host_scores.find(name);
-  const auto host_ig1 = entry != host_scores.end() ? (*entry)["ig1"]["score"] : json();
+  const auto host_ig1 = score.is_object() ? score["ig1"]["score"] : json();
   rows.hosts.push_back({run_id, name, text_or_null(host["address"]), text_or_null(key),
                         text_or_null(host["identity"]["machine_id"]), text_or_null(host["status"]),
                         text_or_null(host["reason"]), text_or_null(host_ig1), changed ? "1" : "0"});

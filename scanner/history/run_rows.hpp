@@ -28,8 +28,9 @@ struct HostRows {
   std::vector<SqlRow> results;
 };
 
-// Adds the rows of one host of the record (and of its results) to `rows`.
-void add_host(const cisscan::json& host, const std::string& run_id, const cisscan::json& scores,
+// Adds the rows of one host of the record (and of its results) to `rows`; `score` is the host's
+// entry of the record's scores.hosts (null when it has none).
+void add_host(const cisscan::json& host, const std::string& run_id, const cisscan::json& score,
               const HostKeys& previous_keys, HostRows& rows);
 
 std::vector<SqlRow> score_rows(const std::string& run_id, const cisscan::json& scores);

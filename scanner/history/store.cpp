@@ -2,8 +2,10 @@
 
 #include "record/record.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/json_file.hpp"
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -14,9 +16,20 @@ namespace {
 
 using cisscan::json;
 
-json text_value(const SqlValue& value) {
-  return value ? json(*value) : json(nullptr);
-}
+// The hosts of a record file as they stream past, filtered by `keep`, read once.
+class StreamedHosts final : public HostSource {
+public:
+  StreamedHosts(const std::filesystem::path& path, const util::KeepMember& keep)
+      : m_path(path), m_keep(keep) {}
+  size_t size() const override { return 0; } // not known before they are read
+  void each(const std::function<void(const json& host)>& fn) const override {
+    stream_record(m_path, m_keep, [&](json host) { fn(host); });
+  }
+
+private:
+  const std::filesystem::path& m_path;
+  const util::KeepMember& m_keep;
+};
 
 } // namespace
 
@@ -88,15 +101,9 @@ bool HistoryStore::stored_member(std::string_view top, int depth, std::string_vi
 }
 
 void HistoryStore::save(const json& record, std::string record_text) {
-  const auto& run = record["run"];
-  const auto& scores = record["scores"];
-  const auto run_id = run["id"].get<std::string>();
-  write_run(run, scores, [&](const run_rows::HostKeys& previous_keys) {
-    run_rows::HostRows rows;
-    for (const auto& host : record["hosts"]) {
-      run_rows::add_host(host, run_id, scores, previous_keys, rows);
-    }
-    insert_hosts(rows);
+  const auto run_id = record["run"]["id"].get<std::string>();
+  write_run(record["run"], record["scores"], [&](const run_rows::HostKeys& previous_keys) {
+    insert_hosts_of(record, RecordHosts(record), run_id, previous_keys);
     std::string_view rest = record_text;
     for (int part = 0; part == 0 || !rest.empty(); ++part) {
       const auto length = run_rows::part_length(rest);
@@ -104,6 +111,38 @@ void HistoryStore::save(const json& record, std::string record_text) {
       rest.remove_prefix(length);
     }
   });
+}
+
+void HistoryStore::save(const json& record, const HostSource& hosts, const TextWriter& write_text) {
+  const util::TempFile text("cisscan-record");
+  {
+    std::ofstream out(text.path(), std::ios::binary | std::ios::trunc);
+    write_text(out);
+    out.flush();
+    if (!out) {
+      throw std::runtime_error("cannot write the run's record to " + text.path().string() +
+                               " to store it");
+    }
+  }
+  const auto run_id = record["run"]["id"].get<std::string>();
+  write_run(record["run"], record["scores"], [&](const run_rows::HostKeys& previous_keys) {
+    insert_hosts_of(record, hosts, run_id, previous_keys);
+    insert_parts_of_file(run_id, text.path());
+  });
+}
+
+void HistoryStore::insert_hosts_of(const json& record, const HostSource& hosts,
+                                   const std::string& run_id,
+                                   const run_rows::HostKeys& previous_keys) {
+  run_rows::HostRows rows;
+  hosts.each_scored(record, [&](const json& host, const json& score) {
+    run_rows::add_host(host, run_id, score, previous_keys, rows);
+    if (rows.results.size() >= k_rows_a_batch) {
+      insert_hosts(rows);
+      rows = {};
+    }
+  });
+  insert_hosts(rows);
 }
 
 HistoryStore::Imported HistoryStore::import_file(const std::filesystem::path& path) {
@@ -125,15 +164,7 @@ HistoryStore::Imported HistoryStore::import_file(const std::filesystem::path& pa
       return (depth > 1 || key == "hosts" || key == "schema_version") &&
              stored_member(top, depth, key);
     };
-    run_rows::HostRows rows;
-    stream_record(path, hosts_only, [&](json host) {
-      run_rows::add_host(host, run_id, scores, previous_keys, rows);
-      if (rows.results.size() >= 10000) {
-        insert_hosts(rows);
-        rows = {};
-      }
-    });
-    insert_hosts(rows);
+    insert_hosts_of(head, StreamedHosts(path, hosts_only), run_id, previous_keys);
     insert_parts_of_file(run_id, path);
   });
   return {run_id, true};
@@ -240,29 +271,6 @@ std::vector<RunSummary> HistoryStore::runs() {
   return out;
 }
 
-std::map<std::string, std::string> HistoryStore::check_hashes(const std::string& run_id) {
-  std::map<std::string, std::string> out;
-  const auto text = export_record(run_id);
-  if (!text) {
-    return out;
-  }
-  // Only each result's check_id and check_sha256 are built; the rest of the text is skipped.
-  const util::KeepMember keep = [](std::string_view top, int depth, std::string_view key) {
-    return top == "hosts" && (depth == 1 || (depth == 3 && key == "results") ||
-                              (depth == 5 && (key == "check_id" || key == "check_sha256")));
-  };
-  const auto record = util::parse_json_object("run " + run_id, *text, keep);
-  for (const auto& host : util::array_member(record, "hosts")) {
-    for (const auto& result : util::array_member(host, "results")) {
-      const auto sha = result.value("check_sha256", std::string());
-      if (!sha.empty()) {
-        out.emplace(result.value("check_id", std::string()), sha);
-      }
-    }
-  }
-  return out;
-}
-
 bool HistoryStore::has_run(const std::string& run_id) {
   return !m_db->query("SELECT 1 FROM runs WHERE id = $1", {run_id}).empty();
 }
@@ -291,44 +299,6 @@ bool HistoryStore::export_record(const std::string& run_id, std::ostream& out) {
     out << *text[0][0];
   }
   return true;
-}
-
-std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
-  const auto runs =
-      m_db->query("SELECT id, started_at, ig1_score FROM runs WHERE id = $1", {run_id});
-  if (runs.empty()) {
-    return std::nullopt;
-  }
-  const auto number = [](const SqlValue& v) { return v ? json(std::stod(*v)) : json(nullptr); };
-  json record;
-  record["run"] = {{"id", *runs[0][0]}, {"started_at", *runs[0][1]}};
-  record["scores"] = {{"ig1", {{"score", number(runs[0][2])}}}, {"safeguards", json::object()}};
-  for (const auto& row :
-       m_db->query("SELECT safeguard, score FROM scores WHERE run_id = $1", {run_id})) {
-    record["scores"]["safeguards"][*row[0]] = {{"score", number(row[1])}};
-  }
-  std::map<std::string, size_t> index;
-  record["hosts"] = json::array();
-  for (const auto& row : m_db->query(
-           "SELECT name, host_key_sha256, status FROM hosts WHERE run_id = $1 ORDER BY name",
-           {run_id})) {
-    index[*row[0]] = record["hosts"].size();
-    record["hosts"].push_back({{"name", *row[0]},
-                               {"status", *row[2]},
-                               {"identity", {{"host_key_sha256", text_value(row[1])}}},
-                               {"results", json::array()}});
-  }
-  const auto hashes = check_hashes(run_id);
-  for (const auto& row : m_db->query(
-           "SELECT host, check_id, status, title FROM results WHERE run_id = $1", {run_id})) {
-    const auto sha = hashes.find(*row[1]);
-    record["hosts"][index[*row[0]]]["results"].push_back(
-        {{"check_id", *row[1]},
-         {"status", *row[2]},
-         {"title", row[3].value_or("")},
-         {"check_sha256", sha != hashes.end() ? sha->second : std::string()}});
-  }
-  return record;
 }
 
 std::optional<std::string> HistoryStore::latest_before(const std::string& started_at) {

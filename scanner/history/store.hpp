@@ -5,6 +5,7 @@
 
 #include "history/db.hpp"
 #include "history/run_rows.hpp"
+#include "record/hosts.hpp"
 #include "util/json.hpp"
 
 #include <filesystem>
@@ -48,6 +49,11 @@ public:
   // Stores the run in one transaction; `record_text` is the report.json written for it (taken
   // over, not copied). Of `record` it reads only the members stored_member() keeps.
   void save(const cisscan::json& record, std::string record_text);
+  // The same of a run whose hosts are read one at a time from `hosts` (with their scores.hosts
+  // entries) and whose text `write_text` writes, to a temporary file that is stored from there a
+  // part at a time: what is held is one host, whatever the fleet.
+  using TextWriter = std::function<void(std::ostream& out)>;
+  void save(const cisscan::json& record, const HostSource& hosts, const TextWriter& write_text);
   // Whether save() reads a record member (a parser filter, util::KeepMember): a record parsed
   // with it to be stored skips the probes, evidence and catalog.
   static bool stored_member(std::string_view top, int depth, std::string_view key);
@@ -82,6 +88,10 @@ private:
   void write_run(const cisscan::json& run, const cisscan::json& scores,
                  const std::function<void(const run_rows::HostKeys&)>& write_hosts);
   void insert_hosts(run_rows::HostRows& rows);
+  // Inserts the rows of every host of `hosts`, a batch of k_rows_a_batch results at a time.
+  void insert_hosts_of(const cisscan::json& record, const HostSource& hosts,
+                       const std::string& run_id, const run_rows::HostKeys& previous_keys);
+  static constexpr size_t k_rows_a_batch = 10000;
   void insert_part(const std::string& run_id, int part, std::string_view text);
   void insert_parts_of_file(const std::string& run_id, const std::filesystem::path& path);
   // Each check's definition sha256 in the run, read from the stored record's text.

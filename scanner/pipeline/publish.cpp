@@ -25,8 +25,8 @@ bool incomplete(const cisscan::json& record) {
 
 // The history the report shows: the baseline's drift and the IG1 score over time. A store that
 // cannot be used costs the run its history, never its reports.
-std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const std::string& url,
-                                             std::string& store_error) {
+std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const HostSource& hosts,
+                                             const std::string& url, std::string& store_error) {
   std::unique_ptr<HistoryStore> store;
   try {
     store = std::make_unique<HistoryStore>(url);
@@ -38,9 +38,10 @@ std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const std::s
     over_time.push_back(
         {{"started_at", record["run"]["started_at"]}, {"score", record["scores"]["ig1"]["score"]}});
     cisscan::json history = {{"store", redact_url(url)}, {"ig1_over_time", over_time}};
+    // The earlier run as the store's tables give it, this one as little as the diff reads of it:
+    // neither record is held whole for the drift.
     if (const auto id = store->latest_before(record["run"]["started_at"].get<std::string>())) {
-      const auto previous = cisscan::json::parse(*store->export_record(*id));
-      history["since_last_run"] = diff_records(previous, record);
+      history["since_last_run"] = diff_run(*store->summary_record(*id), record, hosts);
     }
     record["history"] = history;
   } catch (const std::exception& e) {
@@ -65,7 +66,7 @@ std::optional<cisscan::json> latest_baseline(const cisscan::json& record, Histor
                                              bool missing_passes) {
   const auto id = store.latest_before(record["run"]["started_at"].get<std::string>());
   if (id) {
-    return cisscan::json::parse(*store.export_record(*id));
+    return store.summary_record(*id); // what the gate's diff reads of it
   }
   if (missing_passes) {
     return record;
@@ -75,19 +76,10 @@ std::optional<cisscan::json> latest_baseline(const cisscan::json& record, Histor
 
 PublishOutcome publish_run(cisscan::json& record, const HostSource& hosts, const PublishPlan& plan,
                            GateRules rules) {
-  if (!plan.store.empty() && !holds_hosts(record, hosts)) {
-    // The store reads the run's hosts side by side with an earlier run's (history, diff) and
-    // keeps the record's text: it is published held whole.
-    std::optional<cisscan::json> whole;
-    whole_record(record, hosts, whole);
-    auto outcome = publish_run(*whole, plan, std::move(rules));
-    record["history"] = (*whole)["history"];
-    return outcome;
-  }
   PublishOutcome outcome;
   std::unique_ptr<HistoryStore> store;
   if (!plan.store.empty()) {
-    store = attach_history(record, plan.store, outcome.store_error);
+    store = attach_history(record, hosts, plan.store, outcome.store_error);
   }
   if (plan.baseline_latest) {
     if (!store) {
@@ -100,7 +92,9 @@ PublishOutcome publish_run(cisscan::json& record, const HostSource& hosts, const
   write_reports(record, hosts, plan.formats, plan.out, plan.render);
   if (store) {
     try {
-      store->save(record, reports::render("json", record));
+      store->save(record, hosts, [&](std::ostream& out) {
+        reports::write_report(*reports::find_format("json"), record, hosts, {}, out);
+      });
       spdlog::info("stored run {} in {}", record["run"]["id"].get<std::string>(),
                    redact_url(plan.store));
     } catch (const std::exception& e) {

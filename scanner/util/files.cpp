@@ -186,6 +186,24 @@ void check_writable(const std::filesystem::path& path) {
   ::unlink(probe.c_str());
 }
 
+TempFile::TempFile(std::string_view prefix) {
+  std::error_code ec;
+  const auto folder = std::filesystem::temp_directory_path(ec);
+  std::string name =
+      ((ec ? std::filesystem::path("/tmp") : folder) / (std::string(prefix) + "-XXXXXX")).string();
+  const int fd = mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) {
+    throw std::runtime_error("cannot make a temporary file " + name + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  m_path = name;
+}
+
+TempFile::~TempFile() {
+  std::error_code ec;
+  std::filesystem::remove(m_path, ec);
+}
+
 void rename_all_or_none(
     const std::vector<std::pair<std::filesystem::path, std::filesystem::path>>& renames) {
   namespace fs = std::filesystem;

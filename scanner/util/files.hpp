@@ -50,4 +50,19 @@ std::string random_hex(size_t bytes);
 std::optional<std::pair<std::uint64_t, std::uint64_t>>
 file_identity(const std::filesystem::path& path);
 
+// An empty file made in the temporary folder ($TMPDIR) for as long as the object lives, then
+// removed: for text too large to hold in memory that a reader takes by path. Throws
+// std::runtime_error when none can be made.
+class TempFile {
+public:
+  explicit TempFile(std::string_view prefix);
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+
+private:
+  std::filesystem::path m_path;
+};
+
 } // namespace cisscan::util

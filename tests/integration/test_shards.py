@@ -61,18 +61,20 @@ def test_shards_merged_give_what_one_run_gives(bed, fleet, tmp_path):
     assert records[0] == records[1]
 
 
-def synthetic_shards(folder, hosts):
-    """A synthetic record of `hosts` hosts (benchmarks/make_record.py) dealt into two shards."""
-    whole = os.path.join(folder, f"r{hosts}.json")
+def synthetic_shards(folder, hosts, night=1):
+    """A synthetic record of `hosts` hosts (benchmarks/make_record.py) dealt into two shards; a
+    later `night` starts a day later with 50 results a night flipped."""
+    whole = os.path.join(folder, f"r{hosts}-{night}.json")
     subprocess.run([sys.executable, os.path.join(SOURCE, "benchmarks", "make_record.py"), whole,
-                    "--hosts", str(hosts)], check=True)
+                    "--hosts", str(hosts), "--drift", str(50 * (night - 1)),
+                    "--started-at", f"2026-11-{20 + night}T02:30:00.000Z"], check=True)
     with open(whole) as f:
         record = json.load(f)
     shards = []
     for index in range(2):
         shard = dict(record, hosts=record["hosts"][index::2])
-        shard["run"] = dict(record["run"], shard=f"{index}/2", id=f"run-{hosts}-{index}")
-        shards.append(os.path.join(folder, f"s{hosts}-{index}.json"))
+        shard["run"] = dict(record["run"], shard=f"{index}/2", id=f"run-{hosts}-{night}-{index}")
+        shards.append(os.path.join(folder, f"s{hosts}-{night}-{index}.json"))
         with open(shards[-1], "w") as f:
             json.dump(shard, f)
     return shards
@@ -116,6 +118,37 @@ def test_merge_memory_does_not_grow_with_the_shards(tmp_path):
         rss.append(kib * 1024)
     assert sizes[1] - sizes[0] > 30 << 20
     assert rss[1] - rss[0] < sizes[1] - sizes[0], (sizes, rss)
+
+
+def test_a_merge_into_the_store_holds_neither_run_whole(tmp_path):
+    """A merge with --store compares the run with the store's last one (the record's history)
+    and stores it. Both runs were held whole for that, the earlier one parsed from its stored
+    text: on the second night, peak RSS grew by ~10 times the shards' size. Now the earlier run
+    is read from the store's tables and this one as little as the diff reads; the text is stored
+    from a file a part at a time. The drift is the one `cisscan diff` finds in the two records."""
+    sizes, rss = [], []
+    for hosts in (110, 330):
+        store = f"sqlite:{tmp_path / f'h{hosts}.db'}"
+        for night in (1, 2):
+            shards = synthetic_shards(str(tmp_path), hosts, night)
+            out = tmp_path / f"merged{hosts}-{night}"
+            code, kib = peak_rss_kib("merge", *shards, "--out", str(out), "--format", "json",
+                                     "--store", store)
+            assert code in (0, 1)
+        sizes.append(sum(os.path.getsize(s) for s in shards))
+        rss.append(kib * 1024)
+        with open(out / "report.json") as f:
+            since = json.load(f)["history"]["since_last_run"]
+        diff = cisscan("diff", str(tmp_path / f"merged{hosts}-1" / "report.json"),
+                       str(out / "report.json"), "--format", "json")
+        assert diff.code == 0, diff.stderr
+        assert since == json.loads(diff.stdout)
+        assert len(since["newly_failing"]) + len(since["newly_passing"]) > 20
+        exported = cisscan("history", "--store", store, "--export", since["new_run"])
+        with open(out / "report.json") as f:
+            assert exported.stdout == f.read()
+    assert sizes[1] - sizes[0] > 30 << 20
+    assert rss[1] - rss[0] < 4 * (sizes[1] - sizes[0]), (sizes, rss)
 
 
 @pytest.mark.parametrize("case,words", [

@@ -2,6 +2,7 @@
 
 #include "history/diff.hpp"
 #include "history/libpq.hpp"
+#include "record/host_spool.hpp"
 #include "sample_record.hpp"
 #include "temp_dir.hpp"
 #include "util/error.hpp"
@@ -207,6 +208,49 @@ TEST_CASE("a run's summary gives the diff its full record gives") {
   CHECK(from_store["newly_failing"].size() == 1);
   CHECK(from_store["host_key_changed"].size() == 1);
   CHECK_FALSE(store.summary_record("run-3"));
+}
+
+TEST_CASE("a run saved a host at a time from a spool is stored as the run held whole is") {
+  test::TempDir dir;
+  HistoryStore whole("sqlite:" + (dir.path() / "whole.db").string());
+  HistoryStore spooled("sqlite:" + (dir.path() / "spooled.db").string());
+  const auto first = run("run-1", "2026-01-01T00:00:00.000Z");
+  auto second = run("run-2", "2026-01-02T00:00:00.000Z", "K2", "pass");
+  second["hosts"][0]["results"][0]["status"] = "fail";                     // c1 on a
+  second["hosts"][0]["results"][0]["check_sha256"] = std::string(64, 'c'); // and redefined
+  second["scores"] = score_hosts(second["hosts"], test::shipped_controls());
+  for (const json* record : {&first, static_cast<const json*>(&second)}) {
+    whole.save(*record, record->dump());
+    // As a scan publishes a fleet: the hosts, each with its scores.hosts entry, in the spool.
+    HostSpool spool(record->at("hosts").size());
+    const auto& entries = record->at("scores").at("hosts");
+    for (size_t i = 0; i < spool.size(); ++i) {
+      const auto& host = record->at("hosts")[i];
+      const auto entry = entries.find(host["name"].get<std::string>());
+      spool.put(i, host, entry != entries.end() ? *entry : json());
+    }
+    auto head = *record;
+    head["hosts"] = json::array();
+    head["scores"]["hosts"] = json::object();
+    spooled.save(head, spool, [&](std::ostream& out) { out << record->dump(); });
+  }
+  for (const char* table : {"runs", "hosts", "results", "scores", "record_parts"}) {
+    CAPTURE(table);
+    const auto all = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3";
+    CHECK(rows(spooled, all) == rows(whole, all));
+  }
+  // The drift of the second run: from the stored summary of the first (its definition hashes
+  // read back a host at a time) and this run's hosts in the spool, as from both records whole.
+  HostSpool spool(second["hosts"].size());
+  for (size_t i = 0; i < spool.size(); ++i) {
+    spool.put(i, second["hosts"][i]);
+  }
+  auto head = second;
+  head["hosts"] = json::array();
+  const auto expected = diff_records(first, second);
+  CHECK(expected["changed_checks"].size() == 1);
+  CHECK(diff_run(*spooled.summary_record("run-1"), head, spool) == expected);
+  CHECK(diff_run(first, second, RecordHosts(second)) == expected);
 }
 
 TEST_CASE("stored_member keeps everything save() reads") {
