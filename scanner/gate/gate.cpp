@@ -147,8 +147,7 @@ GateVerdict evaluate_gate(const json& record, const HostSource& hosts, const Gat
     }
   }
   if (rules.fail_on_new_failures && rules.baseline) {
-    // The diff reads the hosts side by side with the baseline's: only what it reads is held.
-    const auto diff = diff_run(*rules.baseline, record, hosts);
+    const auto diff = diff_run(digest_of(*rules.baseline), record, hosts);
     if (!diff["newly_failing"].empty()) {
       std::vector<std::string> lines;
       for (const auto& item : diff["newly_failing"]) {

@@ -30,27 +30,20 @@ json delta(const json& before, const json& after) {
   return std::round((after.get<double>() - before.get<double>()) * 10.0) / 10.0;
 }
 
-std::map<std::string, const json*> hosts_by_name(const json& record) {
-  std::map<std::string, const json*> out;
-  for (const auto& host : record["hosts"]) {
-    out[host["name"].get<std::string>()] = &host;
-  }
-  return out;
-}
-
-// Every check id of the record, with the sha256 of its definition (empty when not recorded).
-std::map<std::string, std::string> check_hashes(const json& record) {
-  std::map<std::string, std::string> out;
-  for (const auto& host : record["hosts"]) {
-    for (const auto& result : host["results"]) {
-      auto& sha = out[result["check_id"].get<std::string>()];
-      if (sha.empty()) {
-        const auto it = result.find("check_sha256");
-        sha = it != result.end() && it->is_string() ? it->get<std::string>() : std::string();
-      }
+// Adds the check ids of one host's results to `checks`, each with the sha256 of its definition:
+// the first one recorded for it (empty when none is).
+void add_check_hashes(const json& host, std::map<std::string, std::string>& checks) {
+  for (const auto& result : host["results"]) {
+    auto& sha = checks[result["check_id"].get<std::string>()];
+    if (sha.empty()) {
+      const auto it = result.find("check_sha256");
+      sha = it != result.end() && it->is_string() ? it->get<std::string>() : std::string();
     }
   }
-  return out;
+}
+
+json host_key(const json& host) {
+  return host["identity"].value("host_key_sha256", json());
 }
 
 // Checks in both records whose definitions differ (both hashes known): id -> its entry.
@@ -81,16 +74,23 @@ std::string signed_number(const json& value) {
   return number == 0.0 ? "0" : text;
 }
 
-// One host's results against its results before: newly failing and newly passing, each also
-// under its check in `changed` when the check's definition changed.
-void compare_results(const std::string& name, const json& before, const json& after,
-                     std::map<std::string, json>& changed, json& out) {
-  std::map<std::string, ResultStatus> old_status;
-  for (const auto& result : before["results"]) {
-    old_status[result["check_id"].get<std::string>()] = result_status(result);
+// One host's results against its results before: newly failing and newly passing, in the
+// order of its results, each with the list it goes to (what diff_run files under its check when
+// the check's definition changed).
+struct Moved {
+  const char* list;
+  json entry;
+};
+
+std::vector<Moved> compare_results(const std::string& name, const RunDigest::Host& before,
+                                   const json& after, const std::map<std::string, json>& changed) {
+  std::map<std::string_view, ResultStatus> old_status;
+  for (const auto& [id, status] : before.results) {
+    old_status[id] = status;
   }
+  std::vector<Moved> out;
   for (const auto& result : after["results"]) {
-    const auto id = result["check_id"].get<std::string>();
+    const auto& id = result["check_id"].get_ref<const std::string&>();
     const auto found = old_status.find(id);
     if (found == old_status.end()) {
       continue; // a new check: listed apart
@@ -104,18 +104,15 @@ void compare_results(const std::string& name, const json& before, const json& af
     }
     // A check whose definition changed is listed with its change too: the host may not have
     // moved. `newly_failing` keeps it (the gate's new-failures rule reads that list).
-    const auto moved = changed.find(id);
-    out[list].push_back({{"host", name},
-                         {"check_id", id},
-                         {"title", result.value("title", "")},
-                         {"from", to_string(found->second)},
-                         {"to", to_string(now)},
-                         {"check_changed", moved != changed.end()}});
-    if (moved != changed.end()) {
-      moved->second["title"] = result.value("title", "");
-      moved->second[list].push_back(name);
-    }
+    out.push_back({list,
+                   {{"host", name},
+                    {"check_id", id},
+                    {"title", result.value("title", "")},
+                    {"from", to_string(found->second)},
+                    {"to", to_string(now)},
+                    {"check_changed", changed.count(id) != 0}}});
   }
+  return out;
 }
 
 // Safeguards whose score changed: id -> old, new and delta.
@@ -138,77 +135,90 @@ json score_changes(const json& old_scores, const json& new_scores) {
   return safeguards;
 }
 
-// The members of `from` named in `names` that it has.
-json members(const json& from, std::initializer_list<const char*> names) {
-  json out = json::object();
-  for (const char* name : names) {
-    const auto it = from.find(name);
-    if (it != from.end()) {
-      out[name] = *it;
-    }
-  }
-  return out;
-}
-
-// What diff_records reads of a run.
-json diff_view(const json& record, const HostSource& hosts) {
-  json view = members(record, {"run"});
-  const auto scores = record.find("scores");
-  view["scores"] = scores != record.end() ? members(*scores, {"ig1", "safeguards"}) : json();
-  auto& list = view["hosts"] = json::array();
-  hosts.each([&](const json& host) {
-    auto lean = members(host, {"name", "status"});
-    const auto identity = host.find("identity");
-    if (identity != host.end() && identity->is_object()) {
-      lean["identity"] = members(*identity, {"host_key_sha256"});
-    }
-    auto& results = lean["results"] = json::array();
-    const auto all = host.find("results");
-    if (all != host.end()) {
-      for (const auto& result : *all) {
-        results.push_back(members(result, {"check_id", "status", "title", "check_sha256"}));
-      }
-    }
-    list.push_back(std::move(lean));
-  });
-  return view;
-}
+// What diff_run finds of one host of the run, kept by name until every host is read: the diff
+// lists hosts in name order, and of hosts that share a name the last one counts.
+struct HostDrift {
+  bool is_new = false;
+  json key_change;
+  std::vector<Moved> moved;
+};
 
 } // namespace
 
-json diff_records(const json& old_record, const json& new_record) {
-  const auto old_checks = check_hashes(old_record);
-  const auto new_checks = check_hashes(new_record);
-  auto changed = changed_checks(old_checks, new_checks);
+void RunDigest::add_host(const json& host) {
+  add_check_hashes(host, checks);
+  auto& kept = hosts[host["name"].get<std::string>()];
+  kept = Host{};
+  kept.scanned = scanned(host);
+  kept.key = host_key(host);
+  for (const auto& result : host["results"]) {
+    kept.results.emplace_back(result["check_id"].get<std::string>(), result_status(result));
+  }
+}
+
+RunDigest digest_of(const json& record) {
+  RunDigest digest;
+  digest.run_id = record["run"]["id"];
+  digest.ig1_score = record["scores"]["ig1"].value("score", json());
+  digest.safeguards = record["scores"]["safeguards"];
+  for (const auto& host : record["hosts"]) {
+    digest.add_host(host);
+  }
+  return digest;
+}
+
+json diff_run(const RunDigest& before, const json& record, const HostSource& hosts) {
+  // The checks' definitions first (a moved result is marked when its check changed), then each
+  // host against its digest.
+  std::map<std::string, std::string> new_checks;
+  hosts.each([&](const json& host) { add_check_hashes(host, new_checks); });
+  auto changed = changed_checks(before.checks, new_checks);
+  std::map<std::string, HostDrift> drift;
+  hosts.each([&](const json& host) {
+    const auto name = host["name"].get<std::string>();
+    auto& found = drift[name] = HostDrift{};
+    const auto it = before.hosts.find(name);
+    if (it == before.hosts.end()) {
+      found.is_new = true;
+      return;
+    }
+    const auto& old_key = it->second.key;
+    const auto new_key = host_key(host);
+    if (old_key.is_string() && new_key.is_string() && old_key != new_key) {
+      found.key_change = {{"host", name}, {"old", old_key}, {"new", new_key}};
+    }
+    if (!it->second.scanned || !scanned(host)) {
+      return; // a host not scanned has placeholders, not results (its status says why)
+    }
+    found.moved = compare_results(name, it->second, host, changed);
+  });
   json out;
-  out["old_run"] = old_record["run"]["id"];
-  out["new_run"] = new_record["run"]["id"];
-  const auto old_hosts = hosts_by_name(old_record);
-  const auto new_hosts = hosts_by_name(new_record);
+  out["old_run"] = before.run_id;
+  out["new_run"] = record["run"]["id"];
   out["new_hosts"] = json::array();
   out["vanished_hosts"] = json::array();
   out["host_key_changed"] = json::array();
   out["newly_failing"] = json::array();
   out["newly_passing"] = json::array();
-  for (const auto& [name, host] : new_hosts) {
-    const auto it = old_hosts.find(name);
-    if (it == old_hosts.end()) {
+  for (auto& [name, found] : drift) {
+    if (found.is_new) {
       out["new_hosts"].push_back(name);
       continue;
     }
-    const auto& before = *it->second;
-    const auto old_key = before["identity"].value("host_key_sha256", json());
-    const auto new_key = (*host)["identity"].value("host_key_sha256", json());
-    if (old_key.is_string() && new_key.is_string() && old_key != new_key) {
-      out["host_key_changed"].push_back({{"host", name}, {"old", old_key}, {"new", new_key}});
+    if (!found.key_change.is_null()) {
+      out["host_key_changed"].push_back(std::move(found.key_change));
     }
-    if (!scanned(before) || !scanned(*host)) {
-      continue; // a host not scanned has placeholders, not results (its status says why)
+    for (auto& [list, entry] : found.moved) {
+      const auto check = changed.find(entry["check_id"].get<std::string>());
+      if (check != changed.end()) {
+        check->second["title"] = entry["title"];
+        check->second[list].push_back(name);
+      }
+      out[list].push_back(std::move(entry));
     }
-    compare_results(name, before, *host, changed, out);
   }
-  for (const auto& [name, _] : old_hosts) {
-    if (new_hosts.count(name) == 0) {
+  for (const auto& [name, _] : before.hosts) {
+    if (drift.count(name) == 0) {
       out["vanished_hosts"].push_back(name);
     }
   }
@@ -216,11 +226,11 @@ json diff_records(const json& old_record, const json& new_record) {
   out["removed_checks"] = json::array();
   out["changed_checks"] = json::array();
   for (const auto& [id, _] : new_checks) {
-    if (old_checks.count(id) == 0) {
+    if (before.checks.count(id) == 0) {
       out["new_checks"].push_back(id);
     }
   }
-  for (const auto& [id, _] : old_checks) {
+  for (const auto& [id, _] : before.checks) {
     if (new_checks.count(id) == 0) {
       out["removed_checks"].push_back(id);
     }
@@ -228,19 +238,15 @@ json diff_records(const json& old_record, const json& new_record) {
   for (auto& [id, entry] : changed) {
     out["changed_checks"].push_back(std::move(entry));
   }
-  out["safeguards"] =
-      score_changes(old_record["scores"]["safeguards"], new_record["scores"]["safeguards"]);
-  const auto old_ig1 = old_record["scores"]["ig1"].value("score", json());
-  const auto new_ig1 = new_record["scores"]["ig1"].value("score", json());
-  out["ig1"] = {{"old", old_ig1}, {"new", new_ig1}, {"delta", delta(old_ig1, new_ig1)}};
+  out["safeguards"] = score_changes(before.safeguards, record["scores"]["safeguards"]);
+  const auto new_ig1 = record["scores"]["ig1"].value("score", json());
+  out["ig1"] = {
+      {"old", before.ig1_score}, {"new", new_ig1}, {"delta", delta(before.ig1_score, new_ig1)}};
   return out;
 }
 
-json diff_run(const json& old_record, const json& record, const HostSource& hosts) {
-  if (holds_hosts(record, hosts)) {
-    return diff_records(old_record, record);
-  }
-  return diff_records(old_record, diff_view(record, hosts));
+json diff_records(const json& old_record, const json& new_record) {
+  return diff_run(digest_of(old_record), new_record, RecordHosts(new_record));
 }
 
 std::string diff_text(const json& diff) {

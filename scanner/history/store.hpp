@@ -4,6 +4,7 @@
 #pragma once
 
 #include "history/db.hpp"
+#include "history/diff.hpp"
 #include "history/run_rows.hpp"
 #include "record/hosts.hpp"
 #include "util/json.hpp"
@@ -73,6 +74,9 @@ public:
   // What `cisscan diff` needs of a run (hosts, host keys, result statuses, scores), read from
   // the tables: much cheaper than parsing the whole record.
   std::optional<cisscan::json> summary_record(const std::string& run_id);
+  // Less still, for comparing a run with it (history.since_last_run): its digest, read a host
+  // at a time.
+  std::optional<RunDigest> digest(const std::string& run_id);
   // The newest run that started before `started_at` (for --baseline latest).
   std::optional<std::string> latest_before(const std::string& started_at);
   // Deletes runs that started before `cutoff` (RFC 3339); returns how many.
@@ -94,6 +98,8 @@ private:
   static constexpr size_t k_rows_a_batch = 10000;
   void insert_part(const std::string& run_id, int part, std::string_view text);
   void insert_parts_of_file(const std::string& run_id, const std::filesystem::path& path);
+  // summary_record without its hosts' results.
+  std::optional<cisscan::json> summary_head(const std::string& run_id);
   // Each check's definition sha256 in the run, read from the stored record's text.
   std::map<std::string, std::string> check_hashes(const std::string& run_id);
 

@@ -1,5 +1,5 @@
-// A stored run as `cisscan diff` reads it (HistoryStore::summary_record): from the store's
-// tables, with each check's definition hash read from the stored text a host at a time.
+// A stored run as `cisscan diff` reads it (HistoryStore::summary_record, digest): from the
+// store's tables, with each check's definition hash read from the stored text a host at a time.
 #include "history/store.hpp"
 
 #include "record/record.hpp"
@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <stdexcept>
+#include <utility>
 
 namespace cisscan {
 
@@ -52,7 +53,7 @@ std::map<std::string, std::string> HistoryStore::check_hashes(const std::string&
   return out;
 }
 
-std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
+std::optional<json> HistoryStore::summary_head(const std::string& run_id) {
   const auto runs =
       m_db->query("SELECT id, started_at, ig1_score FROM runs WHERE id = $1", {run_id});
   if (runs.empty()) {
@@ -66,16 +67,52 @@ std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
        m_db->query("SELECT safeguard, score FROM scores WHERE run_id = $1", {run_id})) {
     record["scores"]["safeguards"][*row[0]] = {{"score", number(row[1])}};
   }
-  std::map<std::string, size_t> index;
   record["hosts"] = json::array();
   for (const auto& row : m_db->query(
            "SELECT name, host_key_sha256, status FROM hosts WHERE run_id = $1 ORDER BY name",
            {run_id})) {
-    index[*row[0]] = record["hosts"].size();
     record["hosts"].push_back({{"name", *row[0]},
                                {"status", *row[2]},
                                {"identity", {{"host_key_sha256", text_value(row[1])}}},
                                {"results", json::array()}});
+  }
+  return record;
+}
+
+std::optional<RunDigest> HistoryStore::digest(const std::string& run_id) {
+  auto head = summary_head(run_id);
+  if (!head) {
+    return std::nullopt;
+  }
+  auto hosts = std::exchange((*head)["hosts"], json::array());
+  auto digest = digest_of(*head); // the run and its scores
+  const auto hashes = check_hashes(run_id);
+  // One host's results at a time (the table's key starts with run_id and host).
+  for (auto& host : hosts) {
+    auto& results = host["results"];
+    for (const auto& row :
+         m_db->query("SELECT check_id, status FROM results WHERE run_id = $1 AND host = $2",
+                     {run_id, host["name"].get<std::string>()})) {
+      const auto sha = hashes.find(*row[0]);
+      results.push_back({{"check_id", *row[0]},
+                         {"status", *row[1]},
+                         {"check_sha256", sha != hashes.end() ? sha->second : std::string()}});
+    }
+    digest.add_host(host);
+    results = json::array();
+  }
+  return digest;
+}
+
+std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
+  auto summary = summary_head(run_id);
+  if (!summary) {
+    return std::nullopt;
+  }
+  auto& record = *summary;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < record["hosts"].size(); ++i) {
+    index[record["hosts"][i]["name"].get<std::string>()] = i;
   }
   const auto hashes = check_hashes(run_id);
   for (const auto& row : m_db->query(

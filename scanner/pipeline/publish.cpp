@@ -38,10 +38,10 @@ std::unique_ptr<HistoryStore> attach_history(cisscan::json& record, const HostSo
     over_time.push_back(
         {{"started_at", record["run"]["started_at"]}, {"score", record["scores"]["ig1"]["score"]}});
     cisscan::json history = {{"store", redact_url(url)}, {"ig1_over_time", over_time}};
-    // The earlier run as the store's tables give it, this one as little as the diff reads of it:
-    // neither record is held whole for the drift.
+    // The earlier run as its digest from the store's tables, this one a host at a time: neither
+    // record is held for the drift.
     if (const auto id = store->latest_before(record["run"]["started_at"].get<std::string>())) {
-      history["since_last_run"] = diff_run(*store->summary_record(*id), record, hosts);
+      history["since_last_run"] = diff_run(*store->digest(*id), record, hosts);
     }
     record["history"] = history;
   } catch (const std::exception& e) {

@@ -124,8 +124,10 @@ def test_a_merge_into_the_store_holds_neither_run_whole(tmp_path):
     """A merge with --store compares the run with the store's last one (the record's history)
     and stores it. Both runs were held whole for that, the earlier one parsed from its stored
     text: on the second night, peak RSS grew by ~10 times the shards' size. Now the earlier run
-    is read from the store's tables and this one as little as the diff reads; the text is stored
-    from a file a part at a time. The drift is the one `cisscan diff` finds in the two records."""
+    is a digest read from the store's tables a host at a time, this run's hosts are compared
+    with it one at a time, and the text is stored from a file a part at a time: the growth is
+    the risk section's, as without a store (~0.45 times here). The drift is the one
+    `cisscan diff` finds in the two records."""
     sizes, rss = [], []
     for hosts in (110, 330):
         store = f"sqlite:{tmp_path / f'h{hosts}.db'}"
@@ -148,7 +150,7 @@ def test_a_merge_into_the_store_holds_neither_run_whole(tmp_path):
         with open(out / "report.json") as f:
             assert exported.stdout == f.read()
     assert sizes[1] - sizes[0] > 30 << 20
-    assert rss[1] - rss[0] < 4 * (sizes[1] - sizes[0]), (sizes, rss)
+    assert rss[1] - rss[0] < sizes[1] - sizes[0], (sizes, rss)
 
 
 @pytest.mark.parametrize("case,words", [

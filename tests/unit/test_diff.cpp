@@ -125,6 +125,21 @@ TEST_CASE("diff_records: unchanged, and edge cases") {
     CHECK(diff["new_checks"] == json::array({"c1", "c2", "c3"}));
     CHECK(diff_records(old_run(), empty)["removed_checks"] == json::array({"c1", "c2", "c3"}));
   }
+  SUBCASE("of hosts that share a name, the last one counts on either side") {
+    const auto twice = [](const char* first, const char* last, const char* id) {
+      return make_record(
+          json::array({make_host("a", "ok", json::array({make_result("c1", first)})),
+                       make_host("b", "ok", json::array({make_result("c1", "pass")})),
+                       make_host("a", "ok", json::array({make_result("c1", last)}))}),
+          id);
+    };
+    const auto diff = diff_records(twice("pass", "fail", "run-0"), twice("fail", "pass", "run-1"));
+    REQUIRE(diff["newly_passing"].size() == 1);
+    CHECK(diff["newly_passing"][0]["host"] == "a");
+    CHECK(diff["newly_failing"].empty());
+    CHECK(diff["new_hosts"].empty());
+    CHECK(diff["vanished_hosts"].empty());
+  }
   SUBCASE("deltas are rounded to a tenth") {
     // 2 of 3 = 66.7 against 75.0.
     const auto thirds = make_record(

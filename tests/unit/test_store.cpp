@@ -205,6 +205,7 @@ TEST_CASE("a run's summary gives the diff its full record gives") {
   CHECK(old_summary->at("run").at("started_at") == "2026-01-01T00:00:00.000Z");
   const auto from_store = diff_records(*old_summary, *new_summary);
   CHECK(from_store == diff_records(first, second));
+  CHECK(diff_run(*store.digest("run-1"), second, RecordHosts(second)) == from_store);
   CHECK(from_store["newly_failing"].size() == 1);
   CHECK(from_store["host_key_changed"].size() == 1);
   CHECK_FALSE(store.summary_record("run-3"));
@@ -239,7 +240,7 @@ TEST_CASE("a run saved a host at a time from a spool is stored as the run held w
     const auto all = std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3";
     CHECK(rows(spooled, all) == rows(whole, all));
   }
-  // The drift of the second run: from the stored summary of the first (its definition hashes
+  // The drift of the second run: from the stored digest of the first (its definition hashes
   // read back a host at a time) and this run's hosts in the spool, as from both records whole.
   HostSpool spool(second["hosts"].size());
   for (size_t i = 0; i < spool.size(); ++i) {
@@ -249,8 +250,9 @@ TEST_CASE("a run saved a host at a time from a spool is stored as the run held w
   head["hosts"] = json::array();
   const auto expected = diff_records(first, second);
   CHECK(expected["changed_checks"].size() == 1);
-  CHECK(diff_run(*spooled.summary_record("run-1"), head, spool) == expected);
-  CHECK(diff_run(first, second, RecordHosts(second)) == expected);
+  CHECK(diff_run(*spooled.digest("run-1"), head, spool) == expected);
+  CHECK(diff_run(digest_of(first), second, RecordHosts(second)) == expected);
+  CHECK_FALSE(spooled.digest("run-3"));
 }
 
 TEST_CASE("stored_member keeps everything save() reads") {
