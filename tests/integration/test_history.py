@@ -369,6 +369,15 @@ def test_scan_with_store_shows_drift_and_gates_on_regressions(tmp_path, postgres
     html = open(tmp_path / "b" / "report.html").read()
     assert "Since the last run" in html and "Newly failing: 0" in html
     assert html.count('<circle class="point"') == 2  # the IG1 score of both stored runs
+    # Without the HTML report a scan spools its hosts: its drift is still `cisscan diff`'s, and
+    # the store keeps the record it wrote.
+    third = scan_local(str(tmp_path / "c"), "--store", url)
+    assert third.code in (0, 1), third.stderr
+    diff = cisscan("diff", str(tmp_path / "b" / "report.json"), str(tmp_path / "c" / "report.json"),
+                   "--format", "json")
+    assert third.record["history"]["since_last_run"] == json.loads(diff.stdout)
+    exported = cisscan("history", "--store", url, "--export", third.record["run"]["id"])
+    assert exported.stdout == open(tmp_path / "c" / "report.json").read()
 
 
 def test_baseline_latest_with_no_earlier_run(tmp_path):
