@@ -10,6 +10,7 @@ report gives the RSS when a tenth of the hosts were done, at the last host, and 
 the growth per finished host between the first two. Needs root.
 
   sudo /usr/bin/python3 benchmarks/fleet_memory.py [--hosts 200] [--copies 10] [--jobs 50]
+      [--format json] [--bin BUILD]
 """
 import argparse
 import json
@@ -57,7 +58,7 @@ def scan(args, inventory, known_hosts, out):
     usage = tempfile.NamedTemporaryFile("r")
     cmd = ["/usr/bin/time", "-o", usage.name, "-f", "%e s wall, %U+%S s CPU, peak %M KiB",
            args.bin, "scan", "-i", inventory, "--known-hosts", known_hosts, "--out", out,
-           "--format", "json", "--jobs", str(args.jobs), "--connect-timeout", "60"]
+           "--format", args.format, "--jobs", str(args.jobs), "--connect-timeout", "60"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             errors="replace")
     done = [0]
@@ -93,6 +94,7 @@ def main():
     parser.add_argument("--hosts", type=int, default=200, help="test hosts brought up")
     parser.add_argument("--copies", type=int, default=10, help="names each host is listed under")
     parser.add_argument("--jobs", type=int, default=50)
+    parser.add_argument("--format", default="json", help="the scan's --format")
     parser.add_argument("--every", type=float, default=2.0, help="seconds between RSS samples")
     parser.add_argument("--bin", default=os.path.join(SOURCE, "build", "scanner", "cisscan"))
     args = parser.parse_args()

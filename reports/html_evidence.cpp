@@ -133,7 +133,8 @@ Data output_segments(const std::string& output, const std::string& observed, boo
 
 EvidencePlan::EvidencePlan(const Index& index, size_t host, const std::vector<size_t>& shown,
                            std::string prefix)
-    : m_results(at(index.hosts[host], "results")), m_probes(at(index.hosts[host], "probes")) {
+    : m_host(index.full_host(host)), m_results(at(*m_host, "results")),
+      m_probes(at(*m_host, "probes")) {
   for (size_t p = 0; p < m_probes.size(); ++p) {
     m_probe_index.emplace(string_of(at(m_probes[p], "id")), p);
   }

@@ -28,6 +28,7 @@ public:
   Data evidence(size_t r) const;
 
 private:
+  std::shared_ptr<const json> m_host; // whole, with its probes' outputs
   const json& m_results;
   const json& m_probes;
   std::unordered_map<std::string, size_t> m_probe_index;

@@ -20,7 +20,8 @@ const json& array_at(const json& object, std::string_view key) {
 
 } // namespace
 
-Index::Index(const json& record_) : record(record_), hosts(array_at(record_, "hosts")) {
+Index::Index(const json& record_, FullHost full)
+    : record(record_), hosts(array_at(record_, "hosts")), m_full(std::move(full)) {
   m_tallies.resize(hosts.size());
   m_unscanned.resize(hosts.size());
   for (size_t h = 0; h < hosts.size(); ++h) {
@@ -117,6 +118,13 @@ std::string Index::ig_mark(const std::string& safeguard_id) const {
 std::string Index::waiver_anchor(const std::string& waiver_id) const {
   const auto it = m_waiver_anchor.find(waiver_id);
   return it == m_waiver_anchor.end() ? std::string() : it->second;
+}
+
+std::shared_ptr<const json> Index::full_host(size_t host) const {
+  if (!m_full) {
+    return std::shared_ptr<const json>(std::shared_ptr<const json>(), &hosts[host]); // not owned
+  }
+  return std::make_shared<const json>(m_full(host));
 }
 
 std::string Index::finding_anchor(const std::string& host, const std::string& check_id) const {

@@ -88,7 +88,11 @@ struct CheckEntry {
 };
 
 struct Index {
-  explicit Index(const json& record);
+  // Host h whole, when the record's hosts are held without their probes' outputs.
+  using FullHost = std::function<json(size_t host)>;
+  // `full`: empty when the record's hosts are whole; else what gives each one whole again, for
+  // its evidence (see lean_record in html_report.cpp).
+  explicit Index(const json& record, FullHost full = {});
 
   const json& record;
   const json& hosts;
@@ -101,6 +105,9 @@ struct Index {
   std::string safeguard_title(const std::string& id) const;
   std::string control_title(const std::string& id) const;
   const HostTally& tally(size_t host) const { return m_tallies[host]; }
+  // Host `host` with its probes whole (their outputs are its evidence): the record's own entry,
+  // or read again, kept alive by the pointer.
+  std::shared_ptr<const json> full_host(size_t host) const;
   // A host that should have been scanned and ran no probe at all (unreachable, timed out):
   // its results are all errors with the host's reason, shown as one card.
   bool unscanned(size_t host) const { return m_unscanned[host]; }
@@ -114,6 +121,7 @@ struct Index {
 
 private:
   void add_check_result(const std::string& id, size_t host, size_t result, size_t slot);
+  FullHost m_full;
   std::vector<HostTally> m_tallies;
   std::vector<bool> m_unscanned;
   std::vector<CheckEntry> m_checks;

@@ -12,7 +12,6 @@
 
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <utility>
 
 namespace cisscan {
@@ -33,9 +32,8 @@ int run_merge(const MergeArgs& args) {
   auto rules = check_publish(args.publish, controls);
   // Each shard is read twice, a host at a time (record/record.hpp, stream_record): first what is
   // not its hosts, to check that the shards make one run; then its hosts, assessed one by one
-  // and spooled to disk as a scan's are, unless the reports read them side by side anyway. A
-  // fleet's shards are never all held in memory. A shard that cannot be read twice (a pipe:
-  // `cisscan merge <(...)`) is read once, whole.
+  // and spooled to disk as a scan's are. A fleet's shards are never all held in memory. A shard
+  // that cannot be read twice (a pipe: `cisscan merge <(...)`) is read once, whole.
   std::vector<ShardRecord> heads;
   std::map<std::string, json> held; // by file: the hosts of a shard read whole
   for (const auto& file : args.records) {
@@ -51,18 +49,10 @@ int run_merge(const MergeArgs& args) {
   heads.clear();
   auto& record = merged.record;
   HostAssessor assessor(record, controls, assessment);
-  std::optional<HostSpool> spool;
-  if (!reads_hosts_side_by_side(args.publish)) {
-    spool.emplace(0);
-  }
+  HostSpool spool(0);
   size_t count = 0;
   const auto take = [&](json host) {
-    if (spool) {
-      spool->append(host, assessor.add_spooled(host, count));
-    } else {
-      assessor.add(host, count);
-      record["hosts"].push_back(std::move(host));
-    }
+    spool.append(host, assessor.add_spooled(host, count));
     ++count;
   };
   for (const auto& file : merged.files) {
@@ -77,8 +67,7 @@ int run_merge(const MergeArgs& args) {
   }
   spdlog::info("merged {} shards: {} hosts", args.records.size(), count);
   assessor.finish(record);
-  return spool ? publish(record, *spool, args.publish, std::move(rules))
-               : publish(record, args.publish, std::move(rules));
+  return publish(record, spool, args.publish, std::move(rules));
 }
 
 } // namespace

@@ -12,7 +12,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -31,13 +30,13 @@ struct ReportArgs {
   AssessmentArgs assessment;
 };
 
-// A record larger than this is read a host at a time when the reports allow it: held whole, a
-// record takes 4-5 times its size in memory (benchmarks/README.md, 2026-12-07 20:00); a smaller
-// one is held whole, as each format then renders its hosts without parsing them again.
+// A record larger than this is read a host at a time: held whole, a record takes 4-5 times its
+// size in memory (benchmarks/README.md, 2026-12-07 20:00); a smaller one is held whole, as each
+// format then renders its hosts without parsing them again.
 constexpr std::uintmax_t k_streamed_record_bytes = 64 << 20;
 
-// The saved run's hosts one at a time, through a spool: for reports that read them so (not the
-// HTML report, which reads them side by side).
+// The saved run's hosts one at a time, through a spool (the HTML report holds them without their
+// probes' outputs, and reads each again for its evidence).
 void report_spooled(const ReportArgs& args, const std::vector<std::string>& formats,
                     const ControlsCatalog* controls, const Assessment* assessment) {
   HostSpool spool(0);
@@ -71,8 +70,7 @@ int run_report(const ReportArgs& args) {
   }
   std::error_code size_error;
   const auto size = std::filesystem::file_size(args.record, size_error);
-  if (!size_error && size > k_streamed_record_bytes &&
-      std::find(formats.begin(), formats.end(), "html") == formats.end()) {
+  if (!size_error && size > k_streamed_record_bytes) {
     report_spooled(args, formats, controls ? &*controls : nullptr,
                    assessment ? &*assessment : nullptr);
     return k_exit_ok;

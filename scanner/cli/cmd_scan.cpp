@@ -141,18 +141,12 @@ int run_scan(const ScanArgs& args) {
   // The record but its hosts is known before the scan. Each host's run is handed to this thread
   // as it ends (pipeline/hand_off.hpp), is assessed (in whatever order hosts end: HostAssessor)
   // and goes to the spool as text (pipeline/scan_entry.hpp) with its score, so that the fleet's
-  // hosts are held on disk, not in memory, unless the reports read them side by side anyway:
-  // then each becomes its record entry. Its raw run is not kept.
+  // hosts are held on disk, not in memory (the HTML report holds them without their probes'
+  // outputs). Its raw run is not kept.
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
   const auto members = result_members(catalog); // what a check's results share, as text once
-  std::optional<HostSpool> spool;
-  std::vector<json> hosts; // when the reports read them side by side
-  if (reads_hosts_side_by_side(args.publish)) {
-    hosts.resize(inventory.hosts.size());
-  } else {
-    spool.emplace(inventory.hosts.size());
-  }
+  HostSpool spool(inventory.hosts.size());
   // One buffer for every host's text: a host's text (~500 KB with the full catalog) grown from
   // empty each time cost a third of writing it in reallocations and first-touch page faults
   // (benchmarks/README.md, 2026-12-03 23:00). Let go when a rare large host grew it too much.
@@ -161,11 +155,6 @@ int run_scan(const ScanArgs& args) {
     Progress progress(inventory.hosts.size(), progress_wanted());
     progress.attach(options);
     scan_fleet(inventory, catalog, options, [&](size_t index, HostRun&& run) {
-      if (!spool) {
-        hosts[index] = host_to_json(run);
-        assessor.add(hosts[index], index);
-        return;
-      }
       ScanEntry entry(std::move(run), members);
       const auto score = util::compact_json(assessor.add(entry, index));
       if (text.capacity() > k_kept_buffer) {
@@ -173,16 +162,12 @@ int run_scan(const ScanArgs& args) {
       }
       text.clear();
       entry.append_text(text);
-      spool->put_text(index, entry.name(), {text, gaps_text(entry.host(), entry), score});
+      spool.put_text(index, entry.name(), {text, gaps_text(entry.host(), entry), score});
     });
-  }
-  for (auto& host : hosts) {
-    record["hosts"].push_back(std::move(host));
   }
   record["run"]["finished_at"] = util::rfc3339_now();
   assessor.finish(record);
-  const int code = spool ? publish(record, *spool, args.publish, std::move(rules))
-                         : publish(record, args.publish, std::move(rules));
+  const int code = publish(record, spool, args.publish, std::move(rules));
   // The command ends here: freeing the catalog and the record took ~3.5 ms of a one-host scan
   // (benchmarks/README.md, 2026-12-06 19:15), and a fleet's record held for side-by-side
   // reports is far larger.

@@ -8,7 +8,6 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
-#include <algorithm>
 #include <iostream>
 
 namespace cisscan {
@@ -52,18 +51,9 @@ void add_publish_options(CLI::App* cmd, PublishArgs& args) {
                   "Write node_exporter textfile metrics to this file (atomically)");
 }
 
-bool reads_hosts_side_by_side(const PublishArgs& args) {
-  const auto formats = parse_formats(args.formats);
-  return std::find(formats.begin(), formats.end(), "html") != formats.end();
-}
-
 GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls) {
   parse_formats(args.formats);
   return check_gate_and_outputs(args, controls);
-}
-
-int publish(cisscan::json& record, const PublishArgs& args, GateRules rules) {
-  return publish(record, RecordHosts(record), args, std::move(rules));
 }
 
 int publish(cisscan::json& record, const HostSource& hosts, const PublishArgs& args,

@@ -30,13 +30,8 @@ void add_publish_options(CLI::App* command, PublishArgs& args);
 // the gate rules (but --baseline latest), the store for --baseline latest, the Prometheus file.
 // Throws ConfigError.
 GateRules check_publish(const PublishArgs& args, const ControlsCatalog& controls);
-// Whether publishing reads the run's hosts side by side (the HTML report), so
-// that they are held whole in memory anyway: a scan then keeps them there rather than spooling
-// them to disk and reading them all back.
-bool reads_hosts_side_by_side(const PublishArgs& args);
-// Publishes the run (pipeline/publish.hpp), prints what went wrong, returns the exit code.
-int publish(cisscan::json& record, const PublishArgs& args, GateRules rules);
-// The same with the record's hosts read from `hosts` (a scan's spool).
+// Publishes the run (pipeline/publish.hpp), its hosts read from `hosts` (the spool of a scan or
+// a merge), prints what went wrong, returns the exit code.
 int publish(cisscan::json& record, const HostSource& hosts, const PublishArgs& args,
             GateRules rules);
 

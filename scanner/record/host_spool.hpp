@@ -39,7 +39,7 @@ public:
 
   size_t size() const override { return m_slots.size(); }
   // Host `index` read back (null when it was never put).
-  cisscan::json at(size_t index) const;
+  cisscan::json at(size_t index) const override;
   // Reads, after the last put; a slot never put is read as null.
   void each(const std::function<void(const cisscan::json& host)>& fn) const override;
   void each_text(const std::function<void(std::string_view text)>& fn) const override;

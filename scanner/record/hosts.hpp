@@ -33,6 +33,17 @@ public:
   }
   // The record's own "hosts" array when the hosts are held in memory with it, else null.
   virtual const cisscan::json* array() const { return nullptr; }
+  // Host `index` alone (for a reader that holds less of each host and reads one again whole).
+  virtual cisscan::json at(size_t index) const {
+    cisscan::json found;
+    size_t i = 0;
+    each([&](const cisscan::json& host) {
+      if (i++ == index) {
+        found = host;
+      }
+    });
+    return found;
+  }
 
   // Whether the hosts' entries of the record's scores.hosts are held here, not in the record
   // (whose scores.hosts is then an empty object).
@@ -97,8 +108,8 @@ inline bool holds_hosts(const cisscan::json& record, const HostSource& hosts) {
 }
 
 // The record with its hosts in its "hosts" array: `record` itself when they are already there,
-// else a copy with the hosts read into it, kept in `storage` (for what reads hosts side by side:
-// the HTML report, the history store, a diff).
+// else a copy with the hosts read into it, kept in `storage` (the tests compare a spooled run
+// with the same run held whole through it).
 inline const cisscan::json& whole_record(const cisscan::json& record, const HostSource& hosts,
                                          std::optional<cisscan::json>& storage) {
   if (holds_hosts(record, hosts)) {

@@ -1,11 +1,14 @@
 #include "reports/formats.hpp"
 
 #include "history/diff.hpp"
+#include "record/host_spool.hpp"
 
 #include "sample_record.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -173,4 +176,36 @@ TEST_CASE("write_html shows a Proxmox VE node's guests right after it, linked bo
   const auto heat = html.find("<table class=\"heatmap");
   REQUIRE(heat != std::string::npos);
   CHECK(html.find("data-host=\"ct1\"", heat) < html.find("data-host=\"web\"", heat));
+}
+
+TEST_CASE("write_html of spooled hosts, held without their probes' outputs, is the report of the "
+          "record whole") {
+  ::setenv("SOURCE_DATE_EPOCH", "1767225600", 1); // both renderings at one time
+  auto record = test::sample_record();
+  auto second = record["hosts"][0];
+  second["name"] = "web2";
+  second["probes"][0]["output"] = "another output\n";
+  record["hosts"].push_back(second);
+  HostSpool spool(record["hosts"].size());
+  const auto& entries = record["scores"]["hosts"];
+  for (size_t i = 0; i < spool.size(); ++i) {
+    const auto& host = record["hosts"][i];
+    const auto entry = entries.find(host["name"].get<std::string>());
+    spool.put(i, host, entry != entries.end() ? *entry : cisscan::json());
+  }
+  auto head = record;
+  head["hosts"] = cisscan::json::array();
+  head["scores"]["hosts"] = cisscan::json::object();
+  const auto& html = *reports::find_format("html");
+  for (const char* detail : {"full", "summary"}) {
+    CAPTURE(detail);
+    std::ostringstream whole;
+    std::ostringstream spooled;
+    reports::write_report(html, record, {detail}, whole);
+    reports::write_report(html, head, spool, {detail}, spooled);
+    CHECK(spooled.str() == whole.str());
+  }
+  const auto full = reports::render("html", record);
+  CHECK(full.find("another output") != std::string::npos); // each host's own evidence
+  ::unsetenv("SOURCE_DATE_EPOCH");
 }
