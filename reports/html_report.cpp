@@ -108,10 +108,12 @@ const Data* LazyContext::get_partial(const std::string& name) const {
   return get(name);
 }
 
+namespace {
+
 // A copy of the record with its hosts read from `hosts`, each probe of each host cut to its id:
 // the index, the views and the tallies read no more of a probe than that it exists, and the
-// evidence cards read their host whole again (Index::full_host). The probes' outputs and
-// commands are most of a fleet's record: 42 % of a full-catalog host (benchmarks/README.md).
+// evidence cards read their host whole again (Index::full_host). The probes (outputs, commands)
+// are 42 % of a full-catalog host's entry (benchmarks/README.md, 2026-12-07 23:05).
 const json& lean_record(const json& record, const HostSource& hosts, std::optional<json>& storage) {
   storage = json::object();
   for (const auto& [key, value] : record.items()) {
@@ -142,6 +144,8 @@ const json& lean_record(const json& record, const HostSource& hosts, std::option
   }
   return *storage;
 }
+
+} // namespace
 
 std::map<std::string, LazyList> lazy_lists(const Index& index) {
   auto columns = std::make_shared<const std::vector<std::string>>(heatmap_columns(index));
