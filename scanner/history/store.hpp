@@ -100,6 +100,9 @@ private:
   void insert_parts_of_file(const std::string& run_id, const std::filesystem::path& path);
   // summary_record without its hosts' results.
   std::optional<cisscan::json> summary_head(const std::string& run_id);
+  // One host's results as summary_record gives them (the table's key starts with run and host).
+  cisscan::json summary_results(const std::string& run_id, const std::string& host,
+                                const std::map<std::string, std::string>& hashes);
   // Each check's definition sha256 in the run, read from the stored record's text.
   std::map<std::string, std::string> check_hashes(const std::string& run_id);
 

@@ -79,6 +79,21 @@ std::optional<json> HistoryStore::summary_head(const std::string& run_id) {
   return record;
 }
 
+json HistoryStore::summary_results(const std::string& run_id, const std::string& host,
+                                   const std::map<std::string, std::string>& hashes) {
+  json results = json::array();
+  for (const auto& row :
+       m_db->query("SELECT check_id, status, title FROM results WHERE run_id = $1 AND host = $2",
+                   {run_id, host})) {
+    const auto sha = hashes.find(*row[0]);
+    results.push_back({{"check_id", *row[0]},
+                       {"status", *row[1]},
+                       {"title", row[2].value_or("")},
+                       {"check_sha256", sha != hashes.end() ? sha->second : std::string()}});
+  }
+  return results;
+}
+
 std::optional<RunDigest> HistoryStore::digest(const std::string& run_id) {
   auto head = summary_head(run_id);
   if (!head) {
@@ -87,42 +102,22 @@ std::optional<RunDigest> HistoryStore::digest(const std::string& run_id) {
   auto hosts = std::exchange((*head)["hosts"], json::array());
   auto digest = digest_of(*head); // the run and its scores
   const auto hashes = check_hashes(run_id);
-  // One host's results at a time (the table's key starts with run_id and host).
-  for (auto& host : hosts) {
-    auto& results = host["results"];
-    for (const auto& row :
-         m_db->query("SELECT check_id, status FROM results WHERE run_id = $1 AND host = $2",
-                     {run_id, host["name"].get<std::string>()})) {
-      const auto sha = hashes.find(*row[0]);
-      results.push_back({{"check_id", *row[0]},
-                         {"status", *row[1]},
-                         {"check_sha256", sha != hashes.end() ? sha->second : std::string()}});
-    }
+  for (auto& host : hosts) { // one host's results at a time
+    host["results"] = summary_results(run_id, host["name"].get<std::string>(), hashes);
     digest.add_host(host);
-    results = json::array();
+    host["results"] = json::array();
   }
   return digest;
 }
 
 std::optional<json> HistoryStore::summary_record(const std::string& run_id) {
-  auto summary = summary_head(run_id);
-  if (!summary) {
+  auto record = summary_head(run_id);
+  if (!record) {
     return std::nullopt;
   }
-  auto& record = *summary;
-  std::map<std::string, size_t> index;
-  for (size_t i = 0; i < record["hosts"].size(); ++i) {
-    index[record["hosts"][i]["name"].get<std::string>()] = i;
-  }
   const auto hashes = check_hashes(run_id);
-  for (const auto& row : m_db->query(
-           "SELECT host, check_id, status, title FROM results WHERE run_id = $1", {run_id})) {
-    const auto sha = hashes.find(*row[1]);
-    record["hosts"][index[*row[0]]]["results"].push_back(
-        {{"check_id", *row[1]},
-         {"status", *row[2]},
-         {"title", row[3].value_or("")},
-         {"check_sha256", sha != hashes.end() ? sha->second : std::string()}});
+  for (auto& host : (*record)["hosts"]) {
+    host["results"] = summary_results(run_id, host["name"].get<std::string>(), hashes);
   }
   return record;
 }
