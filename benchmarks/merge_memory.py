@@ -39,11 +39,11 @@ def shards_of(folder, hosts, count, night=1):
     return files
 
 
-def merge(binary, shards, formats, out, store=None):
+def merge(binary, shards, formats, out, store=None, detail="summary"):
     with tempfile.NamedTemporaryFile("r") as usage:
         proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", usage.name, binary, "merge",
                                *shards, "--out", out, "--format", formats,
-                               "--html-detail", "summary",
+                               "--html-detail", detail,
                                *(["--store", store] if store else [])],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wall, rss_kib = usage.read().split()[-2:]
@@ -59,6 +59,8 @@ def main():
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--store", action="store_true",
                         help="merge into a history store, a first night and then a second")
+    parser.add_argument("--html-detail", default="summary", choices=("summary", "full"),
+                        help="the HTML report's detail (full: every host's results and evidence)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         shards = shards_of(folder, args.hosts, args.shards)
@@ -66,6 +68,7 @@ def main():
         size = sum(os.path.getsize(s) for s in shards) >> 20
         print(f"{args.hosts} hosts in {args.shards} shards, {size} MiB of records"
               + (", the second night into a store holding the first" if args.store else ""))
+        print(f"HTML detail: {args.html_detail}")
         for formats in ("json,junit,md,csv,prom", "json,html"):
             for binary in args.builds:
                 out = os.path.join(folder, "out")
@@ -75,8 +78,8 @@ def main():
                     if os.path.exists(db):
                         os.unlink(db)
                     store = f"sqlite:{db}"
-                    merge(binary, shards, formats, out, store)
-                wall, rss = merge(binary, later or shards, formats, out, store)
+                    merge(binary, shards, formats, out, store, args.html_detail)
+                wall, rss = merge(binary, later or shards, formats, out, store, args.html_detail)
                 print(f"{os.path.basename(binary):<24} {formats:<24} wall {wall:6.2f} s  "
                       f"peak RSS {rss:5d} MiB", flush=True)
 

@@ -89,7 +89,6 @@ void add_controls_chart(Data& view, const Index& index) {
 }
 
 void add_heatmap_view(Data& view, const Index& index) {
-  const auto& host_scores = at(at(index.record, "scores"), "hosts");
   const auto columns = heatmap_columns(index);
   Data column_list = list_data();
   size_t ig1_columns = 0;
@@ -112,11 +111,9 @@ void add_heatmap_view(Data& view, const Index& index) {
   put(view, "heat_has_other_columns", Data(columns.size() > ig1_columns));
   Data rows = list_data();
   for (const size_t h : host_order(index)) {
-    const auto& host = index.hosts[h];
+    const auto& host = index.head(h);
     const auto name = field(host, "name");
-    const auto& score =
-        at(host_scores,
-           at(host, "name").is_string() ? at(host, "name").get<std::string>() : std::string());
+    const auto& score = index.host_score(h);
     Data item = object_data();
     put(item, "host_index", std::to_string(h));
     put(item, "name", name);
@@ -134,7 +131,7 @@ void add_heatmap_view(Data& view, const Index& index) {
 
 std::vector<std::string> heatmap_columns(const Index& index) {
   std::set<std::string> ids;
-  for (const auto& [name, score] : at(at(index.record, "scores"), "hosts").items()) {
+  for (const auto& [name, score] : index.host_scores().items()) {
     for (const auto& [id, tally] : at(score, "safeguards").items()) {
       ids.insert(id);
     }
@@ -153,13 +150,8 @@ std::vector<std::string> heatmap_columns(const Index& index) {
 }
 
 Rows heatmap_cells(const Index& index, const std::vector<std::string>& columns, size_t host_index) {
-  const auto& host = index.hosts[host_index];
-  const auto& host_scores = at(at(index.record, "scores"), "hosts");
-  const auto name = field(host, "name");
-  const auto& tallies =
-      at(at(host_scores,
-            at(host, "name").is_string() ? at(host, "name").get<std::string>() : std::string()),
-         "safeguards");
+  const auto name = field(index.head(host_index), "name");
+  const auto& tallies = at(index.host_score(host_index), "safeguards");
   Data cells = list_data();
   for (const auto& id : columns) {
     const auto& tally = at(tallies, id);

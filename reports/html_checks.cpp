@@ -51,10 +51,6 @@ Data check_links(const Index& index, const std::vector<size_t>& checks) {
   return links;
 }
 
-const json& first_result(const Index& index, const CheckEntry& check) {
-  return at(index.hosts[check.host], "results")[check.result];
-}
-
 int64_t count_of(const CheckEntry& check, ResultStatus status) {
   return check.counts[status_slot(status)];
 }
@@ -74,13 +70,12 @@ std::string failing_hosts(const Index& index, const CheckEntry& check) {
   std::string out;
   size_t named = 0;
   size_t more = 0;
-  for (const auto& [h, r] : check.results) {
-    const auto status = result_status(at(index.hosts[h], "results")[r]);
-    if (!is_gap(status)) {
+  for (const auto& result : check.results) {
+    if (!is_gap(result.status)) {
       continue;
     }
     if (named < k_named) {
-      out += (out.empty() ? "" : ", ") + field(index.hosts[h], "name");
+      out += (out.empty() ? "" : ", ") + field(index.head(result.host), "name");
       ++named;
     } else {
       ++more;
@@ -91,7 +86,7 @@ std::string failing_hosts(const Index& index, const CheckEntry& check) {
 
 Data check_item(const Index& index, size_t c) {
   const auto& check = index.checks()[c];
-  const auto& result = first_result(index, check);
+  const auto& result = check.first;
   const auto& own = at(at(index.record, "checks"), check.id);
   Data item = object_data();
   put(item, "check_index", std::to_string(c));
@@ -179,7 +174,7 @@ void add_checks_view(Data& view, const Index& index, bool summary) {
     push(checks, std::move(item));
   }
   int64_t unscanned = 0;
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
+  for (size_t h = 0; h < index.host_count(); ++h) {
     unscanned += index.unscanned(h) ? 1 : 0;
   }
   put(view, "checks_total", std::to_string(index.checks().size()));
@@ -193,21 +188,19 @@ void add_checks_view(Data& view, const Index& index, bool summary) {
 Rows check_rows(const Index& index, size_t c) {
   const auto& check = index.checks()[c];
   const auto field_of = [&index, &check](size_t row, const std::string& name, Data& out) {
-    const auto [h, r] = check.results[row];
-    const auto& result = at(index.hosts[h], "results")[r];
+    const auto& result = check.results[row];
     if (name == "host") {
-      out = Data(field(index.hosts[h], "name"));
+      out = Data(field(index.head(result.host), "name"));
     } else if (name == "host_anchor") {
-      out = Data(host_anchor(h));
+      out = Data(host_anchor(result.host));
     } else if (name == "status") {
-      out = Data(field(result, "status"));
+      out = Data(std::string(to_string(result.status)));
     } else if (name == "status_label") {
-      out = Data(status_label(field(result, "status")));
+      out = Data(status_label(result.status));
     } else if (name == "observed") {
-      const auto observed = field(result, "observed");
-      out = Data(observed.empty() ? "(empty)" : observed);
+      out = Data(result.observed->empty() ? "(empty)" : *result.observed);
     } else if (name == "result_anchor") {
-      out = Data(result_anchor(h, r));
+      out = Data(result_anchor(result.host, result.result));
     } else {
       return false;
     }

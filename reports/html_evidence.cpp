@@ -131,10 +131,9 @@ Data output_segments(const std::string& output, const std::string& observed, boo
   return segments;
 }
 
-EvidencePlan::EvidencePlan(const Index& index, size_t host, const std::vector<size_t>& shown,
-                           std::string prefix)
-    : m_host(index.full_host(host)), m_results(at(*m_host, "results")),
-      m_probes(at(*m_host, "probes")) {
+EvidencePlan::EvidencePlan(std::shared_ptr<const json> entry, size_t host,
+                           const std::vector<size_t>& shown, std::string prefix)
+    : m_host(std::move(entry)), m_results(at(*m_host, "results")), m_probes(at(*m_host, "probes")) {
   for (size_t p = 0; p < m_probes.size(); ++p) {
     m_probe_index.emplace(string_of(at(m_probes[p], "id")), p);
   }

@@ -22,13 +22,14 @@ Data output_segments(const std::string& output, const std::string& observed, boo
 // Which card of one host's list prints each probe's output: the first of `shown` that reads it.
 class EvidencePlan {
 public:
-  EvidencePlan(const Index& index, size_t host, const std::vector<size_t>& shown,
+  // `entry`: the host whole, with its probes' outputs (Index::host).
+  EvidencePlan(std::shared_ptr<const json> entry, size_t host, const std::vector<size_t>& shown,
                std::string prefix);
   // The evidence items of result r (one of `shown`).
   Data evidence(size_t r) const;
 
 private:
-  std::shared_ptr<const json> m_host; // whole, with its probes' outputs
+  std::shared_ptr<const json> m_host;
   const json& m_results;
   const json& m_probes;
   std::unordered_map<std::string, size_t> m_probe_index;

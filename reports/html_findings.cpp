@@ -13,8 +13,8 @@ namespace cisscan::reports::html {
 void add_findings_view(Data& view, const Index& index) {
   Data groups = list_data();
   size_t total = 0;
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
-    const auto& host = index.hosts[h];
+  for (size_t h = 0; h < index.host_count(); ++h) {
+    const auto& host = index.head(h);
     const auto& tally = index.tally(h);
     const bool unscanned = index.unscanned(h);
     const size_t n = unscanned ? 1 : tally.findings.size();
@@ -42,7 +42,7 @@ void add_findings_view(Data& view, const Index& index) {
     put(group, "unscanned_anchor", unscanned_anchor(h));
     put(group, "q", search_text({field(host, "name"), field(host, "status")}));
     put(group, "unscanned_results",
-        plural(static_cast<int64_t>(at(host, "results").size()), "check", "checks"));
+        plural(static_cast<int64_t>(index.result_count(h)), "check", "checks"));
     push(groups, std::move(group));
   }
   put(view, "findings_total", std::to_string(total));
@@ -163,9 +163,9 @@ Data risk_links(const Index& index, const json& risks) {
 class ResultCards {
 public:
   ResultCards(const Index& index, size_t host, bool findings_only)
-      : m_index(index), m_host(host), m_findings_only(findings_only),
-        m_results(at(index.hosts[host], "results")), m_rows(rows(index, host, findings_only)),
-        m_evidence(index, host, shown(findings_only), findings_only ? "ev-" : "hv-") {}
+      : m_index(index), m_host(host), m_findings_only(findings_only), m_entry(index.host(host)),
+        m_results(at(*m_entry, "results")), m_rows(rows(index, host, findings_only)),
+        m_evidence(m_entry, host, shown(findings_only), findings_only ? "ev-" : "hv-") {}
 
   size_t size() const { return m_rows.size(); }
 
@@ -192,7 +192,7 @@ private:
     if (index.unscanned(host)) {
       return {};
     }
-    std::vector<size_t> all(at(index.hosts[host], "results").size());
+    std::vector<size_t> all(index.result_count(host));
     for (size_t r = 0; r < all.size(); ++r) {
       all[r] = r;
     }
@@ -239,9 +239,9 @@ private:
     case F::safeguard_ids:
       return Data(safeguards_text(m_index, value("safeguards"), false));
     case F::q:
-      return Data(search_text({m_findings_only ? field(m_index.hosts[m_host], "name") : "",
-                               text_of("check_id"), text_of("title"),
-                               safeguards_text(m_index, value("safeguards"), false)}));
+      return Data(
+          search_text({m_findings_only ? field(*m_entry, "name") : "", text_of("check_id"),
+                       text_of("title"), safeguards_text(m_index, value("safeguards"), false)}));
     case F::has_benchmark:
       return Data(!benchmark_text(result).empty());
     case F::benchmark:
@@ -316,6 +316,7 @@ private:
   const Index& m_index;
   size_t m_host;
   bool m_findings_only;
+  std::shared_ptr<const json> m_entry; // the host whole, with its probes' outputs
   const json& m_results;
   std::vector<size_t> m_rows;
   EvidencePlan m_evidence;

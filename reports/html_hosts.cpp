@@ -35,7 +35,7 @@ void put_proxmox(Data& item, const Index& index, const json& host,
   Data list = list_data();
   for (const size_t g : guests) {
     Data guest = object_data();
-    put(guest, "name", field(index.hosts[g], "name"));
+    put(guest, "name", field(index.head(g), "name"));
     put(guest, "anchor", host_anchor(g));
     push(list, std::move(guest));
   }
@@ -46,12 +46,12 @@ void put_proxmox(Data& item, const Index& index, const json& host,
 // The guests of each host that is the `node` of others (Proxmox VE), in record order.
 std::vector<std::vector<size_t>> guests_by_node(const Index& index) {
   std::unordered_map<std::string, size_t> by_name;
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
-    by_name.emplace(field(index.hosts[h], "name"), h);
+  for (size_t h = 0; h < index.host_count(); ++h) {
+    by_name.emplace(field(index.head(h), "name"), h);
   }
-  std::vector<std::vector<size_t>> guests(index.hosts.size());
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
-    const auto node = by_name.find(field(index.hosts[h], "node"));
+  std::vector<std::vector<size_t>> guests(index.host_count());
+  for (size_t h = 0; h < index.host_count(); ++h) {
+    const auto node = by_name.find(field(index.head(h), "node"));
     if (node != by_name.end() && node->second != h) {
       guests[node->second].push_back(h);
     }
@@ -63,14 +63,14 @@ std::vector<std::vector<size_t>> guests_by_node(const Index& index) {
 
 std::vector<size_t> host_order(const Index& index) {
   const auto guests = guests_by_node(index);
-  std::vector<bool> is_guest(index.hosts.size());
+  std::vector<bool> is_guest(index.host_count());
   for (const auto& list : guests) {
     for (const size_t g : list) {
       is_guest[g] = true;
     }
   }
   std::vector<size_t> order;
-  std::vector<bool> placed(index.hosts.size());
+  std::vector<bool> placed(index.host_count());
   const auto place = [&](size_t root) {
     std::vector<size_t> stack{root};
     while (!stack.empty()) {
@@ -84,23 +84,22 @@ std::vector<size_t> host_order(const Index& index) {
       stack.insert(stack.end(), guests[h].rbegin(), guests[h].rend());
     }
   };
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
+  for (size_t h = 0; h < index.host_count(); ++h) {
     if (!is_guest[h]) {
       place(h);
     }
   }
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
+  for (size_t h = 0; h < index.host_count(); ++h) {
     place(h); // hosts that name each other as their node: in record order
   }
   return order;
 }
 
 void add_hosts_view(Data& view, const Index& index) {
-  const auto& host_scores = at(at(index.record, "scores"), "hosts");
   const auto guests = guests_by_node(index);
   Data hosts = list_data();
   for (const size_t h : host_order(index)) {
-    const auto& host = index.hosts[h];
+    const auto& host = index.head(h);
     Data item = object_data();
     put_proxmox(item, index, host, guests[h]);
     put(item, "host_index", std::to_string(h));
@@ -151,16 +150,16 @@ void add_hosts_view(Data& view, const Index& index) {
     }
     put(item, "started_at", field(host, "started_at"));
     put(item, "finished_at", field(host, "finished_at"));
-    const auto& ig1 = at(at(host_scores, string_of(at(host, "name"))), "ig1");
+    const auto& ig1 = at(index.host_score(h), "ig1");
     put(item, "ig1_score", score_text(at(ig1, "score")));
     put(item, "ig1_assessed", field(ig1, "assessed"));
     put(item, "ig1_total", field(ig1, "total"));
     const auto& tally = index.tally(h);
     const auto summary = counts_text(tally.counts);
     put(item, "results_summary",
-        plural(static_cast<int64_t>(at(host, "results").size()), "result", "results") +
+        plural(static_cast<int64_t>(index.result_count(h)), "result", "results") +
             (summary.empty() ? "" : ": " + summary));
-    put(item, "has_results", Data(!at(host, "results").empty() && !index.unscanned(h)));
+    put(item, "has_results", Data(index.result_count(h) > 0 && !index.unscanned(h)));
     put(item, "unscanned", Data(index.unscanned(h)));
     put(item, "unscanned_anchor", unscanned_anchor(h));
     push(hosts, std::move(item));

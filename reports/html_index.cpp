@@ -20,51 +20,27 @@ const json& array_at(const json& object, std::string_view key) {
 
 } // namespace
 
-Index::Index(const json& record_, FullHost full)
-    : record(record_), hosts(array_at(record_, "hosts")), m_full(std::move(full)) {
-  m_tallies.resize(hosts.size());
-  m_unscanned.resize(hosts.size());
-  for (size_t h = 0; h < hosts.size(); ++h) {
-    const auto& name = at(hosts[h], "name");
-    if (name.is_string()) {
-      m_host_index.emplace(name.get<std::string>(), h);
-    }
-    const auto status = cisscan::host_status(hosts[h]);
-    m_unscanned[h] = status != HostStatus::ok && status != HostStatus::skipped &&
-                     array_at(hosts[h], "probes").empty();
-    auto& tally = m_tallies[h];
-    const auto& results = array_at(hosts[h], "results");
-    for (size_t r = 0; r < results.size(); ++r) {
-      const auto status = parse_result_status(status_word(results[r], "status"));
-      if (!status) {
-        continue;
-      }
-      const size_t slot = status_slot(*status);
-      ++tally.counts[slot];
-      const auto& check = at(results[r], "check_id");
-      if (check.is_string()) {
-        add_check_result(check.get_ref<const std::string&>(), h, r, slot);
-      }
-      if (!is_finding(*status) || m_unscanned[h]) {
-        continue;
-      }
-      tally.findings.push_back(r);
-      if (name.is_string() && check.is_string()) {
-        m_finding_anchor.emplace(pair_key(name.get<std::string>(), check.get<std::string>()),
-                                 html::finding_anchor(h, r));
-      }
-    }
-    if (m_unscanned[h] && name.is_string()) {
-      // Every result of an unscanned host links to the one card that stands for them.
-      for (const auto& result : results) {
-        const auto& check = at(result, "check_id");
-        if (check.is_string()) {
-          m_finding_anchor.emplace(pair_key(name.get<std::string>(), check.get<std::string>()),
-                                   unscanned_anchor(h));
-        }
-      }
-    }
+Index::Index(const json& record_, const HostSource& hosts)
+    : record(record_), m_source(hosts),
+      m_own(holds_hosts(record_, hosts) ? hosts.array() : nullptr) {
+  static const json k_no_scores = json::object();
+  if (hosts.holds_scores()) {
+    m_score_storage = json::object();
+    hosts.each_score_text([&](const std::string& name, std::string_view text) {
+      (*m_score_storage)[name] = json::parse(text);
+    });
+    m_scores = &*m_score_storage;
+  } else {
+    const auto* own = HostSource::scores_of(record_);
+    m_scores = own != nullptr ? own : &k_no_scores;
   }
+  const size_t count = hosts.size();
+  m_heads.reserve(count);
+  m_result_counts.reserve(count);
+  m_tallies.reserve(count);
+  m_unscanned.reserve(count);
+  size_t h = 0;
+  hosts.each([&](const json& host) { add_host(h++, host); });
   const auto& waivers = array_at(at(record_, "waivers"), "entries");
   for (size_t w = 0; w < waivers.size(); ++w) {
     const auto& id = at(waivers[w], "id");
@@ -81,11 +57,64 @@ Index::Index(const json& record_, FullHost full)
   }
 }
 
-void Index::add_check_result(const std::string& id, size_t host, size_t result, size_t slot) {
-  auto [it, added] = m_check_index.emplace(id, m_checks.size());
+void Index::add_host(size_t h, const json& host) {
+  json head = host.is_object() ? json::object() : host;
+  if (host.is_object()) {
+    for (const auto& [key, value] : host.items()) {
+      if (key != "results" && key != "probes") {
+        head[key] = value;
+      }
+    }
+  }
+  m_heads.push_back(std::move(head));
+  const auto& results = array_at(host, "results");
+  m_result_counts.push_back(results.size());
+  const auto& name = at(host, "name");
+  if (name.is_string()) {
+    m_host_index.emplace(name.get<std::string>(), h);
+  }
+  const auto host_state = cisscan::host_status(host);
+  m_unscanned.push_back(host_state != HostStatus::ok && host_state != HostStatus::skipped &&
+                        array_at(host, "probes").empty());
+  auto& tally = m_tallies.emplace_back();
+  for (size_t r = 0; r < results.size(); ++r) {
+    const auto status = parse_result_status(status_word(results[r], "status"));
+    if (!status) {
+      continue;
+    }
+    ++tally.counts[status_slot(*status)];
+    add_check_result(results[r], h, r, *status);
+    if (!is_finding(*status) || m_unscanned[h]) {
+      continue;
+    }
+    tally.findings.push_back(r);
+    const auto& check = at(results[r], "check_id");
+    if (name.is_string() && check.is_string()) {
+      m_finding_anchor.emplace(pair_key(name.get<std::string>(), check.get<std::string>()),
+                               html::finding_anchor(h, r));
+    }
+  }
+  if (m_unscanned[h] && name.is_string()) {
+    // Every result of an unscanned host links to the one card that stands for them.
+    for (const auto& result : results) {
+      const auto& check = at(result, "check_id");
+      if (check.is_string()) {
+        m_finding_anchor.emplace(pair_key(name.get<std::string>(), check.get<std::string>()),
+                                 unscanned_anchor(h));
+      }
+    }
+  }
+}
+
+void Index::add_check_result(const json& result, size_t host, size_t r, ResultStatus status) {
+  const auto& check = at(result, "check_id");
+  if (!check.is_string()) {
+    return;
+  }
+  auto [it, added] = m_check_index.emplace(check.get<std::string>(), m_checks.size());
   if (added) {
-    m_checks.push_back(CheckEntry{id, host, result, {}, {}});
-    for (const auto& s : array_at(array_at(hosts[host], "results")[result], "safeguards")) {
+    m_checks.push_back(CheckEntry{check.get<std::string>(), result, {}, {}});
+    for (const auto& s : array_at(result, "safeguards")) {
       if (s.is_string()) {
         m_safeguard_checks[s.get<std::string>()].push_back(it->second);
       }
@@ -95,10 +124,9 @@ void Index::add_check_result(const std::string& id, size_t host, size_t result, 
     return;
   }
   auto& entry = m_checks[it->second];
-  entry.results.emplace_back(host, result);
-  if (slot < entry.counts.size()) {
-    ++entry.counts[slot];
-  }
+  const auto& observed = *m_observed.insert(field(result, "observed")).first;
+  entry.results.push_back(CheckResult{host, r, status, &observed});
+  ++entry.counts[status_slot(status)];
 }
 
 const std::vector<size_t>& Index::checks_of(const std::string& safeguard_id) const {
@@ -120,11 +148,15 @@ std::string Index::waiver_anchor(const std::string& waiver_id) const {
   return it == m_waiver_anchor.end() ? std::string() : it->second;
 }
 
-std::shared_ptr<const json> Index::full_host(size_t host) const {
-  if (!m_full) {
-    return std::shared_ptr<const json>(std::shared_ptr<const json>(), &hosts[host]); // not owned
+std::shared_ptr<const json> Index::host(size_t h) const {
+  if (m_own != nullptr) {
+    return std::shared_ptr<const json>(std::shared_ptr<const json>(), &(*m_own)[h]); // not owned
   }
-  return std::make_shared<const json>(m_full(host));
+  return std::make_shared<const json>(m_source.at(h));
+}
+
+const json& Index::host_score(size_t h) const {
+  return at(*m_scores, string_of(at(m_heads[h], "name")));
 }
 
 std::string Index::finding_anchor(const std::string& host, const std::string& check_id) const {

@@ -8,7 +8,6 @@
 #include "html_js.hpp"
 #include "html_template.hpp"
 
-#include <optional>
 #include <stdexcept>
 
 namespace cisscan::reports {
@@ -108,45 +107,6 @@ const Data* LazyContext::get_partial(const std::string& name) const {
   return get(name);
 }
 
-namespace {
-
-// A copy of the record with its hosts read from `hosts`, each probe of each host cut to its id:
-// the index, the views and the tallies read no more of a probe than that it exists, and the
-// evidence cards read their host whole again (Index::full_host). The probes (outputs, commands)
-// are 42 % of a full-catalog host's entry (benchmarks/README.md, 2026-12-07 23:05).
-const json& lean_record(const json& record, const HostSource& hosts, std::optional<json>& storage) {
-  storage = json::object();
-  for (const auto& [key, value] : record.items()) {
-    if (key != "hosts") {
-      (*storage)[key] = value;
-    }
-  }
-  auto& list = (*storage)["hosts"] = json::array();
-  hosts.each([&](const json& host) {
-    json lean = json::object();
-    for (const auto& [key, value] : host.items()) {
-      if (key != "probes" || !value.is_array()) {
-        lean[key] = value;
-        continue;
-      }
-      auto& probes = lean[key] = json::array();
-      for (const auto& probe : value) {
-        probes.push_back(probe.is_object() && probe.contains("id") ? json{{"id", probe["id"]}}
-                                                                   : json::object());
-      }
-    }
-    list.push_back(std::move(lean));
-  });
-  if (hosts.holds_scores()) {
-    auto& entries = (*storage)["scores"]["hosts"] = json::object();
-    hosts.each_score_text(
-        [&](const std::string& name, std::string_view text) { entries[name] = json::parse(text); });
-  }
-  return *storage;
-}
-
-} // namespace
-
 std::map<std::string, LazyList> lazy_lists(const Index& index) {
   auto columns = std::make_shared<const std::vector<std::string>>(heatmap_columns(index));
   return {
@@ -167,14 +127,9 @@ std::map<std::string, LazyList> lazy_lists(const Index& index) {
 void write_html(const cisscan::json& record, const HostSource& hosts, const RenderOptions& options,
                 std::ostream& out) {
   using namespace html;
-  // The report's views read hosts side by side (a check across the fleet, a node beside its
-  // guests): it holds them all. Hosts that are not the record's own (a fleet's, spooled) are
-  // held without their probes' outputs, and each is read again whole for its evidence cards.
-  std::optional<cisscan::json> storage;
-  const bool own = holds_hosts(record, hosts);
-  const Index index(
-      own ? record : lean_record(record, hosts, storage),
-      own ? Index::FullHost() : [&hosts](size_t host) { return hosts.at(host); });
+  // The index keeps what the views show of hosts side by side (a check across the fleet, a
+  // node beside its guests); the sections of one host's results read it again whole.
+  const Index index(record, hosts);
   const int64_t now = render_time();
   const bool summary = options.html_detail == "summary";
   Data view = object_data();

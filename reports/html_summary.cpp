@@ -79,8 +79,8 @@ std::array<int64_t, k_statuses.size()> add_hosts_summary(Data& view, const Index
   int64_t errors_on_unscanned = 0;
   std::array<int64_t, k_statuses.size()> counts{};
   Data not_scanned = list_data();
-  for (size_t h = 0; h < index.hosts.size(); ++h) {
-    const auto& host = index.hosts[h];
+  for (size_t h = 0; h < index.host_count(); ++h) {
+    const auto& host = index.head(h);
     const auto status = host_status(host);
     in_scope += status == HostStatus::skipped ? 0 : 1;
     scanned += status == HostStatus::ok ? 1 : 0;
@@ -101,7 +101,7 @@ std::array<int64_t, k_statuses.size()> add_hosts_summary(Data& view, const Index
       push(not_scanned, std::move(item));
     }
   }
-  put(view, "hosts_total", std::to_string(index.hosts.size()));
+  put(view, "hosts_total", std::to_string(index.host_count()));
   put(view, "hosts_in_scope", std::to_string(integer(at(scores, "hosts_in_scope"), in_scope)));
   put(view, "hosts_scanned", std::to_string(integer(at(scores, "hosts_scanned"), scanned)));
   put(view, "has_not_scanned", Data(!list_empty(not_scanned)));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "model/status.hpp"
+#include "record/hosts.hpp"
 #include "util/json.hpp"
 
 #include <mustache.hpp>
@@ -17,9 +18,11 @@
 #include <iosfwd>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace cisscan::reports::html {
@@ -78,24 +81,40 @@ struct HostTally {
   int64_t count(ResultStatus status) const { return counts[status_slot(status)]; }
 };
 
+// One result of a check on a scanned host, as the by-check view shows it.
+struct CheckResult {
+  size_t host = 0;
+  size_t result = 0;
+  ResultStatus status = ResultStatus::error;
+  const std::string* observed = nullptr; // its observation as text, shared by equal ones
+};
+
 // One check across the fleet: its results on the hosts that were scanned, in host order.
 struct CheckEntry {
   std::string id;
-  size_t host = 0;   // where its first result is (for title, safeguards, rationale)
-  size_t result = 0; //
-  std::vector<std::pair<size_t, size_t>> results; // (host, result) on scanned hosts
+  json first; // its first result (for title, safeguards, rationale)
+  std::vector<CheckResult> results;
   std::array<int64_t, k_statuses.size()> counts{};
 };
 
+// The lookups of the report, made in one pass over its hosts. It keeps of each host only what
+// the sections show beside other hosts (its entry without results and probes, and its results'
+// statuses and observations by check); a section that shows one host's results reads that host
+// again whole (host()), so a fleet's report holds a few hosts at a time, not every host.
 struct Index {
-  // Host h whole, when the record's hosts are held without their probes' outputs.
-  using FullHost = std::function<json(size_t host)>;
-  // `full`: empty when the record's hosts are whole; else what gives each one whole again, for
-  // its evidence (see lean_record in html_report.cpp).
-  explicit Index(const json& record, FullHost full = {});
+  Index(const json& record, const HostSource& hosts);
 
   const json& record;
-  const json& hosts;
+  size_t host_count() const { return m_heads.size(); }
+  // Host h without its results and probes.
+  const json& head(size_t h) const { return m_heads[h]; }
+  size_t result_count(size_t h) const { return m_result_counts[h]; }
+  // Host h whole, with its results and its probes' outputs: the record's own entry, or read
+  // again from where the hosts are held, kept alive by the pointer.
+  std::shared_ptr<const json> host(size_t h) const;
+  // Host h's entry of the record's scores.hosts (null when it has none), and all of them.
+  const json& host_score(size_t h) const;
+  const json& host_scores() const { return *m_scores; }
   // Anchor of the finding (fail, error or waived result) of a check on a host, or "".
   std::string finding_anchor(const std::string& host, const std::string& check_id) const;
   // Anchor of a host's section, or "" for a name not in the record.
@@ -105,9 +124,6 @@ struct Index {
   std::string safeguard_title(const std::string& id) const;
   std::string control_title(const std::string& id) const;
   const HostTally& tally(size_t host) const { return m_tallies[host]; }
-  // Host `host` with its probes whole (their outputs are its evidence): the record's own entry,
-  // or read again, kept alive by the pointer.
-  std::shared_ptr<const json> full_host(size_t host) const;
   // A host that should have been scanned and ran no probe at all (unreachable, timed out):
   // its results are all errors with the host's reason, shown as one card.
   bool unscanned(size_t host) const { return m_unscanned[host]; }
@@ -120,11 +136,18 @@ struct Index {
   std::string ig_mark(const std::string& safeguard_id) const;
 
 private:
-  void add_check_result(const std::string& id, size_t host, size_t result, size_t slot);
-  FullHost m_full;
+  void add_host(size_t h, const json& host);
+  void add_check_result(const json& result, size_t host, size_t r, ResultStatus status);
+  const HostSource& m_source;
+  const json* m_own = nullptr; // the record's own hosts array, when they are held there
+  std::vector<json> m_heads;
+  std::vector<size_t> m_result_counts;
+  std::optional<json> m_score_storage; // scores.hosts read from m_source
+  const json* m_scores = nullptr;
   std::vector<HostTally> m_tallies;
   std::vector<bool> m_unscanned;
   std::vector<CheckEntry> m_checks;
+  std::unordered_set<std::string> m_observed;
   std::unordered_map<std::string, size_t> m_check_index;
   std::unordered_map<std::string, std::vector<size_t>> m_safeguard_checks;
   std::unordered_map<std::string, size_t> m_host_index;

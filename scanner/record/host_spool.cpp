@@ -158,8 +158,12 @@ std::string_view HostSpool::read_into(const Slot& slot, Part part, std::string& 
 
 cisscan::json HostSpool::at(size_t index) const {
   std::string buffer;
-  std::lock_guard lock(m_mutex);
-  return parse_part(read_into(m_slots.at(index), host_part, buffer));
+  std::string_view text;
+  {
+    std::lock_guard lock(m_mutex);
+    text = read_into(m_slots.at(index), host_part, buffer);
+  }
+  return parse_part(text); // the HTML report's workers parse side by side
 }
 
 void HostSpool::each_part(Part part, const std::function<void(std::string_view text)>& fn) const {
