@@ -1,7 +1,7 @@
 """Peak memory and wall time of `cisscan merge` on N synthetic shard records of one run: a record of
 H hosts (benchmarks/make_record.py) dealt round robin into N shards, merged by each build given
-in turn, once with formats that read the hosts one at a time and once with the HTML report (which
-reads them side by side, so they are held whole).
+in turn, once with formats that read the hosts one at a time and once with the HTML report (in
+summary detail unless --html-detail full).
 
     /usr/bin/python3 benchmarks/merge_memory.py --hosts 2000 --shards 4 OLD_BIN NEW_BIN
 

@@ -34,7 +34,7 @@ def test_a_large_record_is_reported_a_host_at_a_time(record, tmp_path, extra):
     # time, 0.27 (0.79: what still grows is the risk section, built whole when the run is
     # assessed, and these synthetic hosts fail often: ~80 findings a host).
     assert kib * 1024 < size, (size, kib)
-    # With the HTML report too, the record is held whole: the other formats must match.
+    # With the HTML report too, the other formats must be the same.
     whole = tmp_path / "whole"
     run = cisscan("report", str(record), "--format", ",".join(FORMATS + ["html"]),
                   "--html-detail", "summary", "--out", str(whole), *extra)
