@@ -21,8 +21,7 @@ const json& array_at(const json& object, std::string_view key) {
 } // namespace
 
 Index::Index(const json& record_, const HostSource& hosts)
-    : record(record_), m_source(hosts),
-      m_own(holds_hosts(record_, hosts) ? hosts.array() : nullptr) {
+    : record(record_), m_source(hosts), m_own(hosts.array()) {
   static const json k_no_scores = json::object();
   if (hosts.holds_scores()) {
     m_score_storage = json::object();

@@ -109,8 +109,8 @@ struct Index {
   // Host h without its results and probes.
   const json& head(size_t h) const { return m_heads[h]; }
   size_t result_count(size_t h) const { return m_result_counts[h]; }
-  // Host h whole, with its results and its probes' outputs: the record's own entry, or read
-  // again from where the hosts are held, kept alive by the pointer.
+  // Host h whole, with its results and its probes' outputs: the entry held in memory, or read
+  // again from where the hosts are held (the spool), kept alive by the pointer.
   std::shared_ptr<const json> host(size_t h) const;
   // Host h's entry of the record's scores.hosts (null when it has none), and all of them.
   const json& host_score(size_t h) const;
@@ -139,7 +139,7 @@ private:
   void add_host(size_t h, const json& host);
   void add_check_result(const json& result, size_t host, size_t r, ResultStatus status);
   const HostSource& m_source;
-  const json* m_own = nullptr; // the record's own hosts array, when they are held there
+  const json* m_own = nullptr; // the hosts' array, when they are held in memory
   std::vector<json> m_heads;
   std::vector<size_t> m_result_counts;
   std::optional<json> m_score_storage; // scores.hosts read from m_source
