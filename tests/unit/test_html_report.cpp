@@ -7,7 +7,9 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -178,8 +180,34 @@ TEST_CASE("write_html shows a Proxmox VE node's guests right after it, linked bo
   CHECK(html.find("data-host=\"ct1\"", heat) < html.find("data-host=\"web\"", heat));
 }
 
-TEST_CASE("write_html of spooled hosts, held without their probes' outputs, is the report of the "
-          "record whole") {
+namespace {
+
+// Spooled hosts, with how often the report walks them all and reads one again.
+class CountingHosts final : public HostSource {
+public:
+  explicit CountingHosts(const HostSource& inner) : m_inner(inner) {}
+  size_t size() const override { return m_inner.size(); }
+  void each(const std::function<void(const cisscan::json& host)>& fn) const override {
+    ++passes;
+    m_inner.each(fn);
+  }
+  cisscan::json at(size_t index) const override {
+    ++reads;
+    return m_inner.at(index);
+  }
+  bool holds_scores() const override { return m_inner.holds_scores(); }
+  void each_score_text(const ScoreTextSink& fn) const override { m_inner.each_score_text(fn); }
+  mutable std::atomic<int> passes{0};
+  mutable std::atomic<int> reads{0};
+
+private:
+  const HostSource& m_inner;
+};
+
+} // namespace
+
+TEST_CASE("write_html of spooled hosts is the report of the record whole: it walks them once and "
+          "reads each again only for its own lists") {
   ::setenv("SOURCE_DATE_EPOCH", "1767225600", 1); // both renderings at one time
   auto record = test::sample_record();
   auto second = record["hosts"][0];
@@ -202,8 +230,13 @@ TEST_CASE("write_html of spooled hosts, held without their probes' outputs, is t
     std::ostringstream whole;
     std::ostringstream spooled;
     reports::write_report(html, record, {detail}, whole);
-    reports::write_report(html, head, spool, {detail}, spooled);
+    const CountingHosts counted(spool);
+    reports::write_report(html, head, counted, {detail}, spooled);
     CHECK(spooled.str() == whole.str());
+    CHECK(counted.passes == 1);
+    // Full: each host's findings and its list of results; the summary shows neither. Never a
+    // host per check or per row: the index keeps what those show.
+    CHECK(counted.reads == (std::string(detail) == "full" ? 2 * 2 : 0));
   }
   const auto full = reports::render("html", record);
   CHECK(full.find("another output") != std::string::npos); // each host's own evidence
