@@ -15,7 +15,7 @@ import kubernetes.client as k8s
 import pytest
 import yaml
 
-from conftest import SOURCE
+from conftest import SOURCE, cisscan
 
 DEPLOY = os.path.join(SOURCE, "deploy", "kubernetes")
 MODELS = {
@@ -145,6 +145,29 @@ def test_the_script_is_valid_sh():
     proc = subprocess.run(["sh", "-n"], input=container["args"][0], text=True,
                           capture_output=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_script_gives_cisscan_only_options_it_has():
+    """Each `cisscan` command of the script (its continued lines joined) names options that the
+    program's --help lists, for the program and for the subcommand: a misspelt or dropped option
+    would fail every night."""
+    _, _, _, container, _ = cronjob_parts()
+    commands = 0
+    for line in container["args"][0].replace("\\\n", " ").splitlines():
+        words = line.split()
+        if not words or words[0] != "cisscan":
+            continue  # comments, and paths that merely contain the name
+        commands += 1
+        place = 1
+        while words[place].startswith("-"):
+            assert words[place] in cisscan("--help").stdout, words[place]
+            place += 1
+        helped = cisscan(words[place], "--help")
+        assert helped.code == 0, helped.stderr
+        for word in words[place + 1:]:
+            if word.startswith("--"):
+                assert word.split("=")[0] in helped.stdout, (words[place], word)
+    assert commands == 2  # the shard's scan and the merge
 
 
 def test_every_mount_has_a_volume_and_secrets_come_from_the_documented_ones():
