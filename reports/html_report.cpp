@@ -128,7 +128,7 @@ void write_html(const cisscan::json& record, const HostSource& hosts, const Rend
                 std::ostream& out) {
   using namespace html;
   // The index keeps what the views show of hosts side by side (a check across the fleet, a
-  // node beside its guests); the sections of one host's results read it again whole.
+  // node beside its guests); the sections that list one host's results read that host again.
   const Index index(record, hosts);
   const int64_t now = render_time();
   const bool summary = options.html_detail == "summary";
