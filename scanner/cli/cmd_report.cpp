@@ -35,8 +35,8 @@ struct ReportArgs {
 // format then renders its hosts without parsing them again.
 constexpr std::uintmax_t k_streamed_record_bytes = 64 << 20;
 
-// The saved run's hosts one at a time, through a spool (the HTML report holds them without their
-// probes' outputs, and reads each again for its evidence).
+// The saved run's hosts one at a time, through a spool (the HTML report too: it keeps a little of
+// each host and reads each again to write its results).
 void report_spooled(const ReportArgs& args, const std::vector<std::string>& formats,
                     const ControlsCatalog* controls, const Assessment* assessment) {
   HostSpool spool(0);

@@ -141,8 +141,7 @@ int run_scan(const ScanArgs& args) {
   // The record but its hosts is known before the scan. Each host's run is handed to this thread
   // as it ends (pipeline/hand_off.hpp), is assessed (in whatever order hosts end: HostAssessor)
   // and goes to the spool as text (pipeline/scan_entry.hpp) with its score, so that the fleet's
-  // hosts are held on disk, not in memory (the HTML report holds them without their probes'
-  // outputs). Its raw run is not kept.
+  // hosts are held on disk, not in memory, whatever the formats. Its raw run is not kept.
   auto record = build_record_from_entries(info, catalog, controls, {});
   HostAssessor assessor(record, controls, assessment);
   const auto members = result_members(catalog); // what a check's results share, as text once
@@ -169,8 +168,7 @@ int run_scan(const ScanArgs& args) {
   assessor.finish(record);
   const int code = publish(record, spool, args.publish, std::move(rules));
   // The command ends here: freeing the catalog and the record took ~3.5 ms of a one-host scan
-  // (benchmarks/README.md, 2026-12-06 19:15), and a fleet's record held for side-by-side
-  // reports is far larger.
+  // (benchmarks/README.md, 2026-12-06 19:15).
   util::leave_to_exit(std::move(record));
   util::leave_to_exit(std::move(catalog));
   util::leave_to_exit(std::move(loaded));

@@ -38,8 +38,8 @@ struct RunInfo {
 
 // A run's id: its start time to the second and 4 random bytes ("2026-12-01T22:35:44Z-1a2b3c4d").
 std::string new_run_id(const std::string& started_at);
-// A host's record entry as a JSON tree (what side-by-side reports hold; the spool is given its
-// text by ScanEntry, pipeline/scan_entry.hpp).
+// A host's record entry as a JSON tree (build_record's, a record held whole; a scan gives the
+// spool its text through ScanEntry, pipeline/scan_entry.hpp).
 cisscan::json host_to_json(const HostRun& run);
 // The record of a scan, without its assessment (see assess_record).
 cisscan::json build_record(const RunInfo& info, const Catalog& catalog,

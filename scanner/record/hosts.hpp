@@ -34,6 +34,7 @@ public:
   // The record's own "hosts" array when the hosts are held in memory with it, else null.
   virtual const cisscan::json* array() const { return nullptr; }
   // Host `index` alone (for a reader that holds less of each host and reads one again whole).
+  // This default walks every host: a source read that way (the spool) reads it directly.
   virtual cisscan::json at(size_t index) const {
     cisscan::json found;
     size_t i = 0;

@@ -86,7 +86,7 @@ TEST_CASE("a scanned entry assessed and written as text is its JSON entry's, byt
   const auto runs = fleet(catalog);
   const auto members = result_members(catalog);
   const auto spec = test::sample_assessment();
-  // The tree's way (the side-by-side reports') and the text's way (the spool's), each its own
+  // The tree's way (build_record's) and the text's way (the spool's), each its own
   // record, the hosts added last to first.
   auto by_tree = build_record_from_entries({}, catalog, test::shipped_controls(), {});
   auto by_text = by_tree;
